@@ -1,0 +1,6 @@
+// List the firms in the graph with how their reverse learning turned out.
+// params: (none)
+// returns: firm
+MATCH (f:Firm)
+RETURN f {.id, .name, .case, .home_country, .industry, .outcome, .summary, .citation} AS firm
+ORDER BY f.id

@@ -1,0 +1,152 @@
+// Replace one firm's case with the given records, in a single atomic statement.
+// Every node of a case carries `firm`; the firm's relationships are dropped and rebuilt and
+// nodes no longer in the case are deleted, so loading the same file twice changes nothing.
+// Rows are {id, props, ...references}; props hold only model fields, never free-form keys.
+// params: firmId: STRING, firm: MAP, ids: LIST<STRING>, units: LIST<MAP>, actors: LIST<MAP>, actorLinks: LIST<MAP>, capabilities: LIST<MAP>, knowledge: LIST<MAP>, learning: LIST<MAP>, flows: LIST<MAP>, resources: LIST<MAP>, integrations: LIST<MAP>, projects: LIST<MAP>, support: LIST<MAP>, tensions: LIST<MAP>, management: LIST<MAP>
+// returns: firm
+MERGE (f:Firm {id: $firmId})
+SET f = $firm
+WITH f
+OPTIONAL MATCH (n {firm: $firmId})-[old]->()
+DELETE old
+WITH DISTINCT f
+// (:Unit:<Role>)-[:PART_OF]->(:Firm), (:Unit)-[:REPORTS_TO]->(:Unit)
+FOREACH (row IN $units |
+  MERGE (u:Unit {id: row.id})
+  SET u = row.props
+  REMOVE u:HQ:CapabilityCentre:RegionalHQ:CoreSubsidiary:Subsidiary
+  MERGE (u)-[:PART_OF]->(f)
+  FOREACH (_ IN CASE WHEN row.props.role = 'hq' THEN [1] ELSE [] END | SET u:HQ)
+  FOREACH (_ IN CASE WHEN row.props.role = 'capability_centre' THEN [1] ELSE [] END | SET u:CapabilityCentre)
+  FOREACH (_ IN CASE WHEN row.props.role = 'regional_hq' THEN [1] ELSE [] END | SET u:RegionalHQ)
+  FOREACH (_ IN CASE WHEN row.props.role = 'core_subsidiary' THEN [1] ELSE [] END | SET u:CoreSubsidiary)
+  FOREACH (_ IN CASE WHEN row.props.role = 'subsidiary' THEN [1] ELSE [] END | SET u:Subsidiary)
+)
+FOREACH (row IN [r IN $units WHERE r.reportsTo IS NOT NULL] |
+  MERGE (u:Unit {id: row.id})
+  MERGE (boss:Unit {id: row.reportsTo})
+  MERGE (u)-[:REPORTS_TO]->(boss)
+)
+// (:Actor)-[:IN_NETWORK_OF]->(:Firm); (:Actor)-[:ACQUIRED|SUBCONTRACTS_TO|SUBUNIT_OF]->(:Actor)
+FOREACH (row IN $actors |
+  MERGE (a:Actor {id: row.id})
+  SET a = row.props
+  MERGE (a)-[:IN_NETWORK_OF]->(f)
+)
+FOREACH (row IN $actorLinks |
+  MERGE (a:Actor {id: row.from})
+  MERGE (b:Actor {id: row.to})
+  FOREACH (_ IN CASE WHEN row.props.kind = 'acquired' THEN [1] ELSE [] END |
+    CREATE (a)-[l:ACQUIRED]->(b) SET l = row.props)
+  FOREACH (_ IN CASE WHEN row.props.kind = 'subcontracts_to' THEN [1] ELSE [] END |
+    CREATE (a)-[l:SUBCONTRACTS_TO]->(b) SET l = row.props)
+  FOREACH (_ IN CASE WHEN row.props.kind = 'subunit_of' THEN [1] ELSE [] END |
+    CREATE (a)-[l:SUBUNIT_OF]->(b) SET l = row.props)
+)
+// (:Firm)-[:HAS_CAPABILITY]->(:Capability)<-[:BUILDS]-(:Knowledge)-[:OF_FIRM]->(:Firm)
+FOREACH (row IN $capabilities |
+  MERGE (c:Capability {id: row.id})
+  SET c = row.props
+  MERGE (f)-[:HAS_CAPABILITY]->(c)
+)
+FOREACH (row IN $knowledge |
+  MERGE (k:Knowledge {id: row.id})
+  SET k = row.props
+  MERGE (k)-[:OF_FIRM]->(f)
+  FOREACH (capabilityId IN row.builds |
+    MERGE (c:Capability {id: capabilityId})
+    MERGE (k)-[:BUILDS]->(c))
+)
+// (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor), (:LearningEvent)-[:YIELDED]->(:Knowledge)
+FOREACH (row IN $learning |
+  MERGE (e:LearningEvent {id: row.id})
+  SET e = row.props
+  MERGE (u:Unit {id: row.unit})
+  MERGE (a:Actor {id: row.source})
+  MERGE (u)-[:LEARNED]->(e)
+  MERGE (e)-[:FROM]->(a)
+  FOREACH (knowledgeId IN row.knowledge |
+    MERGE (k:Knowledge {id: knowledgeId})
+    MERGE (e)-[:YIELDED]->(k))
+)
+// (:Unit)-[:FLOWS {direction, mode, knowledge, date}]->(:Unit)
+FOREACH (row IN $flows |
+  MERGE (a:Unit {id: row.from})
+  MERGE (b:Unit {id: row.to})
+  CREATE (a)-[x:FLOWS]->(b)
+  SET x = row.props
+)
+// (:Unit)-[:HOLDS]->(:Resource)
+FOREACH (row IN $resources |
+  MERGE (r:Resource {id: row.id})
+  SET r = row.props
+  MERGE (u:Unit {id: row.heldBy})
+  MERGE (u)-[:HOLDS]->(r)
+)
+// (:IntegrationEvent)-[:AT]->(:Unit), -[:USED]->(:Knowledge), -[:INVOLVED]->(:Resource)
+FOREACH (row IN $integrations |
+  MERGE (i:IntegrationEvent {id: row.id})
+  SET i = row.props
+  MERGE (u:Unit {id: row.unit})
+  MERGE (i)-[:AT]->(u)
+  FOREACH (knowledgeId IN row.knowledge |
+    MERGE (k:Knowledge {id: knowledgeId})
+    MERGE (i)-[:USED]->(k))
+  FOREACH (resourceId IN row.resources |
+    MERGE (r:Resource {id: resourceId})
+    MERGE (i)-[:INVOLVED]->(r))
+)
+// (:Unit)-[:WORKS_ON {part}]->(:Project)-[:FOR]->(:Actor), (:Project)-[:INVOLVES]->(:Actor),
+// (:Project)-[:COORDINATED_BY]->(:Unit), (:Unit)-[:DEPENDS_ON {project, kind}]->(:Unit)
+FOREACH (row IN $projects |
+  MERGE (p:Project {id: row.id})
+  SET p = row.props
+  MERGE (p)-[:OF_FIRM]->(f)
+  FOREACH (customerId IN CASE WHEN row.customer IS NULL THEN [] ELSE [row.customer] END |
+    MERGE (c:Actor {id: customerId})
+    MERGE (p)-[:FOR]->(c))
+  FOREACH (actorId IN row.thirdActors |
+    MERGE (t:Actor {id: actorId})
+    MERGE (p)-[:INVOLVES]->(t))
+  FOREACH (unitId IN CASE WHEN row.coordinator IS NULL THEN [] ELSE [row.coordinator] END |
+    MERGE (c:Unit {id: unitId})
+    MERGE (p)-[:COORDINATED_BY]->(c))
+  FOREACH (member IN row.units |
+    MERGE (u:Unit {id: member.unit})
+    CREATE (u)-[w:WORKS_ON]->(p)
+    SET w = member.props)
+  FOREACH (dependency IN row.dependencies |
+    MERGE (a:Unit {id: dependency.from})
+    MERGE (b:Unit {id: dependency.to})
+    CREATE (a)-[d:DEPENDS_ON]->(b)
+    SET d = dependency.props)
+)
+// (:Unit)-[:SUPPORTED {project, description, date}]->(:Unit)
+FOREACH (row IN $support |
+  MERGE (a:Unit {id: row.from})
+  MERGE (b:Unit {id: row.to})
+  CREATE (a)-[s:SUPPORTED]->(b)
+  SET s = row.props
+)
+// (:Firm)-[:FACES]->(:Tension)-[:BETWEEN]->(:Unit)
+FOREACH (row IN $tensions |
+  MERGE (t:Tension {id: row.id})
+  SET t = row.props
+  MERGE (f)-[:FACES]->(t)
+  FOREACH (unitId IN row.units |
+    MERGE (u:Unit {id: unitId})
+    MERGE (t)-[:BETWEEN]->(u))
+)
+// (:Unit)-[:MANAGES {perspective}]->(:Actor)
+FOREACH (row IN $management |
+  MERGE (u:Unit {id: row.unit})
+  MERGE (a:Actor {id: row.customer})
+  CREATE (u)-[m:MANAGES]->(a)
+  SET m = row.props
+)
+WITH f
+OPTIONAL MATCH (stale {firm: $firmId})
+WHERE NOT stale.id IN $ids
+DETACH DELETE stale
+WITH DISTINCT f
+RETURN f {.id, .name} AS firm

@@ -1,0 +1,1 @@
+"""The HTTP edge: FastAPI routes and the GraphQL endpoint, thin over the services."""

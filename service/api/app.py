@@ -1,0 +1,65 @@
+"""The FastAPI application: health, readiness and GraphQL."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from strawberry.fastapi import GraphQLRouter
+
+from service.api.deps import StoreDep
+from service.api.graphql.context import get_context
+from service.api.graphql.schema import schema
+from service.services.health import Readiness, get_readiness
+from service.settings import Settings, get_settings
+from service.store import open_store
+from service.store.port import StoreUnavailable
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application; the store opens when it starts and closes when it stops."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = await open_store(settings)
+        try:
+            yield
+        finally:
+            await app.state.store.close()
+
+    app = FastAPI(
+        title="kflow",
+        summary="How knowledge flows through a multinational firm.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, str]:
+        """The process is up (says nothing about the store)."""
+        return {"status": "ok"}
+
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        response_model=Readiness,
+        responses={503: {"description": "The store does not answer."}},
+    )
+    async def readyz(store: StoreDep) -> Readiness | JSONResponse:
+        """The store answers: backend, engine version, node and relationship counts."""
+        try:
+            return await get_readiness(store)
+        except StoreUnavailable as err:
+            return JSONResponse(
+                status_code=503, content={"status": "unavailable", "detail": str(err)}
+            )
+
+    graphql = GraphQLRouter(
+        schema,
+        context_getter=get_context,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
+    )
+    app.include_router(graphql, prefix="/graphql")
+    return app

@@ -1,0 +1,1 @@
+"""The GraphQL API, split by domain: types, queries and mutations per area."""

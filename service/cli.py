@@ -1,0 +1,288 @@
+"""The `kflow` command: serve the API, install the engine, seed, export and import."""
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from service.model.files import CaseFileInvalid
+from service.settings import Settings, get_settings
+from service.store import open_store
+from service.store.engine_module import EngineModuleError, install_engine_module
+from service.store.port import GraphStore, StoreError
+
+app = typer.Typer(
+    help="kflow: how knowledge flows through a multinational firm.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+engine_app = typer.Typer(help="The embedded graph engine.", no_args_is_help=True)
+schema_app = typer.Typer(
+    help="The contract in schema/: graph model, GraphQL SDL, seed JSON Schema.",
+    no_args_is_help=True,
+)
+app.add_typer(engine_app, name="engine")
+app.add_typer(schema_app, name="schema")
+err = Console(stderr=True)
+out = Console()
+T = TypeVar("T")
+
+
+class ExportFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    GRAPHML = "graphml"
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as error:
+        for problem in error.errors(include_url=False):
+            err.print(f"[red]configuration:[/] {problem['msg']}")
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _with_store(work: Callable[[GraphStore], Awaitable[T]]) -> T:
+    """Open the configured store, run the work, close the store; errors become exit codes."""
+    settings = _settings()
+
+    async def run() -> T:
+        store = await open_store(settings)
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(run())
+    except CaseFileInvalid as error:
+        err.print(f"[red]nothing was written[/]: {len(error.problems)} problem(s)")
+        for problem in error.problems:
+            err.print(f"  {problem}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    except StoreError as error:
+        raise _fail(str(error)) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (KFLOW_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to bind (KFLOW_PORT).")] = None,
+) -> None:
+    """Run the HTTP API (GraphQL at /graphql, health at /healthz and /readyz)."""
+    import uvicorn
+
+    from service.api.app import create_app
+
+    settings = _settings()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    shown = "localhost" if bind_host in ("127.0.0.1", "0.0.0.0") else bind_host
+    err.print(
+        f"kflow on {settings.backend} ({settings.graph_url})\n"
+        f"  GraphQL   http://{shown}:{bind_port}/graphql\n"
+        f"  readiness http://{shown}:{bind_port}/readyz",
+        highlight=False,
+    )
+    try:
+        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+    except StoreError as error:
+        raise _fail(str(error)) from None
+
+
+@engine_app.command("install")
+def engine_install() -> None:
+    """Download and verify the FalkorDB 4.22.1 module the embedded engine needs."""
+    try:
+        install_engine_module(report=lambda line: err.print(line, highlight=False))
+    except EngineModuleError as error:
+        raise _fail(str(error)) from None
+
+
+@app.command()
+def status() -> None:
+    """Start the store and print its backend, engine version and size."""
+    from service.services.health import get_readiness
+
+    readiness = _with_store(get_readiness)
+    out.print_json(readiness.model_dump_json())
+
+
+@app.command()
+def seed(
+    cases: Annotated[
+        list[str] | None,
+        typer.Argument(help="Case names (file stems in seed/); all cases when none is given."),
+    ] = None,
+    seed_dir: Annotated[Path | None, typer.Option(help="Directory of case files.")] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only validate the files; write nothing.")
+    ] = False,
+) -> None:
+    """Load the cited case demos into the graph (idempotent; all-or-nothing per file)."""
+    from service.services.seeding import (
+        SEED_DIR,
+        UnknownCase,
+        seed_cases,
+        select_case_files,
+        validate_case_files,
+    )
+
+    try:
+        paths = select_case_files(cases or [], seed_dir or SEED_DIR)
+    except (UnknownCase, OSError) as error:
+        raise _fail(str(error)) from None
+    if check:
+        try:
+            validated = validate_case_files(paths)
+        except CaseFileInvalid as error:
+            for problem in error.problems:
+                err.print(f"  {problem}", highlight=False, markup=False)
+            raise _fail(f"{len(error.problems)} problem(s); nothing was written") from None
+        err.print(f"{len(validated)} case file(s) valid")
+        return
+
+    progress = Progress(
+        TextColumn("seeding {task.fields[case]:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+    )
+    table = Table("case", "firm", "records", "nodes", "relationships", title="Seeded")
+
+    async def work(store: GraphStore) -> None:
+        task = progress.add_task("seed", total=len(paths), case="")
+
+        def loaded(summary: object) -> None:
+            from service.services.cases import LoadSummary
+
+            assert isinstance(summary, LoadSummary)
+            progress.update(task, advance=1, case=summary.case)
+            table.add_row(
+                summary.case,
+                summary.firm,
+                str(sum(summary.records.values())),
+                f"{summary.nodes_after - summary.nodes_before:+d}",
+                f"{summary.relationships_after - summary.relationships_before:+d}",
+            )
+
+        with progress:
+            await seed_cases(store, paths=paths, on_loaded=loaded)
+
+    _with_store(work)
+    out.print(table)
+    out.print("[dim]+0 nodes/relationships means the case was already loaded unchanged.[/]")
+
+
+@app.command("export")
+def export_command(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File (json, graphml) or directory (csv); default: stdout."
+        ),
+    ] = None,
+    firm: Annotated[str | None, typer.Option(help="Only this firm's case.")] = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="json, csv or graphml.")
+    ] = ExportFormat.JSON,
+) -> None:
+    """Write the graph (or one firm) as JSON cases, CSV tables or GraphML."""
+    from service.services.exchange import (
+        UnknownFirm,
+        export_cases,
+        export_graph,
+        render_cases_json,
+        render_csv,
+        render_graphml,
+    )
+
+    async def work(store: GraphStore) -> dict[str, str]:
+        if fmt is ExportFormat.JSON:
+            return {"kflow.json": render_cases_json(await export_cases(store, firm_id=firm))}
+        graph = await export_graph(store, firm_id=firm)
+        if fmt is ExportFormat.CSV:
+            return render_csv(graph)
+        return {"kflow.graphml": render_graphml(graph)}
+
+    try:
+        files = _with_store(work)
+    except UnknownFirm as error:
+        raise _fail(str(error)) from None
+    if output is None:
+        for name, text in files.items():
+            if len(files) > 1:
+                sys.stdout.write(f"# {name}\n")
+            sys.stdout.write(text)
+        return
+    if len(files) > 1:
+        output.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (output / name).write_text(text, encoding="utf-8")
+        err.print(f"wrote {', '.join(str(output / n) for n in files)}")
+    else:
+        output.write_text(next(iter(files.values())), encoding="utf-8")
+        err.print(f"wrote {output}")
+
+
+@app.command("import")
+def import_command(
+    source: Annotated[Path, typer.Argument(help="A JSON file written by `kflow export`.")],
+) -> None:
+    """Load a JSON export back into the graph (validated whole before anything is written)."""
+    from service.services.exchange import import_cases
+
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as error:
+        raise _fail(f"{source}: {error.strerror}") from None
+
+    summaries = _with_store(lambda store: import_cases(store, text=text, name=str(source)))
+    for summary in summaries:
+        err.print(f"imported {summary.case}: {sum(summary.records.values())} records")
+
+
+@schema_app.command("export")
+def schema_export(
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Fail if schema/ differs from the code instead of writing it."
+        ),
+    ] = False,
+) -> None:
+    """Write (or check) schema/kflow.graphql and schema/case.schema.json from the code."""
+    from service.contract import SCHEMA_DIR, render_contract
+
+    stale = []
+    for name, text in render_contract().items():
+        path = SCHEMA_DIR / name
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        if check:
+            stale.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+            err.print(f"wrote {path}")
+    if stale:
+        raise _fail(f"schema/ is out of date for {', '.join(stale)}: run `kflow schema export`")
+
+
+def _print_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, default=str) + "\n")

@@ -1,0 +1,20 @@
+"""The contract in schema/, generated from the code so that it cannot drift unnoticed."""
+
+import json
+from pathlib import Path
+
+from service.api.graphql.schema import export_sdl
+from service.model.case import CaseFile
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+
+
+def render_contract() -> dict[str, str]:
+    """The generated files of schema/, by name."""
+    case_schema = CaseFile.model_json_schema(by_alias=True)
+    case_schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    case_schema["title"] = "kflow case file"
+    return {
+        "kflow.graphql": export_sdl(),
+        "case.schema.json": json.dumps(case_schema, indent=2, sort_keys=True) + "\n",
+    }

@@ -1,0 +1,170 @@
+"""The one place that reads `cypher/`: every statement is a named, documented file.
+
+A file's header is its docstring and its signature:
+
+    // List the units of a firm.                      <- title (first line)
+    // params: firmId: STRING, limit: INTEGER = 100   <- names, types, defaults ("(none)")
+    // returns: unit                                  <- the columns, each a map
+    MATCH ...
+
+The verb that starts the file name says whether it reads or writes (`get_`, `list_`,
+`find_`, `count_` read; `merge_`, `create_`, `set_`, `link_`, `delete_` write). Code
+refers to a statement through a module constant, `NAME = cypher.load("area/verb_noun")`,
+so a misspelt or missing file fails when the module is imported.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
+READ_VERBS = ("get", "list", "find", "count")
+WRITE_VERBS = ("merge", "create", "set", "link", "delete")
+PARAM_TYPES = ("STRING", "INTEGER", "FLOAT", "BOOLEAN", "LIST", "MAP", "DATE")
+_PARAM_SPEC = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>[A-Z]+(?:<[A-Z]+>)?)"
+    r"(?:\s*=\s*(?P<default>.+))?$"
+)
+_PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_STRING_LITERAL = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"")
+
+Mode = Literal["read", "write"]
+
+
+class CypherCatalogueError(Exception):
+    """A statement file that is missing or whose header does not match its body."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Query:
+    """One Cypher statement from `cypher/`, with the signature its header declares."""
+
+    name: str
+    text: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    returns: tuple[str, ...]
+    mode: Mode
+    path: Path = field(compare=False)
+
+    @property
+    def param_names(self) -> frozenset[str]:
+        """The parameter names the statement takes."""
+        return frozenset(p.name for p in self.params)
+
+
+def _parse_params(spec: str, where: str) -> tuple[Param, ...]:
+    if spec.strip() in ("", "(none)"):
+        return ()
+    params = []
+    for item in (part.strip() for part in spec.split(",")):
+        match = _PARAM_SPEC.match(item)
+        if match is None or match["type"].split("<")[0] not in PARAM_TYPES:
+            raise CypherCatalogueError(
+                f"{where}: bad parameter declaration '{item}' (want 'name: TYPE [= default]' "
+                f"with TYPE one of {', '.join(PARAM_TYPES)})"
+            )
+        params.append(Param(match["name"], match["type"], match["default"]))
+    return tuple(params)
+
+
+def mode_of(name: str) -> Mode | None:
+    """Read or write, from the verb that starts a statement's file name."""
+    verb = name.rsplit("/", 1)[-1].split("_", 1)[0]
+    if verb in READ_VERBS:
+        return "read"
+    if verb in WRITE_VERBS:
+        return "write"
+    return None
+
+
+def body_parameters(text: str) -> set[str]:
+    """The `$parameters` a statement body uses (outside string literals)."""
+    return set(_PARAM_USE.findall(_STRING_LITERAL.sub("''", text)))
+
+
+def parse_query(name: str, source: str, path: Path) -> Query:
+    """Parse a statement file into a Query, checking its header against its body."""
+    where = f"cypher/{name}.cypher"
+    lines = source.strip().splitlines()
+    header: list[str] = []
+    while lines and lines[0].startswith("//"):
+        header.append(lines.pop(0)[2:].strip())
+    text = "\n".join(lines).strip()
+    if not header or not text:
+        raise CypherCatalogueError(f"{where}: needs a '//' header and a statement")
+    mode = mode_of(name)
+    if mode is None:
+        raise CypherCatalogueError(
+            f"{where}: the file name must start with a verb: one of "
+            f"{', '.join(READ_VERBS + WRITE_VERBS)}"
+        )
+    tags = {
+        line.split(":", 1)[0]: line.split(":", 1)[1].strip()
+        for line in header
+        if line.split(":", 1)[0] in ("params", "returns")
+    }
+    missing_tags = {"params", "returns"} - tags.keys()
+    if missing_tags:
+        raise CypherCatalogueError(f"{where}: header lacks {sorted(missing_tags)}")
+    params = _parse_params(tags["params"], where)
+    declared = {p.name for p in params}
+    used = body_parameters(text)
+    if declared != used:
+        raise CypherCatalogueError(
+            f"{where}: header declares {sorted(declared)} but the statement uses {sorted(used)}"
+        )
+    prose = [line for line in header if line.split(":", 1)[0] not in ("params", "returns")]
+    returns = tuple(c.strip() for c in tags["returns"].split(",") if c.strip())
+    return Query(
+        name=name,
+        text=text,
+        title=prose[0] if prose else name,
+        description=" ".join(prose[1:]),
+        params=params,
+        returns=returns,
+        mode=mode,
+        path=path,
+    )
+
+
+def _read_catalogue(root: Path) -> dict[str, Query]:
+    if not root.is_dir():
+        raise CypherCatalogueError(f"the Cypher directory {root} does not exist")
+    catalogue = {}
+    for path in sorted(root.rglob("*.cypher")):
+        name = path.relative_to(root).with_suffix("").as_posix()
+        catalogue[name] = parse_query(name, path.read_text(encoding="utf-8"), path)
+    return catalogue
+
+
+CATALOGUE: dict[str, Query] = _read_catalogue(CYPHER_DIR)
+LOADED: set[str] = set()
+
+
+def load(name: str) -> Query:
+    """The statement `cypher/<name>.cypher`; fails at once when there is no such file."""
+    try:
+        query = CATALOGUE[name]
+    except KeyError:
+        raise CypherCatalogueError(f"no Cypher statement named '{name}' in {CYPHER_DIR}") from None
+    LOADED.add(name)
+    return query
+
+
+def load_schema(backend: Literal["embedded", "neo4j"]) -> tuple[Query, ...]:
+    """The index and constraint statements of one backend (`cypher/schema/<backend>/`)."""
+    prefix = f"schema/{backend}/"
+    statements = tuple(load(name) for name in sorted(CATALOGUE) if name.startswith(prefix))
+    if not statements:
+        raise CypherCatalogueError(f"no schema statements for the {backend} backend")
+    return statements

@@ -1,0 +1,1 @@
+"""The knowledge-flow model: pydantic types that every write is validated against."""

@@ -1,0 +1,531 @@
+"""A case file: one firm's knowledge-sharing network, every fact with its citation.
+
+The same models validate seed files, imports and API writes, so a rule of the model
+(flows go between units of one firm, an upward flow goes up, a release names a held
+resource) holds whichever door the data came in by.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import Annotated, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from service.model.enums import (
+    CHANNEL_OF_SOURCE,
+    PAPER_TITLES,
+    ROLE_LEVEL,
+    ActorKind,
+    ActorLinkKind,
+    BuyingMode,
+    Channel,
+    FlowDirection,
+    FlowMode,
+    IntegrationStep,
+    IntegrationTier,
+    Interdependence,
+    KnowledgeKind,
+    Market,
+    Outcome,
+    Paper,
+    Perspective,
+    RenewMode,
+    ResourceKind,
+    SupportingMechanism,
+    TensionKind,
+    UnitRole,
+    ValueChainActivity,
+)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,127}$"
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _check_partial_date(value: str) -> str:
+    match = _PARTIAL_DATE.match(value)
+    if match is None:
+        raise PydanticCustomError(
+            "partial_date",
+            "'{value}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD",
+            {"value": value},
+        )
+    year, month, day = match.groups()
+    if not 1800 <= int(year) <= 2100:
+        raise PydanticCustomError(
+            "partial_date", "year {year} is out of range 1800-2100", {"year": year}
+        )
+    if month is not None and not 1 <= int(month) <= 12:
+        raise PydanticCustomError("partial_date", "month {month} does not exist", {"month": month})
+    if day is not None:
+        import datetime
+
+        try:
+            datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise PydanticCustomError(
+                "partial_date",
+                "day {day} does not exist in {ym}",
+                {"day": day, "ym": f"{year}-{month}"},
+            ) from None
+    return value
+
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="Stable lowercase identifier.")]
+# Dates are kept at the precision the source gives (a year, a month or a day) so that the
+# graph never claims a day the paper does not state; ISO strings of mixed precision still
+# sort in time order.
+PartialDate = Annotated[
+    str,
+    AfterValidator(_check_partial_date),
+    Field(description="YYYY, YYYY-MM or YYYY-MM-DD, at the precision the source gives."),
+]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Citation(Strict):
+    """Where in which paper a fact comes from."""
+
+    paper: Paper
+    where: Annotated[
+        str,
+        Field(
+            min_length=1, max_length=200, description="Table, figure or section, e.g. 'Table 3'."
+        ),
+    ]
+
+    def render(self) -> str:
+        """The citation as one line, e.g. 'Fu, Sun & Ghauri (2018), Table 3'."""
+        return f"{PAPER_TITLES[self.paper]}, {self.where}"
+
+
+class Fact(Strict):
+    """Anything seeded: it carries its citation, and says what it assumes beyond it."""
+
+    cite: Citation
+    assumption: Text | None = Field(
+        default=None,
+        description="What this record adds that the source does not state, and why.",
+    )
+
+
+class Firm(Fact):
+    id: Id
+    name: Name
+    home_country: Name
+    industry: Name | None = None
+    outcome: Outcome | None = None
+    summary: Text | None = None
+
+
+class Unit(Fact):
+    id: Id
+    name: Name
+    role: UnitRole
+    country: Name | None = None
+    market: Market | None = None
+    reports_to: Id | None = None
+
+
+class Actor(Fact):
+    """Someone outside the firm: a learning source or a member of the customer network."""
+
+    id: Id
+    name: Name
+    kind: ActorKind
+    country: Name | None = None
+    buying: BuyingMode | None = None
+
+
+class ActorLink(Fact):
+    id: Id
+    source: Id = Field(alias="from")
+    target: Id = Field(alias="to")
+    kind: ActorLinkKind
+    date: PartialDate | None = None
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Capability(Fact):
+    id: Id
+    name: Name
+    channel: Channel
+
+
+class Knowledge(Fact):
+    id: Id
+    name: Name
+    kind: KnowledgeKind
+    domain: Name
+    builds: tuple[Id, ...] = ()
+
+
+class LearningEvent(Fact):
+    """A unit learned knowledge from an outside source through one of the three channels."""
+
+    id: Id
+    unit: Id
+    source: Id
+    channel: Channel
+    knowledge: tuple[Id, ...] = Field(min_length=1)
+    date: PartialDate | None = None
+
+
+class Flow(Fact):
+    """Knowledge passed from one unit to another (Figure 1's solid and dotted lines)."""
+
+    id: Id
+    source: Id = Field(alias="from")
+    target: Id = Field(alias="to")
+    direction: FlowDirection
+    mode: FlowMode
+    knowledge: Id | None = None
+    date: PartialDate | None = None
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Resource(Fact):
+    id: Id
+    name: Name
+    kind: ResourceKind
+    held_by: Id
+
+
+class IntegrationEvent(Fact):
+    """The firm leveraged, renewed or released resources (Table 3)."""
+
+    id: Id
+    step: IntegrationStep
+    tier: IntegrationTier
+    activity: ValueChainActivity | None = None
+    renew_mode: RenewMode | None = None
+    unit: Id
+    description: Text
+    knowledge: tuple[Id, ...] = ()
+    resources: tuple[Id, ...] = ()
+    mechanisms: tuple[SupportingMechanism, ...] = ()
+    date: PartialDate | None = None
+    until: PartialDate | None = None
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Self:
+        if self.tier is IntegrationTier.HIGH and self.activity is not None:
+            raise PydanticCustomError(
+                "tier_activity",
+                "a high-tier integration is cross-functional: it has no single value-chain "
+                "activity (drop 'activity' or make the tier low)",
+            )
+        if self.renew_mode is not None and self.step is not IntegrationStep.RENEW:
+            raise PydanticCustomError(
+                "renew_mode",
+                "renew_mode applies only to the renew step, not {step}",
+                {"step": self.step.value},
+            )
+        if self.step is IntegrationStep.RELEASE and not self.resources:
+            raise PydanticCustomError(
+                "release_resources", "a release must name the resource(s) the firm lets go"
+            )
+        if self.date is not None and self.until is not None and self.until < self.date:
+            raise PydanticCustomError(
+                "period",
+                "the period ends ({until}) before it starts ({date})",
+                {"until": self.until, "date": self.date},
+            )
+        return self
+
+
+class ProjectUnit(Strict):
+    unit: Id
+    part: Text | None = None
+
+
+class Dependency(Strict):
+    """One subsidiary needs another's part of the project done first (or both need each other)."""
+
+    source: Id = Field(alias="from")
+    target: Id = Field(alias="to")
+    kind: Interdependence
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
+
+
+class Project(Fact):
+    """A cross-border customer project of the dual network (Sartorius-Khalapsina)."""
+
+    id: Id
+    name: Name
+    country: Name | None = None
+    customer: Id | None = None
+    third_actors: tuple[Id, ...] = ()
+    interdependence: Interdependence
+    coordinator: Id | None = None
+    units: tuple[ProjectUnit, ...] = Field(min_length=1)
+    dependencies: tuple[Dependency, ...] = ()
+
+
+class Support(Fact):
+    """One subsidiary helped another sell or deliver (given, not necessarily returned)."""
+
+    id: Id
+    source: Id = Field(alias="from")
+    target: Id = Field(alias="to")
+    project: Id | None = None
+    description: Text | None = None
+    date: PartialDate | None = None
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Tension(Fact):
+    id: Id
+    kind: TensionKind
+    description: Text
+    units: tuple[Id, ...] = ()
+
+
+class CustomerManagement(Fact):
+    """A unit manages a customer as an asset from one of Senn et al.'s perspectives."""
+
+    id: Id
+    unit: Id
+    customer: Id
+    perspective: Perspective
+
+
+class CaseFile(Strict):
+    """One firm with everything the sources say about it."""
+
+    case: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,40}$")]
+    title: Name
+    firm: Firm
+    units: tuple[Unit, ...] = Field(min_length=1)
+    actors: tuple[Actor, ...] = ()
+    actor_links: tuple[ActorLink, ...] = ()
+    capabilities: tuple[Capability, ...] = ()
+    knowledge: tuple[Knowledge, ...] = ()
+    learning: tuple[LearningEvent, ...] = ()
+    flows: tuple[Flow, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    integrations: tuple[IntegrationEvent, ...] = ()
+    projects: tuple[Project, ...] = ()
+    support: tuple[Support, ...] = ()
+    tensions: tuple[Tension, ...] = ()
+    customer_management: tuple[CustomerManagement, ...] = ()
+
+
+Problem = tuple[tuple[str | int, ...], str]
+
+
+def _duplicate_ids(case: CaseFile) -> Iterable[Problem]:
+    seen: dict[str, tuple[str | int, ...]] = {case.firm.id: ("firm", "id")}
+    for section in _ID_SECTIONS:
+        for index, record in enumerate(getattr(case, section)):
+            loc: tuple[str | int, ...] = (section, index, "id")
+            if record.id in seen:
+                first = ".".join(map(str, seen[record.id]))
+                yield loc, f"duplicate id '{record.id}' (first used at {first})"
+            else:
+                seen[record.id] = loc
+
+
+_ID_SECTIONS = (
+    "units",
+    "actors",
+    "actor_links",
+    "capabilities",
+    "knowledge",
+    "learning",
+    "flows",
+    "resources",
+    "integrations",
+    "projects",
+    "support",
+    "tensions",
+    "customer_management",
+)
+
+
+def _ancestors(units: dict[str, Unit], unit_id: str) -> list[str]:
+    chain: list[str] = []
+    current = units[unit_id].reports_to
+    while current is not None and current in units and current not in chain:
+        chain.append(current)
+        current = units[current].reports_to
+    return chain
+
+
+def flow_direction_fits(
+    units: dict[str, Unit], source: str, target: str, direction: FlowDirection
+) -> bool:
+    """Whether a flow from source to target really goes the way it claims."""
+    source_level = ROLE_LEVEL[units[source].role]
+    target_level = ROLE_LEVEL[units[target].role]
+    if direction is FlowDirection.UPWARD:
+        return target in _ancestors(units, source) or target_level < source_level
+    if direction is FlowDirection.DOWNWARD:
+        return source in _ancestors(units, target) or source_level < target_level
+    return source_level == target_level
+
+
+def find_case_problems(case: CaseFile) -> Iterable[Problem]:
+    """Every broken reference or model rule in a case, with the field's path."""
+    yield from _duplicate_ids(case)
+    units = {u.id: u for u in case.units}
+    actors = {a.id: a for a in case.actors}
+    knowledge = {k.id for k in case.knowledge}
+    capabilities = {c.id for c in case.capabilities}
+    resources = {r.id for r in case.resources}
+    projects = {p.id for p in case.projects}
+
+    def ref(
+        loc: tuple[str | int, ...], value: str | None, pool: Iterable[str], what: str
+    ) -> Iterable[Problem]:
+        if value is not None and value not in pool:
+            yield loc, f"unknown {what} '{value}'"
+
+    roots = [u.id for u in case.units if u.reports_to is None]
+    for i, unit in enumerate(case.units):
+        yield from ref(("units", i, "reports_to"), unit.reports_to, units, "unit")
+        if unit.reports_to == unit.id:
+            yield ("units", i, "reports_to"), f"unit '{unit.id}' cannot report to itself"
+        elif unit.reports_to in units and unit.id in _ancestors(units, unit.reports_to):
+            yield ("units", i, "reports_to"), f"reporting line of '{unit.id}' forms a cycle"
+    hq_units = [u for u in case.units if u.role is UnitRole.HQ]
+    if len(hq_units) != 1:
+        yield ("units",), f"a firm has exactly one HQ unit, found {len(hq_units)}"
+    elif len(roots) != 1:
+        yield (
+            ("units",),
+            (f"every unit but the HQ reports to another unit; top-level units: {sorted(roots)}"),
+        )
+
+    for i, link in enumerate(case.actor_links):
+        yield from ref(("actor_links", i, "from"), link.source, actors, "actor")
+        yield from ref(("actor_links", i, "to"), link.target, actors, "actor")
+        if link.source == link.target:
+            yield ("actor_links", i, "to"), "an actor cannot be linked to itself"
+
+    for i, item in enumerate(case.knowledge):
+        for j, cap in enumerate(item.builds):
+            yield from ref(("knowledge", i, "builds", j), cap, capabilities, "capability")
+
+    for i, event in enumerate(case.learning):
+        yield from ref(("learning", i, "unit"), event.unit, units, "unit")
+        yield from ref(("learning", i, "source"), event.source, actors, "actor")
+        for j, k in enumerate(event.knowledge):
+            yield from ref(("learning", i, "knowledge", j), k, knowledge, "knowledge item")
+        source = actors.get(event.source)
+        if source is not None:
+            expected = CHANNEL_OF_SOURCE.get(source.kind)
+            if expected is None:
+                yield (
+                    ("learning", i, "source"),
+                    (
+                        f"'{source.id}' is a {source.kind.value}, not a learning source "
+                        "(customer, collaborator or host country)"
+                    ),
+                )
+            elif expected is not event.channel:
+                yield (
+                    ("learning", i, "channel"),
+                    (
+                        f"learning from a {source.kind.value} goes through the "
+                        f"'{expected.value}' channel, not '{event.channel.value}'"
+                    ),
+                )
+
+    for i, flow in enumerate(case.flows):
+        ends_known = True
+        for end, value in (("from", flow.source), ("to", flow.target)):
+            if value not in units:
+                ends_known = False
+                yield ("flows", i, end), f"unknown unit '{value}' (not a unit of this firm)"
+        yield from ref(("flows", i, "knowledge"), flow.knowledge, knowledge, "knowledge item")
+        if flow.source == flow.target:
+            yield ("flows", i, "to"), "a flow cannot go from a unit to itself"
+        elif ends_known and not flow_direction_fits(
+            units, flow.source, flow.target, flow.direction
+        ):
+            yield (
+                ("flows", i, "direction"),
+                (
+                    f"a flow from {units[flow.source].role.value} '{flow.source}' to "
+                    f"{units[flow.target].role.value} '{flow.target}' is not {flow.direction.value}"
+                ),
+            )
+
+    for i, resource in enumerate(case.resources):
+        yield from ref(("resources", i, "held_by"), resource.held_by, units, "unit")
+
+    for i, integration in enumerate(case.integrations):
+        yield from ref(("integrations", i, "unit"), integration.unit, units, "unit")
+        for j, k in enumerate(integration.knowledge):
+            yield from ref(("integrations", i, "knowledge", j), k, knowledge, "knowledge item")
+        for j, r in enumerate(integration.resources):
+            if r not in resources:
+                yield (
+                    ("integrations", i, "resources", j),
+                    (
+                        f"unknown resource '{r}': a firm can only {integration.step.value} "
+                        "a resource it holds"
+                    ),
+                )
+
+    for i, project in enumerate(case.projects):
+        yield from ref(("projects", i, "customer"), project.customer, actors, "actor")
+        for j, actor in enumerate(project.third_actors):
+            yield from ref(("projects", i, "third_actors", j), actor, actors, "actor")
+        yield from ref(("projects", i, "coordinator"), project.coordinator, units, "unit")
+        members = {pu.unit for pu in project.units}
+        for j, pu in enumerate(project.units):
+            yield from ref(("projects", i, "units", j, "unit"), pu.unit, units, "unit")
+        for j, dep in enumerate(project.dependencies):
+            for end, value in (("from", dep.source), ("to", dep.target)):
+                if value not in members:
+                    yield (
+                        ("projects", i, "dependencies", j, end),
+                        (f"'{value}' is not one of the project's units"),
+                    )
+            if dep.source == dep.target:
+                yield ("projects", i, "dependencies", j, "to"), "a unit cannot depend on itself"
+        if project.coordinator is not None and project.coordinator in units:
+            role = units[project.coordinator].role
+            if role not in (UnitRole.HQ, UnitRole.CORE_SUBSIDIARY, UnitRole.REGIONAL_HQ):
+                yield (
+                    ("projects", i, "coordinator"),
+                    (
+                        f"a project is coordinated by the HQ or a core subsidiary, "
+                        f"not a {role.value}"
+                    ),
+                )
+
+    for i, support in enumerate(case.support):
+        yield from ref(("support", i, "from"), support.source, units, "unit")
+        yield from ref(("support", i, "to"), support.target, units, "unit")
+        yield from ref(("support", i, "project"), support.project, projects, "project")
+        if support.source == support.target:
+            yield ("support", i, "to"), "a unit cannot support itself"
+
+    for i, tension in enumerate(case.tensions):
+        for j, unit_id in enumerate(tension.units):
+            yield from ref(("tensions", i, "units", j), unit_id, units, "unit")
+
+    for i, managed in enumerate(case.customer_management):
+        yield from ref(("customer_management", i, "unit"), managed.unit, units, "unit")
+        yield from ref(("customer_management", i, "customer"), managed.customer, actors, "actor")
+
+
+def count_records(case: CaseFile) -> Counter[str]:
+    """How many records of each section a case holds."""
+    counts: Counter[str] = Counter({"firm": 1})
+    for section in _ID_SECTIONS:
+        counts[section] = len(getattr(case, section))
+    return counts

@@ -1,0 +1,1 @@
+"""Use cases: each receives the store and does one thing the product promises."""

@@ -1,0 +1,289 @@
+"""Loading case files into the graph, and reading them back out."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+
+from service import cypher
+from service.model.case import CaseFile, Citation, Fact, count_records
+from service.store.port import GraphStore
+
+MERGE_CASE = cypher.load("cases/merge_case")
+LIST_CASE_NODES = cypher.load("cases/list_case_nodes")
+LIST_CASE_RELATIONSHIPS = cypher.load("cases/list_case_relationships")
+LIST_FIRMS = cypher.load("cases/list_firms")
+
+# Fields that become relationships or references, not properties of the record's own node.
+_REFERENCE_FIELDS = {
+    "units": {"reports_to"},
+    "knowledge": {"builds"},
+    "learning": {"unit", "source", "knowledge"},
+    "resources": {"held_by"},
+    "integrations": {"unit", "knowledge", "resources"},
+    "projects": {"customer", "third_actors", "coordinator", "units", "dependencies"},
+    "tensions": {"units"},
+    "customer_management": {"unit", "customer"},
+    "actor_links": {"source", "target"},
+    "flows": {"source", "target"},
+    "support": {"source", "target"},
+}
+
+
+class LoadSummary(BaseModel):
+    case: str
+    firm: str
+    records: dict[str, int]
+    nodes_before: int
+    nodes_after: int
+    relationships_before: int
+    relationships_after: int
+
+
+def _props(record: Fact, *, section: str, firm_id: str) -> dict[str, Any]:
+    skip = _REFERENCE_FIELDS.get(section, set()) | {"cite"}
+    values = record.model_dump(mode="json", exclude=skip, exclude_none=True)
+    values.update(
+        firm=firm_id,
+        citation=record.cite.render(),
+        cite_paper=record.cite.paper.value,
+        cite_where=record.cite.where,
+    )
+    return values
+
+
+def case_params(case: CaseFile) -> dict[str, Any]:
+    """The parameters of the one statement that writes a whole case."""
+    firm_id = case.firm.id
+
+    def rows(section: str, **refs: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": r.id,
+                "props": _props(r, section=section, firm_id=firm_id),
+                **{name: pick(r) for name, pick in refs.items()},
+            }
+            for r in getattr(case, section)
+        ]
+
+    firm = _props(case.firm, section="firm", firm_id=firm_id) | {
+        "case": case.case,
+        "title": case.title,
+    }
+    ids = [case.firm.id] + [r.id for section in _NODE_SECTIONS for r in getattr(case, section)]
+    return {
+        "firmId": firm_id,
+        "firm": firm,
+        "ids": ids,
+        "units": rows("units", reportsTo=lambda u: u.reports_to),
+        "actors": rows("actors"),
+        "actorLinks": rows("actor_links", **{"from": lambda x: x.source, "to": lambda x: x.target}),
+        "capabilities": rows("capabilities"),
+        "knowledge": rows("knowledge", builds=lambda k: list(k.builds)),
+        "learning": rows(
+            "learning",
+            unit=lambda e: e.unit,
+            source=lambda e: e.source,
+            knowledge=lambda e: list(e.knowledge),
+        ),
+        "flows": rows("flows", **{"from": lambda x: x.source, "to": lambda x: x.target}),
+        "resources": rows("resources", heldBy=lambda r: r.held_by),
+        "integrations": rows(
+            "integrations",
+            unit=lambda e: e.unit,
+            knowledge=lambda e: list(e.knowledge),
+            resources=lambda e: list(e.resources),
+        ),
+        "projects": [
+            {
+                "id": p.id,
+                "props": _props(p, section="projects", firm_id=firm_id),
+                "customer": p.customer,
+                "thirdActors": list(p.third_actors),
+                "coordinator": p.coordinator,
+                "units": [
+                    {"unit": m.unit, "props": {"part": m.part} if m.part else {}} for m in p.units
+                ],
+                "dependencies": [
+                    {
+                        "from": d.source,
+                        "to": d.target,
+                        "props": {"project": p.id, "kind": d.kind.value},
+                    }
+                    for d in p.dependencies
+                ],
+            }
+            for p in case.projects
+        ],
+        "support": rows("support", **{"from": lambda x: x.source, "to": lambda x: x.target}),
+        "tensions": rows("tensions", units=lambda t: list(t.units)),
+        "management": rows(
+            "customer_management", unit=lambda m: m.unit, customer=lambda m: m.customer
+        ),
+    }
+
+
+_NODE_SECTIONS = (
+    "units",
+    "actors",
+    "capabilities",
+    "knowledge",
+    "learning",
+    "resources",
+    "integrations",
+    "projects",
+    "tensions",
+)
+
+
+async def _graph_size(store: GraphStore) -> tuple[int, int]:
+    from service.services.health import COUNT_GRAPH
+
+    row = (await store.read(COUNT_GRAPH))[0]
+    return int(row["nodes"]), int(row["relationships"])
+
+
+async def load_case(store: GraphStore, *, case: CaseFile) -> LoadSummary:
+    """Write one validated case in one atomic statement, replacing its previous version."""
+    nodes_before, rels_before = await _graph_size(store)
+    await store.write(MERGE_CASE, case_params(case))
+    nodes_after, rels_after = await _graph_size(store)
+    return LoadSummary(
+        case=case.case,
+        firm=case.firm.id,
+        records=dict(count_records(case)),
+        nodes_before=nodes_before,
+        nodes_after=nodes_after,
+        relationships_before=rels_before,
+        relationships_after=rels_after,
+    )
+
+
+async def list_firm_ids(store: GraphStore) -> list[str]:
+    """The ids of the firms in the graph."""
+    return [str(row["firm"]["id"]) for row in await store.read(LIST_FIRMS)]
+
+
+def _fact(props: dict[str, Any], *, drop: Iterable[str] = ()) -> dict[str, Any]:
+    fields = {
+        k: v
+        for k, v in props.items()
+        if k not in {"firm", "citation", "cite_paper", "cite_where", *drop}
+    }
+    fields["cite"] = Citation(paper=props["cite_paper"], where=props["cite_where"])
+    return fields
+
+
+async def read_case(store: GraphStore, *, firm_id: str) -> CaseFile | None:
+    """Rebuild a firm's case from the graph (the inverse of `load_case`)."""
+    nodes = [row["node"] for row in await store.read(LIST_CASE_NODES, {"firmId": firm_id})]
+    if not nodes:
+        return None
+    rels = [
+        row["relationship"]
+        for row in await store.read(LIST_CASE_RELATIONSHIPS, {"firmId": firm_id})
+    ]
+    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for node in nodes:
+        for label in node["labels"]:
+            by_label[label].append(node["properties"])
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    rel_props: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rel in rels:
+        out[(rel["type"], rel["from"])].append(rel["to"])
+        rel_props[rel["type"]].append({"from": rel["from"], "to": rel["to"], **rel["properties"]})
+
+    def targets(rel_type: str, source: str) -> list[str]:
+        return sorted(out.get((rel_type, source), []))
+
+    def first(rel_type: str, source: str) -> str | None:
+        found = targets(rel_type, source)
+        return found[0] if found else None
+
+    firm_props = by_label["Firm"][0]
+    document: dict[str, Any] = {
+        "case": firm_props["case"],
+        "title": firm_props["title"],
+        "firm": _fact(firm_props, drop=("case", "title")),
+        "units": [
+            _fact(u) | {"reports_to": first("REPORTS_TO", u["id"])} for u in by_label["Unit"]
+        ],
+        "actors": [_fact(a) for a in by_label["Actor"]],
+        "actor_links": [
+            _fact(link, drop=())
+            for t in ("ACQUIRED", "SUBCONTRACTS_TO", "SUBUNIT_OF")
+            for link in rel_props[t]
+        ],
+        "capabilities": [_fact(c) for c in by_label["Capability"]],
+        "knowledge": [
+            _fact(k) | {"builds": targets("BUILDS", k["id"])} for k in by_label["Knowledge"]
+        ],
+        "learning": [
+            _fact(e)
+            | {
+                "unit": _source_of(rel_props["LEARNED"], e["id"]),
+                "source": first("FROM", e["id"]),
+                "knowledge": targets("YIELDED", e["id"]),
+            }
+            for e in by_label["LearningEvent"]
+        ],
+        "flows": [_fact(flow) for flow in rel_props["FLOWS"]],
+        "resources": [
+            _fact(r) | {"held_by": _source_of(rel_props["HOLDS"], r["id"])}
+            for r in by_label["Resource"]
+        ],
+        "integrations": [
+            _fact(i)
+            | {
+                "unit": first("AT", i["id"]),
+                "knowledge": targets("USED", i["id"]),
+                "resources": targets("INVOLVED", i["id"]),
+            }
+            for i in by_label["IntegrationEvent"]
+        ],
+        "projects": [_project(p, rel_props, first, targets) for p in by_label["Project"]],
+        "support": [_fact(s) for s in rel_props["SUPPORTED"]],
+        "tensions": [
+            _fact(t) | {"units": targets("BETWEEN", t["id"])} for t in by_label["Tension"]
+        ],
+        "customer_management": [
+            _fact(m) | {"unit": m["from"], "customer": m["to"]} for m in rel_props["MANAGES"]
+        ],
+    }
+    for section in ("actor_links", "flows", "support", "customer_management"):
+        document[section] = sorted(document[section], key=lambda r: r["id"])
+    for record in document["customer_management"]:
+        del record["from"], record["to"]
+    return CaseFile.model_validate(document)
+
+
+def _source_of(rels: list[dict[str, Any]], target: str) -> str | None:
+    return next((r["from"] for r in rels if r["to"] == target), None)
+
+
+def _project(
+    props: dict[str, Any], rel_props: dict[str, list[dict[str, Any]]], first: Any, targets: Any
+) -> dict[str, Any]:
+    project_id = props["id"]
+    return _fact(props) | {
+        "customer": first("FOR", project_id),
+        "third_actors": targets("INVOLVES", project_id),
+        "coordinator": first("COORDINATED_BY", project_id),
+        "units": sorted(
+            (
+                {"unit": w["from"], "part": w.get("part")}
+                for w in rel_props["WORKS_ON"]
+                if w["to"] == project_id
+            ),
+            key=lambda m: m["unit"],
+        ),
+        "dependencies": sorted(
+            (
+                {"from": d["from"], "to": d["to"], "kind": d["kind"]}
+                for d in rel_props["DEPENDS_ON"]
+                if d["project"] == project_id
+            ),
+            key=lambda d: (d["from"], d["to"]),
+        ),
+    }

@@ -1,0 +1,103 @@
+"""Seeding: choose case files, validate them all (against each other and the graph), load."""
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from service import cypher
+from service.model.case import CaseFile
+from service.model.files import CaseFileInvalid, FileProblem, parse_case_file
+from service.services.cases import LoadSummary, load_case
+from service.store.port import GraphStore
+
+SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed"
+FIND_FOREIGN_IDS = cypher.load("cases/find_foreign_ids")
+SEED_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class UnknownCase(Exception):
+    """A case name with no file in the seed directory."""
+
+
+def list_case_files(seed_dir: Path = SEED_DIR) -> dict[str, Path]:
+    """The case files of a seed directory, by case name (the file's stem)."""
+    return {p.stem: p for p in sorted(seed_dir.iterdir()) if p.suffix in SEED_SUFFIXES}
+
+
+def select_case_files(names: Sequence[str], seed_dir: Path = SEED_DIR) -> list[Path]:
+    """The files for the named cases (all of them when none is named)."""
+    available = list_case_files(seed_dir)
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        raise UnknownCase(
+            f"no case named {', '.join(unknown)} in {seed_dir}; "
+            f"the cases are: {', '.join(available)}"
+        )
+    return [available[n] for n in names] if names else list(available.values())
+
+
+def validate_case_files(paths: Sequence[Path]) -> list[CaseFile]:
+    """Parse every file and check that no two share an id; raise with every problem found."""
+    cases: list[CaseFile] = []
+    problems: list[FileProblem] = []
+    owners: dict[str, Path] = {}
+    for path in paths:
+        try:
+            case = parse_case_file(path)
+        except CaseFileInvalid as err:
+            problems.extend(err.problems)
+            continue
+        for record_id in case_ids(case):
+            if record_id in owners:
+                problems.append(
+                    FileProblem(
+                        str(path), "", None, f"id '{record_id}' is also used in {owners[record_id]}"
+                    )
+                )
+            owners.setdefault(record_id, path)
+        cases.append(case)
+    if problems:
+        raise CaseFileInvalid(problems)
+    return cases
+
+
+def case_ids(case: CaseFile) -> list[str]:
+    """Every node id a case defines."""
+    from service.services.cases import case_params
+
+    return list(case_params(case)["ids"])
+
+
+async def check_against_graph(store: GraphStore, *, case: CaseFile, name: str) -> None:
+    """Refuse a case whose ids already belong to another firm in the graph."""
+    rows = await store.read(FIND_FOREIGN_IDS, {"firmId": case.firm.id, "ids": case_ids(case)})
+    if rows:
+        raise CaseFileInvalid(
+            [
+                FileProblem(
+                    name,
+                    "",
+                    None,
+                    f"id '{row['node']['id']}' already belongs to firm "
+                    f"'{row['node']['firm']}' in the graph",
+                )
+                for row in rows
+            ]
+        )
+
+
+async def seed_cases(
+    store: GraphStore,
+    *,
+    paths: Sequence[Path],
+    on_loaded: Callable[[LoadSummary], None] = lambda _: None,
+) -> list[LoadSummary]:
+    """Validate all the files, then load each case in one atomic write."""
+    cases = validate_case_files(paths)
+    for case, path in zip(cases, paths, strict=True):
+        await check_against_graph(store, case=case, name=str(path))
+    summaries = []
+    for case in cases:
+        summary = await load_case(store, case=case)
+        on_loaded(summary)
+        summaries.append(summary)
+    return summaries

@@ -1,0 +1,119 @@
+"""The one settings class: environment variables prefixed KFLOW_, checked for unsafe values."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, Self
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+WEAK_PASSWORDS = {"neo4j", "password", "changeme", "secret", "test", "admin"}
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+class Settings(BaseSettings):
+    """kflow's configuration; every field is documented in the README's settings table."""
+
+    model_config = SettingsConfigDict(env_prefix="KFLOW_", extra="ignore")
+
+    env: Literal["local", "test", "production"] = Field(
+        default="local", description="Where kflow runs; production refuses local-only defaults."
+    )
+    graph_url: str = Field(
+        default="embedded://./data",
+        description="embedded://DIR (engine started by kflow, data in DIR) or a Neo4j URL.",
+    )
+    graph_name: str = Field(
+        default="kflow",
+        pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,62}$",
+        description="Graph key on the embedded engine; database name on Neo4j (blank: default).",
+    )
+    neo4j_user: str = Field(default="neo4j", description="Neo4j user name.")
+    neo4j_password: SecretStr | None = Field(default=None, description="Neo4j password.")
+    neo4j_database: str | None = Field(default=None, description="Neo4j database (None: home).")
+    engine_module: Path | None = Field(
+        default=None,
+        description="FalkorDB module (falkordb.so) to load; default: the one `kflow engine "
+        "install` put in the environment.",
+    )
+    engine_fsync: Literal["always", "everysec"] = Field(
+        default="always",
+        description="Append-only file fsync policy: always = no acknowledged write lost.",
+    )
+    engine_start_timeout_s: float = Field(
+        default=120.0, gt=0, description="How long to wait for the engine to load its data."
+    )
+    query_timeout_ms: int = Field(
+        default=10_000, ge=100, le=600_000, description="Server-side limit for one query."
+    )
+    query_memory_mb: int = Field(
+        default=1024, ge=16, le=65_536, description="Memory one query may use (embedded)."
+    )
+    pool_size: int = Field(default=16, ge=1, le=256, description="Connections to the store.")
+    host: str = Field(default="127.0.0.1", description="Address `kflow serve` binds.")
+    port: int = Field(default=8000, ge=1, le=65_535, description="Port `kflow serve` binds.")
+    graphiql: bool | None = Field(
+        default=None, description="Serve GraphiQL at /graphql (default: on except production)."
+    )
+
+    @property
+    def backend(self) -> Literal["embedded", "neo4j"]:
+        """Which adapter the graph URL selects."""
+        return "embedded" if urlsplit(self.graph_url).scheme == "embedded" else "neo4j"
+
+    @property
+    def embedded_dir(self) -> Path:
+        """The embedded engine's data directory (absolute)."""
+        parts = urlsplit(self.graph_url)
+        return Path(parts.netloc + parts.path).expanduser().resolve()
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        """GraphiQL is a development aid: on by default except in production."""
+        return self.graphiql if self.graphiql is not None else self.env != "production"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe(self) -> Self:
+        scheme = urlsplit(self.graph_url).scheme
+        if scheme != "embedded" and scheme not in NEO4J_SCHEMES:
+            raise ValueError(
+                f"KFLOW_GRAPH_URL '{self.graph_url}': unknown scheme '{scheme}'; use "
+                f"embedded://DIR or one of {', '.join(s + '://' for s in NEO4J_SCHEMES)}"
+            )
+        if scheme == "embedded" and not (
+            urlsplit(self.graph_url).netloc + urlsplit(self.graph_url).path
+        ):
+            raise ValueError(
+                "KFLOW_GRAPH_URL 'embedded://' needs a directory, e.g. embedded://./data"
+            )
+        if scheme != "embedded":
+            password = self.neo4j_password.get_secret_value() if self.neo4j_password else ""
+            if not password:
+                raise ValueError("KFLOW_NEO4J_PASSWORD is required with a Neo4j KFLOW_GRAPH_URL")
+            if self.env == "production" and password.lower() in WEAK_PASSWORDS:
+                raise ValueError(
+                    "KFLOW_NEO4J_PASSWORD is a well-known default; refusing it in production"
+                )
+        if self.env != "production":
+            return self
+        if self.graphiql:
+            raise ValueError("KFLOW_GRAPHIQL=true is refused in production")
+        if (
+            scheme == "embedded"
+            and not Path(
+                urlsplit(self.graph_url).netloc + urlsplit(self.graph_url).path
+            ).is_absolute()
+        ):
+            raise ValueError(
+                "in production the embedded data directory must be an absolute "
+                "path (KFLOW_GRAPH_URL=embedded:///var/lib/kflow)"
+            )
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

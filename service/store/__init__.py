@@ -1,0 +1,41 @@
+"""The graph store: one port, two adapters, chosen by KFLOW_GRAPH_URL."""
+
+from service.settings import Settings
+from service.store.engine import EngineConfig
+from service.store.port import GraphStore
+
+
+async def open_store(settings: Settings) -> GraphStore:
+    """Open the store the settings name: start the embedded engine, or connect to Neo4j."""
+    if settings.backend == "embedded":
+        from service.store.embedded import EmbeddedStore
+
+        config = EngineConfig(
+            data_dir=settings.embedded_dir,
+            module=settings.engine_module,
+            fsync=settings.engine_fsync,
+            start_timeout_s=settings.engine_start_timeout_s,
+            query_timeout_ms=settings.query_timeout_ms,
+            query_memory_mb=settings.query_memory_mb,
+        )
+        store: GraphStore = await EmbeddedStore.start(
+            config, graph_name=settings.graph_name, pool_size=settings.pool_size
+        )
+    else:
+        from service.store.neo4j import Neo4jStore
+
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
+        store = await Neo4jStore.connect(
+            settings.graph_url,
+            user=settings.neo4j_user,
+            password=password,
+            database=settings.neo4j_database,
+            pool_size=settings.pool_size,
+            query_timeout_ms=settings.query_timeout_ms,
+        )
+    try:
+        await store.ensure_schema()
+    except BaseException:
+        await store.close()
+        raise
+    return store

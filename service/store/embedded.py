@@ -1,0 +1,219 @@
+"""The embedded adapter: the store port on a FalkorDB engine that kflow runs itself."""
+
+import asyncio
+import datetime
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import redis
+from falkordb.asyncio import FalkorDB
+from falkordb.edge import Edge
+from falkordb.node import Node
+from falkordb.path import Path as FalkorPath
+from redis.asyncio import BlockingConnectionPool
+from redis.asyncio.connection import UnixDomainSocketConnection
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+from service import cypher
+from service.cypher import Query
+from service.store.engine import EngineConfig, EngineProcess
+from service.store.port import (
+    ConstraintViolation,
+    QueryFailed,
+    Row,
+    StoreError,
+    StoreInfo,
+    StoreUnavailable,
+    check_params,
+)
+
+log = logging.getLogger("kflow.store")
+
+_INDEX_STATEMENT = re.compile(r"^CREATE INDEX FOR \((\w+):(\w+)\) ON \(\1\.(\w+)\)$")
+CONSTRAINT_WAIT_S = 30.0
+SCHEMA_STATEMENTS = cypher.load_schema("embedded")
+
+
+def plain(value: Any) -> Any:
+    """A FalkorDB reply value as plain Python data (no client objects, naive times)."""
+    if isinstance(value, Node | Edge):
+        return {key: plain(item) for key, item in value.properties.items()}
+    if isinstance(value, FalkorPath):
+        return {
+            "nodes": [plain(n) for n in value.nodes()],
+            "relationships": [plain(e) for e in value.edges()],
+        }
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+class EmbeddedStore:
+    """GraphStore on an embedded FalkorDB engine; see the port for the contract."""
+
+    backend = "embedded"
+
+    def __init__(
+        self,
+        engine: EngineProcess,
+        *,
+        graph_name: str,
+        pool_size: int,
+        query_timeout_ms: int,
+        owns_engine: bool = True,
+    ) -> None:
+        self.engine = engine
+        self.owns_engine = owns_engine
+        self.graph_name = graph_name
+        self.query_timeout_ms = query_timeout_ms
+        self._pool = BlockingConnectionPool(
+            connection_class=UnixDomainSocketConnection,
+            path=str(engine.socket_path),
+            max_connections=pool_size,
+            timeout=None,
+            decode_responses=True,
+        )
+        self._db = FalkorDB(connection_pool=self._pool)
+        # No silent re-sends: a retried write after a dropped connection may apply twice.
+        # Set after the client is built, because its cluster probe copies these options
+        # into a synchronous client, which cannot use an asyncio Retry.
+        self._pool.connection_kwargs["retry"] = Retry(NoBackoff(), 0)
+        self._graph = self._db.select_graph(graph_name)
+
+    @classmethod
+    async def start(
+        cls, config: EngineConfig, *, graph_name: str, pool_size: int
+    ) -> "EmbeddedStore":
+        """Start an engine on the data directory and connect to it."""
+        engine = EngineProcess(config)
+        await asyncio.to_thread(engine.start)
+        return cls(
+            engine,
+            graph_name=graph_name,
+            pool_size=pool_size,
+            query_timeout_ms=config.query_timeout_ms,
+        )
+
+    async def _run(self, query: Query, params: Mapping[str, Any] | None, *, mode: str) -> list[Row]:
+        values = check_params(query, params, mode=mode)
+        log.debug("query %s (%s)", query.name, mode)
+        try:
+            if mode == "read":
+                result = await self._graph.ro_query(
+                    query.text, values, timeout=self.query_timeout_ms
+                )
+            else:
+                result = await self._graph.query(query.text, values)
+            columns = [column[1] for column in result.header]
+            return [
+                dict(zip(columns, (plain(v) for v in row), strict=True))
+                for row in result.result_set
+            ]
+        except redis.ResponseError as err:
+            message = str(err)
+            if "unique constraint violation" in message:
+                raise ConstraintViolation(query.name, message) from None
+            if "empty key" in message and mode == "read":
+                return []  # the graph has never been written to: nothing to read
+            raise QueryFailed(query.name, message) from None
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as err:
+            raise StoreUnavailable(
+                f"the embedded engine did not answer query '{query.name}': {err}"
+                + (
+                    ""
+                    if self.engine.running
+                    else f" (the engine has stopped; see {self.engine.log_path})"
+                )
+            ) from None
+        except (ValueError, OverflowError) as err:
+            raise QueryFailed(
+                query.name, f"the engine returned a value Python cannot hold: {err}"
+            ) from None
+
+    async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a read statement through the engine's read-only command."""
+        return await self._run(query, params, mode="read")
+
+    async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run one write statement (atomic on the engine)."""
+        return await self._run(query, params, mode="write")
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable unless the engine answers."""
+        try:
+            await self._db.connection.ping()
+        except (redis.RedisError, OSError) as err:
+            raise StoreUnavailable(f"the embedded engine does not answer: {err}") from None
+
+    async def info(self) -> StoreInfo:
+        """Backend, FalkorDB version and data directory."""
+        return StoreInfo(
+            backend=self.backend,
+            engine_version=f"FalkorDB {self.engine.module_version}",
+            location=str(self.engine.data_dir),
+        )
+
+    async def ensure_schema(self) -> None:
+        """Create each id index, then the uniqueness constraint that rests on it."""
+        try:
+            existing = (await self._graph.list_indices()).result_set
+        except redis.ResponseError as err:
+            if "empty key" not in str(err):
+                raise StoreError(f"could not list the engine's indexes: {err}") from None
+            existing = []  # a new graph: nothing indexed yet
+        indexed = {(row[0], prop) for row in existing for prop in row[1]}
+        for statement in SCHEMA_STATEMENTS:
+            match = _INDEX_STATEMENT.match(statement.text.strip())
+            if match is None:
+                raise StoreError(
+                    f"{statement.name}: embedded schema files hold exactly "
+                    "'CREATE INDEX FOR (n:Label) ON (n.property)'"
+                )
+            _, label, prop = match.groups()
+            if (label, prop) not in indexed:
+                await self._run(statement, None, mode="write")
+            await self._ensure_unique(label, prop)
+
+    async def _ensure_unique(self, label: str, prop: str) -> None:
+        constraints = await self._graph.list_constraints()
+        if not any(
+            c["label"] == label and c["properties"] == [prop] and c["type"] == "UNIQUE"
+            for c in constraints
+        ):
+            await self._graph.create_node_unique_constraint(label, prop)
+        deadline = asyncio.get_running_loop().time() + CONSTRAINT_WAIT_S
+        while True:
+            status = next(
+                c["status"]
+                for c in await self._graph.list_constraints()
+                if c["label"] == label and c["properties"] == [prop]
+            )
+            if status == "OPERATIONAL":
+                return
+            if status == "FAILED" or asyncio.get_running_loop().time() > deadline:
+                raise StoreError(
+                    f"the uniqueness constraint on :{label}({prop}) is {status}: the graph "
+                    f"holds two :{label} nodes with the same {prop}"
+                )
+            await asyncio.sleep(0.02)
+
+    async def close(self) -> None:
+        """Close the pool, and stop the engine if this store started it."""
+        await self._pool.disconnect()
+        if self.owns_engine:
+            await asyncio.to_thread(self.engine.stop)
+
+    async def drop_graph(self) -> None:
+        """Delete this store's graph key with its indexes (tests use one graph each)."""
+        try:
+            await self._graph.delete()
+        except redis.ResponseError as err:
+            if "empty key" not in str(err):
+                raise StoreError(f"could not drop graph {self.graph_name}: {err}") from None

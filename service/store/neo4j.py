@@ -1,0 +1,128 @@
+"""The Neo4j adapter: the store port on Neo4j 5 through the official async driver."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import neo4j
+from neo4j import AsyncGraphDatabase, RoutingControl
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.graph import Node, Path, Relationship
+
+from service import cypher
+from service.cypher import Query
+from service.store.port import (
+    ConstraintViolation,
+    QueryFailed,
+    Row,
+    StoreInfo,
+    StoreUnavailable,
+    check_params,
+)
+
+SCHEMA_STATEMENTS = cypher.load_schema("neo4j")
+
+
+def plain(value: Any) -> Any:
+    """A Neo4j driver value as plain Python data."""
+    if isinstance(value, Node | Relationship):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, Path):
+        return {
+            "nodes": [plain(n) for n in value.nodes],
+            "relationships": [plain(r) for r in value.relationships],
+        }
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    return value
+
+
+class Neo4jStore:
+    """GraphStore on Neo4j 5; see the port for the contract."""
+
+    backend = "neo4j"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        user: str,
+        password: str,
+        database: str | None,
+        pool_size: int,
+        query_timeout_ms: int,
+    ) -> None:
+        self.url = url
+        self.database = database
+        self.timeout_s = query_timeout_ms / 1000
+        self._driver = AsyncGraphDatabase.driver(
+            url, auth=(user, password), max_connection_pool_size=pool_size
+        )
+
+    @classmethod
+    async def connect(cls, url: str, **options: Any) -> "Neo4jStore":
+        """Connect and check that the server answers and accepts the credentials."""
+        store = cls(url, **options)
+        try:
+            await store.ping()
+        except BaseException:
+            await store.close()
+            raise
+        return store
+
+    async def _run(self, query: Query, params: Mapping[str, Any] | None, *, mode: str) -> list[Row]:
+        values = check_params(query, params, mode=mode)
+        statement = neo4j.Query(
+            query.text,
+            metadata={"kflow_query": query.name},
+            timeout=self.timeout_s,
+        )
+        routing = RoutingControl.READ if mode == "read" else RoutingControl.WRITE
+        try:
+            records, _, _ = await self._driver.execute_query(
+                statement, values, routing_=routing, database_=self.database
+            )
+        except (ServiceUnavailable, SessionExpired, AuthError) as err:
+            raise StoreUnavailable(f"Neo4j at {self.url}: {err.message or err}") from None
+        except Neo4jError as err:
+            if err.code and "ConstraintValidationFailed" in err.code:
+                raise ConstraintViolation(query.name, err.message or str(err)) from None
+            raise QueryFailed(query.name, err.message or str(err)) from None
+        return [plain(record.data()) for record in records]
+
+    async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a read statement in a read transaction routed to a reader."""
+        return await self._run(query, params, mode="read")
+
+    async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a write statement in one managed write transaction."""
+        return await self._run(query, params, mode="write")
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailable unless Neo4j answers and accepts the credentials."""
+        try:
+            await self._driver.verify_connectivity()
+        except AuthError as err:
+            raise StoreUnavailable(
+                f"Neo4j at {self.url} rejected the credentials (KFLOW_NEO4J_USER / "
+                f"KFLOW_NEO4J_PASSWORD): {err.message}"
+            ) from None
+        except (Neo4jError, ServiceUnavailable, OSError, ValueError) as err:
+            raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached: {err}") from None
+
+    async def info(self) -> StoreInfo:
+        """Backend, server agent (e.g. Neo4j/5.26.0) and URL."""
+        server = await self._driver.get_server_info()
+        return StoreInfo(backend=self.backend, engine_version=server.agent, location=self.url)
+
+    async def ensure_schema(self) -> None:
+        """Create the uniqueness constraints (IF NOT EXISTS makes this idempotent)."""
+        for statement in SCHEMA_STATEMENTS:
+            await self._run(statement, None, mode="write")
+
+    async def close(self) -> None:
+        """Close the driver's connections."""
+        await self._driver.close()
