@@ -32,7 +32,7 @@ schema_app = typer.Typer(
 )
 app.add_typer(engine_app, name="engine")
 app.add_typer(schema_app, name="schema")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console()
 T = TypeVar("T")
 
@@ -286,3 +286,7 @@ def schema_export(
 
 def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, indent=2, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    app()

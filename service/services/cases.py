@@ -8,27 +8,13 @@ from pydantic import BaseModel
 
 from service import cypher
 from service.model.case import CaseFile, Citation, Fact, count_records
+from service.model.graph import REFERENCE_FIELDS
 from service.store.port import GraphStore
 
 MERGE_CASE = cypher.load("cases/merge_case")
 LIST_CASE_NODES = cypher.load("cases/list_case_nodes")
 LIST_CASE_RELATIONSHIPS = cypher.load("cases/list_case_relationships")
 LIST_FIRMS = cypher.load("cases/list_firms")
-
-# Fields that become relationships or references, not properties of the record's own node.
-_REFERENCE_FIELDS = {
-    "units": {"reports_to"},
-    "knowledge": {"builds"},
-    "learning": {"unit", "source", "knowledge"},
-    "resources": {"held_by"},
-    "integrations": {"unit", "knowledge", "resources"},
-    "projects": {"customer", "third_actors", "coordinator", "units", "dependencies"},
-    "tensions": {"units"},
-    "customer_management": {"unit", "customer"},
-    "actor_links": {"source", "target"},
-    "flows": {"source", "target"},
-    "support": {"source", "target"},
-}
 
 
 class LoadSummary(BaseModel):
@@ -42,7 +28,7 @@ class LoadSummary(BaseModel):
 
 
 def _props(record: Fact, *, section: str, firm_id: str) -> dict[str, Any]:
-    skip = _REFERENCE_FIELDS.get(section, set()) | {"cite"}
+    skip = REFERENCE_FIELDS.get(section, set()) | {"cite"}
     values = record.model_dump(mode="json", exclude=skip, exclude_none=True)
     values.update(
         firm=firm_id,

@@ -1,0 +1,105 @@
+"""How case records become graph elements: the labels, relationship types and properties.
+
+`schema/graph-model.md` documents exactly this; a test holds the two together, and another
+checks that the seeded graph holds nothing else.
+"""
+
+from pydantic import BaseModel
+
+from service.model.case import (
+    Actor,
+    ActorLink,
+    Capability,
+    CustomerManagement,
+    Firm,
+    Flow,
+    IntegrationEvent,
+    Knowledge,
+    LearningEvent,
+    Project,
+    Resource,
+    Support,
+    Tension,
+    Unit,
+)
+
+# Fields of a record that become relationships or references, not its own properties.
+REFERENCE_FIELDS: dict[str, set[str]] = {
+    "units": {"reports_to"},
+    "knowledge": {"builds"},
+    "learning": {"unit", "source", "knowledge"},
+    "resources": {"held_by"},
+    "integrations": {"unit", "knowledge", "resources"},
+    "projects": {"customer", "third_actors", "coordinator", "units", "dependencies"},
+    "tensions": {"units"},
+    "customer_management": {"unit", "customer"},
+    "actor_links": {"source", "target"},
+    "flows": {"source", "target"},
+    "support": {"source", "target"},
+}
+PROVENANCE = {"firm", "citation", "cite_paper", "cite_where"}
+
+_NODES: dict[str, tuple[str, type[BaseModel]]] = {
+    "Firm": ("firm", Firm),
+    "Unit": ("units", Unit),
+    "Actor": ("actors", Actor),
+    "Capability": ("capabilities", Capability),
+    "Knowledge": ("knowledge", Knowledge),
+    "LearningEvent": ("learning", LearningEvent),
+    "Resource": ("resources", Resource),
+    "IntegrationEvent": ("integrations", IntegrationEvent),
+    "Project": ("projects", Project),
+    "Tension": ("tensions", Tension),
+}
+_FACT_RELATIONSHIPS: dict[str, tuple[str, type[BaseModel]]] = {
+    "FLOWS": ("flows", Flow),
+    "ACQUIRED": ("actor_links", ActorLink),
+    "SUBCONTRACTS_TO": ("actor_links", ActorLink),
+    "SUBUNIT_OF": ("actor_links", ActorLink),
+    "SUPPORTED": ("support", Support),
+    "MANAGES": ("customer_management", CustomerManagement),
+}
+_STRUCTURAL_RELATIONSHIPS: dict[str, set[str]] = {
+    "PART_OF": set(),
+    "REPORTS_TO": set(),
+    "IN_NETWORK_OF": set(),
+    "HAS_CAPABILITY": set(),
+    "OF_FIRM": set(),
+    "BUILDS": set(),
+    "LEARNED": set(),
+    "FROM": set(),
+    "YIELDED": set(),
+    "HOLDS": set(),
+    "AT": set(),
+    "USED": set(),
+    "INVOLVED": set(),
+    "FOR": set(),
+    "INVOLVES": set(),
+    "COORDINATED_BY": set(),
+    "FACES": set(),
+    "BETWEEN": set(),
+    "WORKS_ON": {"part"},
+    "DEPENDS_ON": {"project", "kind"},
+}
+UNIT_ROLE_LABELS = ("HQ", "CapabilityCentre", "RegionalHQ", "CoreSubsidiary", "Subsidiary")
+
+
+def _stored(section: str, model: type[BaseModel]) -> set[str]:
+    fields = set(model.model_fields) - REFERENCE_FIELDS.get(section, set()) - {"cite"}
+    return fields | PROVENANCE
+
+
+def node_properties() -> dict[str, set[str]]:
+    """The properties each node label can hold."""
+    shapes = {label: _stored(section, model) for label, (section, model) in _NODES.items()}
+    shapes["Firm"] |= {"case", "title"}
+    return shapes
+
+
+def relationship_properties() -> dict[str, set[str]]:
+    """The properties each relationship type can hold."""
+    shapes = {
+        kind: _stored(section, model) for kind, (section, model) in _FACT_RELATIONSHIPS.items()
+    }
+    shapes.update(_STRUCTURAL_RELATIONSHIPS)
+    return shapes

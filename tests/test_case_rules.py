@@ -1,0 +1,234 @@
+"""Bad case data is refused with one message per problem (file, line, field), before any write."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from service.model.files import CaseFileInvalid, FileProblem, parse_case_text
+from service.services.health import get_readiness
+from service.services.seeding import seed_cases
+from service.store.embedded import EmbeddedStore
+from tests.helpers import cite, tiny_firm
+
+
+def problems_of(document: dict[str, Any] | str) -> list[FileProblem]:
+    text = document if isinstance(document, str) else yaml.safe_dump(document, sort_keys=False)
+    with pytest.raises(CaseFileInvalid) as failure:
+        parse_case_text(text, name="seed/acme.yaml")
+    return failure.value.problems
+
+
+def flow(flow_id: str, source: str, target: str, direction: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": flow_id,
+        "from": f"acme-{source}",
+        "to": f"acme-{target}",
+        "direction": direction,
+        "mode": "planned",
+        "cite": cite(),
+        **extra,
+    }
+
+
+def test_a_wrong_enum_names_the_field_the_line_and_the_choices() -> None:
+    document = tiny_firm(flows=[flow("f1", "uk", "europe", "sideways")])
+    [problem] = problems_of(document)
+    assert problem.path == "flows[0].direction"
+    assert "'upward', 'downward' or 'horizontal'" in problem.message
+    text = yaml.safe_dump(document, sort_keys=False)
+    assert text.splitlines()[problem.line - 1].strip().startswith("direction: sideways")
+
+
+def test_a_dangling_reference_is_named() -> None:
+    [problem] = problems_of(tiny_firm(flows=[flow("f1", "uk", "asia", "upward")]))
+    assert (problem.path, problem.message) == (
+        "flows[0].to",
+        "unknown unit 'acme-asia' (not a unit of this firm)",
+    )
+
+
+def test_a_duplicate_id_points_to_its_first_use() -> None:
+    document = tiny_firm(flows=[flow("acme-uk", "uk", "europe", "upward")])
+    [problem] = problems_of(document)
+    assert problem.path == "flows[0].id"
+    assert "duplicate id 'acme-uk' (first used at units.3.id)" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("date", "reason"),
+    [
+        ("2001-13", "month 13 does not exist"),
+        ("2001-02-30", "day 30 does not exist in 2001-02"),
+        ("last spring", "is not a date"),
+        ("1066", "out of range"),
+    ],
+)
+def test_a_bad_date_is_refused(date: str, reason: str) -> None:
+    [problem] = problems_of(tiny_firm(flows=[flow("f1", "uk", "europe", "upward", date=date)]))
+    assert problem.path == "flows[0].date"
+    assert reason in problem.message
+
+
+def test_a_yaml_syntax_error_gives_its_line() -> None:
+    [problem] = problems_of("case: acme\ntitle: Acme\nfirm: {id: acme\nunits: []\n")
+    assert problem.line == 4
+    assert problem.message.startswith("not valid YAML")
+
+
+def test_an_upward_flow_must_really_go_up() -> None:
+    [problem] = problems_of(tiny_firm(flows=[flow("f1", "europe", "uk", "upward")]))
+    assert problem.path == "flows[0].direction"
+    assert "from regional_hq 'acme-europe' to subsidiary 'acme-uk' is not upward" in problem.message
+
+
+def test_a_horizontal_flow_stays_on_one_level() -> None:
+    [problem] = problems_of(tiny_firm(flows=[flow("f1", "uk", "ccd", "horizontal")]))
+    assert "is not horizontal" in problem.message
+
+
+def test_a_flow_cannot_loop_on_one_unit() -> None:
+    [problem] = problems_of(tiny_firm(flows=[flow("f1", "uk", "uk", "horizontal")]))
+    assert problem.message == "a flow cannot go from a unit to itself"
+
+
+def release(resources: list[str]) -> dict[str, Any]:
+    return {
+        "id": "acme-sale",
+        "step": "release",
+        "tier": "high",
+        "unit": "acme-hq",
+        "description": "sold a business unit",
+        "resources": resources,
+        "cite": cite("Table 3"),
+    }
+
+
+def test_a_release_must_name_a_resource_the_firm_holds() -> None:
+    [problem] = problems_of(tiny_firm(integrations=[release(["acme-avansys"])]))
+    assert problem.path == "integrations[0].resources[0]"
+    assert "a firm can only release a resource it holds" in problem.message
+
+
+def test_a_release_must_name_some_resource() -> None:
+    [problem] = problems_of(tiny_firm(integrations=[release([])]))
+    assert "a release must name the resource(s)" in problem.message
+
+
+def test_a_held_resource_can_be_released() -> None:
+    held = [
+        {
+            "id": "acme-avansys",
+            "name": "Avansys",
+            "kind": "business_unit",
+            "held_by": "acme-hq",
+            "cite": cite("Table 3"),
+        }
+    ]
+    document = tiny_firm(resources=held, integrations=[release(["acme-avansys"])])
+    case = parse_case_text(yaml.safe_dump(document), name="acme.yaml")
+    assert case.integrations[0].resources == ("acme-avansys",)
+
+
+def test_learning_from_a_customer_goes_through_the_customer_channel() -> None:
+    document = tiny_firm(
+        actors=[{"id": "acme-bt", "name": "BT", "kind": "customer", "cite": cite("Table 2")}],
+        knowledge=[
+            {
+                "id": "acme-k",
+                "name": "feedback",
+                "kind": "declarative",
+                "domain": "market",
+                "cite": cite("Table 2"),
+            }
+        ],
+        learning=[
+            {
+                "id": "acme-l",
+                "unit": "acme-uk",
+                "source": "acme-bt",
+                "channel": "host_country",
+                "knowledge": ["acme-k"],
+                "cite": cite("Table 2"),
+            }
+        ],
+    )
+    [problem] = problems_of(document)
+    assert problem.path == "learning[0].channel"
+    assert "goes through the 'customers' channel" in problem.message
+
+
+def test_every_broken_rule_is_reported_at_once() -> None:
+    problems = problems_of(
+        tiny_firm(
+            flows=[
+                flow("f1", "uk", "asia", "upward"),
+                flow("f2", "uk", "uk", "horizontal"),
+                flow("f3", "europe", "uk", "upward"),
+            ]
+        )
+    )
+    assert [p.path for p in problems] == ["flows[0].to", "flows[1].to", "flows[2].direction"]
+    assert all(p.file == "seed/acme.yaml" and p.line is not None for p in problems)
+
+
+def test_every_bad_field_is_reported_at_once_before_the_rules_are_checked() -> None:
+    problems = problems_of(
+        tiny_firm(
+            flows=[
+                flow("f1", "uk", "asia", "sideways"),
+                flow("f2", "uk", "europe", "upward", date="x"),
+                flow("f3", "europe", "uk", "upward", mode="loud"),
+            ]
+        )
+    )
+    assert [p.path for p in problems] == ["flows[0].direction", "flows[1].date", "flows[2].mode"]
+
+
+def test_a_citation_is_required_for_every_record() -> None:
+    document = tiny_firm()
+    del document["units"][3]["cite"]
+    [problem] = problems_of(document)
+    assert (problem.path, problem.message) == ("units[3].cite", "Field required")
+
+
+async def test_one_bad_file_means_nothing_is_written(store: EmbeddedStore, tmp_path: Path) -> None:
+    good = tiny_firm("acme")
+    bad = tiny_firm(
+        "bolt",
+        flows=[
+            {
+                "id": "bolt-f",
+                "from": "bolt-uk",
+                "to": "acme-ccd",
+                "direction": "upward",
+                "mode": "planned",
+                "cite": cite(),
+            }
+        ],
+    )
+    (tmp_path / "acme.yaml").write_text(yaml.safe_dump(good))
+    (tmp_path / "bolt.yaml").write_text(yaml.safe_dump(bad))
+    with pytest.raises(CaseFileInvalid) as failure:
+        await seed_cases(store, paths=sorted(tmp_path.iterdir()))
+    assert [str(p) for p in failure.value.problems] == [
+        f"{tmp_path}/bolt.yaml:{failure.value.problems[0].line}: flows[0].to: "
+        "unknown unit 'acme-ccd' (not a unit of this firm)"
+    ]
+    assert (await get_readiness(store)).nodes == 0
+
+
+async def test_a_case_cannot_take_over_another_firms_ids(
+    store: EmbeddedStore, tmp_path: Path
+) -> None:
+    (tmp_path / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
+    await seed_cases(store, paths=[tmp_path / "acme.yaml"])
+    before = await get_readiness(store)
+    intruder = tiny_firm("bolt")
+    intruder["units"][3]["id"] = "acme-uk"
+    intruder["units"][4]["reports_to"] = "bolt-europe"
+    (tmp_path / "bolt.yaml").write_text(yaml.safe_dump(intruder))
+    with pytest.raises(CaseFileInvalid, match="id 'acme-uk' already belongs to firm 'acme'"):
+        await seed_cases(store, paths=[tmp_path / "bolt.yaml"])
+    assert await get_readiness(store) == before

@@ -1,0 +1,115 @@
+"""Export (JSON, CSV, GraphML) and import: export then import into an empty graph gives the
+same graph."""
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from service.model.files import CaseFileInvalid
+from service.services.exchange import (
+    UnknownFirm,
+    export_cases,
+    export_graph,
+    import_cases,
+    render_cases_json,
+    render_csv,
+    render_graphml,
+)
+from service.services.health import clear_graph, get_readiness
+from service.services.seeding import list_case_files, seed_cases
+from service.store.embedded import EmbeddedStore
+from tests.helpers import SEED_DIR
+
+
+@pytest.fixture
+async def seeded(store: EmbeddedStore) -> EmbeddedStore:
+    await seed_cases(store, paths=list(list_case_files(SEED_DIR).values()))
+    return store
+
+
+async def test_export_then_import_into_an_empty_graph_gives_the_same_graph(
+    seeded: EmbeddedStore,
+) -> None:
+    exported = render_cases_json(await export_cases(seeded))
+    before = await get_readiness(seeded)
+    graph_before = await export_graph(seeded)
+
+    await clear_graph(seeded)
+    assert (await get_readiness(seeded)).nodes == 0
+    await import_cases(seeded, text=exported, name="kflow.json")
+
+    assert await get_readiness(seeded) == before
+    assert await export_graph(seeded) == graph_before
+    assert render_cases_json(await export_cases(seeded)) == exported
+
+
+def normalized(records: Any) -> Any:
+    """Records as JSON with every list sorted: order within a section carries no meaning."""
+
+    def sort(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: sort(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return sorted((sort(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+        return value
+
+    return sort([r.model_dump(mode="json") for r in records])
+
+
+async def test_the_json_export_is_the_seed_data(seeded: EmbeddedStore) -> None:
+    from service.services.seeding import validate_case_files
+
+    original = {c.firm.id: c for c in validate_case_files(list(list_case_files().values()))}
+    for case in await export_cases(seeded):
+        source = original[case.firm.id]
+        for section in ("units", "flows", "integrations", "learning", "projects", "support"):
+            assert normalized(getattr(case, section)) == normalized(getattr(source, section)), (
+                case.firm.id,
+                section,
+            )
+
+
+async def test_graphml_opens_in_networkx(seeded: EmbeddedStore, tmp_path: Path) -> None:
+    graph = await export_graph(seeded, firm_id="huawei")
+    path = tmp_path / "huawei.graphml"
+    path.write_text(render_graphml(graph), encoding="utf-8")
+    opened = nx.read_graphml(path)
+    assert opened.number_of_nodes() == len(graph.nodes)
+    assert opened.number_of_edges() == len(graph.relationships)
+    assert opened.nodes["huawei-uk"]["role"] == "subsidiary"
+    assert opened.has_edge("huawei-uk", "huawei-rhq")
+
+
+async def test_csv_tables_hold_every_node_and_relationship(seeded: EmbeddedStore) -> None:
+    graph = await export_graph(seeded, firm_id="beta")
+    tables = render_csv(graph)
+    nodes = list(csv.DictReader(io.StringIO(tables["nodes.csv"])))
+    rels = list(csv.DictReader(io.StringIO(tables["relationships.csv"])))
+    assert len(nodes) == len(graph.nodes) and len(rels) == len(graph.relationships)
+    germany = next(row for row in nodes if row["id"] == "beta-germany")
+    assert germany["labels"] == "Unit;CoreSubsidiary" or "CoreSubsidiary" in germany["labels"]
+
+
+async def test_exporting_an_unknown_firm_names_the_firms_there_are(seeded: EmbeddedStore) -> None:
+    with pytest.raises(UnknownFirm, match="no firm 'nokia' in the graph; firms: alpha, beta"):
+        await export_graph(seeded, firm_id="nokia")
+
+
+async def test_a_broken_import_writes_nothing(store: EmbeddedStore) -> None:
+    document = {
+        "format": "kflow-cases/1",
+        "cases": [{"case": "acme", "title": "x", "firm": {"id": "acme"}, "units": []}],
+    }
+    with pytest.raises(CaseFileInvalid) as failure:
+        await import_cases(store, text=json.dumps(document), name="in.json")
+    assert any(
+        p.path == "firm.name" and p.file == "in.json#cases[0]" for p in failure.value.problems
+    )
+    with pytest.raises(CaseFileInvalid, match="not a kflow export"):
+        await import_cases(store, text="{}", name="in.json")
+    assert (await get_readiness(store)).nodes == 0
