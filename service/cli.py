@@ -266,7 +266,7 @@ def schema_export(
         ),
     ] = False,
 ) -> None:
-    """Write (or check) schema/kflow.graphql and schema/case.schema.json from the code."""
+    """Write (or check) schema/schema.graphql and schema/case.schema.json from the code."""
     from service.contract import SCHEMA_DIR, render_contract
 
     stale = []

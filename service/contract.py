@@ -15,6 +15,6 @@ def render_contract() -> dict[str, str]:
     case_schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     case_schema["title"] = "kflow case file"
     return {
-        "kflow.graphql": export_sdl(),
+        "schema.graphql": export_sdl(),
         "case.schema.json": json.dumps(case_schema, indent=2, sort_keys=True) + "\n",
     }

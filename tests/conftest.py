@@ -6,16 +6,22 @@ The store-contract tests also run against Neo4j when KFLOW_TEST_NEO4J_URL is set
 
 import itertools
 import os
+import signal
+import subprocess
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import pytest_asyncio
+import yaml
 
 from service.settings import Settings
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineConfig, EngineProcess
 from service.store.port import GraphStore
+from tests.helpers import KFLOW, REPO, SEED_DIR, Served, free_port, kflow, tiny_firm
 
 _graph_numbers = itertools.count()
 NEO4J_URL = os.environ.get("KFLOW_TEST_NEO4J_URL")
@@ -96,3 +102,38 @@ async def any_store(
     yield neo4j
     await clear_graph(neo4j)
     await neo4j.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`kflow serve` on a free port, with every case demo and a small test firm, acme."""
+    data = tmp_path_factory.mktemp("served")
+    extra = tmp_path_factory.mktemp("acme-seed")
+    (extra / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme"), sort_keys=False))
+    for seed_dir in (SEED_DIR, extra):
+        seeded = kflow("seed", "--seed-dir", str(seed_dir), data=data)
+        assert seeded.returncode == 0, seeded.stderr
+    port = free_port()
+    process = subprocess.Popen(
+        [*KFLOW, "serve", "--port", str(port)],
+        cwd=REPO,
+        env={**os.environ, "KFLOW_GRAPH_URL": f"embedded://{data}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"kflow serve did not come up: {process.communicate()[1]}")
+        time.sleep(0.1)
+    yield Served(base=base, data=data)
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=20)

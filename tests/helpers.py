@@ -1,8 +1,14 @@
 """Small builders the tests share."""
 
+import os
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml
 
 from service.model.case import CaseFile
@@ -49,3 +55,43 @@ def tiny_firm(firm_id: str = "acme", **sections: Any) -> dict[str, Any]:
 def as_case(document: dict[str, Any]) -> CaseFile:
     """Validate a document the way a seed file is validated."""
     return parse_case_text(yaml.safe_dump(document, sort_keys=False), name="test.yaml")
+
+
+KFLOW = [sys.executable, "-m", "service.cli"]
+
+
+def kflow(*args: str, data: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the kflow command on an embedded data directory."""
+    environment = {**os.environ, "KFLOW_GRAPH_URL": f"embedded://{data}", **env}
+    return subprocess.run(
+        [*KFLOW, *args],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Served:
+    """A running `kflow serve`: its base URL and data directory."""
+
+    base: str
+    data: Path
+
+    def graphql(self, query: str, **variables: Any) -> dict[str, Any]:
+        """POST a GraphQL document; the HTTP status must never be a server error."""
+        response = httpx.post(
+            f"{self.base}/graphql", json={"query": query, "variables": variables}, timeout=30
+        )
+        assert response.status_code < 500, response.text
+        body: dict[str, Any] = response.json()
+        return body

@@ -1,39 +1,11 @@
 """The product as a user meets it: the `kflow` command and a real HTTP server."""
 
-import os
-import signal
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
-from tests.helpers import REPO
-
-KFLOW = [sys.executable, "-m", "service.cli"]
-
-
-def kflow(*args: str, data: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "KFLOW_GRAPH_URL": f"embedded://{data}", **env}
-    return subprocess.run(
-        [*KFLOW, *args],
-        cwd=REPO,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.helpers import Served, free_port, kflow
 
 
 def engine_processes(data: Path) -> list[str]:
@@ -41,44 +13,13 @@ def engine_processes(data: Path) -> list[str]:
     return [line for line in found.stdout.splitlines() if "redis-server" in line]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    data = tmp_path_factory.mktemp("served")
-    assert kflow("seed", "huawei", "zte", data=data).returncode == 0
-    port = free_port()
-    process = subprocess.Popen(
-        [*KFLOW, "serve", "--port", str(port)],
-        cwd=REPO,
-        env={**os.environ, "KFLOW_GRAPH_URL": f"embedded://{data}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(
-                f"kflow serve did not come up: {process.stderr.read() if process.stderr else ''}"
-            )
-        time.sleep(0.1)
-    yield base, data
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=20)
-
-
-def test_the_service_reports_it_is_up(server: tuple[str, Path]) -> None:
-    base, _ = server
+def test_the_service_reports_it_is_up(server: Served) -> None:
+    base = server.base
     assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
 
 
-def test_readiness_names_the_engine_and_counts_the_seeded_graph(server: tuple[str, Path]) -> None:
-    base, data = server
+def test_readiness_names_the_engine_and_counts_the_seeded_graph(server: Served) -> None:
+    base, data = server.base, server.data
     ready = httpx.get(f"{base}/readyz").json()
     assert ready["backend"] == "embedded"
     assert ready["engine_version"].startswith("FalkorDB 4.22")
@@ -86,8 +27,8 @@ def test_readiness_names_the_engine_and_counts_the_seeded_graph(server: tuple[st
     assert ready["nodes"] > 50 and ready["relationships"] > 100
 
 
-def test_graphql_answers_and_graphiql_is_served(server: tuple[str, Path]) -> None:
-    base, _ = server
+def test_graphql_answers_and_graphiql_is_served(server: Served) -> None:
+    base = server.base
     answer = httpx.post(
         f"{base}/graphql", json={"query": "{ storeStatus { backend engineVersion nodes } }"}
     )

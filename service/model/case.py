@@ -8,6 +8,7 @@ resource) holds whichever door the data came in by.
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -112,6 +113,12 @@ class Fact(Strict):
     assumption: Text | None = Field(
         default=None,
         description="What this record adds that the source does not state, and why.",
+    )
+    recorded_at: int | None = Field(
+        default=None,
+        ge=0,
+        description="Set by kflow (epoch milliseconds) when the record came in through the "
+        "API; leave it out of seed files.",
     )
 
 
@@ -362,16 +369,32 @@ def _ancestors(units: dict[str, Unit], unit_id: str) -> list[str]:
     return chain
 
 
-def flow_direction_fits(
-    units: dict[str, Unit], source: str, target: str, direction: FlowDirection
-) -> bool:
-    """Whether a flow from source to target really goes the way it claims."""
-    source_level = ROLE_LEVEL[units[source].role]
-    target_level = ROLE_LEVEL[units[target].role]
+@dataclass(frozen=True)
+class UnitPlace:
+    """Where a unit sits: its role and the chain of units it reports to, nearest first."""
+
+    id: str
+    role: UnitRole
+    bosses: tuple[str, ...]
+
+
+def place_of(units: dict[str, Unit], unit_id: str) -> UnitPlace:
+    """A case unit's place in its firm's hierarchy."""
+    return UnitPlace(unit_id, units[unit_id].role, tuple(_ancestors(units, unit_id)))
+
+
+def flow_direction_fits(source: UnitPlace, target: UnitPlace, direction: FlowDirection) -> bool:
+    """Whether a flow from source to target really goes the way it claims.
+
+    Upward means towards a unit the source reports to, or to a higher tier of the hub (the
+    HQ and its capability centre form the top tier); downward is the reverse; horizontal
+    stays on one tier.
+    """
+    source_level, target_level = ROLE_LEVEL[source.role], ROLE_LEVEL[target.role]
     if direction is FlowDirection.UPWARD:
-        return target in _ancestors(units, source) or target_level < source_level
+        return target.id in source.bosses or target_level < source_level
     if direction is FlowDirection.DOWNWARD:
-        return source in _ancestors(units, target) or source_level < target_level
+        return source.id in target.bosses or source_level < target_level
     return source_level == target_level
 
 
@@ -452,7 +475,7 @@ def find_case_problems(case: CaseFile) -> Iterable[Problem]:
         if flow.source == flow.target:
             yield ("flows", i, "to"), "a flow cannot go from a unit to itself"
         elif ends_known and not flow_direction_fits(
-            units, flow.source, flow.target, flow.direction
+            place_of(units, flow.source), place_of(units, flow.target), flow.direction
         ):
             yield (
                 ("flows", i, "direction"),

@@ -139,15 +139,15 @@ class Outcome(StrEnum):
 
 
 class Paper(StrEnum):
-    FU_SUN_GHAURI_2018 = "fu2018"
-    SARTORIUS_KHALAPSINA_2024 = "sartorius2024"
-    SENN_THOMA_YIP_2013 = "senn2013"
+    FU2018 = "fu2018"
+    SARTORIUS2024 = "sartorius2024"
+    SENN2013 = "senn2013"
 
 
 PAPER_TITLES: dict[Paper, str] = {
-    Paper.FU_SUN_GHAURI_2018: "Fu, Sun & Ghauri (2018)",
-    Paper.SARTORIUS_KHALAPSINA_2024: "Sartorius-Khalapsina (2024)",
-    Paper.SENN_THOMA_YIP_2013: "Senn, Thoma & Yip (2013)",
+    Paper.FU2018: "Fu, Sun & Ghauri (2018)",
+    Paper.SARTORIUS2024: "Sartorius-Khalapsina (2024)",
+    Paper.SENN2013: "Senn, Thoma & Yip (2013)",
 }
 
 CHANNEL_OF_SOURCE: dict[ActorKind, Channel] = {

@@ -27,7 +27,8 @@ class LoadSummary(BaseModel):
     relationships_after: int
 
 
-def _props(record: Fact, *, section: str, firm_id: str) -> dict[str, Any]:
+def stored_properties(record: Fact, *, section: str, firm_id: str) -> dict[str, Any]:
+    """The properties a record is stored with: its own fields plus provenance."""
     skip = REFERENCE_FIELDS.get(section, set()) | {"cite"}
     values = record.model_dump(mode="json", exclude=skip, exclude_none=True)
     values.update(
@@ -47,13 +48,13 @@ def case_params(case: CaseFile) -> dict[str, Any]:
         return [
             {
                 "id": r.id,
-                "props": _props(r, section=section, firm_id=firm_id),
+                "props": stored_properties(r, section=section, firm_id=firm_id),
                 **{name: pick(r) for name, pick in refs.items()},
             }
             for r in getattr(case, section)
         ]
 
-    firm = _props(case.firm, section="firm", firm_id=firm_id) | {
+    firm = stored_properties(case.firm, section="firm", firm_id=firm_id) | {
         "case": case.case,
         "title": case.title,
     }
@@ -84,7 +85,7 @@ def case_params(case: CaseFile) -> dict[str, Any]:
         "projects": [
             {
                 "id": p.id,
-                "props": _props(p, section="projects", firm_id=firm_id),
+                "props": stored_properties(p, section="projects", firm_id=firm_id),
                 "customer": p.customer,
                 "thirdActors": list(p.third_actors),
                 "coordinator": p.coordinator,

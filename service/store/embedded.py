@@ -32,7 +32,8 @@ from service.store.port import (
 
 log = logging.getLogger("kflow.store")
 
-_INDEX_STATEMENT = re.compile(r"^CREATE INDEX FOR \((\w+):(\w+)\) ON \(\1\.(\w+)\)$")
+_NODE_INDEX = re.compile(r"^CREATE INDEX FOR \((\w+):(\w+)\) ON \(\1\.(\w+)\)$")
+_RELATIONSHIP_INDEX = re.compile(r"^CREATE INDEX FOR \(\)-\[(\w+):(\w+)\]-\(\) ON \(\1\.(\w+)\)$")
 CONSTRAINT_WAIT_S = 30.0
 SCHEMA_STATEMENTS = cypher.load_schema("embedded")
 
@@ -168,18 +169,22 @@ class EmbeddedStore:
             if "empty key" not in str(err):
                 raise StoreError(f"could not list the engine's indexes: {err}") from None
             existing = []  # a new graph: nothing indexed yet
-        indexed = {(row[0], prop) for row in existing for prop in row[1]}
+        indexed = {(row[6], row[0], prop) for row in existing for prop in row[1]}
         for statement in SCHEMA_STATEMENTS:
-            match = _INDEX_STATEMENT.match(statement.text.strip())
+            text = statement.text.strip()
+            match = _NODE_INDEX.match(text) or _RELATIONSHIP_INDEX.match(text)
             if match is None:
                 raise StoreError(
-                    f"{statement.name}: embedded schema files hold exactly "
-                    "'CREATE INDEX FOR (n:Label) ON (n.property)'"
+                    f"{statement.name}: embedded schema files hold one index, "
+                    "'CREATE INDEX FOR (n:Label) ON (n.property)' or "
+                    "'CREATE INDEX FOR ()-[r:TYPE]-() ON (r.property)'"
                 )
-            _, label, prop = match.groups()
-            if (label, prop) not in indexed:
+            entity = "NODE" if match.re is _NODE_INDEX else "RELATIONSHIP"
+            _, name, prop = match.groups()
+            if (entity, name, prop) not in indexed:
                 await self._run(statement, None, mode="write")
-            await self._ensure_unique(label, prop)
+            if entity == "NODE" and prop == "id":
+                await self._ensure_unique(name, prop)
 
     async def _ensure_unique(self, label: str, prop: str) -> None:
         constraints = await self._graph.list_constraints()

@@ -1,23 +1,79 @@
-"""The typed context every resolver receives."""
+"""The typed context every resolver receives: the store, counted, and per-request loaders."""
 
-from typing import TypeAlias
+from collections.abc import Mapping
+from typing import Any, TypeAlias
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from service.api.deps import StoreDep
-from service.store.port import GraphStore
+from service.cypher import Query
+from service.model.views import FirmView, KnowledgeView, UnitView
+from service.services.network import get_firms_by_id, get_knowledge_by_id, get_units_by_id
+from service.store.port import GraphStore, Row, StoreInfo
+
+
+class CountingStore:
+    """The request's view of the store: counts round trips, so a test can bound them."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self.backend = store.backend
+        self.round_trips = 0
+
+    async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a read statement (counted)."""
+        self.round_trips += 1
+        return await self._store.read(query, params)
+
+    async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a write statement (counted)."""
+        self.round_trips += 1
+        return await self._store.write(query, params)
+
+    async def ping(self) -> None:
+        """Ping the store (counted)."""
+        self.round_trips += 1
+        await self._store.ping()
+
+    async def info(self) -> StoreInfo:
+        """Backend and engine version."""
+        return await self._store.info()
+
+    async def ensure_schema(self) -> None:
+        """Not for requests: the application sets the schema up at start."""
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        """Not for requests: the application owns the store."""
+        raise NotImplementedError
 
 
 class Context(BaseContext):
     def __init__(self, store: GraphStore) -> None:
         super().__init__()
-        self.store = store
+        self.store = CountingStore(store)
+        self.units = DataLoader[str, UnitView | None](self._load_units)
+        self.firms = DataLoader[str, FirmView | None](self._load_firms)
+        self.knowledge = DataLoader[str, KnowledgeView | None](self._load_knowledge)
+
+    async def _load_units(self, ids: list[str]) -> list[UnitView | None]:
+        found = await get_units_by_id(self.store, ids=ids)
+        return [found.get(i) for i in ids]
+
+    async def _load_firms(self, ids: list[str]) -> list[FirmView | None]:
+        found = await get_firms_by_id(self.store, ids=ids)
+        return [found.get(i) for i in ids]
+
+    async def _load_knowledge(self, ids: list[str]) -> list[KnowledgeView | None]:
+        found = await get_knowledge_by_id(self.store, ids=ids)
+        return [found.get(i) for i in ids]
 
 
 Info: TypeAlias = strawberry.Info[Context, None]
 
 
 async def get_context(store: StoreDep) -> Context:
-    """A fresh context per request (per-request loaders go here, never shared ones)."""
+    """A fresh context per request: loaders are never shared between requests."""
     return Context(store)

@@ -1,24 +1,76 @@
-"""The GraphQL schema: the domain queries merged into one root, with guards on cost."""
+"""The GraphQL schema: the domains merged into one root, with guards on cost and errors."""
+
+import logging
+from collections.abc import Iterator
+from typing import Any
 
 import strawberry
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.tools import merge_types
 
+from service.api.graphql.context import Context
+from service.api.graphql.integration import IntegrationQuery
+from service.api.graphql.metrics import MetricsQuery
+from service.api.graphql.network import NetworkQuery
+from service.api.graphql.paths import PathsQuery
+from service.api.graphql.recording import RecordingMutation, RecordingSubscription
 from service.api.graphql.store import StoreQuery
+from service.services.errors import ExpectedFailure
 
-Query = merge_types("Query", (StoreQuery,))
+log = logging.getLogger("schema.graphql")
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 2000
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Mask everything but the errors a client can act on (and log what is masked)."""
+    original = error.original_error
+    if original is None or isinstance(original, ExpectedFailure | GraphQLError):
+        return False
+    log.error("unexpected error in %s", error.path, exc_info=original)
+    return True
+
+
+class StoreRoundTrips(SchemaExtension):
+    """Reports in the response how many store round trips the request took."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            return {"storeRoundTrips": context.store.round_trips}
+        return {}
+
+
+Query = merge_types("Query", (NetworkQuery, PathsQuery, IntegrationQuery, MetricsQuery, StoreQuery))
+
+Mutation = merge_types("Mutation", (RecordingMutation,))
+Subscription = merge_types("Subscription", (RecordingSubscription,))
 
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
     extensions=[
-        lambda: QueryDepthLimiter(max_depth=12),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
-        lambda: MaxTokensLimiter(max_token_count=2000),
-        MaskErrors,
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: MaskErrors(should_mask_error=is_unexpected),
+        StoreRoundTrips,
     ],
 )
 
 
 def export_sdl() -> str:
-    """The schema as SDL, as committed in schema/kflow.graphql."""
+    """The schema as SDL, as committed in schema/schema.graphql."""
     return schema.as_str() + "\n"

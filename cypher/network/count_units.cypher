@@ -1,0 +1,8 @@
+// Count the units that list_units would page through.
+// params: firm: STRING, role: STRING, country: STRING
+// returns: total
+MATCH (u:Unit)
+WHERE ($firm IS NULL OR u.firm = $firm)
+  AND ($role IS NULL OR u.role = $role)
+  AND ($country IS NULL OR u.country = $country)
+RETURN count(u) AS total

@@ -1,0 +1,81 @@
+"""GraphQL: integration events and the tier x step matrix of Table 3."""
+
+import strawberry
+
+from service.api.graphql.context import Info
+from service.api.graphql.types import (
+    Connection,
+    IntegrationEvent,
+    make_connection,
+)
+from service.model.enums import (
+    IntegrationStep,
+    IntegrationTier,
+)
+from service.services import integration
+from service.services.paging import page_request
+
+
+@strawberry.type(description="One cell of the integration matrix: a tier and a step.")
+class MatrixCell:
+    tier: IntegrationTier
+    step: IntegrationStep
+    count: int
+    events: list[IntegrationEvent] = strawberry.field(
+        description="The cell's events in time order (the first 50)."
+    )
+
+
+@strawberry.type
+class IntegrationQuery:
+    @strawberry.field(
+        description=(
+            "Integration events in time order (undated last). since/until take YYYY, YYYY-MM "
+            "or YYYY-MM-DD and keep events whose date or period overlaps them."
+        )
+    )
+    async def integration_events(
+        self,
+        info: Info,
+        firm: strawberry.ID | None = None,
+        step: IntegrationStep | None = None,
+        tier: IntegrationTier | None = None,
+        unit: strawberry.ID | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[IntegrationEvent]:
+        page = page_request(first=first, after=after)
+        filters = integration.EventFilter(
+            firm=str(firm) if firm else None,
+            step=step,
+            tier=tier,
+            unit=str(unit) if unit else None,
+            since=since,
+            until=until,
+        )
+        views = await integration.list_integration_events(
+            info.context.store, filters=filters, page=page
+        )
+
+        async def count() -> int:
+            return await integration.count_integration_events(info.context.store, filters=filters)
+
+        return make_connection([IntegrationEvent.from_view(v) for v in views], page, count)
+
+    @strawberry.field(
+        description="A firm's integration events counted by tier and step; "
+        "all six cells, empty ones included."
+    )
+    async def integration_matrix(self, info: Info, firm: strawberry.ID) -> list[MatrixCell]:
+        cells = await integration.get_integration_matrix(info.context.store, firm_id=str(firm))
+        return [
+            MatrixCell(
+                tier=c.tier,
+                step=c.step,
+                count=c.total,
+                events=[IntegrationEvent.from_view(e) for e in c.events],
+            )
+            for c in cells
+        ]

@@ -1,0 +1,230 @@
+"""GraphQL: hub metrics, support balance, project interdependence, capability provenance."""
+
+import strawberry
+
+from service.api.graphql.context import Info
+from service.api.graphql.types import (
+    Actor,
+    Capability,
+    Knowledge,
+    LearningEvent,
+    Unit,
+    load_unit,
+)
+from service.model.enums import (
+    Interdependence,
+)
+from service.services import metrics
+
+strawberry.enum(
+    metrics.SubsidiaryRole,
+    description="Gupta & Govindarajan: GLOBAL_INNOVATOR (high outflow, low inflow), "
+    "INTEGRATED_PLAYER (high, high), IMPLEMENTOR (low, high), LOCAL_INNOVATOR (low, low).",
+)
+
+
+@strawberry.type(description="Flows counted by the counterpart's tier.")
+class FlowCounts:
+    hq: int = strawberry.field(description="With the HQ or its capability centre.")
+    hub: int = strawberry.field(description="With a regional HQ.")
+    peer: int = strawberry.field(description="With a subsidiary.")
+    total: int
+
+
+@strawberry.type
+class HubMetric:
+    inflow: FlowCounts
+    outflow: FlowCounts
+    brokerage: int = strawberry.field(
+        description=(
+            "Distinct pairs (a, b) with flows a -> unit -> b, a != b, and no direct flow a -> b."
+        )
+    )
+    subsidiary_role: metrics.SubsidiaryRole | None = strawberry.field(
+        description="Subsidiaries only: high means at or above the threshold and above zero."
+    )
+    unit_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def unit(self, info: Info) -> Unit:
+        return await load_unit(info, self.unit_id)
+
+
+@strawberry.type
+class HubMetrics:
+    outflow_threshold: float = strawberry.field(
+        description="Mean total outflow over the firm's subsidiaries."
+    )
+    inflow_threshold: float = strawberry.field(
+        description="Mean total inflow over the firm's subsidiaries."
+    )
+    units: list[HubMetric]
+
+
+def counts_of(counts: metrics.FlowCounts) -> FlowCounts:
+    return FlowCounts(hq=counts.hq, hub=counts.hub, peer=counts.peer, total=counts.total)
+
+
+@strawberry.type(description="Support one unit gave another, and how much came back.")
+class SupportPair:
+    given: int
+    returned: int
+    reciprocity: float = strawberry.field(description="returned / given, at most 1.")
+    one_way: bool = strawberry.field(description="Given and never returned.")
+    source_id: strawberry.Private[str]
+    target_id: strawberry.Private[str]
+
+    @strawberry.field(name="from")
+    async def source(self, info: Info) -> Unit:
+        return await load_unit(info, self.source_id)
+
+    @strawberry.field(name="to")
+    async def target(self, info: Info) -> Unit:
+        return await load_unit(info, self.target_id)
+
+
+@strawberry.type
+class ProjectMember:
+    part: str | None
+    unit_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def unit(self, info: Info) -> Unit:
+        return await load_unit(info, self.unit_id)
+
+
+@strawberry.type(description="One unit needs another's part of the project first.")
+class ProjectDependency:
+    kind: Interdependence
+    source_id: strawberry.Private[str]
+    target_id: strawberry.Private[str]
+
+    @strawberry.field(name="from")
+    async def source(self, info: Info) -> Unit:
+        return await load_unit(info, self.source_id)
+
+    @strawberry.field(name="to")
+    async def target(self, info: Info) -> Unit:
+        return await load_unit(info, self.target_id)
+
+
+@strawberry.type(description="A cross-border customer project (Sartorius-Khalapsina).")
+class ProjectInterdependence:
+    id: strawberry.ID
+    name: str
+    country: str | None
+    interdependence: Interdependence
+    citation: str | None
+    assumption: str | None
+    customer: Actor | None
+    third_actors: list[Actor]
+    units: list[ProjectMember]
+    dependencies: list[ProjectDependency]
+    coordinated_by_hq: bool | None = strawberry.field(
+        description="True: the corporate HQ coordinates; false: a core subsidiary does."
+    )
+    coordinator_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def coordinator(self, info: Info) -> Unit | None:
+        return await load_unit(info, self.coordinator_id) if self.coordinator_id else None
+
+
+@strawberry.type
+class CapabilitySource:
+    knowledge: Knowledge
+    learned: list[LearningEvent]
+
+
+@strawberry.type(description="Which sources and units fed a capability, through which knowledge.")
+class CapabilityProvenance:
+    capability: Capability
+    sources: list[CapabilitySource]
+
+
+@strawberry.type
+class MetricsQuery:
+    @strawberry.field(
+        description="Per unit: knowledge inflow and outflow by counterpart, "
+        "brokerage, and a subsidiary's Gupta & Govindarajan role."
+    )
+    async def hub_metrics(self, info: Info, firm: strawberry.ID) -> HubMetrics:
+        result = await metrics.get_hub_metrics(info.context.store, firm_id=str(firm))
+        return HubMetrics(
+            outflow_threshold=result.outflow_threshold,
+            inflow_threshold=result.inflow_threshold,
+            units=[
+                HubMetric(
+                    inflow=counts_of(m.inflow),
+                    outflow=counts_of(m.outflow),
+                    brokerage=m.brokerage,
+                    subsidiary_role=m.subsidiary_role,
+                    unit_id=m.unit.id,
+                )
+                for m in result.units
+            ],
+        )
+
+    @strawberry.field(
+        description="Directed support between a firm's units and how "
+        "reciprocal it is; oneWay flags support never returned."
+    )
+    async def support_balance(self, info: Info, firm: strawberry.ID) -> list[SupportPair]:
+        pairs = await metrics.list_support_balance(info.context.store, firm_id=str(firm))
+        return [
+            SupportPair(
+                given=p.given,
+                returned=p.returned,
+                reciprocity=p.reciprocity,
+                one_way=p.one_way,
+                source_id=p.source.id,
+                target_id=p.target.id,
+            )
+            for p in pairs
+        ]
+
+    @strawberry.field(
+        description="A cross-border project: its subsidiaries, how they "
+        "depend on each other, and who coordinates."
+    )
+    async def project_interdependence(
+        self, info: Info, project: strawberry.ID
+    ) -> ProjectInterdependence:
+        p = await metrics.get_project_interdependence(info.context.store, project_id=str(project))
+        return ProjectInterdependence(
+            id=strawberry.ID(p.id),
+            name=p.name,
+            country=p.country,
+            interdependence=p.interdependence,
+            citation=p.citation,
+            assumption=p.assumption,
+            customer=Actor.from_view(p.customer) if p.customer else None,
+            third_actors=[Actor.from_view(a) for a in p.third_actors],
+            units=[ProjectMember(part=m.part, unit_id=m.unit.id) for m in p.units],
+            dependencies=[
+                ProjectDependency(kind=d.kind, source_id=d.source, target_id=d.target)
+                for d in p.dependencies
+            ],
+            coordinated_by_hq=p.coordinated_by_hq,
+            coordinator_id=p.coordinator.id if p.coordinator else None,
+        )
+
+    @strawberry.field(description="The learning sources and units that fed a capability.")
+    async def capability_provenance(
+        self, info: Info, capability: strawberry.ID
+    ) -> CapabilityProvenance:
+        c = await metrics.get_capability_provenance(
+            info.context.store, capability_id=str(capability)
+        )
+        return CapabilityProvenance(
+            capability=Capability(
+                id=strawberry.ID(c.id), name=c.name, channel=c.channel, citation=c.citation
+            ),
+            sources=[
+                CapabilitySource(
+                    knowledge=Knowledge.from_view(s.knowledge),
+                    learned=[LearningEvent.from_view(e) for e in s.learning],
+                )
+                for s in c.sources
+            ],
+        )

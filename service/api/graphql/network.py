@@ -1,0 +1,81 @@
+"""GraphQL: firms, units and any node by id."""
+
+import strawberry
+
+from service.api.graphql.context import Info
+from service.api.graphql.types import (
+    Actor,
+    Capability,
+    Connection,
+    Firm,
+    Knowledge,
+    Node,
+    Unit,
+    make_connection,
+)
+from service.model.enums import (
+    UnitRole,
+)
+from service.model.views import ActorView, CapabilityView
+from service.services.network import count_units, find_nodes, list_firms, list_units
+from service.services.paging import page_request
+
+
+@strawberry.type
+class NetworkQuery:
+    @strawberry.field(description="Every firm in the graph.")
+    async def firms(self, info: Info) -> list[Firm]:
+        return [Firm.from_view(view) for view in await list_firms(info.context.store)]
+
+    @strawberry.field(description="One firm by id, or null.")
+    async def firm(self, info: Info, id: strawberry.ID) -> Firm | None:
+        view = await info.context.firms.load(str(id))
+        return Firm.from_view(view) if view else None
+
+    @strawberry.field(description="One unit by id, or null.")
+    async def unit(self, info: Info, id: strawberry.ID) -> Unit | None:
+        view = await info.context.units.load(str(id))
+        return Unit.from_view(view) if view else None
+
+    @strawberry.field(description="Units, filtered, in id order (at most 100 a page).")
+    async def units(
+        self,
+        info: Info,
+        firm: strawberry.ID | None = None,
+        role: UnitRole | None = None,
+        country: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Unit]:
+        page = page_request(first=first, after=after)
+        store = info.context.store
+        firm_id = str(firm) if firm is not None else None
+        views = await list_units(store, firm=firm_id, role=role, country=country, page=page)
+
+        async def count() -> int:
+            return await count_units(store, firm=firm_id, role=role, country=country)
+
+        return make_connection([Unit.from_view(v) for v in views], page, count)
+
+    @strawberry.field(
+        description="Any node by its id (Relay): a firm, unit, knowledge item, capability or actor."
+    )
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        found = (await find_nodes(info.context.store, ids=[str(id)])).get(str(id))
+        if found is None:
+            return None
+        labels = found["labels"]
+        if "Unit" in labels:
+            unit = await info.context.units.load(str(id))
+            return Unit.from_view(unit) if unit else None
+        if "Firm" in labels:
+            firm = await info.context.firms.load(str(id))
+            return Firm.from_view(firm) if firm else None
+        if "Knowledge" in labels:
+            knowledge = await info.context.knowledge.load(str(id))
+            return Knowledge.from_view(knowledge) if knowledge else None
+        if "Capability" in labels:
+            return Capability.from_view(CapabilityView.model_validate(found["properties"]))
+        if "Actor" in labels:
+            return Actor.from_view(ActorView.model_validate(found["properties"]))
+        return None

@@ -1,0 +1,172 @@
+"""GraphQL: reverse transfer paths, dissemination and the circulation of knowledge."""
+
+from typing import Annotated
+
+import strawberry
+
+from service.api.graphql.context import Info
+from service.api.graphql.types import (
+    Connection,
+    Flow,
+    IntegrationEvent,
+    Knowledge,
+    LearningEvent,
+    Unit,
+    load_unit,
+    make_connection,
+)
+from service.services import paths
+from service.services.paging import page_request
+
+strawberry.enum(paths.PathRole, description="What a unit does on one path.")
+strawberry.enum(paths.Stage, description="A step in the life of a knowledge item.")
+
+
+@strawberry.type(description="One unit on a path, and the flow that brought knowledge to it.")
+class Hop:
+    role: paths.PathRole
+    flow: Flow | None = strawberry.field(description="Null on the first hop.")
+    unit_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def unit(self, info: Info) -> Unit:
+        return await load_unit(info, self.unit_id)
+
+
+@strawberry.type(description="A route knowledge took, hop by hop, in order.")
+class KnowledgePath:
+    length: int = strawberry.field(description="Number of flows on the path.")
+    hops: list[Hop]
+
+
+def path_of(path: paths.KnowledgePath) -> KnowledgePath:
+    return KnowledgePath(length=path.length, hops=hops_of(path.hops))
+
+
+def hops_of(hops: list[paths.Hop]) -> list[Hop]:
+    return [
+        Hop(role=hop.role, flow=Flow.from_view(hop.flow) if hop.flow else None, unit_id=hop.unit.id)
+        for hop in hops
+    ]
+
+
+@strawberry.type(description="A unit reached by dissemination, with one shortest route.")
+class Reach:
+    distance: int
+    route: list[Hop]
+    unit_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def unit(self, info: Info) -> Unit:
+        return await load_unit(info, self.unit_id)
+
+
+@strawberry.type(description="One step of a circulation; exactly one of its details is set.")
+class CirculationStep:
+    stage: paths.Stage
+    date: str | None
+    learning: LearningEvent | None
+    flow: Flow | None
+    integration: IntegrationEvent | None
+
+
+@strawberry.type(description="The whole life of one knowledge item (Fu et al., Table 5).")
+class Circulation:
+    knowledge: Knowledge
+    learned: list[LearningEvent]
+    reverse_transfer_paths: list[KnowledgePath]
+    integrations: list[IntegrationEvent]
+    disseminations: list[Flow] = strawberry.field(
+        description="Where it went afterwards, down the hierarchy and sideways."
+    )
+    timeline: list[CirculationStep] = strawberry.field(
+        description="Everything above in time order; undated steps follow the cycle's order."
+    )
+
+
+@strawberry.type
+class PathsQuery:
+    @strawberry.field(
+        description=(
+            "Paths upward from a unit to its HQ capability centre (or `to`), shortest first. "
+            "Hops follow upward or horizontal flows; no unit is visited twice. With `knowledge`, "
+            "every hop carries it and dates never go back in time. maxHops is 1-6. totalCount "
+            "counts up to 1,000 paths."
+        )
+    )
+    async def reverse_transfer_paths(
+        self,
+        info: Info,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        to: strawberry.ID | None = None,
+        knowledge: strawberry.ID | None = None,
+        max_hops: int = 4,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[KnowledgePath]:
+        page = page_request(first=first, after=after)
+        result = await paths.list_reverse_transfer_paths(
+            info.context.store,
+            unit_id=str(from_),
+            to_id=str(to) if to else None,
+            knowledge_id=str(knowledge) if knowledge else None,
+            max_hops=max_hops,
+            page=page,
+        )
+
+        async def count() -> int:
+            return await paths.count_reverse_transfer_paths(
+                info.context.store,
+                unit_id=str(from_),
+                to_id=result.target,
+                knowledge_id=str(knowledge) if knowledge else None,
+                max_hops=max_hops,
+            )
+
+        return make_connection([path_of(p) for p in result.paths], page, count)
+
+    @strawberry.field(description="The whole circulation of one knowledge item, in time order.")
+    async def circulation(self, info: Info, knowledge: strawberry.ID) -> Circulation:
+        result = await paths.get_circulation(info.context.store, knowledge_id=str(knowledge))
+        return Circulation(
+            knowledge=Knowledge.from_view(result.knowledge),
+            learned=[LearningEvent.from_view(e) for e in result.learning],
+            reverse_transfer_paths=[path_of(p) for p in result.reverse_transfer_paths],
+            integrations=[IntegrationEvent.from_view(i) for i in result.integrations],
+            disseminations=[Flow.from_view(f) for f in result.disseminations],
+            timeline=[
+                CirculationStep(
+                    stage=step.stage,
+                    date=step.date,
+                    learning=LearningEvent.from_view(step.learning) if step.learning else None,
+                    flow=Flow.from_view(step.flow) if step.flow else None,
+                    integration=IntegrationEvent.from_view(step.integration)
+                    if step.integration
+                    else None,
+                )
+                for step in result.timeline
+            ],
+        )
+
+    @strawberry.field(
+        description=(
+            "Units a unit's knowledge reached downward and sideways within maxHops (1-6), "
+            "nearest first, each with one shortest route."
+        )
+    )
+    async def dissemination(
+        self,
+        info: Info,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        knowledge: strawberry.ID | None = None,
+        max_hops: int = 3,
+    ) -> list[Reach]:
+        reaches = await paths.list_dissemination(
+            info.context.store,
+            unit_id=str(from_),
+            knowledge_id=str(knowledge) if knowledge else None,
+            max_hops=max_hops,
+        )
+        return [
+            Reach(distance=r.distance, route=hops_of(r.route), unit_id=r.unit.id) for r in reaches
+        ]

@@ -1,0 +1,308 @@
+"""GraphQL: recording new facts (typed results, nothing written on failure) and the feed of
+what was recorded."""
+
+import asyncio
+import datetime
+from collections.abc import AsyncGenerator
+from typing import Annotated, Any, TypeVar
+
+import strawberry
+from pydantic import BaseModel, ValidationError
+
+from service.api.graphql.context import Info
+from service.api.graphql.types import (
+    Flow,
+    IntegrationEvent,
+    Unit,
+    from_epoch_ms,
+)
+from service.model import case, enums
+from service.model.enums import (
+    Channel,
+    FlowDirection,
+    FlowMode,
+    IntegrationStep,
+    IntegrationTier,
+    Market,
+    RenewMode,
+    SupportingMechanism,
+    UnitRole,
+    ValueChainActivity,
+)
+from service.services import recording
+from service.services.errors import FieldProblem, RecordRejected
+
+strawberry.enum(enums.Paper, description="FU2018, SARTORIUS2024 or SENN2013.")
+FEED_POLL_SECONDS = 0.25
+FEED_BATCH = 100
+_GRAPHQL_NAMES = {
+    "source": "from",
+    "target": "to",
+    "reports_to": "reportsTo",
+    "renew_mode": "renewMode",
+}
+
+
+@strawberry.input(description="Where in which paper the fact comes from.")
+class CitationInput:
+    paper: enums.Paper
+    where: str = strawberry.field(description="Table, figure or section, e.g. 'Table 3'.")
+
+
+@strawberry.input
+class UnitInput:
+    firm: strawberry.ID
+    id: strawberry.ID
+    name: str
+    role: UnitRole
+    country: str | None = None
+    market: Market | None = None
+    reports_to: strawberry.ID | None = None
+    cite: CitationInput
+    assumption: str | None = None
+
+
+@strawberry.input
+class FlowInput:
+    id: strawberry.ID
+    source: strawberry.ID = strawberry.field(name="from")
+    target: strawberry.ID = strawberry.field(name="to")
+    direction: FlowDirection
+    mode: FlowMode
+    knowledge: strawberry.ID | None = None
+    date: str | None = None
+    cite: CitationInput
+    assumption: str | None = None
+
+
+@strawberry.input
+class LearningEventInput:
+    id: strawberry.ID
+    unit: strawberry.ID
+    source: strawberry.ID
+    channel: Channel
+    knowledge: list[strawberry.ID]
+    date: str | None = None
+    cite: CitationInput
+    assumption: str | None = None
+
+
+@strawberry.input
+class IntegrationEventInput:
+    id: strawberry.ID
+    step: IntegrationStep
+    tier: IntegrationTier
+    activity: ValueChainActivity | None = None
+    renew_mode: RenewMode | None = None
+    unit: strawberry.ID
+    description: str
+    knowledge: list[strawberry.ID] = strawberry.field(default_factory=list)
+    resources: list[strawberry.ID] = strawberry.field(default_factory=list)
+    mechanisms: list[SupportingMechanism] = strawberry.field(default_factory=list)
+    date: str | None = None
+    until: str | None = None
+    cite: CitationInput
+    assumption: str | None = None
+
+
+@strawberry.input
+class SupportInput:
+    id: strawberry.ID
+    source: strawberry.ID = strawberry.field(name="from")
+    target: strawberry.ID = strawberry.field(name="to")
+    project: strawberry.ID | None = None
+    description: str | None = None
+    date: str | None = None
+    cite: CitationInput
+    assumption: str | None = None
+
+
+@strawberry.type(description="One thing wrong with the input.")
+class Problem:
+    field: str = strawberry.field(description="The input field, e.g. 'to' or 'knowledge[1]'.")
+    message: str
+
+
+@strawberry.type(description="The record breaks a rule of the model; nothing was written.")
+class Rejected:
+    problems: list[Problem]
+
+
+@strawberry.type
+class UnitRecorded:
+    unit: Unit
+
+
+@strawberry.type
+class FlowRecorded:
+    flow: Flow
+
+
+@strawberry.type
+class LearningEventRecorded:
+    id: strawberry.ID
+    channel: Channel
+
+
+@strawberry.type
+class IntegrationEventRecorded:
+    event: IntegrationEvent
+
+
+@strawberry.type
+class SupportRecorded:
+    id: strawberry.ID
+
+
+RecordUnitResult = Annotated[UnitRecorded | Rejected, strawberry.union("RecordUnitResult")]
+RecordFlowResult = Annotated[FlowRecorded | Rejected, strawberry.union("RecordFlowResult")]
+RecordLearningEventResult = Annotated[
+    LearningEventRecorded | Rejected, strawberry.union("RecordLearningEventResult")
+]
+RecordIntegrationEventResult = Annotated[
+    IntegrationEventRecorded | Rejected, strawberry.union("RecordIntegrationEventResult")
+]
+RecordSupportResult = Annotated[SupportRecorded | Rejected, strawberry.union("RecordSupportResult")]
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    if not loc:
+        return "input"  # a rule about the record as a whole
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            name = _GRAPHQL_NAMES.get(str(part), str(part))
+            text += f".{name}" if text else name
+    return text
+
+
+def _rejected(problems: list[FieldProblem]) -> Rejected:
+    return Rejected(problems=[Problem(field=p.field, message=p.message) for p in problems])
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validate(model: type[M], data: Any) -> M | Rejected:
+    fields = strawberry.asdict(data)
+    fields = {k: v for k, v in fields.items() if v is not None and k != "firm"}
+    try:
+        return model.model_validate(fields)
+    except ValidationError as err:
+        return _rejected(
+            [FieldProblem(_field_name(e["loc"]), e["msg"]) for e in err.errors(include_url=False)]
+        )
+
+
+@strawberry.type
+class RecordingMutation:
+    @strawberry.mutation(description="Add a unit to a firm's hierarchy.")
+    async def record_unit(self, info: Info, input: UnitInput) -> RecordUnitResult:
+        unit = _validate(case.Unit, input)
+        if isinstance(unit, Rejected):
+            return unit
+        try:
+            view = await recording.record_unit(
+                info.context.store, firm_id=str(input.firm), unit=unit
+            )
+        except RecordRejected as err:
+            return _rejected(err.problems)
+        return UnitRecorded(unit=Unit.from_view(view))
+
+    @strawberry.mutation(description="Record knowledge passed between two units of a firm.")
+    async def record_flow(self, info: Info, input: FlowInput) -> RecordFlowResult:
+        flow = _validate(case.Flow, input)
+        if isinstance(flow, Rejected):
+            return flow
+        try:
+            view = await recording.record_flow(info.context.store, flow=flow)
+        except RecordRejected as err:
+            return _rejected(err.problems)
+        return FlowRecorded(flow=Flow.from_view(view))
+
+    @strawberry.mutation(description="Record what a unit learned from an outside source.")
+    async def record_learning_event(
+        self, info: Info, input: LearningEventInput
+    ) -> RecordLearningEventResult:
+        event = _validate(case.LearningEvent, input)
+        if isinstance(event, Rejected):
+            return event
+        try:
+            recorded = await recording.record_learning_event(info.context.store, event=event)
+        except RecordRejected as err:
+            return _rejected(err.problems)
+        return LearningEventRecorded(id=strawberry.ID(recorded.id), channel=event.channel)
+
+    @strawberry.mutation(description="Record a leverage, renew or release event.")
+    async def record_integration_event(
+        self, info: Info, input: IntegrationEventInput
+    ) -> RecordIntegrationEventResult:
+        event = _validate(case.IntegrationEvent, input)
+        if isinstance(event, Rejected):
+            return event
+        try:
+            view = await recording.record_integration_event(info.context.store, event=event)
+        except RecordRejected as err:
+            return _rejected(err.problems)
+        return IntegrationEventRecorded(event=IntegrationEvent.from_view(view))
+
+    @strawberry.mutation(description="Record support one unit gave another.")
+    async def record_support(self, info: Info, input: SupportInput) -> RecordSupportResult:
+        support = _validate(case.Support, input)
+        if isinstance(support, Rejected):
+            return support
+        try:
+            view = await recording.record_support(info.context.store, support=support)
+        except RecordRejected as err:
+            return _rejected(err.problems)
+        return SupportRecorded(id=strawberry.ID(view.id))
+
+
+@strawberry.type(description="A flow or an integration event, as it was recorded.")
+class Recorded:
+    recorded_at: datetime.datetime
+    flow: Flow | None
+    integration_event: IntegrationEvent | None
+
+
+@strawberry.type
+class RecordingSubscription:
+    @strawberry.subscription(
+        description=(
+            "New flows and integration events as they are recorded through the API, optionally "
+            "of one firm. Read from the store, so every API replica sees every record."
+        )
+    )
+    async def recorded(
+        self, info: Info, firm: strawberry.ID | None = None
+    ) -> AsyncGenerator[Recorded, None]:
+        since = recording.now_ms()
+        seen: set[str] = set()
+        while True:
+            batch = await recording.list_recorded_since(
+                info.context.store,
+                since_ms=since,
+                firm_id=str(firm) if firm else None,
+                limit=FEED_BATCH,
+            )
+            for record in batch:
+                if record.id in seen:
+                    continue
+                yield Recorded(
+                    recorded_at=from_epoch_ms(record.recorded_at),
+                    flow=Flow.from_view(record.flow) if record.flow else None,
+                    integration_event=IntegrationEvent.from_view(record.event)
+                    if record.event
+                    else None,
+                )
+            if batch:
+                # Records of the newest millisecond may still be joined by others: poll
+                # from that instant again, skipping the ones already sent.
+                newest = batch[-1].recorded_at
+                if newest != since:
+                    seen = set()
+                seen |= {r.id for r in batch if r.recorded_at == newest}
+                since = newest
+            await asyncio.sleep(FEED_POLL_SECONDS)

@@ -1,0 +1,102 @@
+"""What the firm leveraged, renewed and released, when, and at which tier (Table 3)."""
+
+import re
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from service import cypher
+from service.model.enums import IntegrationStep, IntegrationTier
+from service.model.views import IntegrationEventView
+from service.services.errors import InvalidArgument, NotFound
+from service.services.network import get_firms_by_id
+from service.services.paging import PageRequest
+from service.store.port import GraphStore
+
+LIST_INTEGRATION_EVENTS = cypher.load("integration/list_integration_events")
+COUNT_INTEGRATION_EVENTS = cypher.load("integration/count_integration_events")
+COUNT_INTEGRATION_MATRIX = cypher.load("integration/count_integration_matrix")
+LIST_EVENT_DETAILS = cypher.load("integration/list_event_details")
+EVENTS_PER_CELL = 50
+_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+class MatrixCell(BaseModel):
+    tier: IntegrationTier
+    step: IntegrationStep
+    total: int
+    events: list[IntegrationEventView]
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which integration events to list; since/until are partial dates (YYYY[-MM[-DD]])."""
+
+    firm: str | None = None
+    step: IntegrationStep | None = None
+    tier: IntegrationTier | None = None
+    unit: str | None = None
+    knowledge: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def params(self) -> dict[str, str | None]:
+        """The statement parameters, after checking the dates."""
+        for name, value in (("since", self.since), ("until", self.until)):
+            if value is not None and not _PARTIAL_DATE.match(value):
+                raise InvalidArgument(
+                    name, f"'{value}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
+                )
+        return {
+            "firm": self.firm,
+            "step": self.step.value if self.step else None,
+            "tier": self.tier.value if self.tier else None,
+            "unit": self.unit,
+            "knowledge": self.knowledge,
+            "since": self.since,
+            "until": self.until,
+        }
+
+
+async def list_integration_events(
+    store: GraphStore, *, filters: EventFilter, page: PageRequest
+) -> list[IntegrationEventView]:
+    """One page of integration events in time order; since/until overlap partial dates."""
+    rows = await store.read(
+        LIST_INTEGRATION_EVENTS, filters.params() | {"skip": page.skip, "limit": page.limit}
+    )
+    return [IntegrationEventView.model_validate(row["event"]) for row in rows]
+
+
+async def count_integration_events(store: GraphStore, *, filters: EventFilter) -> int:
+    """How many integration events the filters select."""
+    return int((await store.read(COUNT_INTEGRATION_EVENTS, filters.params()))[0]["total"])
+
+
+async def get_integration_matrix(store: GraphStore, *, firm_id: str) -> list[MatrixCell]:
+    """Tier x step counts of a firm's events, every cell present, with up to 50 events each."""
+    if firm_id not in await get_firms_by_id(store, ids=[firm_id]):
+        raise NotFound("firm", firm_id)
+    rows = await store.read(COUNT_INTEGRATION_MATRIX, {"firm": firm_id, "perCell": EVENTS_PER_CELL})
+    shown = [event for row in rows for event in row["events"]]
+    details = {
+        row["detail"]["id"]: row["detail"]
+        for row in await store.read(LIST_EVENT_DETAILS, {"ids": [event["id"] for event in shown]})
+    }
+    counted = {(row["tier"], row["step"]): row for row in rows}
+    cells = []
+    for tier in IntegrationTier:
+        for step in IntegrationStep:
+            row = counted.get((tier.value, step.value), {"total": 0, "events": []})
+            events = [
+                IntegrationEventView.model_validate(
+                    event
+                    | {
+                        "knowledge": details[event["id"]]["knowledge"],
+                        "resources": details[event["id"]]["resources"],
+                    }
+                )
+                for event in row["events"]
+            ]
+            cells.append(MatrixCell(tier=tier, step=step, total=int(row["total"]), events=events))
+    return cells

@@ -1,0 +1,73 @@
+"""Firms, units, knowledge and any node by id."""
+
+from typing import Any
+
+from service import cypher
+from service.model.enums import UnitRole
+from service.model.views import FirmView, KnowledgeView, UnitView
+from service.services.paging import PageRequest
+from service.store.port import GraphStore
+
+LIST_FIRMS = cypher.load("cases/list_firms")
+LIST_FIRMS_BY_ID = cypher.load("network/list_firms_by_id")
+LIST_UNITS = cypher.load("network/list_units")
+COUNT_UNITS = cypher.load("network/count_units")
+LIST_UNITS_BY_ID = cypher.load("network/list_units_by_id")
+LIST_KNOWLEDGE_BY_ID = cypher.load("network/list_knowledge_by_id")
+FIND_NODES_BY_ID = cypher.load("network/find_nodes_by_id")
+
+
+async def list_firms(store: GraphStore) -> list[FirmView]:
+    """Every firm in the graph, by id."""
+    return [FirmView.model_validate(row["firm"]) for row in await store.read(LIST_FIRMS)]
+
+
+async def get_firms_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, FirmView]:
+    """The firms with these ids (missing ones are absent)."""
+    rows = await store.read(LIST_FIRMS_BY_ID, {"ids": ids})
+    return {row["firm"]["id"]: FirmView.model_validate(row["firm"]) for row in rows}
+
+
+def _unit_filters(firm: str | None, role: UnitRole | None, country: str | None) -> dict[str, Any]:
+    return {"firm": firm, "role": role.value if role else None, "country": country}
+
+
+async def list_units(
+    store: GraphStore,
+    *,
+    firm: str | None,
+    role: UnitRole | None,
+    country: str | None,
+    page: PageRequest,
+) -> list[UnitView]:
+    """One page of units, filtered, in id order."""
+    rows = await store.read(
+        LIST_UNITS, _unit_filters(firm, role, country) | {"skip": page.skip, "limit": page.limit}
+    )
+    return [UnitView.model_validate(row["unit"]) for row in rows]
+
+
+async def count_units(
+    store: GraphStore, *, firm: str | None, role: UnitRole | None, country: str | None
+) -> int:
+    """How many units the filters select."""
+    rows = await store.read(COUNT_UNITS, _unit_filters(firm, role, country))
+    return int(rows[0]["total"])
+
+
+async def get_units_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, UnitView]:
+    """The units with these ids (missing ones are absent)."""
+    rows = await store.read(LIST_UNITS_BY_ID, {"ids": ids})
+    return {row["unit"]["id"]: UnitView.model_validate(row["unit"]) for row in rows}
+
+
+async def get_knowledge_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, KnowledgeView]:
+    """The knowledge items with these ids, with the capabilities they build."""
+    rows = await store.read(LIST_KNOWLEDGE_BY_ID, {"ids": ids})
+    return {row["knowledge"]["id"]: KnowledgeView.model_validate(row["knowledge"]) for row in rows}
+
+
+async def find_nodes(store: GraphStore, *, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Any nodes with these ids: {id: {labels, properties}}."""
+    rows = await store.read(FIND_NODES_BY_ID, {"ids": ids})
+    return {row["node"]["id"]: row["node"] for row in rows}

@@ -1,0 +1,266 @@
+"""Recording new facts through the API: the seed rules, checked against the graph first.
+
+Each record is validated by the same pydantic model as a seed file, then checked against
+what the graph holds (references exist, belong to one firm, directions fit the hierarchy,
+ids are unused), and only then written, in one statement.
+"""
+
+import time
+from typing import Any
+
+from pydantic import BaseModel
+
+from service import cypher
+from service.model.case import (
+    Flow,
+    IntegrationEvent,
+    LearningEvent,
+    Support,
+    Unit,
+    UnitPlace,
+    flow_direction_fits,
+)
+from service.model.enums import CHANNEL_OF_SOURCE, ActorKind, UnitRole
+from service.model.views import FlowView, IntegrationEventView, SupportView, UnitView
+from service.services.cases import stored_properties
+from service.services.errors import FieldProblem, RecordRejected
+from service.services.network import find_nodes
+from service.store.port import GraphStore
+
+LIST_UNIT_LINEAGE = cypher.load("network/list_unit_lineage")
+FIND_RELATIONSHIP_IDS = cypher.load("recording/find_relationship_ids")
+CREATE_UNIT = cypher.load("recording/create_unit")
+CREATE_FLOW = cypher.load("recording/create_flow")
+CREATE_SUPPORT = cypher.load("recording/create_support")
+CREATE_LEARNING_EVENT = cypher.load("recording/create_learning_event")
+CREATE_INTEGRATION_EVENT = cypher.load("recording/create_integration_event")
+LIST_RECORDED_SINCE = cypher.load("recording/list_recorded_since")
+
+
+class RecordedLearning(BaseModel):
+    id: str
+    channel: str
+    date: str | None = None
+    firm: str
+    citation: str | None = None
+    assumption: str | None = None
+    recorded_at: int | None = None
+    unit: str
+    source: str
+    knowledge: list[str]
+
+
+class Recorded(BaseModel):
+    """One flow or integration event the `recorded` feed streams."""
+
+    recorded_at: int
+    id: str
+    flow: FlowView | None
+    event: IntegrationEventView | None
+
+
+def now_ms() -> int:
+    """Wall-clock time in epoch milliseconds (what recorded_at holds)."""
+    return time.time_ns() // 1_000_000
+
+
+class _Checks:
+    """Collects the problems of one record against the nodes it refers to."""
+
+    def __init__(self, nodes: dict[str, dict[str, Any]]) -> None:
+        self.nodes = nodes
+        self.problems: list[FieldProblem] = []
+
+    def fail(self, field: str, message: str) -> None:
+        self.problems.append(FieldProblem(field, message))
+
+    def unused(self, record_id: str, taken_relationships: set[str]) -> None:
+        if record_id in self.nodes or record_id in taken_relationships:
+            self.fail("id", f"'{record_id}' is already used")
+
+    def node(self, field: str, node_id: str, label: str, firm: str | None) -> dict[str, Any]:
+        node = self.nodes.get(node_id)
+        if node is None or label not in node["labels"]:
+            self.fail(field, f"no {label.lower()} with id '{node_id}'")
+            return {}
+        properties: dict[str, Any] = node["properties"]
+        if firm is not None and properties.get("firm") != firm:
+            self.fail(
+                field, f"'{node_id}' belongs to firm '{properties.get('firm')}', not '{firm}'"
+            )
+        return properties
+
+    def done(self) -> None:
+        if self.problems:
+            raise RecordRejected(self.problems)
+
+
+async def _checks(store: GraphStore, ids: list[str | None]) -> _Checks:
+    wanted = sorted({i for i in ids if i is not None})
+    return _Checks(await find_nodes(store, ids=wanted))
+
+
+async def _taken_relationship_ids(store: GraphStore, record_id: str) -> set[str]:
+    return {row["id"] for row in await store.read(FIND_RELATIONSHIP_IDS, {"ids": [record_id]})}
+
+
+async def record_unit(store: GraphStore, *, firm_id: str, unit: Unit) -> UnitView:
+    """Add a unit to a firm's hierarchy (one HQ per firm; everyone else reports to a unit)."""
+    checks = await _checks(store, [firm_id, unit.id, unit.reports_to])
+    checks.unused(unit.id, set())
+    checks.node("firm", firm_id, "Firm", None)
+    if unit.reports_to is not None:
+        checks.node("reportsTo", unit.reports_to, "Unit", firm_id)
+    elif unit.role is not UnitRole.HQ:
+        checks.fail("reportsTo", f"a {unit.role.value} reports to another unit of its firm")
+    if unit.role is UnitRole.HQ:
+        checks.fail("role", f"firm '{firm_id}' has its HQ already; a firm has one HQ")
+    checks.done()
+    props = stored_properties(
+        unit.model_copy(update={"recorded_at": now_ms()}), section="units", firm_id=firm_id
+    )
+    rows = await store.write(
+        CREATE_UNIT, {"firm": firm_id, "props": props, "reportsTo": unit.reports_to}
+    )
+    return UnitView.model_validate(rows[0]["unit"])
+
+
+async def record_flow(store: GraphStore, *, flow: Flow) -> FlowView:
+    """Add a flow between two units of one firm, going the way it claims."""
+    checks = await _checks(store, [flow.source, flow.target, flow.knowledge])
+    checks.unused(flow.id, await _taken_relationship_ids(store, flow.id))
+    source = checks.node("from", flow.source, "Unit", None)
+    firm = source.get("firm")
+    target = checks.node("to", flow.target, "Unit", firm)
+    if flow.knowledge is not None:
+        checks.node("knowledge", flow.knowledge, "Knowledge", firm)
+    if flow.source == flow.target:
+        checks.fail("to", "a flow cannot go from a unit to itself")
+    elif source and target and not await _direction_fits(store, flow):
+        checks.fail(
+            "direction",
+            f"a flow from {source['role']} '{flow.source}' to "
+            f"{target['role']} '{flow.target}' is not "
+            f"{flow.direction.value}",
+        )
+    checks.done()
+    props = stored_properties(
+        flow.model_copy(update={"recorded_at": now_ms()}), section="flows", firm_id=str(firm)
+    )
+    rows = await store.write(CREATE_FLOW, {"from": flow.source, "to": flow.target, "props": props})
+    return FlowView.model_validate(rows[0]["flow"])
+
+
+async def _direction_fits(store: GraphStore, flow: Flow) -> bool:
+    rows = await store.read(LIST_UNIT_LINEAGE, {"ids": [flow.source, flow.target]})
+    places = {
+        row["lineage"]["id"]: UnitPlace(
+            row["lineage"]["id"],
+            UnitRole(row["lineage"]["role"]),
+            tuple(boss["id"] for boss in row["lineage"]["bosses"]),
+        )
+        for row in rows
+    }
+    return flow_direction_fits(places[flow.source], places[flow.target], flow.direction)
+
+
+async def record_support(store: GraphStore, *, support: Support) -> SupportView:
+    """Add support one unit gave another unit of its firm."""
+    checks = await _checks(store, [support.source, support.target, support.project])
+    checks.unused(support.id, await _taken_relationship_ids(store, support.id))
+    firm = checks.node("from", support.source, "Unit", None).get("firm")
+    checks.node("to", support.target, "Unit", firm)
+    if support.project is not None:
+        checks.node("project", support.project, "Project", firm)
+    if support.source == support.target:
+        checks.fail("to", "a unit cannot support itself")
+    checks.done()
+    props = stored_properties(
+        support.model_copy(update={"recorded_at": now_ms()}), section="support", firm_id=str(firm)
+    )
+    rows = await store.write(
+        CREATE_SUPPORT, {"from": support.source, "to": support.target, "props": props}
+    )
+    return SupportView.model_validate(rows[0]["support"])
+
+
+async def record_learning_event(store: GraphStore, *, event: LearningEvent) -> RecordedLearning:
+    """Add what a unit learned from an outside source, through the source's channel."""
+    checks = await _checks(store, [event.id, event.unit, event.source, *event.knowledge])
+    checks.unused(event.id, set())
+    firm = checks.node("unit", event.unit, "Unit", None).get("firm")
+    source = checks.node("source", event.source, "Actor", firm)
+    for index, knowledge_id in enumerate(event.knowledge):
+        checks.node(f"knowledge[{index}]", knowledge_id, "Knowledge", firm)
+    if source:
+        expected = CHANNEL_OF_SOURCE.get(ActorKind(source["kind"]))
+        if expected is None:
+            checks.fail(
+                "source",
+                f"'{event.source}' is a {source['kind']}, not a learning "
+                "source (customer, collaborator or host country)",
+            )
+        elif expected is not event.channel:
+            checks.fail(
+                "channel",
+                f"learning from a {source['kind']} goes through the "
+                f"'{expected.value}' channel, not '{event.channel.value}'",
+            )
+    checks.done()
+    props = stored_properties(
+        event.model_copy(update={"recorded_at": now_ms()}), section="learning", firm_id=str(firm)
+    )
+    rows = await store.write(
+        CREATE_LEARNING_EVENT,
+        {
+            "unit": event.unit,
+            "source": event.source,
+            "knowledge": list(event.knowledge),
+            "props": props,
+        },
+    )
+    return RecordedLearning.model_validate(rows[0]["event"])
+
+
+async def record_integration_event(
+    store: GraphStore, *, event: IntegrationEvent
+) -> IntegrationEventView:
+    """Add a leverage, renew or release event; a release names resources the firm holds."""
+    checks = await _checks(store, [event.id, event.unit, *event.knowledge, *event.resources])
+    checks.unused(event.id, set())
+    firm = checks.node("unit", event.unit, "Unit", None).get("firm")
+    for index, knowledge_id in enumerate(event.knowledge):
+        checks.node(f"knowledge[{index}]", knowledge_id, "Knowledge", firm)
+    for index, resource_id in enumerate(event.resources):
+        checks.node(f"resources[{index}]", resource_id, "Resource", firm)
+    checks.done()
+    props = stored_properties(
+        event.model_copy(update={"recorded_at": now_ms()}),
+        section="integrations",
+        firm_id=str(firm),
+    )
+    rows = await store.write(
+        CREATE_INTEGRATION_EVENT,
+        {
+            "unit": event.unit,
+            "knowledge": list(event.knowledge),
+            "resources": list(event.resources),
+            "props": props,
+        },
+    )
+    return IntegrationEventView.model_validate(rows[0]["event"])
+
+
+async def list_recorded_since(
+    store: GraphStore, *, since_ms: int, firm_id: str | None, limit: int
+) -> list[Recorded]:
+    """Flows and integration events recorded at or after an instant, oldest first."""
+    rows = await store.read(
+        LIST_RECORDED_SINCE, {"since": since_ms, "firm": firm_id, "limit": limit}
+    )
+    records = [row["record"] for row in rows]
+    records.sort(key=lambda r: (r["recordedAt"], r["id"]))
+    return [
+        Recorded(recorded_at=r["recordedAt"], id=r["id"], flow=r["flow"], event=r["event"])
+        for r in records[:limit]
+    ]

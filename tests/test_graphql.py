@@ -1,0 +1,327 @@
+"""The GraphQL API over real HTTP, against the seeded demos: answers from the papers, bounded
+cost, and clear errors that are never a 500."""
+
+from typing import Any
+
+import pytest
+
+from service.api.graphql.context import Context
+from service.api.graphql.schema import schema
+from tests.helpers import Served
+
+PATHS = """
+query Paths($from: ID!, $knowledge: ID, $first: Int, $after: String, $maxHops: Int = 4) {
+  reverseTransferPaths(from: $from, knowledge: $knowledge, first: $first, after: $after,
+                       maxHops: $maxHops) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { length hops {
+      role unit { id role } flow { id direction knowledge { id } } } } }
+  }
+}"""
+
+
+def data(answer: dict[str, Any]) -> dict[str, Any]:
+    assert "errors" not in answer, answer["errors"]
+    result: dict[str, Any] = answer["data"]
+    return result
+
+
+def error(answer: dict[str, Any]) -> dict[str, Any]:
+    assert answer.get("errors"), answer
+    first: dict[str, Any] = answer["errors"][0]
+    return first
+
+
+def test_huawei_uk_customer_feedback_reaches_the_capability_centre_through_the_regional_hub(
+    server: Served,
+) -> None:
+    paths = data(
+        server.graphql(PATHS, **{"from": "huawei-uk", "knowledge": "huawei-uk-customer-feedback"})
+    )
+    [edge] = paths["reverseTransferPaths"]["edges"]
+    hops = edge["node"]["hops"]
+    assert [(h["unit"]["id"], h["role"]) for h in hops] == [
+        ("huawei-uk", "SPOKE"),
+        ("huawei-rhq", "REGIONAL_HUB"),
+        ("huawei-ccd", "HUB"),
+    ]
+    assert hops[0]["flow"] is None
+    assert all(
+        h["flow"]["direction"] == "UPWARD"
+        and h["flow"]["knowledge"]["id"] == "huawei-uk-customer-feedback"
+        for h in hops[1:]
+    )
+
+
+def test_reverse_paths_come_shortest_first_page_by_page_without_revisiting_a_unit(
+    server: Served,
+) -> None:
+    everything = data(server.graphql(PATHS, **{"from": "huawei-uk", "first": 100}))
+    all_paths = [e["node"] for e in everything["reverseTransferPaths"]["edges"]]
+    assert everything["reverseTransferPaths"]["totalCount"] == len(all_paths) > 1
+    lengths = [p["length"] for p in all_paths]
+    assert lengths == sorted(lengths) and max(lengths) <= 4
+    for path in all_paths:
+        units = [h["unit"]["id"] for h in path["hops"]]
+        assert len(units) == len(set(units)) and units[-1] == "huawei-ccd"
+
+    first = data(server.graphql(PATHS, **{"from": "huawei-uk", "first": 1}))
+    page = first["reverseTransferPaths"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    second = data(
+        server.graphql(
+            PATHS, **{"from": "huawei-uk", "first": 1, "after": page["pageInfo"]["endCursor"]}
+        )
+    )
+    assert [
+        e["node"] for e in page["edges"] + second["reverseTransferPaths"]["edges"]
+    ] == all_paths[:2]
+
+
+def test_zte_us_reports_us_market_needs_back_to_hq(server: Served) -> None:
+    paths = data(server.graphql(PATHS, **{"from": "zte-us", "knowledge": "zte-us-market-needs"}))
+    [edge] = paths["reverseTransferPaths"]["edges"]
+    assert [h["unit"]["id"] for h in edge["node"]["hops"]] == ["zte-us", "zte-rhq", "zte-hq"]
+
+
+MATRIX = """query Matrix($firm: ID!) { integrationMatrix(firm: $firm) {
+  tier step count events { id description date until resources { name } } } }"""
+
+
+def cells(server: Served, firm: str) -> dict[tuple[str, str], dict[str, Any]]:
+    matrix = data(server.graphql(MATRIX, firm=firm))["integrationMatrix"]
+    return {(c["tier"], c["step"]): c for c in matrix}
+
+
+def test_table_3_is_huaweis_integration_matrix(server: Served) -> None:
+    huawei = cells(server, "huawei")
+    assert len(huawei) == 6
+    assert {step for (_, step), c in huawei.items() if c["count"]} == {
+        "LEVERAGE",
+        "RENEW",
+        "RELEASE",
+    }
+    [release] = [e for (_, step), c in huawei.items() if step == "RELEASE" for e in c["events"]]
+    assert "Avansys" in release["description"] and "Emerson" in release["description"]
+    assert release["date"] == "2001"
+    renew = [e for (_, step), c in huawei.items() if step == "RENEW" for e in c["events"]]
+    assert any(
+        "NGN" in e["description"] and (e["date"], e["until"]) == ("1998", "2008") for e in renew
+    )
+    leverage = " ".join(
+        e["description"] for (_, s), c in huawei.items() if s == "LEVERAGE" for e in c["events"]
+    )
+    assert "brands" in leverage and "GSM" in leverage
+
+
+def test_table_3_is_ztes_integration_matrix(server: Served) -> None:
+    zte = cells(server, "zte")
+    releases = [e for (_, step), c in zte.items() if step == "RELEASE" for e in c["events"]]
+    assert [e["date"] for e in releases] == ["2013"]
+    renew = " ".join(
+        e["description"] for (_, s), c in zte.items() if s == "RENEW" for e in c["events"]
+    )
+    assert all(term in renew for term in ("GPRS", "EDGE", "WCDMA"))
+    leverage = " ".join(
+        e["description"] for (_, s), c in zte.items() if s == "LEVERAGE" for e in c["events"]
+    )
+    assert "solar" in leverage.lower() and "V3" in leverage
+
+
+def test_integration_events_filter_by_period_and_step(server: Served) -> None:
+    query = """query($firm: ID, $since: String, $until: String, $step: IntegrationStep) {
+      integrationEvents(firm: $firm, since: $since, until: $until, step: $step) {
+        totalCount edges { node { id date until } } } }"""
+    in_2000s = data(server.graphql(query, firm="huawei", since="2001", until="2001"))
+    ids = {e["node"]["id"] for e in in_2000s["integrationEvents"]["edges"]}
+    assert "huawei-release-avansys" in ids
+    assert all(e["node"]["date"] is not None for e in in_2000s["integrationEvents"]["edges"])
+    releases = data(server.graphql(query, step="RELEASE"))["integrationEvents"]
+    assert releases["totalCount"] == len(releases["edges"]) >= 2
+
+
+def test_circulation_follows_one_item_from_the_customer_to_the_centre(server: Served) -> None:
+    answer = data(
+        server.graphql("""{ circulation(knowledge: "huawei-uk-customer-feedback") {
+        learned { unit { id } source { kind } channel }
+        reverseTransferPaths { hops { unit { id } } }
+        timeline { stage flow { id } learning { id } } } }""")
+    )["circulation"]
+    assert answer["learned"][0]["unit"]["id"] == "huawei-uk"
+    assert answer["learned"][0]["source"]["kind"] == "CUSTOMER"
+    assert answer["learned"][0]["channel"] == "CUSTOMERS"
+    assert [h["unit"]["id"] for h in answer["reverseTransferPaths"][0]["hops"]][-1] == "huawei-ccd"
+    stages = [step["stage"] for step in answer["timeline"]]
+    assert stages[0] == "LEARNED" and stages.count("TRANSFERRED_UP") == 2
+
+
+def test_dissemination_reaches_huawei_uk_from_the_centre_through_the_regional_hub(
+    server: Served,
+) -> None:
+    reach = data(
+        server.graphql("""{ dissemination(from: "huawei-ccd") {
+        distance unit { id } route { unit { id } } } }""")
+    )["dissemination"]
+    uk = next(r for r in reach if r["unit"]["id"] == "huawei-uk")
+    assert uk["distance"] == 2
+    assert [h["unit"]["id"] for h in uk["route"]] == ["huawei-ccd", "huawei-rhq", "huawei-uk"]
+    assert [r["distance"] for r in reach] == sorted(r["distance"] for r in reach)
+
+
+def test_the_regional_hub_is_huaweis_broker_and_subsidiaries_get_a_role(server: Served) -> None:
+    metrics = data(
+        server.graphql("""{ hubMetrics(firm: "huawei") { outflowThreshold
+        units { unit { id role } brokerage subsidiaryRole
+                outflow { total } inflow { total } } } }""")
+    )
+    units = {m["unit"]["id"]: m for m in metrics["hubMetrics"]["units"]}
+    assert max(units, key=lambda u: units[u]["brokerage"]) == "huawei-rhq"
+    for metric in units.values():
+        is_subsidiary = metric["unit"]["role"] in ("SUBSIDIARY", "CORE_SUBSIDIARY")
+        assert (metric["subsidiaryRole"] is not None) == is_subsidiary
+    assert units["huawei-uk"]["subsidiaryRole"] in ("GLOBAL_INNOVATOR", "INTEGRATED_PLAYER")
+
+
+def test_beta_support_that_is_never_returned_is_flagged(server: Served) -> None:
+    pairs = data(
+        server.graphql("""{ supportBalance(firm: "beta") {
+        from { id } to { id } given returned reciprocity oneWay } }""")
+    )["supportBalance"]
+    by_pair = {(p["from"]["id"], p["to"]["id"]): p for p in pairs}
+    assert by_pair[("beta-usa", "beta-china")]["oneWay"] is True
+    mutual = by_pair[("beta-germany", "beta-uk")]
+    assert (mutual["oneWay"], mutual["reciprocity"]) == (False, 1.0)
+
+
+def test_the_qatar_stadium_is_sequential_and_coordinated_by_beta_hq(server: Served) -> None:
+    project = data(
+        server.graphql("""{ projectInterdependence(project: "beta-qatar-stadium") {
+        interdependence coordinatedByHq coordinator { id }
+        thirdActors { name kind } units { unit { id } } } }""")
+    )["projectInterdependence"]
+    assert project["interdependence"] == "SEQUENTIAL"
+    assert (project["coordinatedByHq"], project["coordinator"]["id"]) == (True, "beta-hq")
+    assert {"name": "Populus", "kind": "ARCHITECT"} in project["thirdActors"]
+
+
+def test_nissan_mexico_depends_on_gamma_japan(server: Served) -> None:
+    project = data(
+        server.graphql("""{ projectInterdependence(project: "gamma-nissan-mexico-deal") {
+        interdependence dependencies { from { id } to { id } kind } } }""")
+    )
+    dependencies = project["projectInterdependence"]["dependencies"]
+    assert {
+        "from": {"id": "gamma-mexico"},
+        "to": {"id": "gamma-japan"},
+        "kind": "SEQUENTIAL",
+    } in dependencies
+
+
+def test_a_capability_traces_back_to_the_customers_it_was_learned_from(server: Served) -> None:
+    provenance = data(
+        server.graphql("""{ capabilityProvenance(capability: "huawei-cap-customer-value") {
+        capability { channel }
+        sources { knowledge { id } learned { unit { id } source { kind } } } } }""")
+    )
+    answer = provenance["capabilityProvenance"]
+    assert answer["capability"]["channel"] == "CUSTOMERS"
+    learners = {
+        (e["unit"]["id"], e["source"]["kind"]) for s in answer["sources"] for e in s["learned"]
+    }
+    assert ("huawei-uk", "CUSTOMER") in learners
+
+
+def test_units_page_through_a_firm_with_a_total(server: Served) -> None:
+    query = """query($after: String) { units(firm: "gamma", first: 4, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id firm { id } } } } }"""
+    seen, after = [], None
+    while True:
+        page = data(server.graphql(query, after=after))["units"]
+        seen += [e["node"]["id"] for e in page["edges"]]
+        assert all(e["node"]["firm"]["id"] == "gamma" for e in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == page["totalCount"] == 10
+
+
+@pytest.mark.parametrize(
+    ("node_id", "typename"),
+    [
+        ("huawei", "Firm"),
+        ("huawei-uk", "Unit"),
+        ("huawei-uk-customer-feedback", "Knowledge"),
+        ("huawei-cap-customer-value", "Capability"),
+        ("nobody", None),
+    ],
+)
+def test_any_node_can_be_fetched_again_by_its_id(
+    server: Served, node_id: str, typename: str | None
+) -> None:
+    node = data(server.graphql("query($id: ID!) { node(id: $id) { __typename id } }", id=node_id))[
+        "node"
+    ]
+    assert (node["__typename"] if node else None) == typename
+
+
+def test_round_trips_do_not_grow_with_the_result(server: Served) -> None:
+    query = """query($first: Int) { units(first: $first) { edges { node {
+        id firm { name } reportsTo { id firm { id } } } } } }"""
+    small = server.graphql(query, first=2)
+    large = server.graphql(query, first=60)
+    assert len(data(large)["units"]["edges"]) == 60
+    assert small["extensions"]["storeRoundTrips"] == large["extensions"]["storeRoundTrips"] <= 4
+    circulation = server.graphql("""{ circulation(knowledge: "huawei-uk-customer-feedback") {
+        learned { unit { firm { id } } }
+        timeline { flow { from { id } to { id } knowledge { id } } } } }""")
+    assert circulation["extensions"]["storeRoundTrips"] <= 8
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("{ units { edges { node { id } }", "Syntax Error"),
+        ("{ unitz { id } }", "Cannot query field 'unitz'"),
+        ("{ integrationEvents(step: SIDEWAYS) { totalCount } }", "'SIDEWAYS' does not exist"),
+        ('{ reverseTransferPaths(from: "nope") { totalCount } }', "no unit with id 'nope'"),
+        (
+            '{ reverseTransferPaths(from: "huawei-uk", maxHops: 9) { totalCount } }',
+            "maxHops: must be between 1 and 6",
+        ),
+        ("{ units(first: 1000) { totalCount } }", "first: must be between 1 and 100"),
+        ('{ units(after: "bogus") { totalCount } }', "'bogus' is not a cursor"),
+        (
+            '{ integrationEvents(since: "last year") { totalCount } }',
+            "since: 'last year' is not a date",
+        ),
+        ('{ integrationMatrix(firm: "nokia") { count } }', "no firm with id 'nokia'"),
+        ('{ circulation(knowledge: "nothing") { timeline { stage } } }', "no knowledge with id"),
+        ("{ " + " ".join(f"a{i}: firms {{ id }}" for i in range(40)) + " }", "aliases"),
+        (
+            "{ units { edges { node { " + "reportsTo { " * 14 + "id" + " }" * 18,
+            "depth",
+        ),
+        ("{ firms { " + "id " * 2500 + "} }", "token"),
+    ],
+)
+def test_bad_requests_get_a_clear_error_and_never_a_500(
+    server: Served, query: str, message: str
+) -> None:
+    assert message.lower() in error(server.graphql(query))["message"].lower()
+
+
+async def test_unexpected_failures_are_masked_and_expected_ones_are_not() -> None:
+    class FailingStore:
+        backend = "embedded"
+
+        async def read(self, *_: object) -> list[dict[str, object]]:
+            raise RuntimeError("secret engine detail")
+
+    context = Context(FailingStore())  # type: ignore[arg-type]
+    answer = await schema.execute("{ firms { id } }", context_value=context)
+    assert answer.errors is not None
+    assert [e.message for e in answer.errors] == ["Unexpected error."]
+    typed = await schema.execute("{ units(first: 0) { totalCount } }", context_value=context)
+    assert typed.errors is not None
+    assert typed.errors[0].message == "first: must be between 1 and 100, not 0"

@@ -1,0 +1,211 @@
+"""Recording through the API: the seed rules apply, failures are typed, nothing is written on
+failure, and subscribers see what was recorded."""
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+from tests.helpers import Served
+
+RECORD_FLOW = """mutation($input: FlowInput!) { recordFlow(input: $input) {
+  __typename
+  ... on FlowRecorded { flow { id direction from { id } to { id } recordedAt } }
+  ... on Rejected { problems { field message } } } }"""
+CITE = {"paper": "FU2018", "where": "Figure 1"}
+
+
+def flow(flow_id: str, source: str, target: str, direction: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": flow_id,
+        "from": source,
+        "to": target,
+        "direction": direction,
+        "mode": "PLANNED",
+        "cite": CITE,
+        **extra,
+    }
+
+
+def size(server: Served) -> tuple[int, int]:
+    ready = httpx.get(f"{server.base}/readyz").json()
+    return ready["nodes"], ready["relationships"]
+
+
+def rejected(server: Served, mutation: str, **variables: Any) -> list[tuple[str, str]]:
+    before = size(server)
+    answer = server.graphql(mutation, **variables)
+    assert "errors" not in answer, answer
+    [result] = answer["data"].values()
+    assert result["__typename"] == "Rejected", result
+    assert size(server) == before, "a rejected record wrote something"
+    return [(p["field"], p["message"]) for p in result["problems"]]
+
+
+def test_a_recorded_flow_becomes_part_of_a_reverse_transfer_path(server: Served) -> None:
+    answer = server.graphql(
+        RECORD_FLOW, input=flow("acme-f-up-1", "acme-uk", "acme-europe", "UPWARD", date="2024-03")
+    )
+    recorded = answer["data"]["recordFlow"]
+    assert recorded["__typename"] == "FlowRecorded"
+    assert recorded["flow"]["recordedAt"].startswith("20")
+    server.graphql(RECORD_FLOW, input=flow("acme-f-up-2", "acme-europe", "acme-ccd", "UPWARD"))
+    paths = server.graphql(
+        '{ reverseTransferPaths(from: "acme-uk") { edges { node { hops { unit { id } } } } } }'
+    )
+    hops = [
+        [h["unit"]["id"] for h in e["node"]["hops"]]
+        for e in paths["data"]["reverseTransferPaths"]["edges"]
+    ]
+    assert ["acme-uk", "acme-europe", "acme-ccd"] in hops
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "reason"),
+    [
+        (flow("acme-f-x1", "acme-europe", "acme-uk", "UPWARD"), "direction", "is not upward"),
+        (flow("acme-f-x2", "acme-uk", "acme-mars", "UPWARD"), "to", "no unit with id 'acme-mars'"),
+        (
+            flow("acme-f-x3", "acme-uk", "huawei-rhq", "UPWARD"),
+            "to",
+            "belongs to firm 'huawei', not 'acme'",
+        ),
+        (flow("acme-f-x4", "acme-uk", "acme-uk", "HORIZONTAL"), "to", "from a unit to itself"),
+        (
+            flow("acme-f-x5", "acme-uk", "acme-europe", "UPWARD", date="2024-13"),
+            "date",
+            "month 13 does not exist",
+        ),
+        (
+            flow("huawei-uk-feedback-to-rhq", "acme-uk", "acme-europe", "UPWARD"),
+            "id",
+            "is already used",
+        ),
+        (flow("Not An Id", "acme-uk", "acme-europe", "UPWARD"), "id", "should match pattern"),
+    ],
+)
+def test_a_flow_that_breaks_a_rule_is_rejected_by_field(
+    server: Served, record: dict[str, Any], field: str, reason: str
+) -> None:
+    problems = rejected(server, RECORD_FLOW, input=record)
+    assert any(f == field and reason in m for f, m in problems), problems
+
+
+RECORD_EVENT = """mutation($input: IntegrationEventInput!) { recordIntegrationEvent(input: $input) {
+  __typename
+  ... on IntegrationEventRecorded { event { id step tier unit { id } resources { id } } }
+  ... on Rejected { problems { field message } } } }"""
+
+
+def test_a_release_must_name_a_resource_of_the_firm(server: Served) -> None:
+    event = {
+        "id": "acme-release-1",
+        "step": "RELEASE",
+        "tier": "HIGH",
+        "unit": "acme-hq",
+        "description": "sold a plant",
+        "cite": {"paper": "FU2018", "where": "Table 3"},
+    }
+    problems = rejected(server, RECORD_EVENT, input=event)
+    assert ("input", "a release must name the resource(s) the firm lets go") in problems
+    problems = rejected(server, RECORD_EVENT, input=event | {"resources": ["huawei-avansys"]})
+    assert problems[0][0] == "resources[0]"
+
+
+def test_a_leverage_event_is_recorded_and_listed(server: Served) -> None:
+    event = {
+        "id": "acme-leverage-1",
+        "step": "LEVERAGE",
+        "tier": "LOW",
+        "activity": "MARKETING_AND_SALES",
+        "unit": "acme-uk",
+        "date": "2024",
+        "description": "reused the UK brand",
+        "cite": {"paper": "FU2018", "where": "Table 3"},
+    }
+    answer = server.graphql(RECORD_EVENT, input=event)
+    assert answer["data"]["recordIntegrationEvent"]["event"]["unit"]["id"] == "acme-uk"
+    listed = server.graphql(
+        '{ integrationEvents(firm: "acme", step: LEVERAGE) { edges { node { id } } } }'
+    )
+    assert {"node": {"id": "acme-leverage-1"}} in listed["data"]["integrationEvents"]["edges"]
+
+
+RECORD_UNIT = """mutation($input: UnitInput!) { recordUnit(input: $input) {
+  __typename
+  ... on UnitRecorded { unit { id role reportsTo { id } firm { id } } }
+  ... on Rejected { problems { field message } } } }"""
+
+
+def test_a_new_subsidiary_joins_the_hierarchy_and_a_second_hq_is_refused(server: Served) -> None:
+    unit = {
+        "firm": "acme",
+        "id": "acme-fr",
+        "name": "Acme France",
+        "role": "SUBSIDIARY",
+        "reportsTo": "acme-europe",
+        "cite": CITE,
+    }
+    answer = server.graphql(RECORD_UNIT, input=unit)
+    assert answer["data"]["recordUnit"]["unit"] == {
+        "id": "acme-fr",
+        "role": "SUBSIDIARY",
+        "reportsTo": {"id": "acme-europe"},
+        "firm": {"id": "acme"},
+    }
+    problems = rejected(
+        server, RECORD_UNIT, input=unit | {"id": "acme-hq2", "role": "HQ", "reportsTo": None}
+    )
+    assert ("role", "firm 'acme' has its HQ already; a firm has one HQ") in problems
+
+
+RECORD_LEARNING = """mutation($input: LearningEventInput!) { recordLearningEvent(input: $input) {
+  __typename ... on Rejected { problems { field message } } } }"""
+
+
+def test_learning_must_come_from_an_outside_source_of_the_firm(server: Served) -> None:
+    event = {
+        "id": "acme-learn-1",
+        "unit": "acme-uk",
+        "source": "huawei-uk-customers",
+        "channel": "CUSTOMERS",
+        "knowledge": ["acme-nothing"],
+        "cite": {"paper": "FU2018", "where": "Table 2"},
+    }
+    problems = dict(rejected(server, RECORD_LEARNING, input=event))
+    assert "belongs to firm 'huawei'" in problems["source"]
+    assert "no knowledge with id 'acme-nothing'" in problems["knowledge[0]"]
+
+
+async def test_subscribers_see_flows_as_they_are_recorded(server: Served) -> None:
+    url = server.base.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as socket:
+        await socket.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        await socket.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {
+                        "query": 'subscription { recorded(firm: "acme") { recordedAt flow { id } '
+                        "integrationEvent { id } } }"
+                    },
+                }
+            )
+        )
+        await asyncio.sleep(0.5)
+        async with httpx.AsyncClient() as client:
+            await client.post(
+                f"{server.base}/graphql",
+                json={
+                    "query": RECORD_FLOW,
+                    "variables": {"input": flow("acme-f-live", "acme-de", "acme-uk", "HORIZONTAL")},
+                },
+            )
+        message = json.loads(await asyncio.wait_for(socket.recv(), 10))
+        assert message["type"] == "next"
+        assert message["payload"]["data"]["recorded"]["flow"] == {"id": "acme-f-live"}
