@@ -325,3 +325,22 @@ async def test_unexpected_failures_are_masked_and_expected_ones_are_not() -> Non
     typed = await schema.execute("{ units(first: 0) { totalCount } }", context_value=context)
     assert typed.errors is not None
     assert typed.errors[0].message == "first: must be between 1 and 100, not 0"
+
+
+def test_a_firm_network_holds_every_unit_edge_and_learning_source(server: Served) -> None:
+    network = data(
+        server.graphql("""{ firmNetwork(firm: "huawei") {
+        units { id } links { from { id } to { id } direction volume flows { id } }
+        sources { unit { id } channel source { kind } } } }""")
+    )["firmNetwork"]
+    assert "huawei-uk" in {u["id"] for u in network["units"]}
+    assert all(link["volume"] == len(link["flows"]) >= 1 for link in network["links"])
+    up = {
+        (link["from"]["id"], link["to"]["id"])
+        for link in network["links"]
+        if link["direction"] == "UPWARD"
+    }
+    assert {("huawei-uk", "huawei-rhq"), ("huawei-rhq", "huawei-ccd")} <= up
+    assert ("huawei-uk", "CUSTOMERS", "CUSTOMER") in {
+        (s["unit"]["id"], s["channel"], s["source"]["kind"]) for s in network["sources"]
+    }

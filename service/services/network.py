@@ -2,9 +2,12 @@
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from service import cypher
-from service.model.enums import UnitRole
-from service.model.views import FirmView, KnowledgeView, UnitView
+from service.model.enums import Channel, FlowDirection, UnitRole
+from service.model.views import ActorView, FirmView, FlowView, KnowledgeView, UnitView
+from service.services.errors import NotFound
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
@@ -15,6 +18,10 @@ COUNT_UNITS = cypher.load("network/count_units")
 LIST_UNITS_BY_ID = cypher.load("network/list_units_by_id")
 LIST_KNOWLEDGE_BY_ID = cypher.load("network/list_knowledge_by_id")
 FIND_NODES_BY_ID = cypher.load("network/find_nodes_by_id")
+LIST_FIRM_FLOWS = cypher.load("network/list_firm_flows")
+LIST_FIRM_LEARNING_SOURCES = cypher.load("network/list_firm_learning_sources")
+# Drawing more units than this is no longer a picture; page through `units` instead.
+MAX_NETWORK_UNITS = 2000
 
 
 async def list_firms(store: GraphStore) -> list[FirmView]:
@@ -71,3 +78,48 @@ async def find_nodes(store: GraphStore, *, ids: list[str]) -> dict[str, dict[str
     """Any nodes with these ids: {id: {labels, properties}}."""
     rows = await store.read(FIND_NODES_BY_ID, {"ids": ids})
     return {row["node"]["id"]: row["node"] for row in rows}
+
+
+class FlowLink(BaseModel):
+    source: str
+    target: str
+    direction: FlowDirection
+    volume: int
+    flows: list[FlowView]
+
+
+class SourceLink(BaseModel):
+    unit: str
+    channel: Channel
+    events: int
+    source: ActorView
+
+
+class FirmNetwork(BaseModel):
+    firm: FirmView
+    units: list[UnitView]
+    links: list[FlowLink]
+    sources: list[SourceLink]
+
+
+async def get_firm_network(store: GraphStore, *, firm_id: str) -> FirmNetwork:
+    """A firm's whole network for drawing: units, flows grouped by pair, learning sources."""
+    firms = await get_firms_by_id(store, ids=[firm_id])
+    if firm_id not in firms:
+        raise NotFound("firm", firm_id)
+    units = await list_units(
+        store,
+        firm=firm_id,
+        role=None,
+        country=None,
+        page=PageRequest(skip=0, limit=MAX_NETWORK_UNITS),
+    )
+    links = [
+        FlowLink.model_validate(row["link"])
+        for row in await store.read(LIST_FIRM_FLOWS, {"firm": firm_id})
+    ]
+    sources = [
+        SourceLink.model_validate(row["link"])
+        for row in await store.read(LIST_FIRM_LEARNING_SOURCES, {"firm": firm_id})
+    ]
+    return FirmNetwork(firm=firms[firm_id], units=units, links=links, sources=sources)

@@ -8,16 +8,26 @@ from service.api.graphql.types import (
     Capability,
     Connection,
     Firm,
+    Flow,
     Knowledge,
     Node,
     Unit,
+    load_unit,
     make_connection,
 )
 from service.model.enums import (
+    Channel,
+    FlowDirection,
     UnitRole,
 )
 from service.model.views import ActorView, CapabilityView
-from service.services.network import count_units, find_nodes, list_firms, list_units
+from service.services.network import (
+    count_units,
+    find_nodes,
+    get_firm_network,
+    list_firms,
+    list_units,
+)
 from service.services.paging import page_request
 
 
@@ -79,3 +89,73 @@ class NetworkQuery:
         if "Actor" in labels:
             return Actor.from_view(ActorView.model_validate(found["properties"]))
         return None
+
+
+@strawberry.type(description="Flows between two units in one direction: the drawn edge.")
+class FlowLink:
+    direction: FlowDirection
+    volume: int = strawberry.field(description="How many flows the edge stands for.")
+    flows: list[Flow]
+    source_id: strawberry.Private[str]
+    target_id: strawberry.Private[str]
+
+    @strawberry.field(name="from")
+    async def source(self, info: Info) -> Unit:
+        return await load_unit(info, self.source_id)
+
+    @strawberry.field(name="to")
+    async def target(self, info: Info) -> Unit:
+        return await load_unit(info, self.target_id)
+
+
+@strawberry.type(description="A unit learned from an outside source: the network's rim.")
+class SourceLink:
+    channel: Channel
+    events: int
+    source: Actor
+    unit_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def unit(self, info: Info) -> Unit:
+        return await load_unit(info, self.unit_id)
+
+
+@strawberry.type(description="Everything needed to draw a firm's hub-and-spoke network.")
+class FirmNetwork:
+    firm: Firm
+    units: list[Unit] = strawberry.field(description="At most 2,000 units.")
+    links: list[FlowLink]
+    sources: list[SourceLink]
+
+
+@strawberry.type
+class FirmNetworkQuery:
+    @strawberry.field(
+        description="A firm's units, its flows grouped by pair and direction "
+        "with their volume, and the sources its units learned from."
+    )
+    async def firm_network(self, info: Info, firm: strawberry.ID) -> FirmNetwork:
+        network = await get_firm_network(info.context.store, firm_id=str(firm))
+        return FirmNetwork(
+            firm=Firm.from_view(network.firm),
+            units=[Unit.from_view(u) for u in network.units],
+            links=[
+                FlowLink(
+                    direction=link.direction,
+                    volume=link.volume,
+                    flows=[Flow.from_view(f) for f in link.flows],
+                    source_id=link.source,
+                    target_id=link.target,
+                )
+                for link in network.links
+            ],
+            sources=[
+                SourceLink(
+                    channel=s.channel,
+                    events=s.events,
+                    source=Actor.from_view(s.source),
+                    unit_id=s.unit,
+                )
+                for s in network.sources
+            ],
+        )

@@ -18,7 +18,7 @@ from strawberry.tools import merge_types
 from service.api.graphql.context import Context
 from service.api.graphql.integration import IntegrationQuery
 from service.api.graphql.metrics import MetricsQuery
-from service.api.graphql.network import NetworkQuery
+from service.api.graphql.network import FirmNetworkQuery, NetworkQuery
 from service.api.graphql.paths import PathsQuery
 from service.api.graphql.recording import RecordingMutation, RecordingSubscription
 from service.api.graphql.store import StoreQuery
@@ -52,7 +52,10 @@ class StoreRoundTrips(SchemaExtension):
         return {}
 
 
-Query = merge_types("Query", (NetworkQuery, PathsQuery, IntegrationQuery, MetricsQuery, StoreQuery))
+Query = merge_types(
+    "Query",
+    (NetworkQuery, FirmNetworkQuery, PathsQuery, IntegrationQuery, MetricsQuery, StoreQuery),
+)
 
 Mutation = merge_types("Mutation", (RecordingMutation,))
 Subscription = merge_types("Subscription", (RecordingSubscription,))
