@@ -1,7 +1,7 @@
 """The `kflow` command: serve the API, install the engine, seed, export and import."""
 
 import asyncio
-import json
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from service.model.files import CaseFileInvalid
+from service.services.cases import LoadSummary
 from service.settings import Settings, get_settings
 from service.store import open_store
 from service.store.engine_module import EngineModuleError, install_engine_module
@@ -48,13 +49,21 @@ def _settings() -> Settings:
         return get_settings()
     except ValidationError as error:
         for problem in error.errors(include_url=False):
-            err.print(f"[red]configuration:[/] {problem['msg']}")
+            variable = f"KFLOW_{str(problem['loc'][0]).upper()}" if problem["loc"] else "settings"
+            message = problem["msg"].removeprefix("Value error, ")
+            err.print(f"[red]error:[/] {variable}: {message}", highlight=False)
         raise typer.Exit(2) from None
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[red]error:[/] {message}", highlight=False)
     return typer.Exit(code)
+
+
+def _report_invalid(error: CaseFileInvalid) -> typer.Exit:
+    for problem in error.problems:
+        err.print(f"  {problem}", highlight=False, markup=False)
+    return _fail(f"{len(error.problems)} problem(s); nothing was written")
 
 
 def _with_store(work: Callable[[GraphStore], Awaitable[T]]) -> T:
@@ -71,10 +80,7 @@ def _with_store(work: Callable[[GraphStore], Awaitable[T]]) -> T:
     try:
         return asyncio.run(run())
     except CaseFileInvalid as error:
-        err.print(f"[red]nothing was written[/]: {len(error.problems)} problem(s)")
-        for problem in error.problems:
-            err.print(f"  {problem}", highlight=False, markup=False)
-        raise typer.Exit(1) from None
+        raise _report_invalid(error) from None
     except StoreError as error:
         raise _fail(str(error)) from None
 
@@ -88,20 +94,30 @@ def serve(
     import uvicorn
 
     from service.api.app import create_app
+    from service.services.health import get_readiness
 
     settings = _settings()
     bind_host, bind_port = host or settings.host, port or settings.port
+    with socket.socket(socket.AF_INET6 if ":" in bind_host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((bind_host, bind_port))
+        except OSError as error:
+            raise _fail(
+                f"cannot listen on {bind_host}:{bind_port} ({error.strerror}); "
+                "choose another with --port or KFLOW_PORT"
+            ) from None
+    # Open the store once before serving, so a broken setup fails with one clear line.
+    readiness = _with_store(get_readiness)
     shown = "localhost" if bind_host in ("127.0.0.1", "0.0.0.0") else bind_host
     err.print(
-        f"kflow on {settings.backend} ({settings.graph_url})\n"
+        f"kflow on {readiness.engine_version} at {readiness.location}: "
+        f"{readiness.nodes} nodes, {readiness.relationships} relationships\n"
         f"  GraphQL   http://{shown}:{bind_port}/graphql\n"
         f"  readiness http://{shown}:{bind_port}/readyz",
         highlight=False,
     )
-    try:
-        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
-    except StoreError as error:
-        raise _fail(str(error)) from None
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
 
 
 @engine_app.command("install")
@@ -144,15 +160,13 @@ def seed(
 
     try:
         paths = select_case_files(cases or [], seed_dir or SEED_DIR)
-    except (UnknownCase, OSError) as error:
+    except UnknownCase as error:
         raise _fail(str(error)) from None
     if check:
         try:
             validated = validate_case_files(paths)
         except CaseFileInvalid as error:
-            for problem in error.problems:
-                err.print(f"  {problem}", highlight=False, markup=False)
-            raise _fail(f"{len(error.problems)} problem(s); nothing was written") from None
+            raise _report_invalid(error) from None
         err.print(f"{len(validated)} case file(s) valid")
         return
 
@@ -163,30 +177,34 @@ def seed(
         console=err,
         transient=True,
     )
-    table = Table("case", "firm", "records", "nodes", "relationships", title="Seeded")
+    summaries: list[LoadSummary] = []
 
     async def work(store: GraphStore) -> None:
         task = progress.add_task("seed", total=len(paths), case="")
 
-        def loaded(summary: object) -> None:
-            from service.services.cases import LoadSummary
-
-            assert isinstance(summary, LoadSummary)
+        def loaded(summary: LoadSummary) -> None:
             progress.update(task, advance=1, case=summary.case)
-            table.add_row(
-                summary.case,
-                summary.firm,
-                str(sum(summary.records.values())),
-                f"{summary.nodes_after - summary.nodes_before:+d}",
-                f"{summary.relationships_after - summary.relationships_before:+d}",
-            )
+            summaries.append(summary)
 
         with progress:
             await seed_cases(store, paths=paths, on_loaded=loaded)
 
     _with_store(work)
+    _print_summaries("Seeded", summaries)
+
+
+def _print_summaries(title: str, summaries: list[LoadSummary]) -> None:
+    table = Table("case", "firm", "records", "nodes", "relationships", "written", title=title)
+    for summary in summaries:
+        table.add_row(
+            summary.case,
+            summary.firm,
+            str(sum(summary.records.values())),
+            f"{summary.nodes_after - summary.nodes_before:+d}",
+            f"{summary.relationships_after - summary.relationships_before:+d}",
+            "yes" if summary.written else "no: unchanged",
+        )
     out.print(table)
-    out.print("[dim]+0 nodes/relationships means the case was already loaded unchanged.[/]")
 
 
 @app.command("export")
@@ -220,15 +238,16 @@ def export_command(
             return render_csv(graph)
         return {"kflow.graphml": render_graphml(graph)}
 
+    if fmt is ExportFormat.CSV and output is None:
+        raise _fail(
+            "CSV export writes two tables (nodes.csv, relationships.csv): give a directory with -o"
+        )
     try:
         files = _with_store(work)
     except UnknownFirm as error:
         raise _fail(str(error)) from None
     if output is None:
-        for name, text in files.items():
-            if len(files) > 1:
-                sys.stdout.write(f"# {name}\n")
-            sys.stdout.write(text)
+        sys.stdout.write(next(iter(files.values())))
         return
     if len(files) > 1:
         output.mkdir(parents=True, exist_ok=True)
@@ -242,19 +261,25 @@ def export_command(
 
 @app.command("import")
 def import_command(
-    source: Annotated[Path, typer.Argument(help="A JSON file written by `kflow export`.")],
+    source: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A JSON file written by `kflow export`.")
+    ],
 ) -> None:
     """Load a JSON export back into the graph (validated whole before anything is written)."""
     from service.services.exchange import import_cases
 
+    if source.suffix.lower() != ".json":
+        raise _fail(
+            f"{source}: `kflow import` reads the JSON that `kflow export --format json` "
+            "writes; CSV and GraphML exports are for other tools"
+        )
     try:
         text = source.read_text(encoding="utf-8")
     except OSError as error:
         raise _fail(f"{source}: {error.strerror}") from None
 
     summaries = _with_store(lambda store: import_cases(store, text=text, name=str(source)))
-    for summary in summaries:
-        err.print(f"imported {summary.case}: {sum(summary.records.values())} records")
+    _print_summaries("Imported", summaries)
 
 
 @schema_app.command("export")
@@ -282,10 +307,7 @@ def schema_export(
             err.print(f"wrote {path}")
     if stale:
         raise _fail(f"schema/ is out of date for {', '.join(stale)}: run `kflow schema export`")
-
-
-def _print_json(value: object) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, default=str) + "\n")
+    err.print(f"schema/ is up to date ({', '.join(render_contract())})")
 
 
 if __name__ == "__main__":

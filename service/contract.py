@@ -1,12 +1,12 @@
 """The contract in schema/, generated from the code so that it cannot drift unnoticed."""
 
 import json
-from pathlib import Path
 
 from service.api.graphql.schema import export_sdl
 from service.model.case import CaseFile
+from service.settings import PROJECT_ROOT
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+SCHEMA_DIR = PROJECT_ROOT / "schema"
 
 
 def render_contract() -> dict[str, str]:

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
+from service.settings import PROJECT_ROOT
+
+CYPHER_DIR = PROJECT_ROOT / "cypher"
 READ_VERBS = ("get", "list", "find", "count")
 WRITE_VERBS = ("merge", "create", "set", "link", "delete")
 PARAM_TYPES = ("STRING", "INTEGER", "FLOAT", "BOOLEAN", "LIST", "MAP", "DATE")

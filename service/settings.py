@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The checkout (or image directory) that holds cypher/, seed/, schema/ beside service/.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 WEAK_PASSWORDS = {"neo4j", "password", "changeme", "secret", "test", "admin"}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -65,9 +67,9 @@ class Settings(BaseSettings):
 
     @property
     def embedded_dir(self) -> Path:
-        """The embedded engine's data directory (absolute)."""
+        """The embedded engine's data directory; a relative one is under the project root."""
         parts = urlsplit(self.graph_url)
-        return Path(parts.netloc + parts.path).expanduser().resolve()
+        return (PROJECT_ROOT / Path(parts.netloc + parts.path).expanduser()).resolve()
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -1,11 +1,13 @@
 """The product as a user meets it: the `kflow` command and a real HTTP server."""
 
+import socket
 import subprocess
 from pathlib import Path
 
 import httpx
+import yaml
 
-from tests.helpers import Served, free_port, kflow
+from tests.helpers import Served, free_port, kflow, tiny_firm
 
 
 def engine_processes(data: Path) -> list[str]:
@@ -43,7 +45,7 @@ def test_seeding_prints_what_it_created_and_is_idempotent(tmp_path: Path) -> Non
     assert "tcl" in first.stdout and "saic" in first.stdout
     second = kflow("seed", "tcl", "saic", data=tmp_path)
     assert second.returncode == 0
-    assert second.stdout.count("│ +0    │ +0 ") == 2
+    assert second.stdout.count("no: unchanged") == 2
 
 
 def test_an_unknown_case_lists_the_cases_there_are(tmp_path: Path) -> None:
@@ -105,3 +107,29 @@ def test_an_unreachable_neo4j_is_named(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "cannot be reached" in result.stderr
+
+
+def test_a_bad_setting_names_its_variable(tmp_path: Path) -> None:
+    result = kflow("status", data=tmp_path, KFLOW_ENGINE_FSYNC="never")
+    assert result.returncode == 2
+    assert "KFLOW_ENGINE_FSYNC: Input should be 'always' or 'everysec'" in result.stderr
+
+
+def test_serving_on_a_port_in_use_says_so_before_starting_anything(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = kflow("serve", "--port", str(port), data=tmp_path)
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert engine_processes(tmp_path) == []
+
+
+def test_a_case_file_must_be_named_after_its_case(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "zte.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
+    result = kflow("seed", "--check", "--seed-dir", str(seeds), data=tmp_path / "data")
+    assert result.returncode == 1
+    assert "the case is named 'acme' but its file is 'zte.yaml'" in result.stderr

@@ -5,6 +5,7 @@ The same models validate seed files, imports and API writes, so a rule of the mo
 resource) holds whichever door the data came in by.
 """
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -552,3 +553,17 @@ def count_records(case: CaseFile) -> Counter[str]:
     for section in _ID_SECTIONS:
         counts[section] = len(getattr(case, section))
     return counts
+
+
+def canonical_json(case: CaseFile) -> str:
+    """A case as JSON in which no list order carries meaning: equal cases, equal text."""
+
+    def canonical(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: canonical(item) for key, item in sorted(value.items())}
+        if isinstance(value, list):
+            items = [canonical(item) for item in value]
+            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        return value
+
+    return json.dumps(canonical(case.model_dump(mode="json", exclude_none=True)), sort_keys=True)

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from service import cypher
-from service.model.case import CaseFile, Citation, Fact, count_records
+from service.model.case import CaseFile, Citation, Fact, canonical_json, count_records
 from service.model.graph import REFERENCE_FIELDS
 from service.store.port import GraphStore
 
@@ -20,6 +20,7 @@ LIST_FIRMS = cypher.load("cases/list_firms")
 class LoadSummary(BaseModel):
     case: str
     firm: str
+    written: bool
     records: dict[str, int]
     nodes_before: int
     nodes_after: int
@@ -132,13 +133,20 @@ async def _graph_size(store: GraphStore) -> tuple[int, int]:
 
 
 async def load_case(store: GraphStore, *, case: CaseFile) -> LoadSummary:
-    """Write one validated case in one atomic statement, replacing its previous version."""
+    """Write one validated case in one atomic statement, replacing its previous version.
+
+    A case the graph already holds unchanged is not written again.
+    """
     nodes_before, rels_before = await _graph_size(store)
-    await store.write(MERGE_CASE, case_params(case))
+    current = await read_case(store, firm_id=case.firm.id)
+    written = current is None or canonical_json(current) != canonical_json(case)
+    if written:
+        await store.write(MERGE_CASE, case_params(case))
     nodes_after, rels_after = await _graph_size(store)
     return LoadSummary(
         case=case.case,
         firm=case.firm.id,
+        written=written,
         records=dict(count_records(case)),
         nodes_before=nodes_before,
         nodes_after=nodes_after,

@@ -7,9 +7,10 @@ from service import cypher
 from service.model.case import CaseFile
 from service.model.files import CaseFileInvalid, FileProblem, parse_case_file
 from service.services.cases import LoadSummary, load_case
+from service.settings import PROJECT_ROOT
 from service.store.port import GraphStore
 
-SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed"
+SEED_DIR = PROJECT_ROOT / "seed"
 FIND_FOREIGN_IDS = cypher.load("cases/find_foreign_ids")
 SEED_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -20,7 +21,12 @@ class UnknownCase(Exception):
 
 def list_case_files(seed_dir: Path = SEED_DIR) -> dict[str, Path]:
     """The case files of a seed directory, by case name (the file's stem)."""
-    return {p.stem: p for p in sorted(seed_dir.iterdir()) if p.suffix in SEED_SUFFIXES}
+    if not seed_dir.is_dir():
+        raise UnknownCase(f"the seed directory {seed_dir} does not exist")
+    files = {p.stem: p for p in sorted(seed_dir.iterdir()) if p.suffix in SEED_SUFFIXES}
+    if not files:
+        raise UnknownCase(f"no case files ({', '.join(SEED_SUFFIXES)}) in {seed_dir}")
+    return files
 
 
 def select_case_files(names: Sequence[str], seed_dir: Path = SEED_DIR) -> list[Path]:
@@ -46,6 +52,16 @@ def validate_case_files(paths: Sequence[Path]) -> list[CaseFile]:
         except CaseFileInvalid as err:
             problems.extend(err.problems)
             continue
+        if path.stem != case.case:
+            problems.append(
+                FileProblem(
+                    str(path),
+                    "case",
+                    None,
+                    f"the case is named '{case.case}' but its file is "
+                    f"'{path.name}': name the file {case.case}{path.suffix}",
+                )
+            )
         for record_id in case_ids(case):
             if record_id in owners:
                 problems.append(
