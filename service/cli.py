@@ -1,12 +1,13 @@
 """The `kflow` command: serve the API, install the engine, seed, export and import."""
 
 import asyncio
+import json
 import socket
 import sys
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from rich.table import Table
 
 from service.model.files import CaseFileInvalid
 from service.services.cases import LoadSummary
+from service.services.errors import ExpectedFailure
 from service.settings import Settings, get_settings
 from service.store import open_store
 from service.store.engine_module import EngineModuleError, install_engine_module
@@ -33,8 +35,12 @@ schema_app = typer.Typer(
 )
 app.add_typer(engine_app, name="engine")
 app.add_typer(schema_app, name="schema")
+if TYPE_CHECKING:
+    from service.services.analyst import QueryAnswer
+
 err = Console(stderr=True, soft_wrap=True)
-out = Console()
+# Piped output is for reading later or for other tools: do not squeeze it to 80 columns.
+out = Console(width=None if sys.stdout.isatty() else 240)
 T = TypeVar("T")
 
 
@@ -42,6 +48,13 @@ class ExportFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
     GRAPHML = "graphml"
+    CYTOSCAPE = "cytoscape"
+
+
+class TableFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
 
 
 def _settings() -> Settings:
@@ -81,7 +94,7 @@ def _with_store(work: Callable[[GraphStore], Awaitable[T]]) -> T:
         return asyncio.run(run())
     except CaseFileInvalid as error:
         raise _report_invalid(error) from None
-    except StoreError as error:
+    except (StoreError, ExpectedFailure) as error:
         raise _fail(str(error)) from None
 
 
@@ -212,40 +225,52 @@ def export_command(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="File (json, graphml) or directory (csv); default: stdout."
+            "--output",
+            "-o",
+            help="File (json, graphml, cytoscape) or directory (csv); default: stdout.",
         ),
     ] = None,
     firm: Annotated[str | None, typer.Option(help="Only this firm's case.")] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="Only this unit's neighbourhood (graphml, cytoscape, csv).")
+    ] = None,
+    hops: Annotated[int, typer.Option(help="Neighbourhood radius for --unit (1-3).")] = 2,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", help="json, csv or graphml.")
+        ExportFormat, typer.Option("--format", help="json, csv, graphml or cytoscape.")
     ] = ExportFormat.JSON,
 ) -> None:
-    """Write the graph (or one firm) as JSON cases, CSV tables or GraphML."""
+    """Write the graph, a firm or a unit's neighbourhood for other tools."""
     from service.services.exchange import (
-        UnknownFirm,
         export_cases,
         export_graph,
+        export_neighbourhood,
         render_cases_json,
         render_csv,
+        render_cytoscape,
         render_graphml,
     )
-
-    async def work(store: GraphStore) -> dict[str, str]:
-        if fmt is ExportFormat.JSON:
-            return {"kflow.json": render_cases_json(await export_cases(store, firm_id=firm))}
-        graph = await export_graph(store, firm_id=firm)
-        if fmt is ExportFormat.CSV:
-            return render_csv(graph)
-        return {"kflow.graphml": render_graphml(graph)}
 
     if fmt is ExportFormat.CSV and output is None:
         raise _fail(
             "CSV export writes two tables (nodes.csv, relationships.csv): give a directory with -o"
         )
-    try:
-        files = _with_store(work)
-    except UnknownFirm as error:
-        raise _fail(str(error)) from None
+    if unit is not None and fmt is ExportFormat.JSON:
+        raise _fail("a unit's neighbourhood is not a case: export it as graphml, cytoscape or csv")
+
+    async def work(store: GraphStore) -> dict[str, str]:
+        if fmt is ExportFormat.JSON:
+            return {"kflow.json": render_cases_json(await export_cases(store, firm_id=firm))}
+        if unit is not None:
+            graph = await export_neighbourhood(store, unit_id=unit, hops=hops)
+        else:
+            graph = await export_graph(store, firm_id=firm)
+        if fmt is ExportFormat.CSV:
+            return render_csv(graph)
+        if fmt is ExportFormat.CYTOSCAPE:
+            return {"kflow.cyjs": render_cytoscape(graph)}
+        return {"kflow.graphml": render_graphml(graph)}
+
+    files = _with_store(work)
     if output is None:
         sys.stdout.write(next(iter(files.values())))
         return
@@ -257,6 +282,112 @@ def export_command(
     else:
         output.write_text(next(iter(files.values())), encoding="utf-8")
         err.print(f"wrote {output}")
+
+
+def _parse_params(pairs: list[str], *, as_json: bool) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise _fail(f"--param '{pair}': write it as name=value")
+        if as_json:
+            try:
+                params[name] = json.loads(value)
+            except json.JSONDecodeError:
+                params[name] = value  # plain text is a string
+        else:
+            params[name] = value
+    return params
+
+
+def _print_answer(answer: "QueryAnswer", fmt: TableFormat) -> None:
+    from service.services.analyst import render_answer
+    from service.services.exchange import render_cell
+
+    if fmt is TableFormat.TABLE:
+        table = Table(*answer.columns, show_lines=False)
+        for row in answer.rows:
+            table.add_row(*(render_cell(value) for value in row))
+        out.print(table)
+        shown = f"{len(answer.rows)} row(s)"
+        err.print(
+            shown + (f"; cut at the row cap of {answer.row_cap}" if answer.truncated else ""),
+            highlight=False,
+        )
+    else:
+        sys.stdout.write(render_answer(answer, fmt=fmt.value))
+    if answer.truncated:
+        err.print(
+            f"[yellow]warning:[/] more rows than the cap of {answer.row_cap} "
+            "(KFLOW_ANALYST_ROW_CAP); the rest were cut"
+        )
+
+
+ParamOption = Annotated[
+    list[str] | None,
+    typer.Option("--param", "-p", help="name=value; repeat for more parameters."),
+]
+FormatOption = Annotated[TableFormat, typer.Option("--format", help="table, json or csv.")]
+
+
+@app.command("cypher")
+def cypher_command(
+    query: Annotated[str, typer.Argument(help="Cypher that only reads.")],
+    param: ParamOption = None,
+    fmt: FormatOption = TableFormat.TABLE,
+) -> None:
+    """Run read-only Cypher (writes are refused), with a time limit and a row cap.
+
+    Parameter values are read as JSON when they parse (5, true, ["a"]), as text otherwise.
+    """
+    from service.services.analyst import run_cypher
+
+    settings = _settings()
+    params = _parse_params(param or [], as_json=True)
+    answer = _with_store(
+        lambda store: run_cypher(
+            store,
+            text=query,
+            params=params,
+            timeout_ms=settings.analyst_timeout_ms,
+            row_cap=settings.analyst_row_cap,
+            max_chars=settings.analyst_max_query_chars,
+        )
+    )
+    _print_answer(answer, fmt)
+
+
+@app.command("query")
+def query_command(
+    name: Annotated[str, typer.Argument(help="A named query, or `list` for the catalogue.")],
+    param: ParamOption = None,
+    fmt: FormatOption = TableFormat.TABLE,
+) -> None:
+    """Run a named question from the library (`kflow query list` shows them all)."""
+    from service.services.analyst import get_named_query, list_named_queries, run_named_query
+
+    if name == "list":
+        table = Table("query", "answers", "parameters", "columns")
+        for query in list_named_queries():
+            signature = ", ".join(
+                f"{p.name}: {p.type}" + ("" if p.required else f" = {json.dumps(p.default)}")
+                for p in query.params
+            )
+            table.add_row(query.name, query.title, signature, ", ".join(query.columns))
+        out.print(table)
+        return
+    try:
+        get_named_query(name=name)
+    except ExpectedFailure as error:
+        raise _fail(f"{error}; `kflow query list` shows the catalogue") from None
+    settings = _settings()
+    params = _parse_params(param or [], as_json=False)
+    answer = _with_store(
+        lambda store: run_named_query(
+            store, name=name, params=params, row_cap=settings.analyst_row_cap
+        )
+    )
+    _print_answer(answer, fmt)
 
 
 @app.command("import")

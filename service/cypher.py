@@ -68,7 +68,8 @@ def _parse_params(spec: str, where: str) -> tuple[Param, ...]:
     if spec.strip() in ("", "(none)"):
         return ()
     params = []
-    for item in (part.strip() for part in spec.split(",")):
+    # Split before each "name:", so a default may hold commas (`= ["huawei", "zte"]`).
+    for item in (part.strip() for part in re.split(r",\s*(?=[A-Za-z_]\w*\s*:)", spec)):
         match = _PARAM_SPEC.match(item)
         if match is None or match["type"].split("<")[0] not in PARAM_TYPES:
             raise CypherCatalogueError(

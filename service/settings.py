@@ -53,6 +53,15 @@ class Settings(BaseSettings):
     query_memory_mb: int = Field(
         default=1024, ge=16, le=65_536, description="Memory one query may use (embedded)."
     )
+    analyst_timeout_ms: int = Field(
+        default=5_000, ge=100, le=600_000, description="Time limit for analyst Cypher."
+    )
+    analyst_row_cap: int = Field(
+        default=1_000, ge=1, le=100_000, description="Most rows analyst Cypher returns."
+    )
+    analyst_max_query_chars: int = Field(
+        default=20_000, ge=100, le=1_000_000, description="Longest analyst Cypher accepted."
+    )
     pool_size: int = Field(default=16, ge=1, le=256, description="Connections to the store.")
     host: str = Field(default="127.0.0.1", description="Address `kflow serve` binds.")
     port: int = Field(default=8000, ge=1, le=65_535, description="Port `kflow serve` binds.")

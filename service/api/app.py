@@ -7,7 +7,10 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
+from service.api.analyst import router as analyst_router
 from service.api.deps import StoreDep
+from service.api.errors import add_error_handlers
+from service.api.explorer import router as explorer_router
 from service.api.graphql.context import get_context
 from service.api.graphql.schema import schema
 from service.services.health import Readiness, get_readiness
@@ -62,4 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(explorer_router)
+    app.include_router(analyst_router)
+    add_error_handlers(app)
     return app

@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pydantic import BaseModel
 
+from service import cypher
 from service.model.case import CaseFile
 from service.model.files import CaseFileInvalid, validate_case_document
 from service.services.cases import (
@@ -18,14 +19,23 @@ from service.services.cases import (
     load_case,
     read_case,
 )
+from service.services.errors import InvalidArgument, NotFound
 from service.services.seeding import check_against_graph
 from service.store.port import GraphStore
 
 EXPORT_FORMAT = "kflow-cases/1"
+LIST_NEIGHBOURHOOD_NODES = cypher.load("exports/list_neighbourhood_nodes")
+LIST_RELATIONSHIPS_AMONG = cypher.load("exports/list_relationships_among")
+MAX_NEIGHBOURHOOD_HOPS = 3
+MAX_NEIGHBOURHOOD_NODES = 2000
 
 
-class UnknownFirm(Exception):
-    """A firm id that is not in the graph."""
+class UnknownFirm(NotFound):
+    """A firm id that is not in the graph; the message lists the firms there are."""
+
+    def __init__(self, firm_id: str, firms: list[str]) -> None:
+        super().__init__("firm", firm_id)
+        self.args = (f"no firm '{firm_id}' in the graph; firms: {', '.join(firms) or 'none'}",)
 
 
 class GraphNode(BaseModel):
@@ -51,7 +61,7 @@ async def _firm_ids(store: GraphStore, firm_id: str | None) -> list[str]:
     if firm_id is None:
         return firms
     if firm_id not in firms:
-        raise UnknownFirm(f"no firm '{firm_id}' in the graph; firms: {', '.join(firms) or 'none'}")
+        raise UnknownFirm(firm_id, firms)
     return [firm_id]
 
 
@@ -101,11 +111,78 @@ async def export_graph(store: GraphStore, *, firm_id: str | None = None) -> Grap
     return GraphExport(nodes=nodes, relationships=relationships)
 
 
-def _cell(value: Any) -> str:
+async def export_neighbourhood(store: GraphStore, *, unit_id: str, hops: int) -> GraphExport:
+    """The nodes within `hops` (1-3) of a unit, and the relationships among them."""
+    if not 1 <= hops <= MAX_NEIGHBOURHOOD_HOPS:
+        raise InvalidArgument("hops", f"must be between 1 and {MAX_NEIGHBOURHOOD_HOPS}, not {hops}")
+    rows = await store.read(
+        LIST_NEIGHBOURHOOD_NODES, {"unit": unit_id, "hops": hops, "limit": MAX_NEIGHBOURHOOD_NODES}
+    )
+    if not rows:
+        raise NotFound("unit", unit_id)
+    nodes = [
+        GraphNode(
+            id=row["node"]["properties"]["id"],
+            labels=row["node"]["labels"],
+            properties=row["node"]["properties"],
+        )
+        for row in rows
+    ]
+    relationships = [
+        GraphRelationship(
+            type=rel["type"], source=rel["from"], target=rel["to"], properties=rel["properties"]
+        )
+        for rel in (
+            row["relationship"]
+            for row in await store.read(LIST_RELATIONSHIPS_AMONG, {"ids": [n.id for n in nodes]})
+        )
+    ]
+    return GraphExport(nodes=nodes, relationships=relationships)
+
+
+def render_cytoscape(export: GraphExport) -> str:
+    """Cytoscape JSON (cytoscape.js, Cytoscape desktop, networkx.cytoscape_graph)."""
+    document = {
+        "data": {"name": "kflow"},
+        "directed": True,
+        "multigraph": True,
+        "elements": {
+            "nodes": [
+                {
+                    "data": {
+                        **node.properties,
+                        "id": node.id,
+                        "value": node.id,
+                        "name": str(node.properties.get("name", node.id)),
+                        "labels": node.labels,
+                    }
+                }
+                for node in export.nodes
+            ],
+            "edges": [
+                {
+                    "data": {
+                        **rel.properties,
+                        "id": f"e{index}",
+                        "source": rel.source,
+                        "target": rel.target,
+                        "type": rel.type,
+                        "key": index,
+                    }
+                }
+                for index, rel in enumerate(export.relationships)
+            ],
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_cell(value: Any) -> str:
+    """One value as a CSV cell: lists and maps as JSON, booleans in lowercase."""
     if value is None:
         return ""
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, default=str)
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
@@ -119,7 +196,7 @@ def render_csv(export: GraphExport) -> dict[str, str]:
             "nodes.csv",
             ["id", "labels", *node_keys],
             [
-                [n.id, ";".join(n.labels), *(_cell(n.properties.get(k)) for k in node_keys)]
+                [n.id, ";".join(n.labels), *(render_cell(n.properties.get(k)) for k in node_keys)]
                 for n in export.nodes
             ],
         ),
@@ -127,7 +204,7 @@ def render_csv(export: GraphExport) -> dict[str, str]:
             "relationships.csv",
             ["from", "type", "to", *rel_keys],
             [
-                [r.source, r.type, r.target, *(_cell(r.properties.get(k)) for k in rel_keys)]
+                [r.source, r.type, r.target, *(render_cell(r.properties.get(k)) for k in rel_keys)]
                 for r in export.relationships
             ],
         ),
@@ -173,7 +250,7 @@ def render_graphml(export: GraphExport) -> str:
 
     def data(scope: str, props: dict[str, Any]) -> str:
         return "".join(
-            f"<data key={quoteattr(f'{scope}_{k}')}>{escape(_cell(v))}</data>"
+            f"<data key={quoteattr(f'{scope}_{k}')}>{escape(render_cell(v))}</data>"
             for k, v in sorted(props.items())
             if v is not None
         )

@@ -21,13 +21,17 @@ from service import cypher
 from service.cypher import Query
 from service.store.engine import EngineConfig, EngineProcess
 from service.store.port import (
+    AdhocResult,
     ConstraintViolation,
     QueryFailed,
+    QueryTimedOut,
     Row,
     StoreError,
     StoreInfo,
     StoreUnavailable,
+    WriteRefused,
     check_params,
+    encode_params,
 )
 
 log = logging.getLogger("kflow.store")
@@ -35,6 +39,8 @@ log = logging.getLogger("kflow.store")
 _NODE_INDEX = re.compile(r"^CREATE INDEX FOR \((\w+):(\w+)\) ON \(\1\.(\w+)\)$")
 _RELATIONSHIP_INDEX = re.compile(r"^CREATE INDEX FOR \(\)-\[(\w+):(\w+)\]-\(\) ON \(\1\.(\w+)\)$")
 CONSTRAINT_WAIT_S = 30.0
+ENGINE_GRACE_S = 60.0
+ENGINE_GRACE_S = 60.0
 SCHEMA_STATEMENTS = cypher.load_schema("embedded")
 
 
@@ -80,6 +86,9 @@ class EmbeddedStore:
             max_connections=pool_size,
             timeout=None,
             decode_responses=True,
+            # redis-py's 5 s default would cut off any longer query as a dead engine; the
+            # engine stops reads at the query timeout itself, so wait that long and more.
+            socket_timeout=query_timeout_ms / 1000 + ENGINE_GRACE_S,
         )
         self._db = FalkorDB(connection_pool=self._pool)
         # No silent re-sends: a retried write after a dropped connection may apply twice.
@@ -145,6 +154,43 @@ class EmbeddedStore:
     async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run one write statement (atomic on the engine)."""
         return await self._run(query, params, mode="write")
+
+    async def run_readonly(
+        self, text: str, params: Mapping[str, Any], *, timeout_ms: int, row_cap: int
+    ) -> AdhocResult:
+        """Run analyst Cypher through the engine's read-only command (see the port)."""
+        values = encode_params(params)
+        try:
+            result = await self._graph.ro_query(text, values, timeout=timeout_ms)
+        except redis.ResponseError as err:
+            message = str(err)
+            if "read-only queries" in message:
+                raise WriteRefused(
+                    "the query would write to the graph; analyst Cypher runs read-only"
+                ) from None
+            if "timed out" in message.lower():
+                raise QueryTimedOut(
+                    f"the query ran past the {timeout_ms} ms limit (KFLOW_ANALYST_TIMEOUT_MS)"
+                ) from None
+            if "empty key" in message:
+                return AdhocResult(columns=[], rows=[], truncated=False)
+            if "mem consumption exceeded" in message:
+                message = (
+                    "the query needed more memory than one query may use (KFLOW_QUERY_MEMORY_MB)"
+                )
+            raise QueryFailed("cypher", message) from None
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as err:
+            raise StoreUnavailable(f"the embedded engine did not answer: {err}") from None
+        except (ValueError, OverflowError) as err:
+            raise QueryFailed(
+                "cypher", f"the engine returned a value Python cannot hold: {err}"
+            ) from None
+        rows = [[plain(v) for v in row] for row in result.result_set[: row_cap + 1]]
+        return AdhocResult(
+            columns=[column[1] for column in result.header],
+            rows=rows[:row_cap],
+            truncated=len(rows) > row_cap,
+        )
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless the engine answers."""

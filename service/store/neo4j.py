@@ -11,12 +11,16 @@ from neo4j.graph import Node, Path, Relationship
 from service import cypher
 from service.cypher import Query
 from service.store.port import (
+    AdhocResult,
     ConstraintViolation,
     QueryFailed,
+    QueryTimedOut,
     Row,
     StoreInfo,
     StoreUnavailable,
+    WriteRefused,
     check_params,
+    encode_params,
 )
 
 SCHEMA_STATEMENTS = cypher.load_schema("neo4j")
@@ -100,6 +104,44 @@ class Neo4jStore:
     async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a write statement in one managed write transaction."""
         return await self._run(query, params, mode="write")
+
+    async def run_readonly(
+        self, text: str, params: Mapping[str, Any], *, timeout_ms: int, row_cap: int
+    ) -> AdhocResult:
+        """EXPLAIN first to learn the query type; run only reads, in a read transaction."""
+        values = encode_params(params)
+        try:
+            async with self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                explained = await session.run(f"EXPLAIN {text}", values)
+                summary = await explained.consume()
+                if summary.query_type != "r":
+                    raise WriteRefused(
+                        "the query would write to the graph or its schema "
+                        f"(query type '{summary.query_type}'); analyst Cypher "
+                        "runs read-only"
+                    )
+                transaction = await session.begin_transaction(timeout=timeout_ms / 1000)
+                try:
+                    result = await transaction.run(text, values)
+                    columns = list(result.keys())
+                    rows: list[list[Any]] = []
+                    async for record in result:
+                        rows.append([plain(value) for value in record.values()])
+                        if len(rows) > row_cap:
+                            break
+                finally:
+                    await transaction.rollback()
+        except (ServiceUnavailable, SessionExpired, AuthError) as err:
+            raise StoreUnavailable(f"Neo4j at {self.url}: {err.message or err}") from None
+        except Neo4jError as err:
+            if err.code and "TransactionTimedOut" in err.code:
+                raise QueryTimedOut(
+                    f"the query ran past the {timeout_ms} ms limit (KFLOW_ANALYST_TIMEOUT_MS)"
+                ) from None
+            raise QueryFailed("cypher", err.message or str(err)) from None
+        return AdhocResult(columns=columns, rows=rows[:row_cap], truncated=len(rows) > row_cap)
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless Neo4j answers and accepts the credentials."""

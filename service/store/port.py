@@ -43,6 +43,21 @@ class ConstraintViolation(QueryFailed):
     """A write broke a uniqueness constraint; nothing was written."""
 
 
+class WriteRefused(StoreError):
+    """Ad-hoc Cypher that would change the graph; nothing ran."""
+
+
+class QueryTimedOut(StoreError):
+    """A query ran past its time limit and was stopped."""
+
+
+@dataclass(frozen=True)
+class AdhocResult:
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+
+
 @dataclass(frozen=True)
 class StoreInfo:
     backend: str
@@ -71,6 +86,19 @@ class GraphStore(Protocol):
 
     async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a write statement atomically and return its rows (same errors as `read`)."""
+        ...
+
+    async def run_readonly(
+        self, text: str, params: Mapping[str, Any], *, timeout_ms: int, row_cap: int
+    ) -> AdhocResult:
+        """Run an analyst's own Cypher strictly read-only, within a time limit and row cap.
+
+        The embedded engine runs it through its read-only command; Neo4j checks the query
+        type with EXPLAIN first and runs it in a read transaction. Raises WriteRefused for
+        anything that would write (nothing runs), QueryTimedOut past `timeout_ms`, and
+        QueryFailed with the engine's message (syntax errors carry their position). At most
+        `row_cap` rows come back; `truncated` says whether there were more.
+        """
         ...
 
     async def ping(self) -> None:
@@ -106,8 +134,16 @@ def check_params(query: Query, params: Mapping[str, Any] | None, *, mode: str) -
         if extra:
             parts.append(f"unexpected {', '.join(sorted(extra))}")
         raise QueryParameterError(f"query '{query.name}': {'; '.join(parts)}")
+    return encode_params(given)
+
+
+def encode_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters both engines receive intact, within size and nesting limits."""
     budget = [MAX_PARAM_ITEMS]
-    return {name: encode_value(value, f"${name}", 0, budget) for name, value in given.items()}
+    for name in params:
+        if not isinstance(name, str) or not name.isidentifier():
+            raise QueryParameterError(f"parameter name {name!r} is not an identifier")
+    return {name: encode_value(value, f"${name}", 0, budget) for name, value in params.items()}
 
 
 def encode_value(value: Any, where: str, depth: int, budget: list[int]) -> Any:

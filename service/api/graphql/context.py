@@ -11,7 +11,7 @@ from service.api.deps import StoreDep
 from service.cypher import Query
 from service.model.views import FirmView, KnowledgeView, UnitView
 from service.services.network import get_firms_by_id, get_knowledge_by_id, get_units_by_id
-from service.store.port import GraphStore, Row, StoreInfo
+from service.store.port import AdhocResult, GraphStore, Row, StoreInfo
 
 
 class CountingStore:
@@ -31,6 +31,12 @@ class CountingStore:
         """Run a write statement (counted)."""
         self.round_trips += 1
         return await self._store.write(query, params)
+
+    async def run_readonly(
+        self, text: str, params: Mapping[str, Any], *, timeout_ms: int, row_cap: int
+    ) -> AdhocResult:
+        """Not for GraphQL: analyst Cypher has its own route."""
+        raise NotImplementedError
 
     async def ping(self) -> None:
         """Ping the store (counted)."""

@@ -1,0 +1,16 @@
+// Which knowledge learned from outside became an integration, and at which tier?
+// Knowledge a unit learned from a customer, collaborator or host country that an
+// integration event then used. Narrow it with `channel` (customers, cooperation,
+// host_country) and `tier` (low, high): channel=customers tier=high asks which customer
+// knowledge became a cross-functional integration.
+// params: firm: STRING = null, channel: STRING = null, tier: STRING = null
+// returns: firm, knowledge, learned_by, source, channel, event, step, tier, date
+// (:Actor)<-[:FROM]-(:LearningEvent)-[:YIELDED]->(:Knowledge)<-[:USED]-(:IntegrationEvent)
+MATCH (a:Actor)<-[:FROM]-(e:LearningEvent)-[:YIELDED]->(k:Knowledge)<-[:USED]-(i:IntegrationEvent)
+WHERE ($channel IS NULL OR e.channel = $channel) AND ($tier IS NULL OR i.tier = $tier)
+  AND ($firm IS NULL OR k.firm = $firm)
+MATCH (u:Unit)-[:LEARNED]->(e)
+RETURN k.firm AS firm, k.name AS knowledge, u.id AS learned_by, a.name AS source,
+       e.channel AS channel, i.description AS event, i.step AS step, i.tier AS tier,
+       i.date AS date
+ORDER BY firm, knowledge, date

@@ -1,0 +1,125 @@
+"""HTTP routes for analysts: read-only Cypher, the named query library, and exports."""
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from service.api.deps import SettingsDep, StoreDep
+from service.services import analyst, exchange
+
+router = APIRouter(tags=["analysts"])
+MAX_PARAMETERS = 64
+
+
+class AnswerFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+
+
+class GraphFormat(StrEnum):
+    GRAPHML = "graphml"
+    CYTOSCAPE = "cytoscape"
+    JSON = "json"
+
+
+def _answer(answer: analyst.QueryAnswer, fmt: AnswerFormat) -> Response:
+    if fmt is AnswerFormat.CSV:
+        return PlainTextResponse(
+            analyst.render_answer(answer, fmt="csv"),
+            media_type="text/csv",
+            headers={"X-Kflow-Truncated": str(answer.truncated).lower()},
+        )
+    return Response(analyst.render_answer(answer, fmt="json"), media_type="application/json")
+
+
+@router.post(
+    "/cypher",
+    summary="Run read-only Cypher",
+    responses={
+        400: {"description": "Bad query or parameters"},
+        403: {"description": "The query would write"},
+        408: {"description": "The query ran past the time limit"},
+    },
+)
+async def post_cypher(
+    store: StoreDep,
+    settings: SettingsDep,
+    query: Annotated[str, Body(description="Cypher; it must only read.")],
+    parameters: Annotated[dict[str, Any] | None, Body(max_length=MAX_PARAMETERS)] = None,
+    format: Annotated[AnswerFormat, Query()] = AnswerFormat.JSON,
+) -> Response:
+    """Run an analyst's Cypher strictly read-only, with a time limit and a row cap."""
+    answer = await analyst.run_cypher(
+        store,
+        text=query,
+        params=parameters or {},
+        timeout_ms=settings.analyst_timeout_ms,
+        row_cap=settings.analyst_row_cap,
+        max_chars=settings.analyst_max_query_chars,
+    )
+    return _answer(answer, format)
+
+
+@router.get("/queries", summary="The named query catalogue")
+async def get_queries() -> list[analyst.NamedQuery]:
+    """Every named question with its parameters (types, defaults) and columns."""
+    return analyst.list_named_queries()
+
+
+@router.get("/queries/{name}", summary="One named query")
+async def get_query(name: str) -> analyst.NamedQuery:
+    """A named question's description."""
+    return analyst.get_named_query(name=name)
+
+
+@router.post(
+    "/queries/{name}",
+    summary="Run a named query",
+    responses={
+        400: {"description": "Missing or ill-typed parameter"},
+        404: {"description": "No such named query"},
+    },
+)
+async def post_query(
+    store: StoreDep,
+    settings: SettingsDep,
+    name: str,
+    parameters: Annotated[
+        dict[str, Any] | None, Body(embed=True, max_length=MAX_PARAMETERS)
+    ] = None,
+    format: Annotated[AnswerFormat, Query()] = AnswerFormat.JSON,
+) -> Response:
+    """Run a named question with parameters checked against its header."""
+    answer = await analyst.run_named_query(
+        store, name=name, params=parameters or {}, row_cap=settings.analyst_row_cap
+    )
+    return _answer(answer, format)
+
+
+def _graph(export: exchange.GraphExport, fmt: GraphFormat) -> Response:
+    if fmt is GraphFormat.GRAPHML:
+        return Response(exchange.render_graphml(export), media_type="application/graphml+xml")
+    if fmt is GraphFormat.CYTOSCAPE:
+        return Response(exchange.render_cytoscape(export), media_type="application/json")
+    return JSONResponse(export.model_dump(mode="json"))
+
+
+@router.get("/export/firms/{firm}", summary="A firm's subgraph")
+async def get_firm_export(
+    store: StoreDep, firm: str, format: Annotated[GraphFormat, Query()] = GraphFormat.GRAPHML
+) -> Response:
+    """A firm's nodes and relationships as GraphML, Cytoscape JSON or plain JSON."""
+    return _graph(await exchange.export_graph(store, firm_id=firm), format)
+
+
+@router.get("/export/units/{unit}", summary="A unit's neighbourhood")
+async def get_unit_export(
+    store: StoreDep,
+    unit: str,
+    hops: Annotated[int, Query(ge=1, le=3)] = 2,
+    format: Annotated[GraphFormat, Query()] = GraphFormat.GRAPHML,
+) -> Response:
+    """The nodes within `hops` of a unit and the relationships among them."""
+    return _graph(await exchange.export_neighbourhood(store, unit_id=unit, hops=hops), format)

@@ -1,0 +1,41 @@
+"""How the HTTP routes answer expected failures: a 4xx naming the problem, never a 500."""
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from service.services.errors import ExpectedFailure, InvalidArgument, NotFound
+from service.store.port import (
+    QueryFailed,
+    QueryParameterError,
+    QueryTimedOut,
+    StoreUnavailable,
+    WriteRefused,
+)
+
+# Checked in order: the first class an error is an instance of decides its status.
+STATUS_OF: list[tuple[type[Exception], int, str]] = [
+    (NotFound, 404, "not_found"),
+    (InvalidArgument, 400, "invalid_argument"),
+    (ExpectedFailure, 400, "bad_request"),
+    (WriteRefused, 403, "write_refused"),
+    (QueryTimedOut, 408, "timeout"),
+    (QueryParameterError, 400, "invalid_parameter"),
+    (QueryFailed, 400, "query_failed"),
+    (StoreUnavailable, 503, "store_unavailable"),
+]
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Answer each expected failure with its status and a JSON body naming the problem."""
+
+    async def answer(_: Request, error: Exception) -> JSONResponse:
+        status, code = next((s, c) for kind, s, c in STATUS_OF if isinstance(error, kind))
+        body: dict[str, object] = {"error": code, "detail": str(error)}
+        if isinstance(error, InvalidArgument):
+            body["argument"] = error.argument
+        if isinstance(error, QueryFailed):
+            body["detail"] = error.engine_message
+        return JSONResponse(status_code=status, content=body)
+
+    for kind, _, _ in STATUS_OF:
+        app.add_exception_handler(kind, answer)

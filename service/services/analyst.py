@@ -1,0 +1,253 @@
+"""The analyst workbench: read-only ad-hoc Cypher and the library of named questions."""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from service import cypher
+from service.cypher import Param, Query
+from service.services.errors import InvalidArgument, NotFound
+from service.services.exchange import render_cell
+from service.store.port import AdhocResult, GraphStore, WriteRefused
+
+QUERY_AREA = "queries/"
+MAX_NESTING = 16
+MAX_UNIONS = 50
+_STRINGS_AND_COMMENTS = re.compile(
+    r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S
+)
+# A clause keyword, not a property (`n.set`) nor a map key (`{set: 1}`).
+_WRITE_CLAUSE = re.compile(
+    r"(?<![.\w])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b(?!\s*:)",
+    re.I,
+)
+_WRITE_PROCEDURE = re.compile(r"\bCALL\s+db\.(idx\.|create|drop)", re.I)
+
+
+class QueryAnswer(BaseModel):
+    """A table of results, and whether the row cap cut it."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+    row_cap: int
+
+
+def check_adhoc_cypher(text: str, *, max_chars: int) -> None:
+    """Refuse Cypher that is too long, too deeply nested, or that writes (before it runs)."""
+    if not text.strip():
+        raise InvalidArgument("query", "is empty")
+    if len(text) > max_chars:
+        raise InvalidArgument(
+            "query",
+            f"is {len(text)} characters; the limit is {max_chars} (KFLOW_ANALYST_MAX_QUERY_CHARS)",
+        )
+    code = _STRINGS_AND_COMMENTS.sub(" ", text)
+    depth = deepest = 0
+    for char in code:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise InvalidArgument("query", f"nests brackets {deepest} deep; the limit is {MAX_NESTING}")
+    unions = len(re.findall(r"\bUNION\b", code, re.I))
+    if unions > MAX_UNIONS:
+        raise InvalidArgument("query", f"has {unions} UNIONs; the limit is {MAX_UNIONS}")
+    for clause in [*_WRITE_CLAUSE.finditer(code), *_WRITE_PROCEDURE.finditer(code)]:
+        if re.search(r"\bAS\s+$", code[: clause.start()], re.I):
+            continue  # an alias (`RETURN x AS set`), not a clause
+        raise WriteRefused(
+            f"the query contains {clause.group(0).strip().upper()}, which "
+            "writes; analyst Cypher runs read-only"
+        )
+
+
+async def run_cypher(
+    store: GraphStore,
+    *,
+    text: str,
+    params: Mapping[str, Any],
+    timeout_ms: int,
+    row_cap: int,
+    max_chars: int,
+) -> QueryAnswer:
+    """Run an analyst's read-only Cypher within the time limit and row cap."""
+    check_adhoc_cypher(text, max_chars=max_chars)
+    result: AdhocResult = await store.run_readonly(
+        text, params, timeout_ms=timeout_ms, row_cap=row_cap
+    )
+    return QueryAnswer(
+        columns=result.columns, rows=result.rows, truncated=result.truncated, row_cap=row_cap
+    )
+
+
+class ParamInfo(BaseModel):
+    name: str
+    type: str
+    default: Any
+    required: bool
+
+
+class NamedQuery(BaseModel):
+    name: str
+    title: str
+    description: str
+    params: list[ParamInfo]
+    columns: list[str]
+
+
+def _default_value(param: Param) -> Any:
+    if param.default is None:
+        return None
+    text = param.default.strip()
+    return None if text == "null" else coerce_value(param, text)
+
+
+def _describe(query: Query) -> NamedQuery:
+    return NamedQuery(
+        name=query.name.removeprefix(QUERY_AREA),
+        title=query.title,
+        description=query.description,
+        params=[
+            ParamInfo(
+                name=p.name, type=p.type, default=_default_value(p), required=p.default is None
+            )
+            for p in query.params
+        ],
+        columns=list(query.returns),
+    )
+
+
+LIBRARY: dict[str, Query] = {
+    name.removeprefix(QUERY_AREA): cypher.load(name)
+    for name in sorted(cypher.CATALOGUE)
+    if name.startswith(QUERY_AREA)
+}
+
+
+def list_named_queries() -> list[NamedQuery]:
+    """The catalogue of named questions, with their parameters and columns."""
+    return [_describe(query) for query in LIBRARY.values()]
+
+
+def get_named_query(*, name: str) -> NamedQuery:
+    """One named question's description."""
+    return _describe(_lookup(name))
+
+
+def _lookup(name: str) -> Query:
+    try:
+        return LIBRARY[name]
+    except KeyError:
+        raise NotFound("named query", name) from None
+
+
+def coerce_value(param: Param, value: Any) -> Any:
+    """A parameter value of the declared type; text (from a command line) is converted."""
+    kind = param.type
+    problem = f"expects {kind}, not {value!r}"
+    if value is None:
+        return None
+    if kind == "STRING" or kind == "DATE":
+        if not isinstance(value, str):
+            raise InvalidArgument(param.name, problem)
+        return value
+    if kind == "INTEGER":
+        if isinstance(value, bool):
+            raise InvalidArgument(param.name, problem)
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+            return int(value)
+        raise InvalidArgument(param.name, problem)
+    if kind == "FLOAT":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise InvalidArgument(param.name, problem) from None
+    if kind == "BOOLEAN":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        raise InvalidArgument(param.name, problem)
+    if kind == "LIST<STRING>":
+        if isinstance(value, str) and value.strip().startswith("["):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                raise InvalidArgument(param.name, f"{problem} (not a JSON list)") from None
+        elif isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return value
+        raise InvalidArgument(param.name, problem)
+    raise InvalidArgument(param.name, f"has type {kind}, which named queries do not take")
+
+
+def bind_params(query: Query, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Every declared parameter with a value: given, or its default; unknown ones refused."""
+    unknown = sorted(set(given) - query.param_names)
+    if unknown:
+        expected = ", ".join(p.name for p in query.params) or "none"
+        raise InvalidArgument(
+            unknown[0], f"is not a parameter of this query (it takes: {expected})"
+        )
+    bound = {}
+    for param in query.params:
+        if param.name in given:
+            bound[param.name] = coerce_value(param, given[param.name])
+        elif param.default is not None:
+            bound[param.name] = _default_value(param)
+        else:
+            raise InvalidArgument(param.name, f"is required ({param.type})")
+    return bound
+
+
+async def run_named_query(
+    store: GraphStore, *, name: str, params: Mapping[str, Any], row_cap: int
+) -> QueryAnswer:
+    """Run a named question with validated parameters; rows follow its declared columns."""
+    query = _lookup(name)
+    rows = await store.read(query, bind_params(query, params))
+    columns = list(query.returns)
+    return QueryAnswer(
+        columns=columns,
+        rows=[[row.get(column) for column in columns] for row in rows[:row_cap]],
+        truncated=len(rows) > row_cap,
+        row_cap=row_cap,
+    )
+
+
+def render_answer(answer: QueryAnswer, *, fmt: str) -> str:
+    """The answer as JSON (with the row cap) or CSV (lists and maps as JSON cells)."""
+    if fmt == "json":
+        records = [dict(zip(answer.columns, row, strict=True)) for row in answer.rows]
+        return (
+            json.dumps(
+                {
+                    "columns": answer.columns,
+                    "rows": records,
+                    "truncated": answer.truncated,
+                    "rowCap": answer.row_cap,
+                },
+                indent=2,
+                default=str,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(answer.columns)
+    writer.writerows([[render_cell(value) for value in row] for row in answer.rows])
+    return buffer.getvalue()

@@ -1,0 +1,268 @@
+"""The analyst workbench: read-only Cypher that cannot damage the graph, the named query
+library on the seeded demos, and exports that desktop tools (networkx) can read."""
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import networkx as nx
+import pytest
+
+from service.services.analyst import list_named_queries
+from service.store.embedded import EmbeddedStore
+from service.store.port import QueryTimedOut, WriteRefused
+from tests.helpers import Served, kflow
+
+WRITES = [
+    "CREATE (n:Unit {id: 'intruder'}) RETURN n",
+    "create (n:Unit {id: 'intruder'})",
+    "MERGE (n:Unit {id: 'intruder'}) RETURN n",
+    "MATCH (u:Unit {id: 'huawei-uk'}) SET u.name = 'Hacked' RETURN u",
+    "MATCH (u:Unit {id: 'huawei-uk'}) REMOVE u.name RETURN u",
+    "MATCH (u:Unit {id: 'huawei-uk'}) DELETE u",
+    "MATCH (u:Unit {id: 'huawei-uk'}) DETACH DELETE u",
+    "MATCH (u:Unit) FOREACH (x IN [1] | SET u.flag = x)",
+    "CREATE INDEX FOR (n:Unit) ON (n.name)",
+    "DROP INDEX FOR (n:Unit) ON (n.id)",
+    "CALL db.idx.fulltext.createNodeIndex('Unit', 'name')",
+    "LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line",
+    "MATCH (u:Unit) WITH u CALL { WITH u SET u.touched = true } RETURN count(*)",
+    "/* harmless */ MATCH (u:Unit) // note\nSET u.x = 1",
+]
+
+
+def size(server: Served) -> tuple[int, int]:
+    ready = httpx.get(f"{server.base}/readyz").json()
+    return ready["nodes"], ready["relationships"]
+
+
+def post_cypher(server: Served, query: str, **extra: Any) -> httpx.Response:
+    return httpx.post(f"{server.base}/cypher", json={"query": query, **extra}, timeout=30)
+
+
+@pytest.mark.parametrize("query", WRITES)
+def test_every_kind_of_write_is_refused_and_the_graph_is_untouched(
+    server: Served, query: str
+) -> None:
+    before = size(server)
+    response = post_cypher(server, query)
+    assert response.status_code == 403, response.text
+    assert response.json()["error"] == "write_refused"
+    assert "read-only" in response.json()["detail"]
+    assert size(server) == before
+    name = server.graphql('{ unit(id: "huawei-uk") { name } }')["data"]["unit"]["name"]
+    assert name == "Huawei UK"
+
+
+async def test_the_engine_refuses_writes_even_past_the_keyword_check(store: EmbeddedStore) -> None:
+    with pytest.raises(WriteRefused):
+        await store.run_readonly("CREATE (:Unit {id: 'x'})", {}, timeout_ms=1000, row_cap=10)
+    result = await store.run_readonly(
+        "MATCH (n) RETURN count(n) AS nodes", {}, timeout_ms=1000, row_cap=10
+    )
+    assert result.rows == [[0]]
+
+
+def test_words_that_only_look_like_writes_are_read(server: Served) -> None:
+    response = post_cypher(
+        server,
+        "MATCH (u:Unit {id: $id}) RETURN u.set AS set, "
+        "{create: 1, delete: 'x'} AS words, 'SET n.x = 1' AS text",
+        parameters={"id": "huawei-uk"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["rows"] == [
+        {"set": None, "words": {"create": 1, "delete": "x"}, "text": "SET n.x = 1"}
+    ]
+
+
+def test_the_row_cap_cuts_and_says_so(server: Served) -> None:
+    answer = post_cypher(server, "UNWIND range(1, 1500) AS n RETURN n").json()
+    assert (len(answer["rows"]), answer["truncated"], answer["rowCap"]) == (1000, True, 1000)
+    small = post_cypher(server, "UNWIND range(1, 5) AS n RETURN n").json()
+    assert (len(small["rows"]), small["truncated"]) == (5, False)
+    as_csv = httpx.post(
+        f"{server.base}/cypher?format=csv", json={"query": "UNWIND range(1, 1500) AS n RETURN n"}
+    )
+    assert as_csv.headers["x-kflow-truncated"] == "true"
+    assert len(list(csv.reader(io.StringIO(as_csv.text)))) == 1001
+
+
+async def test_a_query_past_its_time_limit_is_stopped(store: EmbeddedStore) -> None:
+    with pytest.raises(QueryTimedOut, match="ms limit"):
+        await store.run_readonly(
+            "UNWIND range(1, 20000) AS a UNWIND range(1, 20000) AS b RETURN count(*)",
+            {},
+            timeout_ms=100,
+            row_cap=10,
+        )
+
+
+def test_a_timeout_on_the_command_line_names_the_limit(tmp_path: Path) -> None:
+    result = kflow(
+        "cypher",
+        "UNWIND range(1, 20000) AS a UNWIND range(1, 20000) AS b RETURN count(*)",
+        data=tmp_path,
+        KFLOW_ANALYST_TIMEOUT_MS="200",
+    )
+    assert result.returncode == 1
+    assert "the query ran past the 200 ms limit (KFLOW_ANALYST_TIMEOUT_MS)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "detail"),
+    [
+        ("MATCH (n RETURN n", 400, "line: 1, column: 10"),
+        ("RETURN $missing", 400, "Missing parameters"),
+        ("", 400, "query: is empty"),
+        ("RETURN " + "(" * 40 + "1" + ")" * 40, 400, "nests brackets 40 deep"),
+        ("RETURN 1 " * 5000, 400, "the limit is 20000"),
+    ],
+)
+def test_bad_cypher_gets_a_4xx_naming_the_problem(
+    server: Served, query: str, status: int, detail: str
+) -> None:
+    response = post_cypher(server, query)
+    assert response.status_code == status, response.text
+    assert detail in response.json()["detail"]
+
+
+NAMED_ANSWERS: dict[str, tuple[dict[str, Any], Any]] = {
+    # name: (parameters, a row (as a dict subset) the answer must hold)
+    "list_reverse_transfer_paths": (
+        {"unit": "huawei-uk", "knowledge": "huawei-uk-customer-feedback"},
+        {"route": ["huawei-uk", "huawei-rhq", "huawei-ccd"]},
+    ),
+    "find_knowledge_sources": (
+        {"firm": "huawei"},
+        {"unit": "huawei-uk", "source_kind": "customer", "channel": "customers"},
+    ),
+    "list_disseminations": (
+        {"firm": "huawei"},
+        {"from_unit": "huawei-rhq", "to_unit": "huawei-uk", "direction": "downward"},
+    ),
+    "list_integration_events": (
+        {"firm": "huawei", "step": "release"},
+        {"step": "release", "date": "2001"},
+    ),
+    "list_unit_roles": ({"firm": "huawei"}, {"unit": "huawei-rhq", "role": "regional_hq"}),
+    "list_one_way_support": ({"firm": "beta"}, {"from_unit": "beta-usa", "to_unit": "beta-china"}),
+    "list_project_dependencies": (
+        {"project": "gamma-nissan-mexico-deal"},
+        {"from_unit": "gamma-mexico", "to_unit": "gamma-japan", "kind": "sequential"},
+    ),
+    "count_firm_comparison": (
+        {"firms": ["lenovo", "tcl"]},
+        {"firm": "tcl", "outcome": "failed", "learning_events": 0},
+    ),
+    "list_learners_not_feeding_hq": ({}, {"unit": "zte-africa"}),
+    "list_hubs_by_outflow": ({"firm": "huawei"}, {"unit": "huawei-rhq"}),
+    "list_learned_knowledge_integrated": ({}, {"firm": "zte", "channel": "host_country"}),
+}
+
+
+def test_the_library_ships_every_question_with_an_answer_checked_here() -> None:
+    assert {q.name for q in list_named_queries()} == set(NAMED_ANSWERS)
+
+
+@pytest.mark.parametrize("name", sorted(NAMED_ANSWERS))
+def test_every_named_query_answers_on_the_seeded_demos(server: Served, name: str) -> None:
+    params, expected = NAMED_ANSWERS[name]
+    response = httpx.post(f"{server.base}/queries/{name}", json={"parameters": params})
+    assert response.status_code == 200, response.text
+    rows = response.json()["rows"]
+    assert rows, f"{name} gave no rows"
+    assert any(all(row.get(k) == v for k, v in expected.items()) for row in rows), rows[:5]
+
+
+def test_the_hub_is_ranked_first_by_outflow(server: Served) -> None:
+    rows = httpx.post(
+        f"{server.base}/queries/list_hubs_by_outflow", json={"parameters": {"firm": "huawei"}}
+    ).json()["rows"]
+    assert rows[0]["unit"] == "huawei-rhq"
+
+
+def test_the_catalogue_documents_parameters_and_columns(server: Served) -> None:
+    catalogue = {q["name"]: q for q in httpx.get(f"{server.base}/queries").json()}
+    paths = catalogue["list_reverse_transfer_paths"]
+    assert paths["title"].startswith("Which path did knowledge take")
+    assert {(p["name"], p["type"], p["required"], p["default"]) for p in paths["params"]} == {
+        ("unit", "STRING", True, None),
+        ("knowledge", "STRING", False, None),
+        ("maxHops", "INTEGER", False, 4),
+    }
+    assert paths["columns"] == ["hops", "route", "flows", "knowledge_carried"]
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "status", "detail"),
+    [
+        ("list_unit_roles", {}, 400, "firm: is required (STRING)"),
+        (
+            "list_unit_roles",
+            {"firm": "huawei", "colour": "red"},
+            400,
+            "colour: is not a parameter of this query (it takes: firm)",
+        ),
+        (
+            "list_reverse_transfer_paths",
+            {"unit": "huawei-uk", "maxHops": "four"},
+            400,
+            "maxHops: expects INTEGER, not 'four'",
+        ),
+        ("list_everything", {}, 404, "no named query with id 'list_everything'"),
+    ],
+)
+def test_bad_named_query_calls_get_a_4xx_naming_the_parameter(
+    server: Served, name: str, params: dict[str, Any], status: int, detail: str
+) -> None:
+    response = httpx.post(f"{server.base}/queries/{name}", json={"parameters": params})
+    assert response.status_code == status, response.text
+    assert response.json()["detail"] == detail
+
+
+def test_a_units_neighbourhood_opens_in_networkx_as_graphml_and_cytoscape(
+    server: Served, tmp_path: Path
+) -> None:
+    graphml = httpx.get(f"{server.base}/export/units/huawei-uk?hops=1&format=graphml")
+    path = tmp_path / "uk.graphml"
+    path.write_text(graphml.text)
+    graph = nx.read_graphml(path)
+    assert "huawei-rhq" in graph and graph.has_edge("huawei-uk", "huawei-rhq")
+    cyjs = httpx.get(f"{server.base}/export/units/huawei-uk?hops=1&format=cytoscape").json()
+    same = nx.cytoscape_graph(cyjs)
+    assert set(same.nodes) == set(graph.nodes)
+    assert same.number_of_edges() == graph.number_of_edges()
+
+
+def test_a_firm_exports_as_graphml(server: Served, tmp_path: Path) -> None:
+    response = httpx.get(f"{server.base}/export/firms/gamma?format=graphml")
+    path = tmp_path / "gamma.graphml"
+    path.write_text(response.text)
+    assert nx.read_graphml(path).number_of_nodes() > 10
+    assert httpx.get(f"{server.base}/export/firms/nokia").status_code == 404
+
+
+def test_analysts_work_from_the_command_line_too(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert kflow("seed", "huawei", "zte", data=data).returncode == 0
+    listed = kflow("query", "list", data=data)
+    assert listed.returncode == 0 and "list_unit_roles" in listed.stdout
+    answer = kflow("query", "count_firm_comparison", "--format", "json", data=data)
+    rows = json.loads(answer.stdout)["rows"]
+    assert {row["firm"] for row in rows} == {"huawei", "zte"}
+    refused = kflow("cypher", "MATCH (u:Unit) SET u.x = 1", data=data)
+    assert refused.returncode == 1 and "writes; analyst Cypher runs read-only" in refused.stderr
+    unknown = kflow("query", "list_everything", data=data)
+    assert unknown.returncode == 1 and "kflow query list" in unknown.stderr
+    exported = tmp_path / "uk.graphml"
+    assert (
+        kflow(
+            "export", "--unit", "huawei-uk", "--format", "graphml", "-o", str(exported), data=data
+        ).returncode
+        == 0
+    )
+    assert nx.read_graphml(exported).has_node("huawei-ccd")
