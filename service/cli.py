@@ -1,6 +1,7 @@
 """The `kflow` command: serve the API, install the engine, seed, export and import."""
 
 import asyncio
+import datetime
 import json
 import socket
 import sys
@@ -33,6 +34,8 @@ schema_app = typer.Typer(
     help="The contract in schema/: graph model, GraphQL SDL, seed JSON Schema.",
     no_args_is_help=True,
 )
+keys_app = typer.Typer(help="API keys for the HTTP API (stored hashed).", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 app.add_typer(engine_app, name="engine")
 app.add_typer(schema_app, name="schema")
 if TYPE_CHECKING:
@@ -126,11 +129,15 @@ def serve(
     err.print(
         f"kflow on {readiness.engine_version} at {readiness.location}: "
         f"{readiness.nodes} nodes, {readiness.relationships} relationships\n"
+        f"  explorer  http://{shown}:{bind_port}/explore\n"
         f"  GraphQL   http://{shown}:{bind_port}/graphql\n"
         f"  readiness http://{shown}:{bind_port}/readyz",
         highlight=False,
     )
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+    # kflow logs every request itself (structured, with its id): no second access log.
+    uvicorn.run(
+        create_app(settings), host=bind_host, port=bind_port, log_level="info", access_log=False
+    )
 
 
 @engine_app.command("install")
@@ -413,6 +420,85 @@ def import_command(
     _print_summaries("Imported", summaries)
 
 
+@app.command()
+def generate(
+    size: Annotated[
+        str, typer.Option(help="small, medium or large (10,000 subsidiaries, 1M flows).")
+    ] = "large",
+    firm: Annotated[str, typer.Option(help="The new firm's id (and its ids' prefix).")] = "synth",
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same firm.")] = (
+        20240601
+    ),
+    hubs: Annotated[int | None, typer.Option(help="Regional hubs (replaces the size's).")] = None,
+    subsidiaries: Annotated[int | None, typer.Option(help="Subsidiaries.")] = None,
+    flows: Annotated[int | None, typer.Option(help="Knowledge flows.")] = None,
+    learning: Annotated[int | None, typer.Option(help="Learning events.")] = None,
+    integrations: Annotated[int | None, typer.Option(help="Integration events.")] = None,
+    batch_size: Annotated[int, typer.Option(help="Rows per write statement.")] = 10_000,
+) -> None:
+    """Make a synthetic firm and load it (validated whole first, then written in batches)."""
+    from service.services.bulk import FirmExists
+    from service.services.synthetic import SIZES, GeneratedFirm, generate_firm, resolve_firm_size
+
+    if size not in SIZES:
+        raise _fail(f"--size must be one of {', '.join(SIZES)}, not '{size}'", 2)
+    if not 1 <= batch_size <= 50_000:
+        raise _fail("--batch-size must be between 1 and 50000", 2)
+    try:
+        chosen = resolve_firm_size(
+            size=size,
+            hubs=hubs,
+            subsidiaries=subsidiaries,
+            flows=flows,
+            learning=learning,
+            integrations=integrations,
+        )
+    except ValueError as error:
+        raise _fail(str(error), 2) from None
+    progress = Progress(
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[phase]}"),
+        console=err,
+        transient=True,
+    )
+    task = progress.add_task("generating firm", total=None, phase="")
+
+    async def work(store: GraphStore) -> GeneratedFirm:
+        with progress:
+            return await generate_firm(
+                store,
+                size=chosen,
+                firm_id=firm,
+                seed=seed,
+                batch_size=batch_size,
+                on_stage=lambda stage: progress.update(task, description=f"{stage} {firm}"),
+                on_start=lambda rows: progress.update(task, total=rows, completed=0),
+                on_progress=lambda phase, rows: progress.update(task, advance=rows, phase=phase),
+            )
+
+    try:
+        result = _with_store(work)
+    except FirmExists as error:
+        raise _fail(str(error)) from None
+    load = result.load
+    table = Table("stage", "seconds", "detail", title=f"Generated firm {result.firm}")
+    table.add_row("generate", f"{result.generate_seconds:.1f}", f"seed {result.seed}")
+    table.add_row(
+        "validate", f"{result.validate_seconds:.1f}", f"{sum(load.records.values()):,} records"
+    )
+    table.add_row("check ids", f"{load.check_seconds:.1f}", "against the graph")
+    table.add_row(
+        "write",
+        f"{load.write_seconds:.1f}",
+        f"{load.rows:,} rows in {load.statements} statements "
+        f"({load.rows / max(load.write_seconds, 1e-9):,.0f} rows/s; "
+        + ("staged, then published at once)" if load.staged else "not staged)"),
+    )
+    out.print(table)
+
+
 @schema_app.command("export")
 def schema_export(
     check: Annotated[
@@ -439,6 +525,91 @@ def schema_export(
     if stale:
         raise _fail(f"schema/ is out of date for {', '.join(stale)}: run `kflow schema export`")
     err.print(f"schema/ is up to date ({', '.join(render_contract())})")
+
+
+@app.command()
+def backup(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The backup file (JSON).")],
+) -> None:
+    """Write a consistent snapshot of the graph and the API keys (hashed) to a file."""
+    from service.services.backup import create_backup
+
+    text = _with_store(create_backup)
+    output.write_text(text, encoding="utf-8")
+    err.print(f"wrote {output} ({len(text.encode()) // 1024} KiB)")
+
+
+@app.command()
+def restore(
+    source: Annotated[Path, typer.Argument(metavar="FILE", help="A file `kflow backup` wrote.")],
+) -> None:
+    """Load a backup into an empty store (validated whole before anything is written)."""
+    from service.services.backup import restore_backup
+
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as error:
+        raise _fail(f"{source}: {error.strerror}") from None
+    restored = _with_store(lambda store: restore_backup(store, text=text, name=str(source)))
+    _print_summaries("Restored", restored.cases)
+    err.print(f"restored {len(restored.cases)} case(s) and {restored.api_keys} API key(s)")
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="Who or what the key is for.")],
+    role: Annotated[str, typer.Option(help="reader, analyst, editor or admin.")],
+) -> None:
+    """Issue an API key; its token is printed once and never stored."""
+    from service.services.access import create_api_key, parse_role
+
+    try:
+        chosen = parse_role(role)
+    except ExpectedFailure as error:
+        raise _fail(str(error)) from None
+    issued = _with_store(lambda store: _in_auth(store, create_api_key, name=name, role=chosen))
+    err.print(
+        f"key {issued.key.id} ({issued.key.role}) for {issued.key.name}; "
+        "the token below is shown only now:",
+        highlight=False,
+    )
+    sys.stdout.write(issued.token + "\n")
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List API keys (no secrets), revoked ones included."""
+    from service.services.access import list_api_keys
+
+    table = Table("id", "name", "role", "created", "revoked")
+    for key in _with_store(lambda store: _in_auth(store, list_api_keys)):
+        table.add_row(
+            key.id,
+            key.name,
+            key.role,
+            _when(key.created_at),
+            _when(key.revoked_at) if key.revoked_at else "",
+        )
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+    """Revoke an API key (within seconds on every replica)."""
+    from service.services.access import revoke_api_key
+
+    key = _with_store(lambda store: _in_auth(store, revoke_api_key, key_id=key_id))
+    err.print(f"revoked key {key.id} ({key.name})")
+
+
+async def _in_auth(store: GraphStore, work: Callable[..., Awaitable[T]], **options: Any) -> T:
+    return await work(await store.auth_store(), **options)
+
+
+def _when(epoch_ms: int) -> str:
+    return datetime.datetime.fromtimestamp(epoch_ms / 1000, tz=datetime.UTC).strftime(
+        "%Y-%m-%d %H:%M UTC"
+    )
 
 
 if __name__ == "__main__":

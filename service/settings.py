@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     engine_start_timeout_s: float = Field(
         default=120.0, gt=0, description="How long to wait for the engine to load its data."
     )
+    engine_watch_s: float = Field(
+        default=1.0, gt=0, le=60, description="How often kflow checks the engine is alive."
+    )
     query_timeout_ms: int = Field(
         default=10_000, ge=100, le=600_000, description="Server-side limit for one query."
     )
@@ -65,8 +68,36 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=16, ge=1, le=256, description="Connections to the store.")
     host: str = Field(default="127.0.0.1", description="Address `kflow serve` binds.")
     port: int = Field(default=8000, ge=1, le=65_535, description="Port `kflow serve` binds.")
+    anonymous_role: Literal["none", "reader", "analyst", "editor"] | None = Field(
+        default=None,
+        description="What a request without an API key may do (default: analyst locally, "
+        "none elsewhere).",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins browsers may call the API from."
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1_000, le=100_000_000, description="Largest request body."
+    )
+    max_page_size: int = Field(
+        default=100, ge=1, le=10_000, description="Largest page a list returns."
+    )
+    graphql_max_depth: int = Field(default=12, ge=2, le=100, description="GraphQL query depth.")
+    graphql_max_aliases: int = Field(
+        default=30, ge=1, le=1_000, description="GraphQL aliases per request."
+    )
+    graphql_max_tokens: int = Field(
+        default=2_000, ge=100, le=100_000, description="GraphQL tokens per request."
+    )
     graphiql: bool | None = Field(
         default=None, description="Serve GraphiQL at /graphql (default: on except production)."
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="Log lines on stderr: json (one object a line, for collectors) or text.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Least severe log level written (debug adds store queries)."
     )
 
     @property
@@ -79,6 +110,13 @@ class Settings(BaseSettings):
         """The embedded engine's data directory; a relative one is under the project root."""
         parts = urlsplit(self.graph_url)
         return (PROJECT_ROOT / Path(parts.netloc + parts.path).expanduser()).resolve()
+
+    @property
+    def anonymous_access(self) -> str:
+        """What anonymous requests may do: analyst locally unless set, nothing elsewhere."""
+        if self.anonymous_role is not None:
+            return self.anonymous_role
+        return "analyst" if self.env == "local" else "none"
 
     @property
     def graphiql_enabled(self) -> bool:
@@ -111,6 +149,13 @@ class Settings(BaseSettings):
             return self
         if self.graphiql:
             raise ValueError("KFLOW_GRAPHIQL=true is refused in production")
+        if self.anonymous_role in ("analyst", "editor"):
+            raise ValueError(
+                f"KFLOW_ANONYMOUS_ROLE={self.anonymous_role} is refused in "
+                "production: anonymous access may at most read"
+            )
+        if "*" in self.cors_origins:
+            raise ValueError("KFLOW_CORS_ORIGINS=* is refused in production: list the origins")
         if (
             scheme == "embedded"
             and not Path(

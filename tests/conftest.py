@@ -4,15 +4,12 @@ The store-contract tests also run against Neo4j when KFLOW_TEST_NEO4J_URL is set
 (with KFLOW_TEST_NEO4J_PASSWORD, and KFLOW_TEST_NEO4J_USER defaulting to neo4j).
 """
 
+import contextlib
 import itertools
 import os
-import signal
-import subprocess
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import pytest_asyncio
 import yaml
@@ -21,7 +18,7 @@ from service.settings import Settings
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineConfig, EngineProcess
 from service.store.port import GraphStore
-from tests.helpers import KFLOW, REPO, SEED_DIR, Served, free_port, kflow, tiny_firm
+from tests.helpers import SEED_DIR, Served, kflow, serve, tiny_firm
 
 _graph_numbers = itertools.count()
 NEO4J_URL = os.environ.get("KFLOW_TEST_NEO4J_URL")
@@ -50,9 +47,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineProcess]:
     process.stop()
 
 
-@pytest_asyncio.fixture
-async def store(engine: EngineProcess) -> AsyncIterator[EmbeddedStore]:
-    """An embedded store on a graph no other test sees."""
+@contextlib.asynccontextmanager
+async def fresh_graph(engine: EngineProcess) -> AsyncIterator[EmbeddedStore]:
+    """An embedded store on a graph no other test sees, dropped afterwards."""
     graph = EmbeddedStore(
         engine,
         graph_name=f"test{next(_graph_numbers)}",
@@ -61,9 +58,18 @@ async def store(engine: EngineProcess) -> AsyncIterator[EmbeddedStore]:
         owns_engine=False,
     )
     await graph.ensure_schema()
-    yield graph
-    await graph.drop_graph()
-    await graph.close()
+    try:
+        yield graph
+    finally:
+        await graph.drop_graph()
+        await graph.close()
+
+
+@pytest_asyncio.fixture
+async def store(engine: EngineProcess) -> AsyncIterator[EmbeddedStore]:
+    """An embedded store on a fresh graph."""
+    async with fresh_graph(engine) as graph:
+        yield graph
 
 
 @pytest_asyncio.fixture(params=["embedded", "neo4j"])
@@ -72,17 +78,8 @@ async def any_store(
 ) -> AsyncIterator[GraphStore]:
     """The store contract's subject: the embedded engine, and Neo4j when one is configured."""
     if request.param == "embedded":
-        graph = EmbeddedStore(
-            engine,
-            graph_name=f"test{next(_graph_numbers)}",
-            pool_size=4,
-            query_timeout_ms=10_000,
-            owns_engine=False,
-        )
-        await graph.ensure_schema()
-        yield graph
-        await graph.drop_graph()
-        await graph.close()
+        async with fresh_graph(engine) as graph:
+            yield graph
         return
     if not NEO4J_URL:
         pytest.skip("KFLOW_TEST_NEO4J_URL is not set: no Neo4j server to test against")
@@ -106,34 +103,16 @@ async def any_store(
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """`kflow serve` on a free port, with every case demo and a small test firm, acme."""
+    """`kflow serve` on a free port, with every case demo and a small test firm, acme.
+
+    Anonymous callers may edit here, so API tests need no keys; tests/test_access.py runs
+    its own server with keys and no anonymous access.
+    """
     data = tmp_path_factory.mktemp("served")
     extra = tmp_path_factory.mktemp("acme-seed")
     (extra / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme"), sort_keys=False))
     for seed_dir in (SEED_DIR, extra):
         seeded = kflow("seed", "--seed-dir", str(seed_dir), data=data)
         assert seeded.returncode == 0, seeded.stderr
-    port = free_port()
-    process = subprocess.Popen(
-        [*KFLOW, "serve", "--port", str(port)],
-        cwd=REPO,
-        env={**os.environ, "KFLOW_GRAPH_URL": f"embedded://{data}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"kflow serve did not come up: {process.communicate()[1]}")
-        time.sleep(0.1)
-    yield Served(base=base, data=data)
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=20)
+    with serve(data, KFLOW_ANONYMOUS_ROLE="editor") as served:
+        yield served

@@ -1,9 +1,13 @@
 """Small builders the tests share."""
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,10 +86,11 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class Served:
-    """A running `kflow serve`: its base URL and data directory."""
+    """A running `kflow serve`: its base URL, data directory and log file."""
 
     base: str
     data: Path
+    log: Path
 
     def graphql(self, query: str, **variables: Any) -> dict[str, Any]:
         """POST a GraphQL document; the HTTP status must never be a server error."""
@@ -95,3 +100,36 @@ class Served:
         assert response.status_code < 500, response.text
         body: dict[str, Any] = response.json()
         return body
+
+
+@contextlib.contextmanager
+def serve(data: Path, **env: str) -> Iterator[Served]:
+    """Run `kflow serve` on a free port until the block ends; its output goes to a log file
+    (a pipe nobody reads would fill up and stall the server)."""
+    port = free_port()
+    log = data / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [*KFLOW, "serve", "--port", str(port)],
+            cwd=REPO,
+            env={**os.environ, "KFLOW_GRAPH_URL": f"embedded://{data}", **env},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"kflow serve did not come up: {log.read_text()}")
+            time.sleep(0.1)
+        try:
+            yield Served(base=base, data=data, log=log)
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=20)

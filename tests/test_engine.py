@@ -17,7 +17,7 @@ from service import cypher
 from service.services.cases import load_case
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineProcess
-from service.store.port import EngineStartError
+from service.store.port import EngineStartError, StoreUnavailable
 from tests.conftest import engine_config
 from tests.helpers import as_case, cite, tiny_firm
 
@@ -95,15 +95,32 @@ async def test_variable_length_paths_on_a_cyclic_hub_and_spoke_are_counted_right
     assert _trail_count(graph, "acme-uk", 6) == 63  # the reference itself, pinned
 
 
-async def test_an_acknowledged_write_survives_a_kill_of_the_engine(tmp_path: Path) -> None:
+async def test_every_acknowledged_write_survives_a_kill_during_a_stream_of_writes(
+    tmp_path: Path,
+) -> None:
     engine = EngineProcess(engine_config(tmp_path / "data"))
     engine.start()
-    store = EmbeddedStore(engine, graph_name="g", pool_size=2, query_timeout_ms=5000)
+    store = EmbeddedStore(engine, graph_name="g", pool_size=4, query_timeout_ms=5000)
     await store.ensure_schema()
-    for i in range(50):
-        await store.write(CREATE_UNIT, {"id": f"u{i}", "name": "acknowledged"})
+    acknowledged: list[str] = []
+    enough = asyncio.Event()
+
+    async def writer(lane: int) -> None:
+        for i in range(100_000):
+            unit_id = f"u{lane}-{i}"
+            try:
+                await store.write(CREATE_UNIT, {"id": unit_id, "name": "acknowledged"})
+            except StoreUnavailable:
+                return  # the engine is gone: this write's outcome is unknown
+            acknowledged.append(unit_id)
+            if len(acknowledged) >= 400:
+                enough.set()
+
+    writers = [asyncio.create_task(writer(lane)) for lane in range(4)]
+    await asyncio.wait_for(enough.wait(), 30)
     assert engine.pid is not None
     os.kill(engine.pid, signal.SIGKILL)
+    await asyncio.wait_for(asyncio.gather(*writers), 30)
     assert _wait_gone(engine.pid)
     await store.close()
 
@@ -111,7 +128,9 @@ async def test_an_acknowledged_write_survives_a_kill_of_the_engine(tmp_path: Pat
     engine.start()
     store = EmbeddedStore(engine, graph_name="g", pool_size=2, query_timeout_ms=5000)
     try:
-        assert len(await store.read(LIST_UNITS)) == 50
+        present = {row["unit"]["id"] for row in await store.read(LIST_UNITS)}
+        assert set(acknowledged) <= present
+        assert len(present) - len(acknowledged) <= 4  # at most the writes in flight
     finally:
         await store.close()
 

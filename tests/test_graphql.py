@@ -324,7 +324,9 @@ async def test_unexpected_failures_are_masked_and_expected_ones_are_not() -> Non
     assert [e.message for e in answer.errors] == ["Unexpected error."]
     typed = await schema.execute("{ units(first: 0) { totalCount } }", context_value=context)
     assert typed.errors is not None
-    assert typed.errors[0].message == "first: must be between 1 and 100, not 0"
+    assert typed.errors[0].message == (
+        "first: must be between 1 and 100, not 0 (KFLOW_MAX_PAGE_SIZE)"
+    )
 
 
 def test_a_firm_network_holds_every_unit_edge_and_learning_source(server: Served) -> None:
@@ -344,3 +346,34 @@ def test_a_firm_network_holds_every_unit_edge_and_learning_source(server: Served
     assert ("huawei-uk", "CUSTOMERS", "CUSTOMER") in {
         (s["unit"]["id"], s["channel"], s["source"]["kind"]) for s in network["sources"]
     }
+
+
+def test_hub_metrics_count_every_parallel_flow(server: Served) -> None:
+    metrics = data(
+        server.graphql("""{ hubMetrics(firm: "huawei") {
+        units { unit { id } inflow { total } outflow { total } } } }""")
+    )["hubMetrics"]
+    rhq = next(m for m in metrics["units"] if m["unit"]["id"] == "huawei-rhq")
+    flows = data(
+        server.graphql("""{ firmNetwork(firm: "huawei") {
+        links { from { id } to { id } volume } } }""")
+    )["firmNetwork"]["links"]
+    assert rhq["inflow"]["total"] == sum(
+        link["volume"] for link in flows if link["to"]["id"] == "huawei-rhq"
+    )
+    assert rhq["outflow"]["total"] == sum(
+        link["volume"] for link in flows if link["from"]["id"] == "huawei-rhq"
+    )
+
+
+def test_undated_hops_of_a_circulation_follow_the_route(server: Served) -> None:
+    answer = data(
+        server.graphql("""{ circulation(knowledge: "zte-us-market-needs") {
+        timeline { stage flow { from { id } to { id } } } } }""")
+    )["circulation"]
+    hops = [
+        (s["flow"]["from"]["id"], s["flow"]["to"]["id"])
+        for s in answer["timeline"]
+        if s["stage"] == "TRANSFERRED_UP"
+    ]
+    assert hops == [("zte-us", "zte-rhq"), ("zte-rhq", "zte-hq")]

@@ -2,7 +2,7 @@
 // Every node of a case carries `firm`; the firm's relationships are dropped and rebuilt and
 // nodes no longer in the case are deleted, so loading the same file twice changes nothing.
 // Rows are {id, props, ...references}; props hold only model fields, never free-form keys.
-// params: firmId: STRING, firm: MAP, ids: LIST<STRING>, units: LIST<MAP>, actors: LIST<MAP>, actorLinks: LIST<MAP>, capabilities: LIST<MAP>, knowledge: LIST<MAP>, learning: LIST<MAP>, flows: LIST<MAP>, resources: LIST<MAP>, integrations: LIST<MAP>, projects: LIST<MAP>, support: LIST<MAP>, tensions: LIST<MAP>, management: LIST<MAP>
+// params: firmId: STRING, firm: MAP, ids: LIST<STRING>, units: LIST<MAP>, actors: LIST<MAP>, actorLinks: LIST<MAP>, capabilities: LIST<MAP>, knowledge: LIST<MAP>, learning: LIST<MAP>, flows: LIST<MAP>, sends: LIST<MAP>, resources: LIST<MAP>, integrations: LIST<MAP>, projects: LIST<MAP>, support: LIST<MAP>, tensions: LIST<MAP>, management: LIST<MAP>
 // returns: firm
 MERGE (f:Firm {id: $firmId})
 SET f = $firm
@@ -75,6 +75,18 @@ FOREACH (row IN $flows |
   MERGE (b:Unit {id: row.to})
   CREATE (a)-[x:FLOWS]->(b)
   SET x = row.props
+)
+// Derived: (:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS {flows, firm}]->(:Unit), one per pair
+// and direction, so traversals do not multiply paths by the flows between two units.
+FOREACH (row IN $sends |
+  MERGE (a:Unit {id: row.from})
+  MERGE (b:Unit {id: row.to})
+  FOREACH (_ IN CASE WHEN row.direction = 'upward' THEN [1] ELSE [] END |
+    CREATE (a)-[s:SENDS_UP]->(b) SET s = row.props)
+  FOREACH (_ IN CASE WHEN row.direction = 'downward' THEN [1] ELSE [] END |
+    CREATE (a)-[s:SENDS_DOWN]->(b) SET s = row.props)
+  FOREACH (_ IN CASE WHEN row.direction = 'horizontal' THEN [1] ELSE [] END |
+    CREATE (a)-[s:SENDS_ACROSS]->(b) SET s = row.props)
 )
 // (:Unit)-[:HOLDS]->(:Resource)
 FOREACH (row IN $resources |

@@ -6,10 +6,12 @@
 // (:Unit)-[:FLOWS]->(:Unit {firm: $firm})-[:FLOWS]->(:Unit)
 MATCH (u:Unit)
 WHERE u.firm = $firm
-OPTIONAL MATCH (u)-[:FLOWS]->(out:Unit)
-WITH u, collect(out.role) AS outRoles
-OPTIONAL MATCH (u)<-[:FLOWS]-(inn:Unit)
-WITH u, outRoles, collect(inn.role) AS inRoles
+// Bind each flow to a variable: parallel flows between the same two units each count
+// (the embedded engine collapses them when the relationship is left anonymous).
+OPTIONAL MATCH (u)-[sent:FLOWS]->(out:Unit)
+WITH u, collect(CASE WHEN sent IS NULL THEN null ELSE out.role END) AS outRoles
+OPTIONAL MATCH (u)<-[received:FLOWS]-(inn:Unit)
+WITH u, outRoles, collect(CASE WHEN received IS NULL THEN null ELSE inn.role END) AS inRoles
 OPTIONAL MATCH (a:Unit)-[:FLOWS]->(u)-[:FLOWS]->(b:Unit)
 WHERE a <> b AND NOT (a)-[:FLOWS]->(b)
 WITH u, outRoles, inRoles, count(DISTINCT [a.id, b.id]) AS brokerage

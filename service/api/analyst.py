@@ -3,13 +3,19 @@
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from service.api.deps import SettingsDep, StoreDep
+from service.api.deps import SettingsDep, StoreDep, require_role
 from service.services import analyst, exchange
+from service.services.access import Role
 
-router = APIRouter(tags=["analysts"])
+router = APIRouter(
+    tags=["analysts"],
+    dependencies=[
+        Depends(require_role(Role.ANALYST, what="analyst Cypher, named queries and exports"))
+    ],
+)
 MAX_PARAMETERS = 64
 
 

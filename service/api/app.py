@@ -4,15 +4,24 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from strawberry.fastapi import GraphQLRouter
 
 from service.api.analyst import router as analyst_router
 from service.api.deps import StoreDep
 from service.api.errors import add_error_handlers
 from service.api.explorer import router as explorer_router
 from service.api.graphql.context import get_context
-from service.api.graphql.schema import schema
+from service.api.graphql.schema import create_schema
+from service.api.keys import router as keys_router
+from service.api.limits import BodySizeLimit
+from service.api.observability import (
+    ObservedGraphQLRouter,
+    configure_logging,
+    install_observability,
+    observe_store,
+)
+from service.services.access import KeyChecker
 from service.services.health import Readiness, get_readiness
 from service.settings import Settings, get_settings
 from service.store import open_store
@@ -25,11 +34,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = await open_store(settings)
+        restore_logging = configure_logging(settings)
+        app.state.store = await observe_store(await open_store(settings), app)
+        app.state.keys = KeyChecker(await app.state.store.auth_store())
         try:
             yield
         finally:
             await app.state.store.close()
+            restore_logging()
 
     app = FastAPI(
         title="kflow",
@@ -59,7 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 status_code=503, content={"status": "unavailable", "detail": str(err)}
             )
 
-    graphql = GraphQLRouter(
+    schema = create_schema(
+        max_depth=settings.graphql_max_depth,
+        max_aliases=settings.graphql_max_aliases,
+        max_tokens=settings.graphql_max_tokens,
+    )
+    graphql = ObservedGraphQLRouter(
         schema,
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
@@ -67,5 +84,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(graphql, prefix="/graphql")
     app.include_router(explorer_router)
     app.include_router(analyst_router)
+    app.include_router(keys_router)
     add_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        )
+    install_observability(app)  # last: its middleware wraps all others
     return app

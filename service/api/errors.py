@@ -3,6 +3,7 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from service.services.access import NotAllowed, NotAuthenticated
 from service.services.errors import ExpectedFailure, InvalidArgument, NotFound
 from service.store.port import (
     QueryFailed,
@@ -14,6 +15,8 @@ from service.store.port import (
 
 # Checked in order: the first class an error is an instance of decides its status.
 STATUS_OF: list[tuple[type[Exception], int, str]] = [
+    (NotAuthenticated, 401, "unauthenticated"),
+    (NotAllowed, 403, "forbidden"),
     (NotFound, 404, "not_found"),
     (InvalidArgument, 400, "invalid_argument"),
     (ExpectedFailure, 400, "bad_request"),
@@ -35,7 +38,8 @@ def add_error_handlers(app: FastAPI) -> None:
             body["argument"] = error.argument
         if isinstance(error, QueryFailed):
             body["detail"] = error.engine_message
-        return JSONResponse(status_code=status, content=body)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(status_code=status, content=body, headers=headers)
 
     for kind, _, _ in STATUS_OF:
         app.add_exception_handler(kind, answer)

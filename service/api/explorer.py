@@ -7,7 +7,7 @@ build time (`npm ci && npm run build` in web/), so it loads nothing from the int
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, PlainTextResponse, Response
 
 STATIC_DIR = Path(__file__).resolve().parent / "explorer_static"
 PAGE = "index.html"
@@ -36,9 +36,8 @@ async def get_explorer_page() -> Response:
     page = STATIC_DIR / PAGE
     if not page.is_file():
         return PlainTextResponse(MISSING_BUNDLE, status_code=503)
-    return HTMLResponse(
-        page.read_text(encoding="utf-8"),
-        headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"},
+    return FileResponse(
+        page, media_type="text/html", headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"}
     )
 
 

@@ -5,6 +5,7 @@ The same models validate seed files, imports and API writes, so a rule of the mo
 resource) holds whichever door the data came in by.
 """
 
+import functools
 import json
 import re
 from collections import Counter
@@ -80,11 +81,24 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, description="Stable lowercase iden
 # sort in time order.
 PartialDate = Annotated[
     str,
-    AfterValidator(_check_partial_date),
+    # Cached: a large case repeats the same few thousand dates a million times.
+    AfterValidator(functools.lru_cache(maxsize=65536)(_check_partial_date)),
     Field(description="YYYY, YYYY-MM or YYYY-MM-DD, at the precision the source gives."),
 ]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _check_text(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("text", "text cannot contain a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PydanticCustomError("text", "text is not valid Unicode (a lone surrogate)") from None
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_check_text)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_check_text)]
 
 
 class Strict(BaseModel):
@@ -100,6 +114,7 @@ class Citation(Strict):
         Field(
             min_length=1, max_length=200, description="Table, figure or section, e.g. 'Table 3'."
         ),
+        AfterValidator(_check_text),
     ]
 
     def render(self) -> str:
@@ -442,10 +457,13 @@ def find_case_problems(case: CaseFile) -> Iterable[Problem]:
             yield from ref(("knowledge", i, "builds", j), cap, capabilities, "capability")
 
     for i, event in enumerate(case.learning):
-        yield from ref(("learning", i, "unit"), event.unit, units, "unit")
-        yield from ref(("learning", i, "source"), event.source, actors, "actor")
+        if event.unit not in units:
+            yield ("learning", i, "unit"), f"unknown unit '{event.unit}'"
+        if event.source not in actors:
+            yield ("learning", i, "source"), f"unknown actor '{event.source}'"
         for j, k in enumerate(event.knowledge):
-            yield from ref(("learning", i, "knowledge", j), k, knowledge, "knowledge item")
+            if k not in knowledge:
+                yield ("learning", i, "knowledge", j), f"unknown knowledge item '{k}'"
         source = actors.get(event.source)
         if source is not None:
             expected = CHANNEL_OF_SOURCE.get(source.kind)
@@ -466,17 +484,22 @@ def find_case_problems(case: CaseFile) -> Iterable[Problem]:
                     ),
                 )
 
+    # A case can hold a million flows: each unit's place is worked out once, not per flow.
+    places = {unit_id: place_of(units, unit_id) for unit_id in units}
     for i, flow in enumerate(case.flows):
-        ends_known = True
-        for end, value in (("from", flow.source), ("to", flow.target)):
-            if value not in units:
-                ends_known = False
-                yield ("flows", i, end), f"unknown unit '{value}' (not a unit of this firm)"
-        yield from ref(("flows", i, "knowledge"), flow.knowledge, knowledge, "knowledge item")
+        sender, receiver = places.get(flow.source), places.get(flow.target)
+        if sender is None:
+            yield ("flows", i, "from"), f"unknown unit '{flow.source}' (not a unit of this firm)"
+        if receiver is None:
+            yield ("flows", i, "to"), f"unknown unit '{flow.target}' (not a unit of this firm)"
+        if flow.knowledge is not None and flow.knowledge not in knowledge:
+            yield ("flows", i, "knowledge"), f"unknown knowledge item '{flow.knowledge}'"
         if flow.source == flow.target:
             yield ("flows", i, "to"), "a flow cannot go from a unit to itself"
-        elif ends_known and not flow_direction_fits(
-            place_of(units, flow.source), place_of(units, flow.target), flow.direction
+        elif (
+            sender is not None
+            and receiver is not None
+            and not flow_direction_fits(sender, receiver, flow.direction)
         ):
             yield (
                 ("flows", i, "direction"),
@@ -490,9 +513,11 @@ def find_case_problems(case: CaseFile) -> Iterable[Problem]:
         yield from ref(("resources", i, "held_by"), resource.held_by, units, "unit")
 
     for i, integration in enumerate(case.integrations):
-        yield from ref(("integrations", i, "unit"), integration.unit, units, "unit")
+        if integration.unit not in units:
+            yield ("integrations", i, "unit"), f"unknown unit '{integration.unit}'"
         for j, k in enumerate(integration.knowledge):
-            yield from ref(("integrations", i, "knowledge", j), k, knowledge, "knowledge item")
+            if k not in knowledge:
+                yield ("integrations", i, "knowledge", j), f"unknown knowledge item '{k}'"
         for j, r in enumerate(integration.resources):
             if r not in resources:
                 yield (

@@ -1,6 +1,9 @@
 """Reading case files (YAML or JSON) into validated models, with every problem located."""
 
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,22 @@ class FileProblem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         return f"{where}: {self.path or '(file)'}: {self.message}"
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large case's objects are made.
+
+    Each collection walks every live container object, so with a million records in
+    memory the collector, not the validation, would take most of the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class CaseFileInvalid(Exception):
@@ -59,6 +78,15 @@ def _render_loc(loc: Loc) -> str:
 
 
 def _read_document(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
+    try:
+        return _parse_document(path, text)
+    except RecursionError:
+        raise CaseFileInvalid(
+            [FileProblem(str(path), "", None, "the document is nested too deeply to be a case")]
+        ) from None
+
+
+def _parse_document(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
     name = str(path)
     if path.suffix == ".json":
         try:
@@ -79,7 +107,12 @@ def _read_document(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
 def parse_case_text(text: str, *, name: str) -> CaseFile:
     """Validate one case document (YAML or JSON by the name's suffix), listing every problem."""
     document, tree = _read_document(Path(name), text)
-    return validate_case_document(document, name=name, tree=tree)
+    try:
+        return validate_case_document(document, name=name, tree=tree)
+    except RecursionError:
+        raise CaseFileInvalid(
+            [FileProblem(name, "", None, "the document is nested too deeply to be a case")]
+        ) from None
 
 
 def validate_case_document(document: Any, *, name: str, tree: yaml.Node | None = None) -> CaseFile:
@@ -87,7 +120,8 @@ def validate_case_document(document: Any, *, name: str, tree: yaml.Node | None =
     if not isinstance(document, dict):
         raise CaseFileInvalid([FileProblem(name, "", 1, "a case file is a mapping of sections")])
     try:
-        case = CaseFile.model_validate(document)
+        with paused_gc():
+            case = CaseFile.model_validate(document)
     except ValidationError as err:
         errors = err.errors(include_url=False)
         # A list whose only items are invalid is also reported as too short: noise.
@@ -98,10 +132,11 @@ def validate_case_document(document: Any, *, name: str, tree: yaml.Node | None =
             if not (e["type"] == "too_short" and e["loc"] in nested)
         ]
         raise CaseFileInvalid(problems) from None
-    rule_problems = [
-        FileProblem(name, _render_loc(loc), _line_of(tree, loc), message)
-        for loc, message in find_case_problems(case)
-    ]
+    with paused_gc():
+        rule_problems = [
+            FileProblem(name, _render_loc(loc), _line_of(tree, loc), message)
+            for loc, message in find_case_problems(case)
+        ]
     if rule_problems:
         raise CaseFileInvalid(rule_problems)
     return case

@@ -80,6 +80,10 @@ _STRUCTURAL_RELATIONSHIPS: dict[str, set[str]] = {
     "BETWEEN": set(),
     "WORKS_ON": {"part"},
     "DEPENDS_ON": {"project", "kind"},
+    # Derived from FLOWS: one per ordered pair of units and direction, counting the flows.
+    "SENDS_UP": {"flows", "firm"},
+    "SENDS_DOWN": {"flows", "firm"},
+    "SENDS_ACROSS": {"flows", "firm"},
 }
 UNIT_ROLE_LABELS = ("HQ", "CapabilityCentre", "RegionalHQ", "CoreSubsidiary", "Subsidiary")
 

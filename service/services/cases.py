@@ -1,6 +1,6 @@
 """Loading case files into the graph, and reading them back out."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from service import cypher
 from service.model.case import CaseFile, Citation, Fact, canonical_json, count_records
 from service.model.graph import REFERENCE_FIELDS
-from service.store.port import GraphStore
+from service.store.port import GraphReader, GraphStore
 
 MERGE_CASE = cypher.load("cases/merge_case")
 LIST_CASE_NODES = cypher.load("cases/list_case_nodes")
@@ -55,10 +55,7 @@ def case_params(case: CaseFile) -> dict[str, Any]:
             for r in getattr(case, section)
         ]
 
-    firm = stored_properties(case.firm, section="firm", firm_id=firm_id) | {
-        "case": case.case,
-        "title": case.title,
-    }
+    firm = firm_properties(case)
     ids = [case.firm.id] + [r.id for section in _NODE_SECTIONS for r in getattr(case, section)]
     return {
         "firmId": firm_id,
@@ -76,6 +73,7 @@ def case_params(case: CaseFile) -> dict[str, Any]:
             knowledge=lambda e: list(e.knowledge),
         ),
         "flows": rows("flows", **{"from": lambda x: x.source, "to": lambda x: x.target}),
+        "sends": sends_rows(case),
         "resources": rows("resources", heldBy=lambda r: r.held_by),
         "integrations": rows(
             "integrations",
@@ -83,33 +81,60 @@ def case_params(case: CaseFile) -> dict[str, Any]:
             knowledge=lambda e: list(e.knowledge),
             resources=lambda e: list(e.resources),
         ),
-        "projects": [
-            {
-                "id": p.id,
-                "props": stored_properties(p, section="projects", firm_id=firm_id),
-                "customer": p.customer,
-                "thirdActors": list(p.third_actors),
-                "coordinator": p.coordinator,
-                "units": [
-                    {"unit": m.unit, "props": {"part": m.part} if m.part else {}} for m in p.units
-                ],
-                "dependencies": [
-                    {
-                        "from": d.source,
-                        "to": d.target,
-                        "props": {"project": p.id, "kind": d.kind.value},
-                    }
-                    for d in p.dependencies
-                ],
-            }
-            for p in case.projects
-        ],
+        "projects": project_rows(case),
         "support": rows("support", **{"from": lambda x: x.source, "to": lambda x: x.target}),
         "tensions": rows("tensions", units=lambda t: list(t.units)),
         "management": rows(
             "customer_management", unit=lambda m: m.unit, customer=lambda m: m.customer
         ),
     }
+
+
+def firm_properties(case: CaseFile) -> dict[str, Any]:
+    """The properties of a case's firm node."""
+    return stored_properties(case.firm, section="firm", firm_id=case.firm.id) | {
+        "case": case.case,
+        "title": case.title,
+    }
+
+
+def project_rows(case: CaseFile) -> list[dict[str, Any]]:
+    """A case's projects as statement rows: the project, its actors, members, dependencies."""
+    firm_id = case.firm.id
+    return [
+        {
+            "id": p.id,
+            "props": stored_properties(p, section="projects", firm_id=firm_id),
+            "customer": p.customer,
+            "thirdActors": list(p.third_actors),
+            "coordinator": p.coordinator,
+            "units": [
+                {"unit": m.unit, "props": {"part": m.part} if m.part else {}} for m in p.units
+            ],
+            "dependencies": [
+                {
+                    "from": d.source,
+                    "to": d.target,
+                    "props": {"project": p.id, "kind": d.kind.value},
+                }
+                for d in p.dependencies
+            ],
+        }
+        for p in case.projects
+    ]
+
+
+def sends_rows(case: CaseFile) -> list[dict[str, Any]]:
+    """The derived SENDS_* relationships of a case's flows: one per pair and direction.
+
+    Traversals walk these instead of the flows themselves, so that many flows between the
+    same two units do not multiply the paths through them.
+    """
+    counts = Counter((f.source, f.target, f.direction.value) for f in case.flows)
+    return [
+        {"from": a, "to": b, "direction": d, "props": {"flows": n, "firm": case.firm.id}}
+        for (a, b, d), n in sorted(counts.items())
+    ]
 
 
 _NODE_SECTIONS = (
@@ -155,7 +180,7 @@ async def load_case(store: GraphStore, *, case: CaseFile) -> LoadSummary:
     )
 
 
-async def list_firm_ids(store: GraphStore) -> list[str]:
+async def list_firm_ids(store: GraphReader) -> list[str]:
     """The ids of the firms in the graph."""
     return [str(row["firm"]["id"]) for row in await store.read(LIST_FIRMS)]
 
@@ -170,7 +195,7 @@ def _fact(props: dict[str, Any], *, drop: Iterable[str] = ()) -> dict[str, Any]:
     return fields
 
 
-async def read_case(store: GraphStore, *, firm_id: str) -> CaseFile | None:
+async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
     """Rebuild a firm's case from the graph (the inverse of `load_case`)."""
     nodes = [row["node"] for row in await store.read(LIST_CASE_NODES, {"firmId": firm_id})]
     if not nodes:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from service import cypher
 from service.model.case import CaseFile
-from service.model.files import CaseFileInvalid, validate_case_document
+from service.model.files import CaseFileInvalid, FileProblem, validate_case_document
 from service.services.cases import (
     LIST_CASE_NODES,
     LIST_CASE_RELATIONSHIPS,
@@ -21,7 +21,7 @@ from service.services.cases import (
 )
 from service.services.errors import InvalidArgument, NotFound
 from service.services.seeding import check_against_graph
-from service.store.port import GraphStore
+from service.store.port import GraphReader, GraphStore
 
 EXPORT_FORMAT = "kflow-cases/1"
 LIST_NEIGHBOURHOOD_NODES = cypher.load("exports/list_neighbourhood_nodes")
@@ -56,7 +56,7 @@ class GraphExport(BaseModel):
     relationships: list[GraphRelationship]
 
 
-async def _firm_ids(store: GraphStore, firm_id: str | None) -> list[str]:
+async def _firm_ids(store: GraphReader, firm_id: str | None) -> list[str]:
     firms = await list_firm_ids(store)
     if firm_id is None:
         return firms
@@ -65,7 +65,7 @@ async def _firm_ids(store: GraphStore, firm_id: str | None) -> list[str]:
     return [firm_id]
 
 
-async def export_cases(store: GraphStore, *, firm_id: str | None = None) -> list[CaseFile]:
+async def export_cases(store: GraphReader, *, firm_id: str | None = None) -> list[CaseFile]:
     """Every firm's case (or one firm's), rebuilt from the graph."""
     cases = []
     for fid in await _firm_ids(store, firm_id):
@@ -274,28 +274,37 @@ def render_graphml(export: GraphExport) -> str:
     return "\n".join(lines)
 
 
-def parse_cases_json(text: str, *, name: str) -> list[CaseFile]:
-    """Validate an export document, case by case, listing every problem."""
+def read_json_document(text: str, *, name: str, kind: str, fmt: str) -> dict[str, Any]:
+    """A JSON object whose `format` is `fmt`, or CaseFileInvalid naming what is wrong."""
     try:
         document = json.loads(text)
     except json.JSONDecodeError as err:
-        from service.model.files import FileProblem
-
         raise CaseFileInvalid(
             [FileProblem(name, "", err.lineno, f"not valid JSON: {err.msg}")]
         ) from None
-    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        from service.model.files import FileProblem
-
+    except RecursionError:
         raise CaseFileInvalid(
-            [
-                FileProblem(
-                    name, "format", None, f"not a kflow export (want format '{EXPORT_FORMAT}')"
-                )
-            ]
+            [FileProblem(name, "", None, "the document is nested too deeply to be read")]
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != fmt:
+        raise CaseFileInvalid(
+            [FileProblem(name, "format", None, f"not a kflow {kind} (want format '{fmt}')")]
         )
+    return document
+
+
+def parse_cases_json(text: str, *, name: str) -> list[CaseFile]:
+    """Validate an export document, case by case, listing every problem."""
+    document = read_json_document(text, name=name, kind="export", fmt=EXPORT_FORMAT)
+    return parse_case_documents(document.get("cases", []), name=name)
+
+
+def parse_case_documents(documents: Any, *, name: str) -> list[CaseFile]:
+    """Validate a list of case documents, listing every problem of every case."""
+    if not isinstance(documents, list):
+        raise CaseFileInvalid([FileProblem(name, "cases", None, "cases must be a list")])
     cases, problems = [], []
-    for index, item in enumerate(document.get("cases", [])):
+    for index, item in enumerate(documents):
         try:
             cases.append(validate_case_document(item, name=f"{name}#cases[{index}]"))
         except CaseFileInvalid as err:

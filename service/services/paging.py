@@ -32,10 +32,14 @@ def decode_cursor(cursor: str) -> int:
     raise InvalidArgument("after", f"'{cursor}' is not a cursor this API gave out")
 
 
-def page_request(*, first: int | None, after: str | None) -> PageRequest:
+def page_request(
+    *, first: int | None, after: str | None, max_size: int = MAX_PAGE_SIZE
+) -> PageRequest:
     """Validate `first`/`after` and ask the store for one row more than the page."""
-    size = DEFAULT_PAGE_SIZE if first is None else first
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise InvalidArgument("first", f"must be between 1 and {MAX_PAGE_SIZE}, not {size}")
+    size = min(DEFAULT_PAGE_SIZE, max_size) if first is None else first
+    if not 1 <= size <= max_size:
+        raise InvalidArgument(
+            "first", f"must be between 1 and {max_size}, not {size} (KFLOW_MAX_PAGE_SIZE)"
+        )
     skip = 0 if after is None else decode_cursor(after) + 1
     return PageRequest(skip=skip, limit=size + 1)

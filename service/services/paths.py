@@ -218,8 +218,38 @@ def _timeline(
     steps += [
         CirculationStep(stage=Stage.INTEGRATED, date=i.date, integration=i) for i in integrations
     ]
-    # Undated steps keep the order of the cycle: learn, send up, integrate, pass on.
-    return sorted(steps, key=lambda s: (s.date is None, s.date or "", _STAGE_ORDER.index(s.stage)))
+    depth = _hops_from_learners(learning, flows)
+
+    def order(step: CirculationStep) -> tuple[bool, str, int, int]:
+        # Undated steps keep the order of the cycle (learn, send up, integrate, pass on),
+        # and flows within a stage the order of the route, nearest the learner first.
+        source = step.flow.source.id if step.flow and step.flow.source else None
+        hops = depth.get(source, len(depth)) if source else 0
+        return (step.date is None, step.date or "", _STAGE_ORDER.index(step.stage), hops)
+
+    return sorted(steps, key=order)
+
+
+def _hops_from_learners(learning: list[LearningView], flows: list[FlowView]) -> dict[str, int]:
+    """How many flows away from where the item entered each unit is, along these flows:
+    from the units that learned it, and from units that send it without receiving it."""
+    targets = {flow.target.id for flow in flows if flow.target}
+    depth = {event.unit.id: 0 for event in learning}
+    depth |= {f.source.id: 0 for f in flows if f.source and f.source.id not in targets}
+    frontier = list(depth)
+    while frontier:
+        reached = []
+        for flow in flows:
+            if (
+                flow.source
+                and flow.target
+                and flow.source.id in frontier
+                and flow.target.id not in depth
+            ):
+                depth[flow.target.id] = depth[flow.source.id] + 1
+                reached.append(flow.target.id)
+        frontier = reached
+    return depth
 
 
 async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulation:

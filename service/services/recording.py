@@ -95,19 +95,19 @@ class _Checks:
             raise RecordRejected(self.problems)
 
 
-async def _checks(store: GraphStore, ids: list[str | None]) -> _Checks:
-    wanted = sorted({i for i in ids if i is not None})
-    return _Checks(await find_nodes(store, ids=wanted))
-
-
-async def _taken_relationship_ids(store: GraphStore, record_id: str) -> set[str]:
-    return {row["id"] for row in await store.read(FIND_RELATIONSHIP_IDS, {"ids": [record_id]})}
+async def _checks(store: GraphStore, record_id: str, refs: list[str | None]) -> _Checks:
+    """The nodes a record refers to, and whether its own id is free: ids are unique across
+    every node and every flow or support in the graph, whatever their kind."""
+    wanted = sorted({i for i in [record_id, *refs] if i is not None})
+    checks = _Checks(await find_nodes(store, ids=wanted))
+    taken = {row["id"] for row in await store.read(FIND_RELATIONSHIP_IDS, {"ids": [record_id]})}
+    checks.unused(record_id, taken)
+    return checks
 
 
 async def record_unit(store: GraphStore, *, firm_id: str, unit: Unit) -> UnitView:
     """Add a unit to a firm's hierarchy (one HQ per firm; everyone else reports to a unit)."""
-    checks = await _checks(store, [firm_id, unit.id, unit.reports_to])
-    checks.unused(unit.id, set())
+    checks = await _checks(store, unit.id, [firm_id, unit.reports_to])
     checks.node("firm", firm_id, "Firm", None)
     if unit.reports_to is not None:
         checks.node("reportsTo", unit.reports_to, "Unit", firm_id)
@@ -127,8 +127,7 @@ async def record_unit(store: GraphStore, *, firm_id: str, unit: Unit) -> UnitVie
 
 async def record_flow(store: GraphStore, *, flow: Flow) -> FlowView:
     """Add a flow between two units of one firm, going the way it claims."""
-    checks = await _checks(store, [flow.source, flow.target, flow.knowledge])
-    checks.unused(flow.id, await _taken_relationship_ids(store, flow.id))
+    checks = await _checks(store, flow.id, [flow.source, flow.target, flow.knowledge])
     source = checks.node("from", flow.source, "Unit", None)
     firm = source.get("firm")
     target = checks.node("to", flow.target, "Unit", firm)
@@ -166,8 +165,7 @@ async def _direction_fits(store: GraphStore, flow: Flow) -> bool:
 
 async def record_support(store: GraphStore, *, support: Support) -> SupportView:
     """Add support one unit gave another unit of its firm."""
-    checks = await _checks(store, [support.source, support.target, support.project])
-    checks.unused(support.id, await _taken_relationship_ids(store, support.id))
+    checks = await _checks(store, support.id, [support.source, support.target, support.project])
     firm = checks.node("from", support.source, "Unit", None).get("firm")
     checks.node("to", support.target, "Unit", firm)
     if support.project is not None:
@@ -186,8 +184,7 @@ async def record_support(store: GraphStore, *, support: Support) -> SupportView:
 
 async def record_learning_event(store: GraphStore, *, event: LearningEvent) -> RecordedLearning:
     """Add what a unit learned from an outside source, through the source's channel."""
-    checks = await _checks(store, [event.id, event.unit, event.source, *event.knowledge])
-    checks.unused(event.id, set())
+    checks = await _checks(store, event.id, [event.unit, event.source, *event.knowledge])
     firm = checks.node("unit", event.unit, "Unit", None).get("firm")
     source = checks.node("source", event.source, "Actor", firm)
     for index, knowledge_id in enumerate(event.knowledge):
@@ -226,8 +223,7 @@ async def record_integration_event(
     store: GraphStore, *, event: IntegrationEvent
 ) -> IntegrationEventView:
     """Add a leverage, renew or release event; a release names resources the firm holds."""
-    checks = await _checks(store, [event.id, event.unit, *event.knowledge, *event.resources])
-    checks.unused(event.id, set())
+    checks = await _checks(store, event.id, [event.unit, *event.knowledge, *event.resources])
     firm = checks.node("unit", event.unit, "Unit", None).get("firm")
     for index, knowledge_id in enumerate(event.knowledge):
         checks.node(f"knowledge[{index}]", knowledge_id, "Knowledge", firm)

@@ -17,6 +17,7 @@ async def open_store(settings: Settings) -> GraphStore:
             start_timeout_s=settings.engine_start_timeout_s,
             query_timeout_ms=settings.query_timeout_ms,
             query_memory_mb=settings.query_memory_mb,
+            watch_interval_s=settings.engine_watch_s,
         )
         store: GraphStore = await EmbeddedStore.start(
             config, graph_name=settings.graph_name, pool_size=settings.pool_size

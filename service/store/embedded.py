@@ -4,7 +4,9 @@ import asyncio
 import datetime
 import logging
 import re
-from collections.abc import Mapping
+import secrets
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 import redis
@@ -23,6 +25,7 @@ from service.store.engine import EngineConfig, EngineProcess
 from service.store.port import (
     AdhocResult,
     ConstraintViolation,
+    GraphStore,
     QueryFailed,
     QueryTimedOut,
     Row,
@@ -78,6 +81,8 @@ class EmbeddedStore:
     ) -> None:
         self.engine = engine
         self.owns_engine = owns_engine
+        self._auth: EmbeddedStore | None = None
+        self._watchdog: asyncio.Task[None] | None = None
         self.graph_name = graph_name
         self.query_timeout_ms = query_timeout_ms
         self._pool = BlockingConnectionPool(
@@ -101,15 +106,33 @@ class EmbeddedStore:
     async def start(
         cls, config: EngineConfig, *, graph_name: str, pool_size: int
     ) -> "EmbeddedStore":
-        """Start an engine on the data directory and connect to it."""
+        """Start an engine on the data directory, connect, and watch over it."""
         engine = EngineProcess(config)
         await asyncio.to_thread(engine.start)
-        return cls(
+        store = cls(
             engine,
             graph_name=graph_name,
             pool_size=pool_size,
             query_timeout_ms=config.query_timeout_ms,
         )
+        store._watchdog = asyncio.create_task(store._watch(config.watch_interval_s))
+        return store
+
+    async def _watch(self, interval_s: float) -> None:
+        # The engine is a child process: if it dies (a crash, the OOM killer, kill -9),
+        # start it again; it replays its append-only file, losing no acknowledged write.
+        while True:
+            await asyncio.sleep(interval_s)
+            if self.engine.running:
+                continue
+            log.warning("the embedded engine stopped; restarting it (see %s)", self.engine.log_path)
+            try:
+                await asyncio.to_thread(self.engine.restart)
+            except StoreError as err:
+                log.error("the embedded engine did not restart: %s", err)
+                continue
+            await self._pool.disconnect(inuse_connections=True)
+            log.warning("the embedded engine is back (FalkorDB %s)", self.engine.module_version)
 
     async def _run(self, query: Query, params: Mapping[str, Any] | None, *, mode: str) -> list[Row]:
         values = check_params(query, params, mode=mode)
@@ -132,6 +155,11 @@ class EmbeddedStore:
                 raise ConstraintViolation(query.name, message) from None
             if "empty key" in message and mode == "read":
                 return []  # the graph has never been written to: nothing to read
+            if "timed out" in message.lower():
+                raise QueryTimedOut(
+                    f"query '{query.name}' ran past the {self.query_timeout_ms} "
+                    "ms limit (KFLOW_QUERY_TIMEOUT_MS)"
+                ) from None
             raise QueryFailed(query.name, message) from None
         except (redis.ConnectionError, redis.TimeoutError, OSError) as err:
             raise StoreUnavailable(
@@ -191,6 +219,42 @@ class EmbeddedStore:
             rows=rows[:row_cap],
             truncated=len(rows) > row_cap,
         )
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator["EmbeddedStore"]:
+        """A server-side copy of the graph, read and then dropped."""
+        copy = EmbeddedStore(
+            self.engine,
+            graph_name=f"{self.graph_name}.snapshot-{secrets.token_hex(4)}",
+            pool_size=2,
+            query_timeout_ms=self.query_timeout_ms,
+            owns_engine=False,
+        )
+        try:
+            try:
+                await self._db.connection.execute_command(
+                    "GRAPH.COPY", self.graph_name, copy.graph_name
+                )
+            except redis.ResponseError as err:
+                if "empty key" not in str(err) and "not exist" not in str(err).lower():
+                    raise StoreError(f"could not snapshot graph {self.graph_name}: {err}") from None
+            yield copy
+        finally:
+            await copy.drop_graph()
+            await copy.close()
+
+    async def auth_store(self) -> "EmbeddedStore":
+        """A sibling graph on the same engine for API keys, out of analysts' reach."""
+        if self._auth is None:
+            self._auth = EmbeddedStore(
+                self.engine,
+                graph_name=f"{self.graph_name}-auth",
+                pool_size=2,
+                query_timeout_ms=self.query_timeout_ms,
+                owns_engine=False,
+            )
+            await self._auth.ensure_schema()
+        return self._auth
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless the engine answers."""
@@ -257,6 +321,10 @@ class EmbeddedStore:
 
     async def close(self) -> None:
         """Close the pool, and stop the engine if this store started it."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+        if self._auth is not None:
+            await self._auth.close()
         await self._pool.disconnect()
         if self.owns_engine:
             await asyncio.to_thread(self.engine.stop)
@@ -268,3 +336,46 @@ class EmbeddedStore:
         except redis.ResponseError as err:
             if "empty key" not in str(err):
                 raise StoreError(f"could not drop graph {self.graph_name}: {err}") from None
+
+    async def open_staging(self) -> "EmbeddedStore":
+        """A copy of this graph under `<name>.staging`; a stale copy from a crash is replaced."""
+        staging = EmbeddedStore(
+            self.engine,
+            graph_name=f"{self.graph_name}.staging",
+            pool_size=2,
+            query_timeout_ms=self.query_timeout_ms,
+            owns_engine=False,
+        )
+        await staging.drop_graph()
+        try:
+            await self._db.connection.execute_command(
+                "GRAPH.COPY", self.graph_name, staging.graph_name
+            )
+        except redis.RedisError as err:
+            await staging.close()
+            raise StoreError(
+                f"could not copy graph {self.graph_name} to stage a load: {err}"
+            ) from None
+        return staging
+
+    async def publish_staging(self, staging: "GraphStore") -> None:
+        """Replace this graph with the staged copy (RENAME is atomic), then release the copy."""
+        assert isinstance(staging, EmbeddedStore)
+        try:
+            await self._db.connection.execute_command("RENAME", staging.graph_name, self.graph_name)
+        except redis.RedisError as err:
+            raise StoreError(f"could not publish the staged graph: {err}") from None
+        finally:
+            await staging.close()
+
+    async def discard_staging(self, staging: "GraphStore") -> None:
+        """Delete the staged copy; this graph stays as it was."""
+        assert isinstance(staging, EmbeddedStore)
+        try:
+            await staging.drop_graph()
+        finally:
+            await staging.close()
+
+    async def compact_log(self) -> None:
+        """Start the engine's append-only-file rewrite (BGREWRITEAOF) after a large load."""
+        await asyncio.to_thread(self.engine.rewrite_log)

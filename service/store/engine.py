@@ -42,6 +42,7 @@ class EngineConfig:
     start_timeout_s: float
     query_timeout_ms: int
     query_memory_mb: int
+    watch_interval_s: float = 1.0
 
 
 def _die_with_parent() -> None:
@@ -234,6 +235,11 @@ class EngineProcess:
     def running(self) -> bool:
         """Whether the engine process is alive."""
         return self._process is not None and self._process.poll() is None
+
+    def restart(self) -> None:
+        """Start the engine again after it died; it replays its append-only file."""
+        self.stop()
+        self.start()
 
     def rewrite_log(self) -> None:
         """Compact the append-only file (after bulk loads)."""

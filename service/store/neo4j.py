@@ -1,6 +1,7 @@
 """The Neo4j adapter: the store port on Neo4j 5 through the official async driver."""
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 import neo4j
@@ -143,6 +144,22 @@ class Neo4jStore:
             raise QueryFailed("cypher", err.message or str(err)) from None
         return AdhocResult(columns=columns, rows=rows[:row_cap], truncated=len(rows) > row_cap)
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator["Neo4jSnapshot"]:
+        """One read transaction that every read of the snapshot goes through."""
+        async with self._driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            transaction = await session.begin_transaction(timeout=self.timeout_s * 10)
+            try:
+                yield Neo4jSnapshot(transaction)
+            finally:
+                await transaction.rollback()
+
+    async def auth_store(self) -> "Neo4jStore":
+        """The same database: Community Edition has one; analyst Cypher refuses :ApiKey."""
+        return self
+
     async def ping(self) -> None:
         """Raise StoreUnavailable unless Neo4j answers and accepts the credentials."""
         try:
@@ -168,3 +185,19 @@ class Neo4jStore:
     async def close(self) -> None:
         """Close the driver's connections."""
         await self._driver.close()
+
+
+class Neo4jSnapshot:
+    """Reads inside one Neo4j read transaction: a consistent view of the graph."""
+
+    def __init__(self, transaction: neo4j.AsyncTransaction) -> None:
+        self._transaction = transaction
+
+    async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a read statement inside the snapshot's transaction."""
+        values = check_params(query, params, mode="read")
+        try:
+            result = await self._transaction.run(query.text, values)
+            return [plain(record.data()) async for record in result]
+        except Neo4jError as err:
+            raise QueryFailed(query.name, err.message or str(err)) from None

@@ -3,8 +3,9 @@
 import datetime
 import math
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from service.cypher import Query
 
@@ -21,6 +22,11 @@ class StoreError(Exception):
 class StoreUnavailable(StoreError):
     """The store cannot be reached (engine down, Neo4j unreachable, bad credentials)."""
 
+    @property
+    def extensions(self) -> dict[str, object]:
+        """What a GraphQL error carries besides its message."""
+        return {"code": "STORE_UNAVAILABLE"}
+
 
 class EngineStartError(StoreUnavailable):
     """The embedded engine did not start; the message names the cause and the log."""
@@ -28,6 +34,15 @@ class EngineStartError(StoreUnavailable):
 
 class QueryParameterError(StoreError):
     """The parameters given do not match what the statement declares, or cannot be sent."""
+
+
+class ParameterValueError(QueryParameterError):
+    """A parameter value the engines cannot receive intact; the message names where it is."""
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        """What a GraphQL error carries besides its message."""
+        return {"code": "INVALID_ARGUMENT"}
 
 
 class QueryFailed(StoreError):
@@ -50,6 +65,11 @@ class WriteRefused(StoreError):
 class QueryTimedOut(StoreError):
     """A query ran past its time limit and was stopped."""
 
+    @property
+    def extensions(self) -> dict[str, object]:
+        """What a GraphQL error carries besides its message."""
+        return {"code": "TIMEOUT"}
+
 
 @dataclass(frozen=True)
 class AdhocResult:
@@ -63,6 +83,14 @@ class StoreInfo:
     backend: str
     engine_version: str
     location: str
+
+
+class GraphReader(Protocol):
+    """Anything that runs read statements: a store, or a consistent snapshot of one."""
+
+    async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a read statement and return its rows as maps keyed by column."""
+        ...
 
 
 class GraphStore(Protocol):
@@ -101,6 +129,19 @@ class GraphStore(Protocol):
         """
         ...
 
+    def snapshot(self) -> AbstractAsyncContextManager[GraphReader]:
+        """A read-only view of the graph frozen at one instant, for consistent backups.
+
+        The embedded engine copies the graph server-side (GRAPH.COPY) and reads the copy;
+        Neo4j reads everything in one read transaction.
+        """
+        ...
+
+    async def auth_store(self) -> "GraphStore":
+        """Where API keys are kept: a graph apart from the one analysts query (embedded);
+        the same database on Neo4j, where analyst Cypher refuses to name :ApiKey."""
+        ...
+
     async def ping(self) -> None:
         """Return when the store answers; raise StoreUnavailable otherwise."""
         ...
@@ -125,6 +166,9 @@ def check_params(query: Query, params: Mapping[str, Any] | None, *, mode: str) -
             f"query '{query.name}' is a {query.mode} statement; it cannot run as a {mode}"
         )
     given = dict(params or {})
+    odd = [name for name in given if not isinstance(name, str)]
+    if odd:
+        raise QueryParameterError(f"query '{query.name}': parameter name {odd[0]!r} is not text")
     missing = query.param_names - given.keys()
     extra = given.keys() - query.param_names
     if missing or extra:
@@ -142,45 +186,133 @@ def encode_params(params: Mapping[str, Any]) -> dict[str, Any]:
     budget = [MAX_PARAM_ITEMS]
     for name in params:
         if not isinstance(name, str) or not name.isidentifier():
-            raise QueryParameterError(f"parameter name {name!r} is not an identifier")
+            raise ParameterValueError(f"parameter name {name!r} is not an identifier")
     return {name: encode_value(value, f"${name}", 0, budget) for name, value in params.items()}
 
 
 def encode_value(value: Any, where: str, depth: int, budget: list[int]) -> Any:
     """A parameter value both engines receive intact, or a QueryParameterError naming it."""
+    return _encode(value, where, depth, budget)
+
+
+# Where a value sits, e.g. $rows[3].props.id: built only when a value is refused, because a
+# bulk load sends millions of values and formatting each one's place would double the cost.
+_Place = str | tuple[Any, Any, bool]
+_MIN_INT, _MAX_INT = -(2**63), 2**63
+
+
+def _where(place: _Place) -> str:
+    parts: list[str] = []
+    while isinstance(place, tuple):
+        place, key, is_index = place
+        parts.append(f"[{key}]" if is_index else f".{key}")
+    return place + "".join(reversed(parts))
+
+
+def _is_unicode(text: str) -> bool:
+    """Whether text can be sent as UTF-8 (no lone surrogates); ASCII is checked at once."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _plain_leaf(item: Any, depth: int, budget: list[int]) -> bool:
+    """Whether a common leaf (text, None, int) passes every check; counts it if so."""
+    kind = type(item)
+    if depth > MAX_PARAM_DEPTH or budget[0] <= 0:
+        return False
+    if kind is str:
+        if "\x00" in item or len(item) > MAX_STRING_LENGTH or not _is_unicode(item):
+            return False
+    elif not (item is None or (kind is int and _MIN_INT <= item < _MAX_INT)):
+        return False
+    budget[0] -= 1
+    return True
+
+
+def _encode(value: Any, place: _Place, depth: int, budget: list[int]) -> Any:
     if depth > MAX_PARAM_DEPTH:
-        raise QueryParameterError(f"{where}: nested deeper than {MAX_PARAM_DEPTH} levels")
+        raise ParameterValueError(f"{_where(place)}: nested deeper than {MAX_PARAM_DEPTH} levels")
     budget[0] -= 1
     if budget[0] < 0:
-        raise QueryParameterError(f"parameters hold more than {MAX_PARAM_ITEMS} values")
+        raise ParameterValueError(f"parameters hold more than {MAX_PARAM_ITEMS} values")
     if value is None or isinstance(value, bool | int | str):
         if (
             isinstance(value, int)
             and not isinstance(value, bool)
-            and not (-(2**63) <= value < 2**63)
+            and not (_MIN_INT <= value < _MAX_INT)
         ):
-            raise QueryParameterError(f"{where}: integer {value} does not fit in 64 bits")
+            raise ParameterValueError(f"{_where(place)}: integer {value} does not fit in 64 bits")
         if isinstance(value, str):
             if "\x00" in value:
-                raise QueryParameterError(f"{where}: text contains a NUL character")
+                raise ParameterValueError(f"{_where(place)}: text contains a NUL character")
+            if not _is_unicode(value):
+                raise ParameterValueError(
+                    f"{_where(place)}: text is not valid Unicode (a lone surrogate)"
+                )
             if len(value) > MAX_STRING_LENGTH:
-                raise QueryParameterError(f"{where}: text longer than {MAX_STRING_LENGTH}")
+                raise ParameterValueError(f"{_where(place)}: text longer than {MAX_STRING_LENGTH}")
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise QueryParameterError(f"{where}: {value} is not a finite number")
+            raise ParameterValueError(f"{_where(place)}: {value} is not a finite number")
         return value
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
+    child = depth + 1
     if isinstance(value, Mapping):
         encoded = {}
         for key, item in value.items():
-            if not isinstance(key, str):
-                raise QueryParameterError(f"{where}: map key {key!r} is not text")
-            encoded[key] = encode_value(item, f"{where}.{key}", depth + 1, budget)
+            if not isinstance(key, str) or not key:
+                raise ParameterValueError(f"{_where(place)}: map key {key!r} is not text")
+            if "\x00" in key or "`" in key or not _is_unicode(key):
+                raise ParameterValueError(
+                    f"{_where(place)}: map key {key!r} holds a NUL, a backtick or a lone "
+                    "surrogate, which the engines cannot take"
+                )
+            encoded[key] = (
+                item
+                if _plain_leaf(item, child, budget)
+                else _encode(item, (place, key, False), child, budget)
+            )
         return encoded
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
         return [
-            encode_value(item, f"{where}[{i}]", depth + 1, budget) for i, item in enumerate(value)
+            item
+            if _plain_leaf(item, child, budget)
+            else _encode(item, (place, i, True), child, budget)
+            for i, item in enumerate(value)
         ]
-    raise QueryParameterError(f"{where}: a {type(value).__name__} cannot be sent to the graph")
+    raise ParameterValueError(
+        f"{_where(place)}: a {type(value).__name__} cannot be sent to the graph"
+    )
+
+
+@runtime_checkable
+class StagingStore(Protocol):
+    """A store that can write a large load aside and publish it in one step.
+
+    The embedded engine has no multi-statement transactions, so a load too big for one
+    statement goes into a copy of the graph, which replaces the graph in one atomic step
+    when the whole load is in (or is dropped when it fails).
+    """
+
+    async def open_staging(self) -> GraphStore:
+        """A copy of the graph under another name, for writing a large load aside."""
+        ...
+
+    async def publish_staging(self, staging: GraphStore) -> None:
+        """Make the staged copy the graph, in one atomic step, and release it."""
+        ...
+
+    async def discard_staging(self, staging: GraphStore) -> None:
+        """Drop the staged copy (the graph is as it was) and release it."""
+        ...
+
+    async def compact_log(self) -> None:
+        """Rewrite the engine's append-only log after a large load (fast restarts)."""
+        ...

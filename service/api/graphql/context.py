@@ -1,17 +1,22 @@
 """The typed context every resolver receives: the store, counted, and per-request loaders."""
 
 from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeAlias
 
 import strawberry
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from starlette.requests import HTTPConnection, Request
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from service.api.deps import StoreDep
+from service.api.deps import RoleDep, SettingsDep, StoreDep
 from service.cypher import Query
 from service.model.views import FirmView, KnowledgeView, UnitView
+from service.services.access import Role, require
 from service.services.network import get_firms_by_id, get_knowledge_by_id, get_units_by_id
-from service.store.port import AdhocResult, GraphStore, Row, StoreInfo
+from service.services.paging import MAX_PAGE_SIZE
+from service.store.port import AdhocResult, GraphReader, GraphStore, Row, StoreInfo
 
 
 class CountingStore:
@@ -38,6 +43,14 @@ class CountingStore:
         """Not for GraphQL: analyst Cypher has its own route."""
         raise NotImplementedError
 
+    def snapshot(self) -> AbstractAsyncContextManager[GraphReader]:
+        """Not for GraphQL: backups have their own command."""
+        raise NotImplementedError
+
+    async def auth_store(self) -> GraphStore:
+        """Not for GraphQL: keys have their own routes."""
+        raise NotImplementedError
+
     async def ping(self) -> None:
         """Ping the store (counted)."""
         self.round_trips += 1
@@ -57,9 +70,10 @@ class CountingStore:
 
 
 class Context(BaseContext):
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, *, max_page_size: int = MAX_PAGE_SIZE) -> None:
         super().__init__()
         self.store = CountingStore(store)
+        self.max_page_size = max_page_size
         self.units = DataLoader[str, UnitView | None](self._load_units)
         self.firms = DataLoader[str, FirmView | None](self._load_firms)
         self.knowledge = DataLoader[str, KnowledgeView | None](self._load_knowledge)
@@ -80,6 +94,38 @@ class Context(BaseContext):
 Info: TypeAlias = strawberry.Info[Context, None]
 
 
-async def get_context(store: StoreDep) -> Context:
-    """A fresh context per request: loaders are never shared between requests."""
-    return Context(store)
+async def _operation_type(connection: HTTPConnection) -> OperationType | None:
+    """The type of the operation a GraphQL HTTP request asks for (None if unreadable)."""
+    if not isinstance(connection, Request):
+        return None  # a WebSocket: its subscriptions only read
+    try:
+        if connection.method == "GET":
+            document, name = connection.query_params.get("query"), None
+        else:
+            body = await connection.json()
+            document, name = body.get("query"), body.get("operationName")
+        parsed = parse(document) if isinstance(document, str) else None
+    except (ValueError, GraphQLError, AttributeError):
+        return None  # not ours to judge: Strawberry answers the malformed request
+    operations = [
+        d for d in (parsed.definitions if parsed else []) if isinstance(d, OperationDefinitionNode)
+    ]
+    if name is not None:
+        chosen = [op for op in operations if op.name is not None and op.name.value == name]
+    else:
+        chosen = operations if len(operations) == 1 else []
+    return chosen[0].operation if chosen else None
+
+
+async def get_context(
+    store: StoreDep, settings: SettingsDep, role: RoleDep, connection: HTTPConnection
+) -> Context:
+    """A fresh context per request, after checking the caller may run this operation.
+
+    Queries and subscriptions need the reader role, mutations the editor role; the check
+    happens before anything runs, so a refused request changes nothing.
+    """
+    require(role, Role.READER, what="the GraphQL API")
+    if await _operation_type(connection) is OperationType.MUTATION:
+        require(role, Role.EDITOR, what="a GraphQL mutation")
+    return Context(store, max_page_size=settings.max_page_size)

@@ -46,7 +46,7 @@ class IntegrationQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[IntegrationEvent]:
-        page = page_request(first=first, after=after)
+        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
         filters = integration.EventFilter(
             firm=str(firm) if firm else None,
             step=step,

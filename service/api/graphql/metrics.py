@@ -9,6 +9,7 @@ from service.api.graphql.types import (
     Knowledge,
     LearningEvent,
     Unit,
+    UnitPair,
     load_unit,
 )
 from service.model.enums import (
@@ -66,21 +67,11 @@ def counts_of(counts: metrics.FlowCounts) -> FlowCounts:
 
 
 @strawberry.type(description="Support one unit gave another, and how much came back.")
-class SupportPair:
+class SupportPair(UnitPair):
     given: int
     returned: int
     reciprocity: float = strawberry.field(description="returned / given, at most 1.")
     one_way: bool = strawberry.field(description="Given and never returned.")
-    source_id: strawberry.Private[str]
-    target_id: strawberry.Private[str]
-
-    @strawberry.field(name="from")
-    async def source(self, info: Info) -> Unit:
-        return await load_unit(info, self.source_id)
-
-    @strawberry.field(name="to")
-    async def target(self, info: Info) -> Unit:
-        return await load_unit(info, self.target_id)
 
 
 @strawberry.type
@@ -94,18 +85,8 @@ class ProjectMember:
 
 
 @strawberry.type(description="One unit needs another's part of the project first.")
-class ProjectDependency:
+class ProjectDependency(UnitPair):
     kind: Interdependence
-    source_id: strawberry.Private[str]
-    target_id: strawberry.Private[str]
-
-    @strawberry.field(name="from")
-    async def source(self, info: Info) -> Unit:
-        return await load_unit(info, self.source_id)
-
-    @strawberry.field(name="to")
-    async def target(self, info: Info) -> Unit:
-        return await load_unit(info, self.target_id)
 
 
 @strawberry.type(description="A cross-border customer project (Sartorius-Khalapsina).")

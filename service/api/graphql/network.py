@@ -12,6 +12,7 @@ from service.api.graphql.types import (
     Knowledge,
     Node,
     Unit,
+    UnitPair,
     load_unit,
     make_connection,
 )
@@ -57,7 +58,7 @@ class NetworkQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Unit]:
-        page = page_request(first=first, after=after)
+        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
         store = info.context.store
         firm_id = str(firm) if firm is not None else None
         views = await list_units(store, firm=firm_id, role=role, country=country, page=page)
@@ -92,20 +93,10 @@ class NetworkQuery:
 
 
 @strawberry.type(description="Flows between two units in one direction: the drawn edge.")
-class FlowLink:
+class FlowLink(UnitPair):
     direction: FlowDirection
     volume: int = strawberry.field(description="How many flows the edge stands for.")
     flows: list[Flow]
-    source_id: strawberry.Private[str]
-    target_id: strawberry.Private[str]
-
-    @strawberry.field(name="from")
-    async def source(self, info: Info) -> Unit:
-        return await load_unit(info, self.source_id)
-
-    @strawberry.field(name="to")
-    async def target(self, info: Info) -> Unit:
-        return await load_unit(info, self.target_id)
 
 
 @strawberry.type(description="A unit learned from an outside source: the network's rim.")

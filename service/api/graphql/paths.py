@@ -104,7 +104,7 @@ class PathsQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[KnowledgePath]:
-        page = page_request(first=first, after=after)
+        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
         result = await paths.list_reverse_transfer_paths(
             info.context.store,
             unit_id=str(from_),

@@ -3,7 +3,7 @@ what was recorded."""
 
 import asyncio
 import datetime
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -183,6 +183,8 @@ def _rejected(problems: list[FieldProblem]) -> Rejected:
 
 
 M = TypeVar("M", bound=BaseModel)
+V = TypeVar("V")
+R = TypeVar("R")
 
 
 def _validate(model: type[M], data: Any) -> M | Rejected:
@@ -196,68 +198,76 @@ def _validate(model: type[M], data: Any) -> M | Rejected:
         )
 
 
+async def _record(
+    model: type[M], data: Any, record: Callable[[M], Awaitable[V]], answer: Callable[[V], R]
+) -> R | Rejected:
+    """Validate the input with the seed model, record it, and answer: typed either way."""
+    validated = _validate(model, data)
+    if isinstance(validated, Rejected):
+        return validated
+    try:
+        return answer(await record(validated))
+    except RecordRejected as err:
+        return _rejected(err.problems)
+
+
 @strawberry.type
 class RecordingMutation:
     @strawberry.mutation(description="Add a unit to a firm's hierarchy.")
     async def record_unit(self, info: Info, input: UnitInput) -> RecordUnitResult:
-        unit = _validate(case.Unit, input)
-        if isinstance(unit, Rejected):
-            return unit
-        try:
-            view = await recording.record_unit(
-                info.context.store, firm_id=str(input.firm), unit=unit
-            )
-        except RecordRejected as err:
-            return _rejected(err.problems)
-        return UnitRecorded(unit=Unit.from_view(view))
+        store, firm = info.context.store, str(input.firm)
+        return await _record(
+            case.Unit,
+            input,
+            lambda unit: recording.record_unit(store, firm_id=firm, unit=unit),
+            lambda view: UnitRecorded(unit=Unit.from_view(view)),
+        )
 
     @strawberry.mutation(description="Record knowledge passed between two units of a firm.")
     async def record_flow(self, info: Info, input: FlowInput) -> RecordFlowResult:
-        flow = _validate(case.Flow, input)
-        if isinstance(flow, Rejected):
-            return flow
-        try:
-            view = await recording.record_flow(info.context.store, flow=flow)
-        except RecordRejected as err:
-            return _rejected(err.problems)
-        return FlowRecorded(flow=Flow.from_view(view))
+        store = info.context.store
+        return await _record(
+            case.Flow,
+            input,
+            lambda flow: recording.record_flow(store, flow=flow),
+            lambda view: FlowRecorded(flow=Flow.from_view(view)),
+        )
 
     @strawberry.mutation(description="Record what a unit learned from an outside source.")
     async def record_learning_event(
         self, info: Info, input: LearningEventInput
     ) -> RecordLearningEventResult:
-        event = _validate(case.LearningEvent, input)
-        if isinstance(event, Rejected):
-            return event
-        try:
-            recorded = await recording.record_learning_event(info.context.store, event=event)
-        except RecordRejected as err:
-            return _rejected(err.problems)
-        return LearningEventRecorded(id=strawberry.ID(recorded.id), channel=event.channel)
+        store = info.context.store
+        return await _record(
+            case.LearningEvent,
+            input,
+            lambda event: recording.record_learning_event(store, event=event),
+            lambda recorded: LearningEventRecorded(
+                id=strawberry.ID(recorded.id), channel=enums.Channel(recorded.channel)
+            ),
+        )
 
     @strawberry.mutation(description="Record a leverage, renew or release event.")
     async def record_integration_event(
         self, info: Info, input: IntegrationEventInput
     ) -> RecordIntegrationEventResult:
-        event = _validate(case.IntegrationEvent, input)
-        if isinstance(event, Rejected):
-            return event
-        try:
-            view = await recording.record_integration_event(info.context.store, event=event)
-        except RecordRejected as err:
-            return _rejected(err.problems)
-        return IntegrationEventRecorded(event=IntegrationEvent.from_view(view))
+        store = info.context.store
+        return await _record(
+            case.IntegrationEvent,
+            input,
+            lambda event: recording.record_integration_event(store, event=event),
+            lambda view: IntegrationEventRecorded(event=IntegrationEvent.from_view(view)),
+        )
 
     @strawberry.mutation(description="Record support one unit gave another.")
     async def record_support(self, info: Info, input: SupportInput) -> RecordSupportResult:
-        support = _validate(case.Support, input)
-        if isinstance(support, Rejected):
-            return support
-        try:
-            view = await recording.record_support(info.context.store, support=support)
-        except RecordRejected as err:
-            return _rejected(err.problems)
-        return SupportRecorded(id=strawberry.ID(view.id))
+        store = info.context.store
+        return await _record(
+            case.Support,
+            input,
+            lambda support: recording.record_support(store, support=support),
+            lambda view: SupportRecorded(id=strawberry.ID(view.id)),
+        )
 
 
 @strawberry.type(description="A flow or an integration event, as it was recorded.")

@@ -23,6 +23,7 @@ from service.api.graphql.paths import PathsQuery
 from service.api.graphql.recording import RecordingMutation, RecordingSubscription
 from service.api.graphql.store import StoreQuery
 from service.services.errors import ExpectedFailure
+from service.store.port import ParameterValueError, QueryTimedOut, StoreUnavailable
 
 log = logging.getLogger("schema.graphql")
 MAX_DEPTH = 12
@@ -33,7 +34,10 @@ MAX_TOKENS = 2000
 def is_unexpected(error: GraphQLError) -> bool:
     """Mask everything but the errors a client can act on (and log what is masked)."""
     original = error.original_error
-    if original is None or isinstance(original, ExpectedFailure | GraphQLError):
+    if original is None or isinstance(
+        original,
+        ExpectedFailure | GraphQLError | StoreUnavailable | ParameterValueError | QueryTimedOut,
+    ):
         return False
     log.error("unexpected error in %s", error.path, exc_info=original)
     return True
@@ -47,6 +51,14 @@ class StoreRoundTrips(SchemaExtension):
 
     def get_results(self) -> dict[str, Any]:
         context = self.execution_context.context
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None) or []
+        if (
+            isinstance(context, Context)
+            and context.response is not None
+            and any(isinstance(e.original_error, StoreUnavailable) for e in errors)
+        ):
+            context.response.status_code = 503  # the store is down, not the request wrong
         if isinstance(context, Context):
             return {"storeRoundTrips": context.store.round_trips}
         return {}
@@ -60,18 +72,26 @@ Query = merge_types(
 Mutation = merge_types("Mutation", (RecordingMutation,))
 Subscription = merge_types("Subscription", (RecordingSubscription,))
 
-schema = strawberry.Schema(
-    query=Query,
-    mutation=Mutation,
-    subscription=Subscription,
-    extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: MaskErrors(should_mask_error=is_unexpected),
-        StoreRoundTrips,
-    ],
-)
+
+def create_schema(
+    *, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES, max_tokens: int = MAX_TOKENS
+) -> strawberry.Schema:
+    """The schema with its cost limits (settings KFLOW_GRAPHQL_MAX_*)."""
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            lambda: MaskErrors(should_mask_error=is_unexpected),
+            StoreRoundTrips,
+        ],
+    )
+
+
+schema = create_schema()
 
 
 def export_sdl() -> str:

@@ -146,6 +146,20 @@ async def load_unit(info: Info, ref: UnitRef | str) -> Unit:
     return Unit.from_view(view)
 
 
+@strawberry.interface(description="A fact that runs from one unit to another.")
+class UnitPair:
+    source_id: strawberry.Private[str]
+    target_id: strawberry.Private[str]
+
+    @strawberry.field(name="from")
+    async def source(self, info: Info) -> Unit:
+        return await load_unit(info, self.source_id)
+
+    @strawberry.field(name="to")
+    async def target(self, info: Info) -> Unit:
+        return await load_unit(info, self.target_id)
+
+
 @strawberry.type(description="A capability the knowledge builds (Fu et al., Table 2).")
 class Capability(Node):
     name: str

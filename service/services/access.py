@@ -1,0 +1,149 @@
+"""API keys and roles: who may read, query, change or administer the graph.
+
+A token is `kflow_<id>_<secret>`; the graph keeps only the SHA-256 of the secret (a
+random 256-bit value, so a fast hash is enough), looked up by the id. Keys are cached for
+a few seconds, so a revocation takes effect on every replica within that time.
+"""
+
+import hashlib
+import hmac
+import secrets
+import time
+from enum import IntEnum
+
+from pydantic import BaseModel
+
+from service import cypher
+from service.services.errors import ExpectedFailure, NotFound
+from service.store.port import GraphStore
+
+CREATE_API_KEY = cypher.load("keys/create_api_key")
+GET_API_KEY = cypher.load("keys/get_api_key")
+LIST_API_KEYS = cypher.load("keys/list_api_keys")
+SET_API_KEY_REVOKED = cypher.load("keys/set_api_key_revoked")
+TOKEN_PREFIX = "kflow_"
+CACHE_SECONDS = 5.0
+
+
+class Role(IntEnum):
+    """Each role can do everything the ones below it can."""
+
+    READER = 1  # GraphQL queries and subscriptions
+    ANALYST = 2  # plus /cypher, named queries, exports
+    EDITOR = 3  # plus mutations, seed, import
+    ADMIN = 4  # plus key management
+
+    @property
+    def label(self) -> str:
+        """The role's name as users write it."""
+        return self.name.lower()
+
+
+def parse_role(name: str) -> Role:
+    """A role from its name, e.g. 'analyst'."""
+    try:
+        return Role[name.upper()]
+    except KeyError:
+        choices = ", ".join(r.label for r in Role)
+        raise ExpectedFailure(f"unknown role '{name}': use one of {choices}") from None
+
+
+class NotAuthenticated(ExpectedFailure):
+    """No valid API key where one is needed."""
+
+    code = "UNAUTHENTICATED"
+
+
+class NotAllowed(ExpectedFailure):
+    """The key's role does not allow this."""
+
+    code = "FORBIDDEN"
+
+
+class ApiKey(BaseModel):
+    id: str
+    name: str
+    role: str
+    created_at: int
+    revoked_at: int | None = None
+
+
+class IssuedKey(BaseModel):
+    key: ApiKey
+    token: str  # shown once; never stored
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def create_api_key(store: GraphStore, *, name: str, role: Role) -> IssuedKey:
+    """Issue a key; its token is returned once and only its hash is kept."""
+    if not name.strip() or len(name) > 100:
+        raise ExpectedFailure("a key needs a name of 1-100 characters")
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    record = {
+        "id": key_id,
+        "name": name.strip(),
+        "role": role.label,
+        "hash": _digest(secret),
+        "created_at": time.time_ns() // 1_000_000,
+    }
+    rows = await store.write(CREATE_API_KEY, {"key": record})
+    return IssuedKey(
+        key=ApiKey.model_validate(rows[0]["key"]), token=f"{TOKEN_PREFIX}{key_id}_{secret}"
+    )
+
+
+async def list_api_keys(store: GraphStore) -> list[ApiKey]:
+    """Every key, revoked ones included, without secrets."""
+    return [ApiKey.model_validate(row["key"]) for row in await store.read(LIST_API_KEYS)]
+
+
+async def revoke_api_key(store: GraphStore, *, key_id: str) -> ApiKey:
+    """Revoke a key for good."""
+    rows = await store.write(SET_API_KEY_REVOKED, {"id": key_id, "at": time.time_ns() // 1_000_000})
+    if not rows:
+        raise NotFound("API key", key_id)
+    return ApiKey.model_validate(rows[0]["key"])
+
+
+class KeyChecker:
+    """Checks presented tokens against the stored hashes, with a short cache."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._cache: dict[str, tuple[float, dict[str, object] | None]] = {}
+
+    async def role_of(self, token: str) -> Role:
+        """The role a token grants; NotAuthenticated when it is not a live key."""
+        key_id, _, secret = token.removeprefix(TOKEN_PREFIX).partition("_")
+        if not token.startswith(TOKEN_PREFIX) or not key_id or not secret:
+            raise NotAuthenticated("the API key is malformed (expected kflow_<id>_<secret>)")
+        record = await self._record(key_id)
+        if record is None or not hmac.compare_digest(str(record["hash"]), _digest(secret)):
+            raise NotAuthenticated("the API key is not valid")
+        if record.get("revoked_at") is not None:
+            raise NotAuthenticated("the API key has been revoked")
+        return parse_role(str(record["role"]))
+
+    async def _record(self, key_id: str) -> dict[str, object] | None:
+        cached = self._cache.get(key_id)
+        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        rows = await self.store.read(GET_API_KEY, {"id": key_id})
+        record = rows[0]["key"] if rows else None
+        self._cache[key_id] = (time.monotonic(), record)
+        return record
+
+
+def require(role: Role | None, needed: Role, *, what: str) -> None:
+    """Raise unless `role` is at least `needed` (None means anonymous with no access)."""
+    if role is None:
+        raise NotAuthenticated(
+            f"{what} needs an API key with the {needed.label} role "
+            "(send it as 'Authorization: Bearer <key>')"
+        )
+    if role < needed:
+        raise NotAllowed(f"{what} needs the {needed.label} role; this key is {role.label}")

@@ -1,0 +1,460 @@
+"""Loading a case too large for one statement: checked whole first, then written in batches.
+
+A case of a million flows cannot be one statement (`cypher/cases/merge_case.cypher`), so it
+goes in as batches of about 10,000 rows, one statement per batch, from `cypher/bulk/`. The
+case is validated whole before anything is written, like any import. What differs is how
+all-or-nothing the write is:
+
+- On the embedded engine the batches go into a copy of the graph (`GRAPH.COPY`), which
+  replaces the graph in one atomic `RENAME` once every batch is in. A failed load drops the
+  copy, so readers never see half a firm and the graph stays as it was. (Only one kflow
+  process can use a data directory, so nothing else writes to the graph meanwhile.)
+- On Neo4j each batch is its own transaction. A failed load deletes what it wrote of the
+  firm, batch by batch; that clean-up is best effort (if the process dies mid-load, run it
+  again with the firm's id, or delete the firm's nodes by hand).
+
+Only a firm the graph does not hold yet can be loaded this way, and none of the case's ids
+may be taken by another firm's nodes.
+"""
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from service import cypher
+from service.cypher import Query
+from service.model.case import CaseFile, Fact, count_records
+from service.model.files import CaseFileInvalid, FileProblem, paused_gc
+from service.services.cases import (
+    firm_properties,
+    project_rows,
+    sends_rows,
+    stored_properties,
+)
+from service.services.network import find_nodes, get_firms_by_id
+from service.store.port import GraphStore, StagingStore
+
+CREATE_FIRM = cypher.load("bulk/create_firm")
+CREATE_UNITS = cypher.load("bulk/create_units")
+LINK_REPORTING_LINES = cypher.load("bulk/link_reporting_lines")
+CREATE_ACTORS = cypher.load("bulk/create_actors")
+CREATE_ACTOR_LINKS = cypher.load("bulk/create_actor_links")
+CREATE_CAPABILITIES = cypher.load("bulk/create_capabilities")
+CREATE_KNOWLEDGE = cypher.load("bulk/create_knowledge")
+LINK_KNOWLEDGE_CAPABILITIES = cypher.load("bulk/link_knowledge_capabilities")
+CREATE_LEARNING_EVENTS = cypher.load("bulk/create_learning_events")
+LINK_LEARNING_KNOWLEDGE = cypher.load("bulk/link_learning_knowledge")
+CREATE_FLOWS = cypher.load("bulk/create_flows")
+CREATE_SENDS = cypher.load("bulk/create_sends")
+CREATE_RESOURCES = cypher.load("bulk/create_resources")
+CREATE_INTEGRATION_EVENTS = cypher.load("bulk/create_integration_events")
+LINK_INTEGRATION_KNOWLEDGE = cypher.load("bulk/link_integration_knowledge")
+LINK_INTEGRATION_RESOURCES = cypher.load("bulk/link_integration_resources")
+CREATE_PROJECTS = cypher.load("bulk/create_projects")
+CREATE_SUPPORT = cypher.load("bulk/create_support")
+CREATE_TENSIONS = cypher.load("bulk/create_tensions")
+CREATE_CUSTOMER_MANAGEMENT = cypher.load("bulk/create_customer_management")
+LIST_NODE_IDS = cypher.load("bulk/list_node_ids")
+DELETE_FIRM_NODES = cypher.load("bulk/delete_firm_nodes")
+
+BATCH_SIZE = 10_000
+IN_FLIGHT = 2
+DELETE_CHUNK = 10_000
+# Values one statement's parameters may hold (the port refuses more than 200,000).
+VALUES_PER_BATCH = 150_000
+
+Rows = list[dict[str, Any]]
+Progress = Callable[[str, int], None]
+
+
+class FirmExists(Exception):
+    """The graph holds the firm already; a load in batches only brings in new firms."""
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One kind of row, written by one statement, batch by batch."""
+
+    name: str
+    query: Query
+    rows: Callable[[], Iterable[dict[str, Any]]]
+    count: int
+    firm_param: bool = False
+    # How many records a row stands for (flows come grouped by pair); one when absent.
+    weight: Callable[[dict[str, Any]], int] | None = None
+
+
+class BulkSummary(BaseModel):
+    firm: str
+    records: dict[str, int]
+    rows: int
+    statements: int
+    staged: bool
+    check_seconds: float
+    write_seconds: float
+
+
+def _props(record: Fact, section: str, firm_id: str) -> dict[str, Any]:
+    return stored_properties(record, section=section, firm_id=firm_id)
+
+
+def list_phases(case: CaseFile) -> list[Phase]:
+    """The statements that write a case, in dependency order, with their rows (lazily)."""
+    f = case.firm.id
+    c = case
+    sends = sends_rows(case)
+
+    def pairs(section: str, field: str) -> Callable[[], Iterable[dict[str, Any]]]:
+        return lambda: (
+            {"from": r.id, "to": target}
+            for r in getattr(c, section)
+            for target in getattr(r, field)
+        )
+
+    def count_pairs(section: str, field: str) -> int:
+        return sum(len(getattr(r, field)) for r in getattr(c, section))
+
+    return [
+        Phase(
+            "units",
+            CREATE_UNITS,
+            lambda: ({"props": _props(u, "units", f)} for u in c.units),
+            len(c.units),
+            True,
+        ),
+        Phase(
+            "reporting lines",
+            LINK_REPORTING_LINES,
+            lambda: ({"from": u.id, "to": u.reports_to} for u in c.units if u.reports_to),
+            sum(1 for u in c.units if u.reports_to),
+        ),
+        Phase(
+            "actors",
+            CREATE_ACTORS,
+            lambda: ({"props": _props(a, "actors", f)} for a in c.actors),
+            len(c.actors),
+            True,
+        ),
+        Phase(
+            "actor links",
+            CREATE_ACTOR_LINKS,
+            lambda: (
+                {"from": x.source, "to": x.target, "props": _props(x, "actor_links", f)}
+                for x in c.actor_links
+            ),
+            len(c.actor_links),
+        ),
+        Phase(
+            "capabilities",
+            CREATE_CAPABILITIES,
+            lambda: ({"props": _props(x, "capabilities", f)} for x in c.capabilities),
+            len(c.capabilities),
+            True,
+        ),
+        Phase(
+            "knowledge",
+            CREATE_KNOWLEDGE,
+            lambda: ({"props": _props(k, "knowledge", f)} for k in c.knowledge),
+            len(c.knowledge),
+            True,
+        ),
+        Phase(
+            "knowledge builds",
+            LINK_KNOWLEDGE_CAPABILITIES,
+            pairs("knowledge", "builds"),
+            count_pairs("knowledge", "builds"),
+        ),
+        Phase(
+            "learning events",
+            CREATE_LEARNING_EVENTS,
+            lambda: (
+                {"props": _props(e, "learning", f), "unit": e.unit, "source": e.source}
+                for e in c.learning
+            ),
+            len(c.learning),
+        ),
+        Phase(
+            "learning yields",
+            LINK_LEARNING_KNOWLEDGE,
+            pairs("learning", "knowledge"),
+            count_pairs("learning", "knowledge"),
+        ),
+        Phase(
+            "flows",
+            CREATE_FLOWS,
+            lambda: _flow_groups(c),
+            len(c.flows),
+            weight=lambda row: len(row["flows"]),
+        ),
+        Phase("flow summaries", CREATE_SENDS, lambda: sends, len(sends)),
+        Phase(
+            "resources",
+            CREATE_RESOURCES,
+            lambda: (
+                {"props": _props(r, "resources", f), "heldBy": r.held_by} for r in c.resources
+            ),
+            len(c.resources),
+        ),
+        Phase(
+            "integration events",
+            CREATE_INTEGRATION_EVENTS,
+            lambda: (
+                {"props": _props(i, "integrations", f), "unit": i.unit} for i in c.integrations
+            ),
+            len(c.integrations),
+        ),
+        Phase(
+            "integration knowledge",
+            LINK_INTEGRATION_KNOWLEDGE,
+            pairs("integrations", "knowledge"),
+            count_pairs("integrations", "knowledge"),
+        ),
+        Phase(
+            "integration resources",
+            LINK_INTEGRATION_RESOURCES,
+            pairs("integrations", "resources"),
+            count_pairs("integrations", "resources"),
+        ),
+        Phase("projects", CREATE_PROJECTS, lambda: project_rows(c), len(c.projects), True),
+        Phase(
+            "support",
+            CREATE_SUPPORT,
+            lambda: (
+                {"from": x.source, "to": x.target, "props": _props(x, "support", f)}
+                for x in c.support
+            ),
+            len(c.support),
+        ),
+        Phase(
+            "tensions",
+            CREATE_TENSIONS,
+            lambda: (
+                {"props": _props(t, "tensions", f), "units": list(t.units)} for t in c.tensions
+            ),
+            len(c.tensions),
+            True,
+        ),
+        Phase(
+            "customer management",
+            CREATE_CUSTOMER_MANAGEMENT,
+            lambda: (
+                {
+                    "unit": m.unit,
+                    "customer": m.customer,
+                    "props": _props(m, "customer_management", f),
+                }
+                for m in c.customer_management
+            ),
+            len(c.customer_management),
+        ),
+    ]
+
+
+def _values_in(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(_values_in(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return 1 + sum(_values_in(v) for v in value)
+    return 1
+
+
+def _flow_groups(case: CaseFile) -> Iterator[dict[str, Any]]:
+    """A case's flows grouped by ordered pair of units, in groups of at most BATCH_SIZE."""
+    firm_id = case.firm.id
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for flow in case.flows:
+        groups.setdefault((flow.source, flow.target), []).append(_props(flow, "flows", firm_id))
+    for (source, target), flows in groups.items():
+        for start in range(0, len(flows), BATCH_SIZE):
+            yield {"from": source, "to": target, "flows": flows[start : start + BATCH_SIZE]}
+
+
+def batch_rows(
+    rows: Iterable[dict[str, Any]],
+    *,
+    batch_size: int,
+    weight: Callable[[dict[str, Any]], int] | None = None,
+) -> Iterator[Rows]:
+    """Rows in batches standing for at most `batch_size` records, fewer for rich rows.
+
+    The port refuses parameters of more than 200,000 values, so a batch is also cut at
+    VALUES_PER_BATCH, sized on the batch's first row with a quarter more room for richer
+    rows (a batch that still overflows fails cleanly: the port refuses it unsent).
+    """
+    batch: Rows = []
+    records = 0
+    limit = batch_size
+    for row in rows:
+        size = 1 if weight is None else weight(row)
+        if batch and records + size > limit:
+            yield batch
+            batch, records = [], 0
+        if not batch:
+            per_record = _values_in(row) / max(size, 1)
+            limit = max(1, min(batch_size, int(VALUES_PER_BATCH // (1.25 * per_record + 2))))
+        batch.append(row)
+        records += size
+    if batch:
+        yield batch
+
+
+async def _write_phase(
+    target: GraphStore, phase: Phase, firm_id: str, *, batch_size: int, progress: Progress
+) -> int:
+    """Write one phase, keeping the engine busy.
+
+    The next batch's rows are built in a thread while the engine writes, and a second
+    batch is sent before the first one is done (the engine runs writes to one graph one
+    after the other, so the second simply waits its turn). Batches of one phase do not
+    depend on each other; phases do, so a phase ends when all its batches are in.
+    """
+    batches = batch_rows(phase.rows(), batch_size=batch_size, weight=phase.weight)
+    weigh = phase.weight or (lambda _row: 1)
+    statements = 0
+    in_flight: list[asyncio.Task[int]] = []
+
+    async def send(rows: Rows) -> int:
+        params: dict[str, Any] = {"rows": rows}
+        if phase.firm_param:
+            params["firmId"] = firm_id
+        await target.write(phase.query, params)
+        return sum(weigh(row) for row in rows)
+
+    try:
+        while True:
+            rows = await asyncio.to_thread(next, batches, None)
+            if rows is None:
+                break
+            if len(in_flight) >= IN_FLIGHT:
+                progress(phase.name, await in_flight.pop(0))
+            in_flight.append(asyncio.create_task(send(rows)))
+            statements += 1
+        while in_flight:
+            progress(phase.name, await in_flight.pop(0))
+    finally:
+        for task in in_flight:
+            task.cancel()
+        if in_flight:
+            await asyncio.gather(*in_flight, return_exceptions=True)
+    return statements
+
+
+async def find_taken_ids(store: GraphStore, *, ids: list[str], name: str) -> list[FileProblem]:
+    """The ids of a new case that nodes in the graph hold already, as problems."""
+    taken = sorted({row["id"] for row in await store.read(LIST_NODE_IDS)}.intersection(ids))
+    if not taken:
+        return []
+    nodes = await find_nodes(store, ids=taken)
+    return [
+        FileProblem(
+            name,
+            "",
+            None,
+            f"id '{node_id}' already belongs to firm "
+            f"'{nodes.get(node_id, {}).get('properties', {}).get('firm')}' in the graph",
+        )
+        for node_id in taken
+    ]
+
+
+async def delete_firm(store: GraphStore, *, firm_id: str) -> int:
+    """Delete every node of a firm with its relationships, batch by batch."""
+    deleted = 0
+    while True:
+        rows = await store.write(DELETE_FIRM_NODES, {"firmId": firm_id, "limit": DELETE_CHUNK})
+        count = int(rows[0]["deleted"]) if rows else 0
+        deleted += count
+        if count == 0:
+            return deleted
+
+
+async def load_case_in_batches(
+    store: GraphStore,
+    *,
+    case: CaseFile,
+    name: str,
+    batch_size: int = BATCH_SIZE,
+    on_start: Callable[[int], None] = lambda _rows: None,
+    on_progress: Progress = lambda _phase, _rows: None,
+) -> BulkSummary:
+    """Write a validated case of a firm the graph does not hold yet, batch by batch.
+
+    `on_start` hears how many rows will be written, `on_progress` each batch written.
+
+    Raises FirmExists when the graph holds the firm, and CaseFileInvalid when other firms'
+    nodes hold some of the case's ids; in both cases nothing is written.
+    """
+    started = time.perf_counter()
+    firm_id = case.firm.id
+    if firm_id in await get_firms_by_id(store, ids=[firm_id]):
+        raise FirmExists(
+            f"the graph holds firm '{firm_id}' already; a large load only brings in a new "
+            "firm (choose another firm id, or delete this one first)"
+        )
+    with paused_gc():
+        ids = list(case_params_ids(case))
+        taken = await find_taken_ids(store, ids=ids, name=name)
+        if taken:
+            raise CaseFileInvalid(taken)
+        checked = time.perf_counter()
+        staged = isinstance(store, StagingStore)
+        target = await store.open_staging() if isinstance(store, StagingStore) else store
+        statements = 0
+        written_rows = [0]
+
+        def progress(phase: str, rows: int) -> None:
+            written_rows[0] += rows
+            on_progress(phase, rows)
+
+        phases = list_phases(case)
+        on_start(1 + sum(phase.count for phase in phases))
+        try:
+            await target.write(CREATE_FIRM, {"firm": firm_properties(case)})
+            statements += 1
+            progress("firm", 1)
+            for phase in phases:
+                if phase.count:
+                    statements += await _write_phase(
+                        target, phase, firm_id, batch_size=batch_size, progress=progress
+                    )
+        except BaseException:
+            if isinstance(store, StagingStore):
+                await store.discard_staging(target)
+            else:
+                await delete_firm(store, firm_id=firm_id)
+            raise
+        if isinstance(store, StagingStore):
+            await store.publish_staging(target)
+            await store.compact_log()
+    written = time.perf_counter()
+    return BulkSummary(
+        firm=firm_id,
+        records=dict(count_records(case)),
+        rows=written_rows[0],
+        statements=statements,
+        staged=staged,
+        check_seconds=checked - started,
+        write_seconds=written - checked,
+    )
+
+
+def case_params_ids(case: CaseFile) -> Iterator[str]:
+    """Every node id a case defines (the firm's included)."""
+    yield case.firm.id
+    for section in (
+        "units",
+        "actors",
+        "capabilities",
+        "knowledge",
+        "learning",
+        "resources",
+        "integrations",
+        "projects",
+        "tensions",
+    ):
+        for record in getattr(case, section):
+            yield record.id

@@ -1,0 +1,336 @@
+"""Request ids, one structured log line per request, and Prometheus metrics at /metrics."""
+
+import io
+import json
+import logging
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from fastapi import FastAPI
+from prometheus_client.parser import text_string_to_metric_families
+
+from service.api.app import create_app
+from service.api.observability import (
+    JsonFormatter,
+    RequestContext,
+    RequestIdFilter,
+    TextFormatter,
+    _current,
+    accepted_request_id,
+)
+from service.settings import Settings
+from tests.helpers import Served
+
+Sample = tuple[str, frozenset[tuple[str, str]]]
+GENERATED_ID = re.compile(r"[0-9a-f]{32}")
+SECRET_TOKEN = "kflow-secret-token-0123456789"
+METRIC_NAMES = {
+    "kflow_requests_total",
+    "kflow_request_duration_seconds",
+    "kflow_store_calls_total",
+    "kflow_store_call_duration_seconds",
+    "kflow_errors_total",
+    "kflow_store_up",
+}
+
+
+def parse_metrics(text: str) -> dict[Sample, float]:
+    """Every sample of an exposition, keyed by name and labels."""
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def value(samples: dict[Sample, float], name: str, **labels: str) -> float:
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+def scrape(server: Served) -> dict[Sample, float]:
+    response = httpx.get(f"{server.base}/metrics", timeout=10)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    return parse_metrics(response.text)
+
+
+# --- against `kflow serve` -------------------------------------------------------------
+
+
+def test_every_response_carries_a_request_id_generated_or_echoed(server: Served) -> None:
+    first = httpx.get(f"{server.base}/healthz").headers["x-request-id"]
+    second = httpx.get(f"{server.base}/healthz").headers["x-request-id"]
+    assert GENERATED_ID.fullmatch(first) and GENERATED_ID.fullmatch(second)
+    assert first != second
+    echoed = httpx.get(f"{server.base}/healthz", headers={"X-Request-ID": "trace-42.a_b"})
+    assert echoed.headers["x-request-id"] == "trace-42.a_b"
+    missing = httpx.get(f"{server.base}/no-such-route", headers={"X-Request-ID": "abc"})
+    assert missing.status_code == 404
+    assert missing.headers["x-request-id"] == "abc"
+
+
+@pytest.mark.parametrize("sent", ["has space", "x" * 65, "semi;colon", "new\\nline", ""])
+def test_an_unsafe_incoming_request_id_is_replaced(server: Served, sent: str) -> None:
+    answer = httpx.get(f"{server.base}/healthz", headers={"X-Request-ID": sent})
+    assert GENERATED_ID.fullmatch(answer.headers["x-request-id"])
+
+
+def test_metrics_are_exposed_and_count_requests_by_route_template(server: Served) -> None:
+    before = scrape(server)
+    families = {
+        family.name
+        for family in text_string_to_metric_families(httpx.get(f"{server.base}/metrics").text)
+    }
+    for name in METRIC_NAMES:
+        assert name.removesuffix("_total") in families, name
+    for _ in range(3):
+        assert httpx.get(f"{server.base}/healthz").status_code == 200
+    assert httpx.get(f"{server.base}/readyz").status_code == 200
+    after = scrape(server)
+    labels = {"method": "GET", "route": "/healthz", "status": "200"}
+    assert value(after, "kflow_requests_total", **labels) >= (
+        value(before, "kflow_requests_total", **labels) + 3
+    )
+    count = "kflow_request_duration_seconds_count"
+    assert value(after, count, method="GET", route="/healthz") >= (
+        value(before, count, method="GET", route="/healthz") + 3
+    )
+    reads = {"backend": "embedded", "mode": "read", "outcome": "ok"}
+    assert value(after, "kflow_store_calls_total", **reads) > value(
+        before, "kflow_store_calls_total", **reads
+    )
+    assert value(after, "kflow_store_call_duration_seconds_count", backend="embedded", mode="read")
+    assert value(after, "kflow_store_up") == 1
+    assert value(after, "kflow_store_info", backend="embedded", engine_version="FalkorDB 4.22.1")
+
+
+def test_a_path_with_parameters_is_counted_under_its_template(server: Served) -> None:
+    before = scrape(server)
+    httpx.get(f"{server.base}/explore/assets/no-such-file.js")
+    after = scrape(server)
+    labels = {"method": "GET", "route": "/explore/assets/{name}", "status": "404"}
+    assert value(after, "kflow_requests_total", **labels) == (
+        value(before, "kflow_requests_total", **labels) + 1
+    )
+    assert not any("no-such-file" in str(key) for key in after)
+
+
+def test_a_404_is_counted_as_a_request_and_an_error(server: Served) -> None:
+    before = scrape(server)
+    assert httpx.get(f"{server.base}/no/such/route?secret=x").status_code == 404
+    after = scrape(server)
+    labels = {"method": "GET", "route": "unmatched", "status": "404"}
+    assert value(after, "kflow_requests_total", **labels) == (
+        value(before, "kflow_requests_total", **labels) + 1
+    )
+    assert value(after, "kflow_errors_total", kind="http_404") == (
+        value(before, "kflow_errors_total", kind="http_404") + 1
+    )
+    assert not any("/no/such" in str(key) for key in after)
+
+
+def test_graphql_errors_are_counted_by_kind(server: Served) -> None:
+    before = scrape(server)
+    assert server.graphql('{ reverseTransferPaths(from: "nope") { totalCount } }')["errors"]
+    assert server.graphql("{ unitz { id } }")["errors"]
+    after = scrape(server)
+    for kind in ("NotFound", "GraphQLError"):
+        assert value(after, "kflow_errors_total", kind=kind) == (
+            value(before, "kflow_errors_total", kind=kind) + 1
+        ), kind
+    labels = {"method": "POST", "route": "/graphql", "status": "200"}
+    assert value(after, "kflow_requests_total", **labels) >= (
+        value(before, "kflow_requests_total", **labels) + 2
+    )
+
+
+# --- in-process, with the logs captured ------------------------------------------------
+
+
+@pytest_asyncio.fixture(scope="module")
+async def app(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FastAPI]:
+    """The application on an empty embedded store of its own, logging at debug level."""
+    data: Path = tmp_path_factory.mktemp("observed")
+    application = create_app(
+        Settings(graph_url=f"embedded://{data}", log_level="debug", engine_start_timeout_s=30)
+    )
+
+    @application.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("an unexpected failure")
+
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest_asyncio.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://kflow") as http:
+        yield http
+
+
+def json_lines(err: str) -> list[dict[str, Any]]:
+    """stderr as log objects; every line must be one JSON object."""
+    return [json.loads(line) for line in err.splitlines() if line.strip()]
+
+
+def access_lines(lines: list[dict[str, Any]], request_id: str) -> list[dict[str, Any]]:
+    return [
+        line
+        for line in lines
+        if line["logger"] == "kflow.access" and line["request_id"] == request_id
+    ]
+
+
+async def test_each_request_is_one_json_line_with_its_id_and_no_secrets(
+    client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    capsys.readouterr()
+    answer = await client.get(
+        "/readyz?api_key=hunter2",
+        headers={"Authorization": f"Bearer {SECRET_TOKEN}", "X-Request-ID": "log-test-1"},
+    )
+    assert answer.status_code == 200
+    assert answer.headers["x-request-id"] == "log-test-1"
+    # The test's own client (httpx, in this process) logs the URL it asked for; the
+    # application's lines must hold neither the query string nor the API key.
+    lines = [
+        line
+        for line in json_lines(capsys.readouterr().err)
+        if not line["logger"].startswith(("httpx", "httpcore"))
+    ]
+    written = json.dumps(lines)
+    assert SECRET_TOKEN not in written and "hunter2" not in written
+    [line] = access_lines(lines, "log-test-1")
+    assert set(line) >= {
+        "timestamp",
+        "level",
+        "request_id",
+        "method",
+        "path",
+        "status",
+        "duration_ms",
+    }
+    assert line["level"] == "info"
+    assert (line["method"], line["path"], line["route"], line["status"]) == (
+        "GET",
+        "/readyz",
+        "/readyz",
+        200,
+    )
+    assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", line["timestamp"])
+    # The store's own debug line, written during the request, carries the request's id.
+    store_lines = [entry for entry in lines if entry["logger"] == "kflow.store"]
+    assert store_lines and all(entry["request_id"] == "log-test-1" for entry in store_lines)
+    assert any(entry["message"].startswith("query store/count_graph") for entry in store_lines)
+    records = [r for r in caplog.records if r.name == "kflow.access"]
+    assert [getattr(r, "request_id", None) for r in records] == ["log-test-1"]
+
+
+async def test_a_graphql_request_logs_its_operation_name(
+    client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    answer = await client.post(
+        "/graphql",
+        json={"query": "query Probe { __typename }", "operationName": "Probe"},
+        headers={"X-Request-ID": "gql-1"},
+    )
+    assert answer.json()["data"] == {"__typename": "Query"}
+    anonymous = await client.post(
+        "/graphql", json={"query": "query Named { __typename }"}, headers={"X-Request-ID": "gql-2"}
+    )
+    assert anonymous.status_code == 200
+    lines = json_lines(capsys.readouterr().err)
+    [probe] = access_lines(lines, "gql-1")
+    assert (probe["route"], probe["operation"]) == ("/graphql", "Probe")
+    [named] = access_lines(lines, "gql-2")
+    assert named["operation"] == "Named"
+
+
+async def test_an_unexpected_error_is_a_500_with_its_id_logged_and_counted(
+    app: FastAPI, client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = parse_metrics((await client.get("/metrics")).text)
+    capsys.readouterr()
+    answer = await client.get("/boom", headers={"X-Request-ID": "boom-1"})
+    assert answer.status_code == 500
+    assert answer.headers["x-request-id"] == "boom-1"
+    assert "boom-1" in answer.json()["detail"]
+    assert "an unexpected failure" not in answer.text
+    [line] = access_lines(json_lines(capsys.readouterr().err), "boom-1")
+    assert (line["level"], line["status"], line["errors"]) == ("error", 500, ["unexpected"])
+    assert "RuntimeError: an unexpected failure" in line["exception"]
+    after = parse_metrics((await client.get("/metrics")).text)
+    assert value(after, "kflow_errors_total", kind="unexpected") == (
+        value(before, "kflow_errors_total", kind="unexpected") + 1
+    )
+    labels = {"method": "GET", "route": "/boom", "status": "500"}
+    assert value(after, "kflow_requests_total", **labels) == 1
+
+
+async def test_an_expected_failure_is_counted_under_its_class(client: httpx.AsyncClient) -> None:
+    before = parse_metrics((await client.get("/metrics")).text)
+    refused = await client.post("/cypher", json={"query": "CREATE (n:Firm {id: 'x'})"})
+    assert refused.status_code == 403
+    after = parse_metrics((await client.get("/metrics")).text)
+    assert value(after, "kflow_errors_total", kind="WriteRefused") == (
+        value(before, "kflow_errors_total", kind="WriteRefused") + 1
+    )
+
+
+def test_several_applications_in_one_process_keep_metrics_of_their_own(tmp_path: Path) -> None:
+    settings = Settings(graph_url=f"embedded://{tmp_path}")
+    first, second = create_app(settings), create_app(settings)
+    assert first.state.metrics.registry is not second.state.metrics.registry
+
+
+# --- the formats -----------------------------------------------------------------------
+
+
+def test_only_sane_request_ids_are_accepted() -> None:
+    assert accepted_request_id("A-z_0.9") == "A-z_0.9"
+    assert accepted_request_id("x" * 64) == "x" * 64
+    for bad in (None, "", "x" * 65, "a b", "a\nb", "é", "a/b"):
+        assert accepted_request_id(bad) is None, bad
+
+
+def _formatted(formatter: logging.Formatter, request_id: str | None) -> str:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("kflow.test-format")
+    logger.addHandler(handler)
+    logger.propagate = False
+    token = _current.set(RequestContext(request_id) if request_id else None)
+    try:
+        logger.warning("hello %s", "world", extra={"api_key": "k-123", "rows": 3})
+    finally:
+        _current.reset(token)
+        logger.removeHandler(handler)
+    return stream.getvalue()
+
+
+def test_the_json_format_is_one_object_a_line_with_secret_extras_redacted() -> None:
+    line = json.loads(_formatted(JsonFormatter(), "rid-1"))
+    assert line["message"] == "hello world"
+    assert (line["level"], line["logger"], line["request_id"]) == (
+        "warning",
+        "kflow.test-format",
+        "rid-1",
+    )
+    assert (line["rows"], line["api_key"]) == (3, "[redacted]")
+    assert json.loads(_formatted(JsonFormatter(), None))["request_id"] is None
+
+
+def test_the_text_format_shows_the_request_id() -> None:
+    assert "WARNING kflow.test-format [rid-2] hello world" in _formatted(TextFormatter(), "rid-2")
+    assert "[-] hello world" in _formatted(TextFormatter(), None)

@@ -1,0 +1,160 @@
+// The page's only data source: kflow's public GraphQL API, on the same origin as the page.
+
+// Resolved against the page's address, so the page also works behind a path prefix.
+const GRAPHQL_URL = new URL("graphql", document.baseURI).toString();
+
+// Where a server demands an API key (production), the reader's key lives for this tab only.
+const KEY_STORAGE = "kflow-api-key";
+
+/** Raised when the API answers with errors, or not at all; `code` names an access refusal. */
+export class ApiError extends Error {
+  constructor(message, code = null) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The API key sent with every request, or "" for none. */
+export function readApiKey() {
+  return sessionStorage.getItem(KEY_STORAGE) ?? "";
+}
+
+/** Use this API key from now on (an empty one forgets it). */
+export function storeApiKey(key) {
+  if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  else sessionStorage.removeItem(KEY_STORAGE);
+}
+
+/** POST one GraphQL document and return its data, or throw ApiError with the API's message. */
+export async function runQuery(query, variables = {}) {
+  const headers = { "content-type": "application/json", accept: "application/json" };
+  const key = readApiKey();
+  if (key) headers.authorization = `Bearer ${key}`;
+  let response;
+  try {
+    response = await fetch(GRAPHQL_URL, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (err) {
+    throw new ApiError(`the API did not answer (${err.message})`);
+  }
+  let body;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ApiError(`the API answered ${response.status} without JSON`);
+  }
+  // A refused key is answered before GraphQL runs: {"error": "unauthenticated", "detail": ...}.
+  if (response.status === 401 || response.status === 403) {
+    throw new ApiError(body.detail ?? `the API answered ${response.status}`, response.status === 401 ? "unauthenticated" : "forbidden");
+  }
+  if (body.errors?.length) {
+    throw new ApiError(body.errors.map((error) => error.message).join("; "));
+  }
+  if (!response.ok) throw new ApiError(body.detail ?? `the API answered ${response.status}`);
+  return body.data;
+}
+
+const FIRMS = `query Firms { firms { id name outcome homeCountry industry } }`;
+
+const NETWORK = `query Network($firm: ID!) {
+  firmNetwork(firm: $firm) {
+    firm { id name outcome homeCountry industry }
+    units { id name role country market reportsTo { id } }
+    links {
+      direction volume from { id } to { id }
+      flows { id date mode knowledge { id name kind } }
+    }
+    sources { channel events source { id name kind country } unit { id } }
+  }
+}`;
+
+const PATHS = `query Paths($from: ID!) {
+  reverseTransferPaths(from: $from, first: 50) {
+    totalCount
+    edges { node {
+      length
+      hops {
+        role
+        unit { id name }
+        flow { id date direction mode knowledge { id name } }
+      }
+    } }
+  }
+}`;
+
+const CIRCULATION = `query Circulation($knowledge: ID!) {
+  circulation(knowledge: $knowledge) {
+    knowledge { id name kind domain }
+    timeline {
+      stage date
+      learning { id channel date source { id name } unit { id name } }
+      flow { id direction date from { id name } to { id name } }
+      integration { id step tier date description unit { id name } }
+    }
+  }
+}`;
+
+const EVENTS = `query Events($firm: ID!, $after: String) {
+  integrationEvents(firm: $firm, first: 100, after: $after) {
+    edges { node {
+      id step tier activity renewMode description date until
+      unit { id name }
+      knowledge { id name }
+    } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const HUB_METRICS = `query HubMetrics($firm: ID!) {
+  firm(id: $firm) { id name outcome }
+  hubMetrics(firm: $firm) {
+    outflowThreshold inflowThreshold
+    units {
+      unit { id name role }
+      inflow { hq hub peer total }
+      outflow { hq hub peer total }
+      brokerage subsidiaryRole
+    }
+  }
+}`;
+
+/** Every firm, for the pickers. */
+export async function fetchFirms() {
+  return (await runQuery(FIRMS)).firms;
+}
+
+/** A firm's units, flow links and learning sources. */
+export async function fetchNetwork(firm) {
+  return (await runQuery(NETWORK, { firm })).firmNetwork;
+}
+
+/** A unit's reverse transfer paths to the hub, shortest first. */
+export async function fetchReversePaths(unit) {
+  const page = (await runQuery(PATHS, { from: unit })).reverseTransferPaths;
+  return { totalCount: page.totalCount, paths: page.edges.map((edge) => edge.node) };
+}
+
+/** One knowledge item's circulation, in time order. */
+export async function fetchCirculation(knowledge) {
+  return (await runQuery(CIRCULATION, { knowledge })).circulation;
+}
+
+/** Every integration event of a firm, following the pages to the end. */
+export async function fetchIntegrationEvents(firm) {
+  const events = [];
+  let after = null;
+  for (;;) {
+    const page = (await runQuery(EVENTS, { firm, after })).integrationEvents;
+    events.push(...page.edges.map((edge) => edge.node));
+    if (!page.pageInfo.hasNextPage) return events;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+/** A firm and its hub metrics. */
+export async function fetchHubMetrics(firm) {
+  return runQuery(HUB_METRICS, { firm });
+}

@@ -1,0 +1,718 @@
+// The explorer page: pick a firm, see its hub-and-spoke network, follow knowledge through it.
+// Every piece of data comes from kflow's GraphQL API on the page's own origin.
+import {
+  readApiKey,
+  storeApiKey,
+  fetchCirculation,
+  fetchFirms,
+  fetchHubMetrics,
+  fetchIntegrationEvents,
+  fetchNetwork,
+  fetchReversePaths,
+} from "./api.js";
+import { renderComparison } from "./compare.js";
+import { describeDate, describePeriod, isOpenRange } from "./dates.js";
+import { renderNetworkLegend, renderTimelineLegend } from "./legend.js";
+import { createNetworkView } from "./network.js";
+import { DIRECTIONS, describeEnum, describeRole, STEPS, SOURCE_KINDS, sourceKindOf } from "./style.js";
+import { describeEvent, renderTimeline } from "./timeline.js";
+
+const HOP_DELAY_MS = 700;
+const STEP_DELAY_MS = 1400;
+const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+const byId = (id) => document.getElementById(id);
+const ui = {
+  firmSelect: byId("firm-select"),
+  since: byId("since"),
+  until: byId("until"),
+  clearPeriod: byId("clear-period"),
+  status: byId("status"),
+  firmTitle: byId("firm-title"),
+  network: byId("network"),
+  legend: byId("legend"),
+  unitList: byId("unit-list"),
+  details: byId("details-body"),
+  knowledgeList: byId("knowledge-list"),
+  circulation: byId("circulation"),
+  circulationBody: byId("circulation-body"),
+  timeline: byId("timeline"),
+  timelineLegend: byId("timeline-legend"),
+  compare: byId("compare"),
+  compareLeft: byId("compare-left"),
+  compareRight: byId("compare-right"),
+  access: byId("access"),
+  accessForm: byId("access-form"),
+  apiKey: byId("api-key"),
+  forgetKey: byId("forget-key"),
+};
+
+const state = {
+  firms: [],
+  firmId: null,
+  network: null,
+  events: [],
+  range: { since: null, until: null },
+  selectedUnit: null,
+  paths: [],
+  pathIndex: 0,
+  circulation: null,
+  circulationStep: 0,
+  playing: false,
+  keyboardUnit: -1,
+};
+// Every load or animation gets a ticket; an answer or timer holding an old ticket is dropped.
+let ticket = 0;
+let timer = null;
+
+function element(name, attributes = {}, ...children) {
+  const node = document.createElement(name);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value !== null && value !== undefined) node.setAttribute(key, String(value));
+  }
+  node.append(...children.filter((child) => child !== null && child !== undefined));
+  return node;
+}
+
+function setStatus(text) {
+  ui.status.textContent = text;
+}
+
+function stopTimer() {
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+}
+
+const network = createNetworkView(ui.network, {
+  onSelectUnit: (id) => selectUnit(id),
+  onSelectSource: (id) => showSource(id),
+  onSelectLink: (data) => showLink(data),
+  onClear: () => clearSelection(),
+});
+const timeNote = renderNetworkLegend(ui.legend);
+renderTimelineLegend(ui.timelineLegend);
+
+/** Reflect the page's state on the network element, where tests and tools can read it. */
+function publishState(extra = {}) {
+  const attributes = {
+    "data-firm": state.firmId ?? "",
+    "data-unit-count": state.network ? network.cy.nodes(".unit").length : 0,
+    "data-selected-unit": state.selectedUnit ?? "",
+    ...extra,
+  };
+  for (const [key, value] of Object.entries(attributes)) ui.network.setAttribute(key, String(value));
+}
+
+// ---------------------------------------------------------------------------------------
+// Firms
+// ---------------------------------------------------------------------------------------
+
+function firmFromHash() {
+  return new URLSearchParams(window.location.hash.slice(1)).get("firm");
+}
+
+async function loadFirms() {
+  try {
+    state.firms = await fetchFirms();
+  } catch (err) {
+    ui.network.dataset.status = "error";
+    if (err.code) {
+      // The server wants a key (or a better one): open the key form rather than a dead end.
+      ui.access.open = true;
+      setStatus(`The server refused: ${err.message}. Enter a key under “API key”.`);
+      ui.apiKey.focus();
+    } else {
+      setStatus(`Could not load the firms: ${err.message}`);
+    }
+    return;
+  }
+  const options = () => state.firms.map((firm) => element("option", { value: firm.id }, firm.name));
+  ui.firmSelect.replaceChildren(...options());
+  ui.compareLeft.replaceChildren(...options());
+  ui.compareRight.replaceChildren(...options());
+  ui.firmSelect.disabled = false;
+  if (state.firms.length === 0) {
+    ui.network.dataset.status = "ready";
+    setStatus("The graph holds no firm yet: run `kflow seed` to load the case demos.");
+    return;
+  }
+  const known = new Set(state.firms.map((firm) => firm.id));
+  // Huawei is the papers' main case, so it is the natural first view.
+  const first = [firmFromHash(), "huawei", state.firms[0].id].find((id) => id && known.has(id));
+  ui.firmSelect.value = first;
+  const pair = known.has("huawei") && known.has("zte") ? ["huawei", "zte"] : state.firms.slice(0, 2).map((f) => f.id);
+  await Promise.all([loadFirm(first), compareFirms(pair[0], pair[1] ?? pair[0])]);
+}
+
+async function loadFirm(firmId) {
+  const mine = ++ticket;
+  stopTimer();
+  state.firmId = firmId;
+  state.selectedUnit = null;
+  state.circulation = null;
+  ui.network.dataset.status = "loading";
+  publishState({ "data-path-state": "idle", "data-path-units": "" });
+  setStatus("Loading the network…");
+  let networkAnswer;
+  let events;
+  try {
+    [networkAnswer, events] = await Promise.all([fetchNetwork(firmId), fetchIntegrationEvents(firmId)]);
+  } catch (err) {
+    if (mine !== ticket) return;
+    ui.network.dataset.status = "error";
+    setStatus(`Could not load ${firmId}: ${err.message}`);
+    return;
+  }
+  if (mine !== ticket) return;
+  state.network = networkAnswer;
+  state.events = events;
+  history.replaceState(null, "", `#firm=${encodeURIComponent(firmId)}`);
+  ui.firmTitle.textContent = `: ${networkAnswer.firm.name}`;
+  network.render(networkAnswer);
+  state.keyboardUnit = -1;
+  renderUnitList();
+  renderKnowledgeList();
+  ui.circulation.hidden = true;
+  showNothingSelected();
+  applyRange();
+  ui.network.dataset.status = "ready";
+  publishState();
+  const flows = networkAnswer.links.reduce((sum, link) => sum + link.volume, 0);
+  setStatus(
+    `${networkAnswer.firm.name}: ${networkAnswer.units.length} units, ${flows} flows, ` +
+      `${new Set(networkAnswer.sources.map((s) => s.source.id)).size} learning sources, ${events.length} integration events.`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Lists beside the network
+// ---------------------------------------------------------------------------------------
+
+function renderUnitList() {
+  const units = network.unitsInOrder();
+  ui.unitList.replaceChildren(
+    ...units.map((node) =>
+      element(
+        "li",
+        {},
+        element(
+          "button",
+          { type: "button", "data-unit-id": node.id(), "aria-pressed": "false" },
+          element("span", { class: "pick-name" }, node.data("name")),
+          element("span", { class: "pick-note" }, describeRole(node.data("role"))),
+        ),
+      ),
+    ),
+  );
+}
+
+function renderKnowledgeList() {
+  const items = new Map();
+  for (const link of state.network.links) {
+    for (const flow of link.flows) {
+      if (!flow.knowledge) continue;
+      const entry = items.get(flow.knowledge.id) ?? { knowledge: flow.knowledge, flows: 0 };
+      entry.flows += 1;
+      items.set(flow.knowledge.id, entry);
+    }
+  }
+  const sorted = [...items.values()].sort((a, b) => a.knowledge.name.localeCompare(b.knowledge.name));
+  if (sorted.length === 0) {
+    ui.knowledgeList.replaceChildren(element("li", { class: "hint" }, "No flow of this firm names the knowledge it carried."));
+    return;
+  }
+  ui.knowledgeList.replaceChildren(
+    ...sorted.map(({ knowledge, flows }) =>
+      element(
+        "li",
+        {},
+        element(
+          "button",
+          { type: "button", "data-knowledge-id": knowledge.id, "aria-pressed": "false" },
+          element("span", { class: "pick-name" }, knowledge.name),
+          element("span", { class: "pick-note" }, `${describeEnum(knowledge.kind)}, on ${flows} flow${flows === 1 ? "" : "s"}`),
+        ),
+      ),
+    ),
+  );
+}
+
+function markPressed(list, attribute, id) {
+  for (const button of list.querySelectorAll(`button[${attribute}]`)) {
+    button.setAttribute("aria-pressed", String(button.getAttribute(attribute) === id));
+  }
+}
+
+/** Arrow keys move between the buttons of a list; Home and End jump to its ends. */
+function walkListWithArrows(list) {
+  list.addEventListener("keydown", (event) => {
+    const buttons = [...list.querySelectorAll("button")];
+    const at = buttons.indexOf(document.activeElement);
+    if (at < 0) return;
+    const moves = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    buttons[Math.max(0, Math.min(buttons.length - 1, moves[event.key]))].focus();
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Selection: units, their reverse transfer paths, sources and flow links
+// ---------------------------------------------------------------------------------------
+
+function unitName(id) {
+  return state.network.units.find((unit) => unit.id === id)?.name ?? id;
+}
+
+function showNothingSelected() {
+  ui.details.replaceChildren(element("p", { class: "hint" }, "Nothing selected. Click a unit, a flow or a source, or use the lists."));
+}
+
+function clearSelection() {
+  ticket += 1;
+  stopTimer();
+  state.selectedUnit = null;
+  state.circulation = null;
+  network.clearFocus();
+  markPressed(ui.unitList, "data-unit-id", null);
+  markPressed(ui.knowledgeList, "data-knowledge-id", null);
+  ui.circulation.hidden = true;
+  showNothingSelected();
+  publishState({ "data-path-state": "idle", "data-path-units": "" });
+}
+
+async function selectUnit(unitId) {
+  const mine = ++ticket;
+  stopTimer();
+  state.selectedUnit = unitId;
+  state.circulation = null;
+  ui.circulation.hidden = true;
+  markPressed(ui.knowledgeList, "data-knowledge-id", null);
+  markPressed(ui.unitList, "data-unit-id", unitId);
+  network.clearFocus();
+  network.markSelectedUnit(unitId);
+  const unit = state.network.units.find((candidate) => candidate.id === unitId);
+  publishState({ "data-path-state": "loading", "data-path-units": "" });
+  const heading = element(
+    "p",
+    { class: "selected-name" },
+    element("strong", {}, unit.name),
+    ` · ${describeRole(unit.role)}${unit.country ? ` · ${unit.country}` : ""}`,
+  );
+  if (unitId === network.centreId()) {
+    ui.details.replaceChildren(heading, element("p", {}, "This is the hub: reverse transfer paths lead here. Select a subsidiary to follow one."));
+    publishState({ "data-path-state": "idle" });
+    return;
+  }
+  ui.details.replaceChildren(heading, element("p", { class: "hint" }, "Looking up reverse transfer paths…"));
+  let answer;
+  try {
+    answer = await fetchReversePaths(unitId);
+  } catch (err) {
+    if (mine !== ticket) return;
+    ui.details.replaceChildren(heading, element("p", { class: "error" }, `Could not load the paths: ${err.message}`));
+    publishState({ "data-path-state": "error" });
+    return;
+  }
+  if (mine !== ticket) return;
+  state.paths = answer.paths;
+  state.pathIndex = 0;
+  if (answer.paths.length === 0) {
+    ui.details.replaceChildren(heading, element("p", {}, `No reverse transfer path from ${unit.name} to the hub is recorded.`));
+    publishState({ "data-path-state": "none" });
+    setStatus(`${unit.name}: no reverse transfer path recorded.`);
+    return;
+  }
+  const chooser = element("select", { id: "path-select", "aria-label": "Which path" });
+  answer.paths.forEach((path, i) => {
+    const via = path.hops.slice(1, -1).map((hop) => hop.unit.name).join(", ") || "direct";
+    chooser.append(element("option", { value: i }, `Path ${i + 1} of ${answer.paths.length}: ${path.length} hop${path.length === 1 ? "" : "s"}, via ${via}`));
+  });
+  chooser.addEventListener("change", () => playPath(Number(chooser.value)));
+  const replay = element("button", { type: "button" }, "Replay");
+  replay.addEventListener("click", () => playPath(state.pathIndex));
+  const shown = answer.totalCount > answer.paths.length ? ` (the first ${answer.paths.length} shown)` : "";
+  ui.details.replaceChildren(
+    heading,
+    element("p", {}, `${answer.totalCount} reverse transfer path${answer.totalCount === 1 ? "" : "s"} to the hub, shortest first${shown}.`),
+    element("div", { class: "row" }, chooser, replay),
+    element("ol", { id: "hop-list", class: "hops", "aria-label": "Hops of the path" }),
+  );
+  setStatus(`${unit.name}: ${answer.totalCount} reverse transfer paths; showing the shortest, hop by hop.`);
+  playPath(0);
+}
+
+function describeHop(hop, i) {
+  if (i === 0) return [element("strong", {}, hop.unit.name), ` (${describeEnum(hop.role)}): the knowledge starts here`];
+  const flow = hop.flow;
+  const look = DIRECTIONS[flow.direction];
+  return [
+    "→ ",
+    element("strong", {}, hop.unit.name),
+    ` (${describeEnum(hop.role)})`,
+    element(
+      "span",
+      { class: "hop-flow" },
+      element("span", { class: `dir-chip dir-${flow.direction}` }, look ? describeEnum(flow.direction) : flow.direction),
+      ` ${describeEnum(flow.mode)} flow, `,
+      element("span", { class: flow.date ? "date" : "date undated" }, describeDate(flow.date)),
+      flow.knowledge ? `, carrying “${flow.knowledge.name}”` : "",
+    ),
+  ];
+}
+
+/** Reveal one path hop by hop; with reduced motion, all at once. */
+function playPath(index) {
+  const mine = ++ticket;
+  stopTimer();
+  state.pathIndex = index;
+  const path = state.paths[index];
+  const list = byId("hop-list");
+  const chooser = byId("path-select");
+  if (chooser) chooser.value = String(index);
+  list.replaceChildren(...path.hops.map((hop, i) => element("li", { "data-hop-unit": hop.unit.id, hidden: "" }, ...describeHop(hop, i))));
+  const items = [...list.children];
+  const reveal = (upTo) => {
+    if (mine !== ticket) return;
+    network.showPath(path, upTo);
+    network.markSelectedUnit(state.selectedUnit);
+    items.forEach((item, i) => {
+      item.hidden = i > upTo;
+      if (i === upTo) item.setAttribute("aria-current", "step");
+      else item.removeAttribute("aria-current");
+    });
+    const done = upTo === path.hops.length - 1;
+    publishState({
+      "data-path-state": done ? "done" : "playing",
+      "data-path-units": path.hops.slice(0, upTo + 1).map((hop) => hop.unit.id).join(","),
+      "data-path-flows": path.hops.slice(1, upTo + 1).map((hop) => hop.flow.id).join(","),
+    });
+    if (!done) timer = setTimeout(() => reveal(upTo + 1), HOP_DELAY_MS);
+  };
+  reveal(reducedMotion ? path.hops.length - 1 : 0);
+}
+
+function showSource(actorId) {
+  ticket += 1;
+  stopTimer();
+  const links = state.network.sources.filter((link) => link.source.id === actorId);
+  if (links.length === 0) return;
+  const actor = links[0].source;
+  network.clearFocus();
+  network.cy.elements().addClass("faded");
+  const touched = network.cy.getElementById(actorId);
+  for (const link of links) {
+    touched.merge(network.cy.getElementById(link.unit.id)).merge(network.cy.getElementById(`learned:${actorId}>${link.unit.id}`));
+  }
+  touched.removeClass("faded").addClass("on-path");
+  ui.details.replaceChildren(
+    element("p", { class: "selected-name" }, element("strong", {}, actor.name), ` · ${SOURCE_KINDS[sourceKindOf(actor.kind)].label}${actor.country ? ` · ${actor.country}` : ""}`),
+    element(
+      "ul",
+      {},
+      ...links.map((link) =>
+        element("li", {}, `${unitName(link.unit.id)} learned from it through the ${describeEnum(link.channel)} channel (${link.events} event${link.events === 1 ? "" : "s"})`),
+      ),
+    ),
+  );
+  publishState({ "data-path-state": "idle", "data-path-units": "" });
+}
+
+function showLink(data) {
+  ticket += 1;
+  stopTimer();
+  network.clearFocus();
+  network.cy.elements().addClass("faded");
+  const edge = network.cy.getElementById(data.id);
+  edge.union(edge.connectedNodes()).removeClass("faded").addClass("on-path");
+  ui.details.replaceChildren(
+    element(
+      "p",
+      { class: "selected-name" },
+      element("strong", {}, `${unitName(data.source)} → ${unitName(data.target)}`),
+      ` · ${DIRECTIONS[data.direction].label} · ${data.volume} flow${data.volume === 1 ? "" : "s"}`,
+    ),
+    element(
+      "ul",
+      { class: "flow-list" },
+      ...data.flows.map((flow) => {
+        const item = element("li", {}, element("span", { class: flow.date ? "date" : "date undated" }, describeDate(flow.date)), ` · ${describeEnum(flow.mode)} · `);
+        if (flow.knowledge) {
+          const play = element("button", { type: "button", class: "link-button", "data-knowledge-id": flow.knowledge.id }, flow.knowledge.name);
+          play.addEventListener("click", () => selectKnowledge(flow.knowledge.id));
+          item.append(play);
+        } else {
+          item.append("knowledge not named by the source");
+        }
+        return item;
+      }),
+    ),
+  );
+  publishState({ "data-path-state": "idle", "data-path-units": "" });
+}
+
+// ---------------------------------------------------------------------------------------
+// Circulation of one knowledge item
+// ---------------------------------------------------------------------------------------
+
+function describeStep(step) {
+  if (step.learning) {
+    return `${step.learning.unit.name} learned it from ${step.learning.source.name} (${describeEnum(step.learning.channel)})`;
+  }
+  if (step.flow) return `${step.flow.from?.name ?? "?"} → ${step.flow.to?.name ?? "?"} (${describeEnum(step.flow.direction)})`;
+  if (step.integration) {
+    const look = STEPS[step.integration.step];
+    return `${step.integration.unit.name}: ${look.label.toLowerCase()}, ${step.integration.tier.toLowerCase()} tier: ${step.integration.description}`;
+  }
+  return "";
+}
+
+async function selectKnowledge(knowledgeId) {
+  const mine = ++ticket;
+  stopTimer();
+  state.selectedUnit = null;
+  markPressed(ui.unitList, "data-unit-id", null);
+  markPressed(ui.knowledgeList, "data-knowledge-id", knowledgeId);
+  ui.circulation.hidden = false;
+  ui.circulationBody.replaceChildren(element("p", { class: "hint" }, "Loading the circulation…"));
+  let circulation;
+  try {
+    circulation = await fetchCirculation(knowledgeId);
+  } catch (err) {
+    if (mine !== ticket) return;
+    ui.circulationBody.replaceChildren(element("p", { class: "error" }, `Could not load the circulation: ${err.message}`));
+    return;
+  }
+  if (mine !== ticket) return;
+  state.circulation = circulation;
+  state.circulationStep = 0;
+  const steps = circulation.timeline;
+  const previous = element("button", { type: "button", "data-action": "previous" }, "◀ Previous");
+  const play = element("button", { type: "button", "data-action": "play" }, "Play");
+  const next = element("button", { type: "button", "data-action": "next" }, "Next ▶");
+  previous.addEventListener("click", () => showStep(state.circulationStep - 1, false));
+  next.addEventListener("click", () => showStep(state.circulationStep + 1, false));
+  play.addEventListener("click", () => {
+    if (state.playing) return showStep(state.circulationStep, false);
+    // Playing again from the last step starts over.
+    showStep(state.circulationStep >= steps.length - 1 ? 0 : state.circulationStep, true);
+  });
+  const list = element(
+    "ol",
+    { id: "step-list", class: "steps" },
+    ...steps.map((step, i) =>
+      element(
+        "li",
+        { "data-step": i },
+        element("span", { class: `stage stage-${step.stage}` }, describeEnum(step.stage)),
+        " ",
+        element("span", { class: step.date ? "date" : "date undated" }, describeDate(step.date)),
+        element("br"),
+        describeStep(step),
+      ),
+    ),
+  );
+  ui.circulationBody.replaceChildren(
+    element("p", { class: "selected-name" }, element("strong", {}, circulation.knowledge.name), ` · ${describeEnum(circulation.knowledge.kind)}, ${circulation.knowledge.domain}`),
+    steps.length
+      ? element("div", { class: "row", role: "group", "aria-label": "Step through the circulation" }, previous, play, next, element("span", { id: "step-counter", class: "counter", "aria-live": "polite" }))
+      : element("p", {}, "No step of its circulation is recorded."),
+    list,
+  );
+  setStatus(`Circulation of “${circulation.knowledge.name}”: ${steps.length} steps in time order.`);
+  ui.circulation.scrollIntoView({ block: "nearest" });
+  if (steps.length) showStep(0, !reducedMotion);
+}
+
+/** Show circulation step `index`; when playing, go on to the next one after a pause. */
+function showStep(index, playing) {
+  const mine = ++ticket;
+  stopTimer();
+  const steps = state.circulation.timeline;
+  const at = Math.max(0, Math.min(steps.length - 1, index));
+  state.circulationStep = at;
+  state.playing = playing && at < steps.length - 1;
+  network.showCirculation(steps, at);
+  for (const item of byId("step-list").children) {
+    const i = Number(item.dataset.step);
+    item.classList.toggle("seen", i < at);
+    if (i === at) item.setAttribute("aria-current", "step");
+    else item.removeAttribute("aria-current");
+  }
+  byId("step-counter").textContent = `Step ${at + 1} of ${steps.length}`;
+  const play = ui.circulationBody.querySelector("[data-action=play]");
+  play.textContent = state.playing ? "Pause" : "Play";
+  play.setAttribute("aria-pressed", String(state.playing));
+  ui.network.dataset.circulationStep = String(at);
+  if (state.playing) {
+    timer = setTimeout(() => {
+      if (mine === ticket) showStep(at + 1, true);
+    }, STEP_DELAY_MS);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The time filter and the integration timeline
+// ---------------------------------------------------------------------------------------
+
+function readYear(input) {
+  const value = input.value.trim();
+  if (value === "") return null;
+  const year = Number(value);
+  return Number.isInteger(year) ? year : null;
+}
+
+function applyRange() {
+  let since = readYear(ui.since);
+  let until = readYear(ui.until);
+  // A reversed range is read as the same years the other way round.
+  if (since !== null && until !== null && since > until) [since, until] = [until, since];
+  state.range = { since, until };
+  if (!state.network) return;
+  const counts = network.applyRange(state.range);
+  const total = counts.dated + counts.undated;
+  const period = isOpenRange(state.range) ? "all years" : `${since ?? "…"}–${until ?? "…"}`;
+  let note;
+  if (total === 0) note = "This firm has no recorded flow between its units.";
+  else if (counts.undated === total) note = `All ${total} flows are undated: they stay visible whatever the period.`;
+  else {
+    const outside = counts.outside === 1 ? "1 dated flow is" : `${counts.outside} dated flows are`;
+    note = `${counts.undated} of ${total} flows are undated and stay visible; ${outside} outside the period and dimmed.`;
+  }
+  timeNote.textContent = `Period: ${period}. ${note}`;
+  const inside = renderTimeline(ui.timeline, state.events, state.range, showEvent);
+  ui.timeline.dataset.inside = String(inside);
+  ui.network.dataset.range = period;
+}
+
+function showEvent(event) {
+  ticket += 1;
+  stopTimer();
+  network.clearFocus();
+  network.cy.elements().addClass("faded");
+  network.cy.getElementById(event.unit.id).removeClass("faded").addClass("on-path");
+  const knowledge = event.knowledge.length
+    ? element(
+        "ul",
+        {},
+        ...event.knowledge.map((item) => {
+          const play = element("button", { type: "button", class: "link-button", "data-knowledge-id": item.id }, item.name);
+          play.addEventListener("click", () => selectKnowledge(item.id));
+          return element("li", {}, "Used: ", play);
+        }),
+      )
+    : element("p", { class: "hint" }, "The source names no knowledge item behind this event.");
+  ui.details.replaceChildren(
+    element("p", { class: "selected-name" }, element("strong", {}, `${STEPS[event.step].label}, ${event.tier.toLowerCase()} tier`), ` · ${describePeriod(event.date, event.until)} · ${event.unit.name}`),
+    element("p", {}, event.description),
+    knowledge,
+  );
+  setStatus(describeEvent(event));
+  ui.details.scrollIntoView({ block: "nearest" });
+}
+
+// ---------------------------------------------------------------------------------------
+// Two firms side by side
+// ---------------------------------------------------------------------------------------
+
+async function compareFirms(left, right) {
+  ui.compareLeft.value = left;
+  ui.compareRight.value = right;
+  for (const button of document.querySelectorAll("[data-pair]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.pair === `${left},${right}`));
+  }
+  ui.compare.dataset.status = "loading";
+  try {
+    const answers = await Promise.all([fetchHubMetrics(left), fetchHubMetrics(right)]);
+    if (ui.compareLeft.value !== left || ui.compareRight.value !== right) return;
+    renderComparison(ui.compare, answers);
+    ui.compare.dataset.status = "ready";
+  } catch (err) {
+    ui.compare.replaceChildren(element("p", { class: "error" }, `Could not compare: ${err.message}`));
+    ui.compare.dataset.status = "error";
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Keyboard on the drawing itself: arrows walk the units, Enter selects, Escape clears.
+// ---------------------------------------------------------------------------------------
+
+ui.network.addEventListener("keydown", (event) => {
+  const units = network.unitsInOrder();
+  if (units.length === 0) return;
+  const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+  if (event.key in moves) {
+    event.preventDefault();
+    state.keyboardUnit = (state.keyboardUnit + moves[event.key] + units.length) % units.length;
+    network.cy.nodes().removeClass("keyboard-focus");
+    const node = units[state.keyboardUnit];
+    node.addClass("keyboard-focus");
+    setStatus(`${node.data("name")} (${describeRole(node.data("role"))}): Enter selects it.`);
+  } else if ((event.key === "Enter" || event.key === " ") && state.keyboardUnit >= 0) {
+    event.preventDefault();
+    selectUnit(units[state.keyboardUnit].id());
+  } else if (event.key === "Escape") {
+    clearSelection();
+  }
+});
+ui.network.addEventListener("blur", () => network.cy.nodes().removeClass("keyboard-focus"));
+
+ui.firmSelect.addEventListener("change", () => loadFirm(ui.firmSelect.value));
+ui.since.addEventListener("input", applyRange);
+ui.until.addEventListener("input", applyRange);
+ui.clearPeriod.addEventListener("click", () => {
+  ui.since.value = "";
+  ui.until.value = "";
+  applyRange();
+});
+byId("controls").addEventListener("submit", (event) => event.preventDefault());
+ui.apiKey.value = readApiKey();
+ui.accessForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  storeApiKey(ui.apiKey.value.trim());
+  ui.access.open = false;
+  loadFirms();
+});
+ui.forgetKey.addEventListener("click", () => {
+  ui.apiKey.value = "";
+  storeApiKey("");
+});
+ui.unitList.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-unit-id]");
+  if (button) selectUnit(button.dataset.unitId);
+});
+ui.knowledgeList.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-knowledge-id]");
+  if (button) selectKnowledge(button.dataset.knowledgeId);
+});
+walkListWithArrows(ui.unitList);
+walkListWithArrows(ui.knowledgeList);
+for (const button of document.querySelectorAll("[data-pair]")) {
+  button.addEventListener("click", () => {
+    const [left, right] = button.dataset.pair.split(",");
+    compareFirms(left, right);
+  });
+}
+ui.compareLeft.addEventListener("change", () => compareFirms(ui.compareLeft.value, ui.compareRight.value));
+ui.compareRight.addEventListener("change", () => compareFirms(ui.compareLeft.value, ui.compareRight.value));
+// The timeline is drawn to the width it has; its height follows, so only width counts.
+let timelineWidth = ui.timeline.clientWidth;
+new ResizeObserver(() => {
+  if (!state.network || ui.timeline.clientWidth === timelineWidth) return;
+  timelineWidth = ui.timeline.clientWidth;
+  renderTimeline(ui.timeline, state.events, state.range, showEvent);
+}).observe(ui.timeline);
+
+// For tests and the browser console: the page's state and its main actions.
+window.kflowExplorer = {
+  get cy() {
+    return network.cy;
+  },
+  state,
+  loadFirm,
+  selectUnit,
+  selectKnowledge,
+  compareFirms,
+};
+
+loadFirms();
