@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 import yaml
 
 from bench.soak import Plan, find_written, run_load
@@ -93,12 +92,8 @@ def parallel_flows(copies: int) -> list[dict[str, object]]:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: reverse-transfer path search enumerates every trail of up to 6 flows "
-    "before filtering, so it grows exponentially with parallel flows between the same units: "
-    "60 flows among acme's 4 units take > 10 s and time out (masked as 'Unexpected error.')",
-)
+# Was a finding (every trail of up to 6 flows was enumerated before filtering, exponential in
+# parallel flows); routes now walk one derived SENDS_* link per pair and direction (issue 7).
 async def test_reverse_paths_stay_fast_when_units_share_many_flows(
     engine: EngineProcess, tmp_path: Path
 ) -> None:

@@ -1,9 +1,9 @@
 // Create a batch of the derived SENDS_UP / SENDS_DOWN / SENDS_ACROSS relationships: one per
-// ordered pair of units and flow direction, counting the flows. Rows are {from, to, direction,
-// props: {flows, firm}}.
+// ordered pair of units and flow direction, with the count of its flows and the earliest
+// flow's fields. Rows are {from, to, direction, props}.
 // params: rows: LIST<MAP>
 // returns: created
-// (:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS {flows, firm}]->(:Unit)
+// (:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS {flows, first_flow, ...}]->(:Unit)
 UNWIND $rows AS row
 MATCH (a:Unit {id: row.from})
 MATCH (b:Unit {id: row.to})

@@ -76,8 +76,8 @@ FOREACH (row IN $flows |
   CREATE (a)-[x:FLOWS]->(b)
   SET x = row.props
 )
-// Derived: (:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS {flows, firm}]->(:Unit), one per pair
-// and direction, so traversals do not multiply paths by the flows between two units.
+// Derived: (:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS {flows, first_flow, ...}]->(:Unit), one
+// per pair and direction, so traversals do not multiply paths by the flows between two units.
 FOREACH (row IN $sends |
   MERGE (a:Unit {id: row.from})
   MERGE (b:Unit {id: row.to})

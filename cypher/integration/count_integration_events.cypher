@@ -1,14 +1,23 @@
 // Count the integration events that list_integration_events would page through.
 // params: firm: STRING, step: STRING, tier: STRING, unit: STRING, knowledge: STRING, since: STRING, until: STRING
 // returns: total
-MATCH (i:IntegrationEvent)-[:AT]->(u:Unit)
+CALL {
+  UNWIND CASE WHEN $knowledge IS NULL THEN [] ELSE [$knowledge] END AS wanted
+  MATCH (:Knowledge {id: wanted})<-[:USED]-(i:IntegrationEvent)
+  RETURN i
+  UNION ALL
+  UNWIND CASE WHEN $knowledge IS NULL THEN [1] ELSE [] END AS everything
+  MATCH (i:IntegrationEvent)
+  RETURN i
+}
+WITH i
 WHERE ($firm IS NULL OR i.firm = $firm)
   AND ($step IS NULL OR i.step = $step)
   AND ($tier IS NULL OR i.tier = $tier)
-  AND ($unit IS NULL OR u.id = $unit)
-  AND ($knowledge IS NULL OR (i)-[:USED]->(:Knowledge {id: $knowledge}))
   AND ($since IS NULL OR (coalesce(i.until, i.date) IS NOT NULL
        AND left(coalesce(i.until, i.date), size($since)) >= left($since, size(coalesce(i.until, i.date)))))
   AND ($until IS NULL OR (i.date IS NOT NULL
        AND left(i.date, size($until)) <= left($until, size(i.date))))
+MATCH (i)-[:AT]->(u:Unit)
+WHERE $unit IS NULL OR u.id = $unit
 RETURN count(i) AS total

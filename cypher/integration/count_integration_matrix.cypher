@@ -1,13 +1,19 @@
 // Count a firm's integration events per tier and step (Fu et al.'s Table 3), with the first
-// $perCell events of each cell in time order.
+// $perCell events of each cell in time order (undated last). Only the events shown are
+// expanded into maps; the rest are only counted.
 // params: firm: STRING, perCell: INTEGER
 // returns: tier, step, total, events
 // (:IntegrationEvent {firm: $firm})-[:AT]->(:Unit)
-MATCH (i:IntegrationEvent)-[:AT]->(u:Unit)
+MATCH (i:IntegrationEvent)
 WHERE i.firm = $firm
-WITH i, u ORDER BY i.date, i.id
-WITH i.tier AS tier, i.step AS step,
+WITH i
+ORDER BY i.date, i.id
+WITH i.tier AS tier, i.step AS step, collect(i) AS cell
+WITH tier, step, size(cell) AS total, cell[0..$perCell] AS shown
+UNWIND shown AS i
+MATCH (i)-[:AT]->(u:Unit)
+WITH tier, step, total,
      collect(i {.id, .step, .tier, .activity, .renew_mode, .description, .mechanisms, .date,
-                .until, .firm, .citation, .assumption, .recorded_at, unit: u.id}) AS cell
-RETURN tier, step, size(cell) AS total, cell[0..$perCell] AS events
+                .until, .firm, .citation, .assumption, .recorded_at, unit: u.id}) AS events
+RETURN tier, step, total, events
 ORDER BY tier, step

@@ -3,16 +3,31 @@
 // params: firm: STRING, step: STRING, tier: STRING, unit: STRING, knowledge: STRING, since: STRING, until: STRING, skip: INTEGER, limit: INTEGER
 // returns: event
 // (:IntegrationEvent)-[:AT]->(:Unit), -[:USED]->(:Knowledge), -[:INVOLVED]->(:Resource)
-MATCH (i:IntegrationEvent)-[:AT]->(u:Unit)
+// With $knowledge, the walk starts at the item (a few events use it) instead of going through
+// every event; either way the page is cut before each event's knowledge and resources are read.
+CALL {
+  UNWIND CASE WHEN $knowledge IS NULL THEN [] ELSE [$knowledge] END AS wanted
+  MATCH (:Knowledge {id: wanted})<-[:USED]-(i:IntegrationEvent)
+  RETURN i
+  UNION ALL
+  UNWIND CASE WHEN $knowledge IS NULL THEN [1] ELSE [] END AS everything
+  MATCH (i:IntegrationEvent)
+  RETURN i
+}
+WITH i
 WHERE ($firm IS NULL OR i.firm = $firm)
   AND ($step IS NULL OR i.step = $step)
   AND ($tier IS NULL OR i.tier = $tier)
-  AND ($unit IS NULL OR u.id = $unit)
-  AND ($knowledge IS NULL OR (i)-[:USED]->(:Knowledge {id: $knowledge}))
   AND ($since IS NULL OR (coalesce(i.until, i.date) IS NOT NULL
        AND left(coalesce(i.until, i.date), size($since)) >= left($since, size(coalesce(i.until, i.date)))))
   AND ($until IS NULL OR (i.date IS NOT NULL
        AND left(i.date, size($until)) <= left($until, size(i.date))))
+MATCH (i)-[:AT]->(u:Unit)
+WHERE $unit IS NULL OR u.id = $unit
+WITH i, u
+ORDER BY i.date, i.id
+SKIP $skip
+LIMIT $limit
 OPTIONAL MATCH (i)-[:USED]->(k:Knowledge)
 WITH i, u, collect(k.id) AS knowledge
 OPTIONAL MATCH (i)-[:INVOLVED]->(r:Resource)
@@ -21,5 +36,3 @@ RETURN i {.id, .step, .tier, .activity, .renew_mode, .description, .mechanisms, 
           .firm, .citation, .assumption, .recorded_at, unit: u.id, knowledge: knowledge,
           resources: resources} AS event
 ORDER BY event.date, event.id
-SKIP $skip
-LIMIT $limit

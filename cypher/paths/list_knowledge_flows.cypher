@@ -1,10 +1,19 @@
-// List every flow that carried one knowledge item, in time order (undated last).
+// List every flow that carried one knowledge item, in time order (undated last). The item
+// lists the pairs of units it went between (`flowed`, kept by every write that adds a flow),
+// so only those pairs' flows are read, never all the flows of the graph.
 // params: knowledge: STRING
 // returns: flow
-// (:Unit)-[:FLOWS {knowledge: $knowledge}]->(:Unit)
-MATCH (a:Unit)-[r:FLOWS]->(b:Unit)
+// (:Knowledge {flowed}), (:Unit)-[:FLOWS {knowledge: $knowledge}]->(:Unit)
+MATCH (k:Knowledge {id: $knowledge})
+UNWIND coalesce(k.flowed, []) AS pair
+WITH split(pair, '>') AS ends
+WITH ends[0] AS sourceId, ends[1] AS targetId
+MATCH (a:Unit {id: sourceId})
+MATCH (b:Unit {id: targetId})
+WITH a, b
+MATCH (a)-[r:FLOWS]->(b)
 WHERE r.knowledge = $knowledge
 RETURN r {.id, .direction, .mode, .knowledge, .date, .citation, .assumption,
           source: a {.id, .name, .role, .country, .firm},
           target: b {.id, .name, .role, .country, .firm}} AS flow
-ORDER BY r.date, r.id
+ORDER BY flow.date, flow.id

@@ -1,26 +1,28 @@
-// List the paths knowledge took upward from a unit to a target unit, shortest first.
-// Which paths count: each hop follows a FLOWS relationship that is upward or horizontal (a
-// spoke may pass knowledge to a peer first); no unit is visited twice; at most $maxHops
-// hops (1-6). With $knowledge, every hop carries that item and dates never go back in time
-// (dates compare at their common precision: '2001' is not before '2001-05').
-// params: from: STRING, to: STRING, knowledge: STRING, maxHops: INTEGER, skip: INTEGER, limit: INTEGER
+// List the trails one knowledge item took upward from a unit to a target unit, shortest
+// first. Which paths count: each hop is a FLOWS relationship that carries the item and is
+// upward or horizontal (a spoke may pass knowledge to a peer first); no unit is visited
+// twice; dates never go back in time (dates compare at their common precision: '2001' is
+// not before '2001-05'); at most $maxHops hops (1-6). The walk follows only the item's own
+// flows, and stops after $cap trails.
+// params: from: STRING, to: STRING, knowledge: STRING, maxHops: INTEGER, cap: INTEGER, skip: INTEGER, limit: INTEGER
 // returns: path
-// (:Unit {id: $from})-[:FLOWS {direction: upward|horizontal}*1..6]->(:Unit {id: $to})
+// (:Unit {id: $from})-[:FLOWS {knowledge: $knowledge}*1..6]->(:Unit {id: $to})
 MATCH (source:Unit {id: $from})
 MATCH (target:Unit {id: $to})
-MATCH p = (source)-[:FLOWS*1..6]->(target)
+MATCH p = (source)-[:FLOWS*1..6 {knowledge: $knowledge}]->(target)
+WITH p LIMIT $cap
+WITH p
 WHERE length(p) <= $maxHops
-  AND all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal']
-          AND ($knowledge IS NULL OR r.knowledge = $knowledge))
+  AND all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal'])
   AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-  AND ($knowledge IS NULL OR all(i IN range(0, length(p) - 2) WHERE
+  AND all(i IN range(0, length(p) - 2) WHERE
         relationships(p)[i].date IS NULL OR relationships(p)[i + 1].date IS NULL OR
         CASE WHEN size(relationships(p)[i].date) < size(relationships(p)[i + 1].date)
              THEN relationships(p)[i].date <= left(relationships(p)[i + 1].date, size(relationships(p)[i].date))
              ELSE left(relationships(p)[i].date, size(relationships(p)[i + 1].date)) <= relationships(p)[i + 1].date
-        END))
-WITH p, [n IN nodes(p) | n.id] AS ids
-ORDER BY length(p), ids
+        END)
+WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.id] AS flowIds
+ORDER BY length(p), ids, flowIds
 SKIP $skip
 LIMIT $limit
 RETURN {units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],

@@ -80,11 +80,35 @@ _STRUCTURAL_RELATIONSHIPS: dict[str, set[str]] = {
     "BETWEEN": set(),
     "WORKS_ON": {"part"},
     "DEPENDS_ON": {"project", "kind"},
-    # Derived from FLOWS: one per ordered pair of units and direction, counting the flows.
-    "SENDS_UP": {"flows", "firm"},
-    "SENDS_DOWN": {"flows", "firm"},
-    "SENDS_ACROSS": {"flows", "firm"},
+    # Derived from FLOWS: one per ordered pair of units and direction, counting the flows and
+    # repeating the earliest one's fields.
+    **{
+        kind: {
+            "direction",
+            "flows",
+            "firm",
+            "first_flow",
+            "first_mode",
+            "first_knowledge",
+            "first_date",
+            "first_citation",
+            "first_assumption",
+            "first_recorded_at",
+        }
+        for kind in ("SENDS_UP", "SENDS_DOWN", "SENDS_ACROSS")
+    },
 }
+# Derived from FLOWS, kept on each unit by every write that adds flows (hubMetrics reads them):
+# flows sent and received by the counterpart's tier, and Gould & Fernandez's brokerage.
+UNIT_METRICS = (
+    "outflow_hq",
+    "outflow_hub",
+    "outflow_peer",
+    "inflow_hq",
+    "inflow_hub",
+    "inflow_peer",
+    "brokerage",
+)
 UNIT_ROLE_LABELS = ("HQ", "CapabilityCentre", "RegionalHQ", "CoreSubsidiary", "Subsidiary")
 
 
@@ -97,6 +121,8 @@ def node_properties() -> dict[str, set[str]]:
     """The properties each node label can hold."""
     shapes = {label: _stored(section, model) for label, (section, model) in _NODES.items()}
     shapes["Firm"] |= {"case", "title"}
+    shapes["Unit"] |= set(UNIT_METRICS)
+    shapes["Knowledge"] |= {"flowed"}
     return shapes
 
 

@@ -31,9 +31,11 @@ from service.model.case import CaseFile, Fact, count_records
 from service.model.files import CaseFileInvalid, FileProblem, paused_gc
 from service.services.cases import (
     firm_properties,
+    knowledge_rows,
     project_rows,
     sends_rows,
     stored_properties,
+    unit_rows,
 )
 from service.services.network import find_nodes, get_firms_by_id
 from service.store.port import GraphStore, StagingStore
@@ -122,7 +124,7 @@ def list_phases(case: CaseFile) -> list[Phase]:
         Phase(
             "units",
             CREATE_UNITS,
-            lambda: ({"props": _props(u, "units", f)} for u in c.units),
+            lambda: ({"props": row["props"]} for row in unit_rows(c)),
             len(c.units),
             True,
         ),
@@ -158,7 +160,7 @@ def list_phases(case: CaseFile) -> list[Phase]:
         Phase(
             "knowledge",
             CREATE_KNOWLEDGE,
-            lambda: ({"props": _props(k, "knowledge", f)} for k in c.knowledge),
+            lambda: ({"props": row["props"]} for row in knowledge_rows(c)),
             len(c.knowledge),
             True,
         ),

@@ -1,14 +1,15 @@
 """Loading case files into the graph, and reading them back out."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
 
 from service import cypher
-from service.model.case import CaseFile, Citation, Fact, canonical_json, count_records
-from service.model.graph import REFERENCE_FIELDS
+from service.model.case import CaseFile, Citation, Fact, Flow, canonical_json, count_records
+from service.model.enums import UnitRole
+from service.model.graph import REFERENCE_FIELDS, UNIT_METRICS
 from service.store.port import GraphReader, GraphStore
 
 MERGE_CASE = cypher.load("cases/merge_case")
@@ -61,11 +62,11 @@ def case_params(case: CaseFile) -> dict[str, Any]:
         "firmId": firm_id,
         "firm": firm,
         "ids": ids,
-        "units": rows("units", reportsTo=lambda u: u.reports_to),
+        "units": unit_rows(case),
         "actors": rows("actors"),
         "actorLinks": rows("actor_links", **{"from": lambda x: x.source, "to": lambda x: x.target}),
         "capabilities": rows("capabilities"),
-        "knowledge": rows("knowledge", builds=lambda k: list(k.builds)),
+        "knowledge": knowledge_rows(case),
         "learning": rows(
             "learning",
             unit=lambda e: e.unit,
@@ -88,6 +89,86 @@ def case_params(case: CaseFile) -> dict[str, Any]:
             "customer_management", unit=lambda m: m.unit, customer=lambda m: m.customer
         ),
     }
+
+
+_TIER = {
+    UnitRole.HQ: "hq",
+    UnitRole.CAPABILITY_CENTRE: "hq",
+    UnitRole.REGIONAL_HQ: "hub",
+    UnitRole.CORE_SUBSIDIARY: "peer",
+    UnitRole.SUBSIDIARY: "peer",
+}
+
+
+def unit_metrics(case: CaseFile) -> dict[str, dict[str, int]]:
+    """Each unit's flows in and out by the counterpart's tier, and its brokerage.
+
+    Brokerage (Gould & Fernandez) counts the distinct pairs (a, b) with flows a -> unit -> b,
+    a != b, and no flow a -> b: |in| x |out| - |in and out| - the pairs already linked, the
+    last counted as the sum over a in `in` of |out(a) and out(unit)| (set intersections, so
+    a hub with thousands of neighbours costs thousands of steps, not millions).
+    """
+    tier = {u.id: _TIER[u.role] for u in case.units}
+    metrics = {
+        u.id: dict.fromkeys(
+            (
+                "outflow_hq",
+                "outflow_hub",
+                "outflow_peer",
+                "inflow_hq",
+                "inflow_hub",
+                "inflow_peer",
+                "brokerage",
+            ),
+            0,
+        )
+        for u in case.units
+    }
+    outs: dict[str, set[str]] = defaultdict(set)
+    ins: dict[str, set[str]] = defaultdict(set)
+    for flow in case.flows:
+        metrics[flow.source][f"outflow_{tier[flow.target]}"] += 1
+        metrics[flow.target][f"inflow_{tier[flow.source]}"] += 1
+        outs[flow.source].add(flow.target)
+        ins[flow.target].add(flow.source)
+    for unit_id, values in metrics.items():
+        sources, targets = ins[unit_id], outs[unit_id]
+        linked = sum(len(outs[a] & targets) for a in sources)
+        values["brokerage"] = len(sources) * len(targets) - len(sources & targets) - linked
+    return metrics
+
+
+def knowledge_rows(case: CaseFile) -> list[dict[str, Any]]:
+    """A case's knowledge items as statement rows, each with the pairs of units that passed it.
+
+    `flowed` lists "source>target" for every pair with a flow carrying the item (ids never
+    hold '>'): the item's flows are then read from those pairs, not found among all flows,
+    as relationship indexes cannot be used on the embedded engine.
+    """
+    pairs: dict[str, set[str]] = defaultdict(set)
+    for flow in case.flows:
+        if flow.knowledge is not None:
+            pairs[flow.knowledge].add(f"{flow.source}>{flow.target}")
+    rows = []
+    for item in case.knowledge:
+        props = stored_properties(item, section="knowledge", firm_id=case.firm.id)
+        if pairs.get(item.id):
+            props["flowed"] = sorted(pairs[item.id])
+        rows.append({"id": item.id, "props": props, "builds": list(item.builds)})
+    return rows
+
+
+def unit_rows(case: CaseFile) -> list[dict[str, Any]]:
+    """A case's units as statement rows: their properties with the derived flow metrics."""
+    metrics = unit_metrics(case)
+    return [
+        {
+            "id": u.id,
+            "props": stored_properties(u, section="units", firm_id=case.firm.id) | metrics[u.id],
+            "reportsTo": u.reports_to,
+        }
+        for u in case.units
+    ]
 
 
 def firm_properties(case: CaseFile) -> dict[str, Any]:
@@ -124,17 +205,47 @@ def project_rows(case: CaseFile) -> list[dict[str, Any]]:
     ]
 
 
-def sends_rows(case: CaseFile) -> list[dict[str, Any]]:
-    """The derived SENDS_* relationships of a case's flows: one per pair and direction.
+def _earliest_first(flow: Flow) -> tuple[bool, str, str]:
+    return (flow.date is None, flow.date or "", flow.id)
 
-    Traversals walk these instead of the flows themselves, so that many flows between the
-    same two units do not multiply the paths through them.
+
+def sends_rows(case: CaseFile) -> list[dict[str, Any]]:
+    """The derived SENDS_UP / SENDS_DOWN / SENDS_ACROSS relationships of a case's flows.
+
+    One per ordered pair of units and direction.
+
+    Each counts its flows and repeats the earliest one's fields (by date, undated last, then
+    id). Traversals walk these instead of the flows themselves, so that many flows between
+    the same two units do not multiply the paths through them, and a path's hop still shows
+    a flow without reading every flow between the two units.
     """
-    counts = Counter((f.source, f.target, f.direction.value) for f in case.flows)
-    return [
-        {"from": a, "to": b, "direction": d, "props": {"flows": n, "firm": case.firm.id}}
-        for (a, b, d), n in sorted(counts.items())
-    ]
+    groups: dict[tuple[str, str, str], list[Flow]] = defaultdict(list)
+    for flow in case.flows:
+        groups[(flow.source, flow.target, flow.direction.value)].append(flow)
+    rows = []
+    for (source, target, direction), flows in sorted(groups.items()):
+        first = min(flows, key=_earliest_first)
+        props = {
+            "direction": direction,
+            "flows": len(flows),
+            "firm": case.firm.id,
+            "first_flow": first.id,
+            "first_mode": first.mode.value,
+            "first_knowledge": first.knowledge,
+            "first_date": first.date,
+            "first_citation": first.cite.render(),
+            "first_assumption": first.assumption,
+            "first_recorded_at": first.recorded_at,
+        }
+        rows.append(
+            {
+                "from": source,
+                "to": target,
+                "direction": direction,
+                "props": {k: v for k, v in props.items() if v is not None},
+            }
+        )
+    return rows
 
 
 _NODE_SECTIONS = (
@@ -151,10 +262,9 @@ _NODE_SECTIONS = (
 
 
 async def _graph_size(store: GraphStore) -> tuple[int, int]:
-    from service.services.health import COUNT_GRAPH
+    from service.services.health import count_graph
 
-    row = (await store.read(COUNT_GRAPH))[0]
-    return int(row["nodes"]), int(row["relationships"])
+    return await count_graph(store)
 
 
 async def load_case(store: GraphStore, *, case: CaseFile) -> LoadSummary:
@@ -227,7 +337,8 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         "title": firm_props["title"],
         "firm": _fact(firm_props, drop=("case", "title")),
         "units": [
-            _fact(u) | {"reports_to": first("REPORTS_TO", u["id"])} for u in by_label["Unit"]
+            _fact(u, drop=UNIT_METRICS) | {"reports_to": first("REPORTS_TO", u["id"])}
+            for u in by_label["Unit"]
         ],
         "actors": [_fact(a) for a in by_label["Actor"]],
         "actor_links": [
@@ -237,7 +348,8 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         ],
         "capabilities": [_fact(c) for c in by_label["Capability"]],
         "knowledge": [
-            _fact(k) | {"builds": targets("BUILDS", k["id"])} for k in by_label["Knowledge"]
+            _fact(k, drop=("flowed",)) | {"builds": targets("BUILDS", k["id"])}
+            for k in by_label["Knowledge"]
         ],
         "learning": [
             _fact(e)

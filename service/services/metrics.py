@@ -7,7 +7,14 @@ from pydantic import BaseModel
 
 from service import cypher
 from service.model.enums import Channel, Interdependence, UnitRole
-from service.model.views import ActorView, KnowledgeView, LearningView, SupportView, UnitRef
+from service.model.views import (
+    ActorView,
+    KnowledgeView,
+    LearningView,
+    SupportView,
+    UnitRef,
+    UnitView,
+)
 from service.services.errors import NotFound
 from service.services.network import get_firms_by_id
 from service.store.port import GraphStore
@@ -40,7 +47,7 @@ class FlowCounts(BaseModel):
 
 
 class HubMetric(BaseModel):
-    unit: UnitRef
+    unit: UnitView
     inflow: FlowCounts
     outflow: FlowCounts
     brokerage: int
@@ -75,7 +82,7 @@ async def get_hub_metrics(store: GraphStore, *, firm_id: str) -> HubMetrics:
         raise NotFound("firm", firm_id)
     metrics = [
         HubMetric(
-            unit=UnitRef.model_validate(row),
+            unit=UnitView.model_validate(row),
             inflow=FlowCounts(hq=row["inflowHq"], hub=row["inflowHub"], peer=row["inflowPeer"]),
             outflow=FlowCounts(hq=row["outflowHq"], hub=row["outflowHub"], peer=row["outflowPeer"]),
             brokerage=int(row["brokerage"]),

@@ -11,13 +11,14 @@ from service.model.enums import UnitRole
 from service.model.views import FlowView, IntegrationEventView, KnowledgeView, LearningView, UnitRef
 from service.services.errors import InvalidArgument, NotFound
 from service.services.integration import EventFilter, list_integration_events
-from service.services.network import find_nodes
+from service.services.network import find_nodes, get_units_by_id
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
 LIST_REVERSE_TRANSFER_PATHS = cypher.load("paths/list_reverse_transfer_paths")
-GET_REVERSE_TRANSFER_TARGET = cypher.load("paths/get_reverse_transfer_target")
-LIST_DISSEMINATION = cypher.load("paths/list_dissemination")
+LIST_REVERSE_TRANSFER_ROUTES = cypher.load("paths/list_reverse_transfer_routes")
+GET_REVERSE_TRANSFER_ENDS = cypher.load("paths/get_reverse_transfer_ends")
+LIST_DISSEMINATION_LINKS = cypher.load("paths/list_dissemination_links")
 GET_KNOWLEDGE_LEARNING = cypher.load("paths/get_knowledge_learning")
 LIST_KNOWLEDGE_FLOWS = cypher.load("paths/list_knowledge_flows")
 LIST_CIRCULATION_PATHS = cypher.load("paths/list_circulation_paths")
@@ -26,6 +27,9 @@ MAX_HOPS = 6  # the literal bound in the traversal statements
 MAX_REACH = 500
 MAX_CIRCULATION_PATHS = 50
 MAX_COUNTED_PATHS = 1000
+# No traversal enumerates more paths than this, whatever its arguments (with the literal
+# hop bounds in the statements and the engine's query timeout behind it).
+MAX_WALKED_PATHS = 20_000
 
 
 class PathRole(StrEnum):
@@ -122,6 +126,74 @@ async def _require(store: GraphStore, wanted: dict[str, tuple[str, str | None]])
             raise NotFound(label.lower(), node_id)
 
 
+async def _reverse_transfer_target(
+    store: GraphStore, *, unit_id: str, to_id: str | None, knowledge_id: str | None
+) -> str:
+    """The target of a reverse transfer, after checking that every named node exists."""
+    ends = (
+        await store.read(
+            GET_REVERSE_TRANSFER_ENDS, {"from": unit_id, "to": to_id, "knowledge": knowledge_id}
+        )
+    )[0]["ends"]
+    if ends["source"] is None:
+        raise NotFound("unit", unit_id)
+    if to_id is not None and ends["named"] is None:
+        raise NotFound("unit", to_id)
+    if knowledge_id is not None and ends["knowledge"] is None:
+        raise NotFound("knowledge", knowledge_id)
+    target = to_id or ends["defaultTarget"]
+    if target is None:
+        raise InvalidArgument("to", f"the firm of '{unit_id}' has no HQ; name the target")
+    return str(target)
+
+
+async def _list_routes(
+    store: GraphStore, *, unit_id: str, to_id: str, max_hops: int, wanted: int
+) -> list[dict[str, Any]]:
+    """The first `wanted` routes upward, shortest first: one length at a time, so a page of
+    short routes never pays for walking the long ones."""
+    routes: list[dict[str, Any]] = []
+    for hops in range(1, max_hops + 1):
+        if len(routes) >= wanted:
+            break
+        rows = await store.read(
+            LIST_REVERSE_TRANSFER_ROUTES,
+            {
+                "from": unit_id,
+                "to": to_id,
+                "hops": hops,
+                "cap": MAX_WALKED_PATHS,
+                "limit": wanted - len(routes),
+            },
+        )
+        routes += [row["route"] for row in rows]
+    return routes
+
+
+async def _list_trails(
+    store: GraphStore,
+    *,
+    unit_id: str,
+    to_id: str,
+    knowledge_id: str,
+    max_hops: int,
+    page: PageRequest,
+) -> list[dict[str, Any]]:
+    rows = await store.read(
+        LIST_REVERSE_TRANSFER_PATHS,
+        {
+            "from": unit_id,
+            "to": to_id,
+            "knowledge": knowledge_id,
+            "maxHops": max_hops,
+            "cap": MAX_WALKED_PATHS,
+            "skip": page.skip,
+            "limit": page.limit,
+        },
+    )
+    return [row["path"] for row in rows]
+
+
 async def list_reverse_transfer_paths(
     store: GraphStore,
     *,
@@ -131,69 +203,113 @@ async def list_reverse_transfer_paths(
     max_hops: int,
     page: PageRequest,
 ) -> PathPage:
-    """Paths upward from a unit to its HQ capability centre (or `to_id`), shortest first."""
+    """Paths upward from a unit to its HQ capability centre (or `to_id`), shortest first.
+
+    With a knowledge item, a path is the trail of flows that carried it. Without one, a
+    path is a route: distinct units, each having passed at least one upward or horizontal
+    flow to the next; its hops show the earliest such flow.
+    """
     _check_hops(max_hops)
-    await _require(
-        store,
-        {
-            "from": ("Unit", unit_id),
-            "to": ("Unit", to_id),
-            "knowledge": ("Knowledge", knowledge_id),
-        },
+    target = await _reverse_transfer_target(
+        store, unit_id=unit_id, to_id=to_id, knowledge_id=knowledge_id
     )
-    if to_id is None:
-        target = (await store.read(GET_REVERSE_TRANSFER_TARGET, {"from": unit_id}))[0]["target"]
-        to_id = target["target"]
-        if to_id is None:
-            raise InvalidArgument("to", f"the firm of '{unit_id}' has no HQ; name the target")
-    rows = await store.read(
-        LIST_REVERSE_TRANSFER_PATHS,
-        {
-            "from": unit_id,
-            "to": to_id,
-            "knowledge": knowledge_id,
-            "maxHops": max_hops,
-            "skip": page.skip,
-            "limit": page.limit,
-        },
-    )
-    return PathPage(target=to_id, paths=[_path(row["path"]) for row in rows])
+    if knowledge_id is not None:
+        rows = await _list_trails(
+            store,
+            unit_id=unit_id,
+            to_id=target,
+            knowledge_id=knowledge_id,
+            max_hops=max_hops,
+            page=page,
+        )
+    else:
+        routes = await _list_routes(
+            store, unit_id=unit_id, to_id=target, max_hops=max_hops, wanted=page.skip + page.limit
+        )
+        rows = routes[page.skip : page.skip + page.limit]
+    return PathPage(target=target, paths=[_path(row) for row in rows])
 
 
 async def count_reverse_transfer_paths(
     store: GraphStore, *, unit_id: str, to_id: str, knowledge_id: str | None, max_hops: int
 ) -> int:
     """How many such paths there are, counting up to MAX_COUNTED_PATHS."""
-    result = await list_reverse_transfer_paths(
-        store,
-        unit_id=unit_id,
-        to_id=to_id,
-        knowledge_id=knowledge_id,
-        max_hops=max_hops,
-        page=PageRequest(skip=0, limit=MAX_COUNTED_PATHS),
+    _check_hops(max_hops)
+    if knowledge_id is not None:
+        trails = await _list_trails(
+            store,
+            unit_id=unit_id,
+            to_id=to_id,
+            knowledge_id=knowledge_id,
+            max_hops=max_hops,
+            page=PageRequest(skip=0, limit=MAX_COUNTED_PATHS),
+        )
+        return len(trails)
+    routes = await _list_routes(
+        store, unit_id=unit_id, to_id=to_id, max_hops=max_hops, wanted=MAX_COUNTED_PATHS
     )
-    return len(result.paths)
+    return len(routes)
+
+
+def _earliest(flow: dict[str, Any]) -> tuple[bool, str, str]:
+    return (flow["date"] is None, flow["date"] or "", flow["id"])
 
 
 async def list_dissemination(
     store: GraphStore, *, unit_id: str, knowledge_id: str | None, max_hops: int
 ) -> list[Reach]:
-    """The units a unit's knowledge reached downward and sideways, nearest first."""
+    """The units a unit's knowledge reached downward and sideways, nearest first.
+
+    A breadth-first search, one level per round trip: each unit comes at its shortest
+    distance, with the route through the smallest ids among the shortest, and the walk stops
+    at the level where MAX_REACH units are reached.
+    """
     _check_hops(max_hops)
     await _require(store, {"from": ("Unit", unit_id), "knowledge": ("Knowledge", knowledge_id)})
-    rows = await store.read(
-        LIST_DISSEMINATION,
-        {"from": unit_id, "knowledge": knowledge_id, "maxHops": max_hops, "limit": MAX_REACH},
-    )
+    source = (await get_units_by_id(store, ids=[unit_id]))[unit_id]
+    units: dict[str, dict[str, Any]] = {unit_id: source.model_dump(mode="json")}
+    parent: dict[str, tuple[str, dict[str, Any]]] = {}
+    distance = {unit_id: 0}
+    frontier = [unit_id]
+    reached: list[str] = []
+    for level in range(1, max_hops + 1):
+        if not frontier or len(reached) >= MAX_REACH:
+            break
+        rows = await store.read(
+            LIST_DISSEMINATION_LINKS,
+            {"from": frontier, "knowledge": knowledge_id, "cap": MAX_WALKED_PATHS},
+        )
+        found: dict[str, tuple[str, dict[str, Any]]] = {}
+        for row in rows:
+            link = row["link"]
+            target = link["unit"]["id"]
+            if target in distance:
+                continue
+            units[target] = link["unit"]
+            best = found.get(target)
+            candidate = (link["from"], link["flow"])
+            if best is None or (candidate[0], _earliest(candidate[1])) < (
+                best[0],
+                _earliest(best[1]),
+            ):
+                found[target] = candidate
+        frontier = sorted(found)[: MAX_REACH - len(reached)]
+        for target in frontier:
+            distance[target] = level
+            parent[target] = found[target]
+        reached += frontier
     reaches = []
-    for row in rows:
-        reach = row["reach"]
-        route = _path({"units": reach["units"], "flows": reach["flows"]}).hops
+    for target in reached:
+        chain = [target]
+        while chain[-1] != unit_id:
+            chain.append(parent[chain[-1]][0])
+        chain.reverse()
+        route = _path(
+            {"units": [units[u] for u in chain], "flows": [parent[u][1] for u in chain[1:]]}
+        ).hops
         reaches.append(
             Reach(
-                unit=UnitRef.model_validate(reach["unit"]),
-                distance=int(reach["distance"]),
-                route=route,
+                unit=UnitRef.model_validate(units[target]), distance=distance[target], route=route
             )
         )
     return reaches
@@ -266,7 +382,8 @@ async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulatio
     paths = [
         _path(row["path"])
         for row in await store.read(
-            LIST_CIRCULATION_PATHS, {"knowledge": knowledge_id, "limit": MAX_CIRCULATION_PATHS}
+            LIST_CIRCULATION_PATHS,
+            {"knowledge": knowledge_id, "cap": MAX_WALKED_PATHS, "limit": MAX_CIRCULATION_PATHS},
         )
     ]
     integrations = await list_integration_events(

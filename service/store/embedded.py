@@ -11,7 +11,9 @@ from typing import Any
 
 import redis
 from falkordb.asyncio import FalkorDB
+from falkordb.asyncio.query_result import QueryResult
 from falkordb.edge import Edge
+from falkordb.helpers import stringify_param_value
 from falkordb.node import Node
 from falkordb.path import Path as FalkorPath
 from redis.asyncio import BlockingConnectionPool
@@ -41,14 +43,78 @@ log = logging.getLogger("kflow.store")
 
 _NODE_INDEX = re.compile(r"^CREATE INDEX FOR \((\w+):(\w+)\) ON \(\1\.(\w+)\)$")
 _RELATIONSHIP_INDEX = re.compile(r"^CREATE INDEX FOR \(\)-\[(\w+):(\w+)\]-\(\) ON \(\1\.(\w+)\)$")
+_NAME = re.compile(r"^\w+$")
 CONSTRAINT_WAIT_S = 30.0
 ENGINE_GRACE_S = 60.0
 ENGINE_GRACE_S = 60.0
 SCHEMA_STATEMENTS = cypher.load_schema("embedded")
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _literal(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        text: str = value
+        if not text:
+            return '""'
+        if "\\" in text or '"' in text:
+            text = text.replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + text + '"'
+    if value is None:
+        return "null"
+    if kind is dict:
+        for key in value:
+            if type(key) is not str or not key or "`" in key:
+                return str(stringify_param_value(value))  # the client's checks and errors
+        return "{" + ",".join(f"`{key}`:{_literal(item)}" for key, item in value.items()) + "}"
+    if kind is list or kind is tuple:
+        return "[" + ",".join(map(_literal, value)) + "]"
+    return str(stringify_param_value(value))
+
+
+def params_header(values: Mapping[str, Any]) -> str:
+    """The `CYPHER name=value ...` header the client would write, written about twice as fast.
+
+    The same text as falkordb's own (strings quoted with backslash and quote escaped, map
+    keys in backticks); anything unusual goes through the client's function. A large write
+    sends hundreds of thousands of values, and this was a third of its time in Python.
+    """
+    if not values:
+        return ""
+    return "CYPHER " + "".join(f"`{name}`={_literal(value)} " for name, value in values.items())
+
+
+class _NotPlain(Exception):
+    """A reply value that is not a map, list or scalar (left to the client's decoder)."""
+
+
+def _decode(cell: list[Any]) -> Any:
+    """One value of a compact reply, [type, value], as plain Python data."""
+    kind, value = cell
+    if kind == 2:  # string
+        return value
+    if kind == 3:  # integer
+        return int(value)
+    if kind == 1:  # null
+        return None
+    if kind == 10:  # map: key, [type, value], key, ...
+        items = iter(value)
+        return {key: _decode(item) for key, item in zip(items, items, strict=True)}
+    if kind == 6:  # array
+        return [_decode(item) for item in value]
+    if kind == 4:  # boolean
+        return value == "true"
+    if kind == 5:  # double
+        return float(value)
+    raise _NotPlain
+
+
 def plain(value: Any) -> Any:
     """A FalkorDB reply value as plain Python data (no client objects, naive times)."""
+    if type(value) in _SCALARS:  # most values: checked first, as replies hold thousands
+        return value
     if isinstance(value, Node | Edge):
         return {key: plain(item) for key, item in value.properties.items()}
     if isinstance(value, FalkorPath):
@@ -139,11 +205,8 @@ class EmbeddedStore:
         log.debug("query %s (%s)", query.name, mode)
         try:
             if mode == "read":
-                result = await self._graph.ro_query(
-                    query.text, values, timeout=self.query_timeout_ms
-                )
-            else:
-                result = await self._graph.query(query.text, values)
+                return await self._read_rows(query.text, values)
+            result = await self._graph.query(params_header(values) + query.text)
             columns = [column[1] for column in result.header]
             return [
                 dict(zip(columns, (plain(v) for v in row), strict=True))
@@ -174,6 +237,39 @@ class EmbeddedStore:
             raise QueryFailed(
                 query.name, f"the engine returned a value Python cannot hold: {err}"
             ) from None
+
+    async def _read_rows(self, text: str, values: dict[str, Any]) -> list[Row]:
+        """Run a read and decode its reply in one pass over the values.
+
+        The client decodes each value of a reply with its own awaited coroutine, which took
+        more time than the engine on answers of a few thousand values. Our statements return
+        maps, lists and scalars, decoded here directly; a reply holding anything else (nodes,
+        temporal values) goes to the client's decoder as before.
+        """
+        reply = await self._db.connection.execute_command(
+            "GRAPH.RO_QUERY",
+            self.graph_name,
+            params_header(values) + text,
+            "--compact",
+            "timeout",
+            self.query_timeout_ms,
+        )
+        if isinstance(reply[-1], redis.ResponseError):
+            raise reply[-1]
+        if len(reply) < 3:
+            return []
+        columns = [column[1] for column in reply[0]]
+        try:
+            return [
+                dict(zip(columns, (_decode(cell) for cell in row), strict=True)) for row in reply[1]
+            ]
+        except _NotPlain:
+            result = QueryResult(self._graph)
+            await result.parse(reply)
+            return [
+                dict(zip(columns, (plain(v) for v in row), strict=True))
+                for row in result.result_set
+            ]
 
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a read statement through the engine's read-only command."""
@@ -280,6 +376,7 @@ class EmbeddedStore:
                 raise StoreError(f"could not list the engine's indexes: {err}") from None
             existing = []  # a new graph: nothing indexed yet
         indexed = {(row[6], row[0], prop) for row in existing for prop in row[1]}
+        await self._drop_relationship_indexes(indexed)
         for statement in SCHEMA_STATEMENTS:
             text = statement.text.strip()
             match = _NODE_INDEX.match(text) or _RELATIONSHIP_INDEX.match(text)
@@ -295,6 +392,18 @@ class EmbeddedStore:
                 await self._run(statement, None, mode="write")
             if entity == "NODE" and prop == "id":
                 await self._ensure_unique(name, prop)
+
+    async def _drop_relationship_indexes(self, indexed: set[tuple[str, str, str]]) -> None:
+        """Drop relationship indexes that earlier versions created.
+
+        FalkorDB 4.22.1 does not finish loading a snapshot (the append-only file's RDB
+        base, written by every log rewrite) of a graph whose relationship index covers
+        tens of thousands of relationships: it spins in "Constructing indexes" and never
+        answers. So the embedded schema declares node indexes only.
+        """
+        for entity, rel_type, prop in sorted(indexed):
+            if entity == "RELATIONSHIP" and _NAME.match(rel_type) and _NAME.match(prop):
+                await self._graph.query(f"DROP INDEX FOR ()-[r:{rel_type}]-() ON (r.{prop})")
 
     async def _ensure_unique(self, label: str, prop: str) -> None:
         constraints = await self._graph.list_constraints()

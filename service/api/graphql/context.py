@@ -1,5 +1,6 @@
 """The typed context every resolver receives: the store, counted, and per-request loaders."""
 
+import functools
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeAlias
@@ -94,6 +95,12 @@ class Context(BaseContext):
 Info: TypeAlias = strawberry.Info[Context, None]
 
 
+# Clients send the same few documents again and again; parsing one costs more than a small
+# query's whole answer, so parsed documents are kept (bounded; a document that fails to parse
+# raises and is not kept).
+_parse = functools.lru_cache(maxsize=512)(parse)
+
+
 async def _operation_type(connection: HTTPConnection) -> OperationType | None:
     """The type of the operation a GraphQL HTTP request asks for (None if unreadable)."""
     if not isinstance(connection, Request):
@@ -104,7 +111,7 @@ async def _operation_type(connection: HTTPConnection) -> OperationType | None:
         else:
             body = await connection.json()
             document, name = body.get("query"), body.get("operationName")
-        parsed = parse(document) if isinstance(document, str) else None
+        parsed = _parse(document) if isinstance(document, str) else None
     except (ValueError, GraphQLError, AttributeError):
         return None  # not ours to judge: Strawberry answers the malformed request
     operations = [

@@ -44,11 +44,9 @@ class HubMetric:
     subsidiary_role: metrics.SubsidiaryRole | None = strawberry.field(
         description="Subsidiaries only: high means at or above the threshold and above zero."
     )
-    unit_id: strawberry.Private[str]
-
-    @strawberry.field
-    async def unit(self, info: Info) -> Unit:
-        return await load_unit(info, self.unit_id)
+    # A plain field: the metrics statement returns each unit whole, and an awaited resolver
+    # per unit cost more than the rest of a ten-thousand-unit answer.
+    unit: Unit
 
 
 @strawberry.type
@@ -140,7 +138,7 @@ class MetricsQuery:
                     outflow=counts_of(m.outflow),
                     brokerage=m.brokerage,
                     subsidiary_role=m.subsidiary_role,
-                    unit_id=m.unit.id,
+                    unit=Unit.from_view(m.unit),
                 )
                 for m in result.units
             ],

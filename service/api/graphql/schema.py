@@ -7,11 +7,14 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.tools import merge_types
 
@@ -77,13 +80,22 @@ def create_schema(
     *, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES, max_tokens: int = MAX_TOKENS
 ) -> strawberry.Schema:
     """The schema with its cost limits (settings KFLOW_GRAPHQL_MAX_*)."""
+    # The limits' validation rules are built once, so a document's validation result can be
+    # cached (ValidationCache keys on the rules too): parsing and validating a document cost
+    # more than answering a small query, and clients send the same documents again and again.
+    # A bounded cache per step; a refused document is never cached.
+    limits = [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    ]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: ParserCache(maxsize=512),
+            lambda: AddValidationRules(limits),
+            lambda: ValidationCache(maxsize=512),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: MaskErrors(should_mask_error=is_unexpected),
             StoreRoundTrips,

@@ -1,0 +1,930 @@
+"""The kflow benchmark: a synthetic firm, loaded and queried on this machine, against the engine.
+
+    .venv/bin/python bench/run.py [--size large] [--out bench]
+
+In one run it:
+1. generates the synthetic firm (`kflow generate`'s generator) and loads it through kflow's
+   write path (validation, id check, staged batches, publish), then loads the same rows
+   straight into a second, identical engine with the same statements, one batch after the
+   other (the raw rate), and compares the two rates;
+2. serves the loaded data with a real `kflow serve` and times five GraphQL queries end to end
+   over HTTP, the same Cypher statements those requests run replayed straight on the engine,
+   and the same answers computed with networkx from an export of the graph (and checks that
+   the three agree);
+3. sends a fixed number of `reverseTransferPaths` requests from 32 concurrent clients on
+   loopback and reports throughput, p50/p95/p99 and errors;
+4. records the resident memory of the service and of the engine after the load.
+
+It writes bench/results.json and bench/results.md. It is not a test; nothing asserts a target.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import networkx as nx
+from falkordb import FalkorDB
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from service.api.graphql.context import Context  # noqa: E402
+from service.api.graphql.schema import schema  # noqa: E402
+from service.cypher import Query  # noqa: E402
+from service.model.files import paused_gc, validate_case_document  # noqa: E402
+from service.services import bulk  # noqa: E402
+from service.services.synthetic import SIZES, generate_case_document  # noqa: E402
+from service.settings import Settings  # noqa: E402
+from service.store.embedded import EmbeddedStore  # noqa: E402
+from service.store.engine import EngineConfig, EngineProcess  # noqa: E402
+from service.store.port import check_params  # noqa: E402
+
+FIRM = "synth"
+GRAPH = "kflow"
+CLIENTS = 32
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(share * (len(ordered) - 1))))
+    return ordered[rank]
+
+
+def cpu_times() -> list[int]:
+    """The machine's CPU time counters (user, nice, system, idle, iowait, irq, softirq, steal)."""
+    return [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+
+
+def cpu_shares(before: list[int], after: list[int]) -> dict[str, float]:
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent) or 1
+    return {
+        "busy_percent": round(100 * (total - spent[3] - spent[4]) / total, 1),
+        "steal_percent": round(100 * spent[7] / total, 1),
+    }
+
+
+def rss_mib(pid: int | None) -> float | None:
+    if pid is None:
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def child_engine_pid(parent: int) -> int | None:
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().split(")")[-1].split()
+            comm = stat.read_text().split("(")[1].split(")")[0]
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == parent and "redis-server" in comm:
+            return int(stat.parent.name)
+    return None
+
+
+def engine_config(data_dir: Path) -> EngineConfig:
+    defaults = Settings(graph_url=f"embedded://{data_dir}")
+    return EngineConfig(
+        data_dir=data_dir,
+        module=defaults.engine_module,
+        fsync=defaults.engine_fsync,
+        start_timeout_s=900,
+        query_timeout_ms=defaults.query_timeout_ms,
+        query_memory_mb=defaults.query_memory_mb,
+    )
+
+
+def wait_for_rewrite(engine: EngineProcess) -> None:
+    client = engine.client(decode_responses=True)
+    while True:
+        info = client.info("persistence")
+        if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
+            return
+        time.sleep(0.2)
+
+
+# --- 1. load ---------------------------------------------------------------------------------
+
+
+async def load_through_kflow(document: dict[str, Any], data_dir: Path) -> dict[str, Any]:
+    """Validate and load the case exactly as `kflow generate` does; time it."""
+    store = await EmbeddedStore.start(engine_config(data_dir), graph_name=GRAPH, pool_size=4)
+    try:
+        await store.ensure_schema()
+        started = time.perf_counter()
+        case = validate_case_document(document, name="bench")
+        validated = time.perf_counter()
+        summary = await bulk.load_case_in_batches(store, case=case, name="bench")
+        finished = time.perf_counter()
+        rewrite_started = time.perf_counter()
+        await asyncio.to_thread(wait_for_rewrite, store.engine)
+        rewrite = time.perf_counter() - rewrite_started
+    finally:
+        await store.close()
+    return {
+        "case": case,
+        "rows": summary.rows,
+        "statements": summary.statements,
+        "seconds": finished - started,
+        "validate_seconds": validated - started,
+        "check_seconds": summary.check_seconds,
+        "write_seconds": summary.write_seconds,
+        "rewrite_seconds": rewrite,
+    }
+
+
+async def load_raw(case: Any, data_dir: Path) -> dict[str, Any]:
+    """The same rows and statements sent straight to a fresh engine, one batch at a time."""
+    store = await EmbeddedStore.start(engine_config(data_dir), graph_name=GRAPH, pool_size=2)
+    try:
+        await store.ensure_schema()  # the same indexes and uniqueness constraints
+        graph = FalkorDB(unix_socket_path=str(store.engine.socket_path)).select_graph(GRAPH)
+        from service.services.cases import firm_properties
+
+        seconds, rows, statements = 0.0, 0, 0
+        plan: list[tuple[Query, dict[str, Any]]] = [
+            (bulk.CREATE_FIRM, {"firm": firm_properties(case)})
+        ]
+        weights: list[int] = [1]
+        for phase in bulk.list_phases(case):
+            weigh = phase.weight or (lambda _row: 1)
+            for batch in bulk.batch_rows(
+                phase.rows(), batch_size=bulk.BATCH_SIZE, weight=phase.weight
+            ):
+                params: dict[str, Any] = {"rows": batch}
+                if phase.firm_param:
+                    params["firmId"] = case.firm.id
+                plan.append((phase.query, params))
+                weights.append(sum(weigh(row) for row in batch))
+        # Sent phase by phase as built (rows are plain data already; only sending is timed).
+        for (query, params), weight in zip(plan, weights, strict=True):
+            started = time.perf_counter()
+            graph.query(query.text, params)
+            seconds += time.perf_counter() - started
+            rows += weight
+            statements += 1
+    finally:
+        await store.close()
+    return {"rows": rows, "statements": statements, "seconds": seconds}
+
+
+# --- 2. the server ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    base: str
+    port: int
+    engine_pid: int | None = None
+    start_seconds: float = 0.0
+
+
+def start_server(data_dir: Path, log_path: Path) -> Server:
+    port = free_port()
+    env = {
+        **os.environ,
+        "KFLOW_GRAPH_URL": f"embedded://{data_dir}",
+        "KFLOW_ENGINE_START_TIMEOUT_S": "900",
+    }
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log_path.open("wb"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None:
+            raise SystemExit(f"kflow serve exited; see {log_path}")
+        time.sleep(0.2)
+    server = Server(process, base, port, start_seconds=time.perf_counter() - started)
+    server.engine_pid = child_engine_pid(process.pid)
+    return server
+
+
+def stop_server(server: Server) -> None:
+    server.process.send_signal(signal.SIGINT)
+    try:
+        server.process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+# --- 3. an export of the graph, and the networkx model built from it ---------------------------
+
+
+@dataclass
+class Export:
+    units: dict[str, dict[str, Any]] = field(default_factory=dict)
+    flows: list[dict[str, Any]] = field(default_factory=list)
+    learning: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    knowledge: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def export_graph(graph: Any) -> Export:
+    """Read the firm back from the engine, page by page (the 10 s query limit applies)."""
+    export = Export()
+    for (unit,) in graph.ro_query(
+        "MATCH (u:Unit) WHERE u.firm = $firm "
+        "OPTIONAL MATCH (u)-[:REPORTS_TO]->(b:Unit) "
+        "RETURN u {.id, .name, .role, .country, .firm, reportsTo: b.id}",
+        {"firm": FIRM},
+    ).result_set:
+        export.units[unit["id"]] = dict(unit)
+    ids = sorted(export.units)
+    for start in range(0, len(ids), 400):
+        for row in graph.ro_query(
+            "UNWIND $ids AS uid MATCH (a:Unit {id: uid})-[r:FLOWS]->(b:Unit) "
+            "RETURN a.id, b.id, r.id, r.direction, r.mode, r.knowledge, r.date",
+            {"ids": ids[start : start + 400]},
+            timeout=10_000,
+        ).result_set:
+            source, target, flow_id, direction, mode, item, date = row
+            export.flows.append(
+                {
+                    "from": source,
+                    "to": target,
+                    "id": flow_id,
+                    "direction": direction,
+                    "mode": mode,
+                    "knowledge": item,
+                    "date": date,
+                }
+            )
+    for start in range(0, 10**9, 20_000):
+        rows = graph.ro_query(
+            "MATCH (k:Knowledge) WHERE k.firm = $firm WITH k ORDER BY k.id SKIP $skip "
+            "LIMIT 20000 OPTIONAL MATCH (u:Unit)-[:LEARNED]->(e:LearningEvent)-[:YIELDED]->(k) "
+            "RETURN k.id, k.name, collect({id: e.id, date: e.date, unit: u.id})",
+            {"firm": FIRM, "skip": start},
+            timeout=10_000,
+        ).result_set
+        if not rows:
+            break
+        for item, name, learned in rows:
+            export.knowledge[item] = {"id": item, "name": name}
+            export.learning[item] = [dict(e) for e in learned if e["id"] is not None]
+    for start in range(0, 10**9, 20_000):
+        rows = graph.ro_query(
+            "MATCH (i:IntegrationEvent) WHERE i.firm = $firm WITH i ORDER BY i.id SKIP $skip "
+            "LIMIT 20000 MATCH (i)-[:AT]->(u:Unit) OPTIONAL MATCH (i)-[:USED]->(k:Knowledge) "
+            "RETURN i {.id, .step, .tier, .date, .until, unit: u.id}, collect(k.id)",
+            {"firm": FIRM, "skip": start},
+            timeout=10_000,
+        ).result_set
+        if not rows:
+            break
+        for event, used in rows:
+            export.events.append(dict(event) | {"knowledge": used})
+    return export
+
+
+@dataclass
+class Model:
+    """The export in networkx, with the in-memory indexes a Python service would keep."""
+
+    export: Export
+    pairs: nx.DiGraph
+    upstream: nx.DiGraph
+    flows_of: dict[str, list[dict[str, Any]]]
+    events_using: dict[str, list[dict[str, Any]]]
+
+
+def build_model(export: Export) -> Model:
+    pairs = nx.DiGraph()
+    upstream = nx.DiGraph()
+    pairs.add_nodes_from(export.units)
+    flows_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for flow in export.flows:
+        pairs.add_edge(flow["from"], flow["to"])
+        if flow["direction"] != "downward":
+            upstream.add_edge(flow["from"], flow["to"])
+        if flow["knowledge"]:
+            flows_of[flow["knowledge"]].append(flow)
+    events_using: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event in export.events:
+        for item in event["knowledge"]:
+            events_using[item].append(event)
+    return Model(export, pairs, upstream, flows_of, events_using)
+
+
+def overlaps(event: dict[str, Any], since: str | None, until: str | None) -> bool:
+    """The API's rule: dates compare at their common precision."""
+    end = event["until"] or event["date"]
+    if since is not None and (end is None or end[: len(since)] < since[: len(end)]):
+        return False
+    start = event["date"]
+    return until is None or (start is not None and start[: len(until)] <= until[: len(start)])
+
+
+def nx_reverse_paths(model: Model, source: str, first: int) -> list[list[str]]:
+    target = "synth-ccd"
+    paths = nx.all_simple_paths(model.upstream, source, target, cutoff=4)
+    return sorted(paths, key=lambda p: (len(p), p))[:first]
+
+
+def dates_in_order(before: str | None, after: str | None) -> bool:
+    """The API's rule: partial dates compare at their common precision; undated is fine."""
+    if before is None or after is None:
+        return True
+    common = min(len(before), len(after))
+    return before[:common] <= after[:common]
+
+
+def count_trails(flows: list[dict[str, Any]], start: str, target: str) -> int:
+    """Trails of one item's upward/horizontal flows, no unit twice, dates in order, <= 6."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for flow in flows:
+        if flow["direction"] != "downward":
+            out[flow["from"]].append(flow)
+    found = 0
+
+    def walk(unit: str, seen: set[str], last: str | None, depth: int) -> None:
+        nonlocal found
+        if unit == target and depth:
+            found += 1
+            return
+        if depth == 6:
+            return
+        for flow in out[unit]:
+            if flow["to"] not in seen and (depth == 0 or dates_in_order(last, flow["date"])):
+                walk(flow["to"], seen | {flow["to"]}, flow["date"], depth + 1)
+
+    walk(start, {start}, None, 0)
+    return found
+
+
+def nx_circulation(model: Model, item: str) -> dict[str, Any]:
+    flows = model.flows_of.get(item, [])
+    learners = sorted({e["unit"] for e in model.export.learning.get(item, [])})
+    trails = sum(count_trails(flows, learner, "synth-ccd") for learner in learners)
+    return {
+        "learned": sorted(e["id"] for e in model.export.learning.get(item, [])),
+        "disseminations": sorted(f["id"] for f in flows if f["direction"] != "upward"),
+        "integrations": sorted(e["id"] for e in model.events_using.get(item, [])),
+        "paths": min(trails, 50),
+    }
+
+
+def nx_events(model: Model, since: str, until: str) -> list[str]:
+    chosen = [
+        e
+        for e in model.export.events
+        if e["step"] == "renew" and e["tier"] == "high" and overlaps(e, since, until)
+    ]
+    chosen.sort(key=lambda e: (e["date"] is None, e["date"] or "", e["id"]))
+    return [e["id"] for e in chosen[:50]]
+
+
+def nx_matrix(model: Model) -> dict[tuple[str, str], tuple[int, list[str]]]:
+    cells: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for event in model.export.events:
+        cells[(event["tier"], event["step"])].append(event)
+    answer = {}
+    for key, events in cells.items():
+        events.sort(key=lambda e: (e["date"] is None, e["date"] or "", e["id"]))
+        answer[key] = (len(events), [e["id"] for e in events[:50]])
+    return answer
+
+
+def nx_hub_metrics(model: Model) -> dict[str, int]:
+    graph = model.pairs
+    brokerage = {}
+    for unit in graph.nodes:
+        ins, outs = set(graph.predecessors(unit)), set(graph.successors(unit))
+        linked = sum(len(outs.intersection(graph.successors(a))) for a in ins)
+        brokerage[unit] = len(ins) * len(outs) - len(ins & outs) - linked
+    return brokerage
+
+
+# --- 4. the queries ----------------------------------------------------------------------------
+
+
+REVERSE = """query Reverse($from: ID!, $first: Int!) {
+  reverseTransferPaths(from: $from, maxHops: 4, first: $first) {
+    edges { node { length hops { role unit { id name } flow { id direction date } } } }
+  }
+}"""
+CIRCULATION = """query Circulation($knowledge: ID!) {
+  circulation(knowledge: $knowledge) {
+    knowledge { id name }
+    learned { id date unit { id } }
+    reverseTransferPaths { length hops { unit { id } } }
+    integrations { id step tier date }
+    disseminations { id direction date }
+    timeline { stage date }
+  }
+}"""
+EVENTS = """query Events($since: String!, $until: String!) {
+  integrationEvents(firm: "synth", step: RENEW, tier: HIGH, since: $since, until: $until,
+                    first: 50) {
+    edges { node { id step tier date until description } }
+  }
+}"""
+MATRIX = """query Matrix { integrationMatrix(firm: "synth") {
+  tier step count events { id date } } }"""
+HUB_METRICS = """query Hubs { hubMetrics(firm: "synth") {
+  outflowThreshold inflowThreshold
+  units { unit { id } brokerage subsidiaryRole inflow { total } outflow { total } } } }"""
+
+
+@dataclass
+class Spec:
+    name: str
+    label: str
+    document: str
+    variables: list[dict[str, Any]]
+    runs: int
+    reference: Callable[[Model, dict[str, Any]], Any]
+    answer: Callable[[dict[str, Any]], Any]
+
+
+def specs(export: Export, size: str) -> list[Spec]:
+    rnd = random.Random(7)
+    subsidiaries = sorted(u for u, v in export.units.items() if "subsidiary" in v["role"])
+    counts: dict[str, int] = defaultdict(int)
+    for flow in export.flows:
+        counts[flow["knowledge"]] += 1
+    typical = sorted(k for k, n in counts.items() if 8 <= n <= 14) or sorted(counts)
+    years = [str(y) for y in range(2008, 2022)]
+    return [
+        Spec(
+            "reverseTransferPaths",
+            "reverseTransferPaths (first 20, maxHops 4)",
+            REVERSE,
+            [{"from": s, "first": 20} for s in rnd.sample(subsidiaries, 40)],
+            60,
+            lambda m, v: nx_reverse_paths(m, v["from"], v["first"]),
+            lambda d: [
+                [h["unit"]["id"] for h in e["node"]["hops"]]
+                for e in d["reverseTransferPaths"]["edges"]
+            ],
+        ),
+        Spec(
+            "circulation",
+            "circulation (one knowledge item)",
+            CIRCULATION,
+            [{"knowledge": k} for k in rnd.sample(typical, 20)],
+            20,
+            lambda m, v: nx_circulation(m, v["knowledge"]),
+            lambda d: {
+                "learned": sorted(e["id"] for e in d["circulation"]["learned"]),
+                "disseminations": sorted(f["id"] for f in d["circulation"]["disseminations"]),
+                "integrations": sorted(e["id"] for e in d["circulation"]["integrations"]),
+                "paths": len(d["circulation"]["reverseTransferPaths"]),
+            },
+        ),
+        Spec(
+            "integrationEvents",
+            "integrationEvents (page of 50, filtered)",
+            EVENTS,
+            [{"since": y, "until": str(int(y) + 1)} for y in years],
+            40,
+            lambda m, v: nx_events(m, v["since"], v["until"]),
+            lambda d: [e["node"]["id"] for e in d["integrationEvents"]["edges"]],
+        ),
+        Spec(
+            "integrationMatrix",
+            "integrationMatrix (one firm)",
+            MATRIX,
+            [{}],
+            20,
+            lambda m, v: nx_matrix(m),
+            lambda d: {
+                (c["tier"].lower(), c["step"].lower()): (
+                    c["count"],
+                    [e["id"] for e in c["events"]],
+                )
+                for c in d["integrationMatrix"]
+                if c["count"]
+            },
+        ),
+        Spec(
+            "hubMetrics",
+            "hubMetrics (every unit of the firm)",
+            HUB_METRICS,
+            [{}],
+            12,
+            lambda m, v: nx_hub_metrics(m),
+            lambda d: {u["unit"]["id"]: u["brokerage"] for u in d["hubMetrics"]["units"]},
+        ),
+    ]
+
+
+class Recorder:
+    """A store that notes every statement a request runs (to replay them on the engine)."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store = store
+        self.backend = store.backend
+        self.calls: list[tuple[Query, dict[str, Any]]] = []
+
+    async def read(self, query: Query, params: Any = None) -> Any:
+        self.calls.append((query, dict(params or {})))
+        return await self.store.read(query, params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+async def record_statements(
+    socket_dir: Path, document: str, variables: dict[str, Any]
+) -> list[tuple[Query, dict[str, Any]]]:
+    engine = EngineProcess(engine_config(socket_dir))  # not started: only its socket is used
+    store = EmbeddedStore(
+        engine, graph_name=GRAPH, pool_size=2, query_timeout_ms=10_000, owns_engine=False
+    )
+    recorder = Recorder(store)
+    try:
+        result = await schema.execute(
+            document,
+            variable_values=variables,
+            context_value=Context(recorder, max_page_size=100),  # type: ignore[arg-type]
+        )
+        if result.errors:
+            raise SystemExit(f"in-process GraphQL failed: {result.errors}")
+    finally:
+        await store.close()
+    return recorder.calls
+
+
+def graphql(client: httpx.Client, base: str, document: str, variables: dict[str, Any]) -> Any:
+    response = client.post(
+        f"{base}/graphql", json={"query": document, "variables": variables}, timeout=120
+    )
+    body = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise SystemExit(f"GraphQL error: {response.status_code} {body.get('errors')}")
+    return body["data"]
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = work()
+    return (time.perf_counter() - started) * 1000, value
+
+
+def summary(times: Iterable[float]) -> dict[str, float]:
+    values = list(times)
+    return {
+        "p50_ms": round(statistics.median(values), 2),
+        "p95_ms": round(percentile(values, 0.95), 2),
+        "runs": len(values),
+    }
+
+
+def measure(spec: Spec, server: Server, data_dir: Path, model: Model) -> dict[str, Any]:
+    graph = FalkorDB(unix_socket_path=str(data_dir / "engine.sock")).select_graph(GRAPH)
+    recorded = [asyncio.run(record_statements(data_dir, spec.document, v)) for v in spec.variables]
+    agree = True
+    http_ms, engine_ms, internal_ms, nx_ms = [], [], [], []
+    with httpx.Client() as client:
+        for variables in spec.variables[:3]:  # warm up every layer once
+            graphql(client, server.base, spec.document, variables)
+        for run in range(spec.runs):
+            index = run % len(spec.variables)
+            variables = spec.variables[index]
+            elapsed, data = timed(
+                lambda v=variables: graphql(client, server.base, spec.document, v)
+            )
+            http_ms.append(elapsed)
+            statements = [(q.text, check_params(q, p, mode="read")) for q, p in recorded[index]]
+
+            def replay(statements: list[tuple[str, dict[str, Any]]] = statements) -> float:
+                inside = 0.0
+                for text, params in statements:
+                    inside += float(graph.ro_query(text, params, timeout=10_000).run_time_ms)
+                return inside
+
+            elapsed, inside = timed(replay)
+            engine_ms.append(elapsed)
+            internal_ms.append(inside)
+            elapsed, reference = timed(lambda v=variables: spec.reference(model, v))
+            nx_ms.append(elapsed)
+            if run < len(spec.variables) and spec.answer(data) != reference:
+                agree = False
+                log(f"  {spec.name}: the API and networkx disagree for {variables}")
+    http, engine, reference = summary(http_ms), summary(engine_ms), summary(nx_ms)
+    internal = summary(internal_ms)
+    return {
+        "query": spec.label,
+        "statements_per_request": round(statistics.mean(len(r) for r in recorded), 1),
+        "http": http,
+        "engine": engine,
+        "networkx": reference,
+        "engine_internal": internal,
+        "http_over_engine_p50": round(http["p50_ms"] / engine["p50_ms"], 2),
+        "http_over_engine_internal_p50": round(http["p50_ms"] / internal["p50_ms"], 2),
+        "http_over_networkx_p50": round(http["p50_ms"] / reference["p50_ms"], 2),
+        "answers_agree": agree,
+    }
+
+
+# --- 5. concurrency ------------------------------------------------------------------------------
+
+
+async def hammer(port: int, bodies: list[bytes], total: int, clients: int) -> dict[str, Any]:
+    """`total` requests over `clients` keep-alive connections, with a minimal HTTP client (so
+    the load generator costs little of the two cores the server and engine share)."""
+    latencies: list[float] = []
+    errors = 0
+    counter = iter(range(total))
+
+    async def client() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            for n in counter:
+                body = bodies[n % len(bodies)]
+                request = (
+                    b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    b"Content-Type: application/json\r\nContent-Length: "
+                    + str(len(body)).encode()
+                    + b"\r\n\r\n"
+                    + body
+                )
+                started = time.perf_counter()
+                writer.write(request)
+                status = await reader.readline()
+                length = 0
+                while (line := await reader.readline()) not in (b"\r\n", b""):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                payload = await reader.readexactly(length)
+                latencies.append((time.perf_counter() - started) * 1000)
+                if b" 200 " not in status or b'"errors"' in payload:
+                    errors += 1
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    seconds = time.perf_counter() - started
+    return {
+        "requests": total,
+        "clients": clients,
+        "seconds": round(seconds, 2),
+        "throughput_rps": round(total / seconds, 1),
+        "p50_ms": round(percentile(latencies, 0.50), 2),
+        "p95_ms": round(percentile(latencies, 0.95), 2),
+        "p99_ms": round(percentile(latencies, 0.99), 2),
+        "errors": errors,
+    }
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    load, env = results["load"], results["environment"]
+    lines = [
+        "# kflow benchmark",
+        "",
+        f"Command: `{results['command']}`  ",
+        f"Run: {results['started']} on {env['cores']} cores ({env['cpu']}), "
+        f"load average {env['load_before']} before and {env['load_after']} after; "
+        f"FalkorDB {env['engine']}; total {results['total_seconds']:.0f} s. During the run the "
+        f"two cores were {env['cpu_during_run']['busy_percent']}% busy (the benchmark itself "
+        f"keeps them busy) and {env['cpu_during_run']['steal_percent']}% of CPU time was taken "
+        "by the host (steal).",
+        "",
+        f"Firm: {results['firm']['size']} — "
+        + ", ".join(f"{v:,} {k}" for k, v in results["firm"]["records"].items() if v)
+        + f"; generated in {results['firm']['generate_seconds']:.1f} s.",
+        "",
+        "## Load",
+        "",
+        "| path | rows | statements | seconds | rows/s |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        f"| kflow (validate, check ids, staged batches, publish) | {load['kflow']['rows']:,} | "
+        f"{load['kflow']['statements']} | {load['kflow']['seconds']:.1f} | "
+        f"{load['kflow']['rows_per_second']:,.0f} |",
+        f"| kflow write phase only | {load['kflow']['rows']:,} | {load['kflow']['statements']} | "
+        f"{load['kflow']['write_seconds']:.1f} | "
+        f"{load['kflow']['rows'] / load['kflow']['write_seconds']:,.0f} |",
+        f"| raw UNWIND, same rows and statements, straight to the engine | "
+        f"{load['raw']['rows']:,} | {load['raw']['statements']} | {load['raw']['seconds']:.1f} | "
+        f"{load['raw']['rows_per_second']:,.0f} |",
+        "",
+        f"kflow / raw rate: **{load['ratio']:.2f}** "
+        f"(validation {load['kflow']['validate_seconds']:.1f} s, "
+        f"id check {load['kflow']['check_seconds']:.1f} s, "
+        f"write {load['kflow']['write_seconds']:.1f} s; "
+        f"log rewrite afterwards {load['kflow']['rewrite_seconds']:.1f} s). "
+        f"`kflow serve` was ready {results['server']['start_seconds']:.1f} s after it started on "
+        "the loaded data.",
+        "",
+        "## Query latency (ms)",
+        "",
+        "| query | statements | HTTP p50 | HTTP p95 | engine p50 | engine p95 | engine "
+        "execution p50 | networkx p50 | networkx p95 | HTTP / engine | HTTP / engine "
+        "execution | HTTP / networkx | answers agree |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| --- |",
+    ]
+    for q in results["queries"]:
+        lines.append(
+            f"| {q['query']} | {q['statements_per_request']} | {q['http']['p50_ms']} | "
+            f"{q['http']['p95_ms']} | {q['engine']['p50_ms']} | {q['engine']['p95_ms']} | "
+            f"{q['engine_internal']['p50_ms']} | "
+            f"{q['networkx']['p50_ms']} | {q['networkx']['p95_ms']} | "
+            f"{q['http_over_engine_p50']} | {q['http_over_engine_internal_p50']} | "
+            f"{q['http_over_networkx_p50']} | "
+            f"{'yes' if q['answers_agree'] else 'NO'} |"
+        )
+    c = results["concurrency"]
+    memory = results["memory_mib"]
+    lines += [
+        "",
+        "HTTP: end to end through `kflow serve` (one request at a time, keep-alive). Engine: the "
+        "statements the same request runs, replayed one after the other straight on the engine "
+        "with the official falkordb client (round trips and reply decoding included). Engine "
+        "execution: the engine's own execution time for those statements (`Query internal "
+        "execution time`), with no transport or decoding. networkx: the same answer computed in "
+        "process from an export of the graph (building the model is not timed: "
+        f"{results['networkx_build_seconds']:.1f} s). Answers agree: the API's answer equals "
+        "networkx's for every input.",
+        "",
+        "## Concurrency",
+        "",
+        "| query | clients | requests | seconds | requests/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| reverseTransferPaths (first 10, maxHops 4) | {c['clients']} | {c['requests']} | "
+        f"{c['seconds']} | {c['throughput_rps']} | {c['p50_ms']} | {c['p95_ms']} | "
+        f"{c['p99_ms']} | {c['errors']} |",
+        "",
+        "## Memory (resident, MiB)",
+        "",
+        "| process | after the load | at the end |",
+        "| --- | ---: | ---: |",
+        f"| kflow serve | {memory['service_after_load']:.0f} | {memory['service_at_end']:.0f} |",
+        f"| engine (redis-server + FalkorDB) | {memory['engine_after_load']:.0f} | "
+        f"{memory['engine_at_end']:.0f} |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="large")
+    parser.add_argument("--out", type=Path, default=REPO / "bench")
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--keep", action="store_true", help="keep the data directories")
+    args = parser.parse_args()
+    began = time.perf_counter()
+    results: dict[str, Any] = {
+        "command": " ".join(["bench/run.py", *sys.argv[1:]]),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "environment": {
+            "cores": os.cpu_count(),
+            "cpu": next(
+                (
+                    line.split(":", 1)[1].strip()
+                    for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name")
+                ),
+                "?",
+            ),
+            "load_before": [round(x, 2) for x in os.getloadavg()],
+            "python": sys.version.split()[0],
+        },
+    }
+    cpu_before = cpu_times()
+    work = Path(tempfile.mkdtemp(prefix="kflow-bench-"))
+    server: Server | None = None
+    try:
+        size = SIZES[args.size]
+        log(f"generating the {args.size} firm in {work}")
+        with paused_gc():
+            generated, document = timed(lambda: generate_case_document(size=size))
+        results["firm"] = {"size": args.size, "generate_seconds": generated / 1000}
+
+        log("loading through kflow (validate, check, staged batches, publish)")
+        kflow_load = asyncio.run(load_through_kflow(document, work / "kflow"))
+        del document
+        case = kflow_load.pop("case")
+        results["firm"]["records"] = dict(bulk.count_records(case))
+        kflow_load["rows_per_second"] = kflow_load["rows"] / kflow_load["seconds"]
+
+        log("loading the same rows raw into a second engine")
+        with paused_gc():
+            raw = asyncio.run(load_raw(case, work / "raw"))
+        raw["rows_per_second"] = raw["rows"] / raw["seconds"]
+        shutil.rmtree(work / "raw", ignore_errors=True)
+        del case
+        results["load"] = {
+            "kflow": kflow_load,
+            "raw": raw,
+            "ratio": kflow_load["rows_per_second"] / raw["rows_per_second"],
+        }
+        log(
+            f"  kflow {kflow_load['rows_per_second']:,.0f} rows/s, raw "
+            f"{raw['rows_per_second']:,.0f} rows/s"
+        )
+
+        log("starting kflow serve on the loaded data")
+        server = start_server(work / "kflow", work / "serve.log")
+        results["server"] = {"start_seconds": server.start_seconds}
+        memory = {
+            "service_after_load": rss_mib(server.process.pid),
+            "engine_after_load": rss_mib(server.engine_pid),
+        }
+        engine_graph = FalkorDB(unix_socket_path=str(work / "kflow" / "engine.sock"))
+        results["environment"]["engine"] = server_version(engine_graph)
+
+        log("exporting the graph for networkx")
+        with paused_gc():
+            exported, export = timed(lambda: export_graph(engine_graph.select_graph(GRAPH)))
+            built, model = timed(lambda: build_model(export))
+        results["networkx_build_seconds"] = (exported + built) / 1000
+
+        results["queries"] = []
+        for spec in specs(export, args.size):
+            log(f"timing {spec.label}")
+            results["queries"].append(measure(spec, server, work / "kflow", model))
+
+        log(f"{args.requests} requests from {CLIENTS} clients")
+        subsidiaries = sorted(u for u, v in export.units.items() if "subsidiary" in v["role"])
+        bodies = [
+            json.dumps({"query": REVERSE, "variables": {"from": s, "first": 10}}).encode()
+            for s in random.Random(11).sample(subsidiaries, min(200, len(subsidiaries)))
+        ]
+        results["concurrency"] = asyncio.run(hammer(server.port, bodies, args.requests, CLIENTS))
+        memory["service_at_end"] = rss_mib(server.process.pid)
+        memory["engine_at_end"] = rss_mib(server.engine_pid)
+        results["memory_mib"] = memory
+    finally:
+        if server is not None:
+            stop_server(server)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    results["environment"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    results["environment"]["cpu_during_run"] = cpu_shares(cpu_before, cpu_times())
+    results["total_seconds"] = time.perf_counter() - began
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    (args.out / "results.md").write_text(render_markdown(results))
+    log(
+        f"wrote {args.out / 'results.json'} and {args.out / 'results.md'} "
+        f"in {results['total_seconds']:.0f} s"
+    )
+
+
+def server_version(db: FalkorDB) -> str:
+    modules = db.connection.execute_command("MODULE", "LIST")
+    for module in modules:
+        info = dict(zip(module[::2], module[1::2], strict=False))
+        name = info.get(b"name", info.get("name"))
+        if name in (b"graph", "graph"):
+            version = int(info.get(b"ver", info.get("ver")))
+            return f"{version // 10000}.{version // 100 % 100}.{version % 100}"
+    return "?"
+
+
+if __name__ == "__main__":
+    main()
