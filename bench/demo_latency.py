@@ -37,7 +37,8 @@ QUERIES = {
         " flow { from { id } to { id } } } } }"
     ),
     "hubMetrics (Huawei)": (
-        '{ hubMetrics(firm: "huawei") { units { unit { id } brokerage subsidiaryRole } } }'
+        '{ hubMetrics(firm: "huawei") { units(first: 100) { edges { node {'
+        " unit { id } brokerage subsidiaryRole } } } } }"
     ),
 }
 

@@ -98,6 +98,14 @@ def rss_mib(pid: int | None) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """User and system CPU time a process has used so far."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def child_engine_pid(parent: int) -> int | None:
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -431,14 +439,14 @@ def nx_matrix(model: Model) -> dict[tuple[str, str], tuple[int, list[str]]]:
     return answer
 
 
-def nx_hub_metrics(model: Model) -> dict[str, int]:
+def nx_top_brokers(model: Model, first: int) -> list[tuple[str, int]]:
     graph = model.pairs
     brokerage = {}
     for unit in graph.nodes:
         ins, outs = set(graph.predecessors(unit)), set(graph.successors(unit))
         linked = sum(len(outs.intersection(graph.successors(a))) for a in ins)
         brokerage[unit] = len(ins) * len(outs) - len(ins & outs) - linked
-    return brokerage
+    return sorted(brokerage.items(), key=lambda item: (-item[1], item[0]))[:first]
 
 
 # --- 4. the queries ----------------------------------------------------------------------------
@@ -469,7 +477,8 @@ MATRIX = """query Matrix { integrationMatrix(firm: "synth") {
   tier step count events { id date } } }"""
 HUB_METRICS = """query Hubs { hubMetrics(firm: "synth") {
   outflowThreshold inflowThreshold
-  units { unit { id } brokerage subsidiaryRole inflow { total } outflow { total } } } }"""
+  units(first: 100, orderBy: BROKERAGE) { totalCount edges { node {
+    unit { id } brokerage subsidiaryRole inflow { total } outflow { total } } } } } }"""
 
 
 @dataclass
@@ -545,12 +554,15 @@ def specs(export: Export, size: str) -> list[Spec]:
         ),
         Spec(
             "hubMetrics",
-            "hubMetrics (every unit of the firm)",
+            "hubMetrics (the 100 biggest brokers)",
             HUB_METRICS,
             [{}],
-            12,
-            lambda m, v: nx_hub_metrics(m),
-            lambda d: {u["unit"]["id"]: u["brokerage"] for u in d["hubMetrics"]["units"]},
+            30,
+            lambda m, v: nx_top_brokers(m, 100),
+            lambda d: [
+                (e["node"]["unit"]["id"], e["node"]["brokerage"])
+                for e in d["hubMetrics"]["units"]["edges"]
+            ],
         ),
     ]
 
@@ -651,6 +663,7 @@ def measure(spec: Spec, server: Server, data_dir: Path, model: Model) -> dict[st
     http, engine, reference = summary(http_ms), summary(engine_ms), summary(nx_ms)
     internal = summary(internal_ms)
     return {
+        "name": spec.name,
         "query": spec.label,
         "statements_per_request": round(statistics.mean(len(r) for r in recorded), 1),
         "http": http,
@@ -719,6 +732,48 @@ async def hammer(port: int, bodies: list[bytes], total: int, clients: int) -> di
 # --- the report ----------------------------------------------------------------------------------
 
 
+def target_rows(results: dict[str, Any]) -> list[str]:
+    """The issue's targets, each with this run's figure and whether it was met."""
+    queries = {q["name"]: q for q in results["queries"]}
+    c = results["concurrency"]
+    checks = [
+        (
+            "load through kflow >= 0.7x raw",
+            f"{results['load']['ratio']:.2f}x",
+            results["load"]["ratio"] >= 0.7,
+        ),
+        *(
+            (
+                f"{q['query']}: HTTP p50 <= 1.5x engine",
+                f"{q['http_over_engine_p50']}x",
+                q["http_over_engine_p50"] <= 1.5,
+            )
+            for q in results["queries"]
+        ),
+        (
+            "reverseTransferPaths (first 20, maxHops 4) p95 < 100 ms",
+            f"{queries['reverseTransferPaths']['http']['p95_ms']} ms",
+            queries["reverseTransferPaths"]["http"]["p95_ms"] < 100,
+        ),
+        (
+            "hubMetrics p95 < 1 s",
+            f"{queries['hubMetrics']['http']['p95_ms']} ms",
+            queries["hubMetrics"]["http"]["p95_ms"] < 1000,
+        ),
+        (
+            f">= 200 requests/s under {c['clients']} clients, zero errors",
+            f"{c['throughput_rps']} requests/s, {c['errors']} errors",
+            c["throughput_rps"] >= 200 and c["errors"] == 0,
+        ),
+        (
+            "benchmark under 15 minutes",
+            f"{results['total_seconds'] / 60:.1f} min",
+            results["total_seconds"] < 900,
+        ),
+    ]
+    return [f"| {name} | {figure} | {'yes' if met else '**no**'} |" for name, figure, met in checks]
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     load, env = results["load"], results["environment"]
     lines = [
@@ -777,6 +832,7 @@ def render_markdown(results: dict[str, Any]) -> str:
             f"{'yes' if q['answers_agree'] else 'NO'} |"
         )
     c = results["concurrency"]
+    cpu = c["cpu_ms_per_request"]
     memory = results["memory_mib"]
     lines += [
         "",
@@ -796,6 +852,17 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"| reverseTransferPaths (first 10, maxHops 4) | {c['clients']} | {c['requests']} | "
         f"{c['seconds']} | {c['throughput_rps']} | {c['p50_ms']} | {c['p95_ms']} | "
         f"{c['p99_ms']} | {c['errors']} |",
+        "",
+        f"CPU per request during that run: {cpu['service']} ms in `kflow serve`, "
+        f"{cpu['engine']} ms in the engine, so {env['cores']} cores could serve at most "
+        f"{env['cores'] * 1000 / (cpu['service'] + cpu['engine']):.0f} requests/s with nothing "
+        "else running.",
+        "",
+        "## Targets",
+        "",
+        "| target | figure | met |",
+        "| --- | --- | --- |",
+        *target_rows(results),
         "",
         "## Memory (resident, MiB)",
         "",
@@ -894,7 +961,12 @@ def main() -> None:
             json.dumps({"query": REVERSE, "variables": {"from": s, "first": 10}}).encode()
             for s in random.Random(11).sample(subsidiaries, min(200, len(subsidiaries)))
         ]
+        used = cpu_seconds(server.process.pid), cpu_seconds(server.engine_pid)
         results["concurrency"] = asyncio.run(hammer(server.port, bodies, args.requests, CLIENTS))
+        results["concurrency"]["cpu_ms_per_request"] = {
+            "service": round((cpu_seconds(server.process.pid) - used[0]) / args.requests * 1e3, 2),
+            "engine": round((cpu_seconds(server.engine_pid) - used[1]) / args.requests * 1e3, 2),
+        }
         memory["service_at_end"] = rss_mib(server.process.pid)
         memory["engine_at_end"] = rss_mib(server.engine_pid)
         results["memory_mib"] = memory

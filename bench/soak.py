@@ -53,7 +53,8 @@ READS = {
     "integrationMatrix": """query($firm: ID!) { integrationMatrix(firm: $firm) {
       tier step count events { id } } }""",
     "hubMetrics": """query($firm: ID!) { hubMetrics(firm: $firm) {
-      outflowThreshold units { brokerage subsidiaryRole unit { id } } } }""",
+      outflowThreshold units(first: 100) { edges { node {
+        brokerage subsidiaryRole unit { id } } } } } }""",
     "firmNetwork": """query($firm: ID!) { firmNetwork(firm: $firm) {
       units { id } links { volume from { id } to { id } } sources { events } } }""",
 }

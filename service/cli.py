@@ -87,7 +87,7 @@ def _with_store(work: Callable[[GraphStore], Awaitable[T]]) -> T:
     settings = _settings()
 
     async def run() -> T:
-        store = await open_store(settings)
+        store = await open_store(settings, report=lambda line: err.print(line, highlight=False))
         try:
             return await work(store)
         finally:

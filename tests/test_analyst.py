@@ -4,6 +4,8 @@ library on the seeded demos, and exports that desktop tools (networkx) can read.
 import csv
 import io
 import json
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +13,12 @@ import httpx
 import networkx as nx
 import pytest
 
-from service.services.analyst import list_named_queries
+from service.cypher import Query
+from service.services.analyst import LIBRARY, ROW_LIMIT, list_named_queries, run_named_query
+from service.services.seeding import seed_cases
 from service.store.embedded import EmbeddedStore
-from service.store.port import QueryTimedOut, WriteRefused
-from tests.helpers import Served, kflow
+from service.store.port import QueryTimedOut, Row, WriteRefused
+from tests.helpers import SEED_DIR, Served, kflow
 
 WRITES = [
     "CREATE (n:Unit {id: 'intruder'}) RETURN n",
@@ -176,6 +180,78 @@ def test_every_named_query_answers_on_the_seeded_demos(server: Served, name: str
     rows = response.json()["rows"]
     assert rows, f"{name} gave no rows"
     assert any(all(row.get(k) == v for k, v in expected.items()) for row in rows), rows[:5]
+
+
+def test_every_named_query_stops_at_the_row_limit_in_the_engine() -> None:
+    # The cap is applied by the statement (run_named_query binds $rowLimit to cap + 1), not
+    # after every row came back; it is no parameter of the analyst's.
+    problems = [
+        name
+        for name, query in LIBRARY.items()
+        if ROW_LIMIT not in query.param_names
+        or not re.search(r"\bLIMIT\b[^\n]*\$rowLimit\b[^\n]*$", query.text)
+    ]
+    assert problems == []
+    assert all(ROW_LIMIT not in {p.name for p in q.params} for q in list_named_queries())
+
+
+async def test_a_capped_named_query_says_truncated_and_the_engine_stops_at_the_cap(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await seed_cases(store, paths=sorted(SEED_DIR.glob("*.yaml")))
+    returned: list[int] = []
+    read = store.read
+
+    async def counted(query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        rows = await read(query, params)
+        returned.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(store, "read", counted)
+    cut = 0
+    for name, (params, _) in sorted(NAMED_ANSWERS.items()):
+        full = await run_named_query(store, name=name, params=params, row_cap=1000)
+        assert not full.truncated and full.rows, name
+        capped = await run_named_query(store, name=name, params=params, row_cap=1)
+        assert returned[-1] == min(len(full.rows), 2), name
+        assert (len(capped.rows), capped.truncated, capped.row_cap) == (1, len(full.rows) > 1, 1)
+        assert capped.rows[0] in full.rows, name
+        cut += len(full.rows) > 2
+    assert cut >= 4
+    # A large answer: the engine sends the cap and one row, however many rows there are.
+    answer = await run_named_query(store, name="find_knowledge_sources", params={}, row_cap=3)
+    assert (len(answer.rows), answer.truncated, returned[-1]) == (3, True, 4)
+
+
+def test_the_row_limit_is_not_an_analyst_parameter(server: Served) -> None:
+    response = httpx.post(
+        f"{server.base}/queries/list_unit_roles",
+        json={"parameters": {"firm": "huawei", "rowLimit": 5000}},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"] == (
+        "rowLimit: is not a parameter of this query (it takes: firm)"
+    )
+
+
+def test_unit_roles_count_flows_and_brokerage_and_isolated_units_broker_nothing(
+    server: Served,
+) -> None:
+    rows = httpx.post(
+        f"{server.base}/queries/list_unit_roles", json={"parameters": {"firm": "huawei"}}
+    ).json()["rows"]
+    first = {k: rows[0][k] for k in ("unit", "inflow", "outflow", "brokerage", "isolated")}
+    assert first == {
+        "unit": "huawei-rhq",
+        "inflow": 5,
+        "outflow": 4,
+        "brokerage": 9,
+        "isolated": False,
+    }
+    alpha = httpx.post(
+        f"{server.base}/queries/list_unit_roles", json={"parameters": {"firm": "alpha"}}
+    ).json()["rows"]
+    assert alpha and all(row["isolated"] and row["brokerage"] == 0 for row in alpha)
 
 
 def test_the_hub_is_ranked_first_by_outflow(server: Served) -> None:

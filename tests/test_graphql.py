@@ -172,10 +172,10 @@ def test_dissemination_reaches_huawei_uk_from_the_centre_through_the_regional_hu
 def test_the_regional_hub_is_huaweis_broker_and_subsidiaries_get_a_role(server: Served) -> None:
     metrics = data(
         server.graphql("""{ hubMetrics(firm: "huawei") { outflowThreshold
-        units { unit { id role } brokerage subsidiaryRole
-                outflow { total } inflow { total } } } }""")
+        units(first: 100) { edges { node { unit { id role } brokerage subsidiaryRole
+                outflow { total } inflow { total } } } } } }""")
     )
-    units = {m["unit"]["id"]: m for m in metrics["hubMetrics"]["units"]}
+    units = {e["node"]["unit"]["id"]: e["node"] for e in metrics["hubMetrics"]["units"]["edges"]}
     assert max(units, key=lambda u: units[u]["brokerage"]) == "huawei-rhq"
     for metric in units.values():
         is_subsidiary = metric["unit"]["role"] in ("SUBSIDIARY", "CORE_SUBSIDIARY")
@@ -348,12 +348,52 @@ def test_a_firm_network_holds_every_unit_edge_and_learning_source(server: Served
     }
 
 
+def test_the_biggest_brokers_come_first_a_page_at_a_time(server: Served) -> None:
+    query = """query($after: String) { hubMetrics(firm: "huawei") {
+        units(orderBy: BROKERAGE, first: 2, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor }
+          edges { node { unit { id } brokerage } } } } }"""
+    pages, after = [], None
+    while True:
+        units = data(server.graphql(query, after=after))["hubMetrics"]["units"]
+        pages.append([(e["node"]["brokerage"], e["node"]["unit"]["id"]) for e in units["edges"]])
+        if not units["pageInfo"]["hasNextPage"]:
+            break
+        after = units["pageInfo"]["endCursor"]
+    ranked = [row for page in pages for row in page]
+    assert all(len(page) == 2 for page in pages[:-1])
+    assert len(ranked) == units["totalCount"] == len({unit for _, unit in ranked})
+    assert ranked == sorted(ranked, key=lambda row: (-row[0], row[1]))
+    assert ranked[0][1] == "huawei-rhq"
+
+
+def test_hub_metrics_of_chosen_roles_count_only_those_units(server: Served) -> None:
+    metrics = data(
+        server.graphql("""{ hubMetrics(firm: "huawei") {
+        all: units(first: 100) { totalCount edges { node { unit { role } } } }
+        subsidiaries: units(roles: [SUBSIDIARY, CORE_SUBSIDIARY], first: 100) {
+          totalCount edges { node { unit { role } subsidiaryRole } } } } }""")
+    )["hubMetrics"]
+    roles = [e["node"]["unit"]["role"] for e in metrics["all"]["edges"]]
+    chosen = [e["node"] for e in metrics["subsidiaries"]["edges"]]
+    assert metrics["all"]["totalCount"] == len(roles)
+    assert (
+        metrics["subsidiaries"]["totalCount"]
+        == len(chosen)
+        == sum(role in ("SUBSIDIARY", "CORE_SUBSIDIARY") for role in roles)
+        < len(roles)
+    )
+    assert all(node["subsidiaryRole"] is not None for node in chosen)
+
+
 def test_hub_metrics_count_every_parallel_flow(server: Served) -> None:
     metrics = data(
         server.graphql("""{ hubMetrics(firm: "huawei") {
-        units { unit { id } inflow { total } outflow { total } } } }""")
+        units(roles: [REGIONAL_HQ]) { edges { node {
+          unit { id } inflow { total } outflow { total } } } } } }""")
     )["hubMetrics"]
-    rhq = next(m for m in metrics["units"] if m["unit"]["id"] == "huawei-rhq")
+    [rhq] = [e["node"] for e in metrics["units"]["edges"]]
+    assert rhq["unit"]["id"] == "huawei-rhq"
     flows = data(
         server.graphql("""{ firmNetwork(firm: "huawei") {
         links { from { id } to { id } volume } } }""")

@@ -26,7 +26,7 @@ from service.model import case
 from service.model.files import CaseFileInvalid, parse_case_text, validate_case_document
 from service.services.analyst import check_adhoc_cypher
 from service.services.errors import InvalidArgument
-from service.store.embedded import EmbeddedStore
+from service.store.embedded import EmbeddedStore, encode_header, params_header
 from service.store.port import (
     MAX_PARAM_DEPTH,
     MAX_STRING_LENGTH,
@@ -223,6 +223,51 @@ def test_statement_parameters_are_checked_against_the_header(
     assert set(sent) == set(PARAM_QUERY.param_names)
     for value in sent.values():
         assert_plain(value)
+
+
+# Values the header writer takes in its stride (no NUL, surrogate or odd key), and others.
+SENDABLE = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), hostile_text(nul=False)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(hostile_text(nul=False).filter(lambda key: "`" not in key), inner),
+    ),
+    max_leaves=12,
+)
+
+
+@bounded()
+@given(
+    params=st.dictionaries(
+        st.one_of(st.sampled_from(["p", "rows", "a b"]), hostile_text()),
+        st.one_of(
+            SENDABLE,
+            nested(st.one_of(SCALARS, st.sampled_from(["\ud800", "a\x00b", 'q"\\', "`"]))),
+        ),
+        max_size=3,
+    )
+)
+@example(params={"rows": [{"k": 'say "hi" \\ bye', "n": None, "i": -5, "b": True}]})
+@example(params={"p": deep(MAX_PARAM_DEPTH)})
+@example(params={"p": deep(MAX_PARAM_DEPTH + 1)})
+@example(params={"p": [["x"]] * 100_000})
+@example(params={"p": {"a`b": 1}, "q": "x\x00"})
+@example(params={"p": ["ok", "x\x00"]})
+@example(params={"p": {"a\x00": 1}})
+@example(params={"p": {"k": "\ud800"}})
+@example(params={"p": 2**63})
+@example(params={"p": [{"k": "x" * (MAX_STRING_LENGTH + 1)}]})
+def test_the_embedded_header_is_the_ports_check_then_the_plain_writer(
+    params: dict[Any, Any],
+) -> None:
+    try:
+        expected = params_header(encode_params(params))
+    except QueryParameterError as err:
+        with pytest.raises(type(err)) as raised:
+            encode_header(params)
+        assert str(raised.value) == str(err)
+        return
+    assert encode_header(params) == expected
 
 
 @pytest.mark.parametrize("key", ["a\x00b", "a`b", ""])

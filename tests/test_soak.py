@@ -14,6 +14,8 @@ import httpx
 import yaml
 
 from bench.soak import Plan, find_written, run_load
+from service.services.analyst import run_named_query
+from service.services.exchange import export_neighbourhood
 from service.services.paging import page_request
 from service.services.paths import list_reverse_transfer_paths
 from service.services.seeding import seed_cases
@@ -93,7 +95,8 @@ def parallel_flows(copies: int) -> list[dict[str, object]]:
 
 
 # Was a finding (every trail of up to 6 flows was enumerated before filtering, exponential in
-# parallel flows); routes now walk one derived SENDS_* link per pair and direction (issue 7).
+# parallel flows); routes now walk one derived SENDS_* link per pair and direction, and the
+# neighbourhood export walks ring by ring (issue 7).
 async def test_reverse_paths_stay_fast_when_units_share_many_flows(
     engine: EngineProcess, tmp_path: Path
 ) -> None:
@@ -115,6 +118,14 @@ async def test_reverse_paths_stay_fast_when_units_share_many_flows(
             page=page_request(first=10, after=None),
         )
         assert time.monotonic() - started < 1.0
+        # The analyst's question and the neighbourhood export walk the same graph; each must
+        # answer within the store's 2 s limit (QueryTimedOut otherwise).
+        answer = await run_named_query(
+            store, name="list_reverse_transfer_paths", params={"unit": "acme-uk"}, row_cap=10
+        )
+        assert answer.rows[0][1] == ["acme-uk", "acme-europe", "acme-ccd"]
+        neighbourhood = await export_neighbourhood(store, unit_id="acme-uk", hops=3)
+        assert {"acme-hq", "acme-de"} <= {node.id for node in neighbourhood.nodes}
     finally:
         await store.drop_graph()
         await store.close()

@@ -11,11 +11,17 @@ import pytest
 
 from service.model.case import Flow
 from service.model.files import CaseFileInvalid, validate_case_document
-from service.services import bulk
+from service.services import bulk, network
 from service.services.bulk import FirmExists
+from service.services.errors import InvalidArgument
 from service.services.health import get_readiness
 from service.services.integration import get_integration_matrix
-from service.services.metrics import get_hub_metrics
+from service.services.metrics import (
+    HubMetric,
+    HubMetricOrder,
+    get_hub_thresholds,
+    list_hub_metrics,
+)
 from service.services.paging import PageRequest
 from service.services.paths import get_circulation, list_dissemination, list_reverse_transfer_paths
 from service.services.recording import record_flow
@@ -36,6 +42,18 @@ Document = dict[str, Any]
 @pytest.fixture(scope="module")
 def document() -> Document:
     return generate_case_document(size=SMALL)
+
+
+async def list_every_hub_metric(store: EmbeddedStore) -> list[HubMetric]:
+    """Every unit's hub metric of the synthetic firm, in one page."""
+    thresholds = await get_hub_thresholds(store, firm_id="synth")
+    return await list_hub_metrics(
+        store,
+        thresholds=thresholds,
+        roles=None,
+        order=HubMetricOrder.UNIT,
+        page=PageRequest(skip=0, limit=100_000),
+    )
 
 
 def graph_keys(store: EmbeddedStore) -> list[str]:
@@ -180,10 +198,10 @@ async def test_every_query_answers_on_the_firm_as_the_case_says(
         for hop in p.hops[1:]
     )
 
-    metrics = await get_hub_metrics(store, firm_id="synth")
-    assert {m.unit.id: m.brokerage for m in metrics.units} == brokerage(document)
+    metrics = await list_every_hub_metric(store)
+    assert {m.unit.id: m.brokerage for m in metrics} == brokerage(document)
     sent = Counter(f["from"] for f in document["flows"])
-    assert {m.unit.id: m.outflow.total for m in metrics.units} == {
+    assert {m.unit.id: m.outflow.total for m in metrics} == {
         u["id"]: sent[u["id"]] for u in document["units"]
     }
 
@@ -238,8 +256,8 @@ async def test_flows_recorded_later_keep_the_derived_metrics_and_routes_exact(
         await record_flow(store, flow=flow)
         flows.append({"from": source, "to": target, "direction": direction})
     updated = document | {"flows": flows}
-    metrics = await get_hub_metrics(store, firm_id="synth")
-    assert {m.unit.id: m.brokerage for m in metrics.units} == brokerage(updated)
+    metrics = await list_every_hub_metric(store)
+    assert {m.unit.id: m.brokerage for m in metrics} == brokerage(updated)
     page = await list_reverse_transfer_paths(
         store,
         unit_id="synth-sub-00001",
@@ -265,3 +283,15 @@ def test_the_command_refuses_a_bad_size_before_opening_the_store(tmp_path: Any) 
     done = kflow("generate", "--size", "huge", data=tmp_path / "data")
     assert done.returncode == 2 and "--size must be one of small, medium, large" in done.stderr
     assert not (tmp_path / "data").exists()
+
+
+async def test_a_firm_too_big_to_draw_is_refused_with_what_to_do_instead(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await generate_firm(store, size=SMALL)
+    drawn = await network.get_firm_network(store, firm_id="synth")
+    assert len(drawn.units) == 55 and sum(link.volume for link in drawn.links) == 2_000
+    monkeypatch.setattr(network, "MAX_NETWORK_UNITS", 54)
+    with pytest.raises(InvalidArgument, match="'synth' has 55 units, more than the 54") as refused:
+        await network.get_firm_network(store, firm_id="synth")
+    assert refused.value.argument == "firm" and "units(firm:)" in str(refused.value)

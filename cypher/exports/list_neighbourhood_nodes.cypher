@@ -1,12 +1,25 @@
-// List the nodes within some hops of a unit, over any relationship in either direction
-// (the unit itself included), at most $limit of them, nearest first.
+// List the nodes within some hops (1-3) of a unit, over any relationship in either direction
+// (the unit itself included), at most $limit of them, nearest first, then by id. The walk
+// goes ring by ring, each ring's nodes met once however many paths lead to them (paths
+// would multiply with every parallel flow), and a ring is walked out only while the rings
+// inside it hold fewer than $limit nodes (a node met in two rings counts in both).
 // params: unit: STRING, hops: INTEGER, limit: INTEGER
 // returns: node
-// (:Unit {id: $unit})-[*0..3]-(n)
+// (:Unit {id: $unit})-[]-(ring1)-[]-(ring2)-[]-(ring3)
 MATCH (u:Unit {id: $unit})
-MATCH p = (u)-[*0..3]-(n)
-WHERE length(p) <= $hops
-WITH n, min(length(p)) AS distance
+OPTIONAL MATCH (u)--(near)
+WITH u, collect(DISTINCT near) AS ring1
+UNWIND CASE WHEN $hops >= 2 AND 0 < size(ring1) < $limit THEN ring1 ELSE [null] END AS inner
+OPTIONAL MATCH (inner)--(near)
+WITH u, ring1, collect(DISTINCT near) AS ring2
+UNWIND CASE WHEN $hops >= 3 AND 0 < size(ring2) AND size(ring1) + size(ring2) < $limit
+            THEN ring2 ELSE [null] END AS inner
+OPTIONAL MATCH (inner)--(near)
+WITH u, ring1, ring2, collect(DISTINCT near) AS ring3
+WITH [[u], ring1, ring2, ring3] AS rings
+UNWIND range(0, 3) AS distance
+UNWIND rings[distance] AS n
+WITH n, min(distance) AS distance
 ORDER BY distance, n.id
 LIMIT $limit
 RETURN {labels: labels(n), properties: properties(n)} AS node

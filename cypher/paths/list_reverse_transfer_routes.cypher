@@ -1,56 +1,58 @@
-// List the routes of exactly $hops hops (1-6) that knowledge can take upward from a unit to
-// a target unit, by the units' ids (the service asks for 1 hop, then 2, ... so routes come
-// shortest first and only as many lengths are walked as a page needs). A route is a
-// sequence of distinct units in which each unit passed at least one upward or horizontal
-// flow to the next. Routes walk the derived SENDS_UP and SENDS_ACROSS relationships (one per
-// pair of units and direction), so many flows between two units make one hop, not many
-// routes; each hop shows the earliest such flow. The walk's literal bound is $hops (an exact
-// `*k..k` bound loses paths on the engine when both ends are known, so it is `*1..k` and
-// the length is filtered), and it stops after $cap paths.
-// params: from: STRING, to: STRING, hops: INTEGER, cap: INTEGER, limit: INTEGER
+// List the routes of $minHops to $maxHops hops (1-6) that knowledge can take upward from a
+// unit to a target unit, by the units' ids, shortest first, then by the units' ids. A route
+// is a sequence of distinct units in which each unit passed at least one upward or
+// horizontal flow to the next. Routes walk the derived SENDS_UP and SENDS_ACROSS
+// relationships (one per pair of units and direction), so many flows between two units make
+// one hop, not many routes; each hop shows the earliest such flow. The service asks for the
+// common lengths (up to 4) at once and longer ones one length at a time, so a page of short
+// routes never pays for walking the 5- and 6-hop ones. The walk's literal bound is
+// $maxHops, one branch per value (an exact `*k..k` bound loses paths on the engine when
+// both ends are known, so each branch is `*1..k` and shorter routes are filtered out), and
+// it stops after $cap paths.
+// params: from: STRING, to: STRING, minHops: INTEGER, maxHops: INTEGER, cap: INTEGER, limit: INTEGER
 // returns: route
 // (:Unit {id: $from})-[:SENDS_UP|SENDS_ACROSS*1..6]->(:Unit {id: $to})
 MATCH (source:Unit {id: $from})
 MATCH (target:Unit {id: $to})
 CALL {
   WITH source, target
-  WITH source, target WHERE $hops = 1
+  WITH source, target WHERE $maxHops = 1
   MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..1]->(target)
   RETURN p
   UNION ALL
   WITH source, target
-  WITH source, target WHERE $hops = 2
+  WITH source, target WHERE $maxHops = 2
   MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..2]->(target)
   RETURN p
   UNION ALL
   WITH source, target
-  WITH source, target WHERE $hops = 3
+  WITH source, target WHERE $maxHops = 3
   MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..3]->(target)
   RETURN p
   UNION ALL
   WITH source, target
-  WITH source, target WHERE $hops = 4
+  WITH source, target WHERE $maxHops = 4
   MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..4]->(target)
   RETURN p
   UNION ALL
   WITH source, target
-  WITH source, target WHERE $hops = 5
+  WITH source, target WHERE $maxHops = 5
   MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..5]->(target)
   RETURN p
   UNION ALL
   WITH source, target
-  WITH source, target WHERE $hops = 6
+  WITH source, target WHERE $maxHops = 6
   MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..6]->(target)
   RETURN p
 }
 WITH p LIMIT $cap
 WITH p
-WHERE length(p) = $hops
+WHERE length(p) >= $minHops
   AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
 WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.first_flow] AS flowIds
 ORDER BY ids, flowIds
 WITH ids, collect(p)[0] AS p
-ORDER BY ids
+ORDER BY size(ids), ids
 LIMIT $limit
 RETURN {units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
         flows: [r IN relationships(p) | {id: r.first_flow, direction: r.direction,

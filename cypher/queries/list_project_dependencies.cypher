@@ -2,7 +2,7 @@
 // coordinates?
 // One row per dependency between the project's units (or one row with no dependency when
 // the paper names none).
-// params: project: STRING
+// params: project: STRING, rowLimit: INTEGER
 // returns: project, interdependence, customer, coordinator, coordinator_role, from_unit, to_unit, kind
 // (:Project)-[:COORDINATED_BY]->(:Unit), (:Unit)-[:DEPENDS_ON {project}]->(:Unit)
 MATCH (p:Project {id: $project})
@@ -14,3 +14,4 @@ RETURN p.name AS project, p.interdependence AS interdependence, c.name AS custom
        boss.id AS coordinator, boss.role AS coordinator_role, a.id AS from_unit,
        b.id AS to_unit, d.kind AS kind
 ORDER BY from_unit, to_unit
+LIMIT $rowLimit

@@ -348,6 +348,11 @@ Problem = tuple[tuple[str | int, ...], str]
 
 
 def _duplicate_ids(case: CaseFile) -> Iterable[Problem]:
+    ids = [case.firm.id]
+    for section in _ID_SECTIONS:
+        ids.extend([record.id for record in getattr(case, section)])
+    if len(set(ids)) == len(ids):
+        return  # the usual case, found at C speed; only a case with duplicates is walked
     seen: dict[str, tuple[str | int, ...]] = {case.firm.id: ("firm", "id")}
     for section in _ID_SECTIONS:
         for index, record in enumerate(getattr(case, section)):
@@ -486,7 +491,21 @@ def find_case_problems(case: CaseFile) -> Iterable[Problem]:
 
     # A case can hold a million flows: each unit's place is worked out once, not per flow.
     places = {unit_id: place_of(units, unit_id) for unit_id in units}
+    # Flows come about ten to a pair of units: a pair and direction is judged once.
+    judged: dict[tuple[str, str, FlowDirection], bool] = {}
     for i, flow in enumerate(case.flows):
+        key = (flow.source, flow.target, flow.direction)
+        fine = judged.get(key)
+        if fine is None:
+            sender, receiver = places.get(flow.source), places.get(flow.target)
+            fine = judged[key] = (
+                sender is not None
+                and receiver is not None
+                and flow.source != flow.target
+                and flow_direction_fits(sender, receiver, flow.direction)
+            )
+        if fine and (flow.knowledge is None or flow.knowledge in knowledge):
+            continue
         sender, receiver = places.get(flow.source), places.get(flow.target)
         if sender is None:
             yield ("flows", i, "from"), f"unknown unit '{flow.source}' (not a unit of this firm)"

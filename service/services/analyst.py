@@ -16,6 +16,11 @@ from service.services.exchange import render_cell
 from service.store.port import AdhocResult, GraphStore, WriteRefused
 
 QUERY_AREA = "queries/"
+# Every named query ends with `LIMIT $rowLimit`: the row cap is applied by the engine, which
+# then never sorts, sends or decodes rows past it. run_named_query binds it to one more than
+# the cap (so `truncated` is exact); it is not the analyst's to set, so the catalogue and
+# bind_params leave it out.
+ROW_LIMIT = "rowLimit"
 MAX_NESTING = 16
 MAX_UNIONS = 50
 # A clause keyword, not a property (`n.set`) nor a map key (`{set: 1}`).
@@ -140,6 +145,11 @@ def _default_value(param: Param) -> Any:
     return None if text == "null" else coerce_value(param, text)
 
 
+def _user_params(query: Query) -> tuple[Param, ...]:
+    """The parameters an analyst gives (all but the row limit run_named_query binds)."""
+    return tuple(p for p in query.params if p.name != ROW_LIMIT)
+
+
 def _describe(query: Query) -> NamedQuery:
     return NamedQuery(
         name=query.name.removeprefix(QUERY_AREA),
@@ -149,7 +159,7 @@ def _describe(query: Query) -> NamedQuery:
             ParamInfo(
                 name=p.name, type=p.type, default=_default_value(p), required=p.default is None
             )
-            for p in query.params
+            for p in _user_params(query)
         ],
         columns=list(query.returns),
     )
@@ -226,14 +236,15 @@ def coerce_value(param: Param, value: Any) -> Any:
 
 def bind_params(query: Query, given: Mapping[str, Any]) -> dict[str, Any]:
     """Every declared parameter with a value: given, or its default; unknown ones refused."""
-    unknown = sorted(set(given) - query.param_names)
+    params = _user_params(query)
+    unknown = sorted(set(given) - {p.name for p in params})
     if unknown:
-        expected = ", ".join(p.name for p in query.params) or "none"
+        expected = ", ".join(p.name for p in params) or "none"
         raise InvalidArgument(
             unknown[0], f"is not a parameter of this query (it takes: {expected})"
         )
     bound = {}
-    for param in query.params:
+    for param in params:
         if param.name in given:
             bound[param.name] = coerce_value(param, given[param.name])
         elif param.default is not None:
@@ -246,9 +257,16 @@ def bind_params(query: Query, given: Mapping[str, Any]) -> dict[str, Any]:
 async def run_named_query(
     store: GraphStore, *, name: str, params: Mapping[str, Any], row_cap: int
 ) -> QueryAnswer:
-    """Run a named question with validated parameters; rows follow its declared columns."""
+    """Run a named question with validated parameters; rows follow its declared columns.
+
+    The statement stops at one row past the cap, so a cut answer costs the engine no more
+    than a full page, and `truncated` says whether there was more.
+    """
     query = _lookup(name)
-    rows = await store.read(query, bind_params(query, params))
+    bound = bind_params(query, params)
+    if ROW_LIMIT in query.param_names:
+        bound[ROW_LIMIT] = row_cap + 1
+    rows = await store.read(query, bound)
     columns = list(query.returns)
     return QueryAnswer(
         columns=columns,

@@ -19,9 +19,9 @@ may be taken by another firm's nodes.
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -30,11 +30,12 @@ from service.cypher import Query
 from service.model.case import CaseFile, Fact, count_records
 from service.model.files import CaseFileInvalid, FileProblem, paused_gc
 from service.services.cases import (
+    count_sends,
     firm_properties,
     knowledge_rows,
     project_rows,
+    section_properties,
     sends_rows,
-    stored_properties,
     unit_rows,
 )
 from service.services.network import find_nodes, get_firms_by_id
@@ -70,6 +71,7 @@ DELETE_CHUNK = 10_000
 VALUES_PER_BATCH = 150_000
 
 Rows = list[dict[str, Any]]
+FactT = TypeVar("FactT", bound=Fact)
 Progress = Callable[[str, int], None]
 
 
@@ -100,15 +102,17 @@ class BulkSummary(BaseModel):
     write_seconds: float
 
 
-def _props(record: Fact, section: str, firm_id: str) -> dict[str, Any]:
-    return stored_properties(record, section=section, firm_id=firm_id)
+def _attach_props(
+    records: Sequence[FactT], section: str, firm_id: str
+) -> Iterator[tuple[FactT, dict[str, Any]]]:
+    """Each record of a section with the properties it is stored with."""
+    return zip(records, section_properties(records, section=section, firm_id=firm_id), strict=True)
 
 
 def list_phases(case: CaseFile) -> list[Phase]:
     """The statements that write a case, in dependency order, with their rows (lazily)."""
     f = case.firm.id
     c = case
-    sends = sends_rows(case)
 
     def pairs(section: str, field: str) -> Callable[[], Iterable[dict[str, Any]]]:
         return lambda: (
@@ -137,7 +141,10 @@ def list_phases(case: CaseFile) -> list[Phase]:
         Phase(
             "actors",
             CREATE_ACTORS,
-            lambda: ({"props": _props(a, "actors", f)} for a in c.actors),
+            lambda: (
+                {"props": props}
+                for props in section_properties(c.actors, section="actors", firm_id=f)
+            ),
             len(c.actors),
             True,
         ),
@@ -145,15 +152,18 @@ def list_phases(case: CaseFile) -> list[Phase]:
             "actor links",
             CREATE_ACTOR_LINKS,
             lambda: (
-                {"from": x.source, "to": x.target, "props": _props(x, "actor_links", f)}
-                for x in c.actor_links
+                {"from": x.source, "to": x.target, "props": props}
+                for x, props in _attach_props(c.actor_links, "actor_links", f)
             ),
             len(c.actor_links),
         ),
         Phase(
             "capabilities",
             CREATE_CAPABILITIES,
-            lambda: ({"props": _props(x, "capabilities", f)} for x in c.capabilities),
+            lambda: (
+                {"props": props}
+                for props in section_properties(c.capabilities, section="capabilities", firm_id=f)
+            ),
             len(c.capabilities),
             True,
         ),
@@ -174,8 +184,8 @@ def list_phases(case: CaseFile) -> list[Phase]:
             "learning events",
             CREATE_LEARNING_EVENTS,
             lambda: (
-                {"props": _props(e, "learning", f), "unit": e.unit, "source": e.source}
-                for e in c.learning
+                {"props": props, "unit": e.unit, "source": e.source}
+                for e, props in _attach_props(c.learning, "learning", f)
             ),
             len(c.learning),
         ),
@@ -192,12 +202,14 @@ def list_phases(case: CaseFile) -> list[Phase]:
             len(c.flows),
             weight=lambda row: len(row["flows"]),
         ),
-        Phase("flow summaries", CREATE_SENDS, lambda: sends, len(sends)),
+        # Worked out when written, not before the load starts: seconds for a large case.
+        Phase("flow summaries", CREATE_SENDS, lambda: sends_rows(c), count_sends(c)),
         Phase(
             "resources",
             CREATE_RESOURCES,
             lambda: (
-                {"props": _props(r, "resources", f), "heldBy": r.held_by} for r in c.resources
+                {"props": props, "heldBy": r.held_by}
+                for r, props in _attach_props(c.resources, "resources", f)
             ),
             len(c.resources),
         ),
@@ -205,7 +217,8 @@ def list_phases(case: CaseFile) -> list[Phase]:
             "integration events",
             CREATE_INTEGRATION_EVENTS,
             lambda: (
-                {"props": _props(i, "integrations", f), "unit": i.unit} for i in c.integrations
+                {"props": props, "unit": i.unit}
+                for i, props in _attach_props(c.integrations, "integrations", f)
             ),
             len(c.integrations),
         ),
@@ -226,8 +239,8 @@ def list_phases(case: CaseFile) -> list[Phase]:
             "support",
             CREATE_SUPPORT,
             lambda: (
-                {"from": x.source, "to": x.target, "props": _props(x, "support", f)}
-                for x in c.support
+                {"from": x.source, "to": x.target, "props": props}
+                for x, props in _attach_props(c.support, "support", f)
             ),
             len(c.support),
         ),
@@ -235,7 +248,8 @@ def list_phases(case: CaseFile) -> list[Phase]:
             "tensions",
             CREATE_TENSIONS,
             lambda: (
-                {"props": _props(t, "tensions", f), "units": list(t.units)} for t in c.tensions
+                {"props": props, "units": list(t.units)}
+                for t, props in _attach_props(c.tensions, "tensions", f)
             ),
             len(c.tensions),
             True,
@@ -247,9 +261,9 @@ def list_phases(case: CaseFile) -> list[Phase]:
                 {
                     "unit": m.unit,
                     "customer": m.customer,
-                    "props": _props(m, "customer_management", f),
+                    "props": props,
                 }
-                for m in c.customer_management
+                for m, props in _attach_props(c.customer_management, "customer_management", f)
             ),
             len(c.customer_management),
         ),
@@ -266,10 +280,10 @@ def _values_in(value: Any) -> int:
 
 def _flow_groups(case: CaseFile) -> Iterator[dict[str, Any]]:
     """A case's flows grouped by ordered pair of units, in groups of at most BATCH_SIZE."""
-    firm_id = case.firm.id
+    every_props = section_properties(case.flows, section="flows", firm_id=case.firm.id)
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for flow in case.flows:
-        groups.setdefault((flow.source, flow.target), []).append(_props(flow, "flows", firm_id))
+    for flow, props in zip(case.flows, every_props, strict=True):
+        groups.setdefault((flow.source, flow.target), []).append(props)
     for (source, target), flows in groups.items():
         for start in range(0, len(flows), BATCH_SIZE):
             yield {"from": source, "to": target, "flows": flows[start : start + BATCH_SIZE]}
@@ -304,44 +318,59 @@ def batch_rows(
         yield batch
 
 
-async def _write_phase(
-    target: GraphStore, phase: Phase, firm_id: str, *, batch_size: int, progress: Progress
-) -> int:
-    """Write one phase, keeping the engine busy.
+def _batch_phases(phases: list[Phase], *, batch_size: int) -> Iterator[tuple[Phase, Rows]]:
+    """Every phase's rows in batches, phase after phase (phases with no rows left out)."""
+    for phase in phases:
+        if phase.count:
+            for rows in batch_rows(phase.rows(), batch_size=batch_size, weight=phase.weight):
+                yield phase, rows
 
-    The next batch's rows are built in a thread while the engine writes, and a second
-    batch is sent before the first one is done (the engine runs writes to one graph one
-    after the other, so the second simply waits its turn). Batches of one phase do not
-    depend on each other; phases do, so a phase ends when all its batches are in.
-    """
-    batches = batch_rows(phase.rows(), batch_size=batch_size, weight=phase.weight)
+
+async def _send(target: GraphStore, phase: Phase, rows: Rows, firm_id: str) -> int:
+    """Write one batch of a phase; the number of records it stands for."""
+    params: dict[str, Any] = {"rows": rows}
+    if phase.firm_param:
+        params["firmId"] = firm_id
+    await target.write(phase.query, params)
     weigh = phase.weight or (lambda _row: 1)
+    return sum(weigh(row) for row in rows)
+
+
+async def _write_phases(
+    target: GraphStore, phases: list[Phase], firm_id: str, *, batch_size: int, progress: Progress
+) -> int:
+    """Write the phases in order, keeping the engine busy; the number of statements sent.
+
+    Batches are built in a thread one ahead of the batch being sent, past the end of a phase
+    too: the engine does not wait at a phase's start while its rows are worked out (seconds
+    for the flows of a large case). A second batch of a phase is sent before the first one
+    is done (the engine runs writes to one graph one after the other, so the second simply
+    waits its turn). A phase's first batch waits until the previous phase is all in, as
+    phases depend on each other and the engine may start two waiting statements in any order.
+    """
+    batches = _batch_phases(phases, batch_size=batch_size)
     statements = 0
-    in_flight: list[asyncio.Task[int]] = []
-
-    async def send(rows: Rows) -> int:
-        params: dict[str, Any] = {"rows": rows}
-        if phase.firm_param:
-            params["firmId"] = firm_id
-        await target.write(phase.query, params)
-        return sum(weigh(row) for row in rows)
-
+    in_flight: list[tuple[Phase, asyncio.Task[int]]] = []
+    upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
     try:
-        while True:
-            rows = await asyncio.to_thread(next, batches, None)
-            if rows is None:
-                break
-            if len(in_flight) >= IN_FLIGHT:
-                progress(phase.name, await in_flight.pop(0))
-            in_flight.append(asyncio.create_task(send(rows)))
+        while (batch := await upcoming) is not None:
+            upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
+            phase, rows = batch
+            while in_flight and (len(in_flight) >= IN_FLIGHT or in_flight[0][0] is not phase):
+                done, task = in_flight.pop(0)
+                progress(done.name, await task)
+            in_flight.append((phase, asyncio.create_task(_send(target, phase, rows, firm_id))))
             statements += 1
         while in_flight:
-            progress(phase.name, await in_flight.pop(0))
+            done, task = in_flight.pop(0)
+            progress(done.name, await task)
     finally:
-        for task in in_flight:
+        # A batch being built is left to finish in its thread; nothing will send it.
+        upcoming.cancel()
+        for _, task in in_flight:
             task.cancel()
         if in_flight:
-            await asyncio.gather(*in_flight, return_exceptions=True)
+            await asyncio.gather(*(task for _, task in in_flight), return_exceptions=True)
     return statements
 
 
@@ -418,11 +447,9 @@ async def load_case_in_batches(
             await target.write(CREATE_FIRM, {"firm": firm_properties(case)})
             statements += 1
             progress("firm", 1)
-            for phase in phases:
-                if phase.count:
-                    statements += await _write_phase(
-                        target, phase, firm_id, batch_size=batch_size, progress=progress
-                    )
+            statements += await _write_phases(
+                target, phases, firm_id, batch_size=batch_size, progress=progress
+            )
         except BaseException:
             if isinstance(store, StagingStore):
                 await store.discard_staging(target)

@@ -17,9 +17,11 @@ from service.model.views import (
 )
 from service.services.errors import NotFound
 from service.services.network import get_firms_by_id
+from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
-LIST_HUB_FLOWS = cypher.load("metrics/list_hub_flows")
+LIST_HUB_ROLE_TOTALS = cypher.load("metrics/list_hub_role_totals")
+LIST_HUB_METRICS = cypher.load("metrics/list_hub_metrics")
 LIST_SUPPORT_BALANCE = cypher.load("metrics/list_support_balance")
 GET_PROJECT_INTERDEPENDENCE = cypher.load("metrics/get_project_interdependence")
 GET_CAPABILITY_PROVENANCE = cypher.load("metrics/get_capability_provenance")
@@ -54,11 +56,22 @@ class HubMetric(BaseModel):
     subsidiary_role: SubsidiaryRole | None
 
 
-class HubMetrics(BaseModel):
+class HubMetricOrder(StrEnum):
+    UNIT = "unit"  # by id
+    BROKERAGE = "brokerage"  # largest first, then by id
+    OUTFLOW = "outflow"
+    INFLOW = "inflow"
+
+
+class HubThresholds(BaseModel):
     firm: str
     outflow_threshold: float
     inflow_threshold: float
-    units: list[HubMetric]
+    units_by_role: dict[UnitRole, int]
+
+    def count_units(self, roles: list[UnitRole] | None) -> int:
+        """How many of the firm's units have one of these roles (any role: None)."""
+        return sum(n for role, n in self.units_by_role.items() if roles is None or role in roles)
 
 
 def classify_subsidiary(
@@ -72,38 +85,62 @@ def classify_subsidiary(
     return SubsidiaryRole.IMPLEMENTOR if high_in else SubsidiaryRole.LOCAL_INNOVATOR
 
 
-async def get_hub_metrics(store: GraphStore, *, firm_id: str) -> HubMetrics:
-    """Per unit: flows in and out by counterpart, brokerage, and a subsidiary's G&G role.
-
-    Thresholds: the mean outflow (inflow) over the firm's subsidiaries.
-    """
-    rows = [row["unit"] for row in await store.read(LIST_HUB_FLOWS, {"firm": firm_id})]
+async def get_hub_thresholds(store: GraphStore, *, firm_id: str) -> HubThresholds:
+    """The mean total outflow and inflow over a firm's subsidiaries, and its units by role."""
+    rows = [row["totals"] for row in await store.read(LIST_HUB_ROLE_TOTALS, {"firm": firm_id})]
     if not rows and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
-    metrics = [
-        HubMetric(
-            unit=UnitView.model_validate(row),
-            inflow=FlowCounts(hq=row["inflowHq"], hub=row["inflowHub"], peer=row["inflowPeer"]),
-            outflow=FlowCounts(hq=row["outflowHq"], hub=row["outflowHub"], peer=row["outflowPeer"]),
-            brokerage=int(row["brokerage"]),
-            subsidiary_role=None,
-        )
-        for row in rows
-    ]
-    subsidiaries = [m for m in metrics if m.unit.role in SUBSIDIARY_ROLES]
-    count = max(len(subsidiaries), 1)
-    out_threshold = sum(m.outflow.total for m in subsidiaries) / count
-    in_threshold = sum(m.inflow.total for m in subsidiaries) / count
-    for metric in subsidiaries:
-        metric.subsidiary_role = classify_subsidiary(
-            outflow=metric.outflow.total,
-            inflow=metric.inflow.total,
-            outflow_threshold=out_threshold,
-            inflow_threshold=in_threshold,
-        )
-    return HubMetrics(
-        firm=firm_id, outflow_threshold=out_threshold, inflow_threshold=in_threshold, units=metrics
+    subsidiaries = [row for row in rows if row["role"] in SUBSIDIARY_ROLES]
+    count = max(sum(row["units"] for row in subsidiaries), 1)
+    return HubThresholds(
+        firm=firm_id,
+        outflow_threshold=sum(row["outflow"] for row in subsidiaries) / count,
+        inflow_threshold=sum(row["inflow"] for row in subsidiaries) / count,
+        units_by_role={UnitRole(row["role"]): row["units"] for row in rows},
     )
+
+
+async def list_hub_metrics(
+    store: GraphStore,
+    *,
+    thresholds: HubThresholds,
+    roles: list[UnitRole] | None,
+    order: HubMetricOrder,
+    page: PageRequest,
+) -> list[HubMetric]:
+    """A page of a firm's units: flows in and out, brokerage, and a subsidiary's G&G role."""
+    rows = await store.read(
+        LIST_HUB_METRICS,
+        {
+            "firm": thresholds.firm,
+            "roles": [role.value for role in roles] if roles is not None else None,
+            "orderBy": order.value,
+            "skip": page.skip,
+            "limit": page.limit,
+        },
+    )
+    metrics = []
+    for row in (row["unit"] for row in rows):
+        unit = UnitView.model_validate(row)
+        inflow = FlowCounts(hq=row["inflowHq"], hub=row["inflowHub"], peer=row["inflowPeer"])
+        outflow = FlowCounts(hq=row["outflowHq"], hub=row["outflowHub"], peer=row["outflowPeer"])
+        metrics.append(
+            HubMetric(
+                unit=unit,
+                inflow=inflow,
+                outflow=outflow,
+                brokerage=int(row["brokerage"]),
+                subsidiary_role=classify_subsidiary(
+                    outflow=outflow.total,
+                    inflow=inflow.total,
+                    outflow_threshold=thresholds.outflow_threshold,
+                    inflow_threshold=thresholds.inflow_threshold,
+                )
+                if unit.role in SUBSIDIARY_ROLES
+                else None,
+            )
+        )
+    return metrics
 
 
 class SupportPair(BaseModel):

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from service import cypher
 from service.model.enums import Channel, FlowDirection, UnitRole
 from service.model.views import ActorView, FirmView, FlowView, KnowledgeView, UnitView
-from service.services.errors import NotFound
+from service.services.errors import InvalidArgument, NotFound
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
@@ -107,6 +107,14 @@ async def get_firm_network(store: GraphStore, *, firm_id: str) -> FirmNetwork:
     firms = await get_firms_by_id(store, ids=[firm_id])
     if firm_id not in firms:
         raise NotFound("firm", firm_id)
+    total = await count_units(store, firm=firm_id, role=None, country=None)
+    if total > MAX_NETWORK_UNITS:
+        raise InvalidArgument(
+            "firm",
+            f"'{firm_id}' has {total:,} units, more than the {MAX_NETWORK_UNITS:,} a network "
+            "drawing holds; page through units(firm:), or export one unit's neighbourhood "
+            "(GET /export/units/{unit})",
+        )
     units = await list_units(
         store,
         firm=firm_id,

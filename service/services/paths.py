@@ -30,6 +30,9 @@ MAX_COUNTED_PATHS = 1000
 # No traversal enumerates more paths than this, whatever its arguments (with the literal
 # hop bounds in the statements and the engine's query timeout behind it).
 MAX_WALKED_PATHS = 20_000
+# Routes of up to this many hops are walked together: in a hub-and-spoke firm a page of
+# routes from a subsidiary reaches this length anyway (spoke, peer, hub, centre).
+COMMON_ROUTE_HOPS = 4
 
 
 class PathRole(StrEnum):
@@ -150,10 +153,9 @@ async def _reverse_transfer_target(
 async def _list_routes(
     store: GraphStore, *, unit_id: str, to_id: str, max_hops: int, wanted: int
 ) -> list[dict[str, Any]]:
-    """The first `wanted` routes upward, shortest first: one length at a time, so a page of
-    short routes never pays for walking the long ones."""
+    """The first `wanted` routes upward, shortest first."""
     routes: list[dict[str, Any]] = []
-    for hops in range(1, max_hops + 1):
+    for low, high in _route_lengths(max_hops):
         if len(routes) >= wanted:
             break
         rows = await store.read(
@@ -161,13 +163,22 @@ async def _list_routes(
             {
                 "from": unit_id,
                 "to": to_id,
-                "hops": hops,
+                "minHops": low,
+                "maxHops": high,
                 "cap": MAX_WALKED_PATHS,
                 "limit": wanted - len(routes),
             },
         )
         routes += [row["route"] for row in rows]
     return routes
+
+
+def _route_lengths(max_hops: int) -> list[tuple[int, int]]:
+    """The ranges of route lengths walked in turn, shortest first."""
+    # The common lengths in one round trip (most pages end there); each longer length alone,
+    # walked only when a page still needs routes.
+    common = min(max_hops, COMMON_ROUTE_HOPS)
+    return [(1, common)] + [(hops, hops) for hops in range(common + 1, max_hops + 1)]
 
 
 async def _list_trails(

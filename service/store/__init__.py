@@ -1,12 +1,20 @@
 """The graph store: one port, two adapters, chosen by KFLOW_GRAPH_URL."""
 
+import logging
+from collections.abc import Callable
+
 from service.settings import Settings
 from service.store.engine import EngineConfig
 from service.store.port import GraphStore
 
+log = logging.getLogger("kflow.migration")
 
-async def open_store(settings: Settings) -> GraphStore:
-    """Open the store the settings name: start the embedded engine, or connect to Neo4j."""
+
+async def open_store(settings: Settings, *, report: Callable[[str], None] = log.info) -> GraphStore:
+    """Open the store the settings name, its schema and flow-derived data brought up to date."""
+    # Imported here: the services import the store's port, so a module-level import cycles.
+    from service.services.migration import migrate_flow_data
+
     if settings.backend == "embedded":
         from service.store.embedded import EmbeddedStore
 
@@ -36,6 +44,9 @@ async def open_store(settings: Settings) -> GraphStore:
         )
     try:
         await store.ensure_schema()
+        # A graph an older kflow wrote lacks the data routes and metrics read: derive it
+        # before anything reads (`report` hears each firm; an up-to-date graph costs a scan).
+        await migrate_flow_data(store, report=report)
     except BaseException:
         await store.close()
         raise

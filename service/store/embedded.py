@@ -3,6 +3,7 @@
 import asyncio
 import datetime
 import logging
+import math
 import re
 import secrets
 from collections.abc import AsyncIterator, Mapping
@@ -25,6 +26,11 @@ from service import cypher
 from service.cypher import Query
 from service.store.engine import EngineConfig, EngineProcess
 from service.store.port import (
+    MAX_INT,
+    MAX_PARAM_DEPTH,
+    MAX_PARAM_ITEMS,
+    MAX_STRING_LENGTH,
+    MIN_INT,
     AdhocResult,
     ConstraintViolation,
     GraphStore,
@@ -35,8 +41,9 @@ from service.store.port import (
     StoreInfo,
     StoreUnavailable,
     WriteRefused,
-    check_params,
+    check_param_names,
     encode_params,
+    is_unicode,
 )
 
 log = logging.getLogger("kflow.store")
@@ -84,6 +91,94 @@ def params_header(values: Mapping[str, Any]) -> str:
     if not values:
         return ""
     return "CYPHER " + "".join(f"`{name}`={_literal(value)} " for name, value in values.items())
+
+
+class _Unusual(Exception):
+    """A value the one-pass header writer leaves to the port's checks and `params_header`."""
+
+
+# Header text of map keys found sendable: a load's rows repeat a few dozen keys millions of
+# times. Bounded, as analysts' parameters may bring any keys.
+_KEY_TEXT: dict[str, str] = {}
+_KEY_TEXT_SIZE = 4096
+
+
+def _write_key(key: Any) -> str:
+    """A map key's header text, remembered; raise _Unusual for a key the port may refuse."""
+    if type(key) is not str or not key or "`" in key:
+        raise _Unusual
+    text = f"`{key}`:"
+    if len(_KEY_TEXT) < _KEY_TEXT_SIZE:
+        _KEY_TEXT[key] = text
+    return text
+
+
+def _write_value(value: Any, depth: int, budget: list[int]) -> str:
+    """A value as header text when the port would send it unchanged; raise _Unusual if not.
+
+    NUL characters and lone surrogates are not looked for here but in the whole header.
+    """
+    kind = type(value)
+    if kind is str:
+        if len(value) > MAX_STRING_LENGTH:
+            raise _Unusual
+        if '"' in value or "\\" in value:
+            value = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{value}"'
+    if value is None:
+        return "null"
+    if kind is int:
+        if not MIN_INT <= value < MAX_INT:
+            raise _Unusual
+        return str(value)
+    if kind is dict or kind is list or kind is tuple:
+        budget[0] -= len(value)
+        if budget[0] < 0 or (value and depth >= MAX_PARAM_DEPTH):
+            raise _Unusual
+        inner = depth + 1
+        if kind is dict:
+            keys = _KEY_TEXT
+            parts = []
+            for key, item in value.items():
+                key_text = (type(key) is str and keys.get(key)) or _write_key(key)
+                # Most values are plain text: written here, without a call each.
+                if (
+                    type(item) is str
+                    and len(item) <= MAX_STRING_LENGTH
+                    and '"' not in item
+                    and "\\" not in item
+                ):
+                    parts.append(f'{key_text}"{item}"')
+                else:
+                    parts.append(key_text + _write_value(item, inner, budget))
+            return "{" + ",".join(parts) + "}"
+        return "[" + ",".join([_write_value(item, inner, budget) for item in value]) + "]"
+    if kind is bool or (kind is float and math.isfinite(value)):
+        return str(value)
+    raise _Unusual
+
+
+def encode_header(params: Mapping[str, Any]) -> str:
+    """The header of `params_header(encode_params(params))`, checked and written in one pass.
+
+    Checking every value (`encode_params`) and then writing it (`params_header`) walked a
+    large write's parameters twice, most of its time in Python. Any value out of the
+    ordinary, refused ones included, goes through those two instead, so what is sent and
+    every error are exactly theirs.
+    """
+    budget = [MAX_PARAM_ITEMS - len(params)]
+    try:
+        parts = []
+        for name, value in params.items():
+            if type(name) is not str or not name.isidentifier():
+                raise _Unusual
+            parts.append(f"`{name}`={_write_value(value, 0, budget)} ")
+        header = "CYPHER " + "".join(parts) if parts else ""
+        if budget[0] < 0 or "\x00" in header or not is_unicode(header):
+            raise _Unusual
+    except _Unusual:
+        return params_header(encode_params(params))
+    return header
 
 
 class _NotPlain(Exception):
@@ -201,12 +296,12 @@ class EmbeddedStore:
             log.warning("the embedded engine is back (FalkorDB %s)", self.engine.module_version)
 
     async def _run(self, query: Query, params: Mapping[str, Any] | None, *, mode: str) -> list[Row]:
-        values = check_params(query, params, mode=mode)
+        header = encode_header(check_param_names(query, params, mode=mode))
         log.debug("query %s (%s)", query.name, mode)
         try:
             if mode == "read":
-                return await self._read_rows(query.text, values)
-            result = await self._graph.query(params_header(values) + query.text)
+                return await self._read_rows(header + query.text)
+            result = await self._graph.query(header + query.text)
             columns = [column[1] for column in result.header]
             return [
                 dict(zip(columns, (plain(v) for v in row), strict=True))
@@ -238,7 +333,7 @@ class EmbeddedStore:
                 query.name, f"the engine returned a value Python cannot hold: {err}"
             ) from None
 
-    async def _read_rows(self, text: str, values: dict[str, Any]) -> list[Row]:
+    async def _read_rows(self, statement: str) -> list[Row]:
         """Run a read and decode its reply in one pass over the values.
 
         The client decodes each value of a reply with its own awaited coroutine, which took
@@ -249,7 +344,7 @@ class EmbeddedStore:
         reply = await self._db.connection.execute_command(
             "GRAPH.RO_QUERY",
             self.graph_name,
-            params_header(values) + text,
+            statement,
             "--compact",
             "timeout",
             self.query_timeout_ms,

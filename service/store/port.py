@@ -13,6 +13,7 @@ Row = dict[str, Any]
 MAX_PARAM_DEPTH = 16
 MAX_PARAM_ITEMS = 200_000
 MAX_STRING_LENGTH = 1_000_000
+MIN_INT, MAX_INT = -(2**63), 2**63  # the engines hold 64-bit integers
 
 
 class StoreError(Exception):
@@ -161,6 +162,13 @@ class GraphStore(Protocol):
 
 def check_params(query: Query, params: Mapping[str, Any] | None, *, mode: str) -> dict[str, Any]:
     """The parameters to send, after checking them against the statement's header."""
+    return encode_params(check_param_names(query, params, mode=mode))
+
+
+def check_param_names(
+    query: Query, params: Mapping[str, Any] | None, *, mode: str
+) -> dict[str, Any]:
+    """The parameters as given, after checking their names (not values) against the header."""
     if query.mode != mode:
         raise QueryParameterError(
             f"query '{query.name}' is a {query.mode} statement; it cannot run as a {mode}"
@@ -178,7 +186,7 @@ def check_params(query: Query, params: Mapping[str, Any] | None, *, mode: str) -
         if extra:
             parts.append(f"unexpected {', '.join(sorted(extra))}")
         raise QueryParameterError(f"query '{query.name}': {'; '.join(parts)}")
-    return encode_params(given)
+    return given
 
 
 def encode_params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -198,7 +206,6 @@ def encode_value(value: Any, where: str, depth: int, budget: list[int]) -> Any:
 # Where a value sits, e.g. $rows[3].props.id: built only when a value is refused, because a
 # bulk load sends millions of values and formatting each one's place would double the cost.
 _Place = str | tuple[Any, Any, bool]
-_MIN_INT, _MAX_INT = -(2**63), 2**63
 
 
 def _where(place: _Place) -> str:
@@ -209,7 +216,7 @@ def _where(place: _Place) -> str:
     return place + "".join(reversed(parts))
 
 
-def _is_unicode(text: str) -> bool:
+def is_unicode(text: str) -> bool:
     """Whether text can be sent as UTF-8 (no lone surrogates); ASCII is checked at once."""
     if text.isascii():
         return True
@@ -226,9 +233,9 @@ def _plain_leaf(item: Any, depth: int, budget: list[int]) -> bool:
     if depth > MAX_PARAM_DEPTH or budget[0] <= 0:
         return False
     if kind is str:
-        if "\x00" in item or len(item) > MAX_STRING_LENGTH or not _is_unicode(item):
+        if "\x00" in item or len(item) > MAX_STRING_LENGTH or not is_unicode(item):
             return False
-    elif not (item is None or (kind is int and _MIN_INT <= item < _MAX_INT)):
+    elif not (item is None or (kind is int and MIN_INT <= item < MAX_INT)):
         return False
     budget[0] -= 1
     return True
@@ -244,13 +251,13 @@ def _encode(value: Any, place: _Place, depth: int, budget: list[int]) -> Any:
         if (
             isinstance(value, int)
             and not isinstance(value, bool)
-            and not (_MIN_INT <= value < _MAX_INT)
+            and not (MIN_INT <= value < MAX_INT)
         ):
             raise ParameterValueError(f"{_where(place)}: integer {value} does not fit in 64 bits")
         if isinstance(value, str):
             if "\x00" in value:
                 raise ParameterValueError(f"{_where(place)}: text contains a NUL character")
-            if not _is_unicode(value):
+            if not is_unicode(value):
                 raise ParameterValueError(
                     f"{_where(place)}: text is not valid Unicode (a lone surrogate)"
                 )
@@ -269,7 +276,7 @@ def _encode(value: Any, place: _Place, depth: int, budget: list[int]) -> Any:
         for key, item in value.items():
             if not isinstance(key, str) or not key:
                 raise ParameterValueError(f"{_where(place)}: map key {key!r} is not text")
-            if "\x00" in key or "`" in key or not _is_unicode(key):
+            if "\x00" in key or "`" in key or not is_unicode(key):
                 raise ParameterValueError(
                     f"{_where(place)}: map key {key!r} holds a NUL, a backtick or a lone "
                     "surrogate, which the engines cannot take"

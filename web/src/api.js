@@ -108,18 +108,25 @@ const EVENTS = `query Events($firm: ID!, $after: String) {
   }
 }`;
 
-const HUB_METRICS = `query HubMetrics($firm: ID!) {
+const HUB_METRICS = `query HubMetrics($firm: ID!, $after: String) {
   firm(id: $firm) { id name outcome }
   hubMetrics(firm: $firm) {
     outflowThreshold inflowThreshold
-    units {
-      unit { id name role }
-      inflow { hq hub peer total }
-      outflow { hq hub peer total }
-      brokerage subsidiaryRole
+    units(first: 100, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node {
+        unit { id name role }
+        inflow { hq hub peer total }
+        outflow { hq hub peer total }
+        brokerage subsidiaryRole
+      } }
     }
   }
 }`;
+
+// A card of more rows than this is unreadable; the card says how many it leaves out.
+const MAX_COMPARED_UNITS = 500;
 
 /** Every firm, for the pickers. */
 export async function fetchFirms() {
@@ -154,7 +161,21 @@ export async function fetchIntegrationEvents(firm) {
   }
 }
 
-/** A firm and its hub metrics. */
+/** A firm and its hub metrics: thresholds, up to MAX_COMPARED_UNITS units, and the count. */
 export async function fetchHubMetrics(firm) {
-  return runQuery(HUB_METRICS, { firm });
+  const units = [];
+  let after = null;
+  for (;;) {
+    const answer = await runQuery(HUB_METRICS, { firm, after });
+    const page = answer.hubMetrics.units;
+    units.push(...page.edges.map((edge) => edge.node));
+    if (!page.pageInfo.hasNextPage || units.length >= MAX_COMPARED_UNITS) {
+      const { outflowThreshold, inflowThreshold } = answer.hubMetrics;
+      return {
+        firm: answer.firm,
+        hubMetrics: { outflowThreshold, inflowThreshold, units, totalCount: page.totalCount },
+      };
+    }
+    after = page.pageInfo.endCursor;
+  }
 }

@@ -36,7 +36,8 @@ function firmCard(answer, largest) {
     element(
       "caption",
       {},
-      `Mean subsidiary outflow ${hubMetrics.outflowThreshold.toFixed(2)}, inflow ${hubMetrics.inflowThreshold.toFixed(2)}`,
+      `Mean subsidiary outflow ${hubMetrics.outflowThreshold.toFixed(2)}, inflow ${hubMetrics.inflowThreshold.toFixed(2)}` +
+        (rows.length < hubMetrics.totalCount ? ` (the first ${rows.length} of ${hubMetrics.totalCount} units by id)` : ""),
     ),
     element(
       "thead",

@@ -6,17 +6,19 @@ from service.api.graphql.context import Info
 from service.api.graphql.types import (
     Actor,
     Capability,
+    Connection,
     Knowledge,
     LearningEvent,
     Unit,
     UnitPair,
     load_unit,
+    make_connection,
 )
-from service.model.enums import (
-    Interdependence,
-)
+from service.model.enums import Interdependence, UnitRole
 from service.services import metrics
+from service.services.paging import page_request
 
+strawberry.enum(metrics.HubMetricOrder, description="How hub metrics are sorted.")
 strawberry.enum(
     metrics.SubsidiaryRole,
     description="Gupta & Govindarajan: GLOBAL_INNOVATOR (high outflow, low inflow), "
@@ -57,7 +59,41 @@ class HubMetrics:
     inflow_threshold: float = strawberry.field(
         description="Mean total inflow over the firm's subsidiaries."
     )
-    units: list[HubMetric]
+    thresholds: strawberry.Private[metrics.HubThresholds]
+
+    # A page, not a list: a firm of ten thousand units made a 1.3 MB answer whose
+    # serialisation alone took over a second.
+    @strawberry.field(
+        description="The firm's units (of `roles`, or all), a page at a time; orderBy UNIT "
+        "sorts by id, the others largest first. totalCount costs no extra query."
+    )
+    async def units(
+        self,
+        info: Info,
+        roles: list[UnitRole] | None = None,
+        order_by: metrics.HubMetricOrder = metrics.HubMetricOrder.UNIT,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[HubMetric]:
+        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
+        found = await metrics.list_hub_metrics(
+            info.context.store, thresholds=self.thresholds, roles=roles, order=order_by, page=page
+        )
+
+        async def count() -> int:
+            return self.thresholds.count_units(roles)
+
+        return make_connection([hub_metric_of(m) for m in found], page, count)
+
+
+def hub_metric_of(metric: metrics.HubMetric) -> HubMetric:
+    return HubMetric(
+        inflow=counts_of(metric.inflow),
+        outflow=counts_of(metric.outflow),
+        brokerage=metric.brokerage,
+        subsidiary_role=metric.subsidiary_role,
+        unit=Unit.from_view(metric.unit),
+    )
 
 
 def counts_of(counts: metrics.FlowCounts) -> FlowCounts:
@@ -128,20 +164,11 @@ class MetricsQuery:
         "brokerage, and a subsidiary's Gupta & Govindarajan role."
     )
     async def hub_metrics(self, info: Info, firm: strawberry.ID) -> HubMetrics:
-        result = await metrics.get_hub_metrics(info.context.store, firm_id=str(firm))
+        thresholds = await metrics.get_hub_thresholds(info.context.store, firm_id=str(firm))
         return HubMetrics(
-            outflow_threshold=result.outflow_threshold,
-            inflow_threshold=result.inflow_threshold,
-            units=[
-                HubMetric(
-                    inflow=counts_of(m.inflow),
-                    outflow=counts_of(m.outflow),
-                    brokerage=m.brokerage,
-                    subsidiary_role=m.subsidiary_role,
-                    unit=Unit.from_view(m.unit),
-                )
-                for m in result.units
-            ],
+            outflow_threshold=thresholds.outflow_threshold,
+            inflow_threshold=thresholds.inflow_threshold,
+            thresholds=thresholds,
         )
 
     @strawberry.field(

@@ -1,0 +1,180 @@
+"""Bringing a graph written by an older kflow up to date: the data derived from its flows.
+
+Every write that adds flows now keeps data derived from them: the SENDS_* pair summaries
+that routes walk, the units' flow counts and brokerage that hub metrics read, and the
+knowledge items' `flowed` pairs that a knowledge item's flows are read from. A graph written
+before (kflow 199a66b and older) holds the flows without them and would answer empty routes
+and zero metrics, and re-seeding skips its unchanged cases. So `open_store` derives them for
+every firm that lacks them, from the flows the graph holds, before anything reads the graph.
+
+A firm is written in one atomic statement when its rows fit in one (the seeded cases and
+any firm of their size do); a larger one in batches, each atomic, in an order that a later
+run finishes if one is cut short (see `cypher/migration/set_derived_flow_data.cypher`).
+"""
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from service import cypher
+from service.model.case import CaseFile, Fact, Firm, Flow, Unit
+from service.model.graph import UNIT_METRICS
+from service.services.cases import sends_rows, unit_metrics
+from service.store.port import MAX_PARAM_ITEMS, GraphReader, GraphStore, StoreError
+
+LIST_UNDERIVED_FIRMS = cypher.load("migration/list_underived_firms")
+GET_FIRM_RECORD = cypher.load("migration/get_firm_record")
+LIST_FIRM_UNITS = cypher.load("migration/list_firm_units")
+LIST_UNIT_FLOWS = cypher.load("migration/list_unit_flows")
+SET_DERIVED_FLOW_DATA = cypher.load("migration/set_derived_flow_data")
+
+# Values one statement's parameters may hold, with room to spare under the port's limit.
+VALUES_PER_STATEMENT = MAX_PARAM_ITEMS * 3 // 4
+# Units a read lists, and whose flows a read lists: bounded, as a firm may hold millions.
+UNITS_PER_READ = 1_000
+_PROVENANCE = ("firm", "citation", "cite_paper", "cite_where")
+Rows = list[dict[str, Any]]
+R = TypeVar("R", bound=Fact)
+
+
+class MigrationFailed(StoreError):
+    """A firm's derived flow data could not be rebuilt; the graph would answer wrongly."""
+
+
+class DerivedFlowData(BaseModel):
+    firm: str
+    sends: int
+    units: int
+    statements: int
+    seconds: float
+
+
+async def list_underived_firms(store: GraphReader) -> list[str]:
+    """The firms holding flows whose derived data is missing (one scan of the units)."""
+    return [str(row["firm"]) for row in await store.read(LIST_UNDERIVED_FIRMS)]
+
+
+def count_values(value: Any) -> int:
+    """How many values a parameter holds, counted as the store's port counts them."""
+    if isinstance(value, dict):
+        return 1 + sum(count_values(item) for item in value.values())
+    if isinstance(value, list):
+        return 1 + sum(count_values(item) for item in value)
+    return 1
+
+
+def split_rows(*, sends: Rows, knowledge: Rows, units: Rows) -> Iterator[dict[str, Rows]]:
+    """The rows as statement parameters, each within VALUES_PER_STATEMENT, units last."""
+    batch: dict[str, Rows] = {"sends": [], "knowledge": [], "units": []}
+    size = 0
+    for name, rows in (("sends", sends), ("knowledge", knowledge), ("units", units)):
+        for row in rows:
+            values = count_values(row)
+            if size and size + values > VALUES_PER_STATEMENT:
+                yield batch
+                batch, size = {"sends": [], "knowledge": [], "units": []}, 0
+            batch[name].append(row)
+            size += values
+    if size:
+        yield batch
+
+
+def read_record(
+    model: type[R], props: dict[str, Any], *, drop: Iterable[str] = (), **refs: Any
+) -> R:
+    """A record from a node or relationship as stored, its provenance folded into `cite`."""
+    kept = {k: v for k, v in props.items() if k not in {*_PROVENANCE, *drop}}
+    cite = {"paper": props["cite_paper"], "where": props["cite_where"]}
+    return model.model_validate(kept | refs | {"cite": cite})
+
+
+async def read_flow_case(store: GraphStore, *, firm_id: str) -> CaseFile:
+    """A firm's units and flows, read a slice at a time, as a case holding nothing else."""
+    found = await store.read(GET_FIRM_RECORD, {"firm": firm_id})
+    if not found:
+        raise MigrationFailed(f"firm '{firm_id}' has units with flows but no :Firm node")
+    firm = found[0]["firm"]
+    units: list[Unit] = []
+    while len(units) % UNITS_PER_READ == 0:
+        page = {"firm": firm_id, "skip": len(units), "limit": UNITS_PER_READ}
+        rows = await store.read(LIST_FIRM_UNITS, page)
+        if not rows:
+            break
+        units += [read_record(Unit, row["unit"], drop=UNIT_METRICS) for row in rows]
+    flows: list[Flow] = []
+    for start in range(0, len(units), UNITS_PER_READ):
+        ids = [unit.id for unit in units[start : start + UNITS_PER_READ]]
+        for row in await store.read(LIST_UNIT_FLOWS, {"units": ids}):
+            flow = row["flow"]
+            flows.append(
+                read_record(Flow, flow["properties"], source=flow["from"], target=flow["to"])
+            )
+    # Built unchecked: each record was checked as it was read, and the case's cross-record
+    # checks would ask for the rest of the firm, which deriving from its flows does not need.
+    return CaseFile.model_construct(
+        case=firm["case"],
+        title=firm["title"],
+        firm=read_record(Firm, firm, drop=("case", "title")),
+        units=tuple(units),
+        flows=tuple(flows),
+    )
+
+
+def list_flowed_pairs(case: CaseFile) -> dict[str, list[str]]:
+    """Each knowledge item's `flowed` pairs, as `knowledge_rows` stores them on a case load."""
+    pairs: dict[str, set[str]] = defaultdict(set)
+    for flow in case.flows:
+        if flow.knowledge is not None:
+            pairs[flow.knowledge].add(f"{flow.source}>{flow.target}")
+    return {item: sorted(found) for item, found in sorted(pairs.items())}
+
+
+async def derive_flow_data(store: GraphStore, *, firm_id: str) -> DerivedFlowData:
+    """Rebuild one firm's derived flow data from its flows (one statement, if it fits)."""
+    started = time.perf_counter()
+    try:
+        case = await read_flow_case(store, firm_id=firm_id)
+    except ValidationError as error:
+        raise MigrationFailed(
+            f"firm '{firm_id}' holds a record kflow cannot read, so the data derived from its "
+            f"flows cannot be rebuilt: {error}"
+        ) from error
+    # The rows a case load writes, so a migrated firm equals a freshly loaded one.
+    sends = sends_rows(case)
+    metrics = unit_metrics(case)
+    statements = 0
+    for params in split_rows(
+        sends=sends,
+        knowledge=[
+            {"id": item, "flowed": pairs} for item, pairs in list_flowed_pairs(case).items()
+        ],
+        units=[{"id": unit_id, "metrics": values} for unit_id, values in metrics.items()],
+    ):
+        await store.write(SET_DERIVED_FLOW_DATA, params)
+        statements += 1
+    return DerivedFlowData(
+        firm=firm_id,
+        sends=len(sends),
+        units=len(metrics),
+        statements=statements,
+        seconds=time.perf_counter() - started,
+    )
+
+
+async def migrate_flow_data(
+    store: GraphStore, *, report: Callable[[str], None]
+) -> list[DerivedFlowData]:
+    """Derive the missing flow data of every firm that lacks it, a firm at a time."""
+    derived = []
+    for firm_id in await list_underived_firms(store):
+        done = await derive_flow_data(store, firm_id=firm_id)
+        report(
+            f"derived {done.sends} SENDS relationships and the flow counts of {done.units} "
+            f"units for firm {done.firm} in {done.seconds:.2f} s "
+            f"({done.statements} statement{'s' if done.statements > 1 else ''})"
+        )
+        derived.append(done)
+    return derived

@@ -1,0 +1,67 @@
+"""Loading in batches: rows are built ahead, but a phase reaches the engine only once the one
+before it is all in, and a failed batch stops the load before anything later is sent."""
+
+import asyncio
+from itertools import groupby
+from typing import Any
+
+import pytest
+
+from service.cypher import Query
+from service.model.case import CaseFile
+from service.model.files import validate_case_document
+from service.services import bulk
+from service.services.synthetic import FirmSize, generate_case_document
+
+SIZE = FirmSize(hubs=2, subsidiaries=10, flows=300, learning=20, integrations=5)
+
+
+class RecordingStore:
+    """A store that answers reads with nothing and notes each write as the engine runs it."""
+
+    backend = "recording"
+
+    def __init__(self, *, fail_on: Query | None = None) -> None:
+        self.fail_on = fail_on
+        self.running: list[str] = []
+        self.written: list[str] = []
+        self.overlaps: list[list[str]] = []
+
+    async def read(self, query: Query, params: Any = None) -> list[dict[str, Any]]:
+        return []
+
+    async def write(self, query: Query, params: Any = None) -> list[dict[str, Any]]:
+        if query is bulk.DELETE_FIRM_NODES:
+            return []
+        if query is self.fail_on:
+            raise RuntimeError("the engine went away")
+        self.running.append(query.name)
+        self.overlaps.append(list(self.running))
+        await asyncio.sleep(0.001)
+        self.running.remove(query.name)
+        self.written.append(query.name)
+        return []
+
+
+@pytest.fixture(scope="module")
+def case() -> CaseFile:
+    return validate_case_document(generate_case_document(size=SIZE), name="generated")
+
+
+async def test_phases_reach_the_engine_one_after_the_other(case: CaseFile) -> None:
+    store = RecordingStore()
+    summary = await bulk.load_case_in_batches(store, case=case, name="generated", batch_size=50)
+    phases = [p.query.name for p in bulk.list_phases(case) if p.count]
+    assert [name for name, _ in groupby(store.written)] == [bulk.CREATE_FIRM.name, *phases]
+    assert len(store.written) == summary.statements > len(phases) + 1
+    assert max(len(running) for running in store.overlaps) == bulk.IN_FLIGHT
+    assert all(len(set(running)) == 1 for running in store.overlaps)  # never two phases
+
+
+async def test_a_failed_batch_stops_the_load_before_the_next_phase(case: CaseFile) -> None:
+    store = RecordingStore(fail_on=bulk.LINK_REPORTING_LINES)
+    with pytest.raises(RuntimeError):
+        await bulk.load_case_in_batches(store, case=case, name="generated", batch_size=5)
+    await asyncio.sleep(0.01)  # room for any statement that might still be on its way
+    units = -(-len(case.units) // 5)
+    assert store.written == [bulk.CREATE_FIRM.name] + [bulk.CREATE_UNITS.name] * units
