@@ -10,7 +10,7 @@ import pytest
 from service.cypher import Query, parse_query
 from service.model.case import Unit
 from service.model.enums import UnitRole
-from service.model.graph import UNIT_METRICS
+from service.model.graph import FIRST_FLOW_FIELDS, UNIT_METRICS
 from service.services import migration
 from service.services.exchange import export_graph
 from service.services.metrics import HubMetricOrder, get_hub_thresholds, list_hub_metrics
@@ -33,19 +33,7 @@ def statement(name: str, text: str) -> Query:
 
 
 UNIT_COUNTERS = ", ".join(f"u.{name}" for name in UNIT_METRICS)
-FIRST_FLOW = ", ".join(
-    f"s.{name}"
-    for name in (
-        "direction",
-        "first_flow",
-        "first_mode",
-        "first_knowledge",
-        "first_date",
-        "first_citation",
-        "first_assumption",
-        "first_recorded_at",
-    )
-)
+FIRST_FLOW = ", ".join(f"s.{name}" for name in FIRST_FLOW_FIELDS)
 DELETE_SENDS = statement(
     "delete_sends",
     "MATCH ()-[s:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->() DELETE s RETURN count(*) AS done",

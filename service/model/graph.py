@@ -39,6 +39,18 @@ REFERENCE_FIELDS: dict[str, set[str]] = {
 }
 PROVENANCE = {"firm", "citation", "cite_paper", "cite_where"}
 
+# What a SENDS_* pair edge repeats of the earliest flow between its two units.
+FIRST_FLOW_FIELDS = (
+    "direction",
+    "first_flow",
+    "first_mode",
+    "first_knowledge",
+    "first_date",
+    "first_citation",
+    "first_assumption",
+    "first_recorded_at",
+)
+
 _NODES: dict[str, tuple[str, type[BaseModel]]] = {
     "Firm": ("firm", Firm),
     "Unit": ("units", Unit),
@@ -83,18 +95,7 @@ _STRUCTURAL_RELATIONSHIPS: dict[str, set[str]] = {
     # Derived from FLOWS: one per ordered pair of units and direction, counting the flows and
     # repeating the earliest one's fields.
     **{
-        kind: {
-            "direction",
-            "flows",
-            "firm",
-            "first_flow",
-            "first_mode",
-            "first_knowledge",
-            "first_date",
-            "first_citation",
-            "first_assumption",
-            "first_recorded_at",
-        }
+        kind: {"flows", "firm", *FIRST_FLOW_FIELDS}
         for kind in ("SENDS_UP", "SENDS_DOWN", "SENDS_ACROSS")
     },
 }

@@ -144,15 +144,7 @@ def unit_metrics(case: CaseFile) -> dict[str, dict[str, int]]:
     tier = {u.id: _TIER[u.role] for u in case.units}
     metrics = {
         u.id: dict.fromkeys(
-            (
-                "outflow_hq",
-                "outflow_hub",
-                "outflow_peer",
-                "inflow_hq",
-                "inflow_hub",
-                "inflow_peer",
-                "brokerage",
-            ),
+            UNIT_METRICS,
             0,
         )
         for u in case.units
