@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,23 @@ import networkx as nx
 import pytest
 
 from service.cypher import Query
-from service.services.analyst import LIBRARY, ROW_LIMIT, list_named_queries, run_named_query
+from service.model.files import validate_case_document
+from service.services.analyst import (
+    LIBRARY,
+    ROW_LIMIT,
+    code_only,
+    list_named_queries,
+    run_named_query,
+)
+from service.services.bulk import load_case_in_batches
+from service.services.health import get_readiness
+from service.services.paths import MAX_WALKED_PATHS
 from service.services.seeding import seed_cases
+from service.services.synthetic import SIZES, generate_case_document, generate_firm
 from service.store.embedded import EmbeddedStore
 from service.store.port import QueryTimedOut, Row, WriteRefused
 from tests.helpers import SEED_DIR, Served, kflow
+from tests.test_synthetic import upstream_routes
 
 WRITES = [
     "CREATE (n:Unit {id: 'intruder'}) RETURN n",
@@ -182,9 +195,15 @@ def test_every_named_query_answers_on_the_seeded_demos(server: Served, name: str
     assert any(all(row.get(k) == v for k, v in expected.items()) for row in rows), rows[:5]
 
 
+# The only LIMIT a named query may hold besides `LIMIT $rowLimit`: the cap on the paths a
+# walk enumerates, right after the walk.
+WALK_CAP = re.compile(rf"\bWITH\s+p\s+LIMIT\s+{MAX_WALKED_PATHS}\b", re.I)
+
+
 def test_every_named_query_stops_at_the_row_limit_in_the_engine() -> None:
     # The cap is applied by the statement (run_named_query binds $rowLimit to cap + 1), not
-    # after every row came back; it is no parameter of the analyst's.
+    # after every row came back; it is no parameter of the analyst's. Any other LIMIT before
+    # it (say `LIMIT 200`) would cut the answer below the cap and `truncated` would be false.
     problems = [
         name
         for name, query in LIBRARY.items()
@@ -192,7 +211,83 @@ def test_every_named_query_stops_at_the_row_limit_in_the_engine() -> None:
         or not re.search(r"\bLIMIT\b[^\n]*\$rowLimit\b[^\n]*$", query.text)
     ]
     assert problems == []
+    other_limits = {
+        name: limits
+        for name, query in LIBRARY.items()
+        if (
+            limits := re.findall(
+                r"\bLIMIT\s+(?!\$rowLimit\b)\S+", WALK_CAP.sub("", code_only(query.text)), re.I
+            )
+        )
+    }
+    assert other_limits == {}
     assert all(ROW_LIMIT not in {p.name for p in q.params} for q in list_named_queries())
+
+
+async def test_routes_past_the_row_cap_are_cut_at_the_cap_and_say_so(store: EmbeddedStore) -> None:
+    # On the small synthetic firm a subsidiary has 73 routes of up to 4 hops to the centre and
+    # over 1,000 of up to 6: every one of them counts towards the cap.
+    await generate_firm(store, size=SIZES["small"])
+    document = generate_case_document(size=SIZES["small"])
+    unit = "synth-sub-00007"
+    for hops, cap in [(4, 1000), (6, 10), (6, 250), (6, 1000)]:
+        routes = upstream_routes(document, unit, "synth-ccd", hops)
+        answer = await run_named_query(
+            store,
+            name="list_reverse_transfer_paths",
+            params={"unit": unit, "maxHops": hops},
+            row_cap=cap,
+        )
+        got = [row[answer.columns.index("route")] for row in answer.rows]
+        assert (got, answer.truncated) == (routes[:cap], len(routes) > cap), (hops, cap)
+    assert len(routes) > 1000 and answer.truncated
+
+
+def records_produced(store: EmbeddedStore, query: Query, params: Mapping[str, Any]) -> list[int]:
+    """How many records each operation of the statement's plan produced, run on the engine."""
+    header = "CYPHER " + " ".join(f"{k}={json.dumps(v)}" for k, v in params.items()) + " "
+    client = store.engine.client(decode_responses=True)
+    plan = client.execute_command("GRAPH.PROFILE", store.graph_name, header + query.text)
+    return [int(n) for line in plan for n in re.findall(r"Records produced: (\d+)", line)]
+
+
+async def test_learners_cut_off_from_hq_are_found_walking_units_not_routes(
+    store: EmbeddedStore,
+) -> None:
+    # The small synthetic firm with every flow to the HQ and the centre gone but one
+    # subsidiary's: most learners still reach it within 4 hops, some do not.
+    document = generate_case_document(size=SIZES["small"])
+    roles = {u["id"]: u["role"] for u in document["units"]}
+    tops = {unit for unit, role in roles.items() if role in ("hq", "capability_centre")}
+    document["flows"] = [
+        f for f in document["flows"] if f["to"] not in tops or f["from"] == "synth-sub-00027"
+    ]
+    case = validate_case_document(document, name="cut")
+    await load_case_in_batches(store, case=case, name="cut")
+    links: dict[str, set[str]] = {unit: set() for unit in roles}
+    for flow in document["flows"]:
+        links[flow["from"]].add(flow["to"])
+    events = Counter(event["unit"] for event in document["learning"])
+    expected = []
+    for unit in sorted(events):
+        reached, ring = set(), {unit}
+        for _ in range(4):
+            ring = {b for a in ring for b in links[a]}
+            reached |= ring
+        if roles[unit] in ("subsidiary", "core_subsidiary") and not reached & tops:
+            expected.append(["synth", unit, events[unit]])
+    answer = await run_named_query(
+        store, name="list_learners_not_feeding_hq", params={}, row_cap=1000
+    )
+    assert answer.rows == expected and 0 < len(expected) < len(events) - 20
+    # Each subsidiary cut off has thousands of routes of up to 4 hops going nowhere near HQ;
+    # no step of the search may walk more records than the firm has units and links.
+    ready = await get_readiness(store)
+    size = ready.nodes + ready.relationships
+    records = records_produced(
+        store, LIBRARY["list_learners_not_feeding_hq"], {"firm": None, "rowLimit": 1001}
+    )
+    assert max(records) <= size, (max(records), size)
 
 
 async def test_a_capped_named_query_says_truncated_and_the_engine_stops_at_the_cap(

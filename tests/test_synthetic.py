@@ -258,6 +258,10 @@ async def test_flows_recorded_later_keep_the_derived_metrics_and_routes_exact(
     updated = document | {"flows": flows}
     metrics = await list_every_hub_metric(store)
     assert {m.unit.id: m.brokerage for m in metrics} == brokerage(updated)
+    sent, received = Counter(f["from"] for f in flows), Counter(f["to"] for f in flows)
+    assert {m.unit.id: (m.outflow.total, m.inflow.total) for m in metrics} == {
+        u["id"]: (sent[u["id"]], received[u["id"]]) for u in document["units"]
+    }
     page = await list_reverse_transfer_paths(
         store,
         unit_id="synth-sub-00001",
@@ -282,6 +286,25 @@ async def test_flows_recorded_later_keep_the_derived_metrics_and_routes_exact(
 def test_the_command_refuses_a_bad_size_before_opening_the_store(tmp_path: Any) -> None:
     done = kflow("generate", "--size", "huge", data=tmp_path / "data")
     assert done.returncode == 2 and "--size must be one of small, medium, large" in done.stderr
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (["--flows", "-5"], "--flows must be 0 or more, not -5"),
+        (["--integrations", "-1"], "--integrations must be 0 or more, not -1"),
+        (["--hubs", "0"], "--hubs must be at least 1, not 0"),
+        (["--subsidiaries", "1"], "--subsidiaries must be at least 2, not 1"),
+        (["--learning", "0"], "--learning must be at least 1, not 0"),
+    ],
+)
+def test_the_command_names_a_bad_count_and_writes_nothing(
+    tmp_path: Any, given: list[str], message: str
+) -> None:
+    done = kflow("generate", "--size", "small", *given, data=tmp_path / "data")
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and done.stdout == ""
     assert not (tmp_path / "data").exists()
 
 

@@ -2,9 +2,10 @@
 // its firm's HQ capability centre (or HQ when there is none), shortest first. Same rules as
 // list_reverse_transfer_paths: upward or horizontal hops that all carry the item, no unit
 // visited twice, dates never going back in time, at most 6 hops. The walk follows only the
-// item's own flows and stops after $cap trails.
+// item's own flows and stops after $cap trails; the one row returned says whether the walk
+// was cut there (then shorter trails may be missing, and the service refuses to rank it).
 // params: knowledge: STRING, cap: INTEGER, limit: INTEGER
-// returns: path
+// returns: walk
 // (:Unit)-[:LEARNED]->(:LearningEvent)-[:YIELDED]->(:Knowledge {id: $knowledge})
 // (:Unit)-[:FLOWS {knowledge: $knowledge}*1..6]->(:CapabilityCentre | :HQ)
 MATCH (:Knowledge {id: $knowledge})<-[:YIELDED]-(:LearningEvent)<-[:LEARNED]-(learner:Unit)
@@ -18,18 +19,24 @@ WITH learner, collect(centre.id) + collect(hq.id) AS hubs
 MATCH (target:Unit {id: hubs[0]})
 MATCH p = (learner)-[:FLOWS*1..6 {knowledge: $knowledge}]->(target)
 WITH p LIMIT $cap
-WITH p
-WHERE all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal'])
-  AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-  AND all(i IN range(0, length(p) - 2) WHERE
-        relationships(p)[i].date IS NULL OR relationships(p)[i + 1].date IS NULL OR
-        CASE WHEN size(relationships(p)[i].date) < size(relationships(p)[i + 1].date)
-             THEN relationships(p)[i].date <= left(relationships(p)[i + 1].date, size(relationships(p)[i].date))
-             ELSE left(relationships(p)[i].date, size(relationships(p)[i + 1].date)) <= relationships(p)[i + 1].date
-        END)
-WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.id] AS flowIds
-ORDER BY length(p), ids, flowIds
-LIMIT $limit
-RETURN {units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
-        flows: [r IN relationships(p) | r {.id, .direction, .mode, .knowledge, .date, .citation}]
-       } AS path
+WITH collect(p) AS walked
+CALL {
+  WITH walked
+  UNWIND walked AS p
+  WITH p
+  WHERE all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal'])
+    AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+    AND all(i IN range(0, length(p) - 2) WHERE
+          relationships(p)[i].date IS NULL OR relationships(p)[i + 1].date IS NULL OR
+          CASE WHEN size(relationships(p)[i].date) < size(relationships(p)[i + 1].date)
+               THEN relationships(p)[i].date <= left(relationships(p)[i + 1].date, size(relationships(p)[i].date))
+               ELSE left(relationships(p)[i].date, size(relationships(p)[i + 1].date)) <= relationships(p)[i + 1].date
+          END)
+  WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.id] AS flowIds
+  ORDER BY length(p), ids, flowIds
+  LIMIT $limit
+  RETURN collect({units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
+                  flows: [r IN relationships(p) | r {.id, .direction, .mode, .knowledge, .date,
+                                                      .citation}]}) AS paths
+}
+RETURN {capped: size(walked) >= $cap, paths: paths} AS walk

@@ -2,7 +2,8 @@
 // ordered pair of units, the earliest downward or horizontal flow between them (by date,
 // undated last, then id); with $knowledge, only flows that carry that item. The service walks
 // these level by level (a breadth-first search), so each unit is reached at its shortest
-// distance without enumerating paths. At most $cap links per call.
+// distance without enumerating paths. At most $cap links per call: a call that returns
+// $cap may have left some out, and the service asks again for half the units at a time.
 // params: from: LIST<STRING>, knowledge: STRING, cap: INTEGER
 // returns: link
 // (:Unit)-[:SENDS_DOWN|SENDS_ACROSS]->(:Unit), (:Unit)-[:FLOWS {knowledge: $knowledge}]->(:Unit)
@@ -24,5 +25,7 @@ CALL {
                .recorded_at} AS flow
 }
 WITH a, b, flow
+ORDER BY a.id, b.id, flow.date IS NULL, flow.date, flow.id
+WITH a, b, collect(flow)[0] AS flow
 LIMIT $cap
 RETURN {from: a.id, unit: b {.id, .name, .role, .country, .firm}, flow: flow} AS link

@@ -3,28 +3,35 @@
 // upward or horizontal (a spoke may pass knowledge to a peer first); no unit is visited
 // twice; dates never go back in time (dates compare at their common precision: '2001' is
 // not before '2001-05'); at most $maxHops hops (1-6). The walk follows only the item's own
-// flows, and stops after $cap trails.
+// flows, and stops after $cap trails; the one row returned says whether the walk was cut
+// there (then shorter trails may be missing, and the service refuses to rank it).
 // params: from: STRING, to: STRING, knowledge: STRING, maxHops: INTEGER, cap: INTEGER, skip: INTEGER, limit: INTEGER
-// returns: path
+// returns: walk
 // (:Unit {id: $from})-[:FLOWS {knowledge: $knowledge}*1..6]->(:Unit {id: $to})
 MATCH (source:Unit {id: $from})
 MATCH (target:Unit {id: $to})
 MATCH p = (source)-[:FLOWS*1..6 {knowledge: $knowledge}]->(target)
 WITH p LIMIT $cap
-WITH p
-WHERE length(p) <= $maxHops
-  AND all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal'])
-  AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-  AND all(i IN range(0, length(p) - 2) WHERE
-        relationships(p)[i].date IS NULL OR relationships(p)[i + 1].date IS NULL OR
-        CASE WHEN size(relationships(p)[i].date) < size(relationships(p)[i + 1].date)
-             THEN relationships(p)[i].date <= left(relationships(p)[i + 1].date, size(relationships(p)[i].date))
-             ELSE left(relationships(p)[i].date, size(relationships(p)[i + 1].date)) <= relationships(p)[i + 1].date
-        END)
-WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.id] AS flowIds
-ORDER BY length(p), ids, flowIds
-SKIP $skip
-LIMIT $limit
-RETURN {units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
-        flows: [r IN relationships(p) | r {.id, .direction, .mode, .knowledge, .date, .citation}]
-       } AS path
+WITH collect(p) AS walked
+CALL {
+  WITH walked
+  UNWIND walked AS p
+  WITH p
+  WHERE length(p) <= $maxHops
+    AND all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal'])
+    AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+    AND all(i IN range(0, length(p) - 2) WHERE
+          relationships(p)[i].date IS NULL OR relationships(p)[i + 1].date IS NULL OR
+          CASE WHEN size(relationships(p)[i].date) < size(relationships(p)[i + 1].date)
+               THEN relationships(p)[i].date <= left(relationships(p)[i + 1].date, size(relationships(p)[i].date))
+               ELSE left(relationships(p)[i].date, size(relationships(p)[i + 1].date)) <= relationships(p)[i + 1].date
+          END)
+  WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.id] AS flowIds
+  ORDER BY length(p), ids, flowIds
+  SKIP $skip
+  LIMIT $limit
+  RETURN collect({units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
+                  flows: [r IN relationships(p) | r {.id, .direction, .mode, .knowledge, .date,
+                                                      .citation}]}) AS paths
+}
+RETURN {capped: size(walked) >= $cap, paths: paths} AS walk

@@ -8,9 +8,11 @@
 // routes never pays for walking the 5- and 6-hop ones. The walk's literal bound is
 // $maxHops, one branch per value (an exact `*k..k` bound loses paths on the engine when
 // both ends are known, so each branch is `*1..k` and shorter routes are filtered out), and
-// it stops after $cap paths.
+// it stops after $cap paths. The walk comes back in no particular order, so a walk cut at
+// the cap may have missed shorter routes: the one row returned says whether it was cut,
+// and the service refuses to rank such a walk rather than answer wrongly.
 // params: from: STRING, to: STRING, minHops: INTEGER, maxHops: INTEGER, cap: INTEGER, limit: INTEGER
-// returns: route
+// returns: walk
 // (:Unit {id: $from})-[:SENDS_UP|SENDS_ACROSS*1..6]->(:Unit {id: $to})
 MATCH (source:Unit {id: $from})
 MATCH (target:Unit {id: $to})
@@ -46,16 +48,23 @@ CALL {
   RETURN p
 }
 WITH p LIMIT $cap
-WITH p
-WHERE length(p) >= $minHops
-  AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.first_flow] AS flowIds
-ORDER BY ids, flowIds
-WITH ids, collect(p)[0] AS p
-ORDER BY size(ids), ids
-LIMIT $limit
-RETURN {units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
-        flows: [r IN relationships(p) | {id: r.first_flow, direction: r.direction,
-                 mode: r.first_mode, knowledge: r.first_knowledge, date: r.first_date,
-                 citation: r.first_citation, assumption: r.first_assumption,
-                 recorded_at: r.first_recorded_at}]} AS route
+WITH collect(p) AS walked
+CALL {
+  WITH walked
+  UNWIND walked AS p
+  WITH p
+  WHERE length(p) >= $minHops
+    AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+  WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.first_flow] AS flowIds
+  ORDER BY ids, flowIds
+  WITH ids, collect(p)[0] AS p
+  ORDER BY size(ids), ids
+  LIMIT $limit
+  RETURN collect({units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
+                  flows: [r IN relationships(p) | {id: r.first_flow, direction: r.direction,
+                           mode: r.first_mode, knowledge: r.first_knowledge,
+                           date: r.first_date, citation: r.first_citation,
+                           assumption: r.first_assumption,
+                           recorded_at: r.first_recorded_at}]}) AS paths
+}
+RETURN {capped: size(walked) >= $cap, paths: paths} AS walk

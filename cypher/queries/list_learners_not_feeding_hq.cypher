@@ -1,23 +1,44 @@
 // Which subsidiaries learn but never feed HQ?
 // Subsidiaries with learning events and no route of flows (any direction, at most 4 hops)
 // to their firm's HQ or capability centre. Routes walk the derived SENDS_* relationships
-// (one per pair of units and direction, however many flows), and each subsidiary's search
-// stops at its first route: only the subsidiaries with none are searched through.
+// (one per pair of units and direction, however many flows). The units with such a route
+// are found once for all learners, ring by ring back from the HQs and capability centres,
+// each unit met once a ring however many routes lead through it: the work grows with the
+// units and their links, not with the routes.
 // params: firm: STRING = null, rowLimit: INTEGER
 // returns: firm, unit, learning_events
 // (:Subsidiary)-[:LEARNED]->(:LearningEvent), and no (:Subsidiary)-[:SENDS_*1..4]->(:HQ | :CapabilityCentre)
-MATCH (u:Unit)-[:LEARNED]->(e:LearningEvent)
-WHERE (u:Subsidiary OR u:CoreSubsidiary) AND ($firm IS NULL OR u.firm = $firm)
-WITH u, count(e) AS learning_events
 CALL {
-  WITH u
-  OPTIONAL MATCH route = (u)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS*1..4]->(top:Unit)
-  WHERE top.role IN ['hq', 'capability_centre']
-  RETURN route
-  LIMIT 1
+  // within4: the HQs and centres, and every unit at most 4 links before one of them.
+  OPTIONAL MATCH (top:Unit)
+  WHERE top.role IN ['hq', 'capability_centre'] AND ($firm IS NULL OR top.firm = $firm)
+  WITH collect(top) AS tops
+  UNWIND CASE WHEN size(tops) > 0 THEN tops ELSE [null] END AS inner
+  OPTIONAL MATCH (near:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(inner)
+  UNWIND [inner, near] AS unit
+  WITH collect(DISTINCT unit) AS within1
+  UNWIND CASE WHEN size(within1) > 0 THEN within1 ELSE [null] END AS inner
+  OPTIONAL MATCH (near:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(inner)
+  UNWIND [inner, near] AS unit
+  WITH collect(DISTINCT unit) AS within2
+  UNWIND CASE WHEN size(within2) > 0 THEN within2 ELSE [null] END AS inner
+  OPTIONAL MATCH (near:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(inner)
+  UNWIND [inner, near] AS unit
+  WITH collect(DISTINCT unit) AS within3
+  UNWIND CASE WHEN size(within3) > 0 THEN within3 ELSE [null] END AS inner
+  OPTIONAL MATCH (near:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(inner)
+  UNWIND [inner, near] AS unit
+  WITH collect(DISTINCT unit) AS within4
+  UNWIND within4 AS u
+  RETURN u, 0 AS events
+  UNION ALL
+  MATCH (u:Unit)-[:LEARNED]->(:LearningEvent)
+  WHERE (u:Subsidiary OR u:CoreSubsidiary) AND ($firm IS NULL OR u.firm = $firm)
+  RETURN u, 1 AS events
 }
-WITH u, learning_events, route
-WHERE route IS NULL
+// A learner has a row per learning event, and one that feeds HQ a row with none too.
+WITH u, min(events) AS fewest, count(*) AS learning_events
+WHERE fewest > 0
 RETURN u.firm AS firm, u.id AS unit, learning_events
 ORDER BY firm, unit
 LIMIT $rowLimit

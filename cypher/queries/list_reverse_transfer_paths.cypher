@@ -41,8 +41,6 @@ WHERE length(p) <= $maxHops
           OR r.direction IN ['upward', 'horizontal'])
   AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
 WITH p, [n IN nodes(p) | n.id] AS route
-ORDER BY length(p), route
-LIMIT 200
 RETURN length(p) AS hops, route,
        [r IN relationships(p) | coalesce(r.id, r.first_flow)] AS flows,
        [r IN relationships(p) | coalesce(r.knowledge, r.first_knowledge, '')] AS knowledge_carried

@@ -39,7 +39,7 @@ from service.services.cases import (
     unit_rows,
 )
 from service.services.network import find_nodes, get_firms_by_id
-from service.store.port import GraphStore, StagingStore
+from service.store.port import GraphStore, StagingStore, count_values
 
 CREATE_FIRM = cypher.load("bulk/create_firm")
 CREATE_UNITS = cypher.load("bulk/create_units")
@@ -270,14 +270,6 @@ def list_phases(case: CaseFile) -> list[Phase]:
     ]
 
 
-def _values_in(value: Any) -> int:
-    if isinstance(value, dict):
-        return 1 + sum(_values_in(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return 1 + sum(_values_in(v) for v in value)
-    return 1
-
-
 def _flow_groups(case: CaseFile) -> Iterator[dict[str, Any]]:
     """A case's flows grouped by ordered pair of units, in groups of at most BATCH_SIZE."""
     every_props = section_properties(case.flows, section="flows", firm_id=case.firm.id)
@@ -310,7 +302,7 @@ def batch_rows(
             yield batch
             batch, records = [], 0
         if not batch:
-            per_record = _values_in(row) / max(size, 1)
+            per_record = count_values(row) / max(size, 1)
             limit = max(1, min(batch_size, int(VALUES_PER_BATCH // (1.25 * per_record + 2))))
         batch.append(row)
         records += size

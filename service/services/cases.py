@@ -171,17 +171,23 @@ def knowledge_rows(case: CaseFile) -> list[dict[str, Any]]:
     hold '>'): the item's flows are then read from those pairs, not found among all flows,
     as relationship indexes cannot be used on the embedded engine.
     """
+    pairs = flowed_pairs(case)
+    rows = []
+    every_props = section_properties(case.knowledge, section="knowledge", firm_id=case.firm.id)
+    for item, props in zip(case.knowledge, every_props, strict=True):
+        if item.id in pairs:
+            props["flowed"] = pairs[item.id]
+        rows.append({"id": item.id, "props": props, "builds": list(item.builds)})
+    return rows
+
+
+def flowed_pairs(case: CaseFile) -> dict[str, list[str]]:
+    """Each knowledge item's `flowed` pairs, "source>target", for the items some flow carries."""
     pairs: dict[str, set[str]] = defaultdict(set)
     for flow in case.flows:
         if flow.knowledge is not None:
             pairs[flow.knowledge].add(f"{flow.source}>{flow.target}")
-    rows = []
-    every_props = section_properties(case.knowledge, section="knowledge", firm_id=case.firm.id)
-    for item, props in zip(case.knowledge, every_props, strict=True):
-        if pairs.get(item.id):
-            props["flowed"] = sorted(pairs[item.id])
-        rows.append({"id": item.id, "props": props, "builds": list(item.builds)})
-    return rows
+    return {item: sorted(found) for item, found in sorted(pairs.items())}
 
 
 def unit_rows(case: CaseFile) -> list[dict[str, Any]]:

@@ -13,7 +13,6 @@ run finishes if one is cut short (see `cypher/migration/set_derived_flow_data.cy
 """
 
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -21,9 +20,15 @@ from pydantic import BaseModel, ValidationError
 
 from service import cypher
 from service.model.case import CaseFile, Fact, Firm, Flow, Unit
-from service.model.graph import UNIT_METRICS
-from service.services.cases import sends_rows, unit_metrics
-from service.store.port import MAX_PARAM_ITEMS, GraphReader, GraphStore, StoreError
+from service.model.graph import PROVENANCE, UNIT_METRICS
+from service.services.cases import flowed_pairs, sends_rows, unit_metrics
+from service.store.port import (
+    MAX_PARAM_ITEMS,
+    GraphReader,
+    GraphStore,
+    StoreError,
+    count_values,
+)
 
 LIST_UNDERIVED_FIRMS = cypher.load("migration/list_underived_firms")
 GET_FIRM_RECORD = cypher.load("migration/get_firm_record")
@@ -35,7 +40,6 @@ SET_DERIVED_FLOW_DATA = cypher.load("migration/set_derived_flow_data")
 VALUES_PER_STATEMENT = MAX_PARAM_ITEMS * 3 // 4
 # Units a read lists, and whose flows a read lists: bounded, as a firm may hold millions.
 UNITS_PER_READ = 1_000
-_PROVENANCE = ("firm", "citation", "cite_paper", "cite_where")
 Rows = list[dict[str, Any]]
 R = TypeVar("R", bound=Fact)
 
@@ -55,15 +59,6 @@ class DerivedFlowData(BaseModel):
 async def list_underived_firms(store: GraphReader) -> list[str]:
     """The firms holding flows whose derived data is missing (one scan of the units)."""
     return [str(row["firm"]) for row in await store.read(LIST_UNDERIVED_FIRMS)]
-
-
-def count_values(value: Any) -> int:
-    """How many values a parameter holds, counted as the store's port counts them."""
-    if isinstance(value, dict):
-        return 1 + sum(count_values(item) for item in value.values())
-    if isinstance(value, list):
-        return 1 + sum(count_values(item) for item in value)
-    return 1
 
 
 def split_rows(*, sends: Rows, knowledge: Rows, units: Rows) -> Iterator[dict[str, Rows]]:
@@ -86,7 +81,7 @@ def read_record(
     model: type[R], props: dict[str, Any], *, drop: Iterable[str] = (), **refs: Any
 ) -> R:
     """A record from a node or relationship as stored, its provenance folded into `cite`."""
-    kept = {k: v for k, v in props.items() if k not in {*_PROVENANCE, *drop}}
+    kept = {k: v for k, v in props.items() if k not in {*PROVENANCE, *drop}}
     cite = {"paper": props["cite_paper"], "where": props["cite_where"]}
     return model.model_validate(kept | refs | {"cite": cite})
 
@@ -123,15 +118,6 @@ async def read_flow_case(store: GraphStore, *, firm_id: str) -> CaseFile:
     )
 
 
-def list_flowed_pairs(case: CaseFile) -> dict[str, list[str]]:
-    """Each knowledge item's `flowed` pairs, as `knowledge_rows` stores them on a case load."""
-    pairs: dict[str, set[str]] = defaultdict(set)
-    for flow in case.flows:
-        if flow.knowledge is not None:
-            pairs[flow.knowledge].add(f"{flow.source}>{flow.target}")
-    return {item: sorted(found) for item, found in sorted(pairs.items())}
-
-
 async def derive_flow_data(store: GraphStore, *, firm_id: str) -> DerivedFlowData:
     """Rebuild one firm's derived flow data from its flows (one statement, if it fits)."""
     started = time.perf_counter()
@@ -148,9 +134,7 @@ async def derive_flow_data(store: GraphStore, *, firm_id: str) -> DerivedFlowDat
     statements = 0
     for params in split_rows(
         sends=sends,
-        knowledge=[
-            {"id": item, "flowed": pairs} for item, pairs in list_flowed_pairs(case).items()
-        ],
+        knowledge=[{"id": item, "flowed": pairs} for item, pairs in flowed_pairs(case).items()],
         units=[{"id": unit_id, "metrics": values} for unit_id, values in metrics.items()],
     ):
         await store.write(SET_DERIVED_FLOW_DATA, params)

@@ -155,9 +155,9 @@ async def _list_routes(
 ) -> list[dict[str, Any]]:
     """The first `wanted` routes upward, shortest first."""
     routes: list[dict[str, Any]] = []
-    for low, high in _route_lengths(max_hops):
-        if len(routes) >= wanted:
-            break
+    lengths = _route_lengths(max_hops)
+    while lengths and len(routes) < wanted:
+        low, high = lengths.pop(0)
         rows = await store.read(
             LIST_REVERSE_TRANSFER_ROUTES,
             {
@@ -169,7 +169,14 @@ async def _list_routes(
                 "limit": wanted - len(routes),
             },
         )
-        routes += [row["route"] for row in rows]
+        capped, found = _walked(rows)
+        if capped and low < high:
+            # Shorter walks may stay under the cap: a page of short routes can still be exact.
+            lengths[:0] = [(hops, hops) for hops in range(low, high + 1)]
+            continue
+        if capped:
+            raise _too_many_paths(unit_id=unit_id, to_id=to_id, hops=high)
+        routes += found
     return routes
 
 
@@ -179,6 +186,25 @@ def _route_lengths(max_hops: int) -> list[tuple[int, int]]:
     # walked only when a page still needs routes.
     common = min(max_hops, COMMON_ROUTE_HOPS)
     return [(1, common)] + [(hops, hops) for hops in range(common + 1, max_hops + 1)]
+
+
+def _walked(rows: list[dict[str, Any]]) -> tuple[bool, list[dict[str, Any]]]:
+    """Whether a capped walk was cut at its cap, and the paths it ranked."""
+    if not rows:
+        return False, []
+    walk = rows[0]["walk"]
+    return bool(walk["capped"]), list(walk["paths"])
+
+
+def _too_many_paths(*, unit_id: str, to_id: str, hops: int) -> InvalidArgument:
+    # A walk cut at the cap comes back in the engine's order, not shortest first, so ranking
+    # it would silently drop shorter paths.
+    advice = f"ask for maxHops {hops - 1} or fewer" if hops > 1 else "name a nearer target"
+    return InvalidArgument(
+        "maxHops",
+        f"more than {MAX_WALKED_PATHS:,} paths of up to {hops} hops lead from '{unit_id}' to "
+        f"'{to_id}', too many to rank shortest first; {advice}",
+    )
 
 
 async def _list_trails(
@@ -202,7 +228,10 @@ async def _list_trails(
             "limit": page.limit,
         },
     )
-    return [row["path"] for row in rows]
+    capped, paths = _walked(rows)
+    if capped:
+        raise _too_many_paths(unit_id=unit_id, to_id=to_id, hops=max_hops)
+    return paths
 
 
 async def list_reverse_transfer_paths(
@@ -266,6 +295,29 @@ def _earliest(flow: dict[str, Any]) -> tuple[bool, str, str]:
     return (flow["date"] is None, flow["date"] or "", flow["id"])
 
 
+async def _list_links(
+    store: GraphStore, *, frontier: list[str], knowledge_id: str | None
+) -> list[dict[str, Any]]:
+    """Every link out of the frontier: a call that meets the cap is asked again by halves."""
+    rows = await store.read(
+        LIST_DISSEMINATION_LINKS,
+        {"from": frontier, "knowledge": knowledge_id, "cap": MAX_WALKED_PATHS},
+    )
+    if len(rows) < MAX_WALKED_PATHS:
+        return rows
+    if len(frontier) == 1:
+        raise InvalidArgument(
+            "maxHops",
+            f"'{frontier[0]}', on the way, passes knowledge to more than {MAX_WALKED_PATHS:,} "
+            "units; ask for fewer hops",
+        )
+    half = len(frontier) // 2
+    return [
+        *await _list_links(store, frontier=frontier[:half], knowledge_id=knowledge_id),
+        *await _list_links(store, frontier=frontier[half:], knowledge_id=knowledge_id),
+    ]
+
+
 async def list_dissemination(
     store: GraphStore, *, unit_id: str, knowledge_id: str | None, max_hops: int
 ) -> list[Reach]:
@@ -286,10 +338,7 @@ async def list_dissemination(
     for level in range(1, max_hops + 1):
         if not frontier or len(reached) >= MAX_REACH:
             break
-        rows = await store.read(
-            LIST_DISSEMINATION_LINKS,
-            {"from": frontier, "knowledge": knowledge_id, "cap": MAX_WALKED_PATHS},
-        )
+        rows = await _list_links(store, frontier=frontier, knowledge_id=knowledge_id)
         found: dict[str, tuple[str, dict[str, Any]]] = {}
         for row in rows:
             link = row["link"]
@@ -390,13 +439,18 @@ async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulatio
         FlowView.model_validate(row["flow"])
         for row in await store.read(LIST_KNOWLEDGE_FLOWS, {"knowledge": knowledge_id})
     ]
-    paths = [
-        _path(row["path"])
-        for row in await store.read(
-            LIST_CIRCULATION_PATHS,
-            {"knowledge": knowledge_id, "cap": MAX_WALKED_PATHS, "limit": MAX_CIRCULATION_PATHS},
+    rows = await store.read(
+        LIST_CIRCULATION_PATHS,
+        {"knowledge": knowledge_id, "cap": MAX_WALKED_PATHS, "limit": MAX_CIRCULATION_PATHS},
+    )
+    capped, trails = _walked(rows)
+    if capped:
+        raise InvalidArgument(
+            "knowledge",
+            f"the flows carrying '{knowledge_id}' make more than {MAX_WALKED_PATHS:,} trails "
+            "to rank; ask reverseTransferPaths for one unit, with fewer hops",
         )
-    ]
+    paths = [_path(trail) for trail in trails]
     integrations = await list_integration_events(
         store, filters=EventFilter(knowledge=knowledge_id), page=PageRequest(0, MAX_REACH)
     )

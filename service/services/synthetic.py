@@ -202,10 +202,20 @@ def resolve_firm_size(
         learning=base.learning if learning is None else learning,
         integrations=base.integrations if integrations is None else integrations,
     )
-    if chosen.hubs < 1 or chosen.subsidiaries < 2 or chosen.learning < 1:
-        raise ValueError("a synthetic firm needs at least 1 hub, 2 subsidiaries and 1 learning")
-    if min(chosen.flows, chosen.integrations) < 0:
-        raise ValueError("counts cannot be negative")
+    # Named as `kflow generate` names them: its options are this function's arguments.
+    problems = []
+    for option, least, value in (
+        ("hubs", 1, chosen.hubs),
+        ("subsidiaries", 2, chosen.subsidiaries),
+        ("flows", 0, chosen.flows),
+        ("learning", 1, chosen.learning),
+        ("integrations", 0, chosen.integrations),
+    ):
+        if value < least:
+            wanted = "0 or more" if least == 0 else f"at least {least}"
+            problems.append(f"--{option} must be {wanted}, not {value}")
+    if problems:
+        raise ValueError("; ".join(problems))
     return chosen
 
 

@@ -53,44 +53,19 @@ _RELATIONSHIP_INDEX = re.compile(r"^CREATE INDEX FOR \(\)-\[(\w+):(\w+)\]-\(\) O
 _NAME = re.compile(r"^\w+$")
 CONSTRAINT_WAIT_S = 30.0
 ENGINE_GRACE_S = 60.0
-ENGINE_GRACE_S = 60.0
 SCHEMA_STATEMENTS = cypher.load_schema("embedded")
 
 
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _literal(value: Any) -> str:
-    kind = type(value)
-    if kind is str:
-        text: str = value
-        if not text:
-            return '""'
-        if "\\" in text or '"' in text:
-            text = text.replace("\\", "\\\\").replace('"', '\\"')
-        return '"' + text + '"'
-    if value is None:
-        return "null"
-    if kind is dict:
-        for key in value:
-            if type(key) is not str or not key or "`" in key:
-                return str(stringify_param_value(value))  # the client's checks and errors
-        return "{" + ",".join(f"`{key}`:{_literal(item)}" for key, item in value.items()) + "}"
-    if kind is list or kind is tuple:
-        return "[" + ",".join(map(_literal, value)) + "]"
-    return str(stringify_param_value(value))
-
-
 def params_header(values: Mapping[str, Any]) -> str:
-    """The `CYPHER name=value ...` header the client would write, written about twice as fast.
-
-    The same text as falkordb's own (strings quoted with backslash and quote escaped, map
-    keys in backticks); anything unusual goes through the client's function. A large write
-    sends hundreds of thousands of values, and this was a third of its time in Python.
-    """
+    """The `CYPHER name=value ...` header, as the falkordb client writes it."""
     if not values:
         return ""
-    return "CYPHER " + "".join(f"`{name}`={_literal(value)} " for name, value in values.items())
+    return "CYPHER " + "".join(
+        f"`{name}`={stringify_param_value(value)} " for name, value in values.items()
+    )
 
 
 class _Unusual(Exception):

@@ -16,6 +16,15 @@ MAX_STRING_LENGTH = 1_000_000
 MIN_INT, MAX_INT = -(2**63), 2**63  # the engines hold 64-bit integers
 
 
+def count_values(value: Any) -> int:
+    """How many values a parameter holds, as the limit MAX_PARAM_ITEMS counts them."""
+    if isinstance(value, dict):
+        return 1 + sum(count_values(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return 1 + sum(count_values(item) for item in value)
+    return 1
+
+
 class StoreError(Exception):
     """Something went wrong talking to the graph; the message says what."""
 

@@ -104,7 +104,8 @@ class PathsQuery:
             "Paths upward from a unit to its HQ capability centre (or `to`), shortest first. "
             "Hops follow upward or horizontal flows; no unit is visited twice. With `knowledge`, "
             "every hop carries it and dates never go back in time. maxHops is 1-6. totalCount "
-            "counts up to 1,000 paths."
+            "counts up to 1,000 paths. Where more than 20,000 paths lie within maxHops, too "
+            "many to rank shortest first, the request fails with INVALID_ARGUMENT on maxHops."
         )
     )
     async def reverse_transfer_paths(
