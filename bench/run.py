@@ -39,8 +39,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import networkx as nx
 from falkordb import FalkorDB
+
+try:
+    import networkx as nx
+except ImportError:
+    sys.exit(
+        "bench/run.py needs networkx, one of kflow's dev tools: run ./scripts/test.sh once, "
+        "or .venv/bin/pip install -e '.[dev]'"
+    )
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
