@@ -10,7 +10,7 @@ from pydantic import BaseModel, TypeAdapter
 from service import cypher
 from service.model.case import CaseFile, Citation, Fact, Flow, canonical_json, count_records
 from service.model.enums import FlowDirection, UnitRole
-from service.model.graph import REFERENCE_FIELDS, UNIT_METRICS
+from service.model.graph import PROVENANCE, REFERENCE_FIELDS, UNIT_METRICS
 from service.store.port import GraphReader, GraphStore
 
 MERGE_CASE = cypher.load("cases/merge_case")
@@ -332,12 +332,9 @@ async def list_firm_ids(store: GraphReader) -> list[str]:
     return [str(row["firm"]["id"]) for row in await store.read(LIST_FIRMS)]
 
 
-def _fact(props: dict[str, Any], *, drop: Iterable[str] = ()) -> dict[str, Any]:
-    fields = {
-        k: v
-        for k, v in props.items()
-        if k not in {"firm", "citation", "cite_paper", "cite_where", *drop}
-    }
+def record_fields(props: dict[str, Any], *, drop: Iterable[str] = ()) -> dict[str, Any]:
+    """A stored node's or relationship's properties as a record's fields, provenance as `cite`."""
+    fields = {k: v for k, v in props.items() if k not in {*PROVENANCE, *drop}}
     fields["cite"] = Citation(paper=props["cite_paper"], where=props["cite_where"])
     return fields
 
@@ -372,24 +369,24 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
     document: dict[str, Any] = {
         "case": firm_props["case"],
         "title": firm_props["title"],
-        "firm": _fact(firm_props, drop=("case", "title")),
+        "firm": record_fields(firm_props, drop=("case", "title")),
         "units": [
-            _fact(u, drop=UNIT_METRICS) | {"reports_to": first("REPORTS_TO", u["id"])}
+            record_fields(u, drop=UNIT_METRICS) | {"reports_to": first("REPORTS_TO", u["id"])}
             for u in by_label["Unit"]
         ],
-        "actors": [_fact(a) for a in by_label["Actor"]],
+        "actors": [record_fields(a) for a in by_label["Actor"]],
         "actor_links": [
-            _fact(link, drop=())
+            record_fields(link, drop=())
             for t in ("ACQUIRED", "SUBCONTRACTS_TO", "SUBUNIT_OF")
             for link in rel_props[t]
         ],
-        "capabilities": [_fact(c) for c in by_label["Capability"]],
+        "capabilities": [record_fields(c) for c in by_label["Capability"]],
         "knowledge": [
-            _fact(k, drop=("flowed",)) | {"builds": targets("BUILDS", k["id"])}
+            record_fields(k, drop=("flowed",)) | {"builds": targets("BUILDS", k["id"])}
             for k in by_label["Knowledge"]
         ],
         "learning": [
-            _fact(e)
+            record_fields(e)
             | {
                 "unit": _source_of(rel_props["LEARNED"], e["id"]),
                 "source": first("FROM", e["id"]),
@@ -397,13 +394,13 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
             }
             for e in by_label["LearningEvent"]
         ],
-        "flows": [_fact(flow) for flow in rel_props["FLOWS"]],
+        "flows": [record_fields(flow) for flow in rel_props["FLOWS"]],
         "resources": [
-            _fact(r) | {"held_by": _source_of(rel_props["HOLDS"], r["id"])}
+            record_fields(r) | {"held_by": _source_of(rel_props["HOLDS"], r["id"])}
             for r in by_label["Resource"]
         ],
         "integrations": [
-            _fact(i)
+            record_fields(i)
             | {
                 "unit": first("AT", i["id"]),
                 "knowledge": targets("USED", i["id"]),
@@ -412,12 +409,13 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
             for i in by_label["IntegrationEvent"]
         ],
         "projects": [_project(p, rel_props, first, targets) for p in by_label["Project"]],
-        "support": [_fact(s) for s in rel_props["SUPPORTED"]],
+        "support": [record_fields(s) for s in rel_props["SUPPORTED"]],
         "tensions": [
-            _fact(t) | {"units": targets("BETWEEN", t["id"])} for t in by_label["Tension"]
+            record_fields(t) | {"units": targets("BETWEEN", t["id"])} for t in by_label["Tension"]
         ],
         "customer_management": [
-            _fact(m) | {"unit": m["from"], "customer": m["to"]} for m in rel_props["MANAGES"]
+            record_fields(m) | {"unit": m["from"], "customer": m["to"]}
+            for m in rel_props["MANAGES"]
         ],
     }
     for section in ("actor_links", "flows", "support", "customer_management"):
@@ -435,7 +433,7 @@ def _project(
     props: dict[str, Any], rel_props: dict[str, list[dict[str, Any]]], first: Any, targets: Any
 ) -> dict[str, Any]:
     project_id = props["id"]
-    return _fact(props) | {
+    return record_fields(props) | {
         "customer": first("FOR", project_id),
         "third_actors": targets("INVOLVES", project_id),
         "coordinator": first("COORDINATED_BY", project_id),

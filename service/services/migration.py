@@ -20,8 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from service import cypher
 from service.model.case import CaseFile, Fact, Firm, Flow, Unit
-from service.model.graph import PROVENANCE, UNIT_METRICS
-from service.services.cases import flowed_pairs, sends_rows, unit_metrics
+from service.model.graph import UNIT_METRICS
+from service.services.cases import flowed_pairs, record_fields, sends_rows, unit_metrics
 from service.store.port import (
     MAX_PARAM_ITEMS,
     GraphReader,
@@ -81,9 +81,7 @@ def read_record(
     model: type[R], props: dict[str, Any], *, drop: Iterable[str] = (), **refs: Any
 ) -> R:
     """A record from a node or relationship as stored, its provenance folded into `cite`."""
-    kept = {k: v for k, v in props.items() if k not in {*PROVENANCE, *drop}}
-    cite = {"paper": props["cite_paper"], "where": props["cite_where"]}
-    return model.model_validate(kept | refs | {"cite": cite})
+    return model.model_validate(record_fields(props, drop=drop) | refs)
 
 
 async def read_flow_case(store: GraphStore, *, firm_id: str) -> CaseFile:

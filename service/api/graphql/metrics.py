@@ -53,13 +53,15 @@ class HubMetric:
 
 @strawberry.type
 class HubMetrics:
-    outflow_threshold: float = strawberry.field(
-        description="Mean total outflow over the firm's subsidiaries."
-    )
-    inflow_threshold: float = strawberry.field(
-        description="Mean total inflow over the firm's subsidiaries."
-    )
     thresholds: strawberry.Private[metrics.HubThresholds]
+
+    @strawberry.field(description="Mean total outflow over the firm's subsidiaries.")
+    def outflow_threshold(self) -> float:
+        return self.thresholds.outflow_threshold
+
+    @strawberry.field(description="Mean total inflow over the firm's subsidiaries.")
+    def inflow_threshold(self) -> float:
+        return self.thresholds.inflow_threshold
 
     # A page, not a list: a firm of ten thousand units made a 1.3 MB answer whose
     # serialisation alone took over a second.
@@ -165,11 +167,7 @@ class MetricsQuery:
     )
     async def hub_metrics(self, info: Info, firm: strawberry.ID) -> HubMetrics:
         thresholds = await metrics.get_hub_thresholds(info.context.store, firm_id=str(firm))
-        return HubMetrics(
-            outflow_threshold=thresholds.outflow_threshold,
-            inflow_threshold=thresholds.inflow_threshold,
-            thresholds=thresholds,
-        )
+        return HubMetrics(thresholds=thresholds)
 
     @strawberry.field(
         description="Directed support between a firm's units and how "
