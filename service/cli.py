@@ -3,6 +3,7 @@
 import asyncio
 import datetime
 import json
+import logging
 import socket
 import sys
 from collections.abc import Awaitable, Callable
@@ -45,6 +46,8 @@ err = Console(stderr=True, soft_wrap=True)
 # Piped output is for reading later or for other tools: do not squeeze it to 80 columns.
 out = Console(width=None if sys.stdout.isatty() else 240)
 T = TypeVar("T")
+# Open WebSockets would hold a shutdown forever; after this they are cut.
+GRACEFUL_SHUTDOWN_S = 5
 
 
 class ExportFormat(StrEnum):
@@ -110,6 +113,7 @@ def serve(
     import uvicorn
 
     from service.api.app import create_app
+    from service.api.observability import configure_logging
     from service.services.health import get_readiness
 
     settings = _settings()
@@ -123,20 +127,31 @@ def serve(
                 f"cannot listen on {bind_host}:{bind_port} ({error.strerror}); "
                 "choose another with --port or KFLOW_PORT"
             ) from None
+    # Every line the server writes, uvicorn's included, goes through kflow's handler: JSON
+    # (or text) with a request id, never a query string.
+    configure_logging(settings)
     # Open the store once before serving, so a broken setup fails with one clear line.
     readiness = _with_store(get_readiness)
     shown = "localhost" if bind_host in ("127.0.0.1", "0.0.0.0") else bind_host
-    err.print(
-        f"kflow on {readiness.engine_version} at {readiness.location}: "
-        f"{readiness.nodes} nodes, {readiness.relationships} relationships\n"
-        f"  explorer  http://{shown}:{bind_port}/explore\n"
-        f"  GraphQL   http://{shown}:{bind_port}/graphql\n"
-        f"  readiness http://{shown}:{bind_port}/readyz",
-        highlight=False,
+    logging.getLogger("kflow.serve").info(
+        "kflow on %s at %s: %d nodes, %d relationships; explorer http://%s:%d/explore, "
+        "GraphQL http://%s:%d/graphql, readiness http://%s:%d/readyz",
+        readiness.engine_version,
+        readiness.location,
+        readiness.nodes,
+        readiness.relationships,
+        *(shown, bind_port) * 3,
     )
     # kflow logs every request itself (structured, with its id): no second access log.
     uvicorn.run(
-        create_app(settings), host=bind_host, port=bind_port, log_level="info", access_log=False
+        create_app(settings),
+        host=bind_host,
+        port=bind_port,
+        log_config=None,
+        log_level=settings.log_level,
+        access_log=False,
+        ws_max_size=settings.max_body_bytes,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
 
 

@@ -89,6 +89,16 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = Field(
         default=2_000, ge=100, le=100_000, description="GraphQL tokens per request."
     )
+    graphql_max_document_bytes: int = Field(
+        default=100_000,
+        ge=1_000,
+        le=10_000_000,
+        description="Largest GraphQL document; a larger one is refused before it is parsed.",
+    )
+    api_docs: bool | None = Field(
+        default=None,
+        description="Serve /docs and /openapi.json (default: on except production).",
+    )
     graphiql: bool | None = Field(
         default=None, description="Serve GraphiQL at /graphql (default: on except production)."
     )
@@ -117,6 +127,11 @@ class Settings(BaseSettings):
         if self.anonymous_role is not None:
             return self.anonymous_role
         return "analyst" if self.env == "local" else "none"
+
+    @property
+    def api_docs_enabled(self) -> bool:
+        """The API's documentation pages: on by default except in production."""
+        return self.api_docs if self.api_docs is not None else self.env != "production"
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -5,8 +5,10 @@ from typing import Any
 
 import pytest
 
+from service.api.deps import Credential
 from service.api.graphql.context import Context
 from service.api.graphql.schema import schema
+from service.services.access import Role
 from tests.helpers import Served
 
 PATHS = """
@@ -318,7 +320,8 @@ async def test_unexpected_failures_are_masked_and_expected_ones_are_not() -> Non
         async def read(self, *_: object) -> list[dict[str, object]]:
             raise RuntimeError("secret engine detail")
 
-    context = Context(FailingStore())  # type: ignore[arg-type]
+    reader = Credential(token=None, keys=None, anonymous=Role.READER)
+    context = Context(FailingStore(), credential=reader)  # type: ignore[arg-type]
     answer = await schema.execute("{ firms { id } }", context_value=context)
     assert answer.errors is not None
     assert [e.message for e in answer.errors] == ["Unexpected error."]

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -9,23 +10,21 @@ from fastapi.responses import JSONResponse
 
 from service.api.analyst import router as analyst_router
 from service.api.deps import StoreDep
-from service.api.errors import add_error_handlers
+from service.api.errors import add_error_handlers, public_message
 from service.api.explorer import router as explorer_router
 from service.api.graphql.context import get_context
 from service.api.graphql.schema import create_schema
 from service.api.keys import router as keys_router
 from service.api.limits import BodySizeLimit
-from service.api.observability import (
-    ObservedGraphQLRouter,
-    configure_logging,
-    install_observability,
-    observe_store,
-)
+from service.api.observability import configure_logging, install_observability, observe_store
+from service.api.transport import GraphQLTransport
 from service.services.access import KeyChecker
-from service.services.health import Readiness, get_readiness
+from service.services.health import PublicReadiness, get_readiness
 from service.settings import Settings, get_settings
 from service.store import open_store
 from service.store.port import StoreUnavailable
+
+CONNECTION_INIT_WAIT_S = 10
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,11 +42,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.store.close()
             restore_logging()
 
+    # The API's documentation pages are for developers: off in production unless asked for
+    # (and /redoc loads its script from a CDN, so it is never served).
+    docs = settings.api_docs_enabled
     app = FastAPI(
         title="kflow",
         summary="How knowledge flows through a multinational firm.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.settings = settings
 
@@ -59,27 +64,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get(
         "/readyz",
         tags=["health"],
-        response_model=Readiness,
+        response_model=PublicReadiness,
         responses={503: {"description": "The store does not answer."}},
     )
-    async def readyz(store: StoreDep) -> Readiness | JSONResponse:
+    async def readyz(store: StoreDep) -> PublicReadiness | JSONResponse:
         """The store answers: backend, engine version, node and relationship counts."""
         try:
-            return await get_readiness(store)
+            return PublicReadiness.model_validate((await get_readiness(store)).model_dump())
         except StoreUnavailable as err:
             return JSONResponse(
-                status_code=503, content={"status": "unavailable", "detail": str(err)}
+                status_code=503, content={"status": "unavailable", "detail": public_message(err)}
             )
 
     schema = create_schema(
         max_depth=settings.graphql_max_depth,
         max_aliases=settings.graphql_max_aliases,
         max_tokens=settings.graphql_max_tokens,
+        max_document_bytes=settings.graphql_max_document_bytes,
     )
-    graphql = ObservedGraphQLRouter(
+    graphql = GraphQLTransport(
         schema,
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        connection_init_wait_timeout=timedelta(seconds=CONNECTION_INIT_WAIT_S),
+        allowed_origins=settings.cors_origins,
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(explorer_router)

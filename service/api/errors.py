@@ -1,8 +1,20 @@
-"""How the HTTP routes answer expected failures: a 4xx naming the problem, never a 500."""
+"""The one map from failures to answers: a status, a code and a message naming the problem.
+
+Routes answer `{"error": code, "detail": message}`; `/graphql` answers in GraphQL's own
+shape, `{"errors": [{"message": ..., "extensions": {"code": ...}}]}`, so GraphQL clients
+show the reason. Texts from the engine or the store's connection never reach a client:
+the answer says what happened and quotes the request id; the detail goes to the log.
+"""
+
+import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.requests import HTTPConnection
 
+from service.api.guard import DocumentTooLarge
+from service.api.observability import current_request_id
 from service.services.access import NotAllowed, NotAuthenticated
 from service.services.errors import ExpectedFailure, InvalidArgument, NotFound
 from service.store.port import (
@@ -13,11 +25,18 @@ from service.store.port import (
     WriteRefused,
 )
 
+log = logging.getLogger("kflow.errors")
+GRAPHQL_PATH = "/graphql"
+# The analyst's own statement: the engine's message is about the analyst's text (a syntax
+# error and where it is), and it is the only way to fix the statement.
+ANALYST_STATEMENT = "cypher"
+
 # Checked in order: the first class an error is an instance of decides its status.
 STATUS_OF: list[tuple[type[Exception], int, str]] = [
     (NotAuthenticated, 401, "unauthenticated"),
     (NotAllowed, 403, "forbidden"),
     (NotFound, 404, "not_found"),
+    (DocumentTooLarge, 413, "document_too_large"),
     (InvalidArgument, 400, "invalid_argument"),
     (ExpectedFailure, 400, "bad_request"),
     (WriteRefused, 403, "write_refused"),
@@ -28,16 +47,47 @@ STATUS_OF: list[tuple[type[Exception], int, str]] = [
 ]
 
 
+def status_of(error: BaseException) -> tuple[int, str] | None:
+    """The status and code an error is answered with (None: not an expected failure)."""
+    return next(((s, c) for kind, s, c in STATUS_OF if isinstance(error, kind)), None)
+
+
+def public_message(error: BaseException) -> str:
+    """What a client is told: the message, unless it holds the engine's or the store's text."""
+    request = f"quote request id {current_request_id() or '-'} when reporting it"
+    if isinstance(error, StoreUnavailable):
+        log.error("the store did not answer: %s", error)
+        return f"the graph engine does not answer; {request}"
+    if isinstance(error, QueryFailed) and error.query != ANALYST_STATEMENT:
+        log.error("a statement failed: %s", error)
+        return f"the graph engine could not run the request; {request}"
+    if isinstance(error, QueryFailed):
+        return error.engine_message
+    return str(error)
+
+
+def is_graphql(connection: HTTPConnection | None, path: str | None = None) -> bool:
+    """Whether the answer goes to the GraphQL endpoint (and so takes GraphQL's shape)."""
+    where = path if path is not None else connection.url.path if connection else ""
+    return where.rstrip("/") == GRAPHQL_PATH
+
+
+def error_body(code: str, message: str, *, graphql: bool, **extra: Any) -> dict[str, Any]:
+    """An error answer's body: GraphQL's shape for /graphql, else {"error", "detail"}."""
+    if graphql:
+        return {"errors": [{"message": message, "extensions": {"code": code.upper(), **extra}}]}
+    return {"error": code, "detail": message, **extra}
+
+
 def add_error_handlers(app: FastAPI) -> None:
     """Answer each expected failure with its status and a JSON body naming the problem."""
 
-    async def answer(_: Request, error: Exception) -> JSONResponse:
-        status, code = next((s, c) for kind, s, c in STATUS_OF if isinstance(error, kind))
-        body: dict[str, object] = {"error": code, "detail": str(error)}
-        if isinstance(error, InvalidArgument):
-            body["argument"] = error.argument
-        if isinstance(error, QueryFailed):
-            body["detail"] = error.engine_message
+    async def answer(request: Request, error: Exception) -> JSONResponse:
+        found = status_of(error)
+        assert found is not None
+        status, code = found
+        extra = {"argument": error.argument} if isinstance(error, InvalidArgument) else {}
+        body = error_body(code, public_message(error), graphql=is_graphql(request), **extra)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(status_code=status, content=body, headers=headers)
 

@@ -143,6 +143,20 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+_QUERY_STRING = re.compile(r"(/[^\s\"?]*)\?[^\s\"]*")
+
+
+class QueryStringFilter(logging.Filter):
+    """Cuts query strings out of the server's own lines (uvicorn quotes WebSocket paths
+    whole, and a client may put a key in one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("uvicorn"):
+            record.msg = _QUERY_STRING.sub(r"\1?[redacted]", record.getMessage())
+            record.args = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object a line: timestamp, level, logger, message, request_id, extras."""
 
@@ -206,6 +220,7 @@ def configure_logging(settings: Settings) -> Callable[[], None]:
     handler = _StderrHandler()
     handler.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(QueryStringFilter())
     previous_level = root.level
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
@@ -491,6 +506,9 @@ class RequestObservability:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -538,6 +556,43 @@ class RequestObservability:
             _log_request(request, scope, method, route, status, elapsed, failure)
             _current.reset(token)
 
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket: an id for its whole life (its audit lines carry it) and one line
+        when it ends, with the close code."""
+        headers = scope.get("headers") or ()
+        request = RequestContext(
+            accepted_request_id(_header(headers, b"x-request-id")) or new_request_id()
+        )
+        token = _current.set(request)
+        close_code = 1006  # closed without a close frame, until one is seen
+
+        async def send_noting(message: Message) -> None:
+            nonlocal close_code
+            if message["type"] == "websocket.close":
+                close_code = int(message.get("code", 1000))
+            await send(message)
+
+        async def receive_noting() -> Message:
+            nonlocal close_code
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                close_code = int(message.get("code", 1000))
+            return message
+
+        start = time.perf_counter()
+        failure: BaseException | None = None
+        try:
+            await self.app(scope, receive_noting, send_noting)
+        except Exception as error:
+            failure = error
+            raise
+        finally:
+            elapsed = time.perf_counter() - start
+            _log_request(
+                request, scope, "WEBSOCKET", route_template(scope), close_code, elapsed, failure
+            )
+            _current.reset(token)
+
 
 async def _answer_unexpected(send: Send, request_id: str) -> None:
     body = json.dumps(
@@ -582,7 +637,7 @@ def _log_request(
         fields["operation"] = request.operation
     if request.errors:
         fields["errors"] = request.errors
-    level = logging.ERROR if status >= 500 else logging.INFO
+    level = logging.ERROR if 500 <= status < 1000 or failure is not None else logging.INFO
     exc_info = (type(failure), failure, failure.__traceback__) if failure is not None else None
     operation = f" ({request.operation})" if request.operation else ""
     access_log.log(

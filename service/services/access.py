@@ -7,8 +7,11 @@ a few seconds, so a revocation takes effect on every replica within that time.
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from enum import IntEnum
 
 from pydantic import BaseModel
@@ -22,7 +25,15 @@ GET_API_KEY = cypher.load("keys/get_api_key")
 LIST_API_KEYS = cypher.load("keys/list_api_keys")
 SET_API_KEY_REVOKED = cypher.load("keys/set_api_key_revoked")
 TOKEN_PREFIX = "kflow_"
+KEY_ID_HEX = 12
+SECRET_CHARS = 43  # secrets.token_urlsafe(32)
+# The exact shape create_api_key issues; anything else is refused before any lookup, so a
+# stream of made-up tokens costs no store round trip and no cache entry of its own.
+TOKEN_SHAPE = re.compile(
+    rf"{TOKEN_PREFIX}(?P<id>[0-9a-f]{{{KEY_ID_HEX}}})_(?P<secret>[A-Za-z0-9_-]{{{SECRET_CHARS}}})"
+)
 CACHE_SECONDS = 5.0
+CACHE_ENTRIES = 1024
 
 
 class Role(IntEnum):
@@ -81,7 +92,7 @@ async def create_api_key(store: GraphStore, *, name: str, role: Role) -> IssuedK
     """Issue a key; its token is returned once and only its hash is kept."""
     if not name.strip() or len(name) > 100:
         raise ExpectedFailure("a key needs a name of 1-100 characters")
-    key_id = secrets.token_hex(6)
+    key_id = secrets.token_hex(KEY_ID_HEX // 2)
     secret = secrets.token_urlsafe(32)
     record = {
         "id": key_id,
@@ -109,32 +120,52 @@ async def revoke_api_key(store: GraphStore, *, key_id: str) -> ApiKey:
     return ApiKey.model_validate(rows[0]["key"])
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request: the key's id (None when anonymous) and the role it grants."""
+
+    key_id: str | None
+    role: Role | None
+
+
 class KeyChecker:
-    """Checks presented tokens against the stored hashes, with a short cache."""
+    """Checks presented tokens against the stored hashes, with a short, bounded cache."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, *, max_entries: int = CACHE_ENTRIES) -> None:
         self.store = store
-        self._cache: dict[str, tuple[float, dict[str, object] | None]] = {}
+        self.max_entries = max_entries
+        self._cache: OrderedDict[str, tuple[float, dict[str, object] | None]] = OrderedDict()
 
-    async def role_of(self, token: str) -> Role:
-        """The role a token grants; NotAuthenticated when it is not a live key."""
-        key_id, _, secret = token.removeprefix(TOKEN_PREFIX).partition("_")
-        if not token.startswith(TOKEN_PREFIX) or not key_id or not secret:
+    async def caller_of(self, token: str) -> Caller:
+        """The key a token belongs to and its role; NotAuthenticated when it is not a live key."""
+        shape = TOKEN_SHAPE.fullmatch(token)
+        if shape is None:
             raise NotAuthenticated("the API key is malformed (expected kflow_<id>_<secret>)")
+        key_id, secret = shape["id"], shape["secret"]
         record = await self._record(key_id)
         if record is None or not hmac.compare_digest(str(record["hash"]), _digest(secret)):
             raise NotAuthenticated("the API key is not valid")
         if record.get("revoked_at") is not None:
             raise NotAuthenticated("the API key has been revoked")
-        return parse_role(str(record["role"]))
+        return Caller(key_id=key_id, role=parse_role(str(record["role"])))
+
+    async def role_of(self, token: str) -> Role:
+        """The role a token grants; NotAuthenticated when it is not a live key."""
+        role = (await self.caller_of(token)).role
+        assert role is not None
+        return role
 
     async def _record(self, key_id: str) -> dict[str, object] | None:
         cached = self._cache.get(key_id)
         if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+            self._cache.move_to_end(key_id)
             return cached[1]
         rows = await self.store.read(GET_API_KEY, {"id": key_id})
         record = rows[0]["key"] if rows else None
         self._cache[key_id] = (time.monotonic(), record)
+        self._cache.move_to_end(key_id)
+        while len(self._cache) > self.max_entries:
+            self._cache.popitem(last=False)
         return record
 
 

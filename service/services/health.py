@@ -10,12 +10,17 @@ COUNT_RELATIONSHIPS = cypher.load("store/count_graph_relationships")
 DELETE_ALL = cypher.load("store/delete_all")
 
 
-class Readiness(BaseModel):
+class PublicReadiness(BaseModel):
+    """What /readyz shows anyone: no location (a path or a URL says too much)."""
+
     backend: str
     engine_version: str
-    location: str
     nodes: int
     relationships: int
+
+
+class Readiness(PublicReadiness):
+    location: str
 
 
 async def get_readiness(store: GraphStore) -> Readiness:

@@ -1,17 +1,16 @@
 """The typed context every resolver receives: the store, counted, and per-request loaders."""
 
-import functools
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeAlias
 
 import strawberry
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import HTTPConnection
+from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
-from service.api.deps import RoleDep, SettingsDep, StoreDep
+from service.api.deps import Credential, SettingsDep, StoreDep, get_credential
 from service.cypher import Query
 from service.model.views import FirmView, KnowledgeView, UnitView
 from service.services.access import Role, require
@@ -71,10 +70,19 @@ class CountingStore:
 
 
 class Context(BaseContext):
-    def __init__(self, store: GraphStore, *, max_page_size: int = MAX_PAGE_SIZE) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        max_page_size: int = MAX_PAGE_SIZE,
+        credential: Credential | None = None,
+    ) -> None:
         super().__init__()
         self.store = CountingStore(store)
         self.max_page_size = max_page_size
+        # None until the caller has shown a key (a WebSocket shows it in connection_init).
+        self.credential = credential
+        self.transport = "http"
         self.units = DataLoader[str, UnitView | None](self._load_units)
         self.firms = DataLoader[str, FirmView | None](self._load_firms)
         self.knowledge = DataLoader[str, KnowledgeView | None](self._load_knowledge)
@@ -95,44 +103,20 @@ class Context(BaseContext):
 Info: TypeAlias = strawberry.Info[Context, None]
 
 
-# Clients send the same few documents again and again; parsing one costs more than a small
-# query's whole answer, so parsed documents are kept (bounded; a document that fails to parse
-# raises and is not kept).
-_parse = functools.lru_cache(maxsize=512)(parse)
-
-
-async def _operation_type(connection: HTTPConnection) -> OperationType | None:
-    """The type of the operation a GraphQL HTTP request asks for (None if unreadable)."""
-    if not isinstance(connection, Request):
-        return None  # a WebSocket: its subscriptions only read
-    try:
-        if connection.method == "GET":
-            document, name = connection.query_params.get("query"), None
-        else:
-            body = await connection.json()
-            document, name = body.get("query"), body.get("operationName")
-        parsed = _parse(document) if isinstance(document, str) else None
-    except (ValueError, GraphQLError, AttributeError):
-        return None  # not ours to judge: Strawberry answers the malformed request
-    operations = [
-        d for d in (parsed.definitions if parsed else []) if isinstance(d, OperationDefinitionNode)
-    ]
-    if name is not None:
-        chosen = [op for op in operations if op.name is not None and op.name.value == name]
-    else:
-        chosen = operations if len(operations) == 1 else []
-    return chosen[0].operation if chosen else None
-
-
 async def get_context(
-    store: StoreDep, settings: SettingsDep, role: RoleDep, connection: HTTPConnection
+    store: StoreDep, settings: SettingsDep, connection: HTTPConnection
 ) -> Context:
-    """A fresh context per request, after checking the caller may run this operation.
+    """A fresh context per HTTP request or WebSocket connection.
 
-    Queries and subscriptions need the reader role, mutations the editor role; the check
-    happens before anything runs, so a refused request changes nothing.
+    An HTTP request shows its key in the Authorization header and is refused here, before
+    anything is parsed, unless it may at least read. A WebSocket shows its key in its
+    `connection_init` message (see the router). Either way every operation is then
+    authorised by its type, by the schema's one authorisation step.
     """
-    require(role, Role.READER, what="the GraphQL API")
-    if await _operation_type(connection) is OperationType.MUTATION:
-        require(role, Role.EDITOR, what="a GraphQL mutation")
-    return Context(store, max_page_size=settings.max_page_size)
+    context = Context(store, max_page_size=settings.max_page_size)
+    if isinstance(connection, WebSocket):
+        context.transport = "websocket"
+        return context
+    context.credential = get_credential(connection)
+    require((await context.credential.caller()).role, Role.READER, what="the GraphQL API")
+    return context

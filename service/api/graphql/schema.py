@@ -10,11 +10,7 @@ from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.tools import merge_types
 
@@ -25,6 +21,8 @@ from service.api.graphql.network import FirmNetworkQuery, NetworkQuery
 from service.api.graphql.paths import PathsQuery
 from service.api.graphql.recording import RecordingMutation, RecordingSubscription
 from service.api.graphql.store import StoreQuery
+from service.api.guard import AuthoriseOperation, GuardedSchema
+from service.api.limits import DocumentCache, DocumentLimits, depth_limit
 from service.services.errors import ExpectedFailure
 from service.store.port import ParameterValueError, QueryTimedOut, StoreUnavailable
 
@@ -32,6 +30,7 @@ log = logging.getLogger("schema.graphql")
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
+MAX_DOCUMENT_BYTES = 100_000
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -77,26 +76,31 @@ Subscription = merge_types("Subscription", (RecordingSubscription,))
 
 
 def create_schema(
-    *, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES, max_tokens: int = MAX_TOKENS
+    *,
+    max_depth: int = MAX_DEPTH,
+    max_aliases: int = MAX_ALIASES,
+    max_tokens: int = MAX_TOKENS,
+    max_document_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> strawberry.Schema:
-    """The schema with its cost limits (settings KFLOW_GRAPHQL_MAX_*)."""
+    """The schema with its cost limits (settings KFLOW_GRAPHQL_MAX_*) and its authorisation."""
     # The limits' validation rules are built once, so a document's validation result can be
-    # cached (ValidationCache keys on the rules too): parsing and validating a document cost
-    # more than answering a small query, and clients send the same documents again and again.
-    # A bounded cache per step; a refused document is never cached.
+    # kept with its parsed form: parsing and validating a document cost more than answering a
+    # small query, and clients send the same documents again and again. Only small documents
+    # are kept, within a budget of characters; a refused document is never kept.
     limits = [
-        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        depth_limit(max_depth),
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
-    return strawberry.Schema(
+    documents = DocumentCache()
+    return GuardedSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        max_document_bytes=max_document_bytes,
         extensions=[
-            lambda: ParserCache(maxsize=512),
+            lambda: DocumentLimits(cache=documents, max_tokens=max_tokens),
             lambda: AddValidationRules(limits),
-            lambda: ValidationCache(maxsize=512),
-            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            AuthoriseOperation,
             lambda: MaskErrors(should_mask_error=is_unexpected),
             StoreRoundTrips,
         ],
