@@ -86,11 +86,12 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class Served:
-    """A running `kflow serve`: its base URL, data directory and log file."""
+    """A running `kflow serve`: its base URL, data directory, log file and process id."""
 
     base: str
     data: Path
     log: Path
+    pid: int
 
     def graphql(self, query: str, **variables: Any) -> dict[str, Any]:
         """POST a GraphQL document; the HTTP status must never be a server error."""
@@ -129,7 +130,7 @@ def serve(data: Path, **env: str) -> Iterator[Served]:
                 raise RuntimeError(f"kflow serve did not come up: {log.read_text()}")
             time.sleep(0.1)
         try:
-            yield Served(base=base, data=data, log=log)
+            yield Served(base=base, data=data, log=log, pid=process.pid)
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=20)

@@ -211,12 +211,13 @@ class _StderrHandler(logging.StreamHandler[TextIO]):
 def configure_logging(settings: Settings) -> Callable[[], None]:
     """Send every log line to stderr in the configured format; returns an undo function.
 
-    Idempotent: a handler an earlier call installed is replaced, never doubled.
+    Idempotent: a handler an earlier call installed is replaced, never doubled, and put
+    back by the undo (so `kflow serve`'s own handler outlives the application's).
     """
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if isinstance(handler, _StderrHandler):
-            root.removeHandler(handler)
+    replaced = [h for h in root.handlers if isinstance(h, _StderrHandler)]
+    for handler in replaced:
+        root.removeHandler(handler)
     handler = _StderrHandler()
     handler.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())
     handler.addFilter(RequestIdFilter())
@@ -227,6 +228,8 @@ def configure_logging(settings: Settings) -> Callable[[], None]:
 
     def undo() -> None:
         root.removeHandler(handler)
+        for earlier in replaced:
+            root.addHandler(earlier)
         root.setLevel(previous_level)
 
     return undo
