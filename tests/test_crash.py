@@ -82,6 +82,7 @@ def test_an_engine_that_dies_under_the_service_is_restarted(tmp_path: Path) -> N
         ready = httpx.get(f"{served.base}/readyz")
         assert ready.status_code == 503
         assert "engine" in ready.json()["detail"]
+        assert str(data) not in ready.text  # the engine's own text stays in the log
         answer = httpx.post(f"{served.base}/graphql", json={"query": "{ firms { id } }"})
         assert answer.status_code == 503
         assert answer.json()["errors"][0]["extensions"]["code"] == "STORE_UNAVAILABLE"

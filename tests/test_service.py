@@ -1,5 +1,6 @@
 """The product as a user meets it: the `kflow` command and a real HTTP server."""
 
+import json
 import socket
 import subprocess
 from pathlib import Path
@@ -25,7 +26,7 @@ def test_readiness_names_the_engine_and_counts_the_seeded_graph(server: Served) 
     ready = httpx.get(f"{base}/readyz").json()
     assert ready["backend"] == "embedded"
     assert ready["engine_version"].startswith("FalkorDB 4.22")
-    assert ready["location"] == str(data)
+    assert "location" not in ready and str(data) not in json.dumps(ready)  # anyone may ask
     assert ready["nodes"] > 50 and ready["relationships"] > 100
 
 
