@@ -86,6 +86,7 @@ def test_an_engine_that_dies_under_the_service_is_restarted(tmp_path: Path) -> N
         answer = httpx.post(f"{served.base}/graphql", json={"query": "{ firms { id } }"})
         assert answer.status_code == 503
         assert answer.json()["errors"][0]["extensions"]["code"] == "STORE_UNAVAILABLE"
+        assert str(data) not in answer.text
 
         deadline = time.monotonic() + 30
         while httpx.get(f"{served.base}/readyz").status_code != 200:

@@ -7,6 +7,7 @@ memory stayed bounded. docs/security.md lists which guard each test proves."""
 import json
 import os
 import signal
+import socket as socket_module
 import subprocess
 import time
 import uuid
@@ -424,7 +425,9 @@ def test_graphql_response_json_gets_the_specs_status_codes(attacked: Attacked) -
 # --- SIGTERM -----------------------------------------------------------------------------
 
 
-def test_sigterm_stops_the_server_even_with_a_subscription_open(tmp_path: Path) -> None:
+def test_sigterm_stops_the_server_with_a_subscription_and_a_stalled_request_open(
+    tmp_path: Path,
+) -> None:
     port = free_port()
     log = tmp_path / "serve.log"
     data = tmp_path / "data"
@@ -462,10 +465,18 @@ def test_sigterm_stops_the_server_even_with_a_subscription_open(tmp_path: Path) 
                         }
                     )
                 )
+                # A client that sends half a request and waits: uvicorn would wait for it
+                # for ever without a graceful-shutdown limit.
+                stalled = socket_module.create_connection(("127.0.0.1", port))
+                stalled.sendall(
+                    b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b'Content-Length: 1000\r\n\r\n{"query"'
+                )
                 time.sleep(0.5)
                 process.send_signal(signal.SIGTERM)
                 # uvicorn shuts down, then raises the signal again: the exit says SIGTERM.
                 assert process.wait(timeout=20) in (0, -signal.SIGTERM)
+            stalled.close()
             assert "Application shutdown complete" in log.read_text()
             engines = subprocess.run(
                 ["pgrep", "-f", f"{data}/engine.sock"], capture_output=True, text=True

@@ -11,7 +11,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from graphql import GraphQLError
 from starlette.requests import HTTPConnection
+from strawberry.extensions import MaskErrors
 
 from service.api.guard import DocumentTooLarge
 from service.api.observability import current_request_id
@@ -93,3 +95,24 @@ def add_error_handlers(app: FastAPI) -> None:
 
     for kind, _, _ in STATUS_OF:
         app.add_exception_handler(kind, answer)
+
+
+class PublicErrors(MaskErrors):
+    """GraphQL's errors as a client may see them: unexpected ones masked, and the store's
+    text replaced by `public_message` (the code stays, so clients know to retry)."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return super()._process_errors([self._public(error) for error in errors])
+
+    @staticmethod
+    def _public(error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if not isinstance(original, StoreUnavailable):
+            return error
+        return GraphQLError(
+            public_message(original),
+            nodes=error.nodes,
+            path=error.path,
+            original_error=original,
+            extensions=original.extensions,
+        )

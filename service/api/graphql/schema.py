@@ -8,12 +8,12 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     SchemaExtension,
 )
 from strawberry.tools import merge_types
 
+from service.api.errors import PublicErrors
 from service.api.graphql.context import Context
 from service.api.graphql.integration import IntegrationQuery
 from service.api.graphql.metrics import MetricsQuery
@@ -101,7 +101,7 @@ def create_schema(
             lambda: DocumentLimits(cache=documents, max_tokens=max_tokens),
             lambda: AddValidationRules(limits),
             AuthoriseOperation,
-            lambda: MaskErrors(should_mask_error=is_unexpected),
+            lambda: PublicErrors(should_mask_error=is_unexpected),
             StoreRoundTrips,
         ],
     )
