@@ -52,11 +52,13 @@ except ImportError:
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from service.api.deps import Credential  # noqa: E402
 from service.api.graphql.context import Context  # noqa: E402
 from service.api.graphql.schema import schema  # noqa: E402
 from service.cypher import Query  # noqa: E402
 from service.model.files import paused_gc, validate_case_document  # noqa: E402
 from service.services import bulk  # noqa: E402
+from service.services.access import Role  # noqa: E402
 from service.services.synthetic import SIZES, generate_case_document  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from service.store.embedded import EmbeddedStore  # noqa: E402
@@ -610,7 +612,11 @@ async def record_statements(
         result = await schema.execute(
             document,
             variable_values=variables,
-            context_value=Context(recorder, max_page_size=100),  # type: ignore[arg-type]
+            context_value=Context(
+                recorder,  # type: ignore[arg-type]
+                max_page_size=100,
+                credential=Credential(token=None, keys=None, anonymous=Role.READER),
+            ),
         )
         if result.errors:
             raise SystemExit(f"in-process GraphQL failed: {result.errors}")
