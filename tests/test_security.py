@@ -362,6 +362,7 @@ def test_no_document_text_or_key_reaches_the_log_and_every_line_is_json(
     [
         (b"[" * 100_000 + b"]" * 100_000, "application/json", 400),
         (b'{"query": "{ firms { id } }\xff\xfe"}', "application/json", 400),
+        (b'{"query": "' + b"x" * 1_100_000 + b'"}', "application/json", 413),
         (b'{"query": "{ firms { id } }"}', "application/json-seq", 415),
         (b'{"query": "{ firms { id } }"}', "text/plain; x=application/json", 415),
     ],

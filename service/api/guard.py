@@ -78,7 +78,11 @@ async def authorise_operation(
             extra={**audit, "outcome": "refused", "reason": type(refusal).__name__},
         )
         raise
-    audit_log.info(
+    # An HTTP read already has its access line; every write and every operation on a
+    # socket (which has no access line of its own) is written at info.
+    routine = transport == "http" and operation.operation is not OperationType.MUTATION
+    audit_log.log(
+        logging.DEBUG if routine else logging.INFO,
         "allowed a GraphQL %s",
         audit["operation_type"],
         extra={**audit, "outcome": "allowed"},

@@ -159,7 +159,9 @@ class GraphQLTransport(ObservedGraphQLRouter):
             caller = await credential.caller()
             require(caller.role, Role.READER, what="the GraphQL API")
         except (NotAuthenticated, NotAllowed) as refusal:
-            code = CLOSE_UNAUTHENTICATED if isinstance(refusal, NotAuthenticated) else 4403
+            code = (
+                CLOSE_UNAUTHENTICATED if isinstance(refusal, NotAuthenticated) else CLOSE_FORBIDDEN
+            )
             audit_log.warning(
                 "refused a GraphQL WebSocket: %s",
                 type(refusal).__name__,
