@@ -143,6 +143,12 @@ def test_a_reader_cannot_write_with_a_query_beside_the_mutation(attacked: Attack
     named = attacked.post({"query": document, "operationName": "Write"}, "reader")
     assert named.status_code == 403
     assert named.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    over_get = httpx.get(
+        f"{attacked.served.base}/graphql",
+        params={"query": flow_mutation("acme-get"), "operationName": "Write"},
+        headers={"Authorization": f"Bearer {attacked.tokens['editor']}"},
+    )
+    assert over_get.status_code == 400  # GET never writes, whoever asks
     read = attacked.post({"query": document, "operationName": "Read"}, "reader")
     assert read.json()["data"]["firms"] == [{"id": "acme"}]
     assert attacked.size() == before
@@ -363,6 +369,7 @@ def test_no_document_text_or_key_reaches_the_log_and_every_line_is_json(
         (b"[" * 100_000 + b"]" * 100_000, "application/json", 400),
         (b'{"query": "{ firms { id } }\xff\xfe"}', "application/json", 400),
         (b'{"query": "' + b"x" * 1_100_000 + b'"}', "application/json", 413),
+        (json.dumps([{"query": flow_mutation("acme-batch")}]).encode(), "application/json", 400),
         (b'{"query": "{ firms { id } }"}', "application/json-seq", 415),
         (b'{"query": "{ firms { id } }"}', "text/plain; x=application/json", 415),
     ],
