@@ -93,5 +93,3 @@ def require_role(needed: Role, *, what: str) -> Callable[..., Awaitable[Role]]:
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
-RoleDep = Annotated[Role | None, Depends(get_role)]
-CredentialDep = Annotated[Credential, Depends(get_credential)]
