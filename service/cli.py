@@ -46,7 +46,8 @@ err = Console(stderr=True, soft_wrap=True)
 # Piped output is for reading later or for other tools: do not squeeze it to 80 columns.
 out = Console(width=None if sys.stdout.isatty() else 240)
 T = TypeVar("T")
-# Open WebSockets would hold a shutdown forever; after this they are cut.
+# A request that never ends (a client that sends half a body) would hold a shutdown for
+# ever; after this long, open connections and sockets are cut.
 GRACEFUL_SHUTDOWN_S = 5
 
 

@@ -1,11 +1,12 @@
 """Observability: a request id on every request, one structured log line each, and metrics.
 
-- `RequestObservability` is a pure ASGI middleware (so WebSocket subscriptions pass through
-  untouched). It gives each HTTP request an id (a sane incoming `X-Request-ID`, or a new
+- `RequestObservability` is a pure ASGI middleware (so WebSocket messages stream through
+  it). It gives each HTTP request an id (a sane incoming `X-Request-ID`, or a new
   one), returns it in the `X-Request-ID` response header, keeps it in a context variable
   while the request runs, so every log line written meanwhile carries it, and logs one line
   per request: method, path (never the query string), status, duration and, for GraphQL,
-  the operation name. It never reads bodies or any header but `X-Request-ID`.
+  the operation name. A WebSocket gets an id for its whole life and one line when it
+  closes, with the close code. It never reads bodies or any header but `X-Request-ID`.
 - `configure_logging` puts one handler on the root logger, JSON (one object a line) or text
   as KFLOW_LOG_FORMAT says, at KFLOW_LOG_LEVEL.
 - `Metrics` holds the Prometheus metrics in a registry of the application's own (so several
