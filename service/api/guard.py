@@ -106,6 +106,8 @@ class AuthoriseOperation(SchemaExtension):
 
 def provided_operation_name(execution: StrawberryExecutionContext) -> str | None:
     """The operationName the client sent (None when it sent none)."""
+    # Strawberry keeps it only privately: its public operation_name falls back to the
+    # first operation's name, which is the very guess that let a mutation pass as a read.
     name: str | None = execution._provided_operation_name
     return name
 
@@ -123,7 +125,7 @@ class GuardedSchema(strawberry.Schema):
         execution_context: StrawberryExecutionContext | None = None,
     ) -> None:
         """Log nothing: the errors quote the document (secrets, too); unexpected ones are
-        logged where they are masked, and every error is counted by kind."""
+        logged where they are masked, and HTTP answers count errors by kind."""
 
     def _oversized(self, query: str | None) -> PreExecutionError | None:
         if query is None or len(query) * 4 <= self.max_document_bytes:
