@@ -3,7 +3,9 @@
 # `status DIR`. The jars come from Maven Central (neo4j/pom.xml) into Maven's cache; the
 # data, the password (mode 0600) and the server's output (DIR/neo4j.log) stay in DIR.
 # `start` prints lines for `eval`: KFLOW_GRAPH_URL, KFLOW_NEO4J_USER, KFLOW_NEO4J_PASSWORD.
-# Needs Java 17+ and Maven.
+# KFLOW_NEO4J_SERVERS=N (default 1) runs N servers in one JVM, each with its own database and
+# Bolt port (Community Edition has one user database per server); then KFLOW_NEO4J_URLS lists
+# all N, comma-separated, the first being KFLOW_GRAPH_URL. Needs Java 17+ and Maven.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 LAUNCHER="$REPO/neo4j"
@@ -26,8 +28,17 @@ pid_of() {  # the launcher's pid if it runs, else nothing
   fi
 }
 
+instance_dir() {  # server 0 lives in DIR, server N in DIR/instance-N
+  if [ "$1" -eq 0 ]; then echo "$DIR"; else echo "$DIR/instance-$1"; fi
+}
+
 print_env() {
+  local urls="" index
+  for index in $(seq 0 $(($(cat "$DIR/servers") - 1))); do
+    urls="$urls${urls:+,}bolt://127.0.0.1:$(cat "$(instance_dir "$index")/port")"
+  done
   echo "KFLOW_GRAPH_URL=bolt://127.0.0.1:$(cat "$DIR/port")"
+  echo "KFLOW_NEO4J_URLS=$urls"
   echo "KFLOW_NEO4J_USER=neo4j"
   echo "KFLOW_NEO4J_PASSWORD=$(cat "$DIR/password")"
 }
@@ -74,11 +85,15 @@ PY
   [ -n "$reply" ] && [ "$reply" != "00000000" ]
 }
 
-write_conf() {  # the server's settings, rewritten on every start (the port changes)
-  cat >"$DIR/neo4j.conf" <<CONF
+write_conf() {  # a server's settings, rewritten on every start (the port changes)
+  local home="$1" port
+  mkdir -p "$home"
+  port="$(free_port)"
+  echo "$port" >"$home/port"
+  cat >"$home/neo4j.conf" <<CONF
 server.bolt.enabled=true
-server.bolt.listen_address=127.0.0.1:$(cat "$DIR/port")
-server.bolt.advertised_address=127.0.0.1:$(cat "$DIR/port")
+server.bolt.listen_address=127.0.0.1:$port
+server.bolt.advertised_address=127.0.0.1:$port
 server.http.enabled=false
 server.https.enabled=false
 dbms.security.auth_enabled=true
@@ -100,8 +115,11 @@ start() {
     (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(24))' >"$DIR/password")
   fi
   chmod 600 "$DIR/password"
-  free_port >"$DIR/port"
-  write_conf
+  local servers="${KFLOW_NEO4J_SERVERS:-1}" index
+  echo "$servers" >"$DIR/servers"
+  for index in $(seq 0 $((servers - 1))); do
+    write_conf "$(instance_dir "$index")"
+  done
   rm -f "$DIR/ready"
   local started=$SECONDS
   # setsid: the server outlives the shell that started it and ignores its terminal's signals.
@@ -111,7 +129,7 @@ start() {
     --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
     --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED \
     -Dfile.encoding=UTF-8 -cp "$out/classes:$(cat "$out/classpath")" \
-    kflow.KflowNeo4j "$DIR" "$(cat "$DIR/port")" </dev/null >>"$DIR/neo4j.log" 2>&1 &
+    kflow.KflowNeo4j "$DIR" "$servers" </dev/null >>"$DIR/neo4j.log" 2>&1 &
   pid=$!
   echo "$pid" >"$DIR/neo4j.pid"
   until [ -f "$DIR/ready" ] && bolt_answers; do
