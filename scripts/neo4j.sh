@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Neo4j 5.26 LTS Community on this machine, without Docker: `start DIR`, `stop DIR`,
-# `status DIR`. The jars come from Maven Central (neo4j/pom.xml) into Maven's cache; the
+# `status DIR`. The jars come from Maven Central (neo4j-launcher/pom.xml) into Maven's cache; the
 # data, the password (mode 0600) and the server's output (DIR/neo4j.log) stay in DIR.
 # `start` prints lines for `eval`: KFLOW_GRAPH_URL, KFLOW_NEO4J_USER, KFLOW_NEO4J_PASSWORD.
 # KFLOW_NEO4J_SERVERS=N (default 1) runs N servers in one JVM, each with its own database and
@@ -8,7 +8,7 @@
 # all N, comma-separated, the first being KFLOW_GRAPH_URL. Needs Java 17+ and Maven.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
-LAUNCHER="$REPO/neo4j"
+LAUNCHER="$REPO/neo4j-launcher"
 BUILD="$REPO/.kflow-cache/neo4j-launcher"
 HEAP="${KFLOW_NEO4J_HEAP:-1g}"
 START_TIMEOUT_S="${KFLOW_NEO4J_START_TIMEOUT_S:-180}"

@@ -1,5 +1,6 @@
 """The Neo4j adapter: the store port on Neo4j 5 through the official async driver."""
 
+import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -25,6 +26,20 @@ from service.store.port import (
 )
 
 SCHEMA_STATEMENTS = cypher.load_schema("neo4j")
+log = logging.getLogger("kflow.store")
+
+
+class NotificationsToDebug(logging.Filter):
+    """The driver logs every server notification (e.g. "property key does not exist" on an
+    empty graph) as a warning; they are hints about our own statements, so they go to
+    kflow's log at DEBUG instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        log.debug("Neo4j notification: %s", record.getMessage())
+        return False
+
+
+logging.getLogger("neo4j.notifications").addFilter(NotificationsToDebug())
 
 
 def plain(value: Any) -> Any:
