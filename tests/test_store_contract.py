@@ -131,4 +131,4 @@ async def test_neo4j_notifications_go_to_the_debug_log(
         "MATCH (n) RETURN n.aPropertyNoGraphHas AS x", {}, timeout_ms=5000, row_cap=10
     )
     notes = [r for r in caplog.records if "aPropertyNoGraphHas" in r.getMessage()]
-    assert [(r.name, r.levelname) for r in notes] == [("kflow.store", "DEBUG")]
+    assert notes and {(r.name, r.levelname) for r in notes} == {("kflow.store", "DEBUG")}
