@@ -152,19 +152,25 @@ def server(request: pytest.FixtureRequest, seeded_servers: SeededServers) -> Ser
     return seeded_servers.get(request.param)
 
 
-@pytest_asyncio.fixture
-async def neo4j_store() -> AsyncIterator[Neo4jStore]:
-    """A Neo4j store on an empty graph, for what only Neo4j has."""
+@pytest.fixture
+def neo4j_backend() -> Iterator[Backend]:
+    """A leased Neo4j server with an empty graph, for what only Neo4j has."""
     with backend_named("neo4j") as backend:
-        neo4j = await Neo4jStore.connect(
-            backend.url,
-            user="neo4j",
-            password=backend.password,
-            database=None,
-            pool_size=4,
-            query_timeout_ms=10_000,
-        )
-        try:
-            yield neo4j
-        finally:
-            await neo4j.close()
+        yield backend
+
+
+@pytest_asyncio.fixture
+async def neo4j_store(neo4j_backend: Backend) -> AsyncIterator[Neo4jStore]:
+    """A Neo4j store on an empty graph, for what only Neo4j has."""
+    neo4j = await Neo4jStore.connect(
+        neo4j_backend.url,
+        user="neo4j",
+        password=neo4j_backend.password,
+        database=None,
+        pool_size=4,
+        query_timeout_ms=10_000,
+    )
+    try:
+        yield neo4j
+    finally:
+        await neo4j.close()

@@ -12,7 +12,9 @@ from service.store.port import (
     GraphStore,
     QueryFailed,
     QueryParameterError,
+    StoreUnavailable,
 )
+from tests.helpers import Backend
 
 CREATE_UNIT = cypher.load("contract/create_unit")
 LIST_UNITS = cypher.load("contract/list_units")
@@ -132,3 +134,15 @@ async def test_neo4j_notifications_go_to_the_debug_log(
     )
     notes = [r for r in caplog.records if "aPropertyNoGraphHas" in r.getMessage()]
     assert notes and {(r.name, r.levelname) for r in notes} == {("kflow.store", "DEBUG")}
+
+
+async def test_a_missing_neo4j_database_is_named_at_start_up(neo4j_backend: Backend) -> None:
+    with pytest.raises(StoreUnavailable, match=r"no database 'sales' \(KFLOW_NEO4J_DATABASE\)"):
+        await Neo4jStore.connect(
+            neo4j_backend.url,
+            user="neo4j",
+            password=neo4j_backend.password,
+            database="sales",
+            pool_size=1,
+            query_timeout_ms=1000,
+        )
