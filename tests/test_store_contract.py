@@ -146,3 +146,31 @@ async def test_a_missing_neo4j_database_is_named_at_start_up(neo4j_backend: Back
             pool_size=1,
             query_timeout_ms=1000,
         )
+
+
+async def test_the_routing_driver_reaches_the_same_neo4j(neo4j_backend: Backend) -> None:
+    # neo4j:// is how a cluster or Aura is reached: reads are routed to readers.
+    routed = await Neo4jStore.connect(
+        neo4j_backend.url.replace("bolt://", "neo4j://"),
+        user="neo4j",
+        password=neo4j_backend.password,
+        database=None,
+        pool_size=2,
+        query_timeout_ms=10_000,
+    )
+    try:
+        await routed.ensure_schema()
+        await routed.write(CREATE_UNIT, {"id": "zte-de", "name": "ZTE Germany"})
+        async with routed.snapshot() as snapshot:
+            assert await snapshot.read(LIST_UNITS) == [
+                {"unit": {"id": "zte-de", "name": "ZTE Germany"}}
+            ]
+        with pytest.raises(ConstraintViolation):
+            await routed.write(CREATE_UNIT, {"id": "zte-de", "name": "again"})
+        adhoc = await routed.run_readonly(
+            "MATCH (u:Unit) RETURN u.id AS id", {}, timeout_ms=5000, row_cap=10
+        )
+        assert adhoc.rows == [["zte-de"]]
+        assert (await routed.info()).backend == "neo4j"
+    finally:
+        await routed.close()
