@@ -141,7 +141,7 @@ def seeded_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededS
     servers.close()
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(scope="session", params=BACKENDS)
 def server(request: pytest.FixtureRequest, seeded_servers: SeededServers) -> Served:
     """`kflow serve` on a free port, with every case demo and a small test firm, acme; one
     per backend, started once per session.
