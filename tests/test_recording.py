@@ -201,7 +201,7 @@ async def test_a_flow_recorded_through_one_process_reaches_anothers_subscribers(
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     with (
-        serve(tmp_path / "a", backend=neo4j_backend) as writer,
+        serve(tmp_path / "a", backend=neo4j_backend, KFLOW_ANONYMOUS_ROLE="editor") as writer,
         serve(tmp_path / "b", backend=routed) as subscriber,
     ):
         await assert_subscriber_sees_flow(
@@ -229,13 +229,14 @@ async def assert_subscriber_sees_flow(*, subscriber: Served, writer: Served, flo
         )
         await asyncio.sleep(0.5)
         async with httpx.AsyncClient() as client:
-            await client.post(
+            written = await client.post(
                 f"{writer.base}/graphql",
                 json={
                     "query": RECORD_FLOW,
                     "variables": {"input": flow(flow_id, "acme-de", "acme-uk", "HORIZONTAL")},
                 },
             )
+        assert written.status_code == 200 and "errors" not in written.json(), written.text
         message = json.loads(await asyncio.wait_for(socket.recv(), 10))
         assert message["type"] == "next"
         assert message["payload"]["data"]["recorded"]["flow"] == {"id": flow_id}

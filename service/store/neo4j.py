@@ -127,6 +127,7 @@ class Neo4jStore:
             timeout=self.timeout_s,
         )
         routing = RoutingControl.READ if mode == "read" else RoutingControl.WRITE
+        log.debug("query %s (%s)", query.name, mode)
         try:
             records, _, _ = await self._driver.execute_query(
                 statement, values, routing_=routing, database_=self.database
