@@ -23,5 +23,14 @@ echo "== mypy" >&2
 .venv/bin/mypy
 echo "== schema/ matches the code" >&2
 .venv/bin/kflow schema export --check
+echo "== Neo4j" >&2
+# Every store-backed test runs on the embedded engine and on Neo4j: four Neo4j servers in one
+# JVM (tests/backends.py lends them out), started once for the run and stopped at its end.
+NEO4J_DIR=.kflow-cache/neo4j-test
+trap 'bash scripts/neo4j.sh stop "$NEO4J_DIR"' EXIT
+neo4j_settings="$(KFLOW_NEO4J_SERVERS=4 bash scripts/neo4j.sh start "$NEO4J_DIR")"
+KFLOW_TEST_NEO4J_URLS="$(sed -n 's/^KFLOW_NEO4J_URLS=//p' <<<"$neo4j_settings")"
+KFLOW_TEST_NEO4J_PASSWORD="$(sed -n 's/^KFLOW_NEO4J_PASSWORD=//p' <<<"$neo4j_settings")"
+export KFLOW_TEST_NEO4J_URLS KFLOW_TEST_NEO4J_PASSWORD
 echo "== pytest" >&2
-exec .venv/bin/pytest "$@"
+.venv/bin/pytest "$@"

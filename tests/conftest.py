@@ -1,12 +1,10 @@
-"""Shared fixtures: one real embedded engine per test session, one fresh graph per test.
-
-The store-contract tests also run against Neo4j when KFLOW_TEST_NEO4J_URL is set
-(with KFLOW_TEST_NEO4J_PASSWORD, and KFLOW_TEST_NEO4J_USER defaulting to neo4j).
+"""Shared fixtures: one real embedded engine per test session, one fresh graph per test,
+and one seeded `kflow serve` per backend; every store-backed fixture runs on each backend of
+tests/backends.py (the embedded engine and Neo4j).
 """
 
 import contextlib
 import itertools
-import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -17,11 +15,16 @@ import yaml
 from service.settings import Settings
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineConfig, EngineProcess
+from service.store.neo4j import Neo4jStore
 from service.store.port import GraphStore
-from tests.helpers import SEED_DIR, Served, kflow, serve, tiny_firm
+from tests.backends import BACKENDS, backend_named, stop_own_servers
+from tests.helpers import SEED_DIR, Backend, Served, kflow, serve, tiny_firm
 
 _graph_numbers = itertools.count()
-NEO4J_URL = os.environ.get("KFLOW_TEST_NEO4J_URL")
+
+
+def pytest_sessionfinish() -> None:
+    stop_own_servers()
 
 
 def engine_config(data_dir: Path, **overrides: object) -> EngineConfig:
@@ -66,53 +69,108 @@ async def fresh_graph(engine: EngineProcess) -> AsyncIterator[EmbeddedStore]:
 
 
 @pytest_asyncio.fixture
-async def store(engine: EngineProcess) -> AsyncIterator[EmbeddedStore]:
-    """An embedded store on a fresh graph."""
+async def embedded_store(engine: EngineProcess) -> AsyncIterator[EmbeddedStore]:
+    """An embedded store on a fresh graph, for tests of the embedded engine itself."""
     async with fresh_graph(engine) as graph:
         yield graph
 
 
-@pytest_asyncio.fixture(params=["embedded", "neo4j"])
-async def any_store(
-    request: pytest.FixtureRequest, engine: EngineProcess
-) -> AsyncIterator[GraphStore]:
-    """The store contract's subject: the embedded engine, and Neo4j when one is configured."""
+@pytest_asyncio.fixture(params=BACKENDS)
+async def store(request: pytest.FixtureRequest, engine: EngineProcess) -> AsyncIterator[GraphStore]:
+    """A store on a fresh graph, once on each backend."""
     if request.param == "embedded":
         async with fresh_graph(engine) as graph:
             yield graph
         return
-    if not NEO4J_URL:
-        pytest.skip("KFLOW_TEST_NEO4J_URL is not set: no Neo4j server to test against")
-    from service.services.health import clear_graph
-    from service.store.neo4j import Neo4jStore
+    with backend_named("neo4j") as backend:
+        neo4j = await Neo4jStore.connect(
+            backend.url,
+            user="neo4j",
+            password=backend.password,
+            database=None,
+            pool_size=4,
+            query_timeout_ms=10_000,
+        )
+        await neo4j.ensure_schema()
+        try:
+            yield neo4j
+        finally:
+            await neo4j.close()
 
-    neo4j = await Neo4jStore.connect(
-        NEO4J_URL,
-        user=os.environ.get("KFLOW_TEST_NEO4J_USER", "neo4j"),
-        password=os.environ.get("KFLOW_TEST_NEO4J_PASSWORD", ""),
-        database=None,
-        pool_size=4,
-        query_timeout_ms=10_000,
-    )
-    await neo4j.ensure_schema()
-    await clear_graph(neo4j)
-    yield neo4j
-    await clear_graph(neo4j)
-    await neo4j.close()
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """Each backend in turn, for tests that run kflow processes: Neo4j with an empty graph."""
+    with backend_named(request.param) as chosen:
+        yield chosen
+
+
+class SeededServers:
+    """One seeded `kflow serve` per backend, started when a test first asks for it."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self._factory = factory
+        self._running: dict[str, Served] = {}
+        self._stack = contextlib.ExitStack()
+
+    def get(self, name: str) -> Served:
+        if name not in self._running:
+            self._running[name] = self._start(name)
+        return self._running[name]
+
+    def _start(self, name: str) -> Served:
+        backend = self._stack.enter_context(backend_named(name))
+        data = self._factory.mktemp(f"served-{name}")
+        extra = self._factory.mktemp(f"acme-seed-{name}")
+        (extra / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme"), sort_keys=False))
+        for seed_dir in (SEED_DIR, extra):
+            seeded = kflow("seed", "--seed-dir", str(seed_dir), data=data, backend=backend)
+            assert seeded.returncode == 0, seeded.stderr
+        return self._stack.enter_context(
+            serve(data, backend=backend, KFLOW_ANONYMOUS_ROLE="editor")
+        )
+
+    def close(self) -> None:
+        self._stack.close()
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """`kflow serve` on a free port, with every case demo and a small test firm, acme.
+def seeded_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededServers]:
+    servers = SeededServers(tmp_path_factory)
+    yield servers
+    servers.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def server(request: pytest.FixtureRequest, seeded_servers: SeededServers) -> Served:
+    """`kflow serve` on a free port, with every case demo and a small test firm, acme; one
+    per backend, started once per session.
 
     Anonymous callers may edit here, so API tests need no keys; tests/test_access.py runs
     its own server with keys and no anonymous access.
     """
-    data = tmp_path_factory.mktemp("served")
-    extra = tmp_path_factory.mktemp("acme-seed")
-    (extra / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme"), sort_keys=False))
-    for seed_dir in (SEED_DIR, extra):
-        seeded = kflow("seed", "--seed-dir", str(seed_dir), data=data)
-        assert seeded.returncode == 0, seeded.stderr
-    with serve(data, KFLOW_ANONYMOUS_ROLE="editor") as served:
-        yield served
+    return seeded_servers.get(request.param)
+
+
+@pytest.fixture
+def neo4j_backend() -> Iterator[Backend]:
+    """A leased Neo4j server with an empty graph, for what only Neo4j has."""
+    with backend_named("neo4j") as backend:
+        yield backend
+
+
+@pytest_asyncio.fixture
+async def neo4j_store(neo4j_backend: Backend) -> AsyncIterator[Neo4jStore]:
+    """A Neo4j store on an empty graph, for what only Neo4j has."""
+    neo4j = await Neo4jStore.connect(
+        neo4j_backend.url,
+        user="neo4j",
+        password=neo4j_backend.password,
+        database=None,
+        pool_size=4,
+        query_timeout_ms=10_000,
+    )
+    try:
+        yield neo4j
+    finally:
+        await neo4j.close()

@@ -64,9 +64,34 @@ def as_case(document: dict[str, Any]) -> CaseFile:
 KFLOW = [sys.executable, "-m", "service.cli"]
 
 
-def kflow(*args: str, data: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run the kflow command on an embedded data directory."""
-    environment = {**os.environ, "KFLOW_GRAPH_URL": f"embedded://{data}", **env}
+@dataclass(frozen=True)
+class Backend:
+    """Where a test's graph lives: the embedded engine in the test's data directory, or a
+    Neo4j server of the test run's own (then `url` and `password` reach it)."""
+
+    name: str
+    url: str = ""
+    password: str = ""
+
+    def settings(self, data: Path) -> dict[str, Any]:
+        """The Settings fields that put kflow's graph on this backend."""
+        if self.name == "embedded":
+            return {"graph_url": f"embedded://{data}"}
+        return {"graph_url": self.url, "neo4j_user": "neo4j", "neo4j_password": self.password}
+
+    def env(self, data: Path) -> dict[str, str]:
+        """The same as KFLOW_ environment variables, for a kflow process."""
+        return {f"KFLOW_{key.upper()}": value for key, value in self.settings(data).items()}
+
+
+EMBEDDED = Backend("embedded")
+
+
+def kflow(
+    *args: str, data: Path, backend: Backend = EMBEDDED, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the kflow command on the backend's graph (embedded: in the data directory)."""
+    environment = {**os.environ, **backend.env(data), **env}
     return subprocess.run(
         [*KFLOW, *args],
         cwd=REPO,
@@ -86,11 +111,12 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class Served:
-    """A running `kflow serve`: its base URL, data directory, log file and process id."""
+    """A running `kflow serve`: its base URL, data directory, log file, backend and pid."""
 
     base: str
     data: Path
     log: Path
+    backend: Backend
     pid: int
 
     def graphql(self, query: str, **variables: Any) -> dict[str, Any]:
@@ -104,16 +130,16 @@ class Served:
 
 
 @contextlib.contextmanager
-def serve(data: Path, **env: str) -> Iterator[Served]:
-    """Run `kflow serve` on a free port until the block ends; its output goes to a log file
-    (a pipe nobody reads would fill up and stall the server)."""
+def serve(data: Path, *, backend: Backend, **env: str) -> Iterator[Served]:
+    """Run `kflow serve` on the backend's graph on a free port until the block ends; its
+    output goes to a log file in data (a pipe nobody reads would fill up and stall it)."""
     port = free_port()
     log = data / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(
             [*KFLOW, "serve", "--port", str(port)],
             cwd=REPO,
-            env={**os.environ, "KFLOW_GRAPH_URL": f"embedded://{data}", **env},
+            env={**os.environ, **backend.env(data), **env},
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -130,7 +156,7 @@ def serve(data: Path, **env: str) -> Iterator[Served]:
                 raise RuntimeError(f"kflow serve did not come up: {log.read_text()}")
             time.sleep(0.1)
         try:
-            yield Served(base=base, data=data, log=log, pid=process.pid)
+            yield Served(base=base, data=data, log=log, backend=backend, pid=process.pid)
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=20)

@@ -1,7 +1,9 @@
 """Access control: API keys with roles, no anonymous access outside local use, limits that
 name themselves, and keys that never reach the logs."""
 
+import contextlib
 import re
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +13,8 @@ import pytest
 import yaml
 
 from service.settings import Settings
-from tests.helpers import Served, kflow, serve, tiny_firm
+from tests.backends import BACKENDS, backend_named
+from tests.helpers import Backend, Served, kflow, serve, tiny_firm
 
 ROLES = ("reader", "analyst", "editor", "admin")
 FLOW = """mutation { recordFlow(input: {id: "acme-auth-flow", from: "acme-uk", to: "acme-europe",
@@ -39,19 +42,34 @@ class Secured:
         return ready["nodes"], ready["relationships"]
 
 
-@pytest.fixture(scope="module")
-def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Secured]:
-    data = tmp_path_factory.mktemp("secured")
-    seeds = tmp_path_factory.mktemp("secured-seed")
+@pytest.fixture(scope="module", params=BACKENDS)
+def secured(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Secured]:
+    with (
+        backend_named(request.param) as backend,
+        secured_server(tmp_path_factory, backend) as served,
+    ):
+        yield served
+
+
+@contextlib.contextmanager
+def secured_server(factory: pytest.TempPathFactory, backend: Backend) -> Iterator[Secured]:
+    data = factory.mktemp("secured")
+    seeds = factory.mktemp("secured-seed")
     (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
-    assert kflow("seed", "--seed-dir", str(seeds), data=data).returncode == 0
+    seeded = kflow("seed", "--seed-dir", str(seeds), data=data, backend=backend)
+    assert seeded.returncode == 0, seeded.stderr
     tokens = {}
     for role in ROLES:
-        made = kflow("keys", "create", "--name", f"{role} key", "--role", role, data=data)
+        made = kflow(
+            "keys", "create", "--name", f"{role} key", "--role", role, data=data, backend=backend
+        )
         assert made.returncode == 0, made.stderr
         tokens[role] = made.stdout.strip()
     with serve(
         data,
+        backend=backend,
         KFLOW_ENV="test",
         KFLOW_MAX_BODY_BYTES="20000",
         KFLOW_CORS_ORIGINS='["http://allowed.example"]',
@@ -215,10 +233,13 @@ def test_anonymous_access_is_off_by_default_outside_local_use() -> None:
     assert Settings(env="production", graph_url="embedded:///srv").anonymous_access == "none"
 
 
-def test_the_cli_issues_lists_and_revokes_keys(tmp_path: Path) -> None:
-    made = kflow("keys", "create", "--name", "nightly export", "--role", "analyst", data=tmp_path)
+def test_the_cli_issues_lists_and_revokes_keys(tmp_path: Path, backend: Backend) -> None:
+    def keys(*args: str) -> subprocess.CompletedProcess[str]:
+        return kflow("keys", *args, data=tmp_path, backend=backend)
+
+    made = keys("create", "--name", "nightly export", "--role", "analyst")
     assert made.returncode == 0 and made.stdout.startswith("kflow_")
     key_id = made.stdout.split("_")[1]
-    assert "nightly export" in kflow("keys", "list", data=tmp_path).stdout
-    assert kflow("keys", "revoke", key_id, data=tmp_path).returncode == 0
-    assert kflow("keys", "create", "--name", "x", "--role", "owner", data=tmp_path).returncode == 1
+    assert "nightly export" in keys("list").stdout
+    assert keys("revoke", key_id).returncode == 0
+    assert keys("create", "--name", "x", "--role", "owner").returncode == 1

@@ -29,8 +29,8 @@ from service.services.paths import MAX_WALKED_PATHS
 from service.services.seeding import seed_cases
 from service.services.synthetic import SIZES, generate_case_document, generate_firm
 from service.store.embedded import EmbeddedStore
-from service.store.port import QueryTimedOut, Row, WriteRefused
-from tests.helpers import SEED_DIR, Served, kflow
+from service.store.port import GraphStore, QueryTimedOut, Row, WriteRefused
+from tests.helpers import SEED_DIR, Backend, Served, kflow
 from tests.test_synthetic import upstream_routes
 
 WRITES = [
@@ -74,7 +74,7 @@ def test_every_kind_of_write_is_refused_and_the_graph_is_untouched(
     assert name == "Huawei UK"
 
 
-async def test_the_engine_refuses_writes_even_past_the_keyword_check(store: EmbeddedStore) -> None:
+async def test_the_engine_refuses_writes_even_past_the_keyword_check(store: GraphStore) -> None:
     with pytest.raises(WriteRefused):
         await store.run_readonly("CREATE (:Unit {id: 'x'})", {}, timeout_ms=1000, row_cap=10)
     result = await store.run_readonly(
@@ -108,7 +108,7 @@ def test_the_row_cap_cuts_and_says_so(server: Served) -> None:
     assert len(list(csv.reader(io.StringIO(as_csv.text)))) == 1001
 
 
-async def test_a_query_past_its_time_limit_is_stopped(store: EmbeddedStore) -> None:
+async def test_a_query_past_its_time_limit_is_stopped(store: GraphStore) -> None:
     with pytest.raises(QueryTimedOut, match="ms limit"):
         await store.run_readonly(
             "UNWIND range(1, 20000) AS a UNWIND range(1, 20000) AS b RETURN count(*)",
@@ -118,11 +118,12 @@ async def test_a_query_past_its_time_limit_is_stopped(store: EmbeddedStore) -> N
         )
 
 
-def test_a_timeout_on_the_command_line_names_the_limit(tmp_path: Path) -> None:
+def test_a_timeout_on_the_command_line_names_the_limit(tmp_path: Path, backend: Backend) -> None:
     result = kflow(
         "cypher",
         "UNWIND range(1, 20000) AS a UNWIND range(1, 20000) AS b RETURN count(*)",
         data=tmp_path,
+        backend=backend,
         KFLOW_ANALYST_TIMEOUT_MS="200",
     )
     assert result.returncode == 1
@@ -224,7 +225,7 @@ def test_every_named_query_stops_at_the_row_limit_in_the_engine() -> None:
     assert all(ROW_LIMIT not in {p.name for p in q.params} for q in list_named_queries())
 
 
-async def test_routes_past_the_row_cap_are_cut_at_the_cap_and_say_so(store: EmbeddedStore) -> None:
+async def test_routes_past_the_row_cap_are_cut_at_the_cap_and_say_so(store: GraphStore) -> None:
     # On the small synthetic firm a subsidiary has 73 routes of up to 4 hops to the centre and
     # over 1,000 of up to 6: every one of them counts towards the cap.
     await generate_firm(store, size=SIZES["small"])
@@ -243,7 +244,7 @@ async def test_routes_past_the_row_cap_are_cut_at_the_cap_and_say_so(store: Embe
     assert len(routes) > 1000 and answer.truncated
 
 
-def records_produced(store: EmbeddedStore, query: Query, params: Mapping[str, Any]) -> list[int]:
+def records_produced(store: GraphStore, query: Query, params: Mapping[str, Any]) -> list[int]:
     """How many records each operation of the statement's plan produced, run on the engine."""
     header = "CYPHER " + " ".join(f"{k}={json.dumps(v)}" for k, v in params.items()) + " "
     client = store.engine.client(decode_responses=True)
@@ -252,8 +253,9 @@ def records_produced(store: EmbeddedStore, query: Query, params: Mapping[str, An
 
 
 async def test_learners_cut_off_from_hq_are_found_walking_units_not_routes(
-    store: EmbeddedStore,
+    embedded_store: EmbeddedStore,
 ) -> None:
+    store = embedded_store
     # The small synthetic firm with every flow to the HQ and the centre gone but one
     # subsidiary's: most learners still reach it within 4 hops, some do not.
     document = generate_case_document(size=SIZES["small"])
@@ -291,7 +293,7 @@ async def test_learners_cut_off_from_hq_are_found_walking_units_not_routes(
 
 
 async def test_a_capped_named_query_says_truncated_and_the_engine_stops_at_the_cap(
-    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await seed_cases(store, paths=sorted(SEED_DIR.glob("*.yaml")))
     returned: list[int] = []
@@ -417,22 +419,30 @@ def test_a_firm_exports_as_graphml(server: Served, tmp_path: Path) -> None:
     assert httpx.get(f"{server.base}/export/firms/nokia").status_code == 404
 
 
-def test_analysts_work_from_the_command_line_too(tmp_path: Path) -> None:
+def test_analysts_work_from_the_command_line_too(tmp_path: Path, backend: Backend) -> None:
     data = tmp_path / "data"
-    assert kflow("seed", "huawei", "zte", data=data).returncode == 0
-    listed = kflow("query", "list", data=data)
+    assert kflow("seed", "huawei", "zte", data=data, backend=backend).returncode == 0
+    listed = kflow("query", "list", data=data, backend=backend)
     assert listed.returncode == 0 and "list_unit_roles" in listed.stdout
-    answer = kflow("query", "count_firm_comparison", "--format", "json", data=data)
+    answer = kflow("query", "count_firm_comparison", "--format", "json", data=data, backend=backend)
     rows = json.loads(answer.stdout)["rows"]
     assert {row["firm"] for row in rows} == {"huawei", "zte"}
-    refused = kflow("cypher", "MATCH (u:Unit) SET u.x = 1", data=data)
+    refused = kflow("cypher", "MATCH (u:Unit) SET u.x = 1", data=data, backend=backend)
     assert refused.returncode == 1 and "writes; analyst Cypher runs read-only" in refused.stderr
-    unknown = kflow("query", "list_everything", data=data)
+    unknown = kflow("query", "list_everything", data=data, backend=backend)
     assert unknown.returncode == 1 and "kflow query list" in unknown.stderr
     exported = tmp_path / "uk.graphml"
     assert (
         kflow(
-            "export", "--unit", "huawei-uk", "--format", "graphml", "-o", str(exported), data=data
+            "export",
+            "--unit",
+            "huawei-uk",
+            "--format",
+            "graphml",
+            "-o",
+            str(exported),
+            data=data,
+            backend=backend,
         ).returncode
         == 0
     )

@@ -9,7 +9,7 @@ import yaml
 from service.model.files import CaseFileInvalid, FileProblem, parse_case_text
 from service.services.health import get_readiness
 from service.services.seeding import seed_cases
-from service.store.embedded import EmbeddedStore
+from service.store.port import GraphStore
 from tests.helpers import cite, tiny_firm
 
 
@@ -193,7 +193,7 @@ def test_a_citation_is_required_for_every_record() -> None:
     assert (problem.path, problem.message) == ("units[3].cite", "Field required")
 
 
-async def test_one_bad_file_means_nothing_is_written(store: EmbeddedStore, tmp_path: Path) -> None:
+async def test_one_bad_file_means_nothing_is_written(store: GraphStore, tmp_path: Path) -> None:
     good = tiny_firm("acme")
     bad = tiny_firm(
         "bolt",
@@ -219,9 +219,7 @@ async def test_one_bad_file_means_nothing_is_written(store: EmbeddedStore, tmp_p
     assert (await get_readiness(store)).nodes == 0
 
 
-async def test_a_case_cannot_take_over_another_firms_ids(
-    store: EmbeddedStore, tmp_path: Path
-) -> None:
+async def test_a_case_cannot_take_over_another_firms_ids(store: GraphStore, tmp_path: Path) -> None:
     (tmp_path / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
     await seed_cases(store, paths=[tmp_path / "acme.yaml"])
     before = await get_readiness(store)

@@ -22,18 +22,18 @@ from service.services.exchange import (
 )
 from service.services.health import clear_graph, get_readiness
 from service.services.seeding import list_case_files, seed_cases
-from service.store.embedded import EmbeddedStore
+from service.store.port import GraphStore
 from tests.helpers import SEED_DIR
 
 
 @pytest.fixture
-async def seeded(store: EmbeddedStore) -> EmbeddedStore:
+async def seeded(store: GraphStore) -> GraphStore:
     await seed_cases(store, paths=list(list_case_files(SEED_DIR).values()))
     return store
 
 
 async def test_export_then_import_into_an_empty_graph_gives_the_same_graph(
-    seeded: EmbeddedStore,
+    seeded: GraphStore,
 ) -> None:
     exported = render_cases_json(await export_cases(seeded))
     before = await get_readiness(seeded)
@@ -61,7 +61,7 @@ def normalized(records: Any) -> Any:
     return sort([r.model_dump(mode="json") for r in records])
 
 
-async def test_the_json_export_is_the_seed_data(seeded: EmbeddedStore) -> None:
+async def test_the_json_export_is_the_seed_data(seeded: GraphStore) -> None:
     from service.services.seeding import validate_case_files
 
     original = {c.firm.id: c for c in validate_case_files(list(list_case_files().values()))}
@@ -74,7 +74,7 @@ async def test_the_json_export_is_the_seed_data(seeded: EmbeddedStore) -> None:
             )
 
 
-async def test_graphml_opens_in_networkx(seeded: EmbeddedStore, tmp_path: Path) -> None:
+async def test_graphml_opens_in_networkx(seeded: GraphStore, tmp_path: Path) -> None:
     graph = await export_graph(seeded, firm_id="huawei")
     path = tmp_path / "huawei.graphml"
     path.write_text(render_graphml(graph), encoding="utf-8")
@@ -85,7 +85,7 @@ async def test_graphml_opens_in_networkx(seeded: EmbeddedStore, tmp_path: Path) 
     assert opened.has_edge("huawei-uk", "huawei-rhq")
 
 
-async def test_csv_tables_hold_every_node_and_relationship(seeded: EmbeddedStore) -> None:
+async def test_csv_tables_hold_every_node_and_relationship(seeded: GraphStore) -> None:
     graph = await export_graph(seeded, firm_id="beta")
     tables = render_csv(graph)
     nodes = list(csv.DictReader(io.StringIO(tables["nodes.csv"])))
@@ -95,12 +95,12 @@ async def test_csv_tables_hold_every_node_and_relationship(seeded: EmbeddedStore
     assert germany["labels"] == "Unit;CoreSubsidiary" or "CoreSubsidiary" in germany["labels"]
 
 
-async def test_exporting_an_unknown_firm_names_the_firms_there_are(seeded: EmbeddedStore) -> None:
+async def test_exporting_an_unknown_firm_names_the_firms_there_are(seeded: GraphStore) -> None:
     with pytest.raises(UnknownFirm, match="no firm 'nokia' in the graph; firms: alpha, beta"):
         await export_graph(seeded, firm_id="nokia")
 
 
-async def test_a_broken_import_writes_nothing(store: EmbeddedStore) -> None:
+async def test_a_broken_import_writes_nothing(store: GraphStore) -> None:
     document = {
         "format": "kflow-cases/1",
         "cases": [{"case": "acme", "title": "x", "firm": {"id": "acme"}, "units": []}],

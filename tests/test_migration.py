@@ -21,7 +21,6 @@ from service.services.recording import record_unit
 from service.services.seeding import list_case_files, seed_cases
 from service.settings import Settings
 from service.store import open_store
-from service.store.embedded import EmbeddedStore
 from service.store.port import GraphStore
 from tests.helpers import SEED_DIR, cite
 
@@ -114,7 +113,7 @@ async def seed(store: GraphStore) -> None:
 
 @pytest.mark.parametrize("version", sorted(OLD_GRAPHS))
 async def test_an_old_graph_answers_as_a_fresh_one_once_migrated(
-    store: EmbeddedStore, version: str
+    store: GraphStore, version: str
 ) -> None:
     await seed(store)
     fresh = await read_answers(store)
@@ -134,34 +133,35 @@ async def test_an_old_graph_answers_as_a_fresh_one_once_migrated(
 
 
 async def test_a_firm_too_large_for_one_statement_goes_in_batches_a_cut_run_finishes(
-    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await seed(store)
     fresh = await read_answers(store)
     await take_back(store, version="flows only")
     monkeypatch.setattr(migration, "VALUES_PER_STATEMENT", 50)
-    write = EmbeddedStore.write
+    adapter = type(store)
+    write = adapter.write
     calls = [0]
 
-    async def cut_write(self: EmbeddedStore, query: Query, params: Any = None) -> Any:
+    async def cut_write(self: GraphStore, query: Query, params: Any = None) -> Any:
         calls[0] += 1
         if calls[0] == 2:
             raise RuntimeError("the process was stopped")
         return await write(self, query, params)
 
-    monkeypatch.setattr(EmbeddedStore, "write", cut_write)
+    monkeypatch.setattr(adapter, "write", cut_write)
     with pytest.raises(RuntimeError):
         await migrate_flow_data(store, report=lambda _line: None)
     # The first firm (beta) was cut after its first batch: it still reads as underived.
     assert await list_underived_firms(store) == firms_with_flows(fresh)
 
-    monkeypatch.setattr(EmbeddedStore, "write", write)
+    monkeypatch.setattr(adapter, "write", write)
     derived = await migrate_flow_data(store, report=lambda _line: None)
     assert max(d.statements for d in derived) > 1
     assert await read_answers(store) == fresh
 
 
-async def test_units_without_flows_need_no_migration(store: EmbeddedStore) -> None:
+async def test_units_without_flows_need_no_migration(store: GraphStore) -> None:
     await seed(store)
     unit = Unit(
         id="huawei-pl",

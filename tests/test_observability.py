@@ -24,6 +24,7 @@ from service.api.observability import (
     accepted_request_id,
 )
 from service.settings import Settings
+from tests.backends import BACKENDS, NEO4J_VERSION, backend_named
 from tests.helpers import Served
 
 Sample = tuple[str, frozenset[tuple[str, str]]]
@@ -100,13 +101,15 @@ def test_metrics_are_exposed_and_count_requests_by_route_template(server: Served
     assert value(after, count, method="GET", route="/healthz") >= (
         value(before, count, method="GET", route="/healthz") + 3
     )
-    reads = {"backend": "embedded", "mode": "read", "outcome": "ok"}
+    backend = server.backend.name
+    reads = {"backend": backend, "mode": "read", "outcome": "ok"}
     assert value(after, "kflow_store_calls_total", **reads) > value(
         before, "kflow_store_calls_total", **reads
     )
-    assert value(after, "kflow_store_call_duration_seconds_count", backend="embedded", mode="read")
+    assert value(after, "kflow_store_call_duration_seconds_count", backend=backend, mode="read")
     assert value(after, "kflow_store_up") == 1
-    assert value(after, "kflow_store_info", backend="embedded", engine_version="FalkorDB 4.22.1")
+    engine = "FalkorDB 4.22.1" if backend == "embedded" else f"Neo4j/{NEO4J_VERSION}"
+    assert value(after, "kflow_store_info", backend=backend, engine_version=engine)
 
 
 def test_a_path_with_parameters_is_counted_under_its_template(server: Served) -> None:
@@ -152,20 +155,23 @@ def test_graphql_errors_are_counted_by_kind(server: Served) -> None:
 # --- in-process, with the logs captured ------------------------------------------------
 
 
-@pytest_asyncio.fixture(scope="module")
-async def app(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FastAPI]:
-    """The application on an empty embedded store of its own, logging at debug level."""
-    data: Path = tmp_path_factory.mktemp("observed")
-    application = create_app(
-        Settings(graph_url=f"embedded://{data}", log_level="debug", engine_start_timeout_s=30)
-    )
+@pytest_asyncio.fixture(scope="module", params=BACKENDS)
+async def app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[FastAPI]:
+    """The application on an empty store of its own, logging at debug level."""
+    data = tmp_path_factory.mktemp("observed")
+    with backend_named(request.param) as backend:
+        application = create_app(
+            Settings(**backend.settings(data), log_level="debug", engine_start_timeout_s=30)
+        )
 
-    @application.get("/boom")
-    async def boom() -> None:
-        raise RuntimeError("an unexpected failure")
+        @application.get("/boom")
+        async def boom() -> None:
+            raise RuntimeError("an unexpected failure")
 
-    async with application.router.lifespan_context(application):
-        yield application
+        async with application.router.lifespan_context(application):
+            yield application
 
 
 @pytest_asyncio.fixture

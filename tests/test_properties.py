@@ -26,10 +26,11 @@ from service.model import case
 from service.model.files import CaseFileInvalid, parse_case_text, validate_case_document
 from service.services.analyst import check_adhoc_cypher
 from service.services.errors import InvalidArgument
-from service.store.embedded import EmbeddedStore, encode_header, params_header
+from service.store.embedded import encode_header, params_header
 from service.store.port import (
     MAX_PARAM_DEPTH,
     MAX_STRING_LENGTH,
+    GraphStore,
     QueryParameterError,
     WriteRefused,
     check_params,
@@ -297,7 +298,7 @@ NO_NUL_TEXT = st.one_of(
 @example(name='"}) DETACH DELETE n //')
 @example(name="\\'\\\"\\\\")
 @example(name="")
-async def test_any_text_is_stored_and_read_back_unchanged(store: EmbeddedStore, name: str) -> None:
+async def test_any_text_is_stored_and_read_back_unchanged(store: GraphStore, name: str) -> None:
     unit_id = f"u{time.monotonic_ns()}"
     written = await store.write(CREATE_UNIT, {"id": unit_id, "name": name})
     assert written == [{"unit": {"id": unit_id, "name": name}}]
@@ -308,7 +309,7 @@ async def test_any_text_is_stored_and_read_back_unchanged(store: EmbeddedStore, 
 @bounded(100)
 @given(text=NO_NUL_TEXT, items=st.lists(NO_NUL_TEXT, max_size=5))
 async def test_text_parameters_come_back_from_the_engine_unchanged(
-    store: EmbeddedStore, text: str, items: list[str]
+    store: GraphStore, text: str, items: list[str]
 ) -> None:
     params = {
         "text": text,

@@ -3,13 +3,16 @@ failure, and subscribers see what was recorded."""
 
 import asyncio
 import json
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import websockets
+import yaml
 
-from tests.helpers import Served
+from tests.helpers import Backend, Served, kflow, serve, tiny_firm
 
 RECORD_FLOW = """mutation($input: FlowInput!) { recordFlow(input: $input) {
   __typename
@@ -181,7 +184,34 @@ def test_learning_must_come_from_an_outside_source_of_the_firm(server: Served) -
 
 
 async def test_subscribers_see_flows_as_they_are_recorded(server: Served) -> None:
-    url = server.base.replace("http://", "ws://") + "/graphql"
+    await assert_subscriber_sees_flow(subscriber=server, writer=server, flow_id="acme-f-live")
+
+
+async def test_a_flow_recorded_through_one_process_reaches_anothers_subscribers(
+    neo4j_backend: Backend, tmp_path: Path
+) -> None:
+    # Two API processes on one Neo4j, the second through the routing driver (neo4j://) a
+    # cluster is reached with: subscriptions must not rely on one process's memory.
+    seeds = tmp_path / "seed"
+    seeds.mkdir()
+    (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme"), sort_keys=False))
+    seeded = kflow("seed", "--seed-dir", str(seeds), data=tmp_path, backend=neo4j_backend)
+    assert seeded.returncode == 0, seeded.stderr
+    routed = replace(neo4j_backend, url=neo4j_backend.url.replace("bolt://", "neo4j://"))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with (
+        serve(tmp_path / "a", backend=neo4j_backend, KFLOW_ANONYMOUS_ROLE="editor") as writer,
+        serve(tmp_path / "b", backend=routed) as subscriber,
+    ):
+        await assert_subscriber_sees_flow(
+            subscriber=subscriber, writer=writer, flow_id="acme-f-elsewhere"
+        )
+
+
+async def assert_subscriber_sees_flow(*, subscriber: Served, writer: Served, flow_id: str) -> None:
+    """A flow recorded through `writer` reaches a subscription held on `subscriber`."""
+    url = subscriber.base.replace("http://", "ws://") + "/graphql"
     async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as socket:
         await socket.send(json.dumps({"type": "connection_init"}))
         assert json.loads(await socket.recv())["type"] == "connection_ack"
@@ -199,13 +229,14 @@ async def test_subscribers_see_flows_as_they_are_recorded(server: Served) -> Non
         )
         await asyncio.sleep(0.5)
         async with httpx.AsyncClient() as client:
-            await client.post(
-                f"{server.base}/graphql",
+            written = await client.post(
+                f"{writer.base}/graphql",
                 json={
                     "query": RECORD_FLOW,
-                    "variables": {"input": flow("acme-f-live", "acme-de", "acme-uk", "HORIZONTAL")},
+                    "variables": {"input": flow(flow_id, "acme-de", "acme-uk", "HORIZONTAL")},
                 },
             )
+        assert written.status_code == 200 and "errors" not in written.json(), written.text
         message = json.loads(await asyncio.wait_for(socket.recv(), 10))
         assert message["type"] == "next"
-        assert message["payload"]["data"]["recorded"]["flow"] == {"id": "acme-f-live"}
+        assert message["payload"]["data"]["recorded"]["flow"] == {"id": flow_id}

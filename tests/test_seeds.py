@@ -9,7 +9,7 @@ from service.model.graph import UNIT_ROLE_LABELS, node_properties, relationship_
 from service.services.exchange import GraphExport, export_cases, export_graph, render_cases_json
 from service.services.health import get_readiness
 from service.services.seeding import list_case_files, seed_cases, validate_case_files
-from service.store.embedded import EmbeddedStore
+from service.store.port import GraphStore
 from tests.helpers import SEED_DIR
 
 CASES = (
@@ -28,7 +28,7 @@ CASES = (
 
 
 @pytest.fixture
-async def seeded(store: EmbeddedStore) -> GraphExport:
+async def seeded(store: GraphStore) -> GraphExport:
     await seed_cases(store, paths=list(list_case_files(SEED_DIR).values()))
     return await export_graph(store)
 
@@ -64,7 +64,7 @@ async def test_every_seeded_fact_cites_its_paper(seeded: GraphExport) -> None:
 
 
 async def test_loading_the_demos_twice_changes_nothing(
-    store: EmbeddedStore, seeded: GraphExport
+    store: GraphStore, seeded: GraphExport
 ) -> None:
     before = await get_readiness(store)
     first = render_cases_json(await export_cases(store))
@@ -122,7 +122,7 @@ async def test_beta_gives_support_that_is_never_returned(seeded: GraphExport) ->
     assert one_way
 
 
-async def test_case_sizes_are_reported(store: EmbeddedStore, seeded: GraphExport) -> None:
+async def test_case_sizes_are_reported(store: GraphStore, seeded: GraphExport) -> None:
     per_firm: dict[str, Counter[str]] = {}
     for node in seeded.nodes:
         per_firm.setdefault(node.properties["firm"], Counter())["nodes"] += 1

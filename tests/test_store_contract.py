@@ -1,16 +1,20 @@
-"""The store port behaves the same on every backend (embedded always; Neo4j when configured)."""
+"""The store port behaves the same on every backend."""
 
 import datetime
+import logging
 
 import pytest
 
 from service import cypher
+from service.store.neo4j import Neo4jStore
 from service.store.port import (
     ConstraintViolation,
     GraphStore,
     QueryFailed,
     QueryParameterError,
+    StoreUnavailable,
 )
+from tests.helpers import Backend
 
 CREATE_UNIT = cypher.load("contract/create_unit")
 LIST_UNITS = cypher.load("contract/list_units")
@@ -18,14 +22,14 @@ GET_VALUES = cypher.load("contract/get_values")
 GET_DIVISION = cypher.load("contract/get_division")
 
 
-async def test_a_write_is_read_back_as_plain_maps(any_store: GraphStore) -> None:
-    written = await any_store.write(CREATE_UNIT, {"id": "huawei-uk", "name": "Huawei UK"})
+async def test_a_write_is_read_back_as_plain_maps(store: GraphStore) -> None:
+    written = await store.write(CREATE_UNIT, {"id": "huawei-uk", "name": "Huawei UK"})
     assert written == [{"unit": {"id": "huawei-uk", "name": "Huawei UK"}}]
-    assert await any_store.read(LIST_UNITS) == [{"unit": {"id": "huawei-uk", "name": "Huawei UK"}}]
+    assert await store.read(LIST_UNITS) == [{"unit": {"id": "huawei-uk", "name": "Huawei UK"}}]
 
 
-async def test_values_come_back_as_plain_python(any_store: GraphStore) -> None:
-    rows = await any_store.read(
+async def test_values_come_back_as_plain_python(store: GraphStore) -> None:
+    rows = await store.read(
         GET_VALUES,
         {
             "text": "quote ' and \" and é",
@@ -51,20 +55,20 @@ async def test_values_come_back_as_plain_python(any_store: GraphStore) -> None:
     assert type(rows[0]["day"]) is datetime.date
 
 
-async def test_a_missing_parameter_is_named(any_store: GraphStore) -> None:
+async def test_a_missing_parameter_is_named(store: GraphStore) -> None:
     with pytest.raises(QueryParameterError, match="contract/create_unit': missing name"):
-        await any_store.write(CREATE_UNIT, {"id": "x"})
+        await store.write(CREATE_UNIT, {"id": "x"})
 
 
-async def test_an_extra_parameter_is_named(any_store: GraphStore) -> None:
+async def test_an_extra_parameter_is_named(store: GraphStore) -> None:
     with pytest.raises(QueryParameterError, match="unexpected colour"):
-        await any_store.write(CREATE_UNIT, {"id": "x", "name": "X", "colour": "red"})
+        await store.write(CREATE_UNIT, {"id": "x", "name": "X", "colour": "red"})
 
 
-async def test_a_write_statement_cannot_run_as_a_read(any_store: GraphStore) -> None:
+async def test_a_write_statement_cannot_run_as_a_read(store: GraphStore) -> None:
     with pytest.raises(QueryParameterError, match="is a write statement"):
-        await any_store.read(CREATE_UNIT, {"id": "x", "name": "X"})
-    assert await any_store.read(LIST_UNITS) == []
+        await store.read(CREATE_UNIT, {"id": "x", "name": "X"})
+    assert await store.read(LIST_UNITS) == []
 
 
 @pytest.mark.parametrize(
@@ -78,44 +82,95 @@ async def test_a_write_statement_cannot_run_as_a_read(any_store: GraphStore) -> 
     ],
 )
 async def test_values_the_engines_would_garble_are_refused(
-    any_store: GraphStore, value: object, problem: str
+    store: GraphStore, value: object, problem: str
 ) -> None:
     with pytest.raises(QueryParameterError, match=problem):
-        await any_store.write(CREATE_UNIT, {"id": "x", "name": value})
-    assert await any_store.read(LIST_UNITS) == []
+        await store.write(CREATE_UNIT, {"id": "x", "name": value})
+    assert await store.read(LIST_UNITS) == []
 
 
-async def test_parameters_nested_too_deep_are_refused(any_store: GraphStore) -> None:
+async def test_parameters_nested_too_deep_are_refused(store: GraphStore) -> None:
     deep: object = "leaf"
     for _ in range(40):
         deep = [deep]
     with pytest.raises(QueryParameterError, match="nested deeper than"):
-        await any_store.write(CREATE_UNIT, {"id": "x", "name": deep})
+        await store.write(CREATE_UNIT, {"id": "x", "name": deep})
 
 
-async def test_an_engine_error_comes_back_typed_with_its_message(any_store: GraphStore) -> None:
+async def test_an_engine_error_comes_back_typed_with_its_message(store: GraphStore) -> None:
     with pytest.raises(QueryFailed, match=r"(?i)division by zero|/ by zero") as failure:
-        await any_store.read(GET_DIVISION, {"numerator": 1, "denominator": 0})
+        await store.read(GET_DIVISION, {"numerator": 1, "denominator": 0})
     assert failure.value.query == "contract/get_division"
 
 
-async def test_a_duplicate_id_is_refused_and_nothing_is_written(any_store: GraphStore) -> None:
-    await any_store.write(CREATE_UNIT, {"id": "zte-us", "name": "ZTE US"})
+async def test_a_duplicate_id_is_refused_and_nothing_is_written(store: GraphStore) -> None:
+    await store.write(CREATE_UNIT, {"id": "zte-us", "name": "ZTE US"})
     with pytest.raises(ConstraintViolation):
-        await any_store.write(CREATE_UNIT, {"id": "zte-us", "name": "ZTE USA"})
-    assert await any_store.read(LIST_UNITS) == [{"unit": {"id": "zte-us", "name": "ZTE US"}}]
+        await store.write(CREATE_UNIT, {"id": "zte-us", "name": "ZTE USA"})
+    assert await store.read(LIST_UNITS) == [{"unit": {"id": "zte-us", "name": "ZTE US"}}]
 
 
-async def test_the_store_pings_and_names_its_engine(any_store: GraphStore) -> None:
-    await any_store.ping()
-    info = await any_store.info()
-    assert info.backend == any_store.backend
+async def test_the_store_pings_and_names_its_engine(store: GraphStore) -> None:
+    await store.ping()
+    info = await store.info()
+    assert info.backend == store.backend
     assert info.engine_version.startswith(("FalkorDB 4.22", "Neo4j/5"))
 
 
-async def test_schema_setup_is_idempotent(any_store: GraphStore) -> None:
-    await any_store.ensure_schema()
-    await any_store.ensure_schema()
-    await any_store.write(CREATE_UNIT, {"id": "a", "name": "A"})
+async def test_schema_setup_is_idempotent(store: GraphStore) -> None:
+    await store.ensure_schema()
+    await store.ensure_schema()
+    await store.write(CREATE_UNIT, {"id": "a", "name": "A"})
     with pytest.raises(ConstraintViolation):
-        await any_store.write(CREATE_UNIT, {"id": "a", "name": "A"})
+        await store.write(CREATE_UNIT, {"id": "a", "name": "A"})
+
+
+async def test_neo4j_notifications_go_to_the_debug_log(
+    neo4j_store: Neo4jStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="kflow.store")
+    await neo4j_store.run_readonly(
+        "MATCH (n) RETURN n.aPropertyNoGraphHas AS x", {}, timeout_ms=5000, row_cap=10
+    )
+    notes = [r for r in caplog.records if "aPropertyNoGraphHas" in r.getMessage()]
+    assert notes and {(r.name, r.levelname) for r in notes} == {("kflow.store", "DEBUG")}
+
+
+async def test_a_missing_neo4j_database_is_named_at_start_up(neo4j_backend: Backend) -> None:
+    with pytest.raises(StoreUnavailable, match=r"no database 'sales' \(KFLOW_NEO4J_DATABASE\)"):
+        await Neo4jStore.connect(
+            neo4j_backend.url,
+            user="neo4j",
+            password=neo4j_backend.password,
+            database="sales",
+            pool_size=1,
+            query_timeout_ms=1000,
+        )
+
+
+async def test_the_routing_driver_reaches_the_same_neo4j(neo4j_backend: Backend) -> None:
+    # neo4j:// is how a cluster or Aura is reached: reads are routed to readers.
+    routed = await Neo4jStore.connect(
+        neo4j_backend.url.replace("bolt://", "neo4j://"),
+        user="neo4j",
+        password=neo4j_backend.password,
+        database=None,
+        pool_size=2,
+        query_timeout_ms=10_000,
+    )
+    try:
+        await routed.ensure_schema()
+        await routed.write(CREATE_UNIT, {"id": "zte-de", "name": "ZTE Germany"})
+        async with routed.snapshot() as snapshot:
+            assert await snapshot.read(LIST_UNITS) == [
+                {"unit": {"id": "zte-de", "name": "ZTE Germany"}}
+            ]
+        with pytest.raises(ConstraintViolation):
+            await routed.write(CREATE_UNIT, {"id": "zte-de", "name": "again"})
+        adhoc = await routed.run_readonly(
+            "MATCH (u:Unit) RETURN u.id AS id", {}, timeout_ms=5000, row_cap=10
+        )
+        assert adhoc.rows == [["zte-de"]]
+        assert (await routed.info()).backend == "neo4j"
+    finally:
+        await routed.close()

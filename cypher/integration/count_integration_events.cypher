@@ -1,17 +1,9 @@
 // Count the integration events that list_integration_events would page through.
 // params: firm: STRING, step: STRING, tier: STRING, unit: STRING, knowledge: STRING, since: STRING, until: STRING
 // returns: total
-CALL {
-  UNWIND CASE WHEN $knowledge IS NULL THEN [] ELSE [$knowledge] END AS wanted
-  MATCH (:Knowledge {id: wanted})<-[:USED]-(i:IntegrationEvent)
-  RETURN i
-  UNION ALL
-  UNWIND CASE WHEN $knowledge IS NULL THEN [1] ELSE [] END AS everything
-  MATCH (i:IntegrationEvent)
-  RETURN i
-}
-WITH i
-WHERE ($firm IS NULL OR i.firm = $firm)
+MATCH (i:IntegrationEvent)
+WHERE ($knowledge IS NULL OR (i)-[:USED]->(:Knowledge {id: $knowledge}))
+  AND ($firm IS NULL OR i.firm = $firm)
   AND ($step IS NULL OR i.step = $step)
   AND ($tier IS NULL OR i.tier = $tier)
   AND ($since IS NULL OR (coalesce(i.until, i.date) IS NOT NULL

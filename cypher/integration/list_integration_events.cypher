@@ -3,19 +3,10 @@
 // params: firm: STRING, step: STRING, tier: STRING, unit: STRING, knowledge: STRING, since: STRING, until: STRING, skip: INTEGER, limit: INTEGER
 // returns: event
 // (:IntegrationEvent)-[:AT]->(:Unit), -[:USED]->(:Knowledge), -[:INVOLVED]->(:Resource)
-// With $knowledge, the walk starts at the item (a few events use it) instead of going through
-// every event; either way the page is cut before each event's knowledge and resources are read.
-CALL {
-  UNWIND CASE WHEN $knowledge IS NULL THEN [] ELSE [$knowledge] END AS wanted
-  MATCH (:Knowledge {id: wanted})<-[:USED]-(i:IntegrationEvent)
-  RETURN i
-  UNION ALL
-  UNWIND CASE WHEN $knowledge IS NULL THEN [1] ELSE [] END AS everything
-  MATCH (i:IntegrationEvent)
-  RETURN i
-}
-WITH i
-WHERE ($firm IS NULL OR i.firm = $firm)
+// The page is cut before each event's knowledge and resources are read.
+MATCH (i:IntegrationEvent)
+WHERE ($knowledge IS NULL OR (i)-[:USED]->(:Knowledge {id: $knowledge}))
+  AND ($firm IS NULL OR i.firm = $firm)
   AND ($step IS NULL OR i.step = $step)
   AND ($tier IS NULL OR i.tier = $tier)
   AND ($since IS NULL OR (coalesce(i.until, i.date) IS NOT NULL

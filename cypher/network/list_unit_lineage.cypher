@@ -10,3 +10,4 @@ WITH u, collect(chain)[0] AS longest
 RETURN {id: u.id, firm: u.firm, role: u.role,
         bosses: CASE WHEN longest IS NULL THEN []
                 ELSE [b IN tail(nodes(longest)) | b {.id, .role}] END} AS lineage
+ORDER BY lineage.id

@@ -8,33 +8,29 @@
 // returns: firm, knowledge, from_unit, to_unit, direction, mode, date
 // (:Unit)-[:SENDS_DOWN|SENDS_ACROSS {first_date}]->(:Unit), (:Knowledge {flowed})
 // (:Unit)-[:FLOWS {direction: downward|horizontal}]->(:Unit)
-CALL {
-  // The flows of a pair all sort at or after its earliest one, so the first rows
-  // come from as many pairs, taken in the order of their earliest flows.
-  UNWIND CASE WHEN $knowledge IS NULL THEN [1] ELSE [] END AS everything
-  MATCH (a:Unit)-[s:SENDS_DOWN|SENDS_ACROSS]->(b:Unit)
-  WHERE $firm IS NULL OR s.firm = $firm
-  WITH a, b, s
-  ORDER BY s.firm, s.first_date, a.id, b.id
-  LIMIT $rowLimit
-  MATCH (a)-[r:FLOWS]->(b)
-  WHERE r.direction = s.direction
-  RETURN a, b, r
-  UNION ALL
-  MATCH (k:Knowledge {id: $knowledge})
-  UNWIND coalesce(k.flowed, []) AS pair
-  WITH split(pair, '>') AS ends
-  WITH ends[0] AS sourceId, ends[1] AS targetId
-  MATCH (a:Unit {id: sourceId})
-  MATCH (b:Unit {id: targetId})
-  WITH a, b
-  MATCH (a)-[r:FLOWS]->(b)
-  WHERE r.knowledge = $knowledge AND r.direction IN ['downward', 'horizontal']
-  RETURN a, b, r
-}
-WITH a, b, r
-WHERE $firm IS NULL OR r.firm = $firm
+// The flows of a pair all sort at or after its earliest one, so the first rows come from
+// as many pairs, taken in the order of their earliest flows.
+OPTIONAL MATCH (first:Unit)-[s:SENDS_DOWN|SENDS_ACROSS]->(second:Unit)
+WHERE $knowledge IS NULL AND ($firm IS NULL OR s.firm = $firm)
+WITH first, second, s
+ORDER BY s.firm, s.first_date, first.id, second.id
+LIMIT $rowLimit
+WITH [pair IN collect(CASE WHEN s IS NULL THEN null
+                           ELSE {from: first.id, to: second.id, direction: s.direction} END)
+      | pair] AS firstPairs
+OPTIONAL MATCH (k:Knowledge)
+WHERE k.id = $knowledge
+WITH firstPairs + [pair IN coalesce(k.flowed, []) |
+                   {from: split(pair, '>')[0], to: split(pair, '>')[1], direction: null}] AS pairs
+UNWIND pairs AS pair
+MATCH (a:Unit {id: pair.from})
+MATCH (b:Unit {id: pair.to})
+MATCH (a)-[r:FLOWS]->(b)
+WHERE r.direction IN ['downward', 'horizontal']
+  AND (pair.direction IS NULL OR r.direction = pair.direction)
+  AND ($knowledge IS NULL OR r.knowledge = $knowledge)
+  AND ($firm IS NULL OR r.firm = $firm)
 RETURN r.firm AS firm, r.knowledge AS knowledge, a.id AS from_unit, b.id AS to_unit,
        r.direction AS direction, r.mode AS mode, r.date AS date
-ORDER BY firm, date, from_unit, to_unit
+ORDER BY firm, date, from_unit, to_unit, r.id
 LIMIT $rowLimit

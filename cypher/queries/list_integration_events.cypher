@@ -8,7 +8,7 @@
 MATCH (i:IntegrationEvent)-[:AT]->(u:Unit)
 WHERE ($firm IS NULL OR i.firm = $firm) AND ($step IS NULL OR i.step = $step)
 WITH i, u
-ORDER BY i.firm, i.date, i.step
+ORDER BY i.firm, i.date, i.step, i.id
 LIMIT $rowLimit
 OPTIONAL MATCH (i)-[:USED]->(k:Knowledge)
 WITH i, u, collect(k.name) AS knowledge
@@ -17,5 +17,5 @@ WITH i, u, knowledge, collect(r.name) AS resources
 RETURN i.firm AS firm, i.description AS event, i.step AS step, i.tier AS tier,
        i.activity AS activity, i.date AS date, i.until AS until, u.id AS unit,
        knowledge, resources
-ORDER BY firm, date, step
+ORDER BY firm, date, step, i.id
 LIMIT $rowLimit

@@ -11,12 +11,12 @@ MATCH (e:LearningEvent)-[:YIELDED]->(k:Knowledge)<-[:USED]-(i:IntegrationEvent)
 WHERE ($channel IS NULL OR e.channel = $channel) AND ($tier IS NULL OR i.tier = $tier)
   AND ($firm IS NULL OR k.firm = $firm)
 WITH e, k, i
-ORDER BY k.firm, k.name, i.date
+ORDER BY k.firm, k.name, i.date, k.id, i.id, e.id
 LIMIT $rowLimit
 MATCH (a:Actor)<-[:FROM]-(e)
 MATCH (u:Unit)-[:LEARNED]->(e)
 RETURN k.firm AS firm, k.name AS knowledge, u.id AS learned_by, a.name AS source,
        e.channel AS channel, i.description AS event, i.step AS step, i.tier AS tier,
        i.date AS date
-ORDER BY firm, knowledge, date
+ORDER BY firm, knowledge, date, k.id, i.id, e.id
 LIMIT $rowLimit

@@ -8,37 +8,34 @@
 // params: firm: STRING = null, rowLimit: INTEGER
 // returns: firm, unit, learning_events
 // (:Subsidiary)-[:LEARNED]->(:LearningEvent), and no (:Subsidiary)-[:SENDS_*1..4]->(:HQ | :CapabilityCentre)
-CALL {
-  // within4: the HQs and centres, and every unit at most 4 links before one of them.
-  OPTIONAL MATCH (top:Unit)
-  WHERE top.role IN ['hq', 'capability_centre'] AND ($firm IS NULL OR top.firm = $firm)
-  WITH collect(top) AS tops
-  UNWIND CASE WHEN size(tops) > 0 THEN tops ELSE [null] END AS inner
-  OPTIONAL MATCH (near:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(inner)
-  UNWIND [inner, near] AS unit
-  WITH collect(DISTINCT unit) AS within1
-  UNWIND CASE WHEN size(within1) > 0 THEN within1 ELSE [null] END AS inner
-  OPTIONAL MATCH (near:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(inner)
-  UNWIND [inner, near] AS unit
-  WITH collect(DISTINCT unit) AS within2
-  UNWIND CASE WHEN size(within2) > 0 THEN within2 ELSE [null] END AS inner
-  OPTIONAL MATCH (near:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(inner)
-  UNWIND [inner, near] AS unit
-  WITH collect(DISTINCT unit) AS within3
-  UNWIND CASE WHEN size(within3) > 0 THEN within3 ELSE [null] END AS inner
-  OPTIONAL MATCH (near:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(inner)
-  UNWIND [inner, near] AS unit
-  WITH collect(DISTINCT unit) AS within4
-  UNWIND within4 AS u
-  RETURN u, 0 AS events
-  UNION ALL
-  MATCH (u:Unit)-[:LEARNED]->(:LearningEvent)
-  WHERE (u:Subsidiary OR u:CoreSubsidiary) AND ($firm IS NULL OR u.firm = $firm)
-  RETURN u, 1 AS events
-}
+// within4: the HQs and centres, and every unit at most 4 links before one of them.
+OPTIONAL MATCH (top:Unit)
+WHERE top.role IN ['hq', 'capability_centre'] AND ($firm IS NULL OR top.firm = $firm)
+WITH collect(top) AS tops
+UNWIND CASE WHEN size(tops) > 0 THEN tops ELSE [null] END AS inner
+OPTIONAL MATCH (near:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(inner)
+UNWIND [inner, near] AS unit
+WITH collect(DISTINCT unit) AS within1
+UNWIND CASE WHEN size(within1) > 0 THEN within1 ELSE [null] END AS inner
+OPTIONAL MATCH (near:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(inner)
+UNWIND [inner, near] AS unit
+WITH collect(DISTINCT unit) AS within2
+UNWIND CASE WHEN size(within2) > 0 THEN within2 ELSE [null] END AS inner
+OPTIONAL MATCH (near:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(inner)
+UNWIND [inner, near] AS unit
+WITH collect(DISTINCT unit) AS within3
+UNWIND CASE WHEN size(within3) > 0 THEN within3 ELSE [null] END AS inner
+OPTIONAL MATCH (near:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(inner)
+UNWIND [inner, near] AS unit
+WITH collect(DISTINCT unit) AS within4
 // A learner has a row per learning event, and one that feeds HQ a row with none too.
-WITH u, min(events) AS fewest, count(*) AS learning_events
+OPTIONAL MATCH (u:Unit)-[:LEARNED]->(:LearningEvent)
+WHERE (u:Subsidiary OR u:CoreSubsidiary) AND ($firm IS NULL OR u.firm = $firm)
+WITH within4, collect(CASE WHEN u IS NULL THEN null
+                           ELSE {id: u.id, firm: u.firm, events: 1} END) AS learned
+UNWIND [near IN within4 | {id: near.id, firm: near.firm, events: 0}] + learned AS row
+WITH row.firm AS firm, row.id AS unit, min(row.events) AS fewest, count(*) AS learning_events
 WHERE fewest > 0
-RETURN u.firm AS firm, u.id AS unit, learning_events
+RETURN firm, unit, learning_events
 ORDER BY firm, unit
 LIMIT $rowLimit

@@ -13,5 +13,5 @@ WHERE d.project = $project
 RETURN p.name AS project, p.interdependence AS interdependence, c.name AS customer,
        boss.id AS coordinator, boss.role AS coordinator_role, a.id AS from_unit,
        b.id AS to_unit, d.kind AS kind
-ORDER BY from_unit, to_unit
+ORDER BY from_unit, to_unit, kind
 LIMIT $rowLimit

@@ -1,5 +1,7 @@
 """The Neo4j adapter: the store port on Neo4j 5 through the official async driver."""
 
+import logging
+import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -25,6 +27,21 @@ from service.store.port import (
 )
 
 SCHEMA_STATEMENTS = cypher.load_schema("neo4j")
+PING = cypher.load("store/get_ping")
+log = logging.getLogger("kflow.store")
+
+
+class NotificationsToDebug(logging.Filter):
+    """The driver logs every server notification (e.g. "property key does not exist" on an
+    empty graph) as a warning; they are hints about our own statements, so they go to
+    kflow's log at DEBUG instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        log.debug("Neo4j notification: %s", record.getMessage())
+        return False
+
+
+logging.getLogger("neo4j.notifications").addFilter(NotificationsToDebug())
 
 
 def plain(value: Any) -> Any:
@@ -43,6 +60,30 @@ def plain(value: Any) -> Any:
     if hasattr(value, "to_native"):
         return value.to_native()
     return value
+
+
+# EXPLAIN goes on a line of its own, so a position in the user's query is off by one line
+# (and the prefix's length in offset) and the echoed line is the user's own.
+EXPLAIN_LINE = "EXPLAIN\n"
+NEO4J_POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)")
+
+
+def analyst_error(err: Neo4jError, *, explained: bool) -> str:
+    """A Neo4j error on analyst Cypher in the embedded engine's words, at the user's own
+    positions: "line: L, column: C", "Missing parameters: $name". `explained`: the error
+    came from the EXPLAIN, whose text has the EXPLAIN line in front."""
+    message = err.message or str(err)
+    if err.code and "ParameterMissing" in err.code:
+        names = message.split(":", 1)[-1].strip()
+        return "Missing parameters: " + ", ".join(f"${n.strip()}" for n in names.split(","))
+
+    def user_position(match: re.Match[str]) -> str:
+        line, column, offset = (int(group) for group in match.groups())
+        if explained:
+            line, offset = line - 1, offset - len(EXPLAIN_LINE)
+        return f"(line: {line}, column: {column}, offset: {offset})"
+
+    return NEO4J_POSITION.sub(user_position, message)
 
 
 class Neo4jStore:
@@ -86,6 +127,7 @@ class Neo4jStore:
             timeout=self.timeout_s,
         )
         routing = RoutingControl.READ if mode == "read" else RoutingControl.WRITE
+        log.debug("query %s (%s)", query.name, mode)
         try:
             records, _, _ = await self._driver.execute_query(
                 statement, values, routing_=routing, database_=self.database
@@ -111,11 +153,12 @@ class Neo4jStore:
     ) -> AdhocResult:
         """EXPLAIN first to learn the query type; run only reads, in a read transaction."""
         values = encode_params(params)
+        explaining = True
         try:
             async with self._driver.session(
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
             ) as session:
-                explained = await session.run(f"EXPLAIN {text}", values)
+                explained = await session.run(f"{EXPLAIN_LINE}{text}", values)
                 summary = await explained.consume()
                 if summary.query_type != "r":
                     raise WriteRefused(
@@ -123,6 +166,7 @@ class Neo4jStore:
                         f"(query type '{summary.query_type}'); analyst Cypher "
                         "runs read-only"
                     )
+                explaining = False
                 transaction = await session.begin_transaction(timeout=timeout_ms / 1000)
                 try:
                     result = await transaction.run(text, values)
@@ -141,7 +185,7 @@ class Neo4jStore:
                 raise QueryTimedOut(
                     f"the query ran past the {timeout_ms} ms limit (KFLOW_ANALYST_TIMEOUT_MS)"
                 ) from None
-            raise QueryFailed("cypher", err.message or str(err)) from None
+            raise QueryFailed("cypher", analyst_error(err, explained=explaining)) from None
         return AdhocResult(columns=columns, rows=rows[:row_cap], truncated=len(rows) > row_cap)
 
     @asynccontextmanager
@@ -161,15 +205,30 @@ class Neo4jStore:
         return self
 
     async def ping(self) -> None:
-        """Raise StoreUnavailable unless Neo4j answers and accepts the credentials."""
+        """Raise StoreUnavailable unless Neo4j answers, accepts the credentials and has the
+        database."""
         try:
             await self._driver.verify_connectivity()
+            await self._driver.execute_query(
+                neo4j.Query(PING.text, metadata={"kflow_query": PING.name}),
+                database_=self.database,
+                routing_=RoutingControl.READ,
+            )
         except AuthError as err:
             raise StoreUnavailable(
                 f"Neo4j at {self.url} rejected the credentials (KFLOW_NEO4J_USER / "
                 f"KFLOW_NEO4J_PASSWORD): {err.message}"
             ) from None
-        except (Neo4jError, ServiceUnavailable, OSError, ValueError) as err:
+        except Neo4jError as err:
+            if err.code and "DatabaseNotFound" in err.code:
+                raise StoreUnavailable(
+                    f"Neo4j at {self.url} has no database '{self.database}' "
+                    "(KFLOW_NEO4J_DATABASE): Community Edition has one user database, "
+                    "'neo4j' unless configured otherwise; unset KFLOW_NEO4J_DATABASE to use "
+                    "the server's home database"
+                ) from None
+            raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached: {err}") from None
+        except (ServiceUnavailable, OSError, ValueError) as err:
             raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached: {err}") from None
 
     async def info(self) -> StoreInfo:
