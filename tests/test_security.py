@@ -23,7 +23,8 @@ import yaml
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.helpers import KFLOW, REPO, Served, free_port, kflow, serve, tiny_firm
+from tests.backends import BACKENDS, backend_named
+from tests.helpers import KFLOW, REPO, Backend, Served, free_port, kflow, serve, tiny_firm
 
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
@@ -68,16 +69,26 @@ class Attacked:
         return self.served.log.read_text()
 
 
-@pytest.fixture(scope="module")
-def attacked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Attacked]:
-    data = tmp_path_factory.mktemp("attacked")
-    seeds = tmp_path_factory.mktemp("attacked-seed")
+@pytest.fixture(scope="module", params=BACKENDS)
+def attacked(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Attacked]:
+    with backend_named(request.param) as backend:
+        yield from attacked_server(tmp_path_factory, backend)
+
+
+def attacked_server(factory: pytest.TempPathFactory, backend: Backend) -> Iterator[Attacked]:
+    data = factory.mktemp("attacked")
+    seeds = factory.mktemp("attacked-seed")
     (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
-    assert kflow("seed", "--seed-dir", str(seeds), data=data).returncode == 0
-    made = kflow("keys", "create", "--name", "admin key", "--role", "admin", data=data)
+    seeded = kflow("seed", "--seed-dir", str(seeds), data=data, backend=backend)
+    assert seeded.returncode == 0, seeded.stderr
+    made = kflow(
+        "keys", "create", "--name", "admin key", "--role", "admin", data=data, backend=backend
+    )
     assert made.returncode == 0, made.stderr
     tokens = {"admin": made.stdout.strip()}
-    with serve(data, KFLOW_ENV="production") as served:
+    with serve(data, backend=backend, KFLOW_ENV="production") as served:
         for role in ("reader", "editor"):
             issued = httpx.post(
                 f"{served.base}/keys",
