@@ -358,6 +358,7 @@ def cypher_command(
             params=params,
             timeout_ms=settings.analyst_timeout_ms,
             row_cap=settings.analyst_row_cap,
+            max_bytes=settings.analyst_max_response_bytes,
             max_chars=settings.analyst_max_query_chars,
         )
     )

@@ -63,6 +63,7 @@ async def post_cypher(
         params=parameters or {},
         timeout_ms=settings.analyst_timeout_ms,
         row_cap=settings.analyst_row_cap,
+        max_bytes=settings.analyst_max_response_bytes,
         max_chars=settings.analyst_max_query_chars,
     )
     return _answer(answer, format)

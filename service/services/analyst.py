@@ -13,7 +13,14 @@ from service import cypher
 from service.cypher import Param, Query
 from service.services.errors import InvalidArgument, NotFound
 from service.services.exchange import render_cell
-from service.store.port import AdhocResult, GraphStore, WriteRefused
+from service.store.port import (
+    AdhocLimits,
+    AdhocResult,
+    GraphStore,
+    OperationRefused,
+    StatementPlan,
+    WriteRefused,
+)
 
 QUERY_AREA = "queries/"
 # Every named query ends with `LIMIT $rowLimit`: the row cap is applied by the engine, which
@@ -62,13 +69,193 @@ def code_only(text: str) -> str:
 _WRITE_PROCEDURE = re.compile(r"\bCALL\s+db\.(idx\.|create|drop)", re.I)
 
 
+# The sandbox decides from the engine's own plan of the statement (EXPLAIN), not from its
+# text: an operation or procedure not listed here is refused before anything runs. Both lists
+# hold reading, matching, joining, sorting and aggregating only: no write, no schema change,
+# and nothing that reaches outside the graph (LOAD CSV reads files and URLs, so a query
+# could send graph data to any server by building the URL from it).
+EMBEDDED_OPERATIONS = frozenset(
+    {
+        "Results",
+        "Project",
+        "Aggregate",
+        "Filter",
+        "Distinct",
+        "Sort",
+        "Skip",
+        "Limit",
+        "Unwind",
+        "Eager",
+        "EmptyRow",
+        "Argument",
+        "Argument List",
+        "Apply",
+        "Semi Apply",
+        "Anti Semi Apply",
+        "OR Apply Multiplexer",
+        "AND Apply Multiplexer",
+        "Optional",
+        "Cartesian Product",
+        "Value Hash Join",
+        "Join",
+        "CallSubquery",
+        "All Node Scan",
+        "Node By Label Scan",
+        "Node By Index Scan",
+        "Node By Id Seek",
+        "Node By Label and ID Scan",
+        "Edge By Index Scan",
+        "Conditional Traverse",
+        "Optional Conditional Traverse",
+        "Expand Into",
+        "Conditional Variable Length Traverse",
+        "Conditional Variable Length Traverse (Expand Into)",
+        "ProcedureCall",
+    }
+)
+NEO4J_OPERATIONS = frozenset(
+    {
+        "ProduceResults",
+        "Projection",
+        "Aggregation",
+        "EagerAggregation",
+        "OrderedAggregation",
+        "Filter",
+        "Distinct",
+        "OrderedDistinct",
+        "Sort",
+        "PartialSort",
+        "Top",
+        "PartialTop",
+        "Skip",
+        "Limit",
+        "ExhaustiveLimit",
+        "Unwind",
+        "Eager",
+        "Argument",
+        "Apply",
+        "SemiApply",
+        "AntiSemiApply",
+        "LetSemiApply",
+        "LetAntiSemiApply",
+        "SelectOrSemiApply",
+        "SelectOrAntiSemiApply",
+        "LetSelectOrSemiApply",
+        "LetSelectOrAntiSemiApply",
+        "ConditionalApply",
+        "AntiConditionalApply",
+        "RollUpApply",
+        "Optional",
+        "CartesianProduct",
+        "NodeHashJoin",
+        "ValueHashJoin",
+        "NodeLeftOuterHashJoin",
+        "NodeRightOuterHashJoin",
+        "Union",
+        "OrderedUnion",
+        "CacheProperties",
+        "AssertSameNode",
+        "AllNodesScan",
+        "NodeByLabelScan",
+        "UnionNodeByLabelsScan",
+        "IntersectionNodeByLabelsScan",
+        "NodeByIdSeek",
+        "NodeByElementIdSeek",
+        "NodeIndexSeek",
+        "NodeUniqueIndexSeek",
+        "MultiNodeIndexSeek",
+        "NodeIndexSeekByRange",
+        "NodeUniqueIndexSeekByRange",
+        "NodeIndexScan",
+        "NodeIndexContainsScan",
+        "NodeIndexEndsWithScan",
+        "NodeCountFromCountStore",
+        "RelationshipCountFromCountStore",
+        "DirectedRelationshipTypeScan",
+        "UndirectedRelationshipTypeScan",
+        "DirectedRelationshipByIdSeek",
+        "UndirectedRelationshipByIdSeek",
+        "DirectedRelationshipIndexSeek",
+        "UndirectedRelationshipIndexSeek",
+        "DirectedRelationshipIndexScan",
+        "UndirectedRelationshipIndexScan",
+        "Expand(All)",
+        "Expand(Into)",
+        "OptionalExpand(All)",
+        "OptionalExpand(Into)",
+        "VarLengthExpand(All)",
+        "VarLengthExpand(Into)",
+        "VarLengthExpand(Pruning)",
+        "BFSPruningVarExpand",
+        "ShortestPath",
+        "StatefulShortestPath(All)",
+        "StatefulShortestPath(Into)",
+        "ProjectEndpoints",
+        "TriadicSelection",
+        "TriadicBuild",
+        "TriadicFilter",
+        "NullifyMetadata",
+        "ProcedureCall",
+    }
+)
+ALLOWED_OPERATIONS = {"embedded": EMBEDDED_OPERATIONS, "neo4j": NEO4J_OPERATIONS}
+# Procedures that only describe the graph's vocabulary, the same on both engines.
+ALLOWED_PROCEDURES = frozenset({"db.labels", "db.relationshipTypes", "db.propertyKeys"})
+LOAD_CSV_OPERATIONS = frozenset({"Load CSV", "LoadCSV"})
+PROCEDURE_CALL = "ProcedureCall"
+_CALLED_PROCEDURE = re.compile(r"\bCALL\s+([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\(", re.I)
+
+
 class QueryAnswer(BaseModel):
-    """A table of results, and whether the row cap cut it."""
+    """A table of results, and whether a cap (rows, or bytes of the reply) cut it."""
 
     columns: list[str]
     rows: list[list[Any]]
     truncated: bool
     row_cap: int
+    byte_cap: int | None = None
+    cut_by: str | None = None
+
+
+def called_procedures(text: str) -> list[str]:
+    """The procedures a statement's text calls by a plain (unquoted) name."""
+    return [re.sub(r"\s+", "", name) for name in _CALLED_PROCEDURE.findall(code_only(text))]
+
+
+def check_plan(plan: StatementPlan, *, text: str) -> None:
+    """Refuse a statement whose plan writes, reaches outside the graph, or uses anything
+    the sandbox does not list (see docs/security.md, "The analyst sandbox")."""
+    if plan.query_type not in (None, "r"):
+        raise WriteRefused(
+            f"the query would write to the graph or its schema (query type '{plan.query_type}'); "
+            "analyst Cypher runs read-only"
+        )
+    allowed = ALLOWED_OPERATIONS[plan.backend]
+    for operation in plan.operations:
+        if operation in LOAD_CSV_OPERATIONS:
+            raise OperationRefused(
+                "the query uses LOAD CSV, which reads files and URLs; analyst Cypher runs "
+                "read-only on the graph and may not reach outside it"
+            )
+        if operation not in allowed:
+            raise OperationRefused(
+                f"the query's plan uses the operation '{operation}', which analyst Cypher "
+                "may not use: it runs read-only, on the graph alone (docs/security.md lists "
+                "what it may use)"
+            )
+    calls = plan.operations.count(PROCEDURE_CALL)
+    procedures = list(plan.procedures) if plan.procedures is not None else called_procedures(text)
+    if calls and len(procedures) != calls:
+        raise OperationRefused(
+            "the query calls a procedure by a name the sandbox cannot read (write it "
+            f"unquoted); analyst Cypher may call only {', '.join(sorted(ALLOWED_PROCEDURES))}"
+        )
+    for procedure in procedures:
+        if procedure not in ALLOWED_PROCEDURES:
+            raise OperationRefused(
+                f"the query calls the procedure {procedure}, which analyst Cypher may not "
+                f"use; it may call only {', '.join(sorted(ALLOWED_PROCEDURES))}"
+            )
 
 
 def check_adhoc_cypher(text: str, *, max_chars: int) -> None:
@@ -111,15 +298,24 @@ async def run_cypher(
     params: Mapping[str, Any],
     timeout_ms: int,
     row_cap: int,
+    max_bytes: int,
     max_chars: int,
 ) -> QueryAnswer:
-    """Run an analyst's read-only Cypher within the time limit and row cap."""
+    """Run an analyst's read-only Cypher, if its plan passes the sandbox, within the limits."""
     check_adhoc_cypher(text, max_chars=max_chars)
     result: AdhocResult = await store.run_readonly(
-        text, params, timeout_ms=timeout_ms, row_cap=row_cap
+        text,
+        params,
+        limits=AdhocLimits(timeout_ms=timeout_ms, row_cap=row_cap, max_bytes=max_bytes),
+        check=lambda plan: check_plan(plan, text=text),
     )
     return QueryAnswer(
-        columns=result.columns, rows=result.rows, truncated=result.truncated, row_cap=row_cap
+        columns=result.columns,
+        rows=result.rows,
+        truncated=result.truncated,
+        row_cap=row_cap,
+        byte_cap=max_bytes,
+        cut_by=result.cut_by,
     )
 
 
@@ -286,7 +482,9 @@ def render_answer(answer: QueryAnswer, *, fmt: str) -> str:
                     "columns": answer.columns,
                     "rows": records,
                     "truncated": answer.truncated,
+                    "cutBy": answer.cut_by,
                     "rowCap": answer.row_cap,
+                    "byteCap": answer.byte_cap,
                 },
                 indent=2,
                 default=str,

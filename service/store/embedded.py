@@ -31,12 +31,15 @@ from service.store.port import (
     MAX_PARAM_ITEMS,
     MAX_STRING_LENGTH,
     MIN_INT,
+    AdhocLimits,
     AdhocResult,
     ConstraintViolation,
     GraphStore,
+    PlanCheck,
     QueryFailed,
     QueryTimedOut,
     Row,
+    StatementPlan,
     StoreError,
     StoreInfo,
     StoreUnavailable,
@@ -45,6 +48,7 @@ from service.store.port import (
     encode_params,
     is_unicode,
 )
+from service.store.reply_stream import ReplyStream, ReplyTooLarge
 
 log = logging.getLogger("kflow.store")
 
@@ -350,12 +354,30 @@ class EmbeddedStore:
         return await self._run(query, params, mode="write")
 
     async def run_readonly(
-        self, text: str, params: Mapping[str, Any], *, timeout_ms: int, row_cap: int
+        self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
     ) -> AdhocResult:
-        """Run analyst Cypher through the engine's read-only command (see the port)."""
-        values = encode_params(params)
+        """Run analyst Cypher read-only, capped inside the engine (see the port).
+
+        The engine answers a query whole, so the row cap goes into the statement: it runs
+        as `CALL { <text> } RETURN * LIMIT <cap + 1>`, which the engine stops at the cap
+        (a statement that cannot be wrapped, such as a bare `CALL db.labels()`, runs as
+        written). The plan checked is the plan of what runs.
+        """
+        header = params_header(encode_params(params))
+        wrapped = f"{header}CALL {{\n{text}\n}} RETURN * LIMIT {limits.row_cap + 1}"
         try:
-            result = await self._graph.ro_query(text, values, timeout=timeout_ms)
+            try:
+                statement, plan = wrapped, await self._explain(wrapped)
+            except redis.ResponseError as err:
+                if "empty key" in str(err):
+                    raise
+                statement = header + text
+                plan = await self._explain(statement)
+            check(plan)
+            return await asyncio.wait_for(
+                self._stream_readonly(statement, limits),
+                timeout=limits.timeout_ms / 1000 + ENGINE_GRACE_S,
+            )
         except redis.ResponseError as err:
             message = str(err)
             if "read-only queries" in message:
@@ -364,7 +386,8 @@ class EmbeddedStore:
                 ) from None
             if "timed out" in message.lower():
                 raise QueryTimedOut(
-                    f"the query ran past the {timeout_ms} ms limit (KFLOW_ANALYST_TIMEOUT_MS)"
+                    f"the query ran past the {limits.timeout_ms} ms limit "
+                    "(KFLOW_ANALYST_TIMEOUT_MS)"
                 ) from None
             if "empty key" in message:
                 return AdhocResult(columns=[], rows=[], truncated=False)
@@ -373,18 +396,81 @@ class EmbeddedStore:
                     "the query needed more memory than one query may use (KFLOW_QUERY_MEMORY_MB)"
                 )
             raise QueryFailed("cypher", message) from None
-        except (redis.ConnectionError, redis.TimeoutError, OSError) as err:
+        except TimeoutError:
+            raise QueryTimedOut(
+                f"the query ran past the {limits.timeout_ms} ms limit (KFLOW_ANALYST_TIMEOUT_MS)"
+            ) from None
+        except (redis.ConnectionError, OSError, asyncio.IncompleteReadError) as err:
             raise StoreUnavailable(f"the embedded engine did not answer: {err}") from None
         except (ValueError, OverflowError) as err:
             raise QueryFailed(
                 "cypher", f"the engine returned a value Python cannot hold: {err}"
             ) from None
-        rows = [[plain(v) for v in row] for row in result.result_set[: row_cap + 1]]
-        return AdhocResult(
-            columns=[column[1] for column in result.header],
-            rows=rows[:row_cap],
-            truncated=len(rows) > row_cap,
+
+    async def _explain(self, statement: str) -> StatementPlan:
+        """The engine's plan of a statement: one operation per line, indented by depth."""
+        lines = await self._db.connection.execute_command(
+            "GRAPH.EXPLAIN", self.graph_name, statement
         )
+        return StatementPlan(
+            backend=self.backend,
+            operations=tuple(line.strip().split(" | ")[0] for line in lines),
+            procedures=None,
+            query_type=None,
+        )
+
+    async def _stream_readonly(self, statement: str, limits: AdhocLimits) -> AdhocResult:
+        """Read a read-only query's reply row by row; hang up at the row or byte cap."""
+        stream = await ReplyStream.open(self.engine.socket_path, max_bytes=limits.max_bytes)
+        cut_by: str | None = None
+        try:
+            await stream.send(
+                "GRAPH.RO_QUERY",
+                self.graph_name,
+                statement,
+                "--compact",
+                "timeout",
+                limits.timeout_ms,
+            )
+            parts = await stream.array_length()
+            header = await stream.value()
+            if isinstance(header, redis.ResponseError):
+                raise header
+            if parts < 3:
+                return AdhocResult(columns=[], rows=[], truncated=False)
+            raw_rows: list[Any] = []
+            try:
+                for _ in range(await stream.array_length()):
+                    if len(raw_rows) > limits.row_cap:
+                        cut_by = "rows"
+                        break
+                    raw_rows.append(await stream.value())
+            except ReplyTooLarge:
+                cut_by = "bytes"
+            if cut_by is None:
+                for _ in range(parts - 2):
+                    if isinstance(tail := await stream.value(), redis.ResponseError):
+                        raise tail
+        finally:
+            await stream.close()
+        if len(raw_rows) > limits.row_cap:
+            cut_by = "rows"
+        rows = await self._decode_rows(header, raw_rows[: limits.row_cap])
+        return AdhocResult(
+            columns=[column[1] for column in header],
+            rows=rows,
+            truncated=cut_by is not None,
+            cut_by=cut_by,
+        )
+
+    async def _decode_rows(self, header: list[Any], raw_rows: list[Any]) -> list[list[Any]]:
+        """Compact reply rows as plain values; nodes, paths and times go to the client."""
+        try:
+            return [[_decode(cell) for cell in row] for row in raw_rows]
+        except _NotPlain:
+            result = QueryResult(self._graph)
+            await result.parse([header, raw_rows, []])
+            return [[plain(value) for value in row] for row in result.result_set]
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator["EmbeddedStore"]:
