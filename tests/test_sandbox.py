@@ -2,7 +2,9 @@
 mode with API keys, hostile Cypher sent over HTTP, and a listener on 127.0.0.1 that must
 never hear from the engine. What a statement does is decided from the engine's own plan."""
 
+import asyncio
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -14,6 +16,7 @@ import pytest
 
 from service.services.analyst import LIBRARY, bind_params, check_plan
 from service.store.port import OperationRefused, StatementPlan, WriteRefused
+from tests.conftest import NEO4J_URL
 from tests.helpers import SEED_DIR, Served, kflow, serve
 
 
@@ -55,14 +58,50 @@ def listening() -> Iterator[Listener]:
         listener.close()
 
 
-@pytest.fixture(scope="module")
-def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, str]]:
-    """A production server on the seeded demos, and an analyst's key."""
+def neo4j_env() -> dict[str, str]:
+    """The settings that point kflow at the test Neo4j server, on an empty graph."""
+    if not NEO4J_URL:
+        pytest.skip("KFLOW_TEST_NEO4J_URL is not set: no Neo4j server to test against")
+    env = {
+        "KFLOW_GRAPH_URL": NEO4J_URL,
+        "KFLOW_NEO4J_USER": os.environ.get("KFLOW_TEST_NEO4J_USER", "neo4j"),
+        "KFLOW_NEO4J_PASSWORD": os.environ.get("KFLOW_TEST_NEO4J_PASSWORD", ""),
+    }
+    asyncio.run(_clear_neo4j(env))
+    return env
+
+
+async def _clear_neo4j(env: dict[str, str]) -> None:
+    from service.services.health import clear_graph
+    from service.store.neo4j import Neo4jStore
+
+    store = await Neo4jStore.connect(
+        env["KFLOW_GRAPH_URL"],
+        user=env["KFLOW_NEO4J_USER"],
+        password=env["KFLOW_NEO4J_PASSWORD"],
+        database=None,
+        pool_size=2,
+        query_timeout_ms=60_000,
+    )
+    try:
+        await clear_graph(store)
+    finally:
+        await store.close()
+
+
+@pytest.fixture(scope="module", params=["embedded", "neo4j"])
+def production(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Served, str, str]]:
+    """A production server on the seeded demos, on each backend, and an analyst's key."""
+    env = neo4j_env() if request.param == "neo4j" else {}
     data = tmp_path_factory.mktemp("sandbox")
-    assert kflow("seed", "--seed-dir", str(SEED_DIR), data=data).returncode == 0
-    key = kflow("keys", "create", "--name", "a", "--role", "analyst", data=data).stdout.strip()
-    with serve(data, KFLOW_ENV="production") as served:
-        yield served, key
+    assert kflow("seed", "--seed-dir", str(SEED_DIR), data=data, **env).returncode == 0
+    key = kflow(
+        "keys", "create", "--name", "a", "--role", "analyst", data=data, **env
+    ).stdout.strip()
+    with serve(data, KFLOW_ENV="production", **env) as served:
+        yield served, key, request.param
 
 
 def cypher(server: Served, key: str, query: str, **parameters: object) -> httpx.Response:
@@ -103,9 +142,9 @@ HIDDEN_WRITES = [
 
 
 def test_load_csv_is_refused_however_it_is_hidden_and_the_engine_never_calls_out(
-    production: tuple[Served, str],
+    production: tuple[Served, str, str],
 ) -> None:
-    server, key = production
+    server, key, _ = production
     before = graph_size(server, key)
     with listening() as listener:
         for query in hostile(listener.port):
@@ -119,9 +158,9 @@ def test_load_csv_is_refused_however_it_is_hidden_and_the_engine_never_calls_out
 
 
 def test_writes_hidden_behind_quoted_aliases_are_refused_and_nothing_is_written(
-    production: tuple[Served, str],
+    production: tuple[Served, str, str],
 ) -> None:
-    server, key = production
+    server, key, _ = production
     before = graph_size(server, key)
     for query in HIDDEN_WRITES:
         response = cypher(server, key, query)
@@ -130,16 +169,29 @@ def test_writes_hidden_behind_quoted_aliases_are_refused_and_nothing_is_written(
     assert graph_size(server, key) == before
 
 
-def test_only_the_listed_procedures_run(production: tuple[Served, str]) -> None:
-    server, key = production
-    labels = cypher(server, key, "CALL db.labels() YIELD label RETURN label ORDER BY label")
-    assert labels.status_code == 200 and {"label": "Unit"} in labels.json()["rows"]
-    for query in (
+# Procedures each engine has, none of them on the allow-list.
+OTHER_PROCEDURES = {
+    "embedded": [
+        "CALL `db.labels`()",
         "CALL dbms.procedures()",
         "CALL db.idx.fulltext.queryNodes('Unit', 'x') YIELD node RETURN node",
-        "CALL `db.labels`()",
         "CALL db.idx.fulltext.createNodeIndex('Unit', 'name')",
-    ):
+        "CALL algo.pageRank('Unit', 'FLOWS_TO')",
+    ],
+    "neo4j": [
+        "CALL dbms.components()",
+        "CALL db.schema.visualization()",
+        "CALL db.index.fulltext.queryNodes('x', 'y')",
+        "CALL db.createLabel('Intruder')",
+    ],
+}
+
+
+def test_only_the_listed_procedures_run(production: tuple[Served, str, str]) -> None:
+    server, key, backend = production
+    labels = cypher(server, key, "CALL db.labels() YIELD label RETURN label ORDER BY label")
+    assert labels.status_code == 200 and {"label": "Unit"} in labels.json()["rows"]
+    for query in OTHER_PROCEDURES[backend]:
         response = cypher(server, key, query)
         assert response.status_code == 403, (query, response.text)
         assert "procedure" in response.json()["detail"] or "writes" in response.json()["detail"]
@@ -156,10 +208,10 @@ SAMPLE = {
 
 
 def test_every_named_query_passes_the_sandbox_as_adhoc_cypher(
-    production: tuple[Served, str],
+    production: tuple[Served, str, str],
 ) -> None:
     # The library's questions are what analysts write: the allow-list must not refuse them.
-    server, key = production
+    server, key, _ = production
     refused = {}
     for name, query in LIBRARY.items():
         required = {p.name: SAMPLE[p.type] for p in query.params if p.default is None}

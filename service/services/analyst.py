@@ -173,6 +173,16 @@ NEO4J_OPERATIONS = frozenset(
         "RelationshipCountFromCountStore",
         "DirectedRelationshipTypeScan",
         "UndirectedRelationshipTypeScan",
+        "DirectedUnionRelationshipTypesScan",
+        "UndirectedUnionRelationshipTypesScan",
+        "DirectedAllRelationshipsScan",
+        "UndirectedAllRelationshipsScan",
+        "DirectedRelationshipIndexSeekByRange",
+        "UndirectedRelationshipIndexSeekByRange",
+        "DirectedRelationshipIndexContainsScan",
+        "UndirectedRelationshipIndexContainsScan",
+        "DirectedRelationshipIndexEndsWithScan",
+        "UndirectedRelationshipIndexEndsWithScan",
         "DirectedRelationshipByIdSeek",
         "UndirectedRelationshipByIdSeek",
         "DirectedRelationshipIndexSeek",
@@ -225,11 +235,6 @@ def called_procedures(text: str) -> list[str]:
 def check_plan(plan: StatementPlan, *, text: str) -> None:
     """Refuse a statement whose plan writes, reaches outside the graph, or uses anything
     the sandbox does not list (see docs/security.md, "The analyst sandbox")."""
-    if plan.query_type not in (None, "r"):
-        raise WriteRefused(
-            f"the query would write to the graph or its schema (query type '{plan.query_type}'); "
-            "analyst Cypher runs read-only"
-        )
     allowed = ALLOWED_OPERATIONS[plan.backend]
     for operation in plan.operations:
         if operation in LOAD_CSV_OPERATIONS:
@@ -256,6 +261,11 @@ def check_plan(plan: StatementPlan, *, text: str) -> None:
                 f"the query calls the procedure {procedure}, which analyst Cypher may not "
                 f"use; it may call only {', '.join(sorted(ALLOWED_PROCEDURES))}"
             )
+    if plan.query_type not in (None, "r"):
+        raise WriteRefused(
+            f"the query would write to the graph or its schema (query type '{plan.query_type}'); "
+            "analyst Cypher runs read-only"
+        )
 
 
 def check_adhoc_cypher(text: str, *, max_chars: int) -> None:
