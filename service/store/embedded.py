@@ -6,7 +6,7 @@ import logging
 import math
 import re
 import secrets
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -255,8 +255,23 @@ class EmbeddedStore:
             pool_size=pool_size,
             query_timeout_ms=config.query_timeout_ms,
         )
+        try:
+            await store.drop_leftover_copies()
+        except BaseException:
+            await store.close()
+            raise
         store._watchdog = asyncio.create_task(store._watch(config.watch_interval_s))
         return store
+
+    async def drop_leftover_copies(self) -> None:
+        """Drop the staged and snapshot copies a killed process left in the engine (a load
+        that never published, a backup that never finished): the engine would otherwise
+        keep them, and replay them at every start. Only one process uses a data directory,
+        so at start no copy is in use."""
+        async for key in self._db.connection.scan_iter(match=f"{self.graph_name}*", count=1000):
+            if key.endswith(".staging") or ".snapshot-" in key:
+                log.warning("dropping %s, left over by a process that was killed", key)
+                await self._db.connection.execute_command("GRAPH.DELETE", key)
 
     async def _watch(self, interval_s: float) -> None:
         # The engine is a child process: if it dies (a crash, the OOM killer, kill -9),
@@ -625,13 +640,25 @@ class EmbeddedStore:
 
     async def publish_staging(self, staging: "GraphStore") -> None:
         """Replace this graph with the staged copy (RENAME is atomic), then release the copy."""
-        assert isinstance(staging, EmbeddedStore)
+        await self.publish_together([(self, staging)])
+
+    async def publish_together(self, staged: Sequence[tuple[GraphStore, GraphStore]]) -> None:
+        """Replace each graph with its staged copy in one MULTI/EXEC of RENAMEs: the engine
+        runs (and logs) the transaction whole, so a crash leaves all graphs old or all new."""
+        pairs = []
+        for graph, copy in staged:
+            assert isinstance(graph, EmbeddedStore) and isinstance(copy, EmbeddedStore)
+            pairs.append((graph, copy))
         try:
-            await self._db.connection.execute_command("RENAME", staging.graph_name, self.graph_name)
+            async with self._db.connection.pipeline(transaction=True) as transaction:
+                for graph, copy in pairs:
+                    transaction.rename(copy.graph_name, graph.graph_name)
+                await transaction.execute()
         except redis.RedisError as err:
             raise StoreError(f"could not publish the staged graph: {err}") from None
         finally:
-            await staging.close()
+            for _, copy in pairs:
+                await copy.close()
 
     async def discard_staging(self, staging: "GraphStore") -> None:
         """Delete the staged copy; this graph stays as it was."""

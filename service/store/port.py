@@ -361,6 +361,11 @@ class StagingStore(Protocol):
         """Make the staged copy the graph, in one atomic step, and release it."""
         ...
 
+    async def publish_together(self, staged: Sequence[tuple[GraphStore, GraphStore]]) -> None:
+        """Make each staged copy its graph (pairs of graph and copy, on this engine) in one
+        atomic step, and release the copies."""
+        ...
+
     async def discard_staging(self, staging: GraphStore) -> None:
         """Drop the staged copy (the graph is as it was) and release it."""
         ...
