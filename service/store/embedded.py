@@ -278,7 +278,9 @@ class EmbeddedStore:
         # start it again; it replays its append-only file, losing no acknowledged write.
         while True:
             await asyncio.sleep(interval_s)
-            if self.engine.running:
+            if self.engine.lost_reason is None and self.engine.watch_files() is not None:
+                log.error("the embedded engine's files are lost: %s", self.engine.lost_reason)
+            if self.engine.running or self.engine.lost_reason is not None:
                 continue
             log.warning("the embedded engine stopped; restarting it (see %s)", self.engine.log_path)
             try:
@@ -289,8 +291,17 @@ class EmbeddedStore:
             await self._pool.disconnect(inuse_connections=True)
             log.warning("the embedded engine is back (FalkorDB %s)", self.engine.module_version)
 
+    def _refuse_if_lost(self) -> None:
+        """Before a write (and in readiness): a look at the engine's files, two stat calls."""
+        if self.engine.watch_files() is not None:
+            raise StoreUnavailable(
+                f"the embedded store cannot be trusted: {self.engine.lost_reason}"
+            )
+
     async def _run(self, query: Query, params: Mapping[str, Any] | None, *, mode: str) -> list[Row]:
         header = encode_header(check_param_names(query, params, mode=mode))
+        if mode == "write":
+            self._refuse_if_lost()
         log.debug("query %s (%s)", query.name, mode)
         try:
             if mode == "read":
@@ -525,6 +536,7 @@ class EmbeddedStore:
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless the engine answers."""
+        self._refuse_if_lost()
         try:
             await self._db.connection.ping()
         except (redis.RedisError, OSError) as err:
@@ -619,6 +631,7 @@ class EmbeddedStore:
 
     async def open_staging(self) -> "EmbeddedStore":
         """A copy of this graph under `<name>.staging`; a stale copy from a crash is replaced."""
+        self._refuse_if_lost()
         staging = EmbeddedStore(
             self.engine,
             graph_name=f"{self.graph_name}.staging",
@@ -645,6 +658,7 @@ class EmbeddedStore:
     async def publish_together(self, staged: Sequence[tuple[GraphStore, GraphStore]]) -> None:
         """Replace each graph with its staged copy in one MULTI/EXEC of RENAMEs: the engine
         runs (and logs) the transaction whole, so a crash leaves all graphs old or all new."""
+        self._refuse_if_lost()
         pairs = []
         for graph, copy in staged:
             assert isinstance(graph, EmbeddedStore) and isinstance(copy, EmbeddedStore)
