@@ -185,6 +185,11 @@ def _decode(cell: list[Any]) -> Any:
     raise _NotPlain
 
 
+def _decode_rows(raw_rows: list[Any]) -> list[list[Any]]:
+    """Compact reply rows as plain values (raises _NotPlain for nodes, paths, times)."""
+    return [[_decode(cell) for cell in row] for row in raw_rows]
+
+
 def plain(value: Any) -> Any:
     """A FalkorDB reply value as plain Python data (no client objects, naive times)."""
     if type(value) in _SCALARS:  # most values: checked first, as replies hold thousands
@@ -400,10 +405,7 @@ class EmbeddedStore:
                 statement = header + text
                 plan = await self._explain(statement)
             check(plan)
-            return await asyncio.wait_for(
-                self._stream_readonly(statement, limits),
-                timeout=limits.timeout_ms / 1000 + ENGINE_GRACE_S,
-            )
+            return await self._stream_readonly(statement, limits)
         except redis.ResponseError as err:
             message = str(err)
             if "read-only queries" in message:
@@ -425,8 +427,9 @@ class EmbeddedStore:
         except TimeoutError:
             raise QueryTimedOut(
                 f"the query ran past the {limits.timeout_ms} ms limit (KFLOW_ANALYST_TIMEOUT_MS)"
+                " and the engine did not answer"
             ) from None
-        except (redis.ConnectionError, OSError, asyncio.IncompleteReadError) as err:
+        except (redis.ConnectionError, OSError) as err:
             raise StoreUnavailable(f"the embedded engine did not answer: {err}") from None
         except (ValueError, OverflowError) as err:
             raise QueryFailed(
@@ -446,42 +449,14 @@ class EmbeddedStore:
         )
 
     async def _stream_readonly(self, statement: str, limits: AdhocLimits) -> AdhocResult:
-        """Read a read-only query's reply row by row; hang up at the row or byte cap."""
-        stream = await ReplyStream.open(self.engine.socket_path, max_bytes=limits.max_bytes)
-        cut_by: str | None = None
+        """Read a read-only query's reply row by row, in a worker thread; stop at the caps."""
+        header, raw_rows, cut_by = await asyncio.to_thread(self._read_capped, statement, limits)
         try:
-            await stream.send(
-                "GRAPH.RO_QUERY",
-                self.graph_name,
-                statement,
-                "--compact",
-                "timeout",
-                limits.timeout_ms,
-            )
-            parts = await stream.array_length()
-            header = await stream.value()
-            if isinstance(header, redis.ResponseError):
-                raise header
-            if parts < 3:
-                return AdhocResult(columns=[], rows=[], truncated=False)
-            raw_rows: list[Any] = []
-            try:
-                for _ in range(await stream.array_length()):
-                    if len(raw_rows) > limits.row_cap:
-                        cut_by = "rows"
-                        break
-                    raw_rows.append(await stream.value())
-            except ReplyTooLarge:
-                cut_by = "bytes"
-            if cut_by is None:
-                for _ in range(parts - 2):
-                    if isinstance(tail := await stream.value(), redis.ResponseError):
-                        raise tail
-        finally:
-            await stream.close()
-        if len(raw_rows) > limits.row_cap:
-            cut_by = "rows"
-        rows = await self._decode_rows(header, raw_rows[: limits.row_cap])
+            rows = await asyncio.to_thread(_decode_rows, raw_rows)
+        except _NotPlain:  # nodes, paths, times: the client's decoder, which needs the loop
+            result = QueryResult(self._graph)
+            await result.parse([header, raw_rows, []])
+            rows = [[plain(value) for value in row] for row in result.result_set]
         return AdhocResult(
             columns=[column[1] for column in header],
             rows=rows,
@@ -489,14 +464,44 @@ class EmbeddedStore:
             cut_by=cut_by,
         )
 
-    async def _decode_rows(self, header: list[Any], raw_rows: list[Any]) -> list[list[Any]]:
-        """Compact reply rows as plain values; nodes, paths and times go to the client."""
+    def _read_capped(
+        self, statement: str, limits: AdhocLimits
+    ) -> tuple[list[Any], list[Any], str | None]:
+        """The reply's header, at most `row_cap` raw rows, and which cap cut it, if any."""
+        stream = ReplyStream(
+            self.engine.socket_path,
+            max_bytes=limits.max_bytes,
+            timeout_s=limits.timeout_ms / 1000 + ENGINE_GRACE_S,
+        )
         try:
-            return [[_decode(cell) for cell in row] for row in raw_rows]
-        except _NotPlain:
-            result = QueryResult(self._graph)
-            await result.parse([header, raw_rows, []])
-            return [[plain(value) for value in row] for row in result.result_set]
+            stream.send(
+                "GRAPH.RO_QUERY",
+                self.graph_name,
+                statement,
+                "--compact",
+                "timeout",
+                limits.timeout_ms,
+            )
+            parts = stream.array_length()
+            header = stream.framing()
+            if isinstance(header, redis.ResponseError):
+                raise header
+            if parts < 3:
+                return [], [], None
+            raw_rows: list[Any] = []
+            try:
+                for _ in range(stream.array_length()):
+                    if len(raw_rows) == limits.row_cap:
+                        return header, raw_rows, "rows"
+                    raw_rows.append(stream.value())
+            except ReplyTooLarge:
+                return header, raw_rows, "bytes"
+            for _ in range(parts - 2):
+                if isinstance(tail := stream.value(), redis.ResponseError):
+                    raise tail
+            return header, raw_rows, None
+        finally:
+            stream.close()
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator["EmbeddedStore"]:
