@@ -249,3 +249,62 @@ def test_the_sandbox_is_documented() -> None:
     text = (Path(__file__).resolve().parent.parent / "docs" / "security.md").read_text()
     section = text.split("## The analyst sandbox", 1)[1]
     assert "LOAD CSV" in section and "db.labels" in section
+
+
+def process_of(server: Served) -> int:
+    """The pid of the `kflow serve` listening on the server's port."""
+    port = server.base.rsplit(":", 1)[1].encode()
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in command and port in command:
+            return int(entry.name)
+    raise AssertionError("no kflow serve process found")
+
+
+def resident_mb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) // 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_a_huge_answer_stops_at_the_caps_without_reaching_the_server_whole(
+    production: tuple[Served, str, str],
+) -> None:
+    # Before the caps were applied while reading, a 3-million-row answer grew the server
+    # from 81 MB to 2 GB, and a 1,000-row answer of 5,000-element lists was 28.9 MB.
+    server, key, _ = production
+    pid = process_of(server)
+    before = resident_mb(pid)
+    peak = [before]
+    health: list[int] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], resident_mb(pid))
+            health.append(httpx.get(f"{server.base}/healthz", timeout=30).status_code)
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        rows = cypher(server, key, "UNWIND range(1, 3000000) AS n RETURN n")
+        wide = cypher(server, key, "UNWIND range(1, 1000) AS i RETURN range(1, 5000) AS xs")
+    finally:
+        done.set()
+        watcher.join()
+    assert rows.status_code == 200, rows.text
+    answer = rows.json()
+    assert (len(answer["rows"]), answer["truncated"], answer["cutBy"]) == (1000, True, "rows")
+    assert answer["rows"][-1] == {"n": 1000}
+    assert wide.status_code == 200, wide.text
+    cut = wide.json()
+    assert (cut["truncated"], cut["cutBy"], cut["byteCap"]) == (True, "bytes", 8_000_000)
+    # The cap counts the store's reply; the indented JSON of those rows is at most a few times it.
+    assert 0 < len(cut["rows"]) < 1000 and len(wide.content) < 3 * 8_000_000
+    assert peak[0] - before < 300, (before, peak[0])
+    assert health and set(health) == {200}
