@@ -17,7 +17,7 @@ from service.services.backup import LIST_API_KEY_RECORDS, restore_backup
 from service.services.exchange import render_cases_json
 from service.services.health import count_graph
 from service.services.synthetic import SIZES, generate_case_document
-from service.store.embedded import EmbeddedStore
+from service.store.port import GraphStore
 from tests.helpers import KFLOW, REPO, SEED_DIR, kflow, tiny_firm
 
 
@@ -138,8 +138,9 @@ CORRUPT: dict[str, tuple[Any, str]] = {
 
 @pytest.mark.parametrize("corruption", sorted(CORRUPT))
 async def test_a_corrupt_backup_is_refused_whole_naming_the_problem(
-    store: EmbeddedStore, corruption: str
+    any_store: GraphStore, corruption: str
 ) -> None:
+    store = any_store
     document, problem = CORRUPT[corruption]
     data = json.dumps(document).encode()
     with pytest.raises(CaseFileInvalid) as refused:
