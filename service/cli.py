@@ -374,6 +374,7 @@ def cypher_command(
             params=params,
             timeout_ms=settings.analyst_timeout_ms,
             row_cap=settings.analyst_row_cap,
+            max_bytes=settings.analyst_max_response_bytes,
             max_chars=settings.analyst_max_query_chars,
         )
     )
@@ -563,12 +564,19 @@ def restore(
     from service.services.backup import restore_backup
 
     try:
-        text = source.read_text(encoding="utf-8")
+        data = source.read_bytes()
     except OSError as error:
         raise _fail(f"{source}: {error.strerror}") from None
-    restored = _with_store(lambda store: restore_backup(store, text=text, name=str(source)))
-    _print_summaries("Restored", restored.cases)
-    err.print(f"restored {len(restored.cases)} case(s) and {restored.api_keys} API key(s)")
+    restored = _with_store(lambda store: restore_backup(store, data=data, name=str(source)))
+    table = Table("case", "firm", "records", title="Restored")
+    for case in restored.cases:
+        table.add_row(case.case, case.firm, str(sum(case.records.values())))
+    out.print(table)
+    err.print(
+        f"restored {len(restored.cases)} case(s) and {restored.api_keys} API key(s): "
+        f"{restored.nodes} nodes, {restored.relationships} relationships "
+        f"in {restored.seconds:.1f} s"
+    )
 
 
 @keys_app.command("create")

@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     analyst_row_cap: int = Field(
         default=1_000, ge=1, le=100_000, description="Most rows analyst Cypher returns."
     )
+    analyst_max_response_bytes: int = Field(
+        default=8_000_000,
+        ge=10_000,
+        le=1_000_000_000,
+        description="Most bytes of reply analyst Cypher reads from the store; past it the "
+        "answer is cut (truncated, cutBy bytes).",
+    )
     analyst_max_query_chars: int = Field(
         default=20_000, ge=100, le=1_000_000, description="Longest analyst Cypher accepted."
     )

@@ -29,7 +29,14 @@ from service.services.paths import MAX_WALKED_PATHS
 from service.services.seeding import seed_cases
 from service.services.synthetic import SIZES, generate_case_document, generate_firm
 from service.store.embedded import EmbeddedStore
-from service.store.port import GraphStore, QueryTimedOut, Row, WriteRefused
+from service.store.port import (
+    AdhocLimits,
+    GraphStore,
+    QueryTimedOut,
+    Row,
+    StatementPlan,
+    WriteRefused,
+)
 from tests.helpers import SEED_DIR, Backend, Served, kflow
 from tests.test_synthetic import upstream_routes
 
@@ -74,11 +81,20 @@ def test_every_kind_of_write_is_refused_and_the_graph_is_untouched(
     assert name == "Huawei UK"
 
 
-async def test_the_engine_refuses_writes_even_past_the_keyword_check(store: GraphStore) -> None:
+def allow_any_plan(plan: StatementPlan) -> None:
+    """No sandbox: what the engine's own read-only mode does on its own."""
+
+
+LIMITS = AdhocLimits(timeout_ms=1000, row_cap=10, max_bytes=1_000_000)
+
+
+async def test_the_engine_refuses_writes_even_past_the_sandbox(store: GraphStore) -> None:
     with pytest.raises(WriteRefused):
-        await store.run_readonly("CREATE (:Unit {id: 'x'})", {}, timeout_ms=1000, row_cap=10)
+        await store.run_readonly(
+            "CREATE (:Unit {id: 'x'})", {}, limits=LIMITS, check=allow_any_plan
+        )
     result = await store.run_readonly(
-        "MATCH (n) RETURN count(n) AS nodes", {}, timeout_ms=1000, row_cap=10
+        "MATCH (n) RETURN count(n) AS nodes", {}, limits=LIMITS, check=allow_any_plan
     )
     assert result.rows == [[0]]
 
@@ -113,8 +129,8 @@ async def test_a_query_past_its_time_limit_is_stopped(store: GraphStore) -> None
         await store.run_readonly(
             "UNWIND range(1, 20000) AS a UNWIND range(1, 20000) AS b RETURN count(*)",
             {},
-            timeout_ms=100,
-            row_cap=10,
+            limits=AdhocLimits(timeout_ms=100, row_cap=10, max_bytes=1_000_000),
+            check=allow_any_plan,
         )
 
 

@@ -2,10 +2,23 @@
 and the same working API keys; a restore never writes over existing data."""
 
 import json
+import os
+import signal
+import subprocess
+import time
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from service.model.files import CaseFileInvalid, validate_case_document
 from service.services.access import KeyChecker, Role
-from tests.helpers import SEED_DIR, kflow
+from service.services.backup import LIST_API_KEY_RECORDS, restore_backup
+from service.services.exchange import render_cases_json
+from service.services.health import count_graph
+from service.services.synthetic import SIZES, generate_case_document
+from service.store.port import GraphStore
+from tests.helpers import KFLOW, REPO, SEED_DIR, kflow, tiny_firm
 
 
 def test_a_backup_restored_into_an_empty_store_gives_the_same_graph(tmp_path: Path) -> None:
@@ -73,3 +86,139 @@ def test_a_restore_refuses_a_store_that_holds_data(tmp_path: Path) -> None:
     assert (
         "not a kflow backup" in kflow("restore", str(not_a_backup), data=tmp_path / "empty").stderr
     )
+
+
+KEY = {
+    "id": "a1b2c3d4e5f6",
+    "name": "analyst",
+    "role": "analyst",
+    "hash": "0" * 64,
+    "created_at": 1_700_000_000_000,
+}
+
+
+def backup_of(*cases: dict[str, Any], keys: Any = None) -> dict[str, Any]:
+    """A backup document holding these case documents and keys."""
+    parsed = [validate_case_document(case, name="test") for case in cases]
+    return {
+        "format": "kflow-backup/1",
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "cases": json.loads(render_cases_json(parsed))["cases"],
+        "api_keys": [KEY] if keys is None else keys,
+    }
+
+
+def reusing_ids(document: dict[str, Any], *, firm: str, of: str) -> dict[str, Any]:
+    """A copy of a case document for another firm that keeps the first firm's unit ids."""
+    text = json.dumps(document).replace(f'"{of}"', f'"{firm}"')
+    copy: dict[str, Any] = json.loads(text)
+    return copy
+
+
+CORRUPT: dict[str, tuple[Any, str]] = {
+    "the same key twice": (
+        backup_of(tiny_firm("acme"), keys=[KEY, KEY]),
+        "api_keys[1].id: the same id as api_keys[0]",
+    ),
+    "a map-valued key field": (
+        backup_of(tiny_firm("acme"), keys=[{**KEY, "name": {"first": "x"}}]),
+        "api_keys[0].name",
+    ),
+    "an unknown role": (
+        backup_of(tiny_firm("acme"), keys=[{**KEY, "role": "superuser"}]),
+        "api_keys[0].role",
+    ),
+    "api_keys not a list": (backup_of(tiny_firm("acme"), keys=5), "api_keys must be a list"),
+    "ids reused across firms": (
+        backup_of(tiny_firm("acme"), reusing_ids(tiny_firm("acme"), firm="other", of="acme")),
+        "id 'acme-uk' is defined by more than one firm (acme, other)",
+    ),
+}
+
+
+@pytest.mark.parametrize("corruption", sorted(CORRUPT))
+async def test_a_corrupt_backup_is_refused_whole_naming_the_problem(
+    any_store: GraphStore, corruption: str
+) -> None:
+    store = any_store
+    document, problem = CORRUPT[corruption]
+    data = json.dumps(document).encode()
+    with pytest.raises(CaseFileInvalid) as refused:
+        await restore_backup(store, data=data, name="b.json")
+    assert problem in str(refused.value)
+    assert await count_graph(store) == (0, 0)
+    assert await (await store.auth_store()).read(LIST_API_KEY_RECORDS) == []
+
+
+def test_a_backup_that_is_not_utf8_gets_a_clear_error(tmp_path: Path) -> None:
+    backup = tmp_path / "b.json"
+    backup.write_bytes(json.dumps(backup_of(tiny_firm("acme"))).encode() + b"\n\xff\xfe\n")
+    refused = kflow("restore", str(backup), data=tmp_path / "data")
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert "b.json:2:" in refused.stderr
+    assert "not UTF-8" in refused.stderr
+    assert json.loads(kflow("status", data=tmp_path / "data").stdout)["nodes"] == 0
+
+
+def appendonly_bytes(data: Path) -> int:
+    return sum(f.stat().st_size for f in (data / "appendonlydir").glob("*") if f.is_file())
+
+
+def test_a_restore_killed_half_way_leaves_the_store_as_it_was_and_runs_again(
+    tmp_path: Path,
+) -> None:
+    # A medium firm (1,000 subsidiaries, 100,000 flows): more values than one statement may
+    # carry, so it goes in batches; a backup of one generated firm, plus a key.
+    original, restored = tmp_path / "original", tmp_path / "restored"
+    made = kflow("generate", "--size", "medium", "--firm", "med", data=original)
+    assert made.returncode == 0, made.stderr
+    case = generate_case_document(firm_id="med", size=SIZES["medium"])
+    backup = tmp_path / "medium.json"
+    backup.write_text(json.dumps(backup_of(case)))
+
+    process = subprocess.Popen(
+        [*KFLOW, "restore", str(backup)],
+        cwd=REPO,
+        env={**os.environ, "KFLOW_GRAPH_URL": f"embedded://{restored}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    start_size = None
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        if (restored / "appendonlydir").is_dir():
+            size = appendonly_bytes(restored)
+            start_size = size if start_size is None else start_size
+            if size > start_size + 2_000_000:  # batches are going in
+                break
+        time.sleep(0.05)
+    assert process.poll() is None, "the restore ended before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+    status = json.loads(kflow("status", data=restored).stdout)
+    assert (status["nodes"], status["relationships"]) == (0, 0)
+    assert kflow("keys", "list", data=restored).stdout.count(KEY["id"]) == 0
+
+    again = kflow("restore", str(backup), data=restored)
+    assert again.returncode == 0, again.stderr
+    assert "restored 1 case(s) and 1 API key(s)" in again.stderr
+    counts = [json.loads(kflow("status", data=d).stdout) for d in (original, restored)]
+    assert (counts[0]["nodes"], counts[0]["relationships"]) == (
+        counts[1]["nodes"],
+        counts[1]["relationships"],
+    )
+    assert counts[1]["nodes"] > 30_000
+    for question in (
+        ["list_hubs_by_outflow", "-p", "firm=med"],
+        ["list_unit_roles", "-p", "firm=med"],
+        ["count_firm_comparison", "-p", "firms=med"],
+    ):
+        answers = [
+            kflow("query", *question, "--format", "json", data=d) for d in (original, restored)
+        ]
+        assert answers[0].returncode == 0, answers[0].stderr
+        assert json.loads(answers[0].stdout)["rows"], question
+        assert answers[0].stdout == answers[1].stdout
+    assert KEY["id"] in kflow("keys", "list", data=restored).stdout

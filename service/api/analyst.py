@@ -1,5 +1,6 @@
 """HTTP routes for analysts: read-only Cypher, the named query library, and exports."""
 
+import asyncio
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -30,14 +31,16 @@ class GraphFormat(StrEnum):
     JSON = "json"
 
 
-def _answer(answer: analyst.QueryAnswer, fmt: AnswerFormat) -> Response:
+async def _answer(answer: analyst.QueryAnswer, fmt: AnswerFormat) -> Response:
+    # Rendering megabytes of answer takes seconds of CPU: off the event loop.
+    text = await asyncio.to_thread(analyst.render_answer, answer, fmt=fmt.value)
     if fmt is AnswerFormat.CSV:
         return PlainTextResponse(
-            analyst.render_answer(answer, fmt="csv"),
+            text,
             media_type="text/csv",
             headers={"X-Kflow-Truncated": str(answer.truncated).lower()},
         )
-    return Response(analyst.render_answer(answer, fmt="json"), media_type="application/json")
+    return Response(text, media_type="application/json")
 
 
 @router.post(
@@ -63,9 +66,10 @@ async def post_cypher(
         params=parameters or {},
         timeout_ms=settings.analyst_timeout_ms,
         row_cap=settings.analyst_row_cap,
+        max_bytes=settings.analyst_max_response_bytes,
         max_chars=settings.analyst_max_query_chars,
     )
-    return _answer(answer, format)
+    return await _answer(answer, format)
 
 
 @router.get("/queries", summary="The named query catalogue")
@@ -101,7 +105,7 @@ async def post_query(
     answer = await analyst.run_named_query(
         store, name=name, params=parameters or {}, row_cap=settings.analyst_row_cap
     )
-    return _answer(answer, format)
+    return await _answer(answer, format)
 
 
 def _graph(export: exchange.GraphExport, fmt: GraphFormat) -> Response:

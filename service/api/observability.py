@@ -53,8 +53,10 @@ from service.cypher import Query
 from service.services.access import Role
 from service.settings import Settings
 from service.store.port import (
+    AdhocLimits,
     AdhocResult,
     GraphStore,
+    PlanCheck,
     Row,
     StoreError,
     StoreInfo,
@@ -374,12 +376,12 @@ class InstrumentedStore:
         return await self._timed("write", self.inner.write(query, params))
 
     async def run_readonly(
-        self, text: str, params: Mapping[str, Any], *, timeout_ms: int, row_cap: int
+        self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
     ) -> AdhocResult:
         """Run analyst Cypher read-only (timed)."""
         return await self._timed(
             "adhoc",
-            self.inner.run_readonly(text, params, timeout_ms=timeout_ms, row_cap=row_cap),
+            self.inner.run_readonly(text, params, limits=limits, check=check),
         )
 
     async def auth_store(self) -> GraphStore:

@@ -13,7 +13,14 @@ from service import cypher
 from service.cypher import Param, Query
 from service.services.errors import InvalidArgument, NotFound
 from service.services.exchange import render_cell
-from service.store.port import AdhocResult, GraphStore, WriteRefused
+from service.store.port import (
+    AdhocLimits,
+    AdhocResult,
+    GraphStore,
+    OperationRefused,
+    StatementPlan,
+    WriteRefused,
+)
 
 QUERY_AREA = "queries/"
 # Every named query ends with `LIMIT $rowLimit`: the row cap is applied by the engine, which
@@ -62,13 +69,264 @@ def code_only(text: str) -> str:
 _WRITE_PROCEDURE = re.compile(r"\bCALL\s+db\.(idx\.|create|drop)", re.I)
 
 
+# The sandbox decides from the engine's own plan of the statement (EXPLAIN), not from its
+# text: an operation or procedure not listed here is refused before anything runs. Both lists
+# hold reading, matching, joining, sorting and aggregating only: no write, no schema change,
+# and nothing that reaches outside the graph (LOAD CSV reads files and URLs, so a query
+# could send graph data to any server by building the URL from it).
+EMBEDDED_OPERATIONS = frozenset(
+    {
+        "Results",
+        "Project",
+        "Aggregate",
+        "Filter",
+        "Distinct",
+        "Sort",
+        "Skip",
+        "Limit",
+        "Unwind",
+        "Eager",
+        "EmptyRow",
+        "Argument",
+        "Argument List",
+        "Apply",
+        "Semi Apply",
+        "Anti Semi Apply",
+        "OR Apply Multiplexer",
+        "AND Apply Multiplexer",
+        "Optional",
+        "Cartesian Product",
+        "Value Hash Join",
+        "Join",
+        "CallSubquery",
+        "All Node Scan",
+        "Node By Label Scan",
+        "Node By Index Scan",
+        "Node By Id Seek",
+        "Node By Label and ID Scan",
+        "Edge By Index Scan",
+        "Conditional Traverse",
+        "Optional Conditional Traverse",
+        "Expand Into",
+        "Conditional Variable Length Traverse",
+        "Conditional Variable Length Traverse (Expand Into)",
+        "ProcedureCall",
+    }
+)
+NEO4J_OPERATIONS = frozenset(
+    {
+        "ProduceResults",
+        "Projection",
+        "Aggregation",
+        "EagerAggregation",
+        "OrderedAggregation",
+        "Filter",
+        "Distinct",
+        "OrderedDistinct",
+        "Sort",
+        "PartialSort",
+        "Top",
+        "PartialTop",
+        "Skip",
+        "Limit",
+        "ExhaustiveLimit",
+        "Unwind",
+        "Eager",
+        "Argument",
+        "Apply",
+        "SemiApply",
+        "AntiSemiApply",
+        "LetSemiApply",
+        "LetAntiSemiApply",
+        "SelectOrSemiApply",
+        "SelectOrAntiSemiApply",
+        "LetSelectOrSemiApply",
+        "LetSelectOrAntiSemiApply",
+        "ConditionalApply",
+        "AntiConditionalApply",
+        "RollUpApply",
+        "Optional",
+        "CartesianProduct",
+        "NodeHashJoin",
+        "ValueHashJoin",
+        "NodeLeftOuterHashJoin",
+        "NodeRightOuterHashJoin",
+        "Union",
+        "OrderedUnion",
+        "CacheProperties",
+        "AssertSameNode",
+        "AllNodesScan",
+        "NodeByLabelScan",
+        "UnionNodeByLabelsScan",
+        "IntersectionNodeByLabelsScan",
+        "NodeByIdSeek",
+        "NodeByElementIdSeek",
+        "NodeIndexSeek",
+        "NodeUniqueIndexSeek",
+        "MultiNodeIndexSeek",
+        "NodeIndexSeekByRange",
+        "NodeUniqueIndexSeekByRange",
+        "NodeIndexScan",
+        "NodeIndexContainsScan",
+        "NodeIndexEndsWithScan",
+        "NodeCountFromCountStore",
+        "RelationshipCountFromCountStore",
+        "DirectedRelationshipTypeScan",
+        "UndirectedRelationshipTypeScan",
+        "DirectedUnionRelationshipTypesScan",
+        "UndirectedUnionRelationshipTypesScan",
+        "DirectedAllRelationshipsScan",
+        "UndirectedAllRelationshipsScan",
+        "DirectedRelationshipIndexSeekByRange",
+        "UndirectedRelationshipIndexSeekByRange",
+        "DirectedRelationshipIndexContainsScan",
+        "UndirectedRelationshipIndexContainsScan",
+        "DirectedRelationshipIndexEndsWithScan",
+        "UndirectedRelationshipIndexEndsWithScan",
+        "DirectedRelationshipByIdSeek",
+        "UndirectedRelationshipByIdSeek",
+        "DirectedRelationshipIndexSeek",
+        "UndirectedRelationshipIndexSeek",
+        "DirectedRelationshipIndexScan",
+        "UndirectedRelationshipIndexScan",
+        "Expand(All)",
+        "Expand(Into)",
+        "OptionalExpand(All)",
+        "OptionalExpand(Into)",
+        "VarLengthExpand(All)",
+        "VarLengthExpand(Into)",
+        "VarLengthExpand(Pruning)",
+        "BFSPruningVarExpand",
+        "ShortestPath",
+        "StatefulShortestPath(All)",
+        "StatefulShortestPath(Into)",
+        "ProjectEndpoints",
+        "TriadicSelection",
+        "TriadicBuild",
+        "TriadicFilter",
+        "NullifyMetadata",
+        "ProcedureCall",
+    }
+)
+ALLOWED_OPERATIONS = {"embedded": EMBEDDED_OPERATIONS, "neo4j": NEO4J_OPERATIONS}
+# Procedures that only describe the graph's vocabulary, the same on both engines.
+ALLOWED_PROCEDURES = frozenset({"db.labels", "db.relationshipTypes", "db.propertyKeys"})
+LOAD_CSV_OPERATIONS = frozenset({"Load CSV", "LoadCSV"})
+# The embedded engine builds a list or a string in one step, before its time and memory
+# limits look, and even to plan a statement (it folds constant expressions): `range(1,
+# 300000000)` took 16 s and 4.6 GB of engine memory under a 5 s and 1 GB limit, and a
+# `reduce` that doubles a string took 281 s and 12 GB. So, checked on the text before the
+# engine sees it, analyst Cypher may not use `reduce`, and `range` only with bounded bounds.
+MAX_RANGE_VALUES = 10_000_000
+_REDUCE_CALL = re.compile(r"\breduce\s*\(", re.I)
+_INTEGER = re.compile(r"^-?\d+$")
+# A bound as long as something already built: `length(p) - 1`, `size(nodes(p))`.
+_SIZE_BOUND = re.compile(
+    r"^(size|length)\s*\(\s*\w+(\s*\(\s*\w+\s*\))?\s*\)(\s*[-+]\s*\d+)?$", re.I
+)
+
+
+def _call_arguments(code: str, start: int) -> list[str]:
+    """The top-level arguments of the call whose '(' is at `start`."""
+    depth, parts, begin = 0, [], start + 1
+    for index in range(start, len(code)):
+        char = code[index]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                parts.append(code[begin:index].strip())
+                return parts
+        elif char == "," and depth == 1:
+            parts.append(code[begin:index].strip())
+            begin = index + 1
+    return []
+
+
+PROCEDURE_CALL = "ProcedureCall"
+_CALLED_PROCEDURE = re.compile(r"\bCALL\s+([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\(", re.I)
+
+
 class QueryAnswer(BaseModel):
-    """A table of results, and whether the row cap cut it."""
+    """A table of results, and whether a cap (rows, or bytes of the reply) cut it."""
 
     columns: list[str]
     rows: list[list[Any]]
     truncated: bool
     row_cap: int
+    byte_cap: int | None = None
+    cut_by: str | None = None
+
+
+def called_procedures(text: str) -> list[str]:
+    """The procedures a statement's text calls by a plain (unquoted) name."""
+    return [re.sub(r"\s+", "", name) for name in _CALLED_PROCEDURE.findall(code_only(text))]
+
+
+def check_unbounded_builders(text: str) -> None:
+    """Refuse what the embedded engine cannot stop once started: `reduce`, and a `range`
+    that is not literal or spans more than MAX_RANGE_VALUES values."""
+    code = code_only(text)
+    if _REDUCE_CALL.search(code):
+        raise OperationRefused(
+            "the query uses reduce(), which the embedded engine cannot stop within its time "
+            "and memory limits; aggregate with sum() or collect() instead"
+        )
+    for call in re.finditer(r"\brange\s*\(", code, re.I):
+        bounds = _call_arguments(code, call.end() - 1)
+        if len(bounds) not in (2, 3) or not all(
+            _INTEGER.match(b) or _SIZE_BOUND.match(b) for b in bounds
+        ):
+            raise OperationRefused(
+                "range() takes integer literals or the size of a list already built "
+                "(length(p) - 1) as bounds in analyst Cypher: the embedded engine builds the "
+                "whole list before its time and memory limits apply"
+            )
+        if all(_INTEGER.match(b) for b in bounds):
+            start, end, step = (int(b) for b in [*bounds, "1"][:3])
+            if step == 0 or (end - start) // step + 1 > MAX_RANGE_VALUES:
+                raise OperationRefused(
+                    f"range({', '.join(bounds)}) spans more than {MAX_RANGE_VALUES} values, "
+                    "which the embedded engine would build whole before its time and memory "
+                    "limits apply"
+                )
+
+
+def check_plan(plan: StatementPlan, *, text: str) -> None:
+    """Refuse a statement whose plan writes, reaches outside the graph, or uses anything
+    the sandbox does not list (see docs/security.md, "The analyst sandbox")."""
+    allowed = ALLOWED_OPERATIONS[plan.backend]
+    for operation in plan.operations:
+        if operation in LOAD_CSV_OPERATIONS:
+            raise OperationRefused(
+                "the query uses LOAD CSV, which reads files and URLs; analyst Cypher runs "
+                "read-only on the graph and may not reach outside it"
+            )
+        if operation not in allowed:
+            raise OperationRefused(
+                f"the query's plan uses the operation '{operation}', which analyst Cypher "
+                "may not use: it runs read-only, on the graph alone (docs/security.md lists "
+                "what it may use)"
+            )
+    calls = plan.operations.count(PROCEDURE_CALL)
+    procedures = list(plan.procedures) if plan.procedures is not None else called_procedures(text)
+    if calls and len(procedures) != calls:
+        raise OperationRefused(
+            "the query calls a procedure by a name the sandbox cannot read (write it "
+            f"unquoted); analyst Cypher may call only {', '.join(sorted(ALLOWED_PROCEDURES))}"
+        )
+    for procedure in procedures:
+        if procedure not in ALLOWED_PROCEDURES:
+            raise OperationRefused(
+                f"the query calls the procedure {procedure}, which analyst Cypher may not "
+                f"use; it may call only {', '.join(sorted(ALLOWED_PROCEDURES))}"
+            )
+    if plan.query_type not in (None, "r"):
+        raise WriteRefused(
+            f"the query would write to the graph or its schema (query type '{plan.query_type}'); "
+            "analyst Cypher runs read-only"
+        )
 
 
 def check_adhoc_cypher(text: str, *, max_chars: int) -> None:
@@ -93,6 +351,7 @@ def check_adhoc_cypher(text: str, *, max_chars: int) -> None:
     unions = len(re.findall(r"\bUNION\b", code, re.I))
     if unions > MAX_UNIONS:
         raise InvalidArgument("query", f"has {unions} UNIONs; the limit is {MAX_UNIONS}")
+    check_unbounded_builders(text)
     if re.search(r"\bApiKey\b", code):
         raise WriteRefused("API keys are not open to analyst Cypher")
     for clause in [*_WRITE_CLAUSE.finditer(code), *_WRITE_PROCEDURE.finditer(code)]:
@@ -111,15 +370,24 @@ async def run_cypher(
     params: Mapping[str, Any],
     timeout_ms: int,
     row_cap: int,
+    max_bytes: int,
     max_chars: int,
 ) -> QueryAnswer:
-    """Run an analyst's read-only Cypher within the time limit and row cap."""
+    """Run an analyst's read-only Cypher, if its plan passes the sandbox, within the limits."""
     check_adhoc_cypher(text, max_chars=max_chars)
     result: AdhocResult = await store.run_readonly(
-        text, params, timeout_ms=timeout_ms, row_cap=row_cap
+        text,
+        params,
+        limits=AdhocLimits(timeout_ms=timeout_ms, row_cap=row_cap, max_bytes=max_bytes),
+        check=lambda plan: check_plan(plan, text=text),
     )
     return QueryAnswer(
-        columns=result.columns, rows=result.rows, truncated=result.truncated, row_cap=row_cap
+        columns=result.columns,
+        rows=result.rows,
+        truncated=result.truncated,
+        row_cap=row_cap,
+        byte_cap=max_bytes,
+        cut_by=result.cut_by,
     )
 
 
@@ -286,7 +554,9 @@ def render_answer(answer: QueryAnswer, *, fmt: str) -> str:
                     "columns": answer.columns,
                     "rows": records,
                     "truncated": answer.truncated,
+                    "cutBy": answer.cut_by,
                     "rowCap": answer.row_cap,
+                    "byteCap": answer.byte_cap,
                 },
                 indent=2,
                 default=str,

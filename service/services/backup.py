@@ -3,14 +3,16 @@ restoring it into an empty store."""
 
 import datetime
 import json
-from typing import Any
+import time
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service import cypher
+from service.model.case import CaseFile, count_records
 from service.model.files import CaseFileInvalid, FileProblem
 from service.services.access import CREATE_API_KEY
-from service.services.cases import LoadSummary, load_case
+from service.services.bulk import case_params_ids, delete_firm, write_case
 from service.services.errors import ExpectedFailure
 from service.services.exchange import (
     export_cases,
@@ -18,10 +20,11 @@ from service.services.exchange import (
     read_json_document,
     render_cases_json,
 )
-from service.services.health import get_readiness
-from service.store.port import GraphStore
+from service.services.health import count_graph, get_readiness
+from service.store.port import GraphStore, StagingStore
 
 LIST_API_KEY_RECORDS = cypher.load("keys/list_api_key_records")
+DELETE_API_KEYS = cypher.load("keys/delete_api_keys")
 BACKUP_FORMAT = "kflow-backup/1"
 
 
@@ -29,9 +32,19 @@ class StoreNotEmpty(ExpectedFailure):
     """A restore goes into an empty store only."""
 
 
+class RestoredCase(BaseModel):
+    case: str
+    firm: str
+    records: dict[str, int]
+
+
 class RestoreSummary(BaseModel):
-    cases: list[LoadSummary]
+    cases: list[RestoredCase]
     api_keys: int
+    nodes: int
+    relationships: int
+    staged: bool
+    seconds: float
 
 
 async def create_backup(store: GraphStore) -> str:
@@ -48,36 +61,164 @@ async def create_backup(store: GraphStore) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _keys_of(document: dict[str, Any], name: str) -> list[dict[str, Any]]:
+class KeyRecord(BaseModel):
+    """An API key as a backup holds it: the hash of its secret, never the secret."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1, max_length=100)
+    role: Literal["reader", "analyst", "editor", "admin"]
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    created_at: int
+    revoked_at: int | None = None
+
+
+def decode_backup(data: bytes, *, name: str) -> str:
+    """The backup's text, or CaseFileInvalid when it is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise CaseFileInvalid(
+            [FileProblem(name, "", line, f"not UTF-8 text (byte {err.start}: {err.reason})")]
+        ) from None
+
+
+def check_key_records(document: dict[str, Any], *, name: str) -> list[dict[str, Any]]:
+    """Every API key record checked (fields, types, role; ids and hashes unique), or
+    CaseFileInvalid listing every problem."""
     keys = document.get("api_keys", [])
-    wanted = {"id", "name", "role", "hash", "created_at"}
-    bad = [i for i, k in enumerate(keys) if not isinstance(k, dict) or not wanted <= k.keys()]
-    if not isinstance(keys, list) or bad:
+    if not isinstance(keys, list):
+        raise CaseFileInvalid(
+            [FileProblem(name, "api_keys", None, "api_keys must be a list of key records")]
+        )
+    problems: list[FileProblem] = []
+    records: list[dict[str, Any]] = []
+    for index, key in enumerate(keys):
+        try:
+            records.append(KeyRecord.model_validate(key).model_dump(exclude_none=True))
+        except ValidationError as err:
+            for error in err.errors():
+                where = ".".join(str(part) for part in error["loc"])
+                problems.append(
+                    FileProblem(
+                        name, f"api_keys[{index}]{'.' + where if where else ''}", None, error["msg"]
+                    )
+                )
+    for field in ("id", "hash"):
+        seen: dict[str, int] = {}
+        for index, record in enumerate(records):
+            if record[field] in seen:
+                problems.append(
+                    FileProblem(
+                        name,
+                        f"api_keys[{index}].{field}",
+                        None,
+                        f"the same {field} as api_keys[{seen[record[field]]}]: a key's {field} "
+                        "is unique",
+                    )
+                )
+            seen.setdefault(record[field], index)
+    if problems:
+        raise CaseFileInvalid(problems)
+    return records
+
+
+def check_ids_unique(cases: list[CaseFile], *, name: str) -> None:
+    """Refuse cases that define the same node id twice: ids are unique across the graph."""
+    owners: dict[str, str] = {}
+    clashes: dict[str, set[str]] = {}
+    for case in cases:
+        for node_id in case_params_ids(case):
+            owner = owners.setdefault(node_id, case.firm.id)
+            if owner != case.firm.id or node_id in clashes:
+                clashes.setdefault(node_id, {owner}).add(case.firm.id)
+    if clashes:
         raise CaseFileInvalid(
             [
                 FileProblem(
                     name,
-                    f"api_keys[{bad[0] if bad else 0}]",
+                    "cases",
                     None,
-                    f"an API key needs {', '.join(sorted(wanted))}",
+                    f"id '{node_id}' is defined by more than one firm "
+                    f"({', '.join(sorted(firms))}): ids are unique across the whole graph",
                 )
+                for node_id, firms in sorted(clashes.items())
             ]
         )
-    return keys
 
 
-async def restore_backup(store: GraphStore, *, text: str, name: str) -> RestoreSummary:
-    """Load a backup into an empty store; everything is validated before anything is written."""
-    document = read_json_document(text, name=name, kind="backup", fmt=BACKUP_FORMAT)
-    keys = _keys_of(document, name)
+async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> RestoreSummary:
+    """Load a backup into an empty store, all or nothing; every record is checked first."""
+    document = read_json_document(
+        decode_backup(data, name=name), name=name, kind="backup", fmt=BACKUP_FORMAT
+    )
+    keys = check_key_records(document, name=name)
     cases = parse_case_documents(document.get("cases", []), name=name)
+    check_ids_unique(cases, name=name)
     auth = await store.auth_store()
     if (await get_readiness(store)).nodes or await auth.read(LIST_API_KEY_RECORDS):
         raise StoreNotEmpty(
             "the store already holds data: restore into an empty one "
             "(a new data directory or database)"
         )
-    summaries = [await load_case(store, case=case) for case in cases]
+    started = time.perf_counter()
+    staged = isinstance(store, StagingStore) and isinstance(auth, StagingStore)
+    if isinstance(store, StagingStore) and isinstance(auth, StagingStore):
+        await _restore_staged(store, auth, cases=cases, keys=keys)
+    else:
+        await _restore_in_place(store, auth, cases=cases, keys=keys)
+    nodes, relationships = await count_graph(store)
+    return RestoreSummary(
+        cases=[
+            RestoredCase(case=case.case, firm=case.firm.id, records=dict(count_records(case)))
+            for case in cases
+        ],
+        api_keys=len(keys),
+        nodes=nodes,
+        relationships=relationships,
+        staged=staged,
+        seconds=time.perf_counter() - started,
+    )
+
+
+async def _write_keys(auth: GraphStore, keys: list[dict[str, Any]]) -> None:
     for key in keys:
-        await auth.write(CREATE_API_KEY, {"key": {k: v for k, v in key.items() if v is not None}})
-    return RestoreSummary(cases=summaries, api_keys=len(keys))
+        await auth.write(CREATE_API_KEY, {"key": key})
+
+
+async def _restore_staged(
+    store: StagingStore, auth: StagingStore, *, cases: list[CaseFile], keys: list[dict[str, Any]]
+) -> None:
+    """Write everything into staged copies of the graph and of the keys' graph, then publish
+    both in one atomic step: a restore killed half-way leaves the store as it was."""
+    staging = await store.open_staging()
+    auth_staging = await auth.open_staging()
+    try:
+        for case in cases:
+            await write_case(staging, case=case)
+        await _write_keys(auth_staging, keys)
+    except BaseException:
+        await store.discard_staging(staging)
+        await auth.discard_staging(auth_staging)
+        raise
+    await store.publish_together([(store, staging), (auth, auth_staging)])  # type: ignore[list-item]
+    await store.compact_log()
+
+
+async def _restore_in_place(
+    store: GraphStore, auth: GraphStore, *, cases: list[CaseFile], keys: list[dict[str, Any]]
+) -> None:
+    """Write firm by firm, batch by batch (Neo4j); on failure delete what was written."""
+    written: list[str] = []
+    try:
+        for case in cases:
+            written.append(case.firm.id)
+            await write_case(store, case=case)
+        await _write_keys(auth, keys)
+    except BaseException:
+        for firm_id in written:
+            await delete_firm(store, firm_id=firm_id)
+        await auth.write(DELETE_API_KEYS, {"ids": [key["id"] for key in keys]})
+        raise

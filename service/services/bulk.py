@@ -366,6 +366,29 @@ async def _write_phases(
     return statements
 
 
+async def write_case(
+    target: GraphStore,
+    *,
+    case: CaseFile,
+    phases: list[Phase] | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress = lambda _phase, _rows: None,
+) -> int:
+    """Write a validated case, its firm first, batch by batch; the number of statements.
+
+    Not all-or-nothing by itself: callers write into a staged copy, or clean up on failure.
+    """
+    await target.write(CREATE_FIRM, {"firm": firm_properties(case)})
+    progress("firm", 1)
+    return 1 + await _write_phases(
+        target,
+        list_phases(case) if phases is None else phases,
+        case.firm.id,
+        batch_size=batch_size,
+        progress=progress,
+    )
+
+
 async def find_taken_ids(store: GraphStore, *, ids: list[str], name: str) -> list[FileProblem]:
     """The ids of a new case that nodes in the graph hold already, as problems."""
     taken = sorted({row["id"] for row in await store.read(LIST_NODE_IDS)}.intersection(ids))
@@ -426,7 +449,6 @@ async def load_case_in_batches(
         checked = time.perf_counter()
         staged = isinstance(store, StagingStore)
         target = await store.open_staging() if isinstance(store, StagingStore) else store
-        statements = 0
         written_rows = [0]
 
         def progress(phase: str, rows: int) -> None:
@@ -436,11 +458,8 @@ async def load_case_in_batches(
         phases = list_phases(case)
         on_start(1 + sum(phase.count for phase in phases))
         try:
-            await target.write(CREATE_FIRM, {"firm": firm_properties(case)})
-            statements += 1
-            progress("firm", 1)
-            statements += await _write_phases(
-                target, phases, firm_id, batch_size=batch_size, progress=progress
+            statements = await write_case(
+                target, case=case, phases=phases, batch_size=batch_size, progress=progress
             )
         except BaseException:
             if isinstance(store, StagingStore):

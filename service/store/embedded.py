@@ -6,7 +6,7 @@ import logging
 import math
 import re
 import secrets
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -31,12 +31,15 @@ from service.store.port import (
     MAX_PARAM_ITEMS,
     MAX_STRING_LENGTH,
     MIN_INT,
+    AdhocLimits,
     AdhocResult,
     ConstraintViolation,
     GraphStore,
+    PlanCheck,
     QueryFailed,
     QueryTimedOut,
     Row,
+    StatementPlan,
     StoreError,
     StoreInfo,
     StoreUnavailable,
@@ -45,6 +48,7 @@ from service.store.port import (
     encode_params,
     is_unicode,
 )
+from service.store.reply_stream import ReplyStream, ReplyTooLarge
 
 log = logging.getLogger("kflow.store")
 
@@ -181,6 +185,11 @@ def _decode(cell: list[Any]) -> Any:
     raise _NotPlain
 
 
+def _decode_rows(raw_rows: list[Any]) -> list[list[Any]]:
+    """Compact reply rows as plain values (raises _NotPlain for nodes, paths, times)."""
+    return [[_decode(cell) for cell in row] for row in raw_rows]
+
+
 def plain(value: Any) -> Any:
     """A FalkorDB reply value as plain Python data (no client objects, naive times)."""
     if type(value) in _SCALARS:  # most values: checked first, as replies hold thousands
@@ -251,15 +260,32 @@ class EmbeddedStore:
             pool_size=pool_size,
             query_timeout_ms=config.query_timeout_ms,
         )
+        try:
+            await store.drop_leftover_copies()
+        except BaseException:
+            await store.close()
+            raise
         store._watchdog = asyncio.create_task(store._watch(config.watch_interval_s))
         return store
+
+    async def drop_leftover_copies(self) -> None:
+        """Drop the staged and snapshot copies a killed process left in the engine (a load
+        that never published, a backup that never finished): the engine would otherwise
+        keep them, and replay them at every start. Only one process uses a data directory,
+        so at start no copy is in use."""
+        async for key in self._db.connection.scan_iter(match=f"{self.graph_name}*", count=1000):
+            if key.endswith(".staging") or ".snapshot-" in key:
+                log.warning("dropping %s, left over by a process that was killed", key)
+                await self._db.connection.execute_command("GRAPH.DELETE", key)
 
     async def _watch(self, interval_s: float) -> None:
         # The engine is a child process: if it dies (a crash, the OOM killer, kill -9),
         # start it again; it replays its append-only file, losing no acknowledged write.
         while True:
             await asyncio.sleep(interval_s)
-            if self.engine.running:
+            if self.engine.lost_reason is None and self.engine.watch_files() is not None:
+                log.error("the embedded engine's files are lost: %s", self.engine.lost_reason)
+            if self.engine.running or self.engine.lost_reason is not None:
                 continue
             log.warning("the embedded engine stopped; restarting it (see %s)", self.engine.log_path)
             try:
@@ -270,8 +296,17 @@ class EmbeddedStore:
             await self._pool.disconnect(inuse_connections=True)
             log.warning("the embedded engine is back (FalkorDB %s)", self.engine.module_version)
 
+    def _refuse_if_lost(self) -> None:
+        """Before a write (and in readiness): a look at the engine's files, two stat calls."""
+        if self.engine.watch_files() is not None:
+            raise StoreUnavailable(
+                f"the embedded store cannot be trusted: {self.engine.lost_reason}"
+            )
+
     async def _run(self, query: Query, params: Mapping[str, Any] | None, *, mode: str) -> list[Row]:
         header = encode_header(check_param_names(query, params, mode=mode))
+        if mode == "write":
+            self._refuse_if_lost()
         log.debug("query %s (%s)", query.name, mode)
         try:
             if mode == "read":
@@ -350,12 +385,27 @@ class EmbeddedStore:
         return await self._run(query, params, mode="write")
 
     async def run_readonly(
-        self, text: str, params: Mapping[str, Any], *, timeout_ms: int, row_cap: int
+        self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
     ) -> AdhocResult:
-        """Run analyst Cypher through the engine's read-only command (see the port)."""
-        values = encode_params(params)
+        """Run analyst Cypher read-only, capped inside the engine (see the port).
+
+        The engine answers a query whole, so the row cap goes into the statement: it runs
+        as `CALL { <text> } RETURN * LIMIT <cap + 1>`, which the engine stops at the cap
+        (a statement that cannot be wrapped, such as a bare `CALL db.labels()`, runs as
+        written). The plan checked is the plan of what runs.
+        """
+        header = params_header(encode_params(params))
+        wrapped = f"{header}CALL {{\n{text}\n}} RETURN * LIMIT {limits.row_cap + 1}"
         try:
-            result = await self._graph.ro_query(text, values, timeout=timeout_ms)
+            try:
+                statement, plan = wrapped, await self._explain(wrapped)
+            except redis.ResponseError as err:
+                if "empty key" in str(err):
+                    raise
+                statement = header + text
+                plan = await self._explain(statement)
+            check(plan)
+            return await self._stream_readonly(statement, limits)
         except redis.ResponseError as err:
             message = str(err)
             if "read-only queries" in message:
@@ -364,7 +414,8 @@ class EmbeddedStore:
                 ) from None
             if "timed out" in message.lower():
                 raise QueryTimedOut(
-                    f"the query ran past the {timeout_ms} ms limit (KFLOW_ANALYST_TIMEOUT_MS)"
+                    f"the query ran past the {limits.timeout_ms} ms limit "
+                    "(KFLOW_ANALYST_TIMEOUT_MS)"
                 ) from None
             if "empty key" in message:
                 return AdhocResult(columns=[], rows=[], truncated=False)
@@ -373,18 +424,84 @@ class EmbeddedStore:
                     "the query needed more memory than one query may use (KFLOW_QUERY_MEMORY_MB)"
                 )
             raise QueryFailed("cypher", message) from None
-        except (redis.ConnectionError, redis.TimeoutError, OSError) as err:
+        except TimeoutError:
+            raise QueryTimedOut(
+                f"the query ran past the {limits.timeout_ms} ms limit (KFLOW_ANALYST_TIMEOUT_MS)"
+                " and the engine did not answer"
+            ) from None
+        except (redis.ConnectionError, OSError) as err:
             raise StoreUnavailable(f"the embedded engine did not answer: {err}") from None
         except (ValueError, OverflowError) as err:
             raise QueryFailed(
                 "cypher", f"the engine returned a value Python cannot hold: {err}"
             ) from None
-        rows = [[plain(v) for v in row] for row in result.result_set[: row_cap + 1]]
-        return AdhocResult(
-            columns=[column[1] for column in result.header],
-            rows=rows[:row_cap],
-            truncated=len(rows) > row_cap,
+
+    async def _explain(self, statement: str) -> StatementPlan:
+        """The engine's plan of a statement: one operation per line, indented by depth."""
+        lines = await self._db.connection.execute_command(
+            "GRAPH.EXPLAIN", self.graph_name, statement
         )
+        return StatementPlan(
+            backend=self.backend,
+            operations=tuple(line.strip().split(" | ")[0] for line in lines),
+            procedures=None,
+            query_type=None,
+        )
+
+    async def _stream_readonly(self, statement: str, limits: AdhocLimits) -> AdhocResult:
+        """Read a read-only query's reply row by row, in a worker thread; stop at the caps."""
+        header, raw_rows, cut_by = await asyncio.to_thread(self._read_capped, statement, limits)
+        try:
+            rows = await asyncio.to_thread(_decode_rows, raw_rows)
+        except _NotPlain:  # nodes, paths, times: the client's decoder, which needs the loop
+            result = QueryResult(self._graph)
+            await result.parse([header, raw_rows, []])
+            rows = [[plain(value) for value in row] for row in result.result_set]
+        return AdhocResult(
+            columns=[column[1] for column in header],
+            rows=rows,
+            truncated=cut_by is not None,
+            cut_by=cut_by,
+        )
+
+    def _read_capped(
+        self, statement: str, limits: AdhocLimits
+    ) -> tuple[list[Any], list[Any], str | None]:
+        """The reply's header, at most `row_cap` raw rows, and which cap cut it, if any."""
+        stream = ReplyStream(
+            self.engine.socket_path,
+            max_bytes=limits.max_bytes,
+            timeout_s=limits.timeout_ms / 1000 + ENGINE_GRACE_S,
+        )
+        try:
+            stream.send(
+                "GRAPH.RO_QUERY",
+                self.graph_name,
+                statement,
+                "--compact",
+                "timeout",
+                limits.timeout_ms,
+            )
+            parts = stream.array_length()
+            header = stream.framing()
+            if isinstance(header, redis.ResponseError):
+                raise header
+            if parts < 3:
+                return [], [], None
+            raw_rows: list[Any] = []
+            try:
+                for _ in range(stream.array_length()):
+                    if len(raw_rows) == limits.row_cap:
+                        return header, raw_rows, "rows"
+                    raw_rows.append(stream.value())
+            except ReplyTooLarge:
+                return header, raw_rows, "bytes"
+            for _ in range(parts - 2):
+                if isinstance(tail := stream.value(), redis.ResponseError):
+                    raise tail
+            return header, raw_rows, None
+        finally:
+            stream.close()
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator["EmbeddedStore"]:
@@ -424,6 +541,7 @@ class EmbeddedStore:
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless the engine answers."""
+        self._refuse_if_lost()
         try:
             await self._db.connection.ping()
         except (redis.RedisError, OSError) as err:
@@ -518,6 +636,7 @@ class EmbeddedStore:
 
     async def open_staging(self) -> "EmbeddedStore":
         """A copy of this graph under `<name>.staging`; a stale copy from a crash is replaced."""
+        self._refuse_if_lost()
         staging = EmbeddedStore(
             self.engine,
             graph_name=f"{self.graph_name}.staging",
@@ -539,13 +658,26 @@ class EmbeddedStore:
 
     async def publish_staging(self, staging: "GraphStore") -> None:
         """Replace this graph with the staged copy (RENAME is atomic), then release the copy."""
-        assert isinstance(staging, EmbeddedStore)
+        await self.publish_together([(self, staging)])
+
+    async def publish_together(self, staged: Sequence[tuple[GraphStore, GraphStore]]) -> None:
+        """Replace each graph with its staged copy in one MULTI/EXEC of RENAMEs: the engine
+        runs (and logs) the transaction whole, so a crash leaves all graphs old or all new."""
+        self._refuse_if_lost()
+        pairs = []
+        for graph, copy in staged:
+            assert isinstance(graph, EmbeddedStore) and isinstance(copy, EmbeddedStore)
+            pairs.append((graph, copy))
         try:
-            await self._db.connection.execute_command("RENAME", staging.graph_name, self.graph_name)
+            async with self._db.connection.pipeline(transaction=True) as transaction:
+                for graph, copy in pairs:
+                    transaction.rename(copy.graph_name, graph.graph_name)
+                await transaction.execute()
         except redis.RedisError as err:
             raise StoreError(f"could not publish the staged graph: {err}") from None
         finally:
-            await staging.close()
+            for _, copy in pairs:
+                await copy.close()
 
     async def discard_staging(self, staging: "GraphStore") -> None:
         """Delete the staged copy; this graph stays as it was."""

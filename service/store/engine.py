@@ -63,6 +63,9 @@ class EngineProcess:
         self.socket_path = self.data_dir / "engine.sock"
         self.log_path = self.data_dir / "engine.log"
         self.module_version = ""
+        # Why the engine's files can no longer be trusted, once they went missing: sticky
+        # until kflow restarts, as acknowledging a write the engine cannot persist is loss.
+        self.lost_reason: str | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._lock: IO[str] | None = None
 
@@ -225,6 +228,36 @@ class EngineProcess:
         }
         for name, value in limits.items():
             client.execute_command("GRAPH.CONFIG", "SET", name, value)  # type: ignore[no-untyped-call]
+
+    def check_files(self) -> str | None:
+        """Why the data directory no longer holds this engine's files (deleted, moved or
+        replaced while it runs), or None while it does. The engine keeps writing to files
+        it holds open, so deleted files go unnoticed by it until a restart finds nothing."""
+        if self._lock is None:
+            return None
+        try:
+            held = os.fstat(self._lock.fileno())
+            found = os.stat(self.data_dir / "engine.lock")
+        except FileNotFoundError:
+            return "the data directory or its engine.lock is gone"
+        except OSError as err:
+            return f"the data directory cannot be read: {err.strerror}"
+        if (held.st_dev, held.st_ino) != (found.st_dev, found.st_ino):
+            return "engine.lock was replaced: the data directory is not the one the engine uses"
+        if not (self.data_dir / "appendonlydir").is_dir():
+            return "the engine's append-only files (appendonlydir) are gone"
+        return None
+
+    def watch_files(self) -> str | None:
+        """Check the files once; remember and return the reason they were lost, if so."""
+        if self.lost_reason is None:
+            reason = self.check_files()
+            if reason is not None:
+                self.lost_reason = (
+                    f"{reason}; writes are refused so that none is acknowledged and then lost "
+                    "(stop kflow, put the data directory back or restore a backup, start again)"
+                )
+        return self.lost_reason
 
     @property
     def pid(self) -> int | None:

@@ -1,5 +1,6 @@
 """The Neo4j adapter: the store port on Neo4j 5 through the official async driver."""
 
+import json
 import logging
 import re
 from collections.abc import AsyncIterator, Mapping
@@ -14,14 +15,16 @@ from neo4j.graph import Node, Path, Relationship
 from service import cypher
 from service.cypher import Query
 from service.store.port import (
+    AdhocLimits,
     AdhocResult,
     ConstraintViolation,
+    PlanCheck,
     QueryFailed,
     QueryTimedOut,
     Row,
+    StatementPlan,
     StoreInfo,
     StoreUnavailable,
-    WriteRefused,
     check_params,
     encode_params,
 )
@@ -42,6 +45,28 @@ class NotificationsToDebug(logging.Filter):
 
 
 logging.getLogger("neo4j.notifications").addFilter(NotificationsToDebug())
+FETCH_SIZE = 1000
+
+
+def statement_plan(summary: neo4j.ResultSummary) -> StatementPlan:
+    """The operators and procedures of an EXPLAIN summary's plan, and its query type."""
+    operations: list[str] = []
+    procedures: list[str] = []
+    pending = [summary.plan or {}]
+    while pending:
+        step = pending.pop()
+        operator = str(step.get("operatorType", "")).split("@")[0]
+        operations.append(operator)
+        if operator == "ProcedureCall":
+            details = str((step.get("args") or {}).get("Details", ""))
+            procedures.append(details.split("(")[0].strip())
+        pending.extend(step.get("children") or [])
+    return StatementPlan(
+        backend="neo4j",
+        operations=tuple(operations),
+        procedures=tuple(procedures),
+        query_type=summary.query_type,
+    )
 
 
 def plain(value: Any) -> Any:
@@ -149,32 +174,39 @@ class Neo4jStore:
         return await self._run(query, params, mode="write")
 
     async def run_readonly(
-        self, text: str, params: Mapping[str, Any], *, timeout_ms: int, row_cap: int
+        self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
     ) -> AdhocResult:
-        """EXPLAIN first to learn the query type; run only reads, in a read transaction."""
+        """EXPLAIN first and let `check` judge the plan; then run in a read transaction with
+        a server-side timeout, reading records one by one up to the caps, and roll back."""
         values = encode_params(params)
         explaining = True
+        rows: list[list[Any]] = []
+        cut_by: str | None = None
         try:
             async with self._driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS
+                database=self.database,
+                default_access_mode=neo4j.READ_ACCESS,
+                fetch_size=min(limits.row_cap + 1, FETCH_SIZE),
             ) as session:
                 explained = await session.run(f"{EXPLAIN_LINE}{text}", values)
-                summary = await explained.consume()
-                if summary.query_type != "r":
-                    raise WriteRefused(
-                        "the query would write to the graph or its schema "
-                        f"(query type '{summary.query_type}'); analyst Cypher "
-                        "runs read-only"
-                    )
+                check(statement_plan(await explained.consume()))
                 explaining = False
-                transaction = await session.begin_transaction(timeout=timeout_ms / 1000)
+                transaction = await session.begin_transaction(
+                    timeout=limits.timeout_ms / 1000, metadata={"kflow_query": "analyst"}
+                )
                 try:
                     result = await transaction.run(text, values)
                     columns = list(result.keys())
-                    rows: list[list[Any]] = []
+                    size = 0
                     async for record in result:
-                        rows.append([plain(value) for value in record.values()])
-                        if len(rows) > row_cap:
+                        row = [plain(value) for value in record.values()]
+                        size += len(json.dumps(row, default=str, ensure_ascii=False))
+                        if size > limits.max_bytes:
+                            cut_by = "bytes"
+                            break
+                        rows.append(row)
+                        if len(rows) > limits.row_cap:
+                            cut_by = "rows"
                             break
                 finally:
                     await transaction.rollback()
@@ -183,10 +215,22 @@ class Neo4jStore:
         except Neo4jError as err:
             if err.code and "TransactionTimedOut" in err.code:
                 raise QueryTimedOut(
-                    f"the query ran past the {timeout_ms} ms limit (KFLOW_ANALYST_TIMEOUT_MS)"
+                    f"the query ran past the {limits.timeout_ms} ms limit "
+                    "(KFLOW_ANALYST_TIMEOUT_MS)"
+                ) from None
+            if err.code and "MemoryPoolOutOfMemory" in err.code:
+                raise QueryFailed(
+                    "cypher",
+                    "the query needed more memory than one transaction may use "
+                    "(db.memory.transaction.max on the Neo4j server)",
                 ) from None
             raise QueryFailed("cypher", analyst_error(err, explained=explaining)) from None
-        return AdhocResult(columns=columns, rows=rows[:row_cap], truncated=len(rows) > row_cap)
+        return AdhocResult(
+            columns=columns,
+            rows=rows[: limits.row_cap],
+            truncated=cut_by is not None,
+            cut_by=cut_by,
+        )
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator["Neo4jSnapshot"]:

@@ -2,7 +2,7 @@
 
 import datetime
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -81,11 +81,45 @@ class QueryTimedOut(StoreError):
         return {"code": "TIMEOUT"}
 
 
+class OperationRefused(WriteRefused):
+    """Ad-hoc Cypher whose plan holds an operation or procedure analysts may not use (files,
+    the network, writes); nothing ran."""
+
+
+@dataclass(frozen=True)
+class AdhocLimits:
+    """What one analyst statement may take: time, rows, and bytes of the engine's reply."""
+
+    timeout_ms: int
+    row_cap: int
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class StatementPlan:
+    """What the engine will do with a statement, from its own parse (EXPLAIN).
+
+    `operations` are the plan's operators as the engine names them; `procedures` the
+    procedures it calls, or None when the engine's plan does not name them (the embedded
+    engine says only `ProcedureCall`); `query_type` is Neo4j's (r, rw, w, s), None elsewhere.
+    """
+
+    backend: str
+    operations: tuple[str, ...]
+    procedures: tuple[str, ...] | None
+    query_type: str | None
+
+
+PlanCheck = Callable[[StatementPlan], None]
+
+
 @dataclass(frozen=True)
 class AdhocResult:
     columns: list[str]
     rows: list[list[Any]]
     truncated: bool
+    # "rows" or "bytes" when the answer was cut, by which cap.
+    cut_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,15 +161,17 @@ class GraphStore(Protocol):
         ...
 
     async def run_readonly(
-        self, text: str, params: Mapping[str, Any], *, timeout_ms: int, row_cap: int
+        self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
     ) -> AdhocResult:
-        """Run an analyst's own Cypher strictly read-only, within a time limit and row cap.
+        """Run an analyst's own Cypher strictly read-only, within the limits.
 
-        The embedded engine runs it through its read-only command; Neo4j checks the query
-        type with EXPLAIN first and runs it in a read transaction. Raises WriteRefused for
-        anything that would write (nothing runs), QueryTimedOut past `timeout_ms`, and
-        QueryFailed with the engine's message (syntax errors carry their position). At most
-        `row_cap` rows come back; `truncated` says whether there were more.
+        The engine first plans the exact statement that will run (EXPLAIN) and `check`
+        judges that plan: it raises to refuse, and then nothing runs. The statement runs
+        read-only (the embedded engine's read-only command; a Neo4j read transaction that
+        is rolled back) with the engine's own time limit. Rows are read one by one and
+        reading stops at `row_cap` + 1 rows or `max_bytes` of reply, so a huge answer never
+        reaches this process whole. Raises WriteRefused for anything that would write,
+        QueryTimedOut past `timeout_ms`, and QueryFailed with the engine's message.
         """
         ...
 
@@ -323,6 +359,11 @@ class StagingStore(Protocol):
 
     async def publish_staging(self, staging: GraphStore) -> None:
         """Make the staged copy the graph, in one atomic step, and release it."""
+        ...
+
+    async def publish_together(self, staged: Sequence[tuple[GraphStore, GraphStore]]) -> None:
+        """Make each staged copy its graph (pairs of graph and copy, on this engine) in one
+        atomic step, and release the copies."""
         ...
 
     async def discard_staging(self, staging: GraphStore) -> None:

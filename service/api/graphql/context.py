@@ -16,7 +16,15 @@ from service.model.views import FirmView, KnowledgeView, UnitView
 from service.services.access import Role, require
 from service.services.network import get_firms_by_id, get_knowledge_by_id, get_units_by_id
 from service.services.paging import MAX_PAGE_SIZE
-from service.store.port import AdhocResult, GraphReader, GraphStore, Row, StoreInfo
+from service.store.port import (
+    AdhocLimits,
+    AdhocResult,
+    GraphReader,
+    GraphStore,
+    PlanCheck,
+    Row,
+    StoreInfo,
+)
 
 
 class CountingStore:
@@ -38,7 +46,7 @@ class CountingStore:
         return await self._store.write(query, params)
 
     async def run_readonly(
-        self, text: str, params: Mapping[str, Any], *, timeout_ms: int, row_cap: int
+        self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
     ) -> AdhocResult:
         """Not for GraphQL: analyst Cypher has its own route."""
         raise NotImplementedError
