@@ -8,7 +8,7 @@ WHERE r.firm = $firm
 WITH a, b, r ORDER BY r.date, r.id
 WITH a.id AS source, b.id AS target, r.direction AS direction,
      collect(r {.id, .direction, .mode, .knowledge, .date, .citation, .assumption,
-                .recorded_at}) AS flows
+                .recorded_at, source: a.id, target: b.id}) AS flows
 RETURN {source: source, target: target, direction: direction, volume: size(flows),
         flows: flows} AS link
 ORDER BY link.source, link.target, link.direction

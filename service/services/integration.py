@@ -28,6 +28,12 @@ class MatrixCell(BaseModel):
     events: list[IntegrationEventView]
 
 
+def check_partial_date(name: str, value: str | None) -> None:
+    """Raise InvalidArgument unless the value is None or a partial date (YYYY[-MM[-DD]])."""
+    if value is not None and not _PARTIAL_DATE.match(value):
+        raise InvalidArgument(name, f"'{value}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+
+
 @dataclass(frozen=True)
 class EventFilter:
     """Which integration events to list; since/until are partial dates (YYYY[-MM[-DD]])."""
@@ -42,11 +48,8 @@ class EventFilter:
 
     def params(self) -> dict[str, str | None]:
         """The statement parameters, after checking the dates."""
-        for name, value in (("since", self.since), ("until", self.until)):
-            if value is not None and not _PARTIAL_DATE.match(value):
-                raise InvalidArgument(
-                    name, f"'{value}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
-                )
+        check_partial_date("since", self.since)
+        check_partial_date("until", self.until)
         return {
             "firm": self.firm,
             "step": self.step.value if self.step else None,

@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from service.api.deps import RoleDep, SettingsDep, StoreDep
+from service.api.graphql.loaders import NavigationLoaders
 from service.cypher import Query
 from service.model.views import FirmView, KnowledgeView, UnitView
 from service.services.access import Role, require
@@ -78,6 +79,7 @@ class Context(BaseContext):
         self.units = DataLoader[str, UnitView | None](self._load_units)
         self.firms = DataLoader[str, FirmView | None](self._load_firms)
         self.knowledge = DataLoader[str, KnowledgeView | None](self._load_knowledge)
+        self.navigation = NavigationLoaders(self.store)
 
     async def _load_units(self, ids: list[str]) -> list[UnitView | None]:
         found = await get_units_by_id(self.store, ids=ids)

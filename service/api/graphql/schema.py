@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 from service.api.graphql.context import Context
 from service.api.graphql.integration import IntegrationQuery
 from service.api.graphql.metrics import MetricsQuery
+from service.api.graphql.navigation import NavigationQuery
 from service.api.graphql.network import FirmNetworkQuery, NetworkQuery
 from service.api.graphql.paths import PathsQuery
 from service.api.graphql.recording import RecordingMutation, RecordingSubscription
@@ -69,7 +70,15 @@ class StoreRoundTrips(SchemaExtension):
 
 Query = merge_types(
     "Query",
-    (NetworkQuery, FirmNetworkQuery, PathsQuery, IntegrationQuery, MetricsQuery, StoreQuery),
+    (
+        NetworkQuery,
+        NavigationQuery,
+        FirmNetworkQuery,
+        PathsQuery,
+        IntegrationQuery,
+        MetricsQuery,
+        StoreQuery,
+    ),
 )
 
 Mutation = merge_types("Mutation", (RecordingMutation,))
