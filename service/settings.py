@@ -89,6 +89,16 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = Field(
         default=2_000, ge=100, le=100_000, description="GraphQL tokens per request."
     )
+    graphql_max_cost: int = Field(
+        default=5_000,
+        ge=1,
+        le=10_000_000,
+        description="GraphQL cost budget per request (objects a query may ask for).",
+    )
+    graphql_max_cost_by_role: dict[Literal["reader", "analyst", "editor", "admin"], int] = Field(
+        default_factory=dict,
+        description='Cost budgets of chosen roles, as JSON (e.g. {"admin": 50000}).',
+    )
     graphiql: bool | None = Field(
         default=None, description="Serve GraphiQL at /graphql (default: on except production)."
     )
@@ -117,6 +127,12 @@ class Settings(BaseSettings):
         if self.anonymous_role is not None:
             return self.anonymous_role
         return "analyst" if self.env == "local" else "none"
+
+    def graphql_cost_budget(self, role: str | None) -> int:
+        """The GraphQL cost budget of a role (the default budget for roles not listed)."""
+        if role is not None and role in self.graphql_max_cost_by_role:
+            return self.graphql_max_cost_by_role[role]
+        return self.graphql_max_cost
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -4,6 +4,7 @@ the schema promises a value."""
 
 from typing import Any
 
+import pytest
 from graphql import build_client_schema, get_introspection_query
 from graphql.language import Lexer, Source, TokenKind
 from graphql.type import (
@@ -18,6 +19,7 @@ from graphql.type import (
     get_named_type,
 )
 
+from service.settings import Settings
 from tests.helpers import Served
 
 # Ids from the seeded demos for the root fields' required arguments, by argument name.
@@ -273,3 +275,56 @@ def test_a_nested_walk_takes_a_constant_number_of_round_trips(server: Served) ->
     # firm, units, flowsOut, their `to` units, their flowsOut: one statement per level, and
     # the second level's `from` units are already loaded.
     assert large["extensions"]["storeRoundTrips"] == small["extensions"]["storeRoundTrips"] <= 6
+
+
+def test_a_query_over_the_cost_budget_is_refused_before_it_runs(server: Served) -> None:
+    answer = server.graphql(
+        NESTED.replace("units(first: 20)", "units(first: 100)")
+        .replace("flowsOut(first: 5)", "flowsOut(first: $size)")
+        .replace("query Nested($firm: ID!)", "query Nested($firm: ID!, $size: Int)"),
+        firm="huawei",
+        size=50,
+    )
+    assert answer["data"] is None
+    (refusal,) = answer["errors"]
+    assert refusal["extensions"]["code"] == "COST_LIMIT_EXCEEDED"
+    # 1 firm + 1 units + 100 flowsOut + 5,000 `to` + 5,000 flowsOut + 250,000 `from`
+    assert refusal["extensions"]["cost"] == 260_102 > refusal["extensions"]["budget"]
+    assert "260,102" in refusal["message"]
+    assert answer["extensions"]["storeRoundTrips"] == 0
+
+
+def test_the_cost_of_a_query_is_reported_and_within_budget_it_runs(server: Served) -> None:
+    answer = server.graphql(NESTED, firm="huawei")
+    assert "errors" not in answer
+    # 1 firm + 1 units + 20 flowsOut + 100 `to` + 100 flowsOut + 500 `from`
+    assert answer["extensions"]["cost"] == 722
+
+
+def test_budgets_per_role_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KFLOW_GRAPHQL_MAX_COST", "900")
+    monkeypatch.setenv("KFLOW_GRAPHQL_MAX_COST_BY_ROLE", '{"admin": 50000}')
+    settings = Settings()
+    assert settings.graphql_cost_budget("admin") == 50_000
+    assert settings.graphql_cost_budget("reader") == settings.graphql_cost_budget(None) == 900
+
+
+def test_a_missing_firm_or_unit_nulls_only_its_own_field(server: Served) -> None:
+    answer = server.graphql(
+        """{ firm(id: "nokia") { id } unit(id: "nowhere") { id }
+             found: firm(id: "huawei") { id units(first: 1) { totalCount } }
+             firmNetwork(firm: "nokia") { units { id } }
+             hubMetrics(firm: "nokia") { outflowThreshold } }"""
+    )
+    assert answer["data"]["found"]["units"]["totalCount"] > 0
+    assert answer["data"]["firm"] is None and answer["data"]["unit"] is None
+    assert answer["data"]["firmNetwork"] is None and answer["data"]["hubMetrics"] is None
+    errors = {tuple(e["path"]): e for e in answer["errors"]}
+    assert set(errors) == {("firm",), ("unit",), ("firmNetwork",), ("hubMetrics",)}
+    assert all(e["extensions"]["code"] == "NOT_FOUND" for e in errors.values())
+    assert "no firm with id 'nokia'" in errors[("firm",)]["message"]
+
+
+def test_flows_need_a_firm_a_knowledge_item_or_a_unit(server: Served) -> None:
+    answer = server.graphql("{ flows { totalCount } }")
+    assert answer["errors"][0]["extensions"] == {"code": "INVALID_ARGUMENT", "argument": "firm"}

@@ -72,10 +72,18 @@ class CountingStore:
 
 
 class Context(BaseContext):
-    def __init__(self, store: GraphStore, *, max_page_size: int = MAX_PAGE_SIZE) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        max_page_size: int = MAX_PAGE_SIZE,
+        max_cost: int | None = None,
+    ) -> None:
         super().__init__()
         self.store = CountingStore(store)
         self.max_page_size = max_page_size
+        self.max_cost = max_cost
+        self.cost = 0
         self.units = DataLoader[str, UnitView | None](self._load_units)
         self.firms = DataLoader[str, FirmView | None](self._load_firms)
         self.knowledge = DataLoader[str, KnowledgeView | None](self._load_knowledge)
@@ -137,4 +145,8 @@ async def get_context(
     require(role, Role.READER, what="the GraphQL API")
     if await _operation_type(connection) is OperationType.MUTATION:
         require(role, Role.EDITOR, what="a GraphQL mutation")
-    return Context(store, max_page_size=settings.max_page_size)
+    return Context(
+        store,
+        max_page_size=settings.max_page_size,
+        max_cost=settings.graphql_cost_budget(role.name.lower() if role else None),
+    )

@@ -22,6 +22,7 @@ from service.model.enums import (
     UnitRole,
 )
 from service.model.views import ActorView, CapabilityView
+from service.services.errors import NotFound
 from service.services.network import (
     count_units,
     find_nodes,
@@ -38,15 +39,19 @@ class NetworkQuery:
     async def firms(self, info: Info) -> list[Firm]:
         return [Firm.from_view(view) for view in await list_firms(info.context.store)]
 
-    @strawberry.field(description="One firm by id, or null.")
+    @strawberry.field(description="One firm by id; null, with a NOT_FOUND error, if none.")
     async def firm(self, info: Info, id: strawberry.ID) -> Firm | None:
         view = await info.context.firms.load(str(id))
-        return Firm.from_view(view) if view else None
+        if view is None:
+            raise NotFound("firm", str(id))
+        return Firm.from_view(view)
 
-    @strawberry.field(description="One unit by id, or null.")
+    @strawberry.field(description="One unit by id; null, with a NOT_FOUND error, if none.")
     async def unit(self, info: Info, id: strawberry.ID) -> Unit | None:
         view = await info.context.units.load(str(id))
-        return Unit.from_view(view) if view else None
+        if view is None:
+            raise NotFound("unit", str(id))
+        return Unit.from_view(view)
 
     @strawberry.field(description="Units, filtered, in id order (at most 100 a page).")
     async def units(
@@ -125,7 +130,7 @@ class FirmNetworkQuery:
         description="A firm's units, its flows grouped by pair and direction "
         "with their volume, and the sources its units learned from."
     )
-    async def firm_network(self, info: Info, firm: strawberry.ID) -> FirmNetwork:
+    async def firm_network(self, info: Info, firm: strawberry.ID) -> FirmNetwork | None:
         network = await get_firm_network(info.context.store, firm_id=str(firm))
         return FirmNetwork(
             firm=Firm.from_view(network.firm),

@@ -117,7 +117,7 @@ class PathsQuery:
         max_hops: int = 4,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[KnowledgePath]:
+    ) -> Connection[KnowledgePath] | None:
         page = page_request(first=first, after=after, max_size=info.context.max_page_size)
         result = await paths.list_reverse_transfer_paths(
             info.context.store,
@@ -141,7 +141,7 @@ class PathsQuery:
         return make_connection([path_of(p, units) for p in result.paths], page, count)
 
     @strawberry.field(description="The whole circulation of one knowledge item, in time order.")
-    async def circulation(self, info: Info, knowledge: strawberry.ID) -> Circulation:
+    async def circulation(self, info: Info, knowledge: strawberry.ID) -> Circulation | None:
         result = await paths.get_circulation(info.context.store, knowledge_id=str(knowledge))
         units = await units_of(
             info, (h.unit.id for p in result.reverse_transfer_paths for h in p.hops)
@@ -178,7 +178,7 @@ class PathsQuery:
         from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
         knowledge: strawberry.ID | None = None,
         max_hops: int = 3,
-    ) -> list[Reach]:
+    ) -> list[Reach] | None:
         reaches = await paths.list_dissemination(
             info.context.store,
             unit_id=str(from_),

@@ -19,6 +19,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from service.api.graphql.context import Context
+from service.api.graphql.cost import CostLimiter
 from service.api.graphql.integration import IntegrationQuery
 from service.api.graphql.metrics import MetricsQuery
 from service.api.graphql.navigation import NavigationQuery
@@ -64,7 +65,7 @@ class StoreRoundTrips(SchemaExtension):
         ):
             context.response.status_code = 503  # the store is down, not the request wrong
         if isinstance(context, Context):
-            return {"storeRoundTrips": context.store.round_trips}
+            return {"storeRoundTrips": context.store.round_trips, "cost": context.cost}
         return {}
 
 
@@ -107,6 +108,7 @@ def create_schema(
             lambda: ValidationCache(maxsize=512),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: MaskErrors(should_mask_error=is_unexpected),
+            CostLimiter,
             StoreRoundTrips,
         ],
     )
