@@ -328,3 +328,37 @@ def test_a_missing_firm_or_unit_nulls_only_its_own_field(server: Served) -> None
 def test_flows_need_a_firm_a_knowledge_item_or_a_unit(server: Served) -> None:
     answer = server.graphql("{ flows { totalCount } }")
     assert answer["errors"][0]["extensions"] == {"code": "INVALID_ARGUMENT", "argument": "firm"}
+
+
+NETWORK_PAGE = """
+query Network($firm: ID!, $after: String) {
+  firmNetwork(firm: $firm, first: 2, after: $after) {
+    totalUnits pageInfo { hasNextPage endCursor }
+    units { id } links { volume from { id } to { id } }
+  }
+}"""
+
+
+def test_a_firm_network_pages_through_its_units_and_holds_each_link_once(
+    server: Served,
+) -> None:
+    whole = data(server.graphql(NETWORK_PAGE.replace("first: 2, ", ""), firm="huawei"))
+    units: list[str] = []
+    links: list[tuple[str, str, int]] = []
+    after = None
+    while True:
+        network = data(server.graphql(NETWORK_PAGE, firm="huawei", after=after))["firmNetwork"]
+        assert len(network["units"]) <= 2
+        units += [u["id"] for u in network["units"]]
+        links += [(k["from"]["id"], k["to"]["id"], k["volume"]) for k in network["links"]]
+        if not network["pageInfo"]["hasNextPage"]:
+            break
+        after = network["pageInfo"]["endCursor"]
+    everything = whole["firmNetwork"]
+    assert not everything["pageInfo"]["hasNextPage"]
+    assert sorted(units) == sorted(u["id"] for u in everything["units"])
+    assert len(units) == everything["totalUnits"] == 6
+    assert sorted(links) == sorted(
+        (k["from"]["id"], k["to"]["id"], k["volume"]) for k in everything["links"]
+    )
+    assert sum(volume for _, _, volume in links) == 15

@@ -1,6 +1,6 @@
 """What a GraphQL document costs, refused before it runs when over the caller's budget.
 
-Each field that returns an object costs one per parent it is asked of; a paged field
+Each field that returns an object costs one per parent it is asked of; a connection
 multiplies what is below it by its `first` (the default page size when not given), and any
 other list field by LIST_SIZE; a connection's edges and nodes are what its field paid for.
 Scalars are free, and so is introspection. The rule runs with the request's variables,
@@ -116,7 +116,7 @@ class DocumentCost:
                 continue
             total += multiplier
             inner = multiplier
-            if "first" in field.args:
+            if "first" in field.args and target.name.endswith("Connection"):
                 first = self._first(node)
                 inner *= first if first is not None and first > 0 else self._page_size
             elif _is_list(field.type):
