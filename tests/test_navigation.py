@@ -2,6 +2,7 @@
 ways, paged by keyset, batched per level, and every field reachable without a null where
 the schema promises a value."""
 
+import re
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from graphql.type import (
 )
 
 from service.settings import Settings
-from tests.helpers import Served
+from tests.helpers import REPO, Served
 
 # Ids from the seeded demos for the root fields' required arguments, by argument name.
 SAMPLE_IDS = {
@@ -362,3 +363,13 @@ def test_a_firm_network_pages_through_its_units_and_holds_each_link_once(
         (k["from"]["id"], k["to"]["id"], k["volume"]) for k in everything["links"]
     )
     assert sum(volume for _, _, volume in links) == 15
+
+
+README_EXAMPLES = re.findall(r"```graphql\n(.*?)```", (REPO / "README.md").read_text(), re.S)
+
+
+@pytest.mark.parametrize("example", README_EXAMPLES, ids=lambda q: q.splitlines()[0][2:50])
+def test_the_readmes_examples_run_on_the_demos(server: Served, example: str) -> None:
+    answer = server.graphql(example)
+    assert "errors" not in answer, answer["errors"]
+    assert answer["extensions"]["cost"] <= 5_000 and answer["extensions"]["storeRoundTrips"] <= 5
