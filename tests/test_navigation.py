@@ -372,4 +372,5 @@ README_EXAMPLES = re.findall(r"```graphql\n(.*?)```", (REPO / "README.md").read_
 def test_the_readmes_examples_run_on_the_demos(server: Served, example: str) -> None:
     answer = server.graphql(example)
     assert "errors" not in answer, answer["errors"]
-    assert answer["extensions"]["cost"] <= 5_000 and answer["extensions"]["storeRoundTrips"] <= 5
+    # One statement per field per level: never more than the deepest example has levels.
+    assert answer["extensions"]["cost"] <= 5_000 and answer["extensions"]["storeRoundTrips"] <= 6

@@ -27,7 +27,8 @@ from service.store.port import GraphStore
 
 LIST_FIRM_UNITS = cypher.load("navigation/list_firm_units")
 LIST_UNIT_SUBORDINATES = cypher.load("navigation/list_unit_subordinates")
-LIST_UNIT_FLOWS = cypher.load("navigation/list_unit_flows")
+LIST_UNIT_FLOWS_OUT = cypher.load("navigation/list_unit_flows_out")
+LIST_UNIT_FLOWS_IN = cypher.load("navigation/list_unit_flows_in")
 LIST_FIRM_FLOWS = cypher.load("navigation/list_firm_flows")
 LIST_KNOWLEDGE_FLOWS = cypher.load("navigation/list_knowledge_flows")
 LIST_FIRM_KNOWLEDGE = cypher.load("navigation/list_firm_knowledge")
@@ -101,6 +102,7 @@ class FlowFilter:
     period: Period = Period()
     order: FlowOrder = FlowOrder.DATE_ASC
     page: KeysetRequest = field(default_factory=lambda: KeysetRequest(size=20))
+    counted: bool = True  # whether the total is wanted (it costs a second walk)
 
     def params(self) -> dict[str, Any]:
         """The statement parameters shared by every flow list."""
@@ -108,6 +110,7 @@ class FlowFilter:
             "firm": self.firm,
             "knowledge": self.knowledge,
             "descending": self.order is FlowOrder.DATE_DESC,
+            "counted": self.counted,
             **self.period.params(),
             **self.page.params(),
         }
@@ -163,13 +166,11 @@ async def list_unit_subordinates(
 
 
 async def list_unit_flows(
-    store: GraphStore, *, units: list[str], outgoing: bool, incoming: bool, filters: FlowFilter
+    store: GraphStore, *, units: list[str], outgoing: bool, filters: FlowFilter
 ) -> dict[str | None, Page[FlowView]]:
-    """A page of the flows out of and/or into each unit, in date order."""
-    rows = await store.read(
-        LIST_UNIT_FLOWS,
-        {"units": units, "outgoing": outgoing, "incoming": incoming, **filters.params()},
-    )
+    """A page of the flows out of (or into) each unit, in date order."""
+    query = LIST_UNIT_FLOWS_OUT if outgoing else LIST_UNIT_FLOWS_IN
+    rows = await store.read(query, {"units": units, **filters.params()})
     return _pages(rows, FlowView, filters.page)
 
 
@@ -192,10 +193,16 @@ async def list_firm_flows(
 async def list_flows(store: GraphStore, *, unit: str | None, filters: FlowFilter) -> Page[FlowView]:
     """A page of flows touching a unit, carrying an item, or of a firm (at least one named)."""
     if unit is not None:
-        pages = await list_unit_flows(
-            store, units=[unit], outgoing=True, incoming=True, filters=filters
+        return _merged(
+            [
+                (await list_unit_flows(store, units=[unit], outgoing=way, filters=filters)).get(
+                    unit
+                )
+                or Page.empty(filters.page)
+                for way in (True, False)
+            ],
+            filters,
         )
-        key = unit
     elif filters.knowledge is not None:
         pages = await list_knowledge_flows(store, items=[filters.knowledge], filters=filters)
         key = filters.knowledge
@@ -205,6 +212,34 @@ async def list_flows(store: GraphStore, *, unit: str | None, filters: FlowFilter
     else:
         raise InvalidArgument("firm", "name a firm, a knowledge item or a unit to list flows of")
     return pages.get(key) or Page.empty(filters.page)
+
+
+def _merged(pages: list[Page[FlowView]], filters: FlowFilter) -> Page[FlowView]:
+    """Pages of the same keyset order over disjoint flows, merged into one page."""
+    entries = sorted(
+        (
+            (cursor_key, flow, cursor)
+            for page in pages
+            for cursor_key, flow, cursor in zip(
+                _sort_keys(page, filters), page.items, page.cursors, strict=True
+            )
+        ),
+        key=lambda entry: entry[0],
+        reverse=filters.order is FlowOrder.DATE_DESC,
+    )
+    shown = entries[: filters.page.size]
+    return Page(
+        items=[flow for _, flow, _ in shown],
+        cursors=[cursor for _, _, cursor in shown],
+        has_next=len(entries) > len(shown) or any(page.has_next for page in pages),
+        has_previous=filters.page.after_id is not None,
+        total=sum(page.total for page in pages),
+    )
+
+
+def _sort_keys(page: Page[FlowView], filters: FlowFilter) -> list[tuple[str, str]]:
+    undated = "" if filters.order is FlowOrder.DATE_DESC else "~"
+    return [(flow.date or undated, flow.id) for flow in page.items]
 
 
 async def list_firm_knowledge(

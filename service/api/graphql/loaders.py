@@ -72,12 +72,12 @@ class NavigationLoaders:
         )
         self.flows_out = PageLoader[FlowFilter, FlowView](
             lambda units, filters: navigation.list_unit_flows(
-                store, units=units, outgoing=True, incoming=False, filters=filters
+                store, units=units, outgoing=True, filters=filters
             )
         )
         self.flows_in = PageLoader[FlowFilter, FlowView](
             lambda units, filters: navigation.list_unit_flows(
-                store, units=units, outgoing=False, incoming=True, filters=filters
+                store, units=units, outgoing=False, filters=filters
             )
         )
         self.knowledge_flows = PageLoader[FlowFilter, FlowView](

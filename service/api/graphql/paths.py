@@ -103,7 +103,10 @@ class PathsQuery:
         description=(
             "Paths upward from a unit to its HQ capability centre (or `to`), shortest first. "
             "Hops follow upward or horizontal flows; no unit is visited twice. With `knowledge`, "
-            "every hop carries it and dates never go back in time. maxHops is 1-6. totalCount "
+            "every hop carries it and dates never go back in time. Without it, a path is a "
+            "route of units and each hop shows the earliest flow between its two units, so the "
+            "knowledge item (each hop's flow.knowledge) may change from hop to hop. maxHops is "
+            "1-6. totalCount "
             "counts up to 1,000 paths. Where more than 20,000 paths lie within maxHops, too "
             "many to rank shortest first, the request fails with INVALID_ARGUMENT on maxHops."
         )

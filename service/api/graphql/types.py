@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from service.api.graphql.context import Info
 from service.model import enums
@@ -538,6 +539,20 @@ def keyset(info: Info, first: int | None, after: str | None) -> KeysetRequest:
     return keyset_request(first=first, after=after, max_size=info.context.max_page_size)
 
 
+def wants_total(info: Info) -> bool:
+    """Whether the connection being resolved is asked for its totalCount."""
+    return any(_asks_total(field.selections) for field in info.selected_fields)
+
+
+def _asks_total(selections: Sequence[Selection]) -> bool:
+    return any(
+        selection.name == "totalCount"
+        if isinstance(selection, SelectedField)
+        else _asks_total(selection.selections)
+        for selection in selections
+    )
+
+
 def flow_filter(
     info: Info,
     firm: strawberry.ID | None,
@@ -555,4 +570,5 @@ def flow_filter(
         period=Period(since, until),
         order=order_by,
         page=keyset(info, first, after),
+        counted=wants_total(info),
     )
