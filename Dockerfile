@@ -1,11 +1,13 @@
 # kflow API image. `docker compose up` runs it against Neo4j (docker-compose.yml);
 # run alone, it uses the embedded engine and keeps its files under /app/data.
-# The explorer page: bundled from npm packages at build time, so it loads nothing at run time.
+# The explorer page and GraphiQL: bundled from npm packages at build time, so they load
+# nothing at run time (GraphiQL's tabs come from the README's examples).
 FROM node:20-slim AS explorer
 WORKDIR /app
 COPY web/package.json web/package-lock.json web/
 RUN cd web && npm ci --no-audit --no-fund
 COPY web/ web/
+COPY README.md README.md
 RUN cd web && npm run build
 
 FROM python:3.11-slim
@@ -20,6 +22,7 @@ WORKDIR /app
 # The whole repository: the service reads cypher/, schema/ and seed/ from here at run time.
 COPY . /app
 COPY --from=explorer /app/service/api/explorer_static /app/service/api/explorer_static
+COPY --from=explorer /app/service/api/graphiql_static /app/service/api/graphiql_static
 
 # Editable, so the package finds cypher/, schema/ and seed/ beside it; the engine module
 # is fetched at build time so the image also runs alone on the embedded engine.

@@ -33,15 +33,17 @@ fi
 
 .venv/bin/kflow engine install
 
-# The /explore page: bundle web/ (npm packages included) into service/api/explorer_static/.
-# index.html is written last, so it is the stamp; rebuild only when an input is newer.
-page=service/api/explorer_static/index.html
+# The /explore page and GraphiQL: bundle web/ (npm packages included) into
+# service/api/explorer_static/ and service/api/graphiql_static/ (GraphiQL's tabs are the
+# README's example queries). GraphiQL's index.html is written last, so it is the stamp;
+# rebuild only when an input is newer.
+page=service/api/graphiql_static/index.html
 if [ ! -f "$page" ] ||
-   [ -n "$(find web/src web/build.mjs web/package.json web/package-lock.json -newer "$page" -print -quit)" ]; then
+   [ -n "$(find web/src web/build.mjs web/package.json web/package-lock.json README.md -newer "$page" -print -quit)" ]; then
   if ! command -v npm >/dev/null 2>&1; then
     echo "kflow needs Node 20+ with npm to build the explorer page (web/)" >&2
     exit 1
   fi
-  echo "building the explorer page (web/ -> service/api/explorer_static/)" >&2
+  echo "building the explorer page and GraphiQL (web/ -> service/api/*_static/)" >&2
   (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 fi

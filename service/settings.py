@@ -106,6 +106,16 @@ class Settings(BaseSettings):
         default=None,
         description="Serve /docs and /openapi.json (default: on except production).",
     )
+    graphql_max_cost: int = Field(
+        default=5_000,
+        ge=1,
+        le=10_000_000,
+        description="GraphQL cost budget per request (objects a query may ask for).",
+    )
+    graphql_max_cost_by_role: dict[Literal["reader", "analyst", "editor", "admin"], int] = Field(
+        default_factory=dict,
+        description='Cost budgets of chosen roles, as JSON (e.g. {"admin": 50000}).',
+    )
     graphiql: bool | None = Field(
         default=None, description="Serve GraphiQL at /graphql (default: on except production)."
     )
@@ -134,6 +144,12 @@ class Settings(BaseSettings):
         if self.anonymous_role is not None:
             return self.anonymous_role
         return "analyst" if self.env == "local" else "none"
+
+    def graphql_cost_budget(self, role: str | None) -> int:
+        """The GraphQL cost budget of a role (the default budget for roles not listed)."""
+        if role is not None and role in self.graphql_max_cost_by_role:
+            return self.graphql_max_cost_by_role[role]
+        return self.graphql_max_cost
 
     @property
     def api_docs_enabled(self) -> bool:

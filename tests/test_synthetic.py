@@ -13,7 +13,6 @@ from service.model.case import Flow
 from service.model.files import CaseFileInvalid, validate_case_document
 from service.services import bulk, network
 from service.services.bulk import FirmExists
-from service.services.errors import InvalidArgument
 from service.services.health import get_readiness
 from service.services.integration import get_integration_matrix
 from service.services.metrics import (
@@ -22,7 +21,7 @@ from service.services.metrics import (
     get_hub_thresholds,
     list_hub_metrics,
 )
-from service.services.paging import PageRequest
+from service.services.paging import KeysetRequest, PageRequest, keyset_request
 from service.services.paths import get_circulation, list_dissemination, list_reverse_transfer_paths
 from service.services.recording import record_flow
 from service.services.synthetic import (
@@ -314,13 +313,22 @@ def test_the_command_names_a_bad_count_and_writes_nothing(
     assert not (tmp_path / "data").exists()
 
 
-async def test_a_firm_too_big_to_draw_is_refused_with_what_to_do_instead(
-    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_firm_network_is_drawn_a_page_of_units_at_a_time(store: EmbeddedStore) -> None:
     await generate_firm(store, size=SMALL)
-    drawn = await network.get_firm_network(store, firm_id="synth")
-    assert len(drawn.units) == 55 and sum(link.volume for link in drawn.links) == 2_000
-    monkeypatch.setattr(network, "MAX_NETWORK_UNITS", 54)
-    with pytest.raises(InvalidArgument, match="'synth' has 55 units, more than the 54") as refused:
-        await network.get_firm_network(store, firm_id="synth")
-    assert refused.value.argument == "firm" and "units(firm:)" in str(refused.value)
+    drawn = await network.get_firm_network(
+        store, firm_id="synth", page=KeysetRequest(size=network.MAX_NETWORK_UNITS)
+    )
+    assert len(drawn.units) == drawn.total_units == 55 and not drawn.has_next
+    assert sum(link.volume for link in drawn.links) == 2_000
+    units: list[str] = []
+    volume, after = 0, None
+    while True:
+        page = await network.get_firm_network(
+            store, firm_id="synth", page=keyset_request(first=20, after=after)
+        )
+        units += [unit.id for unit in page.units]
+        volume += sum(link.volume for link in page.links)
+        if not page.has_next:
+            break
+        after = page.end_cursor
+    assert len(units) == len(set(units)) == 55 and volume == 2_000

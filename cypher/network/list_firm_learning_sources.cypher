@@ -1,10 +1,10 @@
-// List which outside sources each unit of a firm learned from, through which channel, and
-// how often: the rim of the firm's network.
-// params: firm: STRING
+// List which outside sources each of the given units (one page of a firm's units) learned
+// from, through which channel, and how often: the rim of the firm's network.
+// params: units: LIST<STRING>
 // returns: link
-// (:Unit {firm: $firm})-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)
-MATCH (u:Unit)-[:LEARNED]->(e:LearningEvent)-[:FROM]->(a:Actor)
-WHERE u.firm = $firm
+// (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)
+UNWIND $units AS unitId
+MATCH (u:Unit {id: unitId})-[:LEARNED]->(e:LearningEvent)-[:FROM]->(a:Actor)
 WITH u, a, e.channel AS channel, count(e) AS events
 RETURN {unit: u.id, channel: channel, events: events,
         source: a {.id, .name, .kind, .country}} AS link

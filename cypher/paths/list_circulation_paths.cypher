@@ -37,6 +37,7 @@ CALL {
   LIMIT $limit
   RETURN collect({units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
                   flows: [r IN relationships(p) | r {.id, .direction, .mode, .knowledge, .date,
-                                                      .citation}]}) AS paths
+                          .citation, .assumption, .recorded_at, source: startNode(r).id,
+                          target: endNode(r).id}]}) AS paths
 }
 RETURN {capped: size(walked) >= $cap, paths: paths} AS walk

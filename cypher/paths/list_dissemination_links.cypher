@@ -15,14 +15,15 @@ CALL {
   MATCH (a)-[s:SENDS_DOWN|SENDS_ACROSS]->(b:Unit)
   RETURN b, {id: s.first_flow, direction: s.direction, mode: s.first_mode,
              knowledge: s.first_knowledge, date: s.first_date, citation: s.first_citation,
-             assumption: s.first_assumption, recorded_at: s.first_recorded_at} AS flow
+             assumption: s.first_assumption, recorded_at: s.first_recorded_at,
+             source: a.id, target: b.id} AS flow
   UNION ALL
   WITH a
   WITH a WHERE $knowledge IS NOT NULL
   MATCH (a)-[r:FLOWS {knowledge: $knowledge}]->(b:Unit)
   WHERE r.direction IN ['downward', 'horizontal']
   RETURN b, r {.id, .direction, .mode, .knowledge, .date, .citation, .assumption,
-               .recorded_at} AS flow
+               .recorded_at, source: a.id, target: b.id} AS flow
 }
 WITH a, b, flow
 ORDER BY a.id, b.id, flow.date IS NULL, flow.date, flow.id

@@ -13,7 +13,6 @@ MATCH (b:Unit {id: targetId})
 WITH a, b
 MATCH (a)-[r:FLOWS]->(b)
 WHERE r.knowledge = $knowledge
-RETURN r {.id, .direction, .mode, .knowledge, .date, .citation, .assumption,
-          source: a {.id, .name, .role, .country, .firm},
-          target: b {.id, .name, .role, .country, .firm}} AS flow
+RETURN r {.id, .direction, .mode, .knowledge, .date, .citation, .assumption, .recorded_at,
+          source: a.id, target: b.id} AS flow
 ORDER BY flow.date, flow.id

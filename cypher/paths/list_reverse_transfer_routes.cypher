@@ -65,6 +65,7 @@ CALL {
                            mode: r.first_mode, knowledge: r.first_knowledge,
                            date: r.first_date, citation: r.first_citation,
                            assumption: r.first_assumption,
-                           recorded_at: r.first_recorded_at}]}) AS paths
+                           recorded_at: r.first_recorded_at,
+                           source: startNode(r).id, target: endNode(r).id}]}) AS paths
 }
 RETURN {capped: size(walked) >= $cap, paths: paths} AS walk

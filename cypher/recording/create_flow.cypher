@@ -99,5 +99,4 @@ FOREACH (_ IN CASE WHEN $props.direction = 'horizontal' THEN [1] ELSE [] END |
         s.first_citation = $props.citation, s.first_assumption = $props.assumption,
         s.first_recorded_at = $props.recorded_at))
 RETURN r {.id, .direction, .mode, .knowledge, .date, .citation, .assumption, .recorded_at,
-          source: a {.id, .name, .role, .country, .firm},
-          target: b {.id, .name, .role, .country, .firm}} AS flow
+          source: a.id, target: b.id} AS flow

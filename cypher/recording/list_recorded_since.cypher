@@ -6,8 +6,7 @@ MATCH (a:Unit)-[r:FLOWS]->(b:Unit)
 WHERE r.recorded_at >= $since AND ($firm IS NULL OR r.firm = $firm)
 RETURN {kind: 'flow', recordedAt: r.recorded_at, id: r.id,
         flow: r {.id, .direction, .mode, .knowledge, .date, .citation, .assumption, .recorded_at,
-                 source: a {.id, .name, .role, .country, .firm},
-                 target: b {.id, .name, .role, .country, .firm}},
+                 source: a.id, target: b.id},
         event: null} AS record
 ORDER BY record.recordedAt, record.id
 LIMIT $limit

@@ -12,6 +12,7 @@ from service.api.analyst import router as analyst_router
 from service.api.deps import StoreDep
 from service.api.errors import add_error_handlers, public_message
 from service.api.explorer import router as explorer_router
+from service.api.graphiql import router as graphiql_router
 from service.api.graphql.context import get_context
 from service.api.graphql.schema import create_schema
 from service.api.keys import router as keys_router
@@ -91,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(explorer_router)
+    if settings.graphiql_enabled:
+        app.include_router(graphiql_router)
     app.include_router(analyst_router)
     app.include_router(keys_router)
     add_error_handlers(app)

@@ -66,6 +66,8 @@ async def authorise_operation(
             raise NotAuthenticated(f"the GraphQL API needs an API key: {CONNECTION_INIT_HINT}")
         caller = await credential.caller()
         audit.update(key_id=caller.key_id, role=caller.role.label if caller.role else None)
+        if hasattr(context, "role"):
+            context.role = caller.role
         if operation.operation is OperationType.MUTATION:
             require(caller.role, Role.EDITOR, what="a GraphQL mutation")
         else:

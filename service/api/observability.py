@@ -43,12 +43,13 @@ from prometheus_client import (
 )
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from service.api.deps import require_role
+from service.api.graphiql import render_graphiql_page
 from service.cypher import Query
 from service.services.access import Role
 from service.settings import Settings
@@ -438,6 +439,9 @@ def graphql_operation_name(data: GraphQLRequestData) -> str | None:
 
 class ObservedGraphQLRouter(GraphQLRouter[Any, Any]):
     """The GraphQL router, noting the operation name and counting GraphQL errors by kind."""
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return render_graphiql_page()
 
     async def parse_http_body(
         self,

@@ -82,6 +82,8 @@ class UnitRef(View):
 
 
 class FlowView(View):
+    """A flow as every statement returns it: its own fields and its two units' ids."""
+
     id: str
     direction: FlowDirection
     mode: FlowMode
@@ -90,8 +92,8 @@ class FlowView(View):
     citation: str | None = None
     assumption: str | None = None
     recorded_at: int | None = None
-    source: UnitRef | None = None
-    target: UnitRef | None = None
+    source: str
+    target: str
 
 
 class ResourceView(View):

@@ -1,6 +1,5 @@
 """What the firm leveraged, renewed and released, when, and at which tier (Table 3)."""
 
-import re
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -8,7 +7,8 @@ from pydantic import BaseModel
 from service import cypher
 from service.model.enums import IntegrationStep, IntegrationTier
 from service.model.views import IntegrationEventView
-from service.services.errors import InvalidArgument, NotFound
+from service.services.errors import NotFound
+from service.services.navigation import check_partial_date
 from service.services.network import get_firms_by_id
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
@@ -18,7 +18,6 @@ COUNT_INTEGRATION_EVENTS = cypher.load("integration/count_integration_events")
 COUNT_INTEGRATION_MATRIX = cypher.load("integration/count_integration_matrix")
 LIST_EVENT_DETAILS = cypher.load("integration/list_event_details")
 EVENTS_PER_CELL = 50
-_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 class MatrixCell(BaseModel):
@@ -42,11 +41,8 @@ class EventFilter:
 
     def params(self) -> dict[str, str | None]:
         """The statement parameters, after checking the dates."""
-        for name, value in (("since", self.since), ("until", self.until)):
-            if value is not None and not _PARTIAL_DATE.match(value):
-                raise InvalidArgument(
-                    name, f"'{value}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
-                )
+        check_partial_date("since", self.since)
+        check_partial_date("until", self.until)
         return {
             "firm": self.firm,
             "step": self.step.value if self.step else None,

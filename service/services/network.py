@@ -7,8 +7,9 @@ from pydantic import BaseModel
 from service import cypher
 from service.model.enums import Channel, FlowDirection, UnitRole
 from service.model.views import ActorView, FirmView, FlowView, KnowledgeView, UnitView
-from service.services.errors import InvalidArgument, NotFound
-from service.services.paging import PageRequest
+from service.services.errors import NotFound
+from service.services.navigation import Page, UnitFilter, list_firm_units
+from service.services.paging import KeysetRequest, PageRequest
 from service.store.port import GraphStore
 
 LIST_FIRMS = cypher.load("cases/list_firms")
@@ -20,7 +21,7 @@ LIST_KNOWLEDGE_BY_ID = cypher.load("network/list_knowledge_by_id")
 FIND_NODES_BY_ID = cypher.load("network/find_nodes_by_id")
 LIST_FIRM_FLOWS = cypher.load("network/list_firm_flows")
 LIST_FIRM_LEARNING_SOURCES = cypher.load("network/list_firm_learning_sources")
-# Drawing more units than this is no longer a picture; page through `units` instead.
+# The most units one page of a firm's network holds (and the page size when none is asked).
 MAX_NETWORK_UNITS = 2000
 
 
@@ -100,34 +101,34 @@ class FirmNetwork(BaseModel):
     units: list[UnitView]
     links: list[FlowLink]
     sources: list[SourceLink]
+    total_units: int
+    has_next: bool
+    end_cursor: str | None
 
 
-async def get_firm_network(store: GraphStore, *, firm_id: str) -> FirmNetwork:
-    """A firm's whole network for drawing: units, flows grouped by pair, learning sources."""
+async def get_firm_network(store: GraphStore, *, firm_id: str, page: KeysetRequest) -> FirmNetwork:
+    """A page of a firm's network for drawing: units by name, the flows they sent grouped by
+    pair, and their learning sources; paging through the units gives every link once."""
     firms = await get_firms_by_id(store, ids=[firm_id])
     if firm_id not in firms:
         raise NotFound("firm", firm_id)
-    total = await count_units(store, firm=firm_id, role=None, country=None)
-    if total > MAX_NETWORK_UNITS:
-        raise InvalidArgument(
-            "firm",
-            f"'{firm_id}' has {total:,} units, more than the {MAX_NETWORK_UNITS:,} a network "
-            "drawing holds; page through units(firm:), or export one unit's neighbourhood "
-            "(GET /export/units/{unit})",
-        )
-    units = await list_units(
-        store,
-        firm=firm_id,
-        role=None,
-        country=None,
-        page=PageRequest(skip=0, limit=MAX_NETWORK_UNITS),
-    )
+    pages = await list_firm_units(store, firms=[firm_id], filters=UnitFilter(page=page))
+    units = pages.get(firm_id) or Page.empty(page)
+    ids = [unit.id for unit in units.items]
     links = [
         FlowLink.model_validate(row["link"])
-        for row in await store.read(LIST_FIRM_FLOWS, {"firm": firm_id})
+        for row in await store.read(LIST_FIRM_FLOWS, {"units": ids})
     ]
     sources = [
         SourceLink.model_validate(row["link"])
-        for row in await store.read(LIST_FIRM_LEARNING_SOURCES, {"firm": firm_id})
+        for row in await store.read(LIST_FIRM_LEARNING_SOURCES, {"units": ids})
     ]
-    return FirmNetwork(firm=firms[firm_id], units=units, links=links, sources=sources)
+    return FirmNetwork(
+        firm=firms[firm_id],
+        units=units.items,
+        links=links,
+        sources=sources,
+        total_units=units.total,
+        has_next=units.has_next,
+        end_cursor=units.cursors[-1] if units.cursors else None,
+    )

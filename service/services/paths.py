@@ -399,7 +399,7 @@ def _timeline(
     def order(step: CirculationStep) -> tuple[bool, str, int, int]:
         # Undated steps keep the order of the cycle (learn, send up, integrate, pass on),
         # and flows within a stage the order of the route, nearest the learner first.
-        source = step.flow.source.id if step.flow and step.flow.source else None
+        source = step.flow.source if step.flow else None
         hops = depth.get(source, len(depth)) if source else 0
         return (step.date is None, step.date or "", _STAGE_ORDER.index(step.stage), hops)
 
@@ -409,21 +409,16 @@ def _timeline(
 def _hops_from_learners(learning: list[LearningView], flows: list[FlowView]) -> dict[str, int]:
     """How many flows away from where the item entered each unit is, along these flows:
     from the units that learned it, and from units that send it without receiving it."""
-    targets = {flow.target.id for flow in flows if flow.target}
+    targets = {flow.target for flow in flows}
     depth = {event.unit.id: 0 for event in learning}
-    depth |= {f.source.id: 0 for f in flows if f.source and f.source.id not in targets}
+    depth |= {f.source: 0 for f in flows if f.source not in targets}
     frontier = list(depth)
     while frontier:
         reached = []
         for flow in flows:
-            if (
-                flow.source
-                and flow.target
-                and flow.source.id in frontier
-                and flow.target.id not in depth
-            ):
-                depth[flow.target.id] = depth[flow.source.id] + 1
-                reached.append(flow.target.id)
+            if flow.source in frontier and flow.target not in depth:
+                depth[flow.target] = depth[flow.source] + 1
+                reached.append(flow.target)
         frontier = reached
     return depth
 

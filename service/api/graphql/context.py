@@ -1,6 +1,6 @@
 """The typed context every resolver receives: the store, counted, and per-request loaders."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeAlias
 
@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from service.api.deps import Credential, SettingsDep, StoreDep, get_credential
+from service.api.graphql.loaders import NavigationLoaders
 from service.cypher import Query
 from service.model.views import FirmView, KnowledgeView, UnitView
 from service.services.access import Role, require
@@ -84,6 +85,7 @@ class Context(BaseContext):
         *,
         max_page_size: int = MAX_PAGE_SIZE,
         credential: Credential | None = None,
+        cost_budget: Callable[[str | None], int] | None = None,
     ) -> None:
         super().__init__()
         self.store = CountingStore(store)
@@ -91,9 +93,14 @@ class Context(BaseContext):
         # None until the caller has shown a key (a WebSocket shows it in connection_init).
         self.credential = credential
         self.transport = "http"
+        # The caller's role, once the operation is authorised; its cost budget follows it.
+        self.role: Role | None = None
+        self.cost_budget = cost_budget
+        self.cost = 0
         self.units = DataLoader[str, UnitView | None](self._load_units)
         self.firms = DataLoader[str, FirmView | None](self._load_firms)
         self.knowledge = DataLoader[str, KnowledgeView | None](self._load_knowledge)
+        self.navigation = NavigationLoaders(self.store)
 
     async def _load_units(self, ids: list[str]) -> list[UnitView | None]:
         found = await get_units_by_id(self.store, ids=ids)
@@ -121,7 +128,11 @@ async def get_context(
     `connection_init` message (see the router). Either way every operation is then
     authorised by its type, by the schema's one authorisation step.
     """
-    context = Context(store, max_page_size=settings.max_page_size)
+    context = Context(
+        store,
+        max_page_size=settings.max_page_size,
+        cost_budget=settings.graphql_cost_budget,
+    )
     if isinstance(connection, WebSocket):
         context.transport = "websocket"
         return context

@@ -68,7 +68,7 @@ class IntegrationQuery:
         description="A firm's integration events counted by tier and step; "
         "all six cells, empty ones included."
     )
-    async def integration_matrix(self, info: Info, firm: strawberry.ID) -> list[MatrixCell]:
+    async def integration_matrix(self, info: Info, firm: strawberry.ID) -> list[MatrixCell] | None:
         cells = await integration.get_integration_matrix(info.context.store, firm_id=str(firm))
         return [
             MatrixCell(

@@ -165,7 +165,7 @@ class MetricsQuery:
         description="Per unit: knowledge inflow and outflow by counterpart, "
         "brokerage, and a subsidiary's Gupta & Govindarajan role."
     )
-    async def hub_metrics(self, info: Info, firm: strawberry.ID) -> HubMetrics:
+    async def hub_metrics(self, info: Info, firm: strawberry.ID) -> HubMetrics | None:
         thresholds = await metrics.get_hub_thresholds(info.context.store, firm_id=str(firm))
         return HubMetrics(thresholds=thresholds)
 
@@ -173,7 +173,7 @@ class MetricsQuery:
         description="Directed support between a firm's units and how "
         "reciprocal it is; oneWay flags support never returned."
     )
-    async def support_balance(self, info: Info, firm: strawberry.ID) -> list[SupportPair]:
+    async def support_balance(self, info: Info, firm: strawberry.ID) -> list[SupportPair] | None:
         pairs = await metrics.list_support_balance(info.context.store, firm_id=str(firm))
         return [
             SupportPair(
@@ -193,7 +193,7 @@ class MetricsQuery:
     )
     async def project_interdependence(
         self, info: Info, project: strawberry.ID
-    ) -> ProjectInterdependence:
+    ) -> ProjectInterdependence | None:
         p = await metrics.get_project_interdependence(info.context.store, project_id=str(project))
         return ProjectInterdependence(
             id=strawberry.ID(p.id),
@@ -216,7 +216,7 @@ class MetricsQuery:
     @strawberry.field(description="The learning sources and units that fed a capability.")
     async def capability_provenance(
         self, info: Info, capability: strawberry.ID
-    ) -> CapabilityProvenance:
+    ) -> CapabilityProvenance | None:
         c = await metrics.get_capability_provenance(
             info.context.store, capability_id=str(capability)
         )

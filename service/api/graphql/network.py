@@ -11,6 +11,7 @@ from service.api.graphql.types import (
     Flow,
     Knowledge,
     Node,
+    PageInfo,
     Unit,
     UnitPair,
     load_unit,
@@ -22,14 +23,16 @@ from service.model.enums import (
     UnitRole,
 )
 from service.model.views import ActorView, CapabilityView
+from service.services.errors import NotFound
 from service.services.network import (
+    MAX_NETWORK_UNITS,
     count_units,
     find_nodes,
     get_firm_network,
     list_firms,
     list_units,
 )
-from service.services.paging import page_request
+from service.services.paging import keyset_request, page_request
 
 
 @strawberry.type
@@ -38,15 +41,19 @@ class NetworkQuery:
     async def firms(self, info: Info) -> list[Firm]:
         return [Firm.from_view(view) for view in await list_firms(info.context.store)]
 
-    @strawberry.field(description="One firm by id, or null.")
+    @strawberry.field(description="One firm by id; null, with a NOT_FOUND error, if none.")
     async def firm(self, info: Info, id: strawberry.ID) -> Firm | None:
         view = await info.context.firms.load(str(id))
-        return Firm.from_view(view) if view else None
+        if view is None:
+            raise NotFound("firm", str(id))
+        return Firm.from_view(view)
 
-    @strawberry.field(description="One unit by id, or null.")
+    @strawberry.field(description="One unit by id; null, with a NOT_FOUND error, if none.")
     async def unit(self, info: Info, id: strawberry.ID) -> Unit | None:
         view = await info.context.units.load(str(id))
-        return Unit.from_view(view) if view else None
+        if view is None:
+            raise NotFound("unit", str(id))
+        return Unit.from_view(view)
 
     @strawberry.field(description="Units, filtered, in id order (at most 100 a page).")
     async def units(
@@ -114,19 +121,34 @@ class SourceLink:
 @strawberry.type(description="Everything needed to draw a firm's hub-and-spoke network.")
 class FirmNetwork:
     firm: Firm
-    units: list[Unit] = strawberry.field(description="At most 2,000 units.")
-    links: list[FlowLink]
-    sources: list[SourceLink]
+    units: list[Unit] = strawberry.field(description="One page of units, by name.")
+    links: list[FlowLink] = strawberry.field(description="The flows the page's units sent.")
+    sources: list[SourceLink] = strawberry.field(description="The page's units' sources.")
+    total_units: int = strawberry.field(description="How many units the firm has in all.")
+    page_info: PageInfo
 
 
 @strawberry.type
 class FirmNetworkQuery:
     @strawberry.field(
         description="A firm's units, its flows grouped by pair and direction "
-        "with their volume, and the sources its units learned from."
+        "with their volume, and the sources its units learned from. A firm of more than "
+        "`first` units (at most and by default 2,000) is drawn a page of units at a time: "
+        "each page holds the links its units sent, so the pages together hold every link once."
     )
-    async def firm_network(self, info: Info, firm: strawberry.ID) -> FirmNetwork:
-        network = await get_firm_network(info.context.store, firm_id=str(firm))
+    async def firm_network(
+        self,
+        info: Info,
+        firm: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> FirmNetwork | None:
+        page = keyset_request(
+            first=MAX_NETWORK_UNITS if first is None else first,
+            after=after,
+            max_size=MAX_NETWORK_UNITS,
+        )
+        network = await get_firm_network(info.context.store, firm_id=str(firm), page=page)
         return FirmNetwork(
             firm=Firm.from_view(network.firm),
             units=[Unit.from_view(u) for u in network.units],
@@ -149,4 +171,11 @@ class FirmNetworkQuery:
                 )
                 for s in network.sources
             ],
+            total_units=network.total_units,
+            page_info=PageInfo(
+                has_next_page=network.has_next,
+                has_previous_page=after is not None,
+                start_cursor=None,
+                end_cursor=network.end_cursor,
+            ),
         )

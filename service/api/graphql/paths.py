@@ -103,7 +103,10 @@ class PathsQuery:
         description=(
             "Paths upward from a unit to its HQ capability centre (or `to`), shortest first. "
             "Hops follow upward or horizontal flows; no unit is visited twice. With `knowledge`, "
-            "every hop carries it and dates never go back in time. maxHops is 1-6. totalCount "
+            "every hop carries it and dates never go back in time. Without it, a path is a "
+            "route of units and each hop shows the earliest flow between its two units, so the "
+            "knowledge item (each hop's flow.knowledge) may change from hop to hop. maxHops is "
+            "1-6. totalCount "
             "counts up to 1,000 paths. Where more than 20,000 paths lie within maxHops, too "
             "many to rank shortest first, the request fails with INVALID_ARGUMENT on maxHops."
         )
@@ -117,7 +120,7 @@ class PathsQuery:
         max_hops: int = 4,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[KnowledgePath]:
+    ) -> Connection[KnowledgePath] | None:
         page = page_request(first=first, after=after, max_size=info.context.max_page_size)
         result = await paths.list_reverse_transfer_paths(
             info.context.store,
@@ -141,7 +144,7 @@ class PathsQuery:
         return make_connection([path_of(p, units) for p in result.paths], page, count)
 
     @strawberry.field(description="The whole circulation of one knowledge item, in time order.")
-    async def circulation(self, info: Info, knowledge: strawberry.ID) -> Circulation:
+    async def circulation(self, info: Info, knowledge: strawberry.ID) -> Circulation | None:
         result = await paths.get_circulation(info.context.store, knowledge_id=str(knowledge))
         units = await units_of(
             info, (h.unit.id for p in result.reverse_transfer_paths for h in p.hops)
@@ -178,7 +181,7 @@ class PathsQuery:
         from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
         knowledge: strawberry.ID | None = None,
         max_hops: int = 3,
-    ) -> list[Reach]:
+    ) -> list[Reach] | None:
         reaches = await paths.list_dissemination(
             info.context.store,
             unit_id=str(from_),

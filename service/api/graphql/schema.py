@@ -15,8 +15,10 @@ from strawberry.tools import merge_types
 
 from service.api.errors import PublicErrors
 from service.api.graphql.context import Context
+from service.api.graphql.cost import CostLimiter
 from service.api.graphql.integration import IntegrationQuery
 from service.api.graphql.metrics import MetricsQuery
+from service.api.graphql.navigation import NavigationQuery
 from service.api.graphql.network import FirmNetworkQuery, NetworkQuery
 from service.api.graphql.paths import PathsQuery
 from service.api.graphql.recording import RecordingMutation, RecordingSubscription
@@ -62,13 +64,21 @@ class StoreRoundTrips(SchemaExtension):
         ):
             context.response.status_code = 503  # the store is down, not the request wrong
         if isinstance(context, Context):
-            return {"storeRoundTrips": context.store.round_trips}
+            return {"storeRoundTrips": context.store.round_trips, "cost": context.cost}
         return {}
 
 
 Query = merge_types(
     "Query",
-    (NetworkQuery, FirmNetworkQuery, PathsQuery, IntegrationQuery, MetricsQuery, StoreQuery),
+    (
+        NetworkQuery,
+        NavigationQuery,
+        FirmNetworkQuery,
+        PathsQuery,
+        IntegrationQuery,
+        MetricsQuery,
+        StoreQuery,
+    ),
 )
 
 Mutation = merge_types("Mutation", (RecordingMutation,))
@@ -101,6 +111,7 @@ def create_schema(
             lambda: DocumentLimits(cache=documents, max_tokens=max_tokens),
             lambda: AddValidationRules(limits),
             AuthoriseOperation,
+            CostLimiter,
             lambda: PublicErrors(should_mask_error=is_unexpected),
             StoreRoundTrips,
         ],

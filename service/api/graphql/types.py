@@ -2,9 +2,10 @@
 
 import datetime
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 
 from service.api.graphql.context import Info
 from service.model import enums
@@ -35,7 +36,16 @@ from service.model.views import (
     UnitRef,
     UnitView,
 )
-from service.services.paging import PageRequest, encode_cursor
+from service.services.navigation import (
+    EventFilter,
+    FlowFilter,
+    FlowOrder,
+    Page,
+    Period,
+    UnitFilter,
+    UnitOrder,
+)
+from service.services.paging import KeysetRequest, PageRequest, encode_cursor, keyset_request
 
 strawberry.enum(enums.UnitRole, description="A unit's place in the multi-level hub.")
 strawberry.enum(enums.Market)
@@ -57,6 +67,10 @@ strawberry.enum(enums.RenewMode)
 strawberry.enum(enums.SupportingMechanism)
 strawberry.enum(enums.ResourceKind)
 strawberry.enum(enums.Interdependence)
+strawberry.enum(
+    UnitOrder, description="NAME: A to Z; FLOW_VOLUME: most flows (sent + received) first."
+)
+strawberry.enum(FlowOrder, description="By date (undated flows last either way), then id.")
 
 
 def from_epoch_ms(value: int) -> datetime.datetime:
@@ -84,6 +98,29 @@ class Firm(Node):
     outcome: Outcome | None
     summary: str | None
     citation: str | None
+
+    @strawberry.field(description="The firm's units, by name or by flow volume (most first).")
+    async def units(
+        self,
+        info: Info,
+        role: UnitRole | None = None,
+        country: str | None = None,
+        order_by: UnitOrder = UnitOrder.NAME,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> "Connection[Unit]":
+        filters = UnitFilter(role, country, order_by, keyset(info, first, after))
+        page = await info.context.navigation.firm_units.load(self.id, filters)
+        return page_connection(page, Unit.from_view)
+
+    @strawberry.field(description="The firm's knowledge items, by name.")
+    async def knowledge(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> "Connection[Knowledge]":
+        page = await info.context.navigation.firm_knowledge.load(
+            self.id, keyset(info, first, after)
+        )
+        return page_connection(page, Knowledge.from_view)
 
     @classmethod
     def from_view(cls, view: FirmView) -> "Firm":
@@ -123,6 +160,72 @@ class Unit(Node):
             return None
         view = await info.context.units.load(self.reports_to_id)
         return Unit.from_view(view) if view else None
+
+    @strawberry.field(description="Flows this unit sent, in date order.")
+    async def flows_out(
+        self,
+        info: Info,
+        knowledge: strawberry.ID | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        order_by: FlowOrder = FlowOrder.DATE_ASC,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> "Connection[Flow]":
+        filters = flow_filter(info, None, knowledge, since, until, order_by, first, after)
+        page = await info.context.navigation.flows_out.load(self.id, filters)
+        return page_connection(page, Flow.from_view)
+
+    @strawberry.field(description="Flows this unit received, in date order.")
+    async def flows_in(
+        self,
+        info: Info,
+        knowledge: strawberry.ID | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        order_by: FlowOrder = FlowOrder.DATE_ASC,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> "Connection[Flow]":
+        filters = flow_filter(info, None, knowledge, since, until, order_by, first, after)
+        page = await info.context.navigation.flows_in.load(self.id, filters)
+        return page_connection(page, Flow.from_view)
+
+    @strawberry.field(description="The units reporting directly to this one, by name.")
+    async def subordinates(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> "Connection[Unit]":
+        page = await info.context.navigation.subordinates.load(self.id, keyset(info, first, after))
+        return page_connection(page, Unit.from_view)
+
+    @strawberry.field(description="What this unit learned from outside sources, in date order.")
+    async def learning_events(
+        self,
+        info: Info,
+        since: str | None = None,
+        until: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> "Connection[LearningEvent]":
+        filters = EventFilter(Period(since, until), keyset(info, first, after))
+        page = await info.context.navigation.unit_learning.load(self.id, filters)
+        return page_connection(page, LearningEvent.from_view)
+
+    @strawberry.field(
+        description="Integration events at this unit, in time order; since/until keep events "
+        "whose date or period overlaps them."
+    )
+    async def integration_events(
+        self,
+        info: Info,
+        since: str | None = None,
+        until: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> "Connection[IntegrationEvent]":
+        filters = EventFilter(Period(since, until), keyset(info, first, after))
+        page = await info.context.navigation.unit_integrations.load(self.id, filters)
+        return page_connection(page, IntegrationEvent.from_view)
 
     @classmethod
     def from_view(cls, view: UnitView) -> "Unit":
@@ -182,6 +285,20 @@ class Knowledge(Node):
     assumption: str | None
     capabilities: list[Capability]
 
+    @strawberry.field(description="The flows that carried this item, in date order.")
+    async def flows(
+        self,
+        info: Info,
+        since: str | None = None,
+        until: str | None = None,
+        order_by: FlowOrder = FlowOrder.DATE_ASC,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> "Connection[Flow]":
+        filters = flow_filter(info, None, None, since, until, order_by, first, after)
+        page = await info.context.navigation.knowledge_flows.load(self.id, filters)
+        return page_connection(page, Flow.from_view)
+
     @classmethod
     def from_view(cls, view: KnowledgeView) -> "Knowledge":
         return cls(
@@ -226,20 +343,22 @@ class Flow:
         description="When it was recorded through the API (UTC); null for seeded facts."
     )
     knowledge_id: strawberry.Private[str | None]
-    source_id: strawberry.Private[str | None]
-    target_id: strawberry.Private[str | None]
+    source_id: strawberry.Private[str]
+    target_id: strawberry.Private[str]
 
-    @strawberry.field(description="The knowledge item carried, when the source names it.")
+    @strawberry.field(
+        description="The knowledge item carried; null only where the source names none."
+    )
     async def knowledge(self, info: Info) -> Knowledge | None:
         return await load_knowledge(info, self.knowledge_id)
 
     @strawberry.field(name="from", description="Where the knowledge came from.")
-    async def source(self, info: Info) -> Unit | None:
-        return await load_unit(info, self.source_id) if self.source_id else None
+    async def source(self, info: Info) -> Unit:
+        return await load_unit(info, self.source_id)
 
     @strawberry.field(name="to", description="Where the knowledge went.")
-    async def target(self, info: Info) -> Unit | None:
-        return await load_unit(info, self.target_id) if self.target_id else None
+    async def target(self, info: Info) -> Unit:
+        return await load_unit(info, self.target_id)
 
     @classmethod
     def from_view(cls, view: FlowView) -> "Flow":
@@ -252,8 +371,8 @@ class Flow:
             assumption=view.assumption,
             recorded_at=recorded(view.recorded_at),
             knowledge_id=view.knowledge,
-            source_id=view.source.id if view.source else None,
-            target_id=view.target.id if view.target else None,
+            source_id=view.source,
+            target_id=view.target,
         )
 
 
@@ -328,6 +447,12 @@ class LearningEvent:
     async def unit(self, info: Info) -> Unit:
         return await load_unit(info, self.unit_id)
 
+    @strawberry.field(description="The knowledge it yielded, by id.")
+    async def knowledge(self, info: Info) -> list[Knowledge]:
+        ids = await info.context.navigation.learning_knowledge.load(self.id)
+        views = await info.context.knowledge.load_many(ids)
+        return [Knowledge.from_view(view) for view in views if view is not None]
+
     @classmethod
     def from_view(cls, view: LearningView) -> "LearningEvent":
         return cls(
@@ -347,6 +472,8 @@ T = TypeVar("T")
 @strawberry.type
 class PageInfo:
     has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
     end_cursor: str | None
 
 
@@ -376,7 +503,72 @@ def make_connection(
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(items) > len(shown), end_cursor=edges[-1].cursor if edges else None
+            has_next_page=len(items) > len(shown),
+            has_previous_page=page.skip > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
         ),
         count=count,
+    )
+
+
+def page_connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:
+    """A connection for one keyset page, its total already known."""
+    edges = [
+        Edge(cursor=cursor, node=convert(item))
+        for cursor, item in zip(page.cursors, page.items, strict=True)
+    ]
+
+    async def total() -> int:
+        return page.total
+
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count=total,
+    )
+
+
+def keyset(info: Info, first: int | None, after: str | None) -> KeysetRequest:
+    """The keyset page a navigation field asks for, within the request's page-size cap."""
+    return keyset_request(first=first, after=after, max_size=info.context.max_page_size)
+
+
+def wants_total(info: Info) -> bool:
+    """Whether the connection being resolved is asked for its totalCount."""
+    return any(_asks_total(field.selections) for field in info.selected_fields)
+
+
+def _asks_total(selections: Sequence[Selection]) -> bool:
+    return any(
+        selection.name == "totalCount"
+        if isinstance(selection, SelectedField)
+        else _asks_total(selection.selections)
+        for selection in selections
+    )
+
+
+def flow_filter(
+    info: Info,
+    firm: strawberry.ID | None,
+    knowledge: strawberry.ID | None,
+    since: str | None,
+    until: str | None,
+    order_by: FlowOrder,
+    first: int | None,
+    after: str | None,
+) -> FlowFilter:
+    """The filters and page of a flow list."""
+    return FlowFilter(
+        firm=str(firm) if firm is not None else None,
+        knowledge=str(knowledge) if knowledge is not None else None,
+        period=Period(since, until),
+        order=order_by,
+        page=keyset(info, first, after),
+        counted=wants_total(info),
     )

@@ -1,0 +1,35 @@
+// List what the units of each of the given firms (every firm for a null one) learned from
+// outside sources, one page per firm (learningEvents(firm:)), found through the
+// LearningEvent.firm index, in date order (undated last: the sort key is the date, or "~"),
+// then by id, after the keyset cursor ($afterKey, $afterId); $since and $until (partial
+// dates, overlapping at their common precision) filter; total counts every event the filters keep, whatever the cursor.
+// params: firms: LIST<STRING>, since: STRING, until: STRING, afterKey: STRING, afterId: STRING, limit: INTEGER
+// returns: page
+// (:LearningEvent {firm}), (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)
+UNWIND $firms AS parent
+CALL {
+  WITH parent
+  WITH parent WHERE parent IS NOT NULL
+  MATCH (e:LearningEvent {firm: parent})
+  MATCH (u:Unit)-[:LEARNED]->(e)-[:FROM]->(a:Actor)
+  RETURN u, e, a
+  UNION ALL
+  WITH parent
+  WITH parent WHERE parent IS NULL
+  MATCH (u:Unit)-[:LEARNED]->(e:LearningEvent)-[:FROM]->(a:Actor)
+  RETURN u, e, a
+}
+WITH parent, u, e, a
+WHERE true
+  AND ($since IS NULL OR (e.date IS NOT NULL AND left(e.date, size($since)) >= left($since, size(e.date))))
+  AND ($until IS NULL OR (e.date IS NOT NULL AND left(e.date, size($until)) <= left($until, size(e.date))))
+WITH parent, u, e, a, coalesce(e.date, '~') AS key
+ORDER BY parent, key, e.id
+WITH parent, collect({e: e, key: key, unit: u {.id, .name, .role, .country, .firm},
+                       source: a {.id, .name, .kind, .country}}) AS rows
+WITH parent, size(rows) AS total, [x IN rows WHERE $afterId IS NULL OR x.key > $afterKey
+       OR (x.key = $afterKey AND x.e.id > $afterId)][0..$limit] AS page
+RETURN {parent: parent, total: total,
+        items: [x IN page | {key: x.key, id: x.e.id, channel: x.e.channel, date: x.e.date,
+                             citation: x.e.citation, assumption: x.e.assumption,
+                             unit: x.unit, source: x.source}]} AS page

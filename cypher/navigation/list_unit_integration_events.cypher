@@ -1,0 +1,32 @@
+// List the integration events at each of the given units, one page per unit
+// (Unit.integrationEvents, batched across units), in time order (undated last: the sort key
+// is the date, or "~"), then by id, after the keyset cursor ($afterKey, $afterId). $since and
+// $until keep events whose date or period overlaps them, as integrationEvents does; total
+// counts every event the filters keep, whatever the cursor. Knowledge and resources are read
+// for the page only.
+// params: units: LIST<STRING>, since: STRING, until: STRING, afterKey: STRING, afterId: STRING, limit: INTEGER
+// returns: page
+// (:IntegrationEvent)-[:AT]->(:Unit), -[:USED]->(:Knowledge), -[:INVOLVED]->(:Resource)
+UNWIND $units AS parent
+MATCH (i:IntegrationEvent)-[:AT]->(:Unit {id: parent})
+WHERE ($since IS NULL OR (coalesce(i.until, i.date) IS NOT NULL
+       AND left(coalesce(i.until, i.date), size($since)) >= left($since, size(coalesce(i.until, i.date)))))
+  AND ($until IS NULL OR (i.date IS NOT NULL
+       AND left(i.date, size($until)) <= left($until, size(i.date))))
+WITH parent, i, coalesce(i.date, '~') AS key
+ORDER BY parent, key, i.id
+WITH parent, collect({i: i, key: key}) AS rows
+WITH parent, size(rows) AS total, [x IN rows WHERE $afterId IS NULL OR x.key > $afterKey
+       OR (x.key = $afterKey AND x.i.id > $afterId)][0..$limit] AS page
+UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE range(0, size(page) - 1) END AS n
+WITH parent, total, n, page[n].i AS i, page[n].key AS key
+OPTIONAL MATCH (i)-[:USED]->(k:Knowledge)
+WITH parent, total, n, i, key, collect(k.id) AS knowledge
+OPTIONAL MATCH (i)-[:INVOLVED]->(r:Resource)
+WITH parent, total, n, i, key, knowledge, collect(r {.id, .name, .kind}) AS resources
+ORDER BY n
+WITH parent, total, collect(CASE WHEN i IS NULL THEN null ELSE
+       i {.id, .step, .tier, .activity, .renew_mode, .description, .mechanisms, .date, .until,
+          .firm, .citation, .assumption, .recorded_at, key: key, unit: parent,
+          knowledge: knowledge, resources: resources} END) AS items
+RETURN {parent: parent, total: total, items: items} AS page

@@ -1,0 +1,4 @@
+// Index the firm of :LearningEvent nodes (a firm's learning events are listed and paged by it).
+// params: (none)
+// returns: (none)
+CREATE INDEX learning_event_firm IF NOT EXISTS FOR (n:LearningEvent) ON (n.firm)

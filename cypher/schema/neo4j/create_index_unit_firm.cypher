@@ -1,0 +1,4 @@
+// Index the firm of :Unit nodes (a firm's units are listed and paged by it).
+// params: (none)
+// returns: (none)
+CREATE INDEX unit_firm IF NOT EXISTS FOR (n:Unit) ON (n.firm)

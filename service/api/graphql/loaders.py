@@ -1,0 +1,103 @@
+"""Per-request loaders for the navigation fields: one statement per field per level.
+
+A relationship field asked of many parents (20 units' flowsOut) is collected by its loader
+and answered by one statement for all of them; parents asking with different arguments
+(aliases) are grouped, one statement per distinct set of arguments.
+"""
+
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+from strawberry.dataloader import DataLoader
+
+from service.model.views import (
+    FlowView,
+    IntegrationEventView,
+    KnowledgeView,
+    LearningView,
+    UnitView,
+)
+from service.services import navigation
+from service.services.navigation import EventFilter, FlowFilter, Page, UnitFilter
+from service.services.paging import KeysetRequest
+from service.store.port import GraphStore
+
+V = TypeVar("V", bound=BaseModel)
+A = TypeVar("A", bound=Hashable)
+Fetch = Callable[[list[str], A], Awaitable[dict[str | None, Page[V]]]]
+
+
+def _request_of(args: Hashable) -> KeysetRequest:
+    return args if isinstance(args, KeysetRequest) else args.page  # type: ignore[attr-defined]
+
+
+class PageLoader(Generic[A, V]):
+    """Pages of one relationship field, batched across the parents of a level."""
+
+    def __init__(self, fetch: Fetch[A, V]) -> None:
+        self._fetch = fetch
+        self._loader = DataLoader[tuple[str, A], Page[V]](self._batch)
+
+    async def _batch(self, keys: list[tuple[str, A]]) -> list[Page[V]]:
+        groups: dict[A, list[str]] = {}
+        for parent, args in keys:
+            groups.setdefault(args, []).append(parent)
+        found: dict[tuple[str, A], Page[V]] = {}
+        for args, parents in groups.items():
+            pages = await self._fetch(sorted(set(parents)), args)
+            empty: Page[V] = Page.empty(_request_of(args))
+            found |= {(parent, args): pages.get(parent, empty) for parent in parents}
+        return [found[key] for key in keys]
+
+    def load(self, parent: str, args: A) -> Awaitable[Page[V]]:
+        """The parent's page for these arguments (batched with the level's other parents)."""
+        return self._loader.load((parent, args))
+
+
+class NavigationLoaders:
+    """The navigation fields' loaders of one request."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.firm_units = PageLoader[UnitFilter, UnitView](
+            lambda firms, filters: navigation.list_firm_units(store, firms=firms, filters=filters)
+        )
+        self.firm_knowledge = PageLoader[KeysetRequest, KnowledgeView](
+            lambda firms, page: navigation.list_firm_knowledge(
+                store, firms=list[str | None](firms), page=page
+            )
+        )
+        self.subordinates = PageLoader[KeysetRequest, UnitView](
+            lambda units, page: navigation.list_unit_subordinates(store, units=units, page=page)
+        )
+        self.flows_out = PageLoader[FlowFilter, FlowView](
+            lambda units, filters: navigation.list_unit_flows(
+                store, units=units, outgoing=True, filters=filters
+            )
+        )
+        self.flows_in = PageLoader[FlowFilter, FlowView](
+            lambda units, filters: navigation.list_unit_flows(
+                store, units=units, outgoing=False, filters=filters
+            )
+        )
+        self.knowledge_flows = PageLoader[FlowFilter, FlowView](
+            lambda items, filters: navigation.list_knowledge_flows(
+                store, items=items, filters=filters
+            )
+        )
+        self.unit_learning = PageLoader[EventFilter, LearningView](
+            lambda units, filters: navigation.list_unit_learning_events(
+                store, units=units, filters=filters
+            )
+        )
+        self.unit_integrations = PageLoader[EventFilter, IntegrationEventView](
+            lambda units, filters: navigation.list_unit_integration_events(
+                store, units=units, filters=filters
+            )
+        )
+        self.learning_knowledge = DataLoader[str, list[str]](self._load_learning_knowledge)
+        self._store = store
+
+    async def _load_learning_knowledge(self, events: list[str]) -> list[list[str]]:
+        found = await navigation.get_learning_knowledge(self._store, events=events)
+        return [found.get(event, []) for event in events]

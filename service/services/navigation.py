@@ -1,0 +1,291 @@
+"""Walking the graph: every relationship as a page of its parents' neighbours.
+
+Each use case takes many parents at once (the GraphQL loaders batch one field across every
+parent of a level) and answers one keyset page per parent, with the parent's total.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from service import cypher
+from service.model.enums import UnitRole
+from service.model.views import (
+    FlowView,
+    IntegrationEventView,
+    KnowledgeView,
+    LearningView,
+    UnitView,
+)
+from service.services.errors import InvalidArgument
+from service.services.paging import KeysetRequest, encode_keyset_cursor
+from service.store.port import GraphStore
+
+LIST_FIRM_UNITS = cypher.load("navigation/list_firm_units")
+LIST_UNIT_SUBORDINATES = cypher.load("navigation/list_unit_subordinates")
+LIST_UNIT_FLOWS_OUT = cypher.load("navigation/list_unit_flows_out")
+LIST_UNIT_FLOWS_IN = cypher.load("navigation/list_unit_flows_in")
+LIST_FIRM_FLOWS = cypher.load("navigation/list_firm_flows")
+LIST_KNOWLEDGE_FLOWS = cypher.load("navigation/list_knowledge_flows")
+LIST_FIRM_KNOWLEDGE = cypher.load("navigation/list_firm_knowledge")
+LIST_UNIT_LEARNING_EVENTS = cypher.load("navigation/list_unit_learning_events")
+LIST_FIRM_LEARNING_EVENTS = cypher.load("navigation/list_firm_learning_events")
+LIST_UNIT_INTEGRATION_EVENTS = cypher.load("navigation/list_unit_integration_events")
+LIST_LEARNING_KNOWLEDGE = cypher.load("navigation/list_learning_knowledge")
+
+V = TypeVar("V", bound=BaseModel)
+_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+def check_partial_date(name: str, value: str | None) -> None:
+    """Raise InvalidArgument unless the value is None or a partial date (YYYY[-MM[-DD]])."""
+    if value is not None and not _PARTIAL_DATE.match(value):
+        raise InvalidArgument(name, f"'{value}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+class UnitOrder(StrEnum):
+    NAME = "name"
+    FLOW_VOLUME = "flow_volume"
+
+
+class FlowOrder(StrEnum):
+    DATE_ASC = "date_asc"
+    DATE_DESC = "date_desc"
+
+
+@dataclass(frozen=True)
+class Page(Generic[V]):
+    """One parent's page: the items with their cursors, and the parent's total."""
+
+    items: list[V]
+    cursors: list[str]
+    has_next: bool
+    has_previous: bool
+    total: int
+
+    @classmethod
+    def empty(cls, request: KeysetRequest) -> "Page[V]":
+        """The page of a parent with nothing to list."""
+        return cls([], [], False, request.after_id is not None, 0)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Partial dates (YYYY[-MM[-DD]]) a dated item must overlap."""
+
+    since: str | None = None
+    until: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        """The statement parameters, after checking the dates."""
+        check_partial_date("since", self.since)
+        check_partial_date("until", self.until)
+        return {"since": self.since, "until": self.until}
+
+
+@dataclass(frozen=True)
+class UnitFilter:
+    role: UnitRole | None = None
+    country: str | None = None
+    order: UnitOrder = UnitOrder.NAME
+    page: KeysetRequest = field(default_factory=lambda: KeysetRequest(size=20))
+
+
+@dataclass(frozen=True)
+class FlowFilter:
+    firm: str | None = None
+    knowledge: str | None = None
+    period: Period = Period()
+    order: FlowOrder = FlowOrder.DATE_ASC
+    page: KeysetRequest = field(default_factory=lambda: KeysetRequest(size=20))
+    counted: bool = True  # whether the total is wanted (it costs a second walk)
+
+    def params(self) -> dict[str, Any]:
+        """The statement parameters shared by every flow list."""
+        return {
+            "firm": self.firm,
+            "knowledge": self.knowledge,
+            "descending": self.order is FlowOrder.DATE_DESC,
+            "counted": self.counted,
+            **self.period.params(),
+            **self.page.params(),
+        }
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    period: Period = Period()
+    page: KeysetRequest = field(default_factory=lambda: KeysetRequest(size=20))
+
+
+def _pages(
+    rows: list[dict[str, Any]], model: type[V], request: KeysetRequest
+) -> dict[str | None, Page[V]]:
+    pages: dict[str | None, Page[V]] = {}
+    for row in rows:
+        page = row["page"]
+        shown = page["items"][: request.size]
+        pages[page["parent"]] = Page(
+            items=[model.model_validate(item) for item in shown],
+            cursors=[encode_keyset_cursor(item["key"], item["id"]) for item in shown],
+            has_next=len(page["items"]) > request.size,
+            has_previous=request.after_id is not None,
+            total=int(page["total"]),
+        )
+    return pages
+
+
+async def list_firm_units(
+    store: GraphStore, *, firms: list[str], filters: UnitFilter
+) -> dict[str | None, Page[UnitView]]:
+    """A page of units for each firm, by name or by flow volume (most first)."""
+    rows = await store.read(
+        LIST_FIRM_UNITS,
+        {
+            "firms": firms,
+            "role": filters.role.value if filters.role else None,
+            "country": filters.country,
+            "orderBy": filters.order.value,
+            "descending": filters.order is UnitOrder.FLOW_VOLUME,
+            **filters.page.params(),
+        },
+    )
+    return _pages(rows, UnitView, filters.page)
+
+
+async def list_unit_subordinates(
+    store: GraphStore, *, units: list[str], page: KeysetRequest
+) -> dict[str | None, Page[UnitView]]:
+    """A page of the units reporting directly to each unit, by name."""
+    rows = await store.read(LIST_UNIT_SUBORDINATES, {"units": units, **page.params()})
+    return _pages(rows, UnitView, page)
+
+
+async def list_unit_flows(
+    store: GraphStore, *, units: list[str], outgoing: bool, filters: FlowFilter
+) -> dict[str | None, Page[FlowView]]:
+    """A page of the flows out of (or into) each unit, in date order."""
+    query = LIST_UNIT_FLOWS_OUT if outgoing else LIST_UNIT_FLOWS_IN
+    rows = await store.read(query, {"units": units, **filters.params()})
+    return _pages(rows, FlowView, filters.page)
+
+
+async def list_knowledge_flows(
+    store: GraphStore, *, items: list[str], filters: FlowFilter
+) -> dict[str | None, Page[FlowView]]:
+    """A page of the flows that carried each knowledge item, in date order."""
+    rows = await store.read(LIST_KNOWLEDGE_FLOWS, {"items": items, **filters.params()})
+    return _pages(rows, FlowView, filters.page)
+
+
+async def list_firm_flows(
+    store: GraphStore, *, firms: list[str], filters: FlowFilter
+) -> dict[str | None, Page[FlowView]]:
+    """A page of the flows between each firm's units, in date order."""
+    rows = await store.read(LIST_FIRM_FLOWS, {"firms": firms, **filters.params()})
+    return _pages(rows, FlowView, filters.page)
+
+
+async def list_flows(store: GraphStore, *, unit: str | None, filters: FlowFilter) -> Page[FlowView]:
+    """A page of flows touching a unit, carrying an item, or of a firm (at least one named)."""
+    if unit is not None:
+        return _merged(
+            [
+                (await list_unit_flows(store, units=[unit], outgoing=way, filters=filters)).get(
+                    unit
+                )
+                or Page.empty(filters.page)
+                for way in (True, False)
+            ],
+            filters,
+        )
+    elif filters.knowledge is not None:
+        pages = await list_knowledge_flows(store, items=[filters.knowledge], filters=filters)
+        key = filters.knowledge
+    elif filters.firm is not None:
+        pages = await list_firm_flows(store, firms=[filters.firm], filters=filters)
+        key = filters.firm
+    else:
+        raise InvalidArgument("firm", "name a firm, a knowledge item or a unit to list flows of")
+    return pages.get(key) or Page.empty(filters.page)
+
+
+def _merged(pages: list[Page[FlowView]], filters: FlowFilter) -> Page[FlowView]:
+    """Pages of the same keyset order over disjoint flows, merged into one page."""
+    entries = sorted(
+        (
+            (cursor_key, flow, cursor)
+            for page in pages
+            for cursor_key, flow, cursor in zip(
+                _sort_keys(page, filters), page.items, page.cursors, strict=True
+            )
+        ),
+        key=lambda entry: entry[0],
+        reverse=filters.order is FlowOrder.DATE_DESC,
+    )
+    shown = entries[: filters.page.size]
+    return Page(
+        items=[flow for _, flow, _ in shown],
+        cursors=[cursor for _, _, cursor in shown],
+        has_next=len(entries) > len(shown) or any(page.has_next for page in pages),
+        has_previous=filters.page.after_id is not None,
+        total=sum(page.total for page in pages),
+    )
+
+
+def _sort_keys(page: Page[FlowView], filters: FlowFilter) -> list[tuple[str, str]]:
+    undated = "" if filters.order is FlowOrder.DATE_DESC else "~"
+    return [(flow.date or undated, flow.id) for flow in page.items]
+
+
+async def list_firm_knowledge(
+    store: GraphStore, *, firms: list[str | None], page: KeysetRequest
+) -> dict[str | None, Page[KnowledgeView]]:
+    """A page of each firm's knowledge items (all items for None), by name."""
+    rows = await store.read(LIST_FIRM_KNOWLEDGE, {"firms": firms, **page.params()})
+    return _pages(rows, KnowledgeView, page)
+
+
+async def list_unit_learning_events(
+    store: GraphStore, *, units: list[str], firm: str | None = None, filters: EventFilter
+) -> dict[str | None, Page[LearningView]]:
+    """A page of what each unit learned from outside sources, in date order."""
+    rows = await store.read(
+        LIST_UNIT_LEARNING_EVENTS,
+        {"units": units, "firm": firm, **filters.period.params(), **filters.page.params()},
+    )
+    return _pages(rows, LearningView, filters.page)
+
+
+async def list_firm_learning_events(
+    store: GraphStore, *, firms: list[str | None], filters: EventFilter
+) -> dict[str | None, Page[LearningView]]:
+    """A page of what each firm's units (all firms' for None) learned, in date order."""
+    rows = await store.read(
+        LIST_FIRM_LEARNING_EVENTS,
+        {"firms": firms, **filters.period.params(), **filters.page.params()},
+    )
+    return _pages(rows, LearningView, filters.page)
+
+
+async def list_unit_integration_events(
+    store: GraphStore, *, units: list[str], filters: EventFilter
+) -> dict[str | None, Page[IntegrationEventView]]:
+    """A page of the integration events at each unit, in time order."""
+    rows = await store.read(
+        LIST_UNIT_INTEGRATION_EVENTS,
+        {"units": units, **filters.period.params(), **filters.page.params()},
+    )
+    return _pages(rows, IntegrationEventView, filters.page)
+
+
+async def get_learning_knowledge(
+    store: GraphStore, *, events: Iterable[str]
+) -> dict[str, list[str]]:
+    """The ids of the knowledge each learning event yielded."""
+    rows = await store.read(LIST_LEARNING_KNOWLEDGE, {"events": list(events)})
+    return {row["event"]: list(row["knowledge"]) for row in rows}
