@@ -95,12 +95,21 @@ FOREACH (row IN $resources |
   MERGE (u:Unit {id: row.heldBy})
   MERGE (u)-[:HOLDS]->(r)
 )
-// (:IntegrationEvent)-[:AT]->(:Unit), -[:USED]->(:Knowledge), -[:INVOLVED]->(:Resource)
+// (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit) (Fu et al.'s Table 5
+// roles, each only where the source names the unit), -[:USED]->(:Knowledge),
+// -[:INVOLVED]->(:Resource)
 FOREACH (row IN $integrations |
   MERGE (i:IntegrationEvent {id: row.id})
   SET i = row.props
-  MERGE (u:Unit {id: row.unit})
-  MERGE (i)-[:AT]->(u)
+  FOREACH (unitId IN row.sponsors |
+    MERGE (u:Unit {id: unitId})
+    MERGE (i)-[:SPONSORED_BY]->(u))
+  FOREACH (unitId IN row.beneficiaries |
+    MERGE (u:Unit {id: unitId})
+    MERGE (i)-[:BENEFITS]->(u))
+  FOREACH (unitId IN CASE WHEN row.coordinator IS NULL THEN [] ELSE [row.coordinator] END |
+    MERGE (u:Unit {id: unitId})
+    MERGE (i)-[:COORDINATED_BY]->(u))
   FOREACH (knowledgeId IN row.knowledge |
     MERGE (k:Knowledge {id: knowledgeId})
     MERGE (i)-[:USED]->(k))

@@ -18,6 +18,7 @@ WHERE ($firm IS NULL OR i.firm = $firm)
        AND left(coalesce(i.until, i.date), size($since)) >= left($since, size(coalesce(i.until, i.date)))))
   AND ($until IS NULL OR (i.date IS NOT NULL
        AND left(i.date, size($until)) <= left($until, size(i.date))))
-MATCH (i)-[:AT]->(u:Unit)
-WHERE $unit IS NULL OR u.id = $unit
+OPTIONAL MATCH (i)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(role:Unit {id: $unit})
+WITH i, count(role) AS roles
+WHERE $unit IS NULL OR roles > 0
 RETURN count(i) AS total

@@ -223,14 +223,27 @@ class Resource(Fact):
 
 
 class IntegrationEvent(Fact):
-    """The firm leveraged, renewed or released resources (Table 3)."""
+    """The firm leveraged, renewed or released resources (Table 3).
+
+    Fu et al.'s Table 5 gives integration its roles: subsidiaries sponsor it and benefit
+    from it, the (regional) headquarters coordinates it. Each role is left empty where the
+    source names no unit for it, rather than defaulting to the HQ.
+    """
 
     id: Id
     step: IntegrationStep
     tier: IntegrationTier
     activity: ValueChainActivity | None = None
     renew_mode: RenewMode | None = None
-    unit: Id
+    sponsors: tuple[Id, ...] = Field(
+        default=(), description="Units whose resources or knowledge the event draws on."
+    )
+    beneficiaries: tuple[Id, ...] = Field(
+        default=(), description="Units that gain from the event (use the result)."
+    )
+    coordinator: Id | None = Field(
+        default=None, description="The HQ, capability centre or regional HQ that coordinates it."
+    )
     description: Text
     knowledge: tuple[Id, ...] = ()
     resources: tuple[Id, ...] = ()
@@ -532,8 +545,19 @@ def find_case_problems(case: CaseFile) -> Iterable[Problem]:
         yield from ref(("resources", i, "held_by"), resource.held_by, units, "unit")
 
     for i, integration in enumerate(case.integrations):
-        if integration.unit not in units:
-            yield ("integrations", i, "unit"), f"unknown unit '{integration.unit}'"
+        for role in ("sponsors", "beneficiaries"):
+            for j, unit_id in enumerate(getattr(integration, role)):
+                yield from ref(("integrations", i, role, j), unit_id, units, "unit")
+        yield from ref(("integrations", i, "coordinator"), integration.coordinator, units, "unit")
+        coordinator = units.get(integration.coordinator or "")
+        if coordinator is not None and coordinator.role not in COORDINATING_ROLES:
+            yield (
+                ("integrations", i, "coordinator"),
+                (
+                    "integration is coordinated by the HQ, its capability centre or a "
+                    f"regional HQ, not a {coordinator.role.value}"
+                ),
+            )
         for j, k in enumerate(integration.knowledge):
             if k not in knowledge:
                 yield ("integrations", i, "knowledge", j), f"unknown knowledge item '{k}'"
@@ -589,6 +613,9 @@ def find_case_problems(case: CaseFile) -> Iterable[Problem]:
     for i, managed in enumerate(case.customer_management):
         yield from ref(("customer_management", i, "unit"), managed.unit, units, "unit")
         yield from ref(("customer_management", i, "customer"), managed.customer, actors, "actor")
+
+
+COORDINATING_ROLES = (UnitRole.HQ, UnitRole.CAPABILITY_CENTRE, UnitRole.REGIONAL_HQ)
 
 
 def count_records(case: CaseFile) -> Counter[str]:

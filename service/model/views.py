@@ -1,6 +1,6 @@
 """What the read use cases return: each query row is a map shaped like one of these."""
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from service.model.enums import (
     ActorKind,
@@ -114,9 +114,16 @@ class IntegrationEventView(View):
     citation: str | None = None
     assumption: str | None = None
     recorded_at: int | None = None
-    unit: str
+    sponsors: tuple[str, ...] = ()
+    beneficiaries: tuple[str, ...] = ()
+    coordinator: str | None = None
     knowledge: tuple[str, ...] = ()
     resources: tuple[ResourceView, ...] = ()
+
+    @field_validator("sponsors", "beneficiaries", mode="after")
+    @classmethod
+    def _in_id_order(cls, units: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted(units))
 
 
 class LearningView(View):

@@ -111,7 +111,9 @@ def case_params(case: CaseFile) -> dict[str, Any]:
         "resources": rows("resources", heldBy=lambda r: r.held_by),
         "integrations": rows(
             "integrations",
-            unit=lambda e: e.unit,
+            sponsors=lambda e: list(e.sponsors),
+            beneficiaries=lambda e: list(e.beneficiaries),
+            coordinator=lambda e: e.coordinator,
             knowledge=lambda e: list(e.knowledge),
             resources=lambda e: list(e.resources),
         ),
@@ -402,7 +404,9 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         "integrations": [
             record_fields(i)
             | {
-                "unit": first("AT", i["id"]),
+                "sponsors": targets("SPONSORED_BY", i["id"]),
+                "beneficiaries": targets("BENEFITS", i["id"]),
+                "coordinator": first("COORDINATED_BY", i["id"]),
                 "knowledge": targets("USED", i["id"]),
                 "resources": targets("INVOLVED", i["id"]),
             }

@@ -92,7 +92,7 @@ const CIRCULATION = `query Circulation($knowledge: ID!) {
       stage date
       learning { id channel date source { id name } unit { id name } }
       flow { id direction date from { id name } to { id name } }
-      integration { id step tier date description unit { id name } }
+      integration { id step tier date description sponsors { id name } beneficiaries { id name } coordinator { id name } }
     }
   }
 }`;
@@ -100,8 +100,8 @@ const CIRCULATION = `query Circulation($knowledge: ID!) {
 const EVENTS = `query Events($firm: ID!, $after: String) {
   integrationEvents(firm: $firm, first: 100, after: $after) {
     edges { node {
-      id step tier activity renewMode description date until
-      unit { id name }
+      id step tier activity renewMode description date until citation assumption
+      sponsors { id name } beneficiaries { id name } coordinator { id name }
       knowledge { id name }
     } }
     pageInfo { hasNextPage endCursor }

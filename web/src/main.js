@@ -15,7 +15,7 @@ import { describeDate, describePeriod, isOpenRange } from "./dates.js";
 import { renderNetworkLegend, renderTimelineLegend } from "./legend.js";
 import { createNetworkView } from "./network.js";
 import { DIRECTIONS, describeEnum, describeRole, STEPS, SOURCE_KINDS, sourceKindOf } from "./style.js";
-import { describeEvent, renderTimeline } from "./timeline.js";
+import { describeEvent, describeRoles, renderTimeline, roleUnitIds } from "./timeline.js";
 
 const HOP_DELAY_MS = 700;
 const STEP_DELAY_MS = 1400;
@@ -462,7 +462,7 @@ function describeStep(step) {
   if (step.flow) return `${step.flow.from?.name ?? "?"} → ${step.flow.to?.name ?? "?"} (${describeEnum(step.flow.direction)})`;
   if (step.integration) {
     const look = STEPS[step.integration.step];
-    return `${step.integration.unit.name}: ${look.label.toLowerCase()}, ${step.integration.tier.toLowerCase()} tier: ${step.integration.description}`;
+    return `${look.label}, ${step.integration.tier.toLowerCase()} tier (${describeRoles(step.integration)}): ${step.integration.description}`;
   }
   return "";
 }
@@ -590,7 +590,7 @@ function showEvent(event) {
   stopTimer();
   network.clearFocus();
   network.cy.elements().addClass("faded");
-  network.cy.getElementById(event.unit.id).removeClass("faded").addClass("on-path");
+  for (const unitId of roleUnitIds(event)) network.cy.getElementById(unitId).removeClass("faded").addClass("on-path");
   const knowledge = event.knowledge.length
     ? element(
         "ul",
@@ -603,8 +603,10 @@ function showEvent(event) {
       )
     : element("p", { class: "hint" }, "The source names no knowledge item behind this event.");
   ui.details.replaceChildren(
-    element("p", { class: "selected-name" }, element("strong", {}, `${STEPS[event.step].label}, ${event.tier.toLowerCase()} tier`), ` · ${describePeriod(event.date, event.until)} · ${event.unit.name}`),
+    element("p", { class: "selected-name" }, element("strong", {}, `${STEPS[event.step].label}, ${event.tier.toLowerCase()} tier`), ` · ${describePeriod(event.date, event.until)}`),
+    element("p", {}, `Roles: ${describeRoles(event)}.`),
     element("p", {}, event.description),
+    element("p", { class: "hint" }, `Source: ${event.citation ?? "not given"}.${event.assumption ? ` Assumed: ${event.assumption}` : ""}`),
     knowledge,
   );
   setStatus(describeEvent(event));
