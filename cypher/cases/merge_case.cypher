@@ -27,7 +27,7 @@ FOREACH (row IN [r IN $units WHERE r.reportsTo IS NOT NULL] |
   MERGE (boss:Unit {id: row.reportsTo})
   MERGE (u)-[:REPORTS_TO]->(boss)
 )
-// (:Actor)-[:IN_NETWORK_OF]->(:Firm); (:Actor)-[:ACQUIRED|SUBCONTRACTS_TO|SUBUNIT_OF]->(:Actor)
+// (:Actor)-[:IN_NETWORK_OF]->(:Firm); (:Actor)-[:ACQUIRED|SUBCONTRACTS_TO|SUBUNIT_OF|JOINT_VENTURE_WITH]->(:Actor)
 FOREACH (row IN $actors |
   MERGE (a:Actor {id: row.id})
   SET a = row.props
@@ -42,6 +42,8 @@ FOREACH (row IN $actorLinks |
     CREATE (a)-[l:SUBCONTRACTS_TO]->(b) SET l = row.props)
   FOREACH (_ IN CASE WHEN row.props.kind = 'subunit_of' THEN [1] ELSE [] END |
     CREATE (a)-[l:SUBUNIT_OF]->(b) SET l = row.props)
+  FOREACH (_ IN CASE WHEN row.props.kind = 'joint_venture_with' THEN [1] ELSE [] END |
+    CREATE (a)-[l:JOINT_VENTURE_WITH]->(b) SET l = row.props)
 )
 // (:Firm)-[:HAS_CAPABILITY]->(:Capability)<-[:BUILDS]-(:Knowledge)-[:OF_FIRM]->(:Firm)
 FOREACH (row IN $capabilities |

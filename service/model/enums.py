@@ -99,6 +99,8 @@ class ActorLinkKind(StrEnum):
     ACQUIRED = "acquired"
     SUBCONTRACTS_TO = "subcontracts_to"
     SUBUNIT_OF = "subunit_of"
+    # Partners in a joint venture (PSA and Dongfeng in DPCA): neither acquired the other.
+    JOINT_VENTURE_WITH = "joint_venture_with"
 
 
 class BuyingMode(StrEnum):

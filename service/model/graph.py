@@ -68,6 +68,7 @@ _FACT_RELATIONSHIPS: dict[str, tuple[str, type[BaseModel]]] = {
     "ACQUIRED": ("actor_links", ActorLink),
     "SUBCONTRACTS_TO": ("actor_links", ActorLink),
     "SUBUNIT_OF": ("actor_links", ActorLink),
+    "JOINT_VENTURE_WITH": ("actor_links", ActorLink),
     "SUPPORTED": ("support", Support),
     "MANAGES": ("customer_management", CustomerManagement),
 }

@@ -379,7 +379,7 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         "actors": [record_fields(a) for a in by_label["Actor"]],
         "actor_links": [
             record_fields(link, drop=())
-            for t in ("ACQUIRED", "SUBCONTRACTS_TO", "SUBUNIT_OF")
+            for t in ("ACQUIRED", "SUBCONTRACTS_TO", "SUBUNIT_OF", "JOINT_VENTURE_WITH")
             for link in rel_props[t]
         ],
         "capabilities": [record_fields(c) for c in by_label["Capability"]],
