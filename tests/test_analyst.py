@@ -180,6 +180,10 @@ NAMED_ANSWERS: dict[str, tuple[dict[str, Any], Any]] = {
     "list_learners_not_feeding_hq": ({}, None),
     "list_hubs_by_outflow": ({"firm": "huawei"}, {"unit": "huawei-rhq"}),
     "list_learned_knowledge_integrated": ({}, {"firm": "zte", "channel": "host_country"}),
+    "list_customer_asset_cases": (
+        {"depth": "high"},
+        {"case_no": 80, "firm": "senn-firm-5", "knowledge_advantage": "high"},
+    ),
 }
 
 
@@ -372,7 +376,14 @@ def test_the_catalogue_documents_parameters_and_columns(server: Served) -> None:
         ("knowledge", "STRING", False, None),
         ("maxHops", "INTEGER", False, 4),
     }
-    assert paths["columns"] == ["hops", "route", "flows", "knowledge_carried"]
+    assert paths["columns"] == [
+        "hops",
+        "route",
+        "flows",
+        "knowledge_carried",
+        "citation",
+        "assumption",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 // Every node of a case carries `firm`; the firm's relationships are dropped and rebuilt and
 // nodes no longer in the case are deleted, so loading the same file twice changes nothing.
 // Rows are {id, props, ...references}; props hold only model fields, never free-form keys.
-// params: firmId: STRING, firm: MAP, ids: LIST<STRING>, units: LIST<MAP>, actors: LIST<MAP>, actorLinks: LIST<MAP>, capabilities: LIST<MAP>, knowledge: LIST<MAP>, learning: LIST<MAP>, flows: LIST<MAP>, sends: LIST<MAP>, resources: LIST<MAP>, integrations: LIST<MAP>, projects: LIST<MAP>, support: LIST<MAP>, tensions: LIST<MAP>, management: LIST<MAP>
+// params: firmId: STRING, firm: MAP, ids: LIST<STRING>, units: LIST<MAP>, actors: LIST<MAP>, actorLinks: LIST<MAP>, capabilities: LIST<MAP>, knowledge: LIST<MAP>, learning: LIST<MAP>, flows: LIST<MAP>, sends: LIST<MAP>, resources: LIST<MAP>, integrations: LIST<MAP>, projects: LIST<MAP>, support: LIST<MAP>, tensions: LIST<MAP>, management: LIST<MAP>, caseAnalyses: LIST<MAP>
 // returns: firm
 MERGE (f:Firm {id: $firmId})
 SET f = $firm
@@ -166,6 +166,12 @@ FOREACH (row IN $management |
   MERGE (a:Actor {id: row.customer})
   CREATE (u)-[m:MANAGES]->(a)
   SET m = row.props
+)
+// (:CaseAnalysis)-[:OF_FIRM]->(:Firm): reference data, one business case rated (Senn et al.)
+FOREACH (row IN $caseAnalyses |
+  MERGE (c:CaseAnalysis {id: row.id})
+  SET c = row.props
+  MERGE (c)-[:OF_FIRM]->(f)
 )
 WITH f
 OPTIONAL MATCH (stale {firm: $firmId})

@@ -22,6 +22,7 @@ from service.model.enums import (
     ROLE_LEVEL,
     ActorKind,
     ActorLinkKind,
+    Advantage,
     BuyingMode,
     Channel,
     FlowDirection,
@@ -34,6 +35,7 @@ from service.model.enums import (
     Outcome,
     Paper,
     Perspective,
+    Rating,
     RenewMode,
     ResourceKind,
     SupportingMechanism,
@@ -328,12 +330,45 @@ class Tension(Fact):
 
 
 class CustomerManagement(Fact):
-    """A unit manages a customer as an asset from one of Senn et al.'s perspectives."""
+    """A unit manages a customer as an asset from one of Senn et al.'s perspectives.
+
+    The stage fields follow the cells of their Figure 1: what the manager did to create
+    value (focus, identification, specification, realization) and to manage risk (focus,
+    assessment, reduction), each left empty where the source says nothing of it.
+    """
 
     id: Id
     unit: Id
     customer: Id
     perspective: Perspective
+    manager: Name | None = Field(default=None, description="The customer manager's role.")
+    description: Text | None = None
+    value_focus: Text | None = None
+    value_identification: Text | None = None
+    value_specification: Text | None = None
+    value_realization: Text | None = None
+    risk_focus: Text | None = None
+    risk_assessment: Text | None = None
+    risk_reduction: Text | None = None
+    advantages: tuple[Advantage, ...] = Field(
+        default=(), description="The advantages the source says the supplier gained."
+    )
+
+
+class CaseAnalysis(Fact):
+    """One supplier-customer business case as Senn, Thoma & Yip rate it (their Table 4)."""
+
+    id: Id
+    case_no: int = Field(ge=1, description="The case's number in the paper's table.")
+    industry: Name
+    asset_management: Rating = Field(
+        description="Depth of customer asset management: low = sales, medium = "
+        "relationship, high = network perspective."
+    )
+    relationship_advantage: Rating
+    economic_advantage: Rating
+    knowledge_advantage: Rating
+    leadership_advantage: Rating
 
 
 class CaseFile(Strict):
@@ -355,6 +390,7 @@ class CaseFile(Strict):
     support: tuple[Support, ...] = ()
     tensions: tuple[Tension, ...] = ()
     customer_management: tuple[CustomerManagement, ...] = ()
+    case_analyses: tuple[CaseAnalysis, ...] = ()
 
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -391,6 +427,7 @@ _ID_SECTIONS = (
     "support",
     "tensions",
     "customer_management",
+    "case_analyses",
 )
 
 

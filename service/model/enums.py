@@ -140,6 +140,23 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
+class Advantage(StrEnum):
+    """What a supplier gains from managing a customer as an asset (Senn, Thoma & Yip)."""
+
+    RELATIONSHIP = "relationship"
+    ECONOMIC = "economic"
+    KNOWLEDGE = "knowledge"
+    LEADERSHIP = "leadership"
+
+
+class Rating(StrEnum):
+    """Senn, Thoma & Yip's three-point scale (their Table 4)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
 class Paper(StrEnum):
     FU2018 = "fu2018"
     SARTORIUS2024 = "sartorius2024"

@@ -10,6 +10,7 @@ from service.model.case import (
     Actor,
     ActorLink,
     Capability,
+    CaseAnalysis,
     CustomerManagement,
     Firm,
     Flow,
@@ -62,6 +63,7 @@ _NODES: dict[str, tuple[str, type[BaseModel]]] = {
     "IntegrationEvent": ("integrations", IntegrationEvent),
     "Project": ("projects", Project),
     "Tension": ("tensions", Tension),
+    "CaseAnalysis": ("case_analyses", CaseAnalysis),
 }
 _FACT_RELATIONSHIPS: dict[str, tuple[str, type[BaseModel]]] = {
     "FLOWS": ("flows", Flow),

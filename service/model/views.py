@@ -4,6 +4,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from service.model.enums import (
     ActorKind,
+    Advantage,
     Channel,
     FlowDirection,
     FlowMode,
@@ -12,6 +13,7 @@ from service.model.enums import (
     KnowledgeKind,
     Market,
     Outcome,
+    Perspective,
     RenewMode,
     ResourceKind,
     SupportingMechanism,
@@ -143,3 +145,23 @@ class SupportView(View):
     date: str | None = None
     citation: str | None = None
     assumption: str | None = None
+
+
+class CustomerManagementView(View):
+    id: str
+    perspective: Perspective
+    manager: str | None = None
+    description: str | None = None
+    value_focus: str | None = None
+    value_identification: str | None = None
+    value_specification: str | None = None
+    value_realization: str | None = None
+    risk_focus: str | None = None
+    risk_assessment: str | None = None
+    risk_reduction: str | None = None
+    advantages: tuple[Advantage, ...] = ()
+    firm: str
+    citation: str | None = None
+    assumption: str | None = None
+    unit: str
+    customer: ActorView

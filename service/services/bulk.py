@@ -62,6 +62,7 @@ CREATE_PROJECTS = cypher.load("bulk/create_projects")
 CREATE_SUPPORT = cypher.load("bulk/create_support")
 CREATE_TENSIONS = cypher.load("bulk/create_tensions")
 CREATE_CUSTOMER_MANAGEMENT = cypher.load("bulk/create_customer_management")
+CREATE_CASE_ANALYSES = cypher.load("bulk/create_case_analyses")
 LIST_NODE_IDS = cypher.load("bulk/list_node_ids")
 DELETE_FIRM_NODES = cypher.load("bulk/delete_firm_nodes")
 
@@ -289,6 +290,15 @@ def list_phases(case: CaseFile) -> list[Phase]:
             ),
             len(c.customer_management),
         ),
+        Phase(
+            "case analyses",
+            CREATE_CASE_ANALYSES,
+            lambda: (
+                {"props": props} for _, props in _attach_props(c.case_analyses, "case_analyses", f)
+            ),
+            len(c.case_analyses),
+            True,
+        ),
     ]
 
 
@@ -498,6 +508,7 @@ def case_params_ids(case: CaseFile) -> Iterator[str]:
         "integrations",
         "projects",
         "tensions",
+        "case_analyses",
     ):
         for record in getattr(case, section):
             yield record.id

@@ -123,6 +123,7 @@ def case_params(case: CaseFile) -> dict[str, Any]:
         "management": rows(
             "customer_management", unit=lambda m: m.unit, customer=lambda m: m.customer
         ),
+        "caseAnalyses": rows("case_analyses"),
     }
 
 
@@ -297,6 +298,7 @@ _NODE_SECTIONS = (
     "integrations",
     "projects",
     "tensions",
+    "case_analyses",
 )
 
 
@@ -421,6 +423,7 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
             record_fields(m) | {"unit": m["from"], "customer": m["to"]}
             for m in rel_props["MANAGES"]
         ],
+        "case_analyses": [record_fields(c) for c in by_label["CaseAnalysis"]],
     }
     for section in ("actor_links", "flows", "support", "customer_management"):
         document[section] = sorted(document[section], key=lambda r: r["id"])

@@ -19,6 +19,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from service.api.graphql.context import Context
+from service.api.graphql.customers import CustomersQuery
 from service.api.graphql.integration import IntegrationQuery
 from service.api.graphql.metrics import MetricsQuery
 from service.api.graphql.network import FirmNetworkQuery, NetworkQuery
@@ -69,7 +70,15 @@ class StoreRoundTrips(SchemaExtension):
 
 Query = merge_types(
     "Query",
-    (NetworkQuery, FirmNetworkQuery, PathsQuery, IntegrationQuery, MetricsQuery, StoreQuery),
+    (
+        NetworkQuery,
+        FirmNetworkQuery,
+        PathsQuery,
+        IntegrationQuery,
+        CustomersQuery,
+        MetricsQuery,
+        StoreQuery,
+    ),
 )
 
 Mutation = merge_types("Mutation", (RecordingMutation,))
