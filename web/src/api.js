@@ -149,6 +149,20 @@ export async function fetchCirculation(knowledge) {
   return (await runQuery(CIRCULATION, { knowledge })).circulation;
 }
 
+const CUSTOMERS = `query Customers($firm: ID!) {
+  customerManagement(firm: $firm) {
+    id perspective manager description advantages citation assumption
+    valueFocus valueIdentification valueSpecification valueRealization
+    riskFocus riskAssessment riskReduction
+    unit { id name } customer { id name }
+  }
+}`;
+
+/** A firm's customers managed as assets (empty for most firms). */
+export async function fetchCustomerManagement(firm) {
+  return (await runQuery(CUSTOMERS, { firm })).customerManagement;
+}
+
 /** Every integration event of a firm, following the pages to the end. */
 export async function fetchIntegrationEvents(firm) {
   const events = [];
