@@ -14,8 +14,15 @@ import httpx
 import yaml
 
 from service.model.files import parse_case_file
-from service.services.seeding import list_case_files
+from service.services.integration import (
+    EventFilter,
+    count_integration_events,
+    list_integration_events,
+)
+from service.services.paging import PageRequest
+from service.services.seeding import list_case_files, seed_cases, select_case_files
 from service.services.sources import SOURCES_PATH, render_sources
+from service.store.embedded import EmbeddedStore
 from tests.helpers import Served, kflow, tiny_firm
 
 MATRIX = """query($firm: ID!) { integrationMatrix(firm: $firm) {
@@ -231,3 +238,26 @@ def test_the_cli_answer_carries_citation_and_assumption(tmp_path: Path) -> None:
     for row in rows:
         assert row["citation"].startswith("Fu, Sun & Ghauri (2018), Table 3")
         assert "our reading" in row["assumption"]
+
+
+async def test_events_are_found_by_a_unit_in_any_role_and_by_knowledge(
+    store: EmbeddedStore,
+) -> None:
+    await seed_cases(store, paths=select_case_files(["zte"]))
+    page = PageRequest(skip=0, limit=100)
+    solar = "zte-solar-battery-storage"
+    expected = {
+        (None, "zte-us"): {"zte-high-level-v3-wcdma", "zte-leverage-solar-battery"},
+        (None, "zte-hq"): set(TABLE_3["zte"]),  # the coordinator of every event
+        (None, "zte-rhq"): set(),
+        (solar, None): {"zte-leverage-solar-battery"},
+        (solar, "zte-africa"): {"zte-leverage-solar-battery"},
+        (solar, "zte-uk"): {"zte-leverage-solar-battery"},
+        (solar, "zte-rhq"): set(),
+    }
+    for (knowledge, unit), ids in expected.items():
+        filters = EventFilter(firm="zte", knowledge=knowledge, unit=unit)
+        events = await list_integration_events(store, filters=filters, page=page)
+        assert {e.id for e in events} == ids, (knowledge, unit)
+        assert len(events) == len(ids)  # an event with the unit in two roles comes once
+        assert await count_integration_events(store, filters=filters) == len(ids)

@@ -4,14 +4,24 @@
 // returns: event
 // (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit), -[:USED]->(:Knowledge),
 // -[:INVOLVED]->(:Resource). $unit keeps the events in which the unit plays any role.
-// With $knowledge, the walk starts at the item (a few events use it) instead of going through
-// every event; either way the page is cut before each event's knowledge and resources are read.
+// With $knowledge or $unit, the walk starts at the item or the unit (a few events use each)
+// instead of going through every event, and an event with the unit in two roles comes once;
+// either way the page is cut before each event's roles, knowledge and resources are read.
 CALL {
-  UNWIND CASE WHEN $knowledge IS NULL THEN [] ELSE [$knowledge] END AS wanted
+  UNWIND CASE WHEN $knowledge IS NOT NULL AND $unit IS NULL THEN [$knowledge] ELSE [] END AS wanted
   MATCH (:Knowledge {id: wanted})<-[:USED]-(i:IntegrationEvent)
   RETURN i
   UNION ALL
-  UNWIND CASE WHEN $knowledge IS NULL THEN [1] ELSE [] END AS everything
+  UNWIND CASE WHEN $knowledge IS NOT NULL AND $unit IS NOT NULL THEN [1] ELSE [] END AS both
+  MATCH (:Knowledge {id: $knowledge})<-[:USED]-(i:IntegrationEvent)
+        -[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit {id: $unit})
+  RETURN DISTINCT i
+  UNION ALL
+  UNWIND CASE WHEN $knowledge IS NULL AND $unit IS NOT NULL THEN [$unit] ELSE [] END AS wanted
+  MATCH (:Unit {id: wanted})<-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]-(i:IntegrationEvent)
+  RETURN DISTINCT i
+  UNION ALL
+  UNWIND CASE WHEN $knowledge IS NULL AND $unit IS NULL THEN [1] ELSE [] END AS everything
   MATCH (i:IntegrationEvent)
   RETURN i
 }
@@ -23,9 +33,6 @@ WHERE ($firm IS NULL OR i.firm = $firm)
        AND left(coalesce(i.until, i.date), size($since)) >= left($since, size(coalesce(i.until, i.date)))))
   AND ($until IS NULL OR (i.date IS NOT NULL
        AND left(i.date, size($until)) <= left($until, size(i.date))))
-OPTIONAL MATCH (i)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(role:Unit {id: $unit})
-WITH i, count(role) AS roles
-WHERE $unit IS NULL OR roles > 0
 WITH i
 ORDER BY i.date, i.id
 SKIP $skip
