@@ -30,7 +30,7 @@ QUERIES = {
     ),
     "integrationMatrix (Huawei)": (
         '{ integrationMatrix(firm: "huawei") { tier step count events { id date description'
-        " unit { id } knowledge { name } resources { name } } } }"
+        " sponsors { id } coordinator { id } knowledge { name } resources { name } } } }"
     ),
     "circulation (Huawei UK customer feedback)": (
         '{ circulation(knowledge: "huawei-uk-customer-feedback") { timeline { stage date'

@@ -545,6 +545,31 @@ def schema_export(
 
 
 @app.command()
+def sources(
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Fail if docs/sources.md differs instead of writing it."),
+    ] = False,
+) -> None:
+    """Write (or check) docs/sources.md: each seeded firm's sources and assumptions."""
+    from service.services.sources import SOURCES_PATH, render_sources
+
+    try:
+        text = render_sources()
+    except CaseFileInvalid as error:
+        raise _report_invalid(error) from None
+    current = SOURCES_PATH.read_text(encoding="utf-8") if SOURCES_PATH.exists() else None
+    if current == text:
+        err.print(f"{SOURCES_PATH} is up to date")
+        return
+    if check:
+        raise _fail(f"{SOURCES_PATH} is out of date: run `kflow sources`")
+    SOURCES_PATH.parent.mkdir(parents=True, exist_ok=True)
+    SOURCES_PATH.write_text(text, encoding="utf-8")
+    err.print(f"wrote {SOURCES_PATH}")
+
+
+@app.command()
 def backup(
     output: Annotated[Path, typer.Option("--output", "-o", help="The backup file (JSON).")],
 ) -> None:

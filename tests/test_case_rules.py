@@ -98,7 +98,7 @@ def release(resources: list[str]) -> dict[str, Any]:
         "id": "acme-sale",
         "step": "release",
         "tier": "high",
-        "unit": "acme-hq",
+        "coordinator": "acme-hq",
         "description": "sold a business unit",
         "resources": resources,
         "cite": cite("Table 3"),
@@ -230,3 +230,54 @@ async def test_a_case_cannot_take_over_another_firms_ids(store: GraphStore, tmp_
     with pytest.raises(CaseFileInvalid, match="id 'acme-uk' already belongs to firm 'acme'"):
         await seed_cases(store, paths=[tmp_path / "bolt.yaml"])
     assert await get_readiness(store) == before
+
+
+def integration_with_roles(**roles: Any) -> dict[str, Any]:
+    return {
+        "id": "acme-leverage",
+        "step": "leverage",
+        "tier": "low",
+        "description": "a subsidiary's brand used for other products",
+        "cite": cite("Table 3"),
+        **roles,
+    }
+
+
+def test_integration_role_units_must_be_units_of_the_firm() -> None:
+    document = tiny_firm(
+        integrations=[
+            integration_with_roles(
+                sponsors=["acme-uk", "acme-mars"], beneficiaries=["zte-us"], coordinator="acme-x"
+            )
+        ]
+    )
+    found = {(p.path, p.message) for p in problems_of(document)}
+    assert found == {
+        ("integrations[0].sponsors[1]", "unknown unit 'acme-mars'"),
+        ("integrations[0].beneficiaries[0]", "unknown unit 'zte-us'"),
+        ("integrations[0].coordinator", "unknown unit 'acme-x'"),
+    }
+
+
+def test_a_subsidiary_cannot_coordinate_an_integration() -> None:
+    document = tiny_firm(integrations=[integration_with_roles(coordinator="acme-uk")])
+    [problem] = problems_of(document)
+    assert problem.path == "integrations[0].coordinator"
+    assert "not a subsidiary" in problem.message
+
+
+def test_an_integration_may_name_no_role_and_keeps_the_roles_it_names() -> None:
+    bare = parse_case_text(
+        yaml.safe_dump(tiny_firm(integrations=[integration_with_roles()])), name="acme.yaml"
+    )
+    assert (bare.integrations[0].sponsors, bare.integrations[0].coordinator) == ((), None)
+    roles = integration_with_roles(
+        sponsors=["acme-uk"], beneficiaries=["acme-de", "acme-uk"], coordinator="acme-europe"
+    )
+    case = parse_case_text(yaml.safe_dump(tiny_firm(integrations=[roles])), name="acme.yaml")
+    event = case.integrations[0]
+    assert (event.sponsors, event.beneficiaries, event.coordinator) == (
+        ("acme-uk",),
+        ("acme-de", "acme-uk"),
+        "acme-europe",
+    )

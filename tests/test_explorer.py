@@ -293,6 +293,31 @@ async def test_two_firms_side_by_side_show_their_hub_metrics(visit: Visit, serve
         assert await rows.count() == metrics
 
 
+async def test_a_firms_customer_managers_and_an_events_roles_are_shown(
+    visit: Visit, server: Served
+) -> None:
+    await visit.open_firm("senn-specialty-chemicals")
+    managed = data(
+        server.graphql(
+            '{ customerManagement(firm: "senn-specialty-chemicals") { id perspective } }'
+        )
+    )["customerManagement"]
+    items = visit.page.locator("#customers [data-customer-management]")
+    assert await items.count() == len(managed) == 2
+    group = visit.page.locator(
+        "#customers [data-customer-management=senn-chemicals-group-account-manager]"
+    )
+    assert "network perspective" in (await group.inner_text()).lower()
+    assert "Risk focus" in await group.inner_text()
+    # A firm without customer-management records shows no such panel.
+    await visit.open_firm("zte")
+    assert await visit.page.locator("#customers-panel").is_hidden()
+    # An event's roles (Table 5) are named in its details.
+    await visit.page.locator("#timeline .event").first.click()
+    details = await visit.page.locator("#details-body").inner_text()
+    assert "Roles:" in details and "coordinated by ZTE headquarters" in details
+
+
 def explorer_client() -> httpx.AsyncClient:
     """The explorer's routes alone, without a store behind them."""
     app = FastAPI()

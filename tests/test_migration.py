@@ -14,7 +14,11 @@ from service.model.graph import FIRST_FLOW_FIELDS, UNIT_METRICS
 from service.services import migration
 from service.services.exchange import export_graph
 from service.services.metrics import HubMetricOrder, get_hub_thresholds, list_hub_metrics
-from service.services.migration import list_underived_firms, migrate_flow_data
+from service.services.migration import (
+    list_underived_firms,
+    migrate_flow_data,
+    migrate_integration_roles,
+)
 from service.services.paging import PageRequest
 from service.services.paths import list_reverse_transfer_paths
 from service.services.recording import record_unit
@@ -190,3 +194,23 @@ async def test_opening_the_store_migrates_an_old_data_directory(tmp_path: Path) 
         assert await read_answers(store) == fresh
     finally:
         await store.close()
+
+
+# An older kflow placed every integration event AT one unit, its sponsor.
+SET_OLD_INTEGRATION_UNIT = statement(
+    "set_old_integration_unit",
+    "MATCH (i:IntegrationEvent {id: 'zte-leverage-solar-battery'})-[r:SPONSORED_BY]->(u:Unit) "
+    "CREATE (i)-[:AT]->(u) DELETE r RETURN count(*) AS done",
+)
+
+
+async def test_an_old_integration_event_keeps_its_unit_as_sponsor(store: EmbeddedStore) -> None:
+    await seed(store)
+    fresh = await read_graph(store)
+    await store.write(SET_OLD_INTEGRATION_UNIT)
+    assert await read_graph(store) != fresh
+    reported: list[str] = []
+    assert await migrate_integration_roles(store, report=reported.append) == 1
+    assert reported == ["made the AT unit of 1 integration events their sponsor"]
+    assert await read_graph(store) == fresh
+    assert await migrate_integration_roles(store, report=reported.append) == 0

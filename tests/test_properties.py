@@ -370,7 +370,7 @@ GOOD = {
         "id": "acme-i1",
         "step": "release",
         "tier": "high",
-        "unit": "acme-hq",
+        "coordinator": "acme-hq",
         "description": "sold a plant",
         "resources": ["acme-plant"],
         "date": "2001",

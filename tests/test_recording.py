@@ -99,7 +99,9 @@ def test_a_flow_that_breaks_a_rule_is_rejected_by_field(
 
 RECORD_EVENT = """mutation($input: IntegrationEventInput!) { recordIntegrationEvent(input: $input) {
   __typename
-  ... on IntegrationEventRecorded { event { id step tier unit { id } resources { id } } }
+  ... on IntegrationEventRecorded { event {
+    id step tier unit { id } sponsors { id } beneficiaries { id } coordinator { id }
+    resources { id } } }
   ... on Rejected { problems { field message } } } }"""
 
 
@@ -108,7 +110,7 @@ def test_a_release_must_name_a_resource_of_the_firm(server: Served) -> None:
         "id": "acme-release-1",
         "step": "RELEASE",
         "tier": "HIGH",
-        "unit": "acme-hq",
+        "coordinator": "acme-hq",
         "description": "sold a plant",
         "cite": {"paper": "FU2018", "where": "Table 3"},
     }
@@ -124,17 +126,50 @@ def test_a_leverage_event_is_recorded_and_listed(server: Served) -> None:
         "step": "LEVERAGE",
         "tier": "LOW",
         "activity": "MARKETING_AND_SALES",
-        "unit": "acme-uk",
+        "sponsors": ["acme-uk"],
+        "beneficiaries": ["acme-de"],
+        "coordinator": "acme-ccd",
         "date": "2024",
         "description": "reused the UK brand",
         "cite": {"paper": "FU2018", "where": "Table 3"},
     }
     answer = server.graphql(RECORD_EVENT, input=event)
-    assert answer["data"]["recordIntegrationEvent"]["event"]["unit"]["id"] == "acme-uk"
+    recorded = answer["data"]["recordIntegrationEvent"]["event"]
+    assert recorded["unit"] == {"id": "acme-uk"}  # the deprecated alias: the first sponsor
+    assert (recorded["sponsors"], recorded["beneficiaries"], recorded["coordinator"]) == (
+        [{"id": "acme-uk"}],
+        [{"id": "acme-de"}],
+        {"id": "acme-ccd"},
+    )
     listed = server.graphql(
         '{ integrationEvents(firm: "acme", step: LEVERAGE) { edges { node { id } } } }'
     )
     assert {"node": {"id": "acme-leverage-1"}} in listed["data"]["integrationEvents"]["edges"]
+    as_beneficiary = server.graphql(
+        '{ integrationEvents(unit: "acme-de") { edges { node { id } } } }'
+    )
+    assert as_beneficiary["data"]["integrationEvents"]["edges"] == [
+        {"node": {"id": "acme-leverage-1"}}
+    ]
+
+
+def test_an_integration_event_needs_a_unit_of_one_firm_in_a_role(server: Served) -> None:
+    event = {
+        "id": "acme-renew-1",
+        "step": "RENEW",
+        "tier": "HIGH",
+        "description": "new products from subsidiaries' skills",
+        "cite": {"paper": "FU2018", "where": "Table 3"},
+    }
+    problems = rejected(server, RECORD_EVENT, input=event)
+    assert problems[0][0] == "sponsors" and "name at least one unit" in problems[0][1]
+    problems = dict(
+        rejected(server, RECORD_EVENT, input=event | {"sponsors": ["acme-uk", "huawei-uk"]})
+    )
+    assert "belongs to firm 'huawei'" in problems["sponsors[1]"]
+    subsidiary_coordinates = event | {"sponsors": ["acme-uk"], "coordinator": "acme-de"}
+    problems = dict(rejected(server, RECORD_EVENT, input=subsidiary_coordinates))
+    assert "not a subsidiary" in problems["coordinator"]
 
 
 RECORD_UNIT = """mutation($input: UnitInput!) { recordUnit(input: $input) {

@@ -24,6 +24,14 @@ CASES = (
     "alpha",
     "beta",
     "gamma",
+    # Senn, Thoma & Yip (2013): the six case research firms of their Table 3 and the
+    # suppliers of their worked examples.
+    *(f"senn-firm-{n}" for n in range(1, 7)),
+    "senn-logistics",
+    "senn-specialty-chemicals",
+    "senn-shelving",
+    "senn-wind-power",
+    "senn-hospitality",
 )
 
 

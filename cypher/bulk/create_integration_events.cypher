@@ -1,9 +1,8 @@
-// Create a batch of integration events, each AT its unit. Rows are {props, unit}.
+// Create a batch of integration events (their role units are linked afterwards). Rows are {props}.
 // params: rows: LIST<MAP>
 // returns: created
-// (:IntegrationEvent)-[:AT]->(:Unit)
+// (:IntegrationEvent)
 UNWIND $rows AS row
-MATCH (u:Unit {id: row.unit})
-CREATE (i:IntegrationEvent)-[:AT]->(u)
+CREATE (i:IntegrationEvent)
 SET i = row.props
 RETURN count(i) AS created

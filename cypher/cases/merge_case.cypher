@@ -2,7 +2,7 @@
 // Every node of a case carries `firm`; the firm's relationships are dropped and rebuilt and
 // nodes no longer in the case are deleted, so loading the same file twice changes nothing.
 // Rows are {id, props, ...references}; props hold only model fields, never free-form keys.
-// params: firmId: STRING, firm: MAP, ids: LIST<STRING>, units: LIST<MAP>, actors: LIST<MAP>, actorLinks: LIST<MAP>, capabilities: LIST<MAP>, knowledge: LIST<MAP>, learning: LIST<MAP>, flows: LIST<MAP>, sends: LIST<MAP>, resources: LIST<MAP>, integrations: LIST<MAP>, projects: LIST<MAP>, support: LIST<MAP>, tensions: LIST<MAP>, management: LIST<MAP>
+// params: firmId: STRING, firm: MAP, ids: LIST<STRING>, units: LIST<MAP>, actors: LIST<MAP>, actorLinks: LIST<MAP>, capabilities: LIST<MAP>, knowledge: LIST<MAP>, learning: LIST<MAP>, flows: LIST<MAP>, sends: LIST<MAP>, resources: LIST<MAP>, integrations: LIST<MAP>, projects: LIST<MAP>, support: LIST<MAP>, tensions: LIST<MAP>, management: LIST<MAP>, caseAnalyses: LIST<MAP>
 // returns: firm
 MERGE (f:Firm {id: $firmId})
 SET f = $firm
@@ -27,7 +27,7 @@ FOREACH (row IN [r IN $units WHERE r.reportsTo IS NOT NULL] |
   MERGE (boss:Unit {id: row.reportsTo})
   MERGE (u)-[:REPORTS_TO]->(boss)
 )
-// (:Actor)-[:IN_NETWORK_OF]->(:Firm); (:Actor)-[:ACQUIRED|SUBCONTRACTS_TO|SUBUNIT_OF]->(:Actor)
+// (:Actor)-[:IN_NETWORK_OF]->(:Firm); (:Actor)-[:ACQUIRED|SUBCONTRACTS_TO|SUBUNIT_OF|JOINT_VENTURE_WITH]->(:Actor)
 FOREACH (row IN $actors |
   MERGE (a:Actor {id: row.id})
   SET a = row.props
@@ -42,6 +42,8 @@ FOREACH (row IN $actorLinks |
     CREATE (a)-[l:SUBCONTRACTS_TO]->(b) SET l = row.props)
   FOREACH (_ IN CASE WHEN row.props.kind = 'subunit_of' THEN [1] ELSE [] END |
     CREATE (a)-[l:SUBUNIT_OF]->(b) SET l = row.props)
+  FOREACH (_ IN CASE WHEN row.props.kind = 'joint_venture_with' THEN [1] ELSE [] END |
+    CREATE (a)-[l:JOINT_VENTURE_WITH]->(b) SET l = row.props)
 )
 // (:Firm)-[:HAS_CAPABILITY]->(:Capability)<-[:BUILDS]-(:Knowledge)-[:OF_FIRM]->(:Firm)
 FOREACH (row IN $capabilities |
@@ -95,12 +97,21 @@ FOREACH (row IN $resources |
   MERGE (u:Unit {id: row.heldBy})
   MERGE (u)-[:HOLDS]->(r)
 )
-// (:IntegrationEvent)-[:AT]->(:Unit), -[:USED]->(:Knowledge), -[:INVOLVED]->(:Resource)
+// (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit) (Fu et al.'s Table 5
+// roles, each only where the source names the unit), -[:USED]->(:Knowledge),
+// -[:INVOLVED]->(:Resource)
 FOREACH (row IN $integrations |
   MERGE (i:IntegrationEvent {id: row.id})
   SET i = row.props
-  MERGE (u:Unit {id: row.unit})
-  MERGE (i)-[:AT]->(u)
+  FOREACH (unitId IN row.sponsors |
+    MERGE (u:Unit {id: unitId})
+    MERGE (i)-[:SPONSORED_BY]->(u))
+  FOREACH (unitId IN row.beneficiaries |
+    MERGE (u:Unit {id: unitId})
+    MERGE (i)-[:BENEFITS]->(u))
+  FOREACH (unitId IN CASE WHEN row.coordinator IS NULL THEN [] ELSE [row.coordinator] END |
+    MERGE (u:Unit {id: unitId})
+    MERGE (i)-[:COORDINATED_BY]->(u))
   FOREACH (knowledgeId IN row.knowledge |
     MERGE (k:Knowledge {id: knowledgeId})
     MERGE (i)-[:USED]->(k))
@@ -155,6 +166,12 @@ FOREACH (row IN $management |
   MERGE (a:Actor {id: row.customer})
   CREATE (u)-[m:MANAGES]->(a)
   SET m = row.props
+)
+// (:CaseAnalysis)-[:OF_FIRM]->(:Firm): reference data, one business case rated (Senn et al.)
+FOREACH (row IN $caseAnalyses |
+  MERGE (c:CaseAnalysis {id: row.id})
+  SET c = row.props
+  MERGE (c)-[:OF_FIRM]->(f)
 )
 WITH f
 OPTIONAL MATCH (stale {firm: $firmId})

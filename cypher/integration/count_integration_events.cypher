@@ -3,6 +3,7 @@
 // returns: total
 MATCH (i:IntegrationEvent)
 WHERE ($knowledge IS NULL OR (i)-[:USED]->(:Knowledge {id: $knowledge}))
+  AND ($unit IS NULL OR (i)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit {id: $unit}))
   AND ($firm IS NULL OR i.firm = $firm)
   AND ($step IS NULL OR i.step = $step)
   AND ($tier IS NULL OR i.tier = $tier)
@@ -10,6 +11,4 @@ WHERE ($knowledge IS NULL OR (i)-[:USED]->(:Knowledge {id: $knowledge}))
        AND left(coalesce(i.until, i.date), size($since)) >= left($since, size(coalesce(i.until, i.date)))))
   AND ($until IS NULL OR (i.date IS NOT NULL
        AND left(i.date, size($until)) <= left($until, size(i.date))))
-MATCH (i)-[:AT]->(u:Unit)
-WHERE $unit IS NULL OR u.id = $unit
 RETURN count(i) AS total

@@ -3,7 +3,7 @@
 // expanded into maps; the rest are only counted.
 // params: firm: STRING, perCell: INTEGER
 // returns: tier, step, total, events
-// (:IntegrationEvent {firm: $firm})-[:AT]->(:Unit)
+// (:IntegrationEvent {firm: $firm})-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit)
 MATCH (i:IntegrationEvent)
 WHERE i.firm = $firm
 WITH i
@@ -11,9 +11,16 @@ ORDER BY i.date, i.id
 WITH i.tier AS tier, i.step AS step, collect(i) AS cell
 WITH tier, step, size(cell) AS total, cell[0..$perCell] AS shown
 UNWIND shown AS i
-MATCH (i)-[:AT]->(u:Unit)
+OPTIONAL MATCH (i)-[:SPONSORED_BY]->(sponsor:Unit)
+WITH tier, step, total, i, collect(sponsor.id) AS sponsors
+OPTIONAL MATCH (i)-[:BENEFITS]->(beneficiary:Unit)
+WITH tier, step, total, i, sponsors, collect(beneficiary.id) AS beneficiaries
+OPTIONAL MATCH (i)-[:COORDINATED_BY]->(coordinator:Unit)
+WITH tier, step, total, i, sponsors, beneficiaries, head(collect(coordinator.id)) AS coordinator
+ORDER BY i.date, i.id
 WITH tier, step, total,
      collect(i {.id, .step, .tier, .activity, .renew_mode, .description, .mechanisms, .date,
-                .until, .firm, .citation, .assumption, .recorded_at, unit: u.id}) AS events
+                .until, .firm, .citation, .assumption, .recorded_at, sponsors: sponsors,
+                beneficiaries: beneficiaries, coordinator: coordinator}) AS events
 RETURN tier, step, total, events
 ORDER BY tier, step

@@ -1,4 +1,5 @@
-// List the integration events at each of the given units, one page per unit
+// List the integration events in which each of the given units plays a role (sponsor,
+// beneficiary or coordinator), one page per unit
 // (Unit.integrationEvents, batched across units), in time order (undated last: the sort key
 // is the date, or "~"), then by id, after the keyset cursor ($afterKey, $afterId). $since and
 // $until keep events whose date or period overlaps them, as integrationEvents does; total
@@ -6,9 +7,11 @@
 // for the page only.
 // params: units: LIST<STRING>, since: STRING, until: STRING, afterKey: STRING, afterId: STRING, limit: INTEGER
 // returns: page
-// (:IntegrationEvent)-[:AT]->(:Unit), -[:USED]->(:Knowledge), -[:INVOLVED]->(:Resource)
+// (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit), -[:USED]->(:Knowledge),
+// -[:INVOLVED]->(:Resource)
 UNWIND $units AS parent
-MATCH (i:IntegrationEvent)-[:AT]->(:Unit {id: parent})
+MATCH (i:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit {id: parent})
+WITH DISTINCT parent, i
 WHERE ($since IS NULL OR (coalesce(i.until, i.date) IS NOT NULL
        AND left(coalesce(i.until, i.date), size($since)) >= left($since, size(coalesce(i.until, i.date)))))
   AND ($until IS NULL OR (i.date IS NOT NULL
@@ -24,9 +27,18 @@ OPTIONAL MATCH (i)-[:USED]->(k:Knowledge)
 WITH parent, total, n, i, key, collect(k.id) AS knowledge
 OPTIONAL MATCH (i)-[:INVOLVED]->(r:Resource)
 WITH parent, total, n, i, key, knowledge, collect(r {.id, .name, .kind}) AS resources
+OPTIONAL MATCH (i)-[:SPONSORED_BY]->(sponsor:Unit)
+WITH parent, total, n, i, key, knowledge, resources, collect(sponsor.id) AS sponsors
+OPTIONAL MATCH (i)-[:BENEFITS]->(beneficiary:Unit)
+WITH parent, total, n, i, key, knowledge, resources, sponsors,
+     collect(beneficiary.id) AS beneficiaries
+OPTIONAL MATCH (i)-[:COORDINATED_BY]->(coordinator:Unit)
+WITH parent, total, n, i, key, knowledge, resources, sponsors, beneficiaries,
+     head(collect(coordinator.id)) AS coordinator
 ORDER BY n
 WITH parent, total, collect(CASE WHEN i IS NULL THEN null ELSE
        i {.id, .step, .tier, .activity, .renew_mode, .description, .mechanisms, .date, .until,
-          .firm, .citation, .assumption, .recorded_at, key: key, unit: parent,
-          knowledge: knowledge, resources: resources} END) AS items
+          .firm, .citation, .assumption, .recorded_at, key: key, sponsors: sponsors,
+          beneficiaries: beneficiaries, coordinator: coordinator, knowledge: knowledge,
+          resources: resources} END) AS items
 RETURN {parent: parent, total: total, items: items} AS page

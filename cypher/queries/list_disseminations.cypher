@@ -5,7 +5,7 @@
 // ordered by their earliest flow, show which pairs can hold the first rows. With
 // `knowledge`, the item's flows are read from the pairs it lists (`flowed`).
 // params: firm: STRING = null, knowledge: STRING = null, rowLimit: INTEGER
-// returns: firm, knowledge, from_unit, to_unit, direction, mode, date
+// returns: firm, knowledge, from_unit, to_unit, direction, mode, date, citation, assumption
 // (:Unit)-[:SENDS_DOWN|SENDS_ACROSS {first_date}]->(:Unit), (:Knowledge {flowed})
 // (:Unit)-[:FLOWS {direction: downward|horizontal}]->(:Unit)
 // The flows of a pair all sort at or after its earliest one, so the first rows come from
@@ -31,6 +31,7 @@ WHERE r.direction IN ['downward', 'horizontal']
   AND ($knowledge IS NULL OR r.knowledge = $knowledge)
   AND ($firm IS NULL OR r.firm = $firm)
 RETURN r.firm AS firm, r.knowledge AS knowledge, a.id AS from_unit, b.id AS to_unit,
-       r.direction AS direction, r.mode AS mode, r.date AS date
+       r.direction AS direction, r.mode AS mode, r.date AS date, r.citation AS citation,
+       r.assumption AS assumption
 ORDER BY firm, date, from_unit, to_unit, r.id
 LIMIT $rowLimit

@@ -5,7 +5,7 @@
 // knowledge became a cross-functional integration. The rows are ordered and cut to the row
 // limit before the learning unit and source are looked up (every learning event has both).
 // params: firm: STRING = null, channel: STRING = null, tier: STRING = null, rowLimit: INTEGER
-// returns: firm, knowledge, learned_by, source, channel, event, step, tier, date
+// returns: firm, knowledge, learned_by, source, channel, event, step, tier, date, citation, assumption
 // (:Actor)<-[:FROM]-(:LearningEvent)-[:YIELDED]->(:Knowledge)<-[:USED]-(:IntegrationEvent)
 MATCH (e:LearningEvent)-[:YIELDED]->(k:Knowledge)<-[:USED]-(i:IntegrationEvent)
 WHERE ($channel IS NULL OR e.channel = $channel) AND ($tier IS NULL OR i.tier = $tier)
@@ -17,6 +17,7 @@ MATCH (a:Actor)<-[:FROM]-(e)
 MATCH (u:Unit)-[:LEARNED]->(e)
 RETURN k.firm AS firm, k.name AS knowledge, u.id AS learned_by, a.name AS source,
        e.channel AS channel, i.description AS event, i.step AS step, i.tier AS tier,
-       i.date AS date
+       i.date AS date, [e.citation, i.citation] AS citation,
+       [x IN [e.assumption, i.assumption] WHERE x IS NOT NULL] AS assumption
 ORDER BY firm, knowledge, date, k.id, i.id, e.id
 LIMIT $rowLimit

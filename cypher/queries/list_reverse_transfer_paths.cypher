@@ -5,7 +5,7 @@
 // flow, shown with the earliest flow of each hop; with `knowledge`, every hop is a flow
 // carrying the item. The walk stops after 20,000 paths.
 // params: unit: STRING, knowledge: STRING = null, maxHops: INTEGER = 4, rowLimit: INTEGER
-// returns: hops, route, flows, knowledge_carried
+// returns: hops, route, flows, knowledge_carried, citation, assumption
 // (:Unit {id: $unit})-[:SENDS_UP|SENDS_ACROSS*1..6]->(:CapabilityCentre | :HQ)
 // (:Unit {id: $unit})-[:FLOWS {knowledge: $knowledge}*1..6]->(:CapabilityCentre | :HQ)
 MATCH (source:Unit {id: $unit})
@@ -43,6 +43,8 @@ WHERE length(p) <= $maxHops
 WITH p, [n IN nodes(p) | n.id] AS route
 RETURN length(p) AS hops, route,
        [r IN relationships(p) | coalesce(r.id, r.first_flow)] AS flows,
-       [r IN relationships(p) | coalesce(r.knowledge, r.first_knowledge, '')] AS knowledge_carried
+       [r IN relationships(p) | coalesce(r.knowledge, r.first_knowledge, '')] AS knowledge_carried,
+       [r IN relationships(p) | coalesce(r.citation, r.first_citation)] AS citation,
+       [r IN relationships(p) | coalesce(r.assumption, r.first_assumption, '')] AS assumption
 ORDER BY hops, route
 LIMIT $rowLimit

@@ -1,19 +1,30 @@
-// Record that the firm leveraged, renewed or released resources at a unit.
-// params: unit: STRING, knowledge: LIST<STRING>, resources: LIST<STRING>, props: MAP
+// Record that the firm leveraged, renewed or released resources, with the units in its
+// Table 5 roles (sponsors, beneficiaries, coordinator; any may be empty).
+// params: sponsors: LIST<STRING>, beneficiaries: LIST<STRING>, coordinator: STRING, knowledge: LIST<STRING>, resources: LIST<STRING>, props: MAP
 // returns: event
-// (:IntegrationEvent)-[:AT]->(:Unit), -[:USED]->(:Knowledge), -[:INVOLVED]->(:Resource)
-MATCH (u:Unit {id: $unit})
-CREATE (i:IntegrationEvent)-[:AT]->(u)
+// (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit), -[:USED]->(:Knowledge),
+// -[:INVOLVED]->(:Resource)
+CREATE (i:IntegrationEvent)
 SET i = $props
+FOREACH (unitId IN $sponsors |
+  MERGE (u:Unit {id: unitId})
+  CREATE (i)-[:SPONSORED_BY]->(u))
+FOREACH (unitId IN $beneficiaries |
+  MERGE (u:Unit {id: unitId})
+  CREATE (i)-[:BENEFITS]->(u))
+FOREACH (unitId IN CASE WHEN $coordinator IS NULL THEN [] ELSE [$coordinator] END |
+  MERGE (u:Unit {id: unitId})
+  CREATE (i)-[:COORDINATED_BY]->(u))
 FOREACH (knowledgeId IN $knowledge |
   MERGE (k:Knowledge {id: knowledgeId})
   CREATE (i)-[:USED]->(k))
 FOREACH (resourceId IN $resources |
   MERGE (r:Resource {id: resourceId})
   CREATE (i)-[:INVOLVED]->(r))
-WITH i, u
+WITH i
 OPTIONAL MATCH (i)-[:INVOLVED]->(r:Resource)
-WITH i, u, collect(r {.id, .name, .kind}) AS resources
+WITH i, collect(r {.id, .name, .kind}) AS resources
 RETURN i {.id, .step, .tier, .activity, .renew_mode, .description, .mechanisms, .date, .until,
-          .firm, .citation, .assumption, .recorded_at, unit: u.id, knowledge: $knowledge,
+          .firm, .citation, .assumption, .recorded_at, sponsors: $sponsors,
+          beneficiaries: $beneficiaries, coordinator: $coordinator, knowledge: $knowledge,
           resources: resources} AS event

@@ -22,6 +22,7 @@ from service.model.enums import (
     ROLE_LEVEL,
     ActorKind,
     ActorLinkKind,
+    Advantage,
     BuyingMode,
     Channel,
     FlowDirection,
@@ -34,6 +35,7 @@ from service.model.enums import (
     Outcome,
     Paper,
     Perspective,
+    Rating,
     RenewMode,
     ResourceKind,
     SupportingMechanism,
@@ -223,14 +225,27 @@ class Resource(Fact):
 
 
 class IntegrationEvent(Fact):
-    """The firm leveraged, renewed or released resources (Table 3)."""
+    """The firm leveraged, renewed or released resources (Table 3).
+
+    Fu et al.'s Table 5 gives integration its roles: subsidiaries sponsor it and benefit
+    from it, the (regional) headquarters coordinates it. Each role is left empty where the
+    source names no unit for it, rather than defaulting to the HQ.
+    """
 
     id: Id
     step: IntegrationStep
     tier: IntegrationTier
     activity: ValueChainActivity | None = None
     renew_mode: RenewMode | None = None
-    unit: Id
+    sponsors: tuple[Id, ...] = Field(
+        default=(), description="Units whose resources or knowledge the event draws on."
+    )
+    beneficiaries: tuple[Id, ...] = Field(
+        default=(), description="Units that gain from the event (use the result)."
+    )
+    coordinator: Id | None = Field(
+        default=None, description="The HQ, capability centre or regional HQ that coordinates it."
+    )
     description: Text
     knowledge: tuple[Id, ...] = ()
     resources: tuple[Id, ...] = ()
@@ -315,12 +330,45 @@ class Tension(Fact):
 
 
 class CustomerManagement(Fact):
-    """A unit manages a customer as an asset from one of Senn et al.'s perspectives."""
+    """A unit manages a customer as an asset from one of Senn et al.'s perspectives.
+
+    The stage fields follow the cells of their Figure 1: what the manager did to create
+    value (focus, identification, specification, realization) and to manage risk (focus,
+    assessment, reduction), each left empty where the source says nothing of it.
+    """
 
     id: Id
     unit: Id
     customer: Id
     perspective: Perspective
+    manager: Name | None = Field(default=None, description="The customer manager's role.")
+    description: Text | None = None
+    value_focus: Text | None = None
+    value_identification: Text | None = None
+    value_specification: Text | None = None
+    value_realization: Text | None = None
+    risk_focus: Text | None = None
+    risk_assessment: Text | None = None
+    risk_reduction: Text | None = None
+    advantages: tuple[Advantage, ...] = Field(
+        default=(), description="The advantages the source says the supplier gained."
+    )
+
+
+class CaseAnalysis(Fact):
+    """One supplier-customer business case as Senn, Thoma & Yip rate it (their Table 4)."""
+
+    id: Id
+    case_no: int = Field(ge=1, description="The case's number in the paper's table.")
+    industry: Name
+    asset_management: Rating = Field(
+        description="Depth of customer asset management: low = sales, medium = "
+        "relationship, high = network perspective."
+    )
+    relationship_advantage: Rating
+    economic_advantage: Rating
+    knowledge_advantage: Rating
+    leadership_advantage: Rating
 
 
 class CaseFile(Strict):
@@ -342,6 +390,7 @@ class CaseFile(Strict):
     support: tuple[Support, ...] = ()
     tensions: tuple[Tension, ...] = ()
     customer_management: tuple[CustomerManagement, ...] = ()
+    case_analyses: tuple[CaseAnalysis, ...] = ()
 
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -378,6 +427,7 @@ _ID_SECTIONS = (
     "support",
     "tensions",
     "customer_management",
+    "case_analyses",
 )
 
 
@@ -532,8 +582,19 @@ def find_case_problems(case: CaseFile) -> Iterable[Problem]:
         yield from ref(("resources", i, "held_by"), resource.held_by, units, "unit")
 
     for i, integration in enumerate(case.integrations):
-        if integration.unit not in units:
-            yield ("integrations", i, "unit"), f"unknown unit '{integration.unit}'"
+        for role in ("sponsors", "beneficiaries"):
+            for j, unit_id in enumerate(getattr(integration, role)):
+                yield from ref(("integrations", i, role, j), unit_id, units, "unit")
+        yield from ref(("integrations", i, "coordinator"), integration.coordinator, units, "unit")
+        coordinator = units.get(integration.coordinator or "")
+        if coordinator is not None and coordinator.role not in COORDINATING_ROLES:
+            yield (
+                ("integrations", i, "coordinator"),
+                (
+                    "integration is coordinated by the HQ, its capability centre or a "
+                    f"regional HQ, not a {coordinator.role.value}"
+                ),
+            )
         for j, k in enumerate(integration.knowledge):
             if k not in knowledge:
                 yield ("integrations", i, "knowledge", j), f"unknown knowledge item '{k}'"
@@ -589,6 +650,9 @@ def find_case_problems(case: CaseFile) -> Iterable[Problem]:
     for i, managed in enumerate(case.customer_management):
         yield from ref(("customer_management", i, "unit"), managed.unit, units, "unit")
         yield from ref(("customer_management", i, "customer"), managed.customer, actors, "actor")
+
+
+COORDINATING_ROLES = (UnitRole.HQ, UnitRole.CAPABILITY_CENTRE, UnitRole.REGIONAL_HQ)
 
 
 def count_records(case: CaseFile) -> Counter[str]:

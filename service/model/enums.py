@@ -99,6 +99,8 @@ class ActorLinkKind(StrEnum):
     ACQUIRED = "acquired"
     SUBCONTRACTS_TO = "subcontracts_to"
     SUBUNIT_OF = "subunit_of"
+    # Partners in a joint venture (PSA and Dongfeng in DPCA): neither acquired the other.
+    JOINT_VENTURE_WITH = "joint_venture_with"
 
 
 class BuyingMode(StrEnum):
@@ -136,6 +138,23 @@ class Outcome(StrEnum):
 
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+
+
+class Advantage(StrEnum):
+    """What a supplier gains from managing a customer as an asset (Senn, Thoma & Yip)."""
+
+    RELATIONSHIP = "relationship"
+    ECONOMIC = "economic"
+    KNOWLEDGE = "knowledge"
+    LEADERSHIP = "leadership"
+
+
+class Rating(StrEnum):
+    """Senn, Thoma & Yip's three-point scale (their Table 4)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
 
 
 class Paper(StrEnum):

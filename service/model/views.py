@@ -1,9 +1,10 @@
 """What the read use cases return: each query row is a map shaped like one of these."""
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from service.model.enums import (
     ActorKind,
+    Advantage,
     Channel,
     FlowDirection,
     FlowMode,
@@ -12,6 +13,7 @@ from service.model.enums import (
     KnowledgeKind,
     Market,
     Outcome,
+    Perspective,
     RenewMode,
     ResourceKind,
     SupportingMechanism,
@@ -116,9 +118,16 @@ class IntegrationEventView(View):
     citation: str | None = None
     assumption: str | None = None
     recorded_at: int | None = None
-    unit: str
+    sponsors: tuple[str, ...] = ()
+    beneficiaries: tuple[str, ...] = ()
+    coordinator: str | None = None
     knowledge: tuple[str, ...] = ()
     resources: tuple[ResourceView, ...] = ()
+
+    @field_validator("sponsors", "beneficiaries", mode="after")
+    @classmethod
+    def _in_id_order(cls, units: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted(units))
 
 
 class LearningView(View):
@@ -138,3 +147,23 @@ class SupportView(View):
     date: str | None = None
     citation: str | None = None
     assumption: str | None = None
+
+
+class CustomerManagementView(View):
+    id: str
+    perspective: Perspective
+    manager: str | None = None
+    description: str | None = None
+    value_focus: str | None = None
+    value_identification: str | None = None
+    value_specification: str | None = None
+    value_realization: str | None = None
+    risk_focus: str | None = None
+    risk_assessment: str | None = None
+    risk_reduction: str | None = None
+    advantages: tuple[Advantage, ...] = ()
+    firm: str
+    citation: str | None = None
+    assumption: str | None = None
+    unit: str
+    customer: ActorView

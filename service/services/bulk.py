@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from service import cypher
 from service.cypher import Query
-from service.model.case import CaseFile, Fact, count_records
+from service.model.case import CaseFile, Fact, IntegrationEvent, count_records
 from service.model.files import CaseFileInvalid, FileProblem, paused_gc
 from service.services.cases import (
     count_sends,
@@ -55,12 +55,14 @@ CREATE_FLOWS = cypher.load("bulk/create_flows")
 CREATE_SENDS = cypher.load("bulk/create_sends")
 CREATE_RESOURCES = cypher.load("bulk/create_resources")
 CREATE_INTEGRATION_EVENTS = cypher.load("bulk/create_integration_events")
+LINK_INTEGRATION_ROLES = cypher.load("bulk/link_integration_roles")
 LINK_INTEGRATION_KNOWLEDGE = cypher.load("bulk/link_integration_knowledge")
 LINK_INTEGRATION_RESOURCES = cypher.load("bulk/link_integration_resources")
 CREATE_PROJECTS = cypher.load("bulk/create_projects")
 CREATE_SUPPORT = cypher.load("bulk/create_support")
 CREATE_TENSIONS = cypher.load("bulk/create_tensions")
 CREATE_CUSTOMER_MANAGEMENT = cypher.load("bulk/create_customer_management")
+CREATE_CASE_ANALYSES = cypher.load("bulk/create_case_analyses")
 LIST_NODE_IDS = cypher.load("bulk/list_node_ids")
 DELETE_FIRM_NODES = cypher.load("bulk/delete_firm_nodes")
 
@@ -77,6 +79,22 @@ Progress = Callable[[str, int], None]
 
 class FirmExists(Exception):
     """The graph holds the firm already; a load in batches only brings in new firms."""
+
+
+def _roles_of(event: IntegrationEvent) -> list[tuple[str, str]]:
+    """An integration event's (role, unit) pairs, Table 5's roles in a fixed order."""
+    return [
+        *(("sponsor", unit_id) for unit_id in event.sponsors),
+        *(("beneficiary", unit_id) for unit_id in event.beneficiaries),
+        *([("coordinator", event.coordinator)] if event.coordinator else []),
+    ]
+
+
+def integration_role_rows(case: CaseFile) -> Iterator[dict[str, Any]]:
+    """The rows of `link_integration_roles`: one per event and unit in a role."""
+    for event in case.integrations:
+        for role, unit_id in _roles_of(event):
+            yield {"from": event.id, "to": unit_id, "role": role}
 
 
 @dataclass(frozen=True)
@@ -217,10 +235,15 @@ def list_phases(case: CaseFile) -> list[Phase]:
             "integration events",
             CREATE_INTEGRATION_EVENTS,
             lambda: (
-                {"props": props, "unit": i.unit}
-                for i, props in _attach_props(c.integrations, "integrations", f)
+                {"props": props} for _, props in _attach_props(c.integrations, "integrations", f)
             ),
             len(c.integrations),
+        ),
+        Phase(
+            "integration roles",
+            LINK_INTEGRATION_ROLES,
+            lambda: integration_role_rows(c),
+            sum(len(_roles_of(i)) for i in c.integrations),
         ),
         Phase(
             "integration knowledge",
@@ -266,6 +289,15 @@ def list_phases(case: CaseFile) -> list[Phase]:
                 for m, props in _attach_props(c.customer_management, "customer_management", f)
             ),
             len(c.customer_management),
+        ),
+        Phase(
+            "case analyses",
+            CREATE_CASE_ANALYSES,
+            lambda: (
+                {"props": props} for _, props in _attach_props(c.case_analyses, "case_analyses", f)
+            ),
+            len(c.case_analyses),
+            True,
         ),
     ]
 
@@ -495,6 +527,7 @@ def case_params_ids(case: CaseFile) -> Iterator[str]:
         "integrations",
         "projects",
         "tensions",
+        "case_analyses",
     ):
         for record in getattr(case, section):
             yield record.id

@@ -111,7 +111,9 @@ def case_params(case: CaseFile) -> dict[str, Any]:
         "resources": rows("resources", heldBy=lambda r: r.held_by),
         "integrations": rows(
             "integrations",
-            unit=lambda e: e.unit,
+            sponsors=lambda e: list(e.sponsors),
+            beneficiaries=lambda e: list(e.beneficiaries),
+            coordinator=lambda e: e.coordinator,
             knowledge=lambda e: list(e.knowledge),
             resources=lambda e: list(e.resources),
         ),
@@ -121,6 +123,7 @@ def case_params(case: CaseFile) -> dict[str, Any]:
         "management": rows(
             "customer_management", unit=lambda m: m.unit, customer=lambda m: m.customer
         ),
+        "caseAnalyses": rows("case_analyses"),
     }
 
 
@@ -295,6 +298,7 @@ _NODE_SECTIONS = (
     "integrations",
     "projects",
     "tensions",
+    "case_analyses",
 )
 
 
@@ -377,7 +381,7 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         "actors": [record_fields(a) for a in by_label["Actor"]],
         "actor_links": [
             record_fields(link, drop=())
-            for t in ("ACQUIRED", "SUBCONTRACTS_TO", "SUBUNIT_OF")
+            for t in ("ACQUIRED", "SUBCONTRACTS_TO", "SUBUNIT_OF", "JOINT_VENTURE_WITH")
             for link in rel_props[t]
         ],
         "capabilities": [record_fields(c) for c in by_label["Capability"]],
@@ -402,7 +406,9 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         "integrations": [
             record_fields(i)
             | {
-                "unit": first("AT", i["id"]),
+                "sponsors": targets("SPONSORED_BY", i["id"]),
+                "beneficiaries": targets("BENEFITS", i["id"]),
+                "coordinator": first("COORDINATED_BY", i["id"]),
                 "knowledge": targets("USED", i["id"]),
                 "resources": targets("INVOLVED", i["id"]),
             }
@@ -417,6 +423,7 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
             record_fields(m) | {"unit": m["from"], "customer": m["to"]}
             for m in rel_props["MANAGES"]
         ],
+        "case_analyses": [record_fields(c) for c in by_label["CaseAnalysis"]],
     }
     for section in ("actor_links", "flows", "support", "customer_management"):
         document[section] = sorted(document[section], key=lambda r: r["id"])

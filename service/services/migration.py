@@ -35,6 +35,7 @@ GET_FIRM_RECORD = cypher.load("migration/get_firm_record")
 LIST_FIRM_UNITS = cypher.load("migration/list_firm_units")
 LIST_UNIT_FLOWS = cypher.load("migration/list_unit_flows")
 SET_DERIVED_FLOW_DATA = cypher.load("migration/set_derived_flow_data")
+SET_INTEGRATION_SPONSORS = cypher.load("migration/set_integration_sponsors")
 
 # Values one statement's parameters may hold, with room to spare under the port's limit.
 VALUES_PER_STATEMENT = MAX_PARAM_ITEMS * 3 // 4
@@ -160,3 +161,15 @@ async def migrate_flow_data(
         )
         derived.append(done)
     return derived
+
+
+async def migrate_integration_roles(store: GraphStore, *, report: Callable[[str], None]) -> int:
+    """Give integration events an older kflow placed AT one unit that unit as their sponsor.
+
+    Seeded firms are then rewritten by the next `kflow seed` with the roles their files name
+    (their AT unit was the HQ, which the papers do not say sponsored anything).
+    """
+    moved = int((await store.write(SET_INTEGRATION_SPONSORS))[0]["moved"])
+    if moved:
+        report(f"made the AT unit of {moved} integration events their sponsor")
+    return moved

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from service import cypher
 from service.model.case import (
+    COORDINATING_ROLES,
     Flow,
     IntegrationEvent,
     LearningEvent,
@@ -57,6 +58,9 @@ class Recorded(BaseModel):
     id: str
     flow: FlowView | None
     event: IntegrationEventView | None
+
+
+_COORDINATING_ROLES = {role.value for role in COORDINATING_ROLES}
 
 
 def now_ms() -> int:
@@ -222,9 +226,33 @@ async def record_learning_event(store: GraphStore, *, event: LearningEvent) -> R
 async def record_integration_event(
     store: GraphStore, *, event: IntegrationEvent
 ) -> IntegrationEventView:
-    """Add a leverage, renew or release event; a release names resources the firm holds."""
-    checks = await _checks(store, event.id, [event.unit, *event.knowledge, *event.resources])
-    firm = checks.node("unit", event.unit, "Unit", None).get("firm")
+    """Add a leverage, renew or release event; a release names resources the firm holds.
+
+    The event belongs to the firm of the units in its roles, so it must name at least one.
+    """
+    roles = [
+        *((f"sponsors[{i}]", unit_id) for i, unit_id in enumerate(event.sponsors)),
+        *((f"beneficiaries[{i}]", unit_id) for i, unit_id in enumerate(event.beneficiaries)),
+        *([("coordinator", event.coordinator)] if event.coordinator else []),
+    ]
+    checks = await _checks(
+        store, event.id, [*(u for _, u in roles), *event.knowledge, *event.resources]
+    )
+    if not roles:
+        checks.fail(
+            "sponsors", "name at least one unit (sponsor, beneficiary or coordinator) of the firm"
+        )
+        checks.done()
+    firm = None
+    for field, unit_id in roles:
+        unit = checks.node(field, unit_id, "Unit", firm)
+        firm = firm or unit.get("firm")
+        if field == "coordinator" and unit and unit["role"] not in _COORDINATING_ROLES:
+            checks.fail(
+                field,
+                "integration is coordinated by the HQ, its capability centre or a regional HQ, "
+                f"not a {unit['role']}",
+            )
     for index, knowledge_id in enumerate(event.knowledge):
         checks.node(f"knowledge[{index}]", knowledge_id, "Knowledge", firm)
     for index, resource_id in enumerate(event.resources):
@@ -238,7 +266,9 @@ async def record_integration_event(
     rows = await store.write(
         CREATE_INTEGRATION_EVENT,
         {
-            "unit": event.unit,
+            "sponsors": list(event.sponsors),
+            "beneficiaries": list(event.beneficiaries),
+            "coordinator": event.coordinator,
             "knowledge": list(event.knowledge),
             "resources": list(event.resources),
             "props": props,

@@ -6,8 +6,10 @@ learning event at a unit (from a customer, a collaborator or the host country) a
 circulates the way the paper describes: a subsidiary may share it with a peer, reports it
 up to its regional hub (a core subsidiary sometimes straight to the centre), the hub passes
 it to the centre, and the centre disseminates it down through hubs to subsidiaries, which
-share it sideways. Dates never go back along a circulation. Integration events at the
-centre, the HQ and the hubs leverage, renew and release knowledge and resources.
+share it sideways. Dates never go back along a circulation. Integration events coordinated
+by the centre, the HQ or a hub (Table 5's coordinator; sponsors and beneficiaries are left
+empty, as a made-up firm has no source naming them) leverage, renew and release knowledge
+and resources.
 
 The result is a case document (the dict a seed or import file parses to), so it is
 validated and loaded exactly like any other case. The same seed always gives the same firm.
@@ -526,7 +528,7 @@ def _build_document(*, firm_id: str, size: FirmSize, seed: int) -> dict[str, Any
             "id": f"{f}-i{n + 1:06d}",
             "step": step,
             "tier": "high" if random_() < 0.3 else "low",
-            "unit": unit_id,
+            "coordinator": unit_id,
             "knowledge": used,
         }
         if event["tier"] == "low":
@@ -549,7 +551,7 @@ def _build_document(*, firm_id: str, size: FirmSize, seed: int) -> dict[str, Any
                 if "activity" in event
                 else " across functions"
             )
-            + f" at {unit_id}"
+            + f", coordinated by {unit_id}"
         )
         integrations.append(_fact(event))
 

@@ -13,7 +13,7 @@ log = logging.getLogger("kflow.migration")
 async def open_store(settings: Settings, *, report: Callable[[str], None] = log.info) -> GraphStore:
     """Open the store the settings name, its schema and flow-derived data brought up to date."""
     # Imported here: the services import the store's port, so a module-level import cycles.
-    from service.services.migration import migrate_flow_data
+    from service.services.migration import migrate_flow_data, migrate_integration_roles
 
     if settings.backend == "embedded":
         from service.store.embedded import EmbeddedStore
@@ -47,6 +47,7 @@ async def open_store(settings: Settings, *, report: Callable[[str], None] = log.
         # A graph an older kflow wrote lacks the data routes and metrics read: derive it
         # before anything reads (`report` hears each firm; an up-to-date graph costs a scan).
         await migrate_flow_data(store, report=report)
+        await migrate_integration_roles(store, report=report)
     except BaseException:
         await store.close()
         raise

@@ -92,7 +92,7 @@ const CIRCULATION = `query Circulation($knowledge: ID!) {
       stage date
       learning { id channel date source { id name } unit { id name } }
       flow { id direction date from { id name } to { id name } }
-      integration { id step tier date description unit { id name } }
+      integration { id step tier date description sponsors { id name } beneficiaries { id name } coordinator { id name } }
     }
   }
 }`;
@@ -100,8 +100,8 @@ const CIRCULATION = `query Circulation($knowledge: ID!) {
 const EVENTS = `query Events($firm: ID!, $after: String) {
   integrationEvents(firm: $firm, first: 100, after: $after) {
     edges { node {
-      id step tier activity renewMode description date until
-      unit { id name }
+      id step tier activity renewMode description date until citation assumption
+      sponsors { id name } beneficiaries { id name } coordinator { id name }
       knowledge { id name }
     } }
     pageInfo { hasNextPage endCursor }
@@ -147,6 +147,20 @@ export async function fetchReversePaths(unit) {
 /** One knowledge item's circulation, in time order. */
 export async function fetchCirculation(knowledge) {
   return (await runQuery(CIRCULATION, { knowledge })).circulation;
+}
+
+const CUSTOMERS = `query Customers($firm: ID!) {
+  customerManagement(firm: $firm) {
+    id perspective manager description advantages citation assumption
+    valueFocus valueIdentification valueSpecification valueRealization
+    riskFocus riskAssessment riskReduction
+    unit { id name } customer { id name }
+  }
+}`;
+
+/** A firm's customers managed as assets (empty for most firms). */
+export async function fetchCustomerManagement(firm) {
+  return (await runQuery(CUSTOMERS, { firm })).customerManagement;
 }
 
 /** Every integration event of a firm, following the pages to the end. */

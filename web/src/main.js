@@ -4,6 +4,7 @@ import {
   readApiKey,
   storeApiKey,
   fetchCirculation,
+  fetchCustomerManagement,
   fetchFirms,
   fetchHubMetrics,
   fetchIntegrationEvents,
@@ -15,7 +16,7 @@ import { describeDate, describePeriod, isOpenRange } from "./dates.js";
 import { renderNetworkLegend, renderTimelineLegend } from "./legend.js";
 import { createNetworkView } from "./network.js";
 import { DIRECTIONS, describeEnum, describeRole, STEPS, SOURCE_KINDS, sourceKindOf } from "./style.js";
-import { describeEvent, renderTimeline } from "./timeline.js";
+import { describeEvent, describeRoles, renderTimeline, roleUnitIds } from "./timeline.js";
 
 const HOP_DELAY_MS = 700;
 const STEP_DELAY_MS = 1400;
@@ -37,6 +38,8 @@ const ui = {
   circulation: byId("circulation"),
   circulationBody: byId("circulation-body"),
   timeline: byId("timeline"),
+  customersPanel: byId("customers-panel"),
+  customers: byId("customers"),
   timelineLegend: byId("timeline-legend"),
   compare: byId("compare"),
   compareLeft: byId("compare-left"),
@@ -144,6 +147,38 @@ async function loadFirms() {
   await Promise.all([loadFirm(first), compareFirms(pair[0], pair[1] ?? pair[0])]);
 }
 
+// The stages of Senn, Thoma & Yip's Figure 1, in its order.
+const MANAGEMENT_STAGES = [
+  ["valueFocus", "Value focus"],
+  ["valueIdentification", "Value identification"],
+  ["valueSpecification", "Value specification"],
+  ["valueRealization", "Value realization"],
+  ["riskFocus", "Risk focus"],
+  ["riskAssessment", "Risk assessment"],
+  ["riskReduction", "Risk reduction"],
+];
+
+function renderCustomers(customers) {
+  ui.customersPanel.hidden = customers.length === 0;
+  ui.customers.replaceChildren(
+    ...customers.map((managed) => {
+      const stages = MANAGEMENT_STAGES.filter(([field]) => managed[field]).map(([field, label]) =>
+        element("li", {}, element("strong", {}, `${label}: `), managed[field]),
+      );
+      const advantages = managed.advantages.length ? managed.advantages.map((a) => a.toLowerCase()).join(", ") : "none named";
+      return element(
+        "li",
+        { "data-customer-management": managed.id },
+        element("p", { class: "selected-name" }, element("strong", {}, managed.manager ?? managed.unit.name), ` · ${describeEnum(managed.perspective)} perspective · ${managed.customer.name}`),
+        managed.description ? element("p", {}, managed.description) : null,
+        element("ul", {}, ...stages),
+        element("p", {}, `Advantages: ${advantages}.`),
+        element("p", { class: "hint" }, `Source: ${managed.citation ?? "not given"}.${managed.assumption ? ` Assumed: ${managed.assumption}` : ""}`),
+      );
+    }),
+  );
+}
+
 async function loadFirm(firmId) {
   const mine = ++ticket;
   stopTimer();
@@ -155,8 +190,13 @@ async function loadFirm(firmId) {
   setStatus("Loading the network…");
   let networkAnswer;
   let events;
+  let customers;
   try {
-    [networkAnswer, events] = await Promise.all([fetchNetwork(firmId), fetchIntegrationEvents(firmId)]);
+    [networkAnswer, events, customers] = await Promise.all([
+      fetchNetwork(firmId),
+      fetchIntegrationEvents(firmId),
+      fetchCustomerManagement(firmId),
+    ]);
   } catch (err) {
     if (mine !== ticket) return;
     ui.network.dataset.status = "error";
@@ -172,6 +212,7 @@ async function loadFirm(firmId) {
   state.keyboardUnit = -1;
   renderUnitList();
   renderKnowledgeList();
+  renderCustomers(customers);
   ui.circulation.hidden = true;
   showNothingSelected();
   applyRange();
@@ -462,7 +503,7 @@ function describeStep(step) {
   if (step.flow) return `${step.flow.from?.name ?? "?"} → ${step.flow.to?.name ?? "?"} (${describeEnum(step.flow.direction)})`;
   if (step.integration) {
     const look = STEPS[step.integration.step];
-    return `${step.integration.unit.name}: ${look.label.toLowerCase()}, ${step.integration.tier.toLowerCase()} tier: ${step.integration.description}`;
+    return `${look.label}, ${step.integration.tier.toLowerCase()} tier (${describeRoles(step.integration)}): ${step.integration.description}`;
   }
   return "";
 }
@@ -590,7 +631,7 @@ function showEvent(event) {
   stopTimer();
   network.clearFocus();
   network.cy.elements().addClass("faded");
-  network.cy.getElementById(event.unit.id).removeClass("faded").addClass("on-path");
+  for (const unitId of roleUnitIds(event)) network.cy.getElementById(unitId).removeClass("faded").addClass("on-path");
   const knowledge = event.knowledge.length
     ? element(
         "ul",
@@ -603,8 +644,10 @@ function showEvent(event) {
       )
     : element("p", { class: "hint" }, "The source names no knowledge item behind this event.");
   ui.details.replaceChildren(
-    element("p", { class: "selected-name" }, element("strong", {}, `${STEPS[event.step].label}, ${event.tier.toLowerCase()} tier`), ` · ${describePeriod(event.date, event.until)} · ${event.unit.name}`),
+    element("p", { class: "selected-name" }, element("strong", {}, `${STEPS[event.step].label}, ${event.tier.toLowerCase()} tier`), ` · ${describePeriod(event.date, event.until)}`),
+    element("p", {}, `Roles: ${describeRoles(event)}.`),
     element("p", {}, event.description),
+    element("p", { class: "hint" }, `Source: ${event.citation ?? "not given"}.${event.assumption ? ` Assumed: ${event.assumption}` : ""}`),
     knowledge,
   );
   setStatus(describeEvent(event));

@@ -326,7 +326,13 @@ export function createNetworkView(container, { onSelectUnit, onSelectSource, onS
           .union(cy.getElementById(step.flow.from?.id ?? ""))
           .union(cy.getElementById(step.flow.to?.id ?? ""));
       }
-      if (step.integration) return cy.getElementById(step.integration.unit.id);
+      if (step.integration) {
+        const { sponsors = [], beneficiaries = [], coordinator = null } = step.integration;
+        return [...sponsors, ...beneficiaries, ...(coordinator ? [coordinator] : [])].reduce(
+          (found, unit) => found.union(cy.getElementById(unit.id)),
+          cy.collection(),
+        );
+      }
       return cy.collection();
     },
 

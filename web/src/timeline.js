@@ -25,10 +25,25 @@ function truncate(text, length) {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
+/** The ids of the units in an event's roles (Fu et al., Table 5): sponsors, beneficiaries, coordinator. */
+export function roleUnitIds(event) {
+  return [...(event.sponsors ?? []), ...(event.beneficiaries ?? []), ...(event.coordinator ? [event.coordinator] : [])].map((unit) => unit.id);
+}
+
+/** The event's roles in words; the source may name none. */
+export function describeRoles(event) {
+  const names = (units) => units.map((unit) => unit.name).join(", ");
+  const parts = [];
+  if (event.sponsors?.length) parts.push(`sponsored by ${names(event.sponsors)}`);
+  if (event.beneficiaries?.length) parts.push(`benefiting ${names(event.beneficiaries)}`);
+  if (event.coordinator) parts.push(`coordinated by ${event.coordinator.name}`);
+  return parts.length ? parts.join("; ") : "no unit named by the source";
+}
+
 /** One sentence describing an event, for screen readers and tooltips. */
 export function describeEvent(event) {
   const period = describePeriod(event.date, event.until);
-  return `${STEPS[event.step].label}, ${event.tier.toLowerCase()} tier, ${period}, at ${event.unit.name}: ${event.description}`;
+  return `${STEPS[event.step].label}, ${event.tier.toLowerCase()} tier, ${period}, ${describeRoles(event)}: ${event.description}`;
 }
 
 /**

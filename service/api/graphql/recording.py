@@ -94,7 +94,9 @@ class IntegrationEventInput:
     tier: IntegrationTier
     activity: ValueChainActivity | None = None
     renew_mode: RenewMode | None = None
-    unit: strawberry.ID
+    sponsors: list[strawberry.ID] = strawberry.field(default_factory=list)
+    beneficiaries: list[strawberry.ID] = strawberry.field(default_factory=list)
+    coordinator: strawberry.ID | None = None
     description: str
     knowledge: list[strawberry.ID] = strawberry.field(default_factory=list)
     resources: list[strawberry.ID] = strawberry.field(default_factory=list)

@@ -16,6 +16,7 @@ from strawberry.tools import merge_types
 from service.api.errors import PublicErrors
 from service.api.graphql.context import Context
 from service.api.graphql.cost import CostLimiter
+from service.api.graphql.customers import CustomersQuery
 from service.api.graphql.integration import IntegrationQuery
 from service.api.graphql.metrics import MetricsQuery
 from service.api.graphql.navigation import NavigationQuery
@@ -76,6 +77,7 @@ Query = merge_types(
         FirmNetworkQuery,
         PathsQuery,
         IntegrationQuery,
+        CustomersQuery,
         MetricsQuery,
         StoreQuery,
     ),

@@ -212,7 +212,8 @@ class Unit(Node):
         return page_connection(page, LearningEvent.from_view)
 
     @strawberry.field(
-        description="Integration events at this unit, in time order; since/until keep events "
+        description="Integration events in which this unit is a sponsor, beneficiary or "
+        "coordinator, in time order; since/until keep events "
         "whose date or period overlaps them."
     )
     async def integration_events(
@@ -398,12 +399,39 @@ class IntegrationEvent:
     assumption: str | None
     recorded_at: datetime.datetime | None
     resources: list[Resource]
-    unit_id: strawberry.Private[str]
+    sponsor_ids: strawberry.Private[Sequence[str]]
+    beneficiary_ids: strawberry.Private[Sequence[str]]
+    coordinator_id: strawberry.Private[str | None]
     knowledge_ids: strawberry.Private[Sequence[str]]
 
-    @strawberry.field(description="The unit where it happened (its sponsor).")
-    async def unit(self, info: Info) -> Unit:
-        return await load_unit(info, self.unit_id)
+    @strawberry.field(
+        description="The units whose resources or knowledge it draws on (Fu et al., Table 5: "
+        "subsidiaries); empty where the source names none."
+    )
+    async def sponsors(self, info: Info) -> list[Unit]:
+        return [await load_unit(info, unit_id) for unit_id in self.sponsor_ids]
+
+    @strawberry.field(
+        description="The units that gain from it (Table 5: subsidiaries); empty where the "
+        "source names none."
+    )
+    async def beneficiaries(self, info: Info) -> list[Unit]:
+        return [await load_unit(info, unit_id) for unit_id in self.beneficiary_ids]
+
+    @strawberry.field(
+        description="The HQ, capability centre or regional HQ that coordinates it (Table 5); "
+        "null where the source names none."
+    )
+    async def coordinator(self, info: Info) -> Unit | None:
+        return None if self.coordinator_id is None else await load_unit(info, self.coordinator_id)
+
+    @strawberry.field(
+        description="The first sponsor, or null when the source names none.",
+        deprecation_reason="An event has several roles: use sponsors, beneficiaries and "
+        "coordinator.",
+    )
+    async def unit(self, info: Info) -> Unit | None:
+        return await load_unit(info, self.sponsor_ids[0]) if self.sponsor_ids else None
 
     @strawberry.field(description="The knowledge it used.")
     async def knowledge(self, info: Info) -> list[Knowledge]:
@@ -428,7 +456,9 @@ class IntegrationEvent:
             resources=[
                 Resource(id=strawberry.ID(r.id), name=r.name, kind=r.kind) for r in view.resources
             ],
-            unit_id=view.unit,
+            sponsor_ids=view.sponsors,
+            beneficiary_ids=view.beneficiaries,
+            coordinator_id=view.coordinator,
             knowledge_ids=view.knowledge,
         )
 
