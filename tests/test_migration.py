@@ -204,7 +204,7 @@ SET_OLD_INTEGRATION_UNIT = statement(
 )
 
 
-async def test_an_old_integration_event_keeps_its_unit_as_sponsor(store: EmbeddedStore) -> None:
+async def test_an_old_integration_event_keeps_its_unit_as_sponsor(store: GraphStore) -> None:
     await seed(store)
     fresh = await read_graph(store)
     await store.write(SET_OLD_INTEGRATION_UNIT)
