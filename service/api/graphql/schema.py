@@ -18,6 +18,7 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
+from service.api.graphql.analytics import AnalyticsQuery
 from service.api.graphql.context import Context
 from service.api.graphql.integration import IntegrationQuery
 from service.api.graphql.metrics import MetricsQuery
@@ -69,7 +70,15 @@ class StoreRoundTrips(SchemaExtension):
 
 Query = merge_types(
     "Query",
-    (NetworkQuery, FirmNetworkQuery, PathsQuery, IntegrationQuery, MetricsQuery, StoreQuery),
+    (
+        NetworkQuery,
+        FirmNetworkQuery,
+        PathsQuery,
+        IntegrationQuery,
+        MetricsQuery,
+        AnalyticsQuery,
+        StoreQuery,
+    ),
 )
 
 Mutation = merge_types("Mutation", (RecordingMutation,))
