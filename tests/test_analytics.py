@@ -10,7 +10,15 @@ import pytest
 
 from service.services import analytics
 from service.services.cases import load_case
-from service.services.synthetic import FirmSize, generate_firm
+from service.services.metrics import (
+    HubMetricOrder,
+    count_hub_metrics_as_of,
+    get_hub_thresholds,
+    list_hub_metrics,
+    rank_hub_metrics,
+)
+from service.services.paging import PageRequest
+from service.services.synthetic import FirmSize, generate_case_document, generate_firm
 from service.store.port import GraphStore
 from tests.helpers import Served, as_case, cite, tiny_firm
 
@@ -286,3 +294,66 @@ async def test_transfer_lag_measures_only_dated_steps_and_counts_the_rest(
     by_unit = {u.unit: u for u in lag.units}
     assert by_unit["acme-uk"].to_hq.count == 1 and by_unit["acme-uk"].to_hq.undated == 1
     assert by_unit["acme-de"].to_hq.median_months == pytest.approx(60 / analytics.DAYS_PER_MONTH)
+
+
+async def test_hub_metrics_as_of_a_date_count_only_the_flows_dated_by_then(
+    store: GraphStore,
+) -> None:
+    await generate_firm(store, size=SPARSE)
+    document = generate_case_document(size=SPARSE)
+    thresholds = await get_hub_thresholds(store, firm_id="synth")
+    every = PageRequest(skip=0, limit=10_000)
+    stored = await list_hub_metrics(
+        store, thresholds=thresholds, roles=None, order=HubMetricOrder.UNIT, page=every
+    )
+    # Every synthetic flow is dated, so as of the end of time the counts are the stored ones.
+    late = await count_hub_metrics_as_of(store, firm_id="synth", as_of="2100")
+    assert late.undated_excluded == 0
+    ranked = rank_hub_metrics(
+        metrics=late.metrics, roles=None, order=HubMetricOrder.UNIT, page=every
+    )
+    assert ranked == stored
+
+    early = await count_hub_metrics_as_of(store, firm_id="synth", as_of="2010-06")
+    dated = [f for f in document["flows"] if f["date"][:7] <= "2010-06"]
+    assert 0 < len(dated) < len(document["flows"])
+    assert sum(m.inflow.total for m in early.metrics) == len(dated)
+    for unit in ("synth-hub-01", "synth-ccd"):
+        metric = next(m for m in early.metrics if m.unit.id == unit)
+        assert metric.outflow.total == sum(1 for f in dated if f["from"] == unit)
+    by_brokerage = rank_hub_metrics(
+        metrics=early.metrics, roles=None, order=HubMetricOrder.BROKERAGE, page=every
+    )
+    assert [m.brokerage for m in by_brokerage] == sorted(
+        (m.brokerage for m in early.metrics), reverse=True
+    )
+
+
+NETWORK = """
+query Network($firm: ID!, $asOf: String) {
+  firmNetwork(firm: $firm, asOf: $asOf) {
+    undatedExcluded links { volume flows { date } } sources { events }
+  }
+  hubMetrics(firm: $firm, asOf: $asOf) {
+    undatedExcluded units(first: 100) { edges { node { unit { id } inflow { total } } } }
+  }
+}"""
+
+
+def test_the_network_as_of_a_date_leaves_out_undated_and_later_facts(server: Served) -> None:
+    whole = data(server.graphql(NETWORK, firm="zte"))
+    assert whole["firmNetwork"]["undatedExcluded"] == whole["hubMetrics"]["undatedExcluded"] == 0
+    flows = [f for link in whole["firmNetwork"]["links"] for f in link["flows"]]
+    undated = sum(1 for f in flows if f["date"] is None)
+    assert undated, "ZTE's seed has undated flows"
+
+    then = data(server.graphql(NETWORK, firm="zte", asOf="2008"))
+    network = then["firmNetwork"]
+    kept = [f for link in network["links"] for f in link["flows"]]
+    assert all(f["date"] is not None and f["date"][:4] <= "2008" for f in kept)
+    assert len(kept) == sum(1 for f in flows if f["date"] and f["date"][:4] <= "2008")
+    assert all(link["volume"] == len(link["flows"]) > 0 for link in network["links"])
+    assert network["undatedExcluded"] >= undated
+    assert then["hubMetrics"]["undatedExcluded"] == undated
+    inflow = sum(e["node"]["inflow"]["total"] for e in then["hubMetrics"]["units"]["edges"])
+    assert inflow == len(kept)

@@ -16,12 +16,12 @@ import statistics
 from collections import deque
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel
 
 from service import cypher
-from service.model.case import PartialDate
 from service.model.enums import IntegrationStep, IntegrationTier, Outcome, UnitRole
 from service.model.views import FirmView, KnowledgeView
+from service.services.dating import is_on_or_before
 from service.services.errors import InvalidArgument, NotFound
 from service.services.metrics import list_support_balance
 from service.services.network import get_firms_by_id, get_units_by_id, list_firms
@@ -40,27 +40,6 @@ MAX_LOST_KNOWLEDGE = 500
 HQ_LEVEL = (UnitRole.CAPABILITY_CENTRE, UnitRole.HQ)  # the target, in order of preference
 SUBSIDIARY_ROLES = (UnitRole.SUBSIDIARY, UnitRole.CORE_SUBSIDIARY)
 DAYS_PER_MONTH = 365.2425 / 12
-
-_partial_date = TypeAdapter(PartialDate)
-
-
-def parse_as_of(*, value: str | None) -> str | None:
-    """The `asOf` argument checked as a partial date, or InvalidArgument naming it."""
-    if value is None:
-        return None
-    try:
-        return _partial_date.validate_python(value)
-    except ValidationError as error:
-        raise InvalidArgument("asOf", error.errors()[0]["msg"]) from None
-
-
-def is_on_or_before(*, date: str, as_of: str) -> bool:
-    """Whether a partial date falls on or before another, compared at the coarser precision.
-
-    A fact dated 2001 counts as of 2001-05: the source does not say it came later.
-    """
-    precision = min(len(date), len(as_of))
-    return date[:precision] <= as_of[:precision]
 
 
 def count_months_between(*, start: str, end: str) -> float:

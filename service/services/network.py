@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from service import cypher
 from service.model.enums import Channel, FlowDirection, UnitRole
 from service.model.views import ActorView, FirmView, FlowView, KnowledgeView, UnitView
+from service.services.dating import is_on_or_before
 from service.services.errors import InvalidArgument, NotFound
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
@@ -100,10 +101,16 @@ class FirmNetwork(BaseModel):
     units: list[UnitView]
     links: list[FlowLink]
     sources: list[SourceLink]
+    undated_excluded: int = 0  # with as_of: undated flows and learning events left out
 
 
-async def get_firm_network(store: GraphStore, *, firm_id: str) -> FirmNetwork:
-    """A firm's whole network for drawing: units, flows grouped by pair, learning sources."""
+async def get_firm_network(
+    store: GraphStore, *, firm_id: str, as_of: str | None = None
+) -> FirmNetwork:
+    """A firm's whole network for drawing: units, flows grouped by pair, learning sources.
+
+    With `as_of`, only the flows and learning events dated on or before it.
+    """
     firms = await get_firms_by_id(store, ids=[firm_id])
     if firm_id not in firms:
         raise NotFound("firm", firm_id)
@@ -126,8 +133,23 @@ async def get_firm_network(store: GraphStore, *, firm_id: str) -> FirmNetwork:
         FlowLink.model_validate(row["link"])
         for row in await store.read(LIST_FIRM_FLOWS, {"firm": firm_id})
     ]
-    sources = [
-        SourceLink.model_validate(row["link"])
-        for row in await store.read(LIST_FIRM_LEARNING_SOURCES, {"firm": firm_id})
+    source_rows = [
+        row["link"]
+        for row in await store.read(LIST_FIRM_LEARNING_SOURCES, {"firm": firm_id, "asOf": as_of})
     ]
-    return FirmNetwork(firm=firms[firm_id], units=units, links=links, sources=sources)
+    undated = sum(int(row["undated"]) for row in source_rows)
+    if as_of is not None:
+        undated += sum(1 for link in links for flow in link.flows if flow.date is None)
+        links = [_dated_by(link, as_of) for link in links]
+        links = [link for link in links if link.volume]
+    sources = [SourceLink.model_validate(row) for row in source_rows if row["events"]]
+    return FirmNetwork(
+        firm=firms[firm_id], units=units, links=links, sources=sources, undated_excluded=undated
+    )
+
+
+def _dated_by(link: FlowLink, as_of: str) -> FlowLink:
+    flows = [
+        f for f in link.flows if f.date is not None and is_on_or_before(date=f.date, as_of=as_of)
+    ]
+    return link.model_copy(update={"flows": flows, "volume": len(flows)})

@@ -5,6 +5,7 @@ import strawberry
 from service.api.graphql.context import Info
 from service.api.graphql.types import Connection, Firm, Knowledge, Unit, load_unit, make_connection
 from service.services import analytics
+from service.services.dating import parse_as_of
 from service.services.paging import page_request
 
 
@@ -248,7 +249,7 @@ class AnalyticsQuery:
         self, info: Info, firm: strawberry.ID, as_of: str | None = None
     ) -> CriticalUnits:
         answer = await analytics.list_critical_units(
-            info.context.store, firm_id=str(firm), as_of=analytics.parse_as_of(value=as_of)
+            info.context.store, firm_id=str(firm), as_of=parse_as_of(value=as_of)
         )
         return CriticalUnits(answer=answer)
 

@@ -22,6 +22,7 @@ from service.model.enums import (
     UnitRole,
 )
 from service.model.views import ActorView, CapabilityView
+from service.services.dating import parse_as_of
 from service.services.network import (
     count_units,
     find_nodes,
@@ -117,16 +118,24 @@ class FirmNetwork:
     units: list[Unit] = strawberry.field(description="At most 2,000 units.")
     links: list[FlowLink]
     sources: list[SourceLink]
+    undated_excluded: int = strawberry.field(
+        description="With asOf: the undated flows and learning events left out (0 without)."
+    )
 
 
 @strawberry.type
 class FirmNetworkQuery:
     @strawberry.field(
         description="A firm's units, its flows grouped by pair and direction "
-        "with their volume, and the sources its units learned from."
+        "with their volume, and the sources its units learned from. asOf (YYYY, YYYY-MM or "
+        "YYYY-MM-DD) keeps only the flows and learning events dated on or before it."
     )
-    async def firm_network(self, info: Info, firm: strawberry.ID) -> FirmNetwork:
-        network = await get_firm_network(info.context.store, firm_id=str(firm))
+    async def firm_network(
+        self, info: Info, firm: strawberry.ID, as_of: str | None = None
+    ) -> FirmNetwork:
+        network = await get_firm_network(
+            info.context.store, firm_id=str(firm), as_of=parse_as_of(value=as_of)
+        )
         return FirmNetwork(
             firm=Firm.from_view(network.firm),
             units=[Unit.from_view(u) for u in network.units],
@@ -149,4 +158,5 @@ class FirmNetworkQuery:
                 )
                 for s in network.sources
             ],
+            undated_excluded=network.undated_excluded,
         )
