@@ -18,6 +18,7 @@ from service.services.metrics import (
     rank_hub_metrics,
 )
 from service.services.paging import PageRequest
+from service.services.paths import list_reverse_transfer_paths
 from service.services.synthetic import FirmSize, generate_case_document, generate_firm
 from service.store.port import GraphStore
 from tests.helpers import Served, as_case, cite, tiny_firm
@@ -321,6 +322,30 @@ async def test_hub_metrics_as_of_a_date_count_only_the_flows_dated_by_then(
     for unit in ("synth-hub-01", "synth-ccd"):
         metric = next(m for m in early.metrics if m.unit.id == unit)
         assert metric.outflow.total == sum(1 for f in dated if f["from"] == unit)
+    # Routes as of the date are the routes whose every hop's earliest flow is dated by then.
+    every_route = PageRequest(skip=0, limit=1_000)
+    counted = [0, 0]
+    for unit in ("synth-sub-00001", "synth-sub-00017", "synth-sub-00042"):
+        whole = await list_reverse_transfer_paths(
+            store, unit_id=unit, to_id=None, knowledge_id=None, max_hops=4, page=every_route
+        )
+        then = await list_reverse_transfer_paths(
+            store,
+            unit_id=unit,
+            to_id=None,
+            knowledge_id=None,
+            max_hops=4,
+            page=every_route,
+            as_of="2010-06",
+        )
+        assert then.paths == [
+            p
+            for p in whole.paths
+            if all(h.flow is None or (h.flow.date or "9999")[:7] <= "2010-06" for h in p.hops)
+        ]
+        assert then.undated_excluded == 0
+        counted = [counted[0] + len(whole.paths), counted[1] + len(then.paths)]
+    assert counted[0] > counted[1] > 0
     by_brokerage = rank_hub_metrics(
         metrics=early.metrics, roles=None, order=HubMetricOrder.BROKERAGE, page=every
     )
@@ -357,3 +382,36 @@ def test_the_network_as_of_a_date_leaves_out_undated_and_later_facts(server: Ser
     assert then["hubMetrics"]["undatedExcluded"] == undated
     inflow = sum(e["node"]["inflow"]["total"] for e in then["hubMetrics"]["units"]["edges"])
     assert inflow == len(kept)
+
+
+ROUTES = """
+query Routes($from: ID!, $knowledge: ID, $asOf: String) {
+  reverseTransferPaths(from: $from, knowledge: $knowledge, first: 100, asOf: $asOf) {
+    undatedExcluded totalCount edges { node { hops { unit { id } flow { date } } } }
+  }
+}"""
+
+
+def routes(answer: dict[str, Any]) -> tuple[list[list[tuple[str, str | None]]], int, int]:
+    found = data(answer)["reverseTransferPaths"]
+    paths = [
+        [(h["unit"]["id"], h["flow"]["date"] if h["flow"] else None) for h in e["node"]["hops"]]
+        for e in found["edges"]
+    ]
+    return paths, found["undatedExcluded"], found["totalCount"]
+
+
+@pytest.mark.parametrize(("unit", "knowledge"), [("zte-us", None), ("huawei-uk", None)])
+def test_reverse_paths_as_of_a_date_keep_only_dated_hops_and_count_the_rest(
+    server: Served, unit: str, knowledge: str | None
+) -> None:
+    whole, none_left_out, total = routes(server.graphql(ROUTES, **{"from": unit}))
+    assert none_left_out == 0 and total == len(whole) > 0
+    dated = [p for p in whole if all(date is not None for _, date in p[1:])]
+    late, undated, late_total = routes(server.graphql(ROUTES, **{"from": unit, "asOf": "2100"}))
+    assert late == dated
+    assert late_total == len(dated)
+    assert undated == len(whole) - len(dated)
+    for year in ("1995", "2005", "2012"):
+        then, _, _ = routes(server.graphql(ROUTES, **{"from": unit, "asOf": year}))
+        assert then == [p for p in dated if all(d[:4] <= year for _, d in p[1:] if d)]
