@@ -3,6 +3,7 @@ answers on the seeded demos over real HTTP, and on synthetic graphs checked agai
 brute-force networkx reading (remove the unit, search again)."""
 
 import random
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -21,7 +22,7 @@ from service.services.paging import PageRequest
 from service.services.paths import list_reverse_transfer_paths
 from service.services.synthetic import FirmSize, generate_case_document, generate_firm
 from service.store.port import GraphStore
-from tests.helpers import Served, as_case, cite, tiny_firm
+from tests.helpers import Served, as_case, cite, kflow, tiny_firm
 
 SPARSE = FirmSize(hubs=3, subsidiaries=50, flows=400, learning=60, integrations=20)
 CRITICAL = """
@@ -415,3 +416,19 @@ def test_reverse_paths_as_of_a_date_keep_only_dated_hops_and_count_the_rest(
     for year in ("1995", "2005", "2012"):
         then, _, _ = routes(server.graphql(ROUTES, **{"from": unit, "asOf": year}))
         assert then == [p for p in dated if all(d[:4] <= year for _, d in p[1:] if d)]
+
+
+def test_the_command_line_answers_the_release_question_and_names_a_bad_date(
+    tmp_path: Path,
+) -> None:
+    seeded = kflow("seed", "huawei", data=tmp_path)
+    assert seeded.returncode == 0, seeded.stderr
+    critical = kflow("analytics", "critical", "huawei", "--format", "csv", data=tmp_path)
+    assert critical.returncode == 0, critical.stderr
+    assert critical.stdout.splitlines() == ["unit,cut_off", "huawei-rhq,3"]
+    release = kflow("analytics", "release", "huawei-rhq", "--format", "csv", data=tmp_path)
+    assert release.returncode == 0, release.stderr
+    assert 'knowledge,huawei-uk-customer-feedback,"Fu, Sun & Ghauri' in release.stdout
+    bad = kflow("analytics", "critical", "huawei", "--as-of", "2001-15", data=tmp_path)
+    assert bad.returncode == 1
+    assert "--as-of: month 15 does not exist" in bad.stderr
