@@ -77,20 +77,20 @@ async def get_upward_graph(store: GraphStore, *, firm_id: str, as_of: str | None
         raise NotFound("firm", firm_id)
     if len(rows) >= MAX_FIRM_UNITS:
         raise InvalidArgument("firm", f"'{firm_id}' has more than {MAX_FIRM_UNITS:,} units")
-    units = [row["unit"] for row in rows]
-    roles = {unit["id"]: UnitRole(unit["role"]) for unit in units}
+    roles = {row["unit"]: UnitRole(row["role"]) for row in rows}
     graph = UpwardGraph(firm=firm_id, target=_pick_target(roles), roles=roles)
-    for unit in units:
-        for link in unit["links"]:
-            date = link["date"]
-            if as_of is not None and date is None:
+    for row in rows:
+        source = row["unit"]
+        for link in row["links"]:
+            receiver, _, date = link.partition(">")
+            if as_of is not None and not date:
                 graph.undated_links += 1
                 continue
             if as_of is not None and not is_on_or_before(date=date, as_of=as_of):
                 graph.later_links += 1
                 continue
-            graph.receivers.setdefault(unit["id"], []).append(link["to"])
-            graph.senders.setdefault(link["to"], []).append(unit["id"])
+            graph.receivers.setdefault(source, []).append(receiver)
+            graph.senders.setdefault(receiver, []).append(source)
             graph.links += 1
     return graph
 
