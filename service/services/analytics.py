@@ -31,6 +31,7 @@ LIST_UPWARD_LINKS = cypher.load("analytics/list_upward_links")
 LIST_KNOWLEDGE_LEARNED_ONLY_BY = cypher.load("analytics/list_knowledge_learned_only_by")
 LIST_LEARNING_OUTCOMES = cypher.load("analytics/list_learning_outcomes")
 LIST_HQ_ARRIVALS = cypher.load("analytics/list_hq_arrivals")
+LIST_KNOWLEDGE_INTEGRATIONS = cypher.load("analytics/list_knowledge_integrations")
 COUNT_FIRM_SCORECARD = cypher.load("analytics/count_firm_scorecard")
 
 # The whole firm is read at once; a firm beyond this is refused rather than cut.
@@ -299,13 +300,10 @@ class _LagTally:
         if start is None:
             self.undated += 1
             return
-        later = [
-            count_months_between(start=start, end=end)
-            for end in ends
-            if is_on_or_before(date=start, as_of=end)
-        ]
-        if later:
-            self.months.append(max(min(later), 0.0))
+        # Partial dates sort in time order as strings, so the first later end is the least.
+        first = min((end for end in ends if is_on_or_before(date=start, as_of=end)), default=None)
+        if first is not None:
+            self.months.append(max(count_months_between(start=start, end=first), 0.0))
         elif undated_ends:
             self.undated += 1
         else:
@@ -327,12 +325,9 @@ async def measure_transfer_lag(store: GraphStore, *, firm_id: str) -> TransferLa
     """Per learner and per firm: months from learning to HQ arrival and to integration."""
     if firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
-    outcomes = [
-        row["outcome"]
-        for row in await store.read(
-            LIST_LEARNING_OUTCOMES, {"firm": firm_id, "limit": MAX_LEARNING_EVENTS}
-        )
-    ]
+    outcomes = await store.read(
+        LIST_LEARNING_OUTCOMES, {"firm": firm_id, "limit": MAX_LEARNING_EVENTS}
+    )
     if len(outcomes) >= MAX_LEARNING_EVENTS:
         raise InvalidArgument(
             "firm", f"'{firm_id}' has more than {MAX_LEARNING_EVENTS:,} learning events"
@@ -340,11 +335,17 @@ async def measure_transfer_lag(store: GraphStore, *, firm_id: str) -> TransferLa
     arrivals = {
         row["knowledge"]: row for row in await store.read(LIST_HQ_ARRIVALS, {"firm": firm_id})
     }
+    integrations = {
+        row["knowledge"]: row
+        for row in await store.read(LIST_KNOWLEDGE_INTEGRATIONS, {"firm": firm_id})
+    }
+    nothing = {"dates": [], "flows": 0, "events": 0}
     firm_hq, firm_integration = _LagTally(), _LagTally()
     per_unit: dict[str, tuple[_LagTally, _LagTally]] = {}
     for outcome in outcomes:
         unit_hq, unit_integration = per_unit.setdefault(outcome["unit"], (_LagTally(), _LagTally()))
-        arrived = arrivals.get(outcome["knowledge"], {"dates": [], "flows": 0})
+        arrived = arrivals.get(outcome["knowledge"], nothing)
+        used = integrations.get(outcome["knowledge"], nothing)
         for tally in (firm_hq, unit_hq):
             tally.add(
                 start=outcome["date"],
@@ -354,8 +355,8 @@ async def measure_transfer_lag(store: GraphStore, *, firm_id: str) -> TransferLa
         for tally in (firm_integration, unit_integration):
             tally.add(
                 start=outcome["date"],
-                ends=outcome["integrated"],
-                undated_ends=int(outcome["integrations"]) - len(outcome["integrated"]),
+                ends=used["dates"],
+                undated_ends=int(used["events"]) - len(used["dates"]),
             )
     return TransferLag(
         firm=firm_id,
