@@ -454,9 +454,23 @@ def nx_matrix(model: Model) -> dict[tuple[str, str], tuple[int, list[str]]]:
     return answer
 
 
-def nx_cut_off_counts(model: Model) -> dict[str, int]:
+def upstream_as_of(model: Model, as_of: str | None) -> nx.DiGraph:
+    """The upward graph with only the pairs that had a flow dated on or before `as_of`."""
+    if as_of is None:
+        return model.upstream
+    graph = nx.DiGraph()
+    graph.add_nodes_from(model.upstream.nodes)
+    graph.add_edges_from(
+        (f["from"], f["to"])
+        for f in model.export.flows
+        if f["direction"] != "downward" and f["date"] and dates_in_order(f["date"], as_of)
+    )
+    return graph
+
+
+def nx_cut_off_counts(model: Model, as_of: str | None) -> dict[str, int]:
     """networkx's own dominators (not kflow's code) of the reversed upward graph."""
-    reversed_graph = model.upstream.reverse(copy=False)
+    reversed_graph = upstream_as_of(model, as_of).reverse(copy=False)
     parent = {TARGET: TARGET, **nx.immediate_dominators(reversed_graph, TARGET)}
     tree = nx.DiGraph([(p, c) for c, p in parent.items() if c != p])
     tree.add_node(TARGET)
@@ -467,8 +481,10 @@ def nx_cut_off_counts(model: Model) -> dict[str, int]:
     return below
 
 
-def nx_critical_units(model: Model, first: int) -> tuple[int, list[tuple[str, int]]]:
-    counts = nx_cut_off_counts(model)
+def nx_critical_units(
+    model: Model, first: int, as_of: str | None
+) -> tuple[int, list[tuple[str, int]]]:
+    counts = nx_cut_off_counts(model, as_of)
     ranked = sorted(
         ((u, n) for u, n in counts.items() if n and u != TARGET), key=lambda c: (-c[1], c[0])
     )
@@ -523,7 +539,7 @@ HUB_METRICS = """query Hubs { hubMetrics(firm: "synth") {
   outflowThreshold inflowThreshold
   units(first: 100, orderBy: BROKERAGE) { totalCount edges { node {
     unit { id } brokerage subsidiaryRole inflow { total } outflow { total } } } } } }"""
-CRITICAL = """query Critical { criticalUnits(firm: "synth") {
+CRITICAL = """query Critical($asOf: String) { criticalUnits(firm: "synth", asOf: $asOf) {
   unitsWithRoute units(first: 100) { edges { node { cutOff unit { id } } } } } }"""
 RELEASE = """query Release($unit: ID!) { releaseImpact(unit: $unit) {
   hasRoute cutOffIds lostKnowledge { id } } }"""
@@ -617,11 +633,11 @@ def specs(export: Export, size: str) -> list[Spec]:
         ),
         Spec(
             "criticalUnits",
-            "criticalUnits (whole firm, dominator tree)",
+            "criticalUnits (whole firm, dominator tree; now and as of 2007, 2009)",
             CRITICAL,
-            [{}],
-            20,
-            lambda m, v: nx_critical_units(m, 100),
+            [{"asOf": None}, {"asOf": "2007"}, {"asOf": "2009"}],
+            21,
+            lambda m, v: nx_critical_units(m, 100, v["asOf"]),
             lambda d: (
                 d["criticalUnits"]["unitsWithRoute"],
                 [
