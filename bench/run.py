@@ -7,7 +7,7 @@ In one run it:
    write path (validation, id check, staged batches, publish), then loads the same rows
    straight into a second, identical engine with the same statements, one batch after the
    other (the raw rate), and compares the two rates;
-2. serves the loaded data with a real `kflow serve` and times five GraphQL queries end to end
+2. serves the loaded data with a real `kflow serve` and times seven GraphQL queries end to end
    over HTTP, the same Cypher statements those requests run replayed straight on the engine,
    and the same answers computed with networkx from an export of the graph (and checks that
    the three agree);
