@@ -23,7 +23,7 @@ from service.model.enums import IntegrationStep, IntegrationTier, Outcome, UnitR
 from service.model.views import FirmView, KnowledgeView
 from service.services.dating import is_on_or_before
 from service.services.errors import InvalidArgument, NotFound
-from service.services.metrics import list_support_balance
+from service.services.metrics import SUBSIDIARY_ROLES, list_support_balance
 from service.services.network import get_firms_by_id, get_units_by_id, list_firms
 from service.store.port import GraphStore
 
@@ -39,7 +39,6 @@ MAX_FIRM_UNITS = 50_000
 MAX_LEARNING_EVENTS = 500_000
 MAX_LOST_KNOWLEDGE = 500
 HQ_LEVEL = (UnitRole.CAPABILITY_CENTRE, UnitRole.HQ)  # the target, in order of preference
-SUBSIDIARY_ROLES = (UnitRole.SUBSIDIARY, UnitRole.CORE_SUBSIDIARY)
 DAYS_PER_MONTH = 365.2425 / 12
 
 
