@@ -36,7 +36,12 @@ schema_app = typer.Typer(
     no_args_is_help=True,
 )
 keys_app = typer.Typer(help="API keys for the HTTP API (stored hashed).", no_args_is_help=True)
+analytics_app = typer.Typer(
+    help="What-if release, transfer lag and the robustness scorecard (computed, not Cypher).",
+    no_args_is_help=True,
+)
 app.add_typer(keys_app, name="keys")
+app.add_typer(analytics_app, name="analytics")
 app.add_typer(engine_app, name="engine")
 app.add_typer(schema_app, name="schema")
 if TYPE_CHECKING:
@@ -658,6 +663,110 @@ async def _in_auth(store: GraphStore, work: Callable[..., Awaitable[T]], **optio
 def _when(epoch_ms: int) -> str:
     return datetime.datetime.fromtimestamp(epoch_ms / 1000, tz=datetime.UTC).strftime(
         "%Y-%m-%d %H:%M UTC"
+    )
+
+
+def _print_rows(columns: list[str], rows: list[list[Any]], fmt: TableFormat) -> None:
+    from service.services.analyst import QueryAnswer
+
+    answer = QueryAnswer(columns=columns, rows=rows, truncated=False, row_cap=len(rows))
+    _print_answer(answer, fmt)
+
+
+@analytics_app.command("critical")
+def analytics_critical(
+    firm: Annotated[str, typer.Argument(metavar="FIRM")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Only links dated on or before YYYY[-MM[-DD]].")
+    ] = None,
+    fmt: FormatOption = TableFormat.TABLE,
+) -> None:
+    """The units whose release would cut others off from the HQ capability centre, most first."""
+    from service.services.analytics import list_critical_units
+    from service.services.dating import parse_as_of
+
+    try:
+        date = parse_as_of(value=as_of)
+    except ExpectedFailure as error:
+        raise _fail(str(error).replace("asOf", "--as-of", 1)) from None
+    found = _with_store(lambda store: list_critical_units(store, firm_id=firm, as_of=date))
+    _print_rows(["unit", "cut_off"], [[c.unit, c.cut_off] for c in found.ranked], fmt)
+    err.print(
+        f"target {found.target}; {found.units_with_route} unit(s) with a route, "
+        f"{found.units_without_route} without; {found.links} link(s) used"
+        + (
+            f", {found.undated_links} undated and {found.later_links} later left out"
+            if date
+            else ""
+        ),
+        highlight=False,
+    )
+
+
+@analytics_app.command("release")
+def analytics_release(
+    unit: Annotated[str, typer.Argument(metavar="UNIT")],
+    fmt: FormatOption = TableFormat.TABLE,
+) -> None:
+    """What would no longer reach the HQ capability centre if UNIT were released."""
+    from service.services.analytics import get_release_impact
+
+    impact = _with_store(lambda store: get_release_impact(store, unit_id=unit))
+    rows = [["unit", u, None] for u in impact.cut_off] + [
+        ["knowledge", k.id, k.citation] for k in impact.lost_knowledge
+    ]
+    _print_rows(["kind", "id", "citation"], rows, fmt)
+    err.print(
+        f"{len(impact.cut_off)} unit(s) cut off from {impact.target}, "
+        f"{len(impact.lost_knowledge)} knowledge item(s) lost"
+        + ("" if impact.has_route else f"; {unit} itself has no route"),
+        highlight=False,
+    )
+
+
+@analytics_app.command("lag")
+def analytics_lag(
+    firm: Annotated[str, typer.Argument(metavar="FIRM")],
+    fmt: FormatOption = TableFormat.TABLE,
+) -> None:
+    """Months from learning to HQ arrival and to integration, per learning unit and firm."""
+    from service.services.analytics import measure_transfer_lag
+
+    lag = _with_store(lambda store: measure_transfer_lag(store, firm_id=firm))
+    rows = []
+    for unit, to_hq, to_integration in [
+        (firm, lag.to_hq, lag.to_integration),
+        *((u.unit, u.to_hq, u.to_integration) for u in lag.units),
+    ]:
+        for step, d in (("to_hq", to_hq), ("to_integration", to_integration)):
+            rows.append([unit, step, d.count, d.median_months, d.p90_months, d.undated, d.never])
+    _print_rows(
+        ["unit", "step", "count", "median_months", "p90_months", "undated", "never"], rows, fmt
+    )
+
+
+@analytics_app.command("scorecard")
+def analytics_scorecard(
+    firm: Annotated[
+        str | None, typer.Argument(metavar="[FIRM]", help="One firm; all with an outcome if none.")
+    ] = None,
+    fmt: FormatOption = TableFormat.TABLE,
+) -> None:
+    """The robustness scorecard: each measure with its value, definition and source."""
+    from service.services.analytics import compare_firm_scorecards, get_firm_scorecard
+
+    async def work(store: GraphStore) -> list[Any]:
+        if firm is None:
+            return await compare_firm_scorecards(store)
+        return [await get_firm_scorecard(store, firm_id=firm)]
+
+    rows = [
+        [card.firm.id, card.firm.outcome, m.name, m.value, m.named_by_paper, m.definition, m.source]
+        for card in _with_store(work)
+        for m in card.measures
+    ]
+    _print_rows(
+        ["firm", "outcome", "measure", "value", "named_by_paper", "definition", "source"], rows, fmt
     )
 
 

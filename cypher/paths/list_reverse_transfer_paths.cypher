@@ -4,8 +4,11 @@
 // twice; dates never go back in time (dates compare at their common precision: '2001' is
 // not before '2001-05'); at most $maxHops hops (1-6). The walk follows only the item's own
 // flows, and stops after $cap trails; the one row returned says whether the walk was cut
-// there (then shorter trails may be missing, and the service refuses to rank it).
-// params: from: STRING, to: STRING, knowledge: STRING, maxHops: INTEGER, cap: INTEGER, skip: INTEGER, limit: INTEGER
+// there (then shorter trails may be missing, and the service refuses to rank it). With
+// $asOf (a partial date; null for no date) a trail counts only when every flow on it is
+// dated on or before it (at the coarser precision), and `undated` counts the trails left
+// out for an undated flow.
+// params: from: STRING, to: STRING, knowledge: STRING, maxHops: INTEGER, cap: INTEGER, skip: INTEGER, limit: INTEGER, asOf: STRING
 // returns: walk
 // (:Unit {id: $from})-[:FLOWS {knowledge: $knowledge}*1..6]->(:Unit {id: $to})
 MATCH (source:Unit {id: $from})
@@ -26,6 +29,9 @@ CALL {
                THEN relationships(p)[i].date <= left(relationships(p)[i + 1].date, size(relationships(p)[i].date))
                ELSE left(relationships(p)[i].date, size(relationships(p)[i + 1].date)) <= relationships(p)[i + 1].date
           END)
+    AND ($asOf IS NULL OR all(r IN relationships(p) WHERE r.date IS NOT NULL AND
+           left(coalesce(r.date, ''), size(coalesce($asOf, '')))
+             <= left(coalesce($asOf, ''), size(coalesce(r.date, '')))))
   WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.id] AS flowIds
   ORDER BY length(p), ids, flowIds
   SKIP $skip
@@ -35,4 +41,14 @@ CALL {
                           .citation, .assumption, .recorded_at, source: startNode(r).id,
                           target: endNode(r).id}]}) AS paths
 }
-RETURN {capped: size(walked) >= $cap, paths: paths} AS walk
+CALL {
+  WITH walked
+  UNWIND walked AS p
+  WITH p
+  WHERE $asOf IS NOT NULL AND length(p) <= $maxHops
+    AND all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal'])
+    AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+    AND any(r IN relationships(p) WHERE r.date IS NULL)
+  RETURN count(p) AS undated
+}
+RETURN {capped: size(walked) >= $cap, paths: paths, undated: undated} AS walk

@@ -10,8 +10,11 @@
 // both ends are known, so each branch is `*1..k` and shorter routes are filtered out), and
 // it stops after $cap paths. The walk comes back in no particular order, so a walk cut at
 // the cap may have missed shorter routes: the one row returned says whether it was cut,
-// and the service refuses to rank such a walk rather than answer wrongly.
-// params: from: STRING, to: STRING, minHops: INTEGER, maxHops: INTEGER, cap: INTEGER, limit: INTEGER
+// and the service refuses to rank such a walk rather than answer wrongly. With $asOf (a
+// partial date; null for no date) a route counts only when every hop's earliest flow is
+// dated on or before it (at the coarser precision), and `undated` counts the routes left out
+// for a hop with no dated flow.
+// params: from: STRING, to: STRING, minHops: INTEGER, maxHops: INTEGER, cap: INTEGER, limit: INTEGER, asOf: STRING
 // returns: walk
 // (:Unit {id: $from})-[:SENDS_UP|SENDS_ACROSS*1..6]->(:Unit {id: $to})
 MATCH (source:Unit {id: $from})
@@ -55,6 +58,9 @@ CALL {
   WITH p
   WHERE length(p) >= $minHops
     AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+    AND ($asOf IS NULL OR all(r IN relationships(p) WHERE r.first_date IS NOT NULL AND
+           left(coalesce(r.first_date, ''), size(coalesce($asOf, '')))
+             <= left(coalesce($asOf, ''), size(coalesce(r.first_date, '')))))
   WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.first_flow] AS flowIds
   ORDER BY ids, flowIds
   WITH ids, collect(p)[0] AS p
@@ -68,4 +74,13 @@ CALL {
                            recorded_at: r.first_recorded_at,
                            source: startNode(r).id, target: endNode(r).id}]}) AS paths
 }
-RETURN {capped: size(walked) >= $cap, paths: paths} AS walk
+CALL {
+  WITH walked
+  UNWIND walked AS p
+  WITH p
+  WHERE $asOf IS NOT NULL AND length(p) >= $minHops
+    AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+    AND any(r IN relationships(p) WHERE r.first_date IS NULL)
+  RETURN count(p) AS undated
+}
+RETURN {capped: size(walked) >= $cap, paths: paths, undated: undated} AS walk

@@ -2,7 +2,7 @@
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
@@ -137,25 +137,31 @@ _TIER = {
 
 
 def unit_metrics(case: CaseFile) -> dict[str, dict[str, int]]:
-    """Each unit's flows in and out by the counterpart's tier, and its brokerage.
+    """Each unit's flows in and out by the counterpart's tier, and its brokerage."""
+    # Counted pair by pair: a large case has about ten flows per pair of units.
+    return count_unit_metrics(
+        roles={u.id: u.role for u in case.units},
+        pair_flows=Counter((f.source, f.target) for f in case.flows),
+    )
+
+
+def count_unit_metrics(
+    *, roles: Mapping[str, UnitRole], pair_flows: Mapping[tuple[str, str], int]
+) -> dict[str, dict[str, int]]:
+    """Flows in and out by the counterpart's tier, and brokerage, from flows counted by pair.
 
     Brokerage (Gould & Fernandez) counts the distinct pairs (a, b) with flows a -> unit -> b,
     a != b, and no flow a -> b: |in| x |out| - |in and out| - the pairs already linked, the
     last counted as the sum over a in `in` of |out(a) and out(unit)| (set intersections, so
     a hub with thousands of neighbours costs thousands of steps, not millions).
     """
-    tier = {u.id: _TIER[u.role] for u in case.units}
-    metrics = {
-        u.id: dict.fromkeys(
-            UNIT_METRICS,
-            0,
-        )
-        for u in case.units
-    }
+    tier = {unit: _TIER[role] for unit, role in roles.items()}
+    metrics = {unit: dict.fromkeys(UNIT_METRICS, 0) for unit in roles}
     outs: dict[str, set[str]] = defaultdict(set)
     ins: dict[str, set[str]] = defaultdict(set)
-    # Counted pair by pair: a large case has about ten flows per pair of units.
-    for (source, target), count in Counter((f.source, f.target) for f in case.flows).items():
+    for (source, target), count in pair_flows.items():
+        if not count:
+            continue
         metrics[source][f"outflow_{tier[target]}"] += count
         metrics[target][f"inflow_{tier[source]}"] += count
         outs[source].add(target)

@@ -1,6 +1,7 @@
 """Who passes knowledge on: hub metrics, support balance, project interdependence and
 the provenance of capabilities."""
 
+from collections import Counter
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -15,8 +16,9 @@ from service.model.views import (
     UnitRef,
     UnitView,
 )
-from service.services.errors import NotFound
-from service.services.network import get_firms_by_id
+from service.services.cases import count_unit_metrics
+from service.services.errors import InvalidArgument, NotFound
+from service.services.network import get_firms_by_id, list_units
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
@@ -25,6 +27,9 @@ LIST_HUB_METRICS = cypher.load("metrics/list_hub_metrics")
 LIST_SUPPORT_BALANCE = cypher.load("metrics/list_support_balance")
 GET_PROJECT_INTERDEPENDENCE = cypher.load("metrics/get_project_interdependence")
 GET_CAPABILITY_PROVENANCE = cypher.load("metrics/get_capability_provenance")
+LIST_FLOW_PAIRS_AS_OF = cypher.load("metrics/list_flow_pairs_as_of")
+TIERS = ("hq", "hub", "peer")  # the counterpart tiers flows are counted by
+MAX_DATED_UNITS = 50_000
 SUBSIDIARY_ROLES = (UnitRole.SUBSIDIARY, UnitRole.CORE_SUBSIDIARY)
 
 
@@ -241,3 +246,97 @@ async def get_capability_provenance(
         for item in rows[0]["knowledge"]
     ]
     return CapabilityProvenance.model_validate(rows[0]["capability"] | {"sources": sources})
+
+
+class DatedHubMetrics(BaseModel):
+    """Every unit's hub metrics counted from the flows dated on or before a date."""
+
+    thresholds: HubThresholds
+    metrics: list[HubMetric]
+    undated_excluded: int  # undated flows left out
+
+
+async def count_hub_metrics_as_of(
+    store: GraphStore, *, firm_id: str, as_of: str
+) -> DatedHubMetrics:
+    """A firm's hub metrics as of a date: only flows dated on or before it are counted."""
+    units = await list_units(
+        store, firm=firm_id, role=None, country=None, page=PageRequest(0, MAX_DATED_UNITS)
+    )
+    if not units and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
+        raise NotFound("firm", firm_id)
+    if len(units) >= MAX_DATED_UNITS:
+        raise InvalidArgument(
+            "asOf", f"'{firm_id}' has more than {MAX_DATED_UNITS:,} units to count again by date"
+        )
+    pairs = [
+        row["pair"]
+        for row in await store.read(LIST_FLOW_PAIRS_AS_OF, {"firm": firm_id, "asOf": as_of})
+    ]
+    counted = count_unit_metrics(
+        roles={u.id: u.role for u in units},
+        pair_flows={(p["source"], p["target"]): int(p["flows"]) for p in pairs},
+    )
+    subsidiaries = [u for u in units if u.role in SUBSIDIARY_ROLES]
+    share = max(len(subsidiaries), 1)
+    thresholds = HubThresholds(
+        firm=firm_id,
+        outflow_threshold=sum(
+            sum(counted[u.id][f"outflow_{tier}"] for tier in TIERS) for u in subsidiaries
+        )
+        / share,
+        inflow_threshold=sum(
+            sum(counted[u.id][f"inflow_{tier}"] for tier in TIERS) for u in subsidiaries
+        )
+        / share,
+        units_by_role=dict(Counter(u.role for u in units)),
+    )
+    metrics = []
+    for unit in units:
+        values = counted[unit.id]
+        inflow = FlowCounts(**{tier: values[f"inflow_{tier}"] for tier in TIERS})
+        outflow = FlowCounts(**{tier: values[f"outflow_{tier}"] for tier in TIERS})
+        metrics.append(
+            HubMetric(
+                unit=unit,
+                inflow=inflow,
+                outflow=outflow,
+                brokerage=values["brokerage"],
+                subsidiary_role=classify_subsidiary(
+                    outflow=outflow.total,
+                    inflow=inflow.total,
+                    outflow_threshold=thresholds.outflow_threshold,
+                    inflow_threshold=thresholds.inflow_threshold,
+                )
+                if unit.role in SUBSIDIARY_ROLES
+                else None,
+            )
+        )
+    return DatedHubMetrics(
+        thresholds=thresholds,
+        metrics=metrics,
+        undated_excluded=sum(int(p["undated"]) for p in pairs),
+    )
+
+
+def rank_hub_metrics(
+    *,
+    metrics: list[HubMetric],
+    roles: list[UnitRole] | None,
+    order: HubMetricOrder,
+    page: PageRequest,
+) -> list[HubMetric]:
+    """A page of metrics counted in Python, in the order the metrics statement uses."""
+
+    def rank(metric: HubMetric) -> int:
+        if order is HubMetricOrder.BROKERAGE:
+            return metric.brokerage
+        if order is HubMetricOrder.OUTFLOW:
+            return metric.outflow.total
+        if order is HubMetricOrder.INFLOW:
+            return metric.inflow.total
+        return 0
+
+    chosen = [m for m in metrics if roles is None or m.unit.role in roles]
+    chosen.sort(key=lambda m: (-rank(m), m.unit.id))
+    return chosen[page.skip : page.skip + page.limit]

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from service import cypher
 from service.model.enums import Channel, FlowDirection, UnitRole
 from service.model.views import ActorView, FirmView, FlowView, KnowledgeView, UnitView
+from service.services.dating import is_on_or_before
 from service.services.errors import NotFound
 from service.services.navigation import Page, UnitFilter, list_firm_units
 from service.services.paging import KeysetRequest, PageRequest
@@ -104,11 +105,17 @@ class FirmNetwork(BaseModel):
     total_units: int
     has_next: bool
     end_cursor: str | None
+    undated_excluded: int = 0  # with as_of: undated flows and learning events left out
 
 
-async def get_firm_network(store: GraphStore, *, firm_id: str, page: KeysetRequest) -> FirmNetwork:
+async def get_firm_network(
+    store: GraphStore, *, firm_id: str, page: KeysetRequest, as_of: str | None = None
+) -> FirmNetwork:
     """A page of a firm's network for drawing: units by name, the flows they sent grouped by
-    pair, and their learning sources; paging through the units gives every link once."""
+    pair, and their learning sources; paging through the units gives every link once.
+
+    With `as_of`, only the flows and learning events dated on or before it.
+    """
     firms = await get_firms_by_id(store, ids=[firm_id])
     if firm_id not in firms:
         raise NotFound("firm", firm_id)
@@ -119,10 +126,16 @@ async def get_firm_network(store: GraphStore, *, firm_id: str, page: KeysetReque
         FlowLink.model_validate(row["link"])
         for row in await store.read(LIST_FIRM_FLOWS, {"units": ids})
     ]
-    sources = [
-        SourceLink.model_validate(row["link"])
-        for row in await store.read(LIST_FIRM_LEARNING_SOURCES, {"units": ids})
+    source_rows = [
+        row["link"]
+        for row in await store.read(LIST_FIRM_LEARNING_SOURCES, {"units": ids, "asOf": as_of})
     ]
+    undated = sum(int(row["undated"]) for row in source_rows)
+    if as_of is not None:
+        undated += sum(1 for link in links for flow in link.flows if flow.date is None)
+        links = [_dated_by(link, as_of) for link in links]
+        links = [link for link in links if link.volume]
+    sources = [SourceLink.model_validate(row) for row in source_rows if row["events"]]
     return FirmNetwork(
         firm=firms[firm_id],
         units=units.items,
@@ -131,4 +144,12 @@ async def get_firm_network(store: GraphStore, *, firm_id: str, page: KeysetReque
         total_units=units.total,
         has_next=units.has_next,
         end_cursor=units.cursors[-1] if units.cursors else None,
+        undated_excluded=undated,
     )
+
+
+def _dated_by(link: FlowLink, as_of: str) -> FlowLink:
+    flows = [
+        f for f in link.flows if f.date is not None and is_on_or_before(date=f.date, as_of=as_of)
+    ]
+    return link.model_copy(update={"flows": flows, "volume": len(flows)})

@@ -62,6 +62,7 @@ class KnowledgePath(BaseModel):
 class PathPage(BaseModel):
     target: str
     paths: list[KnowledgePath]
+    undated_excluded: int = 0  # with as_of: paths walked for the page left out as undated
 
 
 class Reach(BaseModel):
@@ -151,10 +152,17 @@ async def _reverse_transfer_target(
 
 
 async def _list_routes(
-    store: GraphStore, *, unit_id: str, to_id: str, max_hops: int, wanted: int
-) -> list[dict[str, Any]]:
-    """The first `wanted` routes upward, shortest first."""
+    store: GraphStore,
+    *,
+    unit_id: str,
+    to_id: str,
+    max_hops: int,
+    wanted: int,
+    as_of: str | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """The first `wanted` routes upward, shortest first, and the undated ones left out."""
     routes: list[dict[str, Any]] = []
+    undated = 0
     lengths = _route_lengths(max_hops)
     while lengths and len(routes) < wanted:
         low, high = lengths.pop(0)
@@ -167,9 +175,10 @@ async def _list_routes(
                 "maxHops": high,
                 "cap": MAX_WALKED_PATHS,
                 "limit": wanted - len(routes),
+                "asOf": as_of,
             },
         )
-        capped, found = _walked(rows)
+        capped, found, left_out = _walked(rows)
         if capped and low < high:
             # Shorter walks may stay under the cap: a page of short routes can still be exact.
             lengths[:0] = [(hops, hops) for hops in range(low, high + 1)]
@@ -177,7 +186,8 @@ async def _list_routes(
         if capped:
             raise _too_many_paths(unit_id=unit_id, to_id=to_id, hops=high)
         routes += found
-    return routes
+        undated += left_out
+    return routes, undated
 
 
 def _route_lengths(max_hops: int) -> list[tuple[int, int]]:
@@ -188,12 +198,12 @@ def _route_lengths(max_hops: int) -> list[tuple[int, int]]:
     return [(1, common)] + [(hops, hops) for hops in range(common + 1, max_hops + 1)]
 
 
-def _walked(rows: list[dict[str, Any]]) -> tuple[bool, list[dict[str, Any]]]:
-    """Whether a capped walk was cut at its cap, and the paths it ranked."""
+def _walked(rows: list[dict[str, Any]]) -> tuple[bool, list[dict[str, Any]], int]:
+    """Whether a capped walk was cut at its cap, the paths it ranked, and those left undated."""
     if not rows:
-        return False, []
+        return False, [], 0
     walk = rows[0]["walk"]
-    return bool(walk["capped"]), list(walk["paths"])
+    return bool(walk["capped"]), list(walk["paths"]), int(walk.get("undated") or 0)
 
 
 def _too_many_paths(*, unit_id: str, to_id: str, hops: int) -> InvalidArgument:
@@ -215,7 +225,8 @@ async def _list_trails(
     knowledge_id: str,
     max_hops: int,
     page: PageRequest,
-) -> list[dict[str, Any]]:
+    as_of: str | None = None,
+) -> tuple[list[dict[str, Any]], int]:
     rows = await store.read(
         LIST_REVERSE_TRANSFER_PATHS,
         {
@@ -226,12 +237,13 @@ async def _list_trails(
             "cap": MAX_WALKED_PATHS,
             "skip": page.skip,
             "limit": page.limit,
+            "asOf": as_of,
         },
     )
-    capped, paths = _walked(rows)
+    capped, paths, undated = _walked(rows)
     if capped:
         raise _too_many_paths(unit_id=unit_id, to_id=to_id, hops=max_hops)
-    return paths
+    return paths, undated
 
 
 async def list_reverse_transfer_paths(
@@ -242,51 +254,71 @@ async def list_reverse_transfer_paths(
     knowledge_id: str | None,
     max_hops: int,
     page: PageRequest,
+    as_of: str | None = None,
 ) -> PathPage:
     """Paths upward from a unit to its HQ capability centre (or `to_id`), shortest first.
 
     With a knowledge item, a path is the trail of flows that carried it. Without one, a
     path is a route: distinct units, each having passed at least one upward or horizontal
-    flow to the next; its hops show the earliest such flow.
+    flow to the next; its hops show the earliest such flow. With `as_of`, only paths whose
+    every hop is dated on or before it.
     """
     _check_hops(max_hops)
     target = await _reverse_transfer_target(
         store, unit_id=unit_id, to_id=to_id, knowledge_id=knowledge_id
     )
     if knowledge_id is not None:
-        rows = await _list_trails(
+        rows, undated = await _list_trails(
             store,
             unit_id=unit_id,
             to_id=target,
             knowledge_id=knowledge_id,
             max_hops=max_hops,
             page=page,
+            as_of=as_of,
         )
     else:
-        routes = await _list_routes(
-            store, unit_id=unit_id, to_id=target, max_hops=max_hops, wanted=page.skip + page.limit
+        routes, undated = await _list_routes(
+            store,
+            unit_id=unit_id,
+            to_id=target,
+            max_hops=max_hops,
+            wanted=page.skip + page.limit,
+            as_of=as_of,
         )
         rows = routes[page.skip : page.skip + page.limit]
-    return PathPage(target=target, paths=[_path(row) for row in rows])
+    return PathPage(target=target, paths=[_path(row) for row in rows], undated_excluded=undated)
 
 
 async def count_reverse_transfer_paths(
-    store: GraphStore, *, unit_id: str, to_id: str, knowledge_id: str | None, max_hops: int
+    store: GraphStore,
+    *,
+    unit_id: str,
+    to_id: str,
+    knowledge_id: str | None,
+    max_hops: int,
+    as_of: str | None = None,
 ) -> int:
     """How many such paths there are, counting up to MAX_COUNTED_PATHS."""
     _check_hops(max_hops)
     if knowledge_id is not None:
-        trails = await _list_trails(
+        trails, _ = await _list_trails(
             store,
             unit_id=unit_id,
             to_id=to_id,
             knowledge_id=knowledge_id,
             max_hops=max_hops,
             page=PageRequest(skip=0, limit=MAX_COUNTED_PATHS),
+            as_of=as_of,
         )
         return len(trails)
-    routes = await _list_routes(
-        store, unit_id=unit_id, to_id=to_id, max_hops=max_hops, wanted=MAX_COUNTED_PATHS
+    routes, _ = await _list_routes(
+        store,
+        unit_id=unit_id,
+        to_id=to_id,
+        max_hops=max_hops,
+        wanted=MAX_COUNTED_PATHS,
+        as_of=as_of,
     )
     return len(routes)
 
@@ -438,7 +470,7 @@ async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulatio
         LIST_CIRCULATION_PATHS,
         {"knowledge": knowledge_id, "cap": MAX_WALKED_PATHS, "limit": MAX_CIRCULATION_PATHS},
     )
-    capped, trails = _walked(rows)
+    capped, trails, _ = _walked(rows)
     if capped:
         raise InvalidArgument(
             "knowledge",

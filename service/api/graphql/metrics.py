@@ -16,6 +16,7 @@ from service.api.graphql.types import (
 )
 from service.model.enums import Interdependence, UnitRole
 from service.services import metrics
+from service.services.dating import parse_as_of
 from service.services.paging import page_request
 
 strawberry.enum(metrics.HubMetricOrder, description="How hub metrics are sorted.")
@@ -54,6 +55,11 @@ class HubMetric:
 @strawberry.type
 class HubMetrics:
     thresholds: strawberry.Private[metrics.HubThresholds]
+    dated: strawberry.Private[metrics.DatedHubMetrics | None] = None
+
+    @strawberry.field(description="With asOf: the undated flows left out (0 without).")
+    def undated_excluded(self) -> int:
+        return self.dated.undated_excluded if self.dated else 0
 
     @strawberry.field(description="Mean total outflow over the firm's subsidiaries.")
     def outflow_threshold(self) -> float:
@@ -78,9 +84,18 @@ class HubMetrics:
         after: str | None = None,
     ) -> Connection[HubMetric]:
         page = page_request(first=first, after=after, max_size=info.context.max_page_size)
-        found = await metrics.list_hub_metrics(
-            info.context.store, thresholds=self.thresholds, roles=roles, order=order_by, page=page
-        )
+        if self.dated is not None:
+            found = metrics.rank_hub_metrics(
+                metrics=self.dated.metrics, roles=roles, order=order_by, page=page
+            )
+        else:
+            found = await metrics.list_hub_metrics(
+                info.context.store,
+                thresholds=self.thresholds,
+                roles=roles,
+                order=order_by,
+                page=page,
+            )
 
         async def count() -> int:
             return self.thresholds.count_units(roles)
@@ -163,9 +178,18 @@ class CapabilityProvenance:
 class MetricsQuery:
     @strawberry.field(
         description="Per unit: knowledge inflow and outflow by counterpart, "
-        "brokerage, and a subsidiary's Gupta & Govindarajan role."
+        "brokerage, and a subsidiary's Gupta & Govindarajan role. asOf (YYYY, YYYY-MM or "
+        "YYYY-MM-DD) counts only the flows dated on or before it (slower: every flow is read)."
     )
-    async def hub_metrics(self, info: Info, firm: strawberry.ID) -> HubMetrics | None:
+    async def hub_metrics(
+        self, info: Info, firm: strawberry.ID, as_of: str | None = None
+    ) -> HubMetrics | None:
+        date = parse_as_of(value=as_of)
+        if date is not None:
+            dated = await metrics.count_hub_metrics_as_of(
+                info.context.store, firm_id=str(firm), as_of=date
+            )
+            return HubMetrics(thresholds=dated.thresholds, dated=dated)
         thresholds = await metrics.get_hub_thresholds(info.context.store, firm_id=str(firm))
         return HubMetrics(thresholds=thresholds)
 

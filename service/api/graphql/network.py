@@ -23,6 +23,7 @@ from service.model.enums import (
     UnitRole,
 )
 from service.model.views import ActorView, CapabilityView
+from service.services.dating import parse_as_of
 from service.services.errors import NotFound
 from service.services.network import (
     MAX_NETWORK_UNITS,
@@ -126,6 +127,9 @@ class FirmNetwork:
     sources: list[SourceLink] = strawberry.field(description="The page's units' sources.")
     total_units: int = strawberry.field(description="How many units the firm has in all.")
     page_info: PageInfo
+    undated_excluded: int = strawberry.field(
+        description="With asOf: the undated flows and learning events left out (0 without)."
+    )
 
 
 @strawberry.type
@@ -134,7 +138,9 @@ class FirmNetworkQuery:
         description="A firm's units, its flows grouped by pair and direction "
         "with their volume, and the sources its units learned from. A firm of more than "
         "`first` units (at most and by default 2,000) is drawn a page of units at a time: "
-        "each page holds the links its units sent, so the pages together hold every link once."
+        "each page holds the links its units sent, so the pages together hold every link once. "
+        "asOf (YYYY, YYYY-MM or YYYY-MM-DD) keeps only the flows and learning events dated "
+        "on or before it."
     )
     async def firm_network(
         self,
@@ -142,13 +148,16 @@ class FirmNetworkQuery:
         firm: strawberry.ID,
         first: int | None = None,
         after: str | None = None,
+        as_of: str | None = None,
     ) -> FirmNetwork | None:
         page = keyset_request(
             first=MAX_NETWORK_UNITS if first is None else first,
             after=after,
             max_size=MAX_NETWORK_UNITS,
         )
-        network = await get_firm_network(info.context.store, firm_id=str(firm), page=page)
+        network = await get_firm_network(
+            info.context.store, firm_id=str(firm), page=page, as_of=parse_as_of(value=as_of)
+        )
         return FirmNetwork(
             firm=Firm.from_view(network.firm),
             units=[Unit.from_view(u) for u in network.units],
@@ -178,4 +187,5 @@ class FirmNetworkQuery:
                 start_cursor=None,
                 end_cursor=network.end_cursor,
             ),
+            undated_excluded=network.undated_excluded,
         )

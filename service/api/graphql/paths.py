@@ -16,6 +16,7 @@ from service.api.graphql.types import (
     make_connection,
 )
 from service.services import paths
+from service.services.dating import parse_as_of
 from service.services.paging import page_request
 
 strawberry.enum(paths.PathRole, description="What a unit does on one path.")
@@ -97,6 +98,18 @@ class Circulation:
     )
 
 
+@strawberry.type(
+    name="KnowledgePathConnection",
+    description="A page of results; ask for totalCount only when you need it.",
+)
+class KnowledgePathConnection(Connection[KnowledgePath]):
+    undated_excluded: int = strawberry.field(
+        default=0,
+        description="With asOf: the paths walked for this page that were left out because "
+        "a hop has no dated flow (0 without asOf).",
+    )
+
+
 @strawberry.type
 class PathsQuery:
     @strawberry.field(
@@ -108,7 +121,9 @@ class PathsQuery:
             "knowledge item (each hop's flow.knowledge) may change from hop to hop. maxHops is "
             "1-6. totalCount "
             "counts up to 1,000 paths. Where more than 20,000 paths lie within maxHops, too "
-            "many to rank shortest first, the request fails with INVALID_ARGUMENT on maxHops."
+            "many to rank shortest first, the request fails with INVALID_ARGUMENT on maxHops. "
+            "asOf (YYYY, YYYY-MM or YYYY-MM-DD) keeps only paths whose every hop is dated on "
+            "or before it; undatedExcluded counts those left out for an undated hop."
         )
     )
     async def reverse_transfer_paths(
@@ -120,8 +135,10 @@ class PathsQuery:
         max_hops: int = 4,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[KnowledgePath] | None:
+        as_of: str | None = None,
+    ) -> KnowledgePathConnection | None:
         page = page_request(first=first, after=after, max_size=info.context.max_page_size)
+        date = parse_as_of(value=as_of)
         result = await paths.list_reverse_transfer_paths(
             info.context.store,
             unit_id=str(from_),
@@ -129,6 +146,7 @@ class PathsQuery:
             knowledge_id=str(knowledge) if knowledge else None,
             max_hops=max_hops,
             page=page,
+            as_of=date,
         )
 
         async def count() -> int:
@@ -138,10 +156,17 @@ class PathsQuery:
                 to_id=result.target,
                 knowledge_id=str(knowledge) if knowledge else None,
                 max_hops=max_hops,
+                as_of=date,
             )
 
         units = await units_of(info, (h.unit.id for p in result.paths for h in p.hops))
-        return make_connection([path_of(p, units) for p in result.paths], page, count)
+        connection = make_connection([path_of(p, units) for p in result.paths], page, count)
+        return KnowledgePathConnection(
+            edges=connection.edges,
+            page_info=connection.page_info,
+            count=connection.count,
+            undated_excluded=result.undated_excluded,
+        )
 
     @strawberry.field(description="The whole circulation of one knowledge item, in time order.")
     async def circulation(self, info: Info, knowledge: strawberry.ID) -> Circulation | None:

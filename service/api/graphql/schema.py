@@ -14,6 +14,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from service.api.errors import PublicErrors
+from service.api.graphql.analytics import AnalyticsQuery
 from service.api.graphql.context import Context
 from service.api.graphql.cost import CostLimiter
 from service.api.graphql.customers import CustomersQuery
@@ -79,6 +80,7 @@ Query = merge_types(
         IntegrationQuery,
         CustomersQuery,
         MetricsQuery,
+        AnalyticsQuery,
         StoreQuery,
     ),
 )

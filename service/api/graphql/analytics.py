@@ -1,0 +1,280 @@
+"""GraphQL: what a release would cut off, transfer lag, and the robustness scorecard."""
+
+import strawberry
+
+from service.api.graphql.context import Info
+from service.api.graphql.types import Connection, Firm, Knowledge, Unit, load_unit, make_connection
+from service.services import analytics
+from service.services.dating import parse_as_of
+from service.services.paging import page_request
+
+
+@strawberry.type(description="A unit whose release would cut other units off from the centre.")
+class CriticalUnit:
+    cut_off: int = strawberry.field(
+        description="Units that would lose every upward route to the centre without this one."
+    )
+    unit_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def unit(self, info: Info) -> Unit:
+        return await load_unit(info, self.unit_id)
+
+
+@strawberry.type(
+    description="The release question of Fu, Sun & Ghauri's Table 3 asked of every unit at "
+    "once: the units that dominate others on the upward-flow graph (upward and sideways "
+    "flows, as SENDS pairs), i.e. lie on every route those units have to the HQ capability "
+    "centre (the HQ where there is no centre)."
+)
+class CriticalUnits:
+    answer: strawberry.Private[analytics.CriticalUnits]
+
+    @strawberry.field(description="The HQ capability centre, or the HQ, the routes lead to.")
+    async def target(self, info: Info) -> Unit | None:
+        return await load_unit(info, self.answer.target) if self.answer.target else None
+
+    @strawberry.field(description="Units with at least one upward route to the target.")
+    def units_with_route(self) -> int:
+        return self.answer.units_with_route
+
+    @strawberry.field(description="Units with no upward route to the target at all.")
+    def units_without_route(self) -> int:
+        return self.answer.units_without_route
+
+    @strawberry.field(description="Pairs of units (SENDS_UP, SENDS_ACROSS) the answer used.")
+    def links(self) -> int:
+        return self.answer.links
+
+    @strawberry.field(
+        description="With asOf: pairs left out because every flow between the units is undated."
+    )
+    def undated_links(self) -> int:
+        return self.answer.undated_links
+
+    @strawberry.field(description="With asOf: pairs left out because their first flow is later.")
+    def later_links(self) -> int:
+        return self.answer.later_links
+
+    @strawberry.field(
+        description="The units whose release cuts any unit off, most cut off first, then by id."
+    )
+    def units(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[CriticalUnit]:
+        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
+        shown = self.answer.ranked[page.skip : page.skip + page.limit]
+        ranked = len(self.answer.ranked)
+
+        async def count() -> int:
+            return ranked
+
+        return make_connection(
+            [CriticalUnit(cut_off=c.cut_off, unit_id=c.unit) for c in shown], page, count
+        )
+
+
+@strawberry.type(description="What would no longer reach the HQ capability centre without a unit.")
+class ReleaseImpact:
+    answer: strawberry.Private[analytics.ReleaseImpact]
+
+    @strawberry.field(description="The unit that would be released.")
+    async def unit(self, info: Info) -> Unit:
+        return await load_unit(info, self.answer.unit)
+
+    @strawberry.field(description="The HQ capability centre, or the HQ, the routes lead to.")
+    async def target(self, info: Info) -> Unit | None:
+        return await load_unit(info, self.answer.target) if self.answer.target else None
+
+    @strawberry.field(description="Whether the unit itself has an upward route to the target.")
+    def has_route(self) -> bool:
+        return self.answer.has_route
+
+    @strawberry.field(
+        description="Ids of the units that would lose every upward route to the target, by id."
+    )
+    def cut_off_ids(self) -> list[strawberry.ID]:
+        return [strawberry.ID(unit) for unit in self.answer.cut_off]
+
+    @strawberry.field(description="The units that would be cut off, a page at a time, by id.")
+    async def cut_off(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Unit]:
+        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
+        shown = self.answer.cut_off[page.skip : page.skip + page.limit]
+        total = len(self.answer.cut_off)
+
+        async def count() -> int:
+            return total
+
+        return make_connection([await load_unit(info, unit) for unit in shown], page, count)
+
+    @strawberry.field(
+        description="Knowledge that reached the target and that only the released unit and "
+        "the units it cuts off learned: it would no longer come up (at most 500)."
+    )
+    def lost_knowledge(self) -> list[Knowledge]:
+        return [Knowledge.from_view(view) for view in self.answer.lost_knowledge]
+
+    @strawberry.field(description="More knowledge would be lost than lostKnowledge lists.")
+    def lost_knowledge_truncated(self) -> bool:
+        return self.answer.lost_knowledge_truncated
+
+
+@strawberry.type(
+    description="Months from a learning event to a later step, over the events where both "
+    "are dated; a lag is measured at the coarser precision of the two dates."
+)
+class LagDistribution:
+    count: int = strawberry.field(description="Learning events with a dated later step.")
+    median_months: float | None
+    p90_months: float | None = strawberry.field(description="90th percentile, nearest rank.")
+    undated: int = strawberry.field(
+        description="Left out: the later step happened, but it or the learning is undated."
+    )
+    never: int = strawberry.field(description="No later step on or after the learning.")
+
+    @classmethod
+    def of(cls, lag: analytics.LagDistribution) -> "LagDistribution":
+        return cls(
+            count=lag.count,
+            median_months=lag.median_months,
+            p90_months=lag.p90_months,
+            undated=lag.undated,
+            never=lag.never,
+        )
+
+
+@strawberry.type(description="Transfer lag of the knowledge one unit learned.")
+class UnitLag:
+    to_hq: LagDistribution
+    to_integration: LagDistribution
+    unit_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def unit(self, info: Info) -> Unit:
+        return await load_unit(info, self.unit_id)
+
+
+@strawberry.type(
+    description="How long learned knowledge took: toHq, from the learning event to the first "
+    "flow carrying the item into the HQ or its capability centre; toIntegration, to the "
+    "first integration event that used it. Only dated facts are measured."
+)
+class TransferLag:
+    learning_events: int
+    to_hq: LagDistribution
+    to_integration: LagDistribution
+    unit_lags: strawberry.Private[list[analytics.UnitLag]]
+
+    @strawberry.field(description="Per learning unit, by id, a page at a time.")
+    def units(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[UnitLag]:
+        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
+        shown = self.unit_lags[page.skip : page.skip + page.limit]
+        total = len(self.unit_lags)
+
+        async def count() -> int:
+            return total
+
+        return make_connection(
+            [
+                UnitLag(
+                    to_hq=LagDistribution.of(u.to_hq),
+                    to_integration=LagDistribution.of(u.to_integration),
+                    unit_id=u.unit,
+                )
+                for u in shown
+            ],
+            page,
+            count,
+        )
+
+
+@strawberry.type(description="One measure of the robustness scorecard.")
+class Measure:
+    name: str
+    value: float | None = strawberry.field(description="None when the firm's facts cannot say.")
+    definition: str
+    source: str
+    named_by_paper: bool = strawberry.field(
+        description="Fu, Sun & Ghauri name it among the reasons TCL and SAIC failed."
+    )
+
+
+@strawberry.type(
+    description="A firm on the measures Fu, Sun & Ghauri's robustness check (Section 5, "
+    "Table 4) rests on: learning, sharing up to the hub, and integration."
+)
+class FirmScorecard:
+    firm: Firm
+    measures: list[Measure]
+
+
+def scorecard_of(card: analytics.Scorecard) -> FirmScorecard:
+    return FirmScorecard(
+        firm=Firm.from_view(card.firm),
+        measures=[
+            Measure(
+                name=m.name,
+                value=m.value,
+                definition=m.definition,
+                source=m.source,
+                named_by_paper=m.named_by_paper,
+            )
+            for m in card.measures
+        ],
+    )
+
+
+@strawberry.type
+class AnalyticsQuery:
+    @strawberry.field(
+        description="If this unit were released: the units that would lose every upward "
+        "route to the HQ capability centre, and the learned knowledge that would no longer "
+        "reach it (release step, Fu, Sun & Ghauri, Table 3)."
+    )
+    async def release_impact(self, info: Info, unit: strawberry.ID) -> ReleaseImpact:
+        answer = await analytics.get_release_impact(info.context.store, unit_id=str(unit))
+        return ReleaseImpact(answer=answer)
+
+    @strawberry.field(
+        description="A firm's units ranked by how many units their release would cut off from "
+        "the HQ capability centre (a dominator tree of the reversed upward-flow graph). asOf "
+        "(YYYY, YYYY-MM or YYYY-MM-DD) keeps only the pairs of units whose first flow is dated "
+        "on or before it; the pairs left out are counted."
+    )
+    async def critical_units(
+        self, info: Info, firm: strawberry.ID, as_of: str | None = None
+    ) -> CriticalUnits:
+        answer = await analytics.list_critical_units(
+            info.context.store, firm_id=str(firm), as_of=parse_as_of(value=as_of)
+        )
+        return CriticalUnits(answer=answer)
+
+    @strawberry.field(
+        description="Months from learning to HQ arrival and to integration, per learning unit "
+        "and for the firm: count, median and 90th percentile; undated steps are counted apart."
+    )
+    async def transfer_lag(self, info: Info, firm: strawberry.ID) -> TransferLag:
+        lag = await analytics.measure_transfer_lag(info.context.store, firm_id=str(firm))
+        return TransferLag(
+            learning_events=lag.learning_events,
+            to_hq=LagDistribution.of(lag.to_hq),
+            to_integration=LagDistribution.of(lag.to_integration),
+            unit_lags=lag.units,
+        )
+
+    @strawberry.field(description="A firm's robustness scorecard, each measure defined and cited.")
+    async def firm_scorecard(self, info: Info, firm: strawberry.ID) -> FirmScorecard:
+        card = await analytics.get_firm_scorecard(info.context.store, firm_id=str(firm))
+        return scorecard_of(card)
+
+    @strawberry.field(
+        description="The scorecards of every firm whose outcome the papers give, successes first."
+    )
+    async def scorecard_comparison(self, info: Info) -> list[FirmScorecard]:
+        return [
+            scorecard_of(c) for c in await analytics.compare_firm_scorecards(info.context.store)
+        ]

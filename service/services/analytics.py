@@ -1,0 +1,513 @@
+"""Questions the record alone does not answer: what a release would cut off, how long knowledge
+took to come up to the centre, and how a firm scores on Fu, Sun & Ghauri's robustness
+argument.
+
+The release analysis follows the release step of Fu, Sun & Ghauri's integration mechanism
+(Table 3: drop unsuitable resources, e.g. sell a subsidiary): before a firm lets a unit go,
+it should know which units would then have no upward route left to the HQ capability
+centre. A unit v loses every route when the released unit lies on all of v's routes, i.e.
+dominates v in the reversed upward-flow graph rooted at the centre. One dominator tree
+(Cooper, Harvey & Kennedy's iterative algorithm) answers that for every unit at once.
+"""
+
+import datetime
+import math
+import statistics
+from collections import deque
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from service import cypher
+from service.model.enums import IntegrationStep, IntegrationTier, Outcome, UnitRole
+from service.model.views import FirmView, KnowledgeView
+from service.services.dating import is_on_or_before
+from service.services.errors import InvalidArgument, NotFound
+from service.services.metrics import SUBSIDIARY_ROLES, list_support_balance
+from service.services.network import get_firms_by_id, get_units_by_id, list_firms
+from service.store.port import GraphStore
+
+LIST_UPWARD_LINKS = cypher.load("analytics/list_upward_links")
+LIST_KNOWLEDGE_LEARNED_ONLY_BY = cypher.load("analytics/list_knowledge_learned_only_by")
+LIST_LEARNING_OUTCOMES = cypher.load("analytics/list_learning_outcomes")
+LIST_HQ_ARRIVALS = cypher.load("analytics/list_hq_arrivals")
+LIST_KNOWLEDGE_INTEGRATIONS = cypher.load("analytics/list_knowledge_integrations")
+COUNT_FIRM_SCORECARD = cypher.load("analytics/count_firm_scorecard")
+
+# The whole firm is read at once; a firm beyond this is refused rather than cut.
+MAX_FIRM_UNITS = 50_000
+MAX_LEARNING_EVENTS = 500_000
+MAX_LOST_KNOWLEDGE = 500
+HQ_LEVEL = (UnitRole.CAPABILITY_CENTRE, UnitRole.HQ)  # the target, in order of preference
+DAYS_PER_MONTH = 365.2425 / 12
+
+
+def count_months_between(*, start: str, end: str) -> float:
+    """Months from one partial date to another, at the coarser of their precisions."""
+    start_parts, end_parts = start.split("-"), end.split("-")
+    precision = min(len(start_parts), len(end_parts))
+    years = int(end_parts[0]) - int(start_parts[0])
+    if precision == 1:
+        return 12.0 * years
+    months = 12 * years + int(end_parts[1]) - int(start_parts[1])
+    if precision == 2:
+        return float(months)
+    days = (datetime.date.fromisoformat(end) - datetime.date.fromisoformat(start)).days
+    return days / DAYS_PER_MONTH
+
+
+@dataclass
+class UpwardGraph:
+    """A firm's units and who passes knowledge to whom upward or sideways (SENDS pairs)."""
+
+    firm: str
+    target: str | None
+    roles: dict[str, UnitRole]
+    senders: dict[str, list[str]] = field(default_factory=dict)  # unit -> units sending to it
+    receivers: dict[str, list[str]] = field(default_factory=dict)  # unit -> units it sends to
+    links: int = 0
+    undated_links: int = 0  # left out under asOf: every flow of the pair is undated
+    later_links: int = 0  # left out under asOf: the pair's first flow came later
+
+
+async def get_upward_graph(store: GraphStore, *, firm_id: str, as_of: str | None) -> UpwardGraph:
+    """A firm's upward-flow graph in one read, with only the links dated by `as_of` if given."""
+    rows = await store.read(LIST_UPWARD_LINKS, {"firm": firm_id, "limit": MAX_FIRM_UNITS})
+    if not rows and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
+        raise NotFound("firm", firm_id)
+    if len(rows) >= MAX_FIRM_UNITS:
+        raise InvalidArgument("firm", f"'{firm_id}' has more than {MAX_FIRM_UNITS:,} units")
+    roles = {row["unit"]: UnitRole(row["role"]) for row in rows}
+    graph = UpwardGraph(firm=firm_id, target=_pick_target(roles), roles=roles)
+    for row in rows:
+        source = row["unit"]
+        for link in row["links"]:
+            receiver, _, date = link.partition(">")
+            if as_of is not None and not date:
+                graph.undated_links += 1
+                continue
+            if as_of is not None and not is_on_or_before(date=date, as_of=as_of):
+                graph.later_links += 1
+                continue
+            graph.receivers.setdefault(source, []).append(receiver)
+            graph.senders.setdefault(receiver, []).append(source)
+            graph.links += 1
+    return graph
+
+
+def _pick_target(roles: dict[str, UnitRole]) -> str | None:
+    for role in HQ_LEVEL:
+        found = sorted(unit for unit, r in roles.items() if r is role)
+        if found:
+            return found[0]
+    return None
+
+
+@dataclass(frozen=True)
+class DominatorTree:
+    """Immediate dominators of every unit with an upward route to the target."""
+
+    target: str
+    parent: dict[str, str]  # unit -> immediate dominator (the target maps to itself)
+    postorder: list[str]  # of the search from the target; a dominator comes after its units
+
+    def count_cut_off(self) -> dict[str, int]:
+        """For each unit, how many other units would lose every route if it went."""
+        below = dict.fromkeys(self.postorder, 0)
+        for unit in self.postorder:
+            if unit != self.target:
+                below[self.parent[unit]] += below[unit] + 1
+        return below
+
+    def list_cut_off(self, *, unit: str) -> list[str]:
+        """The units that would lose every route to the target if `unit` went, by id."""
+        if unit not in self.parent:
+            return []
+        children: dict[str, list[str]] = {}
+        for child, parent in self.parent.items():
+            if child != parent:
+                children.setdefault(parent, []).append(child)
+        found, queue = [], deque(children.get(unit, ()))
+        while queue:
+            child = queue.popleft()
+            found.append(child)
+            queue.extend(children.get(child, ()))
+        return sorted(found)
+
+
+def build_dominator_tree(*, graph: UpwardGraph) -> DominatorTree | None:
+    """Cooper-Harvey-Kennedy dominators of the reversed upward graph, rooted at the target."""
+    root = graph.target
+    if root is None:
+        return None
+    # Depth-first from the target along reversed links (to the units that send to it).
+    postorder: list[str] = []
+    visited = {root}
+    stack = [(root, iter(graph.senders.get(root, ())))]
+    while stack:
+        node, pending = stack[-1]
+        for sender in pending:
+            if sender not in visited:
+                visited.add(sender)
+                stack.append((sender, iter(graph.senders.get(sender, ()))))
+                break
+        else:
+            stack.pop()
+            postorder.append(node)
+    rank = {node: i for i, node in enumerate(postorder)}
+    parent = {root: root}
+
+    def intersect(a: str, b: str) -> str:
+        while a != b:
+            while rank[a] < rank[b]:
+                a = parent[a]
+            while rank[b] < rank[a]:
+                b = parent[b]
+        return a
+
+    changed = True
+    while changed:
+        changed = False
+        for node in reversed(postorder[:-1]):
+            new_parent: str | None = None
+            # In the reversed graph a unit's predecessors are the units it sends to.
+            for receiver in graph.receivers.get(node, ()):
+                if receiver in parent:
+                    new_parent = receiver if new_parent is None else intersect(receiver, new_parent)
+            if new_parent is not None and parent.get(node) != new_parent:
+                parent[node] = new_parent
+                changed = True
+    return DominatorTree(target=root, parent=parent, postorder=postorder)
+
+
+class CriticalUnit(BaseModel):
+    unit: str
+    cut_off: int
+
+
+class CriticalUnits(BaseModel):
+    firm: str
+    target: str | None
+    units_with_route: int  # besides the target
+    units_without_route: int
+    links: int
+    undated_links: int
+    later_links: int
+    ranked: list[CriticalUnit]  # every unit whose release cuts another off, most first
+
+
+async def list_critical_units(
+    store: GraphStore, *, firm_id: str, as_of: str | None
+) -> CriticalUnits:
+    """A firm's units ranked by how many units their release would cut off from the centre."""
+    graph = await get_upward_graph(store, firm_id=firm_id, as_of=as_of)
+    tree = build_dominator_tree(graph=graph)
+    counts = tree.count_cut_off() if tree else {}
+    ranked = sorted(
+        (
+            CriticalUnit(unit=unit, cut_off=n)
+            for unit, n in counts.items()
+            if n and unit != graph.target
+        ),
+        key=lambda c: (-c.cut_off, c.unit),
+    )
+    reached = max(len(counts) - 1, 0)
+    return CriticalUnits(
+        firm=firm_id,
+        target=graph.target,
+        units_with_route=reached,
+        units_without_route=len(graph.roles) - reached - (1 if graph.target else 0),
+        links=graph.links,
+        undated_links=graph.undated_links,
+        later_links=graph.later_links,
+        ranked=ranked,
+    )
+
+
+class ReleaseImpact(BaseModel):
+    unit: str
+    firm: str
+    target: str | None
+    has_route: bool
+    cut_off: list[str]
+    lost_knowledge: list[KnowledgeView]
+    lost_knowledge_truncated: bool
+
+
+async def get_release_impact(store: GraphStore, *, unit_id: str) -> ReleaseImpact:
+    """The units and learned knowledge that would no longer reach the centre without a unit."""
+    unit = (await get_units_by_id(store, ids=[unit_id])).get(unit_id)
+    if unit is None:
+        raise NotFound("unit", unit_id)
+    firm_id = unit.firm
+    graph = await get_upward_graph(store, firm_id=firm_id, as_of=None)
+    tree = build_dominator_tree(graph=graph)
+    cut_off = tree.list_cut_off(unit=unit_id) if tree else []
+    lost: list[KnowledgeView] = []
+    if tree is not None and unit_id in tree.parent:
+        rows = await store.read(
+            LIST_KNOWLEDGE_LEARNED_ONLY_BY,
+            {"units": [unit_id, *cut_off], "target": tree.target, "limit": MAX_LOST_KNOWLEDGE + 1},
+        )
+        lost = [KnowledgeView.model_validate(row["knowledge"]) for row in rows]
+    return ReleaseImpact(
+        unit=unit_id,
+        firm=firm_id,
+        target=graph.target,
+        has_route=tree is not None and unit_id in tree.parent,
+        cut_off=cut_off,
+        lost_knowledge=lost[:MAX_LOST_KNOWLEDGE],
+        lost_knowledge_truncated=len(lost) > MAX_LOST_KNOWLEDGE,
+    )
+
+
+class LagDistribution(BaseModel):
+    """Months from learning to a later step, over the learning events where both are dated."""
+
+    count: int
+    median_months: float | None
+    p90_months: float | None
+    undated: int  # the later step happened, but it or the learning has no date
+    never: int  # no later step on or after the learning
+
+
+class UnitLag(BaseModel):
+    unit: str
+    to_hq: LagDistribution
+    to_integration: LagDistribution
+
+
+class TransferLag(BaseModel):
+    firm: str
+    learning_events: int
+    to_hq: LagDistribution
+    to_integration: LagDistribution
+    units: list[UnitLag]  # the learners, by id
+
+
+@dataclass
+class _LagTally:
+    months: list[float] = field(default_factory=list)
+    undated: int = 0
+    never: int = 0
+
+    def add(self, *, start: str | None, ends: list[str], undated_ends: int) -> None:
+        """Count the lag from `start` to the first end on or after it."""
+        if not ends and not undated_ends:
+            self.never += 1
+            return
+        if start is None:
+            self.undated += 1
+            return
+        # Partial dates sort in time order as strings, so the first later end is the least.
+        first = min((end for end in ends if is_on_or_before(date=start, as_of=end)), default=None)
+        if first is not None:
+            self.months.append(max(count_months_between(start=start, end=first), 0.0))
+        elif undated_ends:
+            self.undated += 1
+        else:
+            self.never += 1
+
+    def summarise(self) -> LagDistribution:
+        """Count, median and 90th percentile (nearest rank) of the lags in months."""
+        ordered = sorted(self.months)
+        return LagDistribution(
+            count=len(ordered),
+            median_months=statistics.median(ordered) if ordered else None,
+            p90_months=ordered[math.ceil(0.9 * len(ordered)) - 1] if ordered else None,
+            undated=self.undated,
+            never=self.never,
+        )
+
+
+async def measure_transfer_lag(store: GraphStore, *, firm_id: str) -> TransferLag:
+    """Per learner and per firm: months from learning to HQ arrival and to integration."""
+    if firm_id not in await get_firms_by_id(store, ids=[firm_id]):
+        raise NotFound("firm", firm_id)
+    outcomes = await store.read(
+        LIST_LEARNING_OUTCOMES, {"firm": firm_id, "limit": MAX_LEARNING_EVENTS}
+    )
+    if len(outcomes) >= MAX_LEARNING_EVENTS:
+        raise InvalidArgument(
+            "firm", f"'{firm_id}' has more than {MAX_LEARNING_EVENTS:,} learning events"
+        )
+    arrivals = {
+        row["knowledge"]: row for row in await store.read(LIST_HQ_ARRIVALS, {"firm": firm_id})
+    }
+    integrations = {
+        row["knowledge"]: row
+        for row in await store.read(LIST_KNOWLEDGE_INTEGRATIONS, {"firm": firm_id})
+    }
+    nothing = {"dates": [], "flows": 0, "events": 0}
+    firm_hq, firm_integration = _LagTally(), _LagTally()
+    per_unit: dict[str, tuple[_LagTally, _LagTally]] = {}
+    for outcome in outcomes:
+        unit_hq, unit_integration = per_unit.setdefault(outcome["unit"], (_LagTally(), _LagTally()))
+        arrived = arrivals.get(outcome["knowledge"], nothing)
+        used = integrations.get(outcome["knowledge"], nothing)
+        for tally in (firm_hq, unit_hq):
+            tally.add(
+                start=outcome["date"],
+                ends=arrived["dates"],
+                undated_ends=int(arrived["flows"]) - len(arrived["dates"]),
+            )
+        for tally in (firm_integration, unit_integration):
+            tally.add(
+                start=outcome["date"],
+                ends=used["dates"],
+                undated_ends=int(used["events"]) - len(used["dates"]),
+            )
+    return TransferLag(
+        firm=firm_id,
+        learning_events=len(outcomes),
+        to_hq=firm_hq.summarise(),
+        to_integration=firm_integration.summarise(),
+        units=[
+            UnitLag(unit=unit, to_hq=hq.summarise(), to_integration=integration.summarise())
+            for unit, (hq, integration) in sorted(per_unit.items())
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class MeasureDefinition:
+    name: str
+    definition: str
+    source: str
+    named_by_paper: bool  # Fu et al. name it among the reasons TCL and SAIC failed
+
+
+ROUTE_SHARE = MeasureDefinition(
+    "route_share",
+    "Share of the firm's subsidiaries with at least one upward route (upward or sideways "
+    "flows) to the HQ capability centre, or to the HQ where there is no centre.",
+    "Fu, Sun & Ghauri (2018), Section 4 and Figure 1 (subsidiaries as spokes feeding the hub); "
+    "Section 5 (TCL and SAIC did not feed knowledge to the hub)",
+    True,
+)
+LEARNING_PER_SUBSIDIARY = MeasureDefinition(
+    "learning_per_subsidiary",
+    "The firm's learning events (from customers, collaborators or the host country, at any "
+    "unit) per subsidiary.",
+    "Fu, Sun & Ghauri (2018), Table 2; Section 5 (TCL and SAIC did not learn from their new "
+    "markets or collaborators)",
+    True,
+)
+REVERSE_FLOWS_PER_SUBSIDIARY = MeasureDefinition(
+    "reverse_flows_per_subsidiary",
+    "Flows subsidiaries sent up to a regional hub, the HQ or its centre, per subsidiary.",
+    "Fu, Sun & Ghauri (2018), Section 4.2 (vertical sharing); Section 5 (no sharing at TCL "
+    "and SAIC)",
+    True,
+)
+STEPS_HIGH = MeasureDefinition(
+    "integration_steps_high",
+    "Integration steps (leverage, renew, release) with at least one high-tier "
+    "(cross-functional) event: 0 to 3.",
+    "Fu, Sun & Ghauri (2018), Table 3; Section 5 (insufficient integration at TCL and SAIC)",
+    True,
+)
+STEPS_LOW = MeasureDefinition(
+    "integration_steps_low",
+    "Integration steps (leverage, renew, release) with at least one low-tier (value-chain "
+    "activity) event: 0 to 3.",
+    "Fu, Sun & Ghauri (2018), Table 3",
+    False,
+)
+SUPPORT_RECIPROCITY = MeasureDefinition(
+    "support_reciprocity",
+    "Support returned over support given, summed over ordered pairs of units and capped at "
+    "1 per pair; none when the firm has no recorded support.",
+    "Sartorius-Khalapsina (2024), Table 4 (support that is not reciprocal)",
+    False,
+)
+HUB_BROKERAGE = MeasureDefinition(
+    "hub_brokerage",
+    "Mean brokerage of the HQ, its centre and the regional hubs: distinct pairs (a, b) with "
+    "flows a -> hub -> b and no direct flow a -> b.",
+    "Gould & Fernandez (1989), as adopted in kflow's hub metrics; Fu, Sun & Ghauri (2018), "
+    "Figure 1 (the multi-level hub as mediator)",
+    False,
+)
+MEASURES = (
+    ROUTE_SHARE,
+    LEARNING_PER_SUBSIDIARY,
+    REVERSE_FLOWS_PER_SUBSIDIARY,
+    STEPS_HIGH,
+    STEPS_LOW,
+    SUPPORT_RECIPROCITY,
+    HUB_BROKERAGE,
+)
+
+
+class Measure(BaseModel):
+    name: str
+    value: float | None
+    definition: str
+    source: str
+    named_by_paper: bool
+
+
+class Scorecard(BaseModel):
+    firm: FirmView
+    measures: list[Measure]
+
+    def value(self, name: str) -> float | None:
+        """The value of one measure by name."""
+        return next(m.value for m in self.measures if m.name == name)
+
+
+async def get_firm_scorecard(store: GraphStore, *, firm_id: str) -> Scorecard:
+    """A firm's measures on Fu, Sun & Ghauri's robustness argument, each defined and sourced."""
+    firm = (await get_firms_by_id(store, ids=[firm_id])).get(firm_id)
+    if firm is None:
+        raise NotFound("firm", firm_id)
+    counts = (await store.read(COUNT_FIRM_SCORECARD, {"firm": firm_id}))[0]["counts"]
+    graph = await get_upward_graph(store, firm_id=firm_id, as_of=None)
+    tree = build_dominator_tree(graph=graph)
+    subsidiaries = [unit for unit, role in graph.roles.items() if role in SUBSIDIARY_ROLES]
+    routed = sum(1 for unit in subsidiaries if tree is not None and unit in tree.parent)
+    support = await list_support_balance(store, firm_id=firm_id)
+    given = sum(pair.given for pair in support)
+    steps = {tuple(step.split(":")) for step in counts["steps"]}
+
+    def per_subsidiary(total: float) -> float | None:
+        return total / len(subsidiaries) if subsidiaries else None
+
+    values: dict[str, float | None] = {
+        ROUTE_SHARE.name: per_subsidiary(routed),
+        LEARNING_PER_SUBSIDIARY.name: per_subsidiary(counts["learning"]),
+        REVERSE_FLOWS_PER_SUBSIDIARY.name: per_subsidiary(counts["reverseFlows"]),
+        STEPS_HIGH.name: float(
+            sum((IntegrationTier.HIGH.value, s.value) in steps for s in IntegrationStep)
+        ),
+        STEPS_LOW.name: float(
+            sum((IntegrationTier.LOW.value, s.value) in steps for s in IntegrationStep)
+        ),
+        SUPPORT_RECIPROCITY.name: (
+            sum(min(pair.returned, pair.given) for pair in support) / given if given else None
+        ),
+        HUB_BROKERAGE.name: counts["hubBrokerage"] / counts["hubs"] if counts["hubs"] else None,
+    }
+    return Scorecard(
+        firm=firm,
+        measures=[
+            Measure(
+                name=m.name,
+                value=values[m.name],
+                definition=m.definition,
+                source=m.source,
+                named_by_paper=m.named_by_paper,
+            )
+            for m in MEASURES
+        ],
+    )
+
+
+async def compare_firm_scorecards(store: GraphStore) -> list[Scorecard]:
+    """The scorecards of every firm whose outcome the papers give, successes first."""
+    firms = [firm for firm in await list_firms(store) if firm.outcome is not None]
+    cards = [await get_firm_scorecard(store, firm_id=firm.id) for firm in firms]
+    return sorted(
+        cards, key=lambda card: (card.firm.outcome is not Outcome.SUCCEEDED, card.firm.id)
+    )

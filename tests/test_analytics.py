@@ -1,0 +1,434 @@
+"""What-if release, transfer lag, the network as of a date, and the robustness scorecard:
+answers on the seeded demos over real HTTP, and on synthetic graphs checked against a
+brute-force networkx reading (remove the unit, search again)."""
+
+import random
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from service.services import analytics
+from service.services.cases import load_case
+from service.services.metrics import (
+    HubMetricOrder,
+    count_hub_metrics_as_of,
+    get_hub_thresholds,
+    list_hub_metrics,
+    rank_hub_metrics,
+)
+from service.services.paging import PageRequest
+from service.services.paths import list_reverse_transfer_paths
+from service.services.synthetic import FirmSize, generate_case_document, generate_firm
+from service.store.port import GraphStore
+from tests.helpers import Served, as_case, cite, kflow, tiny_firm
+
+SPARSE = FirmSize(hubs=3, subsidiaries=50, flows=400, learning=60, integrations=20)
+CRITICAL = """
+query Critical($firm: ID!, $asOf: String) {
+  criticalUnits(firm: $firm, asOf: $asOf) {
+    target { id } unitsWithRoute unitsWithoutRoute links undatedLinks laterLinks
+    units(first: 100) { totalCount edges { node { cutOff unit { id } } } }
+  }
+}"""
+RELEASE = """
+query Release($unit: ID!) {
+  releaseImpact(unit: $unit) {
+    hasRoute target { id } cutOffIds cutOff(first: 2) { totalCount edges { node { id } } }
+    lostKnowledge { id } lostKnowledgeTruncated
+  }
+}"""
+SCORECARDS = """
+{ scorecardComparison { firm { id outcome } measures { name value namedByPaper source } } }
+"""
+
+
+def data(answer: dict[str, Any]) -> dict[str, Any]:
+    assert "errors" not in answer, answer["errors"]
+    result: dict[str, Any] = answer["data"]
+    return result
+
+
+def test_releasing_huaweis_regional_hub_cuts_off_its_subsidiaries_and_uk_feedback(
+    server: Served,
+) -> None:
+    critical = data(server.graphql(CRITICAL, firm="huawei"))["criticalUnits"]
+    assert critical["target"]["id"] == "huawei-ccd"
+    ranked = [(e["node"]["unit"]["id"], e["node"]["cutOff"]) for e in critical["units"]["edges"]]
+    assert ranked == [("huawei-rhq", 3)]
+    assert critical["units"]["totalCount"] == 1
+
+    impact = data(server.graphql(RELEASE, unit="huawei-rhq"))["releaseImpact"]
+    assert impact["hasRoute"] is True
+    assert impact["cutOffIds"] == ["huawei-dm-subsidiaries", "huawei-em-subsidiaries", "huawei-uk"]
+    assert impact["cutOff"]["totalCount"] == 3
+    assert [e["node"]["id"] for e in impact["cutOff"]["edges"]] == impact["cutOffIds"][:2]
+    assert [k["id"] for k in impact["lostKnowledge"]] == ["huawei-uk-customer-feedback"]
+
+    # Releasing the spoke itself cuts no other unit off, but what only it learned is lost.
+    spoke = data(server.graphql(RELEASE, unit="huawei-uk"))["releaseImpact"]
+    assert spoke["hasRoute"] is True
+    assert spoke["cutOffIds"] == []
+    assert [k["id"] for k in spoke["lostKnowledge"]] == ["huawei-uk-customer-feedback"]
+    hq = data(server.graphql(RELEASE, unit="huawei-hq"))["releaseImpact"]
+    assert hq["cutOffIds"] == [] and hq["lostKnowledge"] == []
+
+
+def test_as_of_leaves_out_undated_and_later_links_and_counts_them(server: Served) -> None:
+    everything = data(server.graphql(CRITICAL, firm="huawei"))["criticalUnits"]
+    early = data(server.graphql(CRITICAL, firm="huawei", asOf="1990"))["criticalUnits"]
+    assert everything["undatedLinks"] == everything["laterLinks"] == 0
+    assert early["links"] + early["undatedLinks"] + early["laterLinks"] == everything["links"]
+    assert early["links"] < everything["links"]
+    assert early["unitsWithRoute"] <= everything["unitsWithRoute"]
+
+
+@pytest.mark.parametrize("bad", ["2001-13", "yesterday", "01-2001", "2001-02-30"])
+def test_a_bad_as_of_is_refused_naming_the_argument(server: Served, bad: str) -> None:
+    answer = server.graphql(CRITICAL, firm="huawei", asOf=bad)
+    [problem] = answer["errors"]
+    assert problem["extensions"] == {"code": "INVALID_ARGUMENT", "argument": "asOf"}
+    assert problem["message"].startswith("asOf: ")
+
+
+def test_unknown_units_and_firms_are_not_found(server: Served) -> None:
+    for query, variables in ((RELEASE, {"unit": "nobody"}), (CRITICAL, {"firm": "nobody"})):
+        [problem] = server.graphql(query, **variables)["errors"]
+        assert problem["extensions"]["code"] == "NOT_FOUND"
+
+
+# Where the seeded facts cannot show the paper's point (Fu, Sun & Ghauri, Section 5), and
+# why; docs/scorecard.md gives the reasoning. The test asserts that each of these really is
+# an exception, so a seed that comes to record the missing facts makes it fail until the
+# list is shortened.
+EXCEPTIONS = {
+    # The paper says Zoomlion's subsidiaries absorb knowledge but names no learning event.
+    ("learning_per_subsidiary", "zoomlion"),
+    # Table 3's steps are given for Huawei, ZTE and Lenovo only; the other robustness cases
+    # record no integration event, while TCL's and SAIC's failed attempts are recorded.
+    ("integration_steps_high", "chery"),
+    ("integration_steps_high", "haier"),
+    ("integration_steps_high", "zoomlion"),
+}
+
+
+def test_failed_cases_score_below_every_successful_one_on_the_measures_the_paper_names(
+    server: Served,
+) -> None:
+    cards = data(server.graphql(SCORECARDS))["scorecardComparison"]
+    outcome = {card["firm"]["id"]: card["firm"]["outcome"] for card in cards}
+    assert {f for f, o in outcome.items() if o == "FAILED"} == {"tcl", "saic"}
+    assert {f for f, o in outcome.items() if o == "SUCCEEDED"} >= {"huawei", "zte", "lenovo"}
+    value = {(m["name"], c["firm"]["id"]): m["value"] for c in cards for m in c["measures"]}
+    named = {m["name"] for m in cards[0]["measures"] if m["namedByPaper"]}
+    assert named == {
+        "route_share",
+        "learning_per_subsidiary",
+        "reverse_flows_per_subsidiary",
+        "integration_steps_high",
+    }
+    shown, exceptions = [], set()
+    for measure in named:
+        worst_failure = max(value[measure, f] for f, o in outcome.items() if o == "FAILED")
+        for firm in (f for f, o in outcome.items() if o == "SUCCEEDED"):
+            if value[measure, firm] > worst_failure:
+                shown.append((measure, firm))
+            else:
+                exceptions.add((measure, firm))
+    assert exceptions == EXCEPTIONS
+    assert len(shown) == len(named) * (len(outcome) - 2) - len(EXCEPTIONS)
+    assert all(m["source"] for c in cards for m in c["measures"])
+
+
+def cut_off_by_brute_force(graph: nx.DiGraph, target: str) -> dict[str, set[str]]:
+    """For each unit: the units that reach the target now but not once the unit is gone."""
+    reaching = nx.ancestors(graph, target)
+    lost = {}
+    for unit in graph.nodes:
+        if unit == target:
+            continue
+        without = graph.copy()
+        without.remove_node(unit)
+        still = nx.ancestors(without, target) if target in without else set()
+        lost[unit] = reaching - still - {unit}
+    return lost
+
+
+def upward_graph(edges: list[tuple[str, str]], units: list[str], target: str) -> Any:
+    graph = analytics.UpwardGraph(firm="t", target=target, roles={})
+    for source, receiver in edges:
+        graph.receivers.setdefault(source, []).append(receiver)
+        graph.senders.setdefault(receiver, []).append(source)
+    return graph
+
+
+def test_dominator_cut_off_sets_agree_with_removing_each_unit_on_random_graphs() -> None:
+    rng = random.Random(7)
+    for trial in range(200):
+        size = rng.randint(2, 30)
+        units = [f"u{i}" for i in range(size)]
+        edges = list(
+            {(a, b) for _ in range(rng.randint(0, 3 * size)) for a, b in [rng.sample(units, 2)]}
+        )
+        tree = analytics.build_dominator_tree(graph=upward_graph(edges, units, "u0"))
+        assert tree is not None
+        reference = nx.DiGraph(edges)
+        reference.add_nodes_from(units)
+        expected = cut_off_by_brute_force(reference, "u0")
+        counts = tree.count_cut_off()
+        for unit in units[1:]:
+            assert set(tree.list_cut_off(unit=unit)) == expected[unit], (trial, unit)
+            assert counts.get(unit, 0) == len(expected[unit]), (trial, unit)
+
+
+async def test_critical_units_of_a_synthetic_firm_agree_with_networkx(store: GraphStore) -> None:
+    # Sparse on purpose: with the small size's 2,000 flows every unit has a second route.
+    await generate_firm(store, size=SPARSE)
+    graph = await analytics.get_upward_graph(store, firm_id="synth", as_of=None)
+    reference = nx.DiGraph(
+        [
+            (source, receiver)
+            for source, receivers in graph.receivers.items()
+            for receiver in receivers
+        ]
+    )
+    reference.add_nodes_from(graph.roles)
+    assert graph.target is not None
+    expected = cut_off_by_brute_force(reference, graph.target)
+
+    critical = await analytics.list_critical_units(store, firm_id="synth", as_of=None)
+    assert {c.unit: c.cut_off for c in critical.ranked} == {
+        unit: len(lost) for unit, lost in expected.items() if lost
+    }
+    assert len(critical.ranked) >= 3, "the sparse firm's hubs cut some subsidiaries off"
+    assert critical.units_with_route == len(nx.ancestors(reference, graph.target))
+    hub = critical.ranked[0].unit
+    impact = await analytics.get_release_impact(store, unit_id=hub)
+    assert set(impact.cut_off) == expected[hub]
+
+    # As of a date inside the firm's history fewer links count, and the answer still agrees.
+    dated = await analytics.list_critical_units(store, firm_id="synth", as_of="2010-06")
+    assert 0 < dated.links < critical.links
+    assert dated.later_links > 0
+
+
+def learning(event_id: str, unit: str, knowledge: str, date: str | None) -> dict[str, Any]:
+    record = {
+        "id": event_id,
+        "unit": f"acme-{unit}",
+        "source": "acme-customers",
+        "channel": "customers",
+        "knowledge": [knowledge],
+        "cite": cite(),
+    }
+    return record | ({"date": date} if date else {})
+
+
+def flow(
+    flow_id: str, source: str, target: str, knowledge: str, date: str | None
+) -> dict[str, Any]:
+    record = {
+        "id": flow_id,
+        "from": f"acme-{source}",
+        "to": f"acme-{target}",
+        "direction": "upward",
+        "mode": "planned",
+        "knowledge": knowledge,
+        "cite": cite(),
+    }
+    return record | ({"date": date} if date else {})
+
+
+def knowledge(item_id: str) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "name": item_id,
+        "kind": "declarative",
+        "domain": "market",
+        "cite": cite(),
+    }
+
+
+async def test_transfer_lag_measures_only_dated_steps_and_counts_the_rest(
+    store: GraphStore,
+) -> None:
+    document = tiny_firm(
+        actors=[{"id": "acme-customers", "name": "Customers", "kind": "customer", "cite": cite()}],
+        knowledge=[knowledge("acme-k1"), knowledge("acme-k2"), knowledge("acme-k3")],
+        learning=[
+            learning("acme-l1", "uk", "acme-k1", "2010-01"),  # up 2010-04, integrated 2011
+            learning("acme-l2", "de", "acme-k2", "2012-03-15"),  # up 2012-05-14 (60 days)
+            learning("acme-l3", "uk", "acme-k3", None),  # undated: left out, counted
+        ],
+        flows=[
+            flow("acme-f1", "uk", "europe", "acme-k1", "2010-02"),
+            flow("acme-f2", "europe", "ccd", "acme-k1", "2010-04"),
+            flow("acme-f3", "de", "europe", "acme-k2", "2012-04-01"),
+            flow("acme-f4", "europe", "ccd", "acme-k2", "2012-05-14"),
+            flow("acme-f5", "uk", "europe", "acme-k3", "2013"),
+            flow("acme-f6", "europe", "ccd", "acme-k3", "2013"),
+        ],
+        integrations=[
+            {
+                "id": "acme-i1",
+                "step": "leverage",
+                "tier": "high",
+                "unit": "acme-ccd",
+                "description": "used k1",
+                "knowledge": ["acme-k1"],
+                "date": "2011",
+                "cite": cite(),
+            }
+        ],
+    )
+    await load_case(store, case=as_case(document))
+    lag = await analytics.measure_transfer_lag(store, firm_id="acme")
+    assert lag.learning_events == 3
+    assert lag.to_hq.count == 2
+    assert lag.to_hq.undated == 1
+    assert lag.to_hq.median_months == pytest.approx((3 + 60 / analytics.DAYS_PER_MONTH) / 2)
+    assert lag.to_hq.p90_months == 3.0
+    # k1 learned 2010-01, integrated 2011: measured in years, the coarser precision.
+    assert lag.to_integration.count == 1
+    assert lag.to_integration.median_months == 12.0
+    assert lag.to_integration.never == 2
+    by_unit = {u.unit: u for u in lag.units}
+    assert by_unit["acme-uk"].to_hq.count == 1 and by_unit["acme-uk"].to_hq.undated == 1
+    assert by_unit["acme-de"].to_hq.median_months == pytest.approx(60 / analytics.DAYS_PER_MONTH)
+
+
+async def test_hub_metrics_as_of_a_date_count_only_the_flows_dated_by_then(
+    store: GraphStore,
+) -> None:
+    await generate_firm(store, size=SPARSE)
+    document = generate_case_document(size=SPARSE)
+    thresholds = await get_hub_thresholds(store, firm_id="synth")
+    every = PageRequest(skip=0, limit=10_000)
+    stored = await list_hub_metrics(
+        store, thresholds=thresholds, roles=None, order=HubMetricOrder.UNIT, page=every
+    )
+    # Every synthetic flow is dated, so as of the end of time the counts are the stored ones.
+    late = await count_hub_metrics_as_of(store, firm_id="synth", as_of="2100")
+    assert late.undated_excluded == 0
+    ranked = rank_hub_metrics(
+        metrics=late.metrics, roles=None, order=HubMetricOrder.UNIT, page=every
+    )
+    assert ranked == stored
+
+    early = await count_hub_metrics_as_of(store, firm_id="synth", as_of="2010-06")
+    dated = [f for f in document["flows"] if f["date"][:7] <= "2010-06"]
+    assert 0 < len(dated) < len(document["flows"])
+    assert sum(m.inflow.total for m in early.metrics) == len(dated)
+    for unit in ("synth-hub-01", "synth-ccd"):
+        metric = next(m for m in early.metrics if m.unit.id == unit)
+        assert metric.outflow.total == sum(1 for f in dated if f["from"] == unit)
+    # Routes as of the date are the routes whose every hop's earliest flow is dated by then.
+    every_route = PageRequest(skip=0, limit=1_000)
+    counted = [0, 0]
+    for unit in ("synth-sub-00001", "synth-sub-00017", "synth-sub-00042"):
+        whole = await list_reverse_transfer_paths(
+            store, unit_id=unit, to_id=None, knowledge_id=None, max_hops=4, page=every_route
+        )
+        then = await list_reverse_transfer_paths(
+            store,
+            unit_id=unit,
+            to_id=None,
+            knowledge_id=None,
+            max_hops=4,
+            page=every_route,
+            as_of="2010-06",
+        )
+        assert then.paths == [
+            p
+            for p in whole.paths
+            if all(h.flow is None or (h.flow.date or "9999")[:7] <= "2010-06" for h in p.hops)
+        ]
+        assert then.undated_excluded == 0
+        counted = [counted[0] + len(whole.paths), counted[1] + len(then.paths)]
+    assert counted[0] > counted[1] > 0
+    by_brokerage = rank_hub_metrics(
+        metrics=early.metrics, roles=None, order=HubMetricOrder.BROKERAGE, page=every
+    )
+    assert [m.brokerage for m in by_brokerage] == sorted(
+        (m.brokerage for m in early.metrics), reverse=True
+    )
+
+
+NETWORK = """
+query Network($firm: ID!, $asOf: String) {
+  firmNetwork(firm: $firm, asOf: $asOf) {
+    undatedExcluded links { volume flows { date } } sources { events }
+  }
+  hubMetrics(firm: $firm, asOf: $asOf) {
+    undatedExcluded units(first: 100) { edges { node { unit { id } inflow { total } } } }
+  }
+}"""
+
+
+def test_the_network_as_of_a_date_leaves_out_undated_and_later_facts(server: Served) -> None:
+    whole = data(server.graphql(NETWORK, firm="zte"))
+    assert whole["firmNetwork"]["undatedExcluded"] == whole["hubMetrics"]["undatedExcluded"] == 0
+    flows = [f for link in whole["firmNetwork"]["links"] for f in link["flows"]]
+    undated = sum(1 for f in flows if f["date"] is None)
+    assert undated, "ZTE's seed has undated flows"
+
+    then = data(server.graphql(NETWORK, firm="zte", asOf="2008"))
+    network = then["firmNetwork"]
+    kept = [f for link in network["links"] for f in link["flows"]]
+    assert all(f["date"] is not None and f["date"][:4] <= "2008" for f in kept)
+    assert len(kept) == sum(1 for f in flows if f["date"] and f["date"][:4] <= "2008")
+    assert all(link["volume"] == len(link["flows"]) > 0 for link in network["links"])
+    assert network["undatedExcluded"] >= undated
+    assert then["hubMetrics"]["undatedExcluded"] == undated
+    inflow = sum(e["node"]["inflow"]["total"] for e in then["hubMetrics"]["units"]["edges"])
+    assert inflow == len(kept)
+
+
+ROUTES = """
+query Routes($from: ID!, $knowledge: ID, $asOf: String) {
+  reverseTransferPaths(from: $from, knowledge: $knowledge, first: 100, asOf: $asOf) {
+    undatedExcluded totalCount edges { node { hops { unit { id } flow { date } } } }
+  }
+}"""
+
+
+def routes(answer: dict[str, Any]) -> tuple[list[list[tuple[str, str | None]]], int, int]:
+    found = data(answer)["reverseTransferPaths"]
+    paths = [
+        [(h["unit"]["id"], h["flow"]["date"] if h["flow"] else None) for h in e["node"]["hops"]]
+        for e in found["edges"]
+    ]
+    return paths, found["undatedExcluded"], found["totalCount"]
+
+
+@pytest.mark.parametrize(("unit", "knowledge"), [("zte-us", None), ("huawei-uk", None)])
+def test_reverse_paths_as_of_a_date_keep_only_dated_hops_and_count_the_rest(
+    server: Served, unit: str, knowledge: str | None
+) -> None:
+    whole, none_left_out, total = routes(server.graphql(ROUTES, **{"from": unit}))
+    assert none_left_out == 0 and total == len(whole) > 0
+    dated = [p for p in whole if all(date is not None for _, date in p[1:])]
+    late, undated, late_total = routes(server.graphql(ROUTES, **{"from": unit, "asOf": "2100"}))
+    assert late == dated
+    assert late_total == len(dated)
+    assert undated == len(whole) - len(dated)
+    for year in ("1995", "2005", "2012"):
+        then, _, _ = routes(server.graphql(ROUTES, **{"from": unit, "asOf": year}))
+        assert then == [p for p in dated if all(d[:4] <= year for _, d in p[1:] if d)]
+
+
+def test_the_command_line_answers_the_release_question_and_names_a_bad_date(
+    tmp_path: Path,
+) -> None:
+    seeded = kflow("seed", "huawei", data=tmp_path)
+    assert seeded.returncode == 0, seeded.stderr
+    critical = kflow("analytics", "critical", "huawei", "--format", "csv", data=tmp_path)
+    assert critical.returncode == 0, critical.stderr
+    assert critical.stdout.splitlines() == ["unit,cut_off", "huawei-rhq,3"]
+    release = kflow("analytics", "release", "huawei-rhq", "--format", "csv", data=tmp_path)
+    assert release.returncode == 0, release.stderr
+    assert 'knowledge,huawei-uk-customer-feedback,"Fu, Sun & Ghauri' in release.stdout
+    bad = kflow("analytics", "critical", "huawei", "--as-of", "2001-15", data=tmp_path)
+    assert bad.returncode == 1
+    assert "--as-of: month 15 does not exist" in bad.stderr
