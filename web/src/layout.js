@@ -92,12 +92,13 @@ function spreadAngles(items, minGap) {
 /**
  * Positions for a firm network.
  * units: [{id, role, reportsTo: {id} | null}]; sources: [{sourceId, unitId}].
- * Returns {centreId, positions: Map(id -> {x, y, ring, angle, labelSide}), groupOf: Map}.
+ * Returns {centreId, positions: Map(id -> {x, y, ring, angle, labelSide}), groupOf: Map,
+ * hubRing: {rx, ry}} (the ellipse the regional hubs sit on).
  */
 export function layOutHubAndSpoke(units, sources) {
   const positions = new Map();
   const groupOf = new Map();
-  if (units.length === 0) return { centreId: null, positions, groupOf };
+  if (units.length === 0) return { centreId: null, positions, groupOf, hubRing: { rx: 0, ry: 0 } };
 
   const byId = new Map(units.map((unit) => [unit.id, unit]));
   const centre = pickCentre(units);
@@ -178,7 +179,33 @@ export function layOutHubAndSpoke(units, sources) {
     });
   }
   positions.get(centre.id).labelSide = quietestSide([...positions.values()].filter((at) => at.ring === 1 || at.ring === 2));
-  return { centreId: centre.id, positions, groupOf };
+  return { centreId: centre.id, positions, groupOf, hubRing: { rx: STRETCH_X * hubRadius, ry: hubRadius } };
+}
+
+/**
+ * How far (perpendicular to the chord, in cytoscape's sign) a curved edge between two points
+ * must bow so that it passes outside the hub ring, or 0 when the straight line already does.
+ * Edges between spokes would otherwise cut through the hubs and the centre's label.
+ */
+export function bowOutside(from, to, ring) {
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  const length = Math.hypot(dx, dy);
+  if (length < 1 || ring.rx === 0) return 0;
+  // The point of the chord nearest the centre (0, 0).
+  const t = Math.max(0, Math.min(1, -(from.x * dx + from.y * dy) / (length * length)));
+  const near = { x: from.x + t * dx, y: from.y + t * dy };
+  const angle = Math.atan2(near.y, near.x);
+  const ringAt = 1 / Math.hypot(Math.cos(angle) / ring.rx, Math.sin(angle) / ring.ry);
+  const clearance = ringAt * 1.12;
+  const distance = Math.hypot(near.x, near.y);
+  if (distance >= clearance) return 0;
+  // Cytoscape measures control point distances along the chord's left-hand normal.
+  const normal = { x: -dy / length, y: dx / length };
+  const mid = { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 };
+  const across = mid.x * normal.x + mid.y * normal.y;
+  // A quadratic curve's apex lies halfway to its control point.
+  return (across >= 0 ? 1 : -1) * 2 * Math.max(0, clearance - Math.abs(across));
 }
 
 /** The side of the centre furthest from any unit around it, so its label covers no edge. */

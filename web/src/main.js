@@ -27,6 +27,8 @@ const ui = {
   since: byId("since"),
   until: byId("until"),
   clearPeriod: byId("clear-period"),
+  includeUndated: byId("include-undated"),
+  undatedCount: byId("undated-count"),
   status: byId("status"),
   firmTitle: byId("firm-title"),
   network: byId("network"),
@@ -52,7 +54,7 @@ const state = {
   firmId: null,
   network: null,
   events: [],
-  range: { since: null, until: null },
+  range: { since: null, until: null, includeUndated: true },
   selectedUnit: null,
   paths: [],
   pathIndex: 0,
@@ -146,12 +148,9 @@ async function loadFirms() {
 
 async function loadFirm(firmId) {
   const mine = ++ticket;
-  stopTimer();
   state.firmId = firmId;
-  state.selectedUnit = null;
-  state.circulation = null;
+  beginView(`firm:${firmId}`);
   ui.network.dataset.status = "loading";
-  publishState({ "data-path-state": "idle", "data-path-units": "" });
   setStatus("Loading the network…");
   let networkAnswer;
   let events;
@@ -172,8 +171,6 @@ async function loadFirm(firmId) {
   state.keyboardUnit = -1;
   renderUnitList();
   renderKnowledgeList();
-  ui.circulation.hidden = true;
-  showNothingSelected();
   applyRange();
   ui.network.dataset.status = "ready";
   publishState();
@@ -268,28 +265,37 @@ function showNothingSelected() {
   ui.details.replaceChildren(element("p", { class: "hint" }, "Nothing selected. Click a unit, a flow or a source, or use the lists."));
 }
 
-function clearSelection() {
-  ticket += 1;
+/**
+ * Start a new view: whatever the sidebar showed for the last one goes (details, circulation,
+ * pressed buttons, highlights), so nothing stale stays beside the new view.
+ */
+function beginView(view) {
   stopTimer();
   state.selectedUnit = null;
   state.circulation = null;
+  state.playing = false;
+  state.paths = [];
   network.clearFocus();
   markPressed(ui.unitList, "data-unit-id", null);
   markPressed(ui.knowledgeList, "data-knowledge-id", null);
   ui.circulation.hidden = true;
+  ui.circulationBody.replaceChildren();
   showNothingSelected();
-  publishState({ "data-path-state": "idle", "data-path-units": "" });
+  ui.network.dataset.view = view;
+  delete ui.network.dataset.circulationStep;
+  publishState({ "data-path-state": "idle", "data-path-units": "", "data-path-flows": "", "data-path-trail": "" });
+}
+
+function clearSelection() {
+  ticket += 1;
+  beginView("nothing");
 }
 
 async function selectUnit(unitId) {
   const mine = ++ticket;
-  stopTimer();
+  beginView(`unit:${unitId}`);
   state.selectedUnit = unitId;
-  state.circulation = null;
-  ui.circulation.hidden = true;
-  markPressed(ui.knowledgeList, "data-knowledge-id", null);
   markPressed(ui.unitList, "data-unit-id", unitId);
-  network.clearFocus();
   network.markSelectedUnit(unitId);
   const unit = state.network.units.find((candidate) => candidate.id === unitId);
   publishState({ "data-path-state": "loading", "data-path-units": "" });
@@ -324,9 +330,11 @@ async function selectUnit(unitId) {
     return;
   }
   const chooser = element("select", { id: "path-select", "aria-label": "Which path" });
+  const trailNote = { "one-item": "one item", changes: "changes item", unknown: "items not all named" };
   answer.paths.forEach((path, i) => {
     const via = path.hops.slice(1, -1).map((hop) => hop.unit.name).join(", ") || "direct";
-    chooser.append(element("option", { value: i }, `Path ${i + 1} of ${answer.paths.length}: ${path.length} hop${path.length === 1 ? "" : "s"}, via ${via}`));
+    const trail = trailNote[describeTrail(path).kind];
+    chooser.append(element("option", { value: i }, `Path ${i + 1} of ${answer.paths.length}: ${path.length} hop${path.length === 1 ? "" : "s"}, via ${via} (${trail})`));
   });
   chooser.addEventListener("change", () => playPath(Number(chooser.value)));
   const replay = element("button", { type: "button" }, "Replay");
@@ -336,10 +344,32 @@ async function selectUnit(unitId) {
     heading,
     element("p", {}, `${answer.totalCount} reverse transfer path${answer.totalCount === 1 ? "" : "s"} to the hub, shortest first${shown}.`),
     element("div", { class: "row" }, chooser, replay),
+    element("p", { id: "path-trail", class: "path-trail" }),
     element("ol", { id: "hop-list", class: "hops", "aria-label": "Hops of the path" }),
   );
   setStatus(`${unit.name}: ${answer.totalCount} reverse transfer paths; showing the shortest, hop by hop.`);
   playPath(0);
+}
+
+/**
+ * Whether a path is one item's trail: {kind: "one-item" | "changes" | "unknown", text}.
+ * A path joins flows hop by hop, and each flow may carry a different knowledge item.
+ */
+function describeTrail(path) {
+  const carried = path.hops.slice(1).map((hop) => hop.flow.knowledge);
+  if (carried.some((item) => !item)) {
+    const unnamed = carried.filter((item) => !item).length;
+    return {
+      kind: "unknown",
+      text: `${unnamed} of ${carried.length} hops do not name the knowledge they carried, so this may not be one item's trail.`,
+    };
+  }
+  const changes = [];
+  carried.forEach((item, i) => {
+    if (i > 0 && item.id !== carried[i - 1].id) changes.push(`“${carried[i - 1].name}” becomes “${item.name}” at ${path.hops[i].unit.name}`);
+  });
+  if (changes.length === 0) return { kind: "one-item", text: `One knowledge item all the way: “${carried[0].name}”.` };
+  return { kind: "changes", text: `Not one item's trail: the knowledge changes on the way (${changes.join("; ")}).` };
 }
 
 function describeHop(hop, i) {
@@ -370,6 +400,9 @@ function playPath(index) {
   const list = byId("hop-list");
   const chooser = byId("path-select");
   if (chooser) chooser.value = String(index);
+  const trail = describeTrail(path);
+  byId("path-trail").textContent = trail.text;
+  byId("path-trail").dataset.trail = trail.kind;
   list.replaceChildren(...path.hops.map((hop, i) => element("li", { "data-hop-unit": hop.unit.id, hidden: "" }, ...describeHop(hop, i))));
   const items = [...list.children];
   const reveal = (upTo) => {
@@ -386,6 +419,7 @@ function playPath(index) {
       "data-path-state": done ? "done" : "playing",
       "data-path-units": path.hops.slice(0, upTo + 1).map((hop) => hop.unit.id).join(","),
       "data-path-flows": path.hops.slice(1, upTo + 1).map((hop) => hop.flow.id).join(","),
+      "data-path-trail": trail.kind,
     });
     if (!done) timer = setTimeout(() => reveal(upTo + 1), HOP_DELAY_MS);
   };
@@ -394,11 +428,10 @@ function playPath(index) {
 
 function showSource(actorId) {
   ticket += 1;
-  stopTimer();
   const links = state.network.sources.filter((link) => link.source.id === actorId);
   if (links.length === 0) return;
+  beginView(`source:${actorId}`);
   const actor = links[0].source;
-  network.clearFocus();
   network.cy.elements().addClass("faded");
   const touched = network.cy.getElementById(actorId);
   for (const link of links) {
@@ -415,13 +448,11 @@ function showSource(actorId) {
       ),
     ),
   );
-  publishState({ "data-path-state": "idle", "data-path-units": "" });
 }
 
 function showLink(data) {
   ticket += 1;
-  stopTimer();
-  network.clearFocus();
+  beginView(`link:${data.id}`);
   network.cy.elements().addClass("faded");
   const edge = network.cy.getElementById(data.id);
   edge.union(edge.connectedNodes()).removeClass("faded").addClass("on-path");
@@ -448,7 +479,6 @@ function showLink(data) {
       }),
     ),
   );
-  publishState({ "data-path-state": "idle", "data-path-units": "" });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -469,10 +499,9 @@ function describeStep(step) {
 
 async function selectKnowledge(knowledgeId) {
   const mine = ++ticket;
-  stopTimer();
-  state.selectedUnit = null;
-  markPressed(ui.unitList, "data-unit-id", null);
+  beginView(`knowledge:${knowledgeId}`);
   markPressed(ui.knowledgeList, "data-knowledge-id", knowledgeId);
+  ui.details.replaceChildren(element("p", { class: "hint" }, "A knowledge item is selected: its circulation is below."));
   ui.circulation.hidden = false;
   ui.circulationBody.replaceChildren(element("p", { class: "hint" }, "Loading the circulation…"));
   let circulation;
@@ -488,7 +517,7 @@ async function selectKnowledge(knowledgeId) {
   state.circulationStep = 0;
   const steps = circulation.timeline;
   const previous = element("button", { type: "button", "data-action": "previous" }, "◀ Previous");
-  const play = element("button", { type: "button", "data-action": "play" }, "Play");
+  const play = element("button", { type: "button", "data-action": "play", "aria-pressed": "false" }, "Play");
   const next = element("button", { type: "button", "data-action": "next" }, "Next ▶");
   previous.addEventListener("click", () => showStep(state.circulationStep - 1, false));
   next.addEventListener("click", () => showStep(state.circulationStep + 1, false));
@@ -521,7 +550,8 @@ async function selectKnowledge(knowledgeId) {
   );
   setStatus(`Circulation of “${circulation.knowledge.name}”: ${steps.length} steps in time order.`);
   ui.circulation.scrollIntoView({ block: "nearest" });
-  if (steps.length) showStep(0, !reducedMotion);
+  // It waits for the reader: Play walks on by itself, Next and Previous step by hand.
+  if (steps.length) showStep(0, false);
 }
 
 /** Show circulation step `index`; when playing, go on to the next one after a pause. */
@@ -544,6 +574,7 @@ function showStep(index, playing) {
   play.textContent = state.playing ? "Pause" : "Play";
   play.setAttribute("aria-pressed", String(state.playing));
   ui.network.dataset.circulationStep = String(at);
+  ui.network.dataset.circulationPlaying = String(state.playing);
   if (state.playing) {
     timer = setTimeout(() => {
       if (mine === ticket) showStep(at + 1, true);
@@ -567,19 +598,26 @@ function applyRange() {
   let until = readYear(ui.until);
   // A reversed range is read as the same years the other way round.
   if (since !== null && until !== null && since > until) [since, until] = [until, since];
-  state.range = { since, until };
+  const includeUndated = ui.includeUndated.checked;
+  state.range = { since, until, includeUndated };
   if (!state.network) return;
   const counts = network.applyRange(state.range);
   const total = counts.dated + counts.undated;
+  const undatedEvents = state.events.filter((event) => !event.date).length;
   const period = isOpenRange(state.range) ? "all years" : `${since ?? "…"}–${until ?? "…"}`;
+  const fate = includeUndated ? "shown whatever the period" : "hidden (tick “undated” to show them)";
   let note;
   if (total === 0) note = "This firm has no recorded flow between its units.";
-  else if (counts.undated === total) note = `All ${total} flows are undated: they stay visible whatever the period.`;
-  else {
+  else if (counts.undated === total) {
+    note = `All ${total} flows are undated: the period cannot filter them; they are ${fate}.`;
+  } else {
     const outside = counts.outside === 1 ? "1 dated flow is" : `${counts.outside} dated flows are`;
-    note = `${counts.undated} of ${total} flows are undated and stay visible; ${outside} outside the period and dimmed.`;
+    note = `${counts.undated} of ${total} flows are undated and ${fate}; ${outside} outside the period and dimmed.`;
   }
-  timeNote.textContent = `Period: ${period}. ${note}`;
+  const events = `${undatedEvents} of ${state.events.length} integration events are undated.`;
+  timeNote.textContent = `Period: ${period}. ${note} ${events}`;
+  ui.undatedCount.textContent = `(${counts.undated} flow${counts.undated === 1 ? "" : "s"}, ${undatedEvents} event${undatedEvents === 1 ? "" : "s"})`;
+  ui.network.dataset.undatedFlows = String(counts.undated);
   const inside = renderTimeline(ui.timeline, state.events, state.range, showEvent);
   ui.timeline.dataset.inside = String(inside);
   ui.network.dataset.range = period;
@@ -587,8 +625,7 @@ function applyRange() {
 
 function showEvent(event) {
   ticket += 1;
-  stopTimer();
-  network.clearFocus();
+  beginView(`event:${event.id}`);
   network.cy.elements().addClass("faded");
   network.cy.getElementById(event.unit.id).removeClass("faded").addClass("on-path");
   const knowledge = event.knowledge.length
@@ -660,6 +697,7 @@ ui.network.addEventListener("blur", () => network.cy.nodes().removeClass("keyboa
 ui.firmSelect.addEventListener("change", () => loadFirm(ui.firmSelect.value));
 ui.since.addEventListener("input", applyRange);
 ui.until.addEventListener("input", applyRange);
+ui.includeUndated.addEventListener("change", applyRange);
 ui.clearPeriod.addEventListener("click", () => {
   ui.since.value = "";
   ui.until.value = "";

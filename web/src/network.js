@@ -2,7 +2,7 @@
 // (a reverse transfer path, a circulation step, a time filter) the rest of the page asks for.
 import cytoscape from "cytoscape";
 import { describeDate, overlapsRange } from "./dates.js";
-import { layOutHubAndSpoke } from "./layout.js";
+import { bowOutside, layOutHubAndSpoke } from "./layout.js";
 import { CURRENT, DIRECTIONS, HIGHLIGHT, ROLES, SOURCE_KINDS, sourceKindOf } from "./style.js";
 
 /** A label short enough for the drawing: the name without a long trailing explanation. */
@@ -72,12 +72,18 @@ function buildStyle() {
       selector: "edge.flow",
       style: {
         width: "data(width)",
-        label: "data(volumeLabel)",
-        "font-size": 11,
+        "font-size": 12,
         "text-background-color": "#ffffff",
-        "text-background-opacity": 0.9,
-        "text-background-padding": 1,
+        "text-background-opacity": 0.95,
+        "text-background-padding": 2,
       },
+    },
+    // Edge labels collide wherever edges cross, so a flow's count shows only under the pointer.
+    { selector: "edge.flow.hovered", style: { label: "data(volumeLabel)", "z-index": 50 } },
+    {
+      // Bowed outside the hub ring, so edges between spokes do not cross the hubs' labels.
+      selector: "edge.flow.bowed",
+      style: { "curve-style": "unbundled-bezier", "control-point-weights": 0.5, "control-point-distances": "data(bow)" },
     },
     {
       selector: "edge.hierarchy",
@@ -196,6 +202,10 @@ function buildElements(network) {
   }
 
   for (const link of network.links) {
+    const bow =
+      link.from.id === layout.centreId || link.to.id === layout.centreId
+        ? 0
+        : bowOutside(layout.positions.get(link.from.id), layout.positions.get(link.to.id), layout.hubRing);
     elements.push({
       group: "edges",
       data: {
@@ -206,10 +216,11 @@ function buildElements(network) {
         direction: link.direction,
         volume: link.volume,
         width: widthForVolume(link.volume),
-        volumeLabel: link.volume > 1 ? `×${link.volume}` : "",
+        volumeLabel: `${link.volume} flow${link.volume === 1 ? "" : "s"}`,
         flows: link.flows,
+        bow,
       },
-      classes: `flow direction-${link.direction}`,
+      classes: `flow direction-${link.direction}${bow ? " bowed" : ""}`,
     });
   }
   return { elements, centreId: layout.centreId };
@@ -240,6 +251,8 @@ export function createNetworkView(container, { onSelectUnit, onSelectSource, onS
   cy.on("tap", "node.unit", (event) => onSelectUnit(event.target.id()));
   cy.on("tap", "node.source", (event) => onSelectSource(event.target.id()));
   cy.on("tap", "edge.flow", (event) => onSelectLink(event.target.data()));
+  cy.on("mouseover", "edge.flow", (event) => event.target.addClass("hovered"));
+  cy.on("mouseout", "edge.flow", (event) => event.target.removeClass("hovered"));
   cy.on("tap", (event) => {
     if (event.target === cy) onClear();
   });
@@ -331,8 +344,9 @@ export function createNetworkView(container, { onSelectUnit, onSelectSource, onS
     },
 
     /**
-     * Dim flow edges none of whose flows fall in the year range; undated flows always count
-     * as in range. Returns {dated, undated, hidden} flow counts for the legend.
+     * Dim flow edges none of whose flows fall in the year range; undated flows count as in
+     * range when range.includeUndated, as out otherwise. Returns {dated, undated, outside}
+     * flow counts for the legend.
      */
     applyRange(range) {
       const counts = { dated: 0, undated: 0, outside: 0 };
@@ -343,7 +357,7 @@ export function createNetworkView(container, { onSelectUnit, onSelectSource, onS
           if (inside === null) counts.undated += 1;
           else counts.dated += 1;
           if (inside === false) counts.outside += 1;
-          else visible = true;
+          else if (inside === true || range.includeUndated) visible = true;
         }
         edge.toggleClass("time-out", !visible);
       });
