@@ -5,7 +5,7 @@ page must draw what the GraphQL API says and load nothing from anywhere but its 
 """
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from playwright.async_api import Browser, Page, Route, async_playwright
 
 from service.api import explorer
-from tests.helpers import REPO, Served
+from tests.helpers import REPO, Served, kflow, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and nothing of the browser's own that would reach out to the internet.
@@ -532,3 +532,124 @@ async def test_a_reverse_path_says_whether_it_carries_one_item_or_changes_item(
     assert await visit.network("path-trail") == "changes"
     text = await visit.page.inner_text("#path-trail")
     assert expected["changes"] in text and "becomes “Other item”" in text
+
+
+# Large enough that the firm cannot be drawn whole (firmNetwork refuses past 2,000 units),
+# small enough to generate in seconds; `kflow generate` (10,000 units) was tried by hand.
+LARGE_FIRM = ["--subsidiaries", "3000", "--hubs", "12", "--flows", "20000"]
+LARGE_FIRM += ["--learning", "500", "--integrations", "500"]
+OVERVIEW = """query($firm: ID!) { firmOverview(firm: $firm, perGroup: 1) {
+  unitCount upper { id } groups { hub { id } units } } }"""
+
+
+@pytest.fixture(scope="module")
+def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`kflow serve` on a synthetic firm of 3,000 subsidiaries, and nothing else."""
+    data = tmp_path_factory.mktemp("large")
+    made = kflow("generate", "--size", "small", "--firm", "synth", *LARGE_FIRM, data=data)
+    assert made.returncode == 0, made.stderr
+    with serve(data) as served:
+        yield served
+
+
+async def drawn_fonts(visit: Visit) -> list[float]:
+    """The rendered font size of every drawn node label, in screen pixels."""
+    sizes: list[float] = await visit.page.evaluate(
+        """() => { const cy = window.kflowExplorer.cy;
+          return cy.nodes(':visible').map((n) => parseFloat(n.style('font-size')) * cy.zoom()); }"""
+    )
+    return sizes
+
+
+async def test_a_large_firm_opens_in_counted_groups_and_a_group_opens_on_click(
+    browser: Browser, large_server: Served
+) -> None:
+    overview = data(large_server.graphql(OVERVIEW, firm="synth"))["firmOverview"]
+    context = await browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = await context.new_page()
+    page.set_default_timeout(30_000)
+    visit = Visit(page, large_server)
+    await page.goto(f"{large_server.base}/explore#firm=synth")
+    await page.wait_for_selector("#network[data-status=ready][data-firm=synth]")
+    assert await visit.network("mode") == "aggregated"
+    budget = int(await visit.network("budget"))
+    drawn = await visit.ids("node")
+    assert len(drawn) <= budget, f"{len(drawn)} nodes drawn, the screen holds {budget}"
+    groups = {group["hub"]["id"]: group["units"] for group in overview["groups"]}
+    assert sorted(await visit.ids("node.role-GROUP")) == sorted(f"group:{hub}" for hub in groups)
+    for hub, units in groups.items():
+        label = await page.evaluate(
+            "(id) => window.kflowExplorer.cy.getElementById(id).data('label')", f"group:{hub}"
+        )
+        assert label.startswith(f"{units:,} subsidiaries"), label
+    upper = len(overview["upper"])
+    assert int(await visit.network("hidden-units")) == overview["unitCount"] - upper
+    assert f"{overview['unitCount'] - upper:,} units are counted" in await page.inner_text(
+        "#status"
+    )
+    assert min(await drawn_fonts(visit)) >= 6, "labels stay readable"
+    assert overlapping(await label_boxes(visit, "node")) == []
+    page_height = await page.evaluate("() => document.documentElement.scrollHeight")
+    assert page_height < 4000, f"the page is {page_height} px tall"
+    print(f"\nlarge firm: drawn in {await visit.network('render-ms')} ms, {len(drawn)} nodes")
+
+    # Click the first group where it is drawn: its busiest members appear, the rest counted.
+    hub = sorted(groups)[0]
+    box = await page.locator("#network").bounding_box()
+    assert box is not None
+    where = await page.evaluate(
+        "(id) => window.kflowExplorer.cy.getElementById(id).renderedPosition()", f"group:{hub}"
+    )
+    await page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+    await page.wait_for_selector(f"#network[data-expanded='{hub}']")
+    members = await page.evaluate(
+        "(hub) => window.kflowExplorer.cy.nodes('.unit').filter((n) => "
+        "n.data('role') !== 'GROUP' && n.edgesTo(n.cy().getElementById(hub)).length).length",
+        hub,
+    )
+    assert 0 < members < groups[hub]
+    assert len(await visit.ids("node")) <= budget
+    assert int(await visit.network("hidden-units")) == overview["unitCount"] - upper - members
+    label = await page.evaluate(
+        "(id) => window.kflowExplorer.cy.getElementById(id).data('label')", f"group:{hub}"
+    )
+    assert label == f"+{groups[hub] - members:,} more of {groups[hub]:,}"
+    assert overlapping(await label_boxes(visit, "node")) == []
+
+    # Click it again: folded back into its count.
+    where = await page.evaluate(
+        "(id) => window.kflowExplorer.cy.getElementById(id).renderedPosition()", f"group:{hub}"
+    )
+    await page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+    await page.wait_for_selector("#network[data-expanded='']")
+    assert int(await visit.network("hidden-units")) == overview["unitCount"] - upper
+    await context.close()
+    assert not visit.problems, visit.problems
+
+
+async def test_a_units_reports_fold_into_it_and_expand_again(visit: Visit, server: Served) -> None:
+    units = data(
+        server.graphql(
+            "query($firm: ID!) { firmNetwork(firm: $firm) { units { id reportsTo { id } } } }",
+            firm="huawei",
+        )
+    )["firmNetwork"]["units"]
+    below = {unit["id"] for unit in units if (unit["reportsTo"] or {}).get("id") == "huawei-rhq"}
+    assert below
+    await visit.open_firm("huawei")
+    await visit.page.click("#unit-list button[data-unit-id=huawei-rhq]")
+    await visit.page.wait_for_selector("#network[data-path-state=done]")
+    await visit.page.click("#fold-toggle")
+    await visit.page.wait_for_selector("#network[data-folded^='huawei-rhq:']")
+    visible = set(await visit.ids("node.unit:visible"))
+    assert visible == {unit["id"] for unit in units} - below
+    assert await visit.network("folded") == f"huawei-rhq:{len(below)}"
+    label = await visit.page.evaluate(
+        "() => window.kflowExplorer.cy.getElementById('huawei-rhq').data('label')"
+    )
+    assert label.endswith(f"(+{len(below)} folded)")
+    listed = await visit.page.locator("#unit-list button[data-unit-id]").count()
+    assert listed == len(units) - len(below)
+    await visit.page.click("#fold-toggle")
+    await visit.page.wait_for_selector("#network[data-folded='']")
+    assert set(await visit.ids("node.unit:visible")) == {unit["id"] for unit in units}

@@ -124,23 +124,17 @@ export function layOutHubAndSpoke(units, sources) {
   const weight = (sector) => Math.max(1, sector.spokes.length);
   const totalWeight = sectors.reduce((sum, sector) => sum + weight(sector), 0);
 
-  const spokeRadius = Math.max(250, (spokes.length * LABEL_ARC_PX) / TAU);
-  const hubRadius = spokeRadius * 0.56;
+  // Each ring is long enough for its labels, and the spokes' ring stays well outside the hubs'.
+  const hubRadius = Math.max(140, (hubs.length * LABEL_ARC_PX) / TAU);
+  const spokeRadius = Math.max(250, (spokes.length * LABEL_ARC_PX) / TAU, hubRadius / 0.56);
   // The first sector (the HQ, when the capability centre holds the middle) sits at the top.
   let start = sectors.length ? -Math.PI / 2 - (Math.PI * weight(sectors[0])) / totalWeight : 0;
+  const hubAngles = [];
   for (const sector of sectors) {
     const span = (TAU * weight(sector)) / totalWeight;
     const middle = start + span / 2;
     start += span;
-    if (sector.hub) {
-      positions.set(sector.hub.id, {
-        x: STRETCH_X * hubRadius * Math.cos(middle),
-        y: hubRadius * Math.sin(middle),
-        ring: 1,
-        angle: middle,
-        labelSide: sideFacingOut(middle),
-      });
-    }
+    if (sector.hub) hubAngles.push({ id: sector.hub.id, angle: middle });
     const count = sector.spokes.length;
     const step = Math.min(span / count, MAX_SPOKE_STEP);
     sector.spokes.forEach((spoke, i) => {
@@ -152,6 +146,18 @@ export function layOutHubAndSpoke(units, sources) {
         angle,
         labelSide: sideFacingOut(angle),
       });
+    });
+  }
+
+  // Hubs sit at their sectors' middles, pushed apart where a wide sector crowds the others.
+  spreadAngles(hubAngles, LABEL_ARC_PX / hubRadius);
+  for (const { id, angle } of hubAngles) {
+    positions.set(id, {
+      x: STRETCH_X * hubRadius * Math.cos(angle),
+      y: hubRadius * Math.sin(angle),
+      ring: 1,
+      angle,
+      labelSide: sideFacingOut(angle),
     });
   }
 

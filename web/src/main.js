@@ -8,7 +8,9 @@ import {
   fetchHubMetrics,
   fetchIntegrationEvents,
   fetchNetwork,
+  fetchOverview,
   fetchReversePaths,
+  MAX_TIMELINE_EVENTS,
 } from "./api.js";
 import { renderComparison } from "./compare.js";
 import { describeDate, describePeriod, isOpenRange } from "./dates.js";
@@ -18,6 +20,12 @@ import { DIRECTIONS, describeEnum, describeRole, STEPS, SOURCE_KINDS, sourceKind
 import { describeEvent, renderTimeline } from "./timeline.js";
 
 const HOP_DELAY_MS = 700;
+// A firm with at most this many units is drawn whole, if the screen holds them.
+const WHOLE_FIRM_UNITS = 60;
+// The arc one unit's label needs on the outer ring, and the smallest zoom that keeps labels
+// readable: together they say how many units a drawing of this size can show.
+const LABEL_ARC_PX = 118;
+const MIN_READABLE_ZOOM = 0.5;
 const STEP_DELAY_MS = 1400;
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -54,6 +62,10 @@ const state = {
   firmId: null,
   network: null,
   events: [],
+  eventCount: 0,
+  mode: "whole",
+  overview: null,
+  expanded: [],
   range: { since: null, until: null, includeUndated: true },
   selectedUnit: null,
   paths: [],
@@ -98,7 +110,8 @@ renderTimelineLegend(ui.timelineLegend);
 function publishState(extra = {}) {
   const attributes = {
     "data-firm": state.firmId ?? "",
-    "data-unit-count": state.network ? network.cy.nodes(".unit").length : 0,
+    "data-unit-count": state.network ? network.cy.nodes(".unit").not(".role-GROUP").length : 0,
+    "data-mode": state.mode,
     "data-selected-unit": state.selectedUnit ?? "",
     ...extra,
   };
@@ -146,16 +159,55 @@ async function loadFirms() {
   await Promise.all([loadFirm(first), compareFirms(pair[0], pair[1] ?? pair[0])]);
 }
 
+/** How many units the drawing can show with readable labels, from its size on screen. */
+function screenBudget() {
+  const width = ui.network.clientWidth || 800;
+  const height = ui.network.clientHeight || 600;
+  // The outer ring is an ellipse filling most of the drawing.
+  const ring = (Math.PI * (width + height)) / 2 * 0.8;
+  return Math.max(12, Math.floor(ring / (LABEL_ARC_PX * MIN_READABLE_ZOOM)));
+}
+
+/** The overview drawn as a network: upper units whole, each group one counted node. */
+function overviewAsNetwork(overview) {
+  const units = [...overview.upper];
+  const links = [];
+  for (const group of overview.groups) {
+    const id = `group:${group.hub?.id ?? "none"}`;
+    const hidden = group.units - group.members.length;
+    const name = group.members.length
+      ? `+${hidden.toLocaleString("en")} more of ${group.units.toLocaleString("en")}`
+      : `${group.units.toLocaleString("en")} subsidiaries${group.core ? ` (${group.core} core)` : ""}`;
+    units.push({ id, name, role: "GROUP", reportsTo: group.hub ? { id: group.hub.id } : null, country: null, group });
+    units.push(...group.members);
+    if (!group.hub) continue;
+    if (group.flowsUp) links.push({ direction: "UPWARD", volume: group.flowsUp, from: { id }, to: { id: group.hub.id }, flows: [] });
+    if (group.flowsDown) links.push({ direction: "DOWNWARD", volume: group.flowsDown, from: { id: group.hub.id }, to: { id }, flows: [] });
+  }
+  return { firm: overview.firm, units, links, sources: [] };
+}
+
 async function loadFirm(firmId) {
   const mine = ++ticket;
   state.firmId = firmId;
+  state.expanded = [];
   beginView(`firm:${firmId}`);
   ui.network.dataset.status = "loading";
   setStatus("Loading the network…");
   let networkAnswer;
+  let overview = null;
   let events;
+  const started = performance.now();
   try {
-    [networkAnswer, events] = await Promise.all([fetchNetwork(firmId), fetchIntegrationEvents(firmId)]);
+    const eventsLoaded = fetchIntegrationEvents(firmId);
+    overview = await fetchOverview(firmId, [], 1);
+    if (overview.unitCount <= Math.max(WHOLE_FIRM_UNITS, screenBudget())) {
+      overview = null;
+      networkAnswer = await fetchNetwork(firmId);
+    } else {
+      networkAnswer = overviewAsNetwork(overview);
+    }
+    events = await eventsLoaded;
   } catch (err) {
     if (mine !== ticket) return;
     ui.network.dataset.status = "error";
@@ -163,22 +215,84 @@ async function loadFirm(firmId) {
     return;
   }
   if (mine !== ticket) return;
-  state.network = networkAnswer;
-  state.events = events;
+  state.mode = overview ? "aggregated" : "whole";
+  state.overview = overview;
+  state.events = events.events;
+  state.eventCount = events.totalCount;
   history.replaceState(null, "", `#firm=${encodeURIComponent(firmId)}`);
   ui.firmTitle.textContent = `: ${networkAnswer.firm.name}`;
+  drawNetwork(networkAnswer);
+  applyRange();
+  ui.network.dataset.status = "ready";
+  ui.network.dataset.renderMs = String(Math.round(performance.now() - started));
+  if (overview) {
+    describeOverview();
+    return;
+  }
+  publishState({ "data-hidden-units": 0, "data-drawn-nodes": network.cy.nodes().length, "data-budget": screenBudget() });
+  const flows = networkAnswer.links.reduce((sum, link) => sum + link.volume, 0);
+  setStatus(
+    `${networkAnswer.firm.name}: ${networkAnswer.units.length} units, ${flows} flows, ` +
+      `${new Set(networkAnswer.sources.map((s) => s.source.id)).size} learning sources, ${describeEventCount()}.`,
+  );
+}
+
+function describeEventCount() {
+  const shown = state.events.length < state.eventCount ? ` (the first ${state.events.length} on the timeline)` : "";
+  return `${state.eventCount.toLocaleString("en")} integration events${shown}`;
+}
+
+function drawNetwork(networkAnswer) {
+  state.network = networkAnswer;
   network.render(networkAnswer);
   state.keyboardUnit = -1;
   renderUnitList();
   renderKnowledgeList();
-  applyRange();
-  ui.network.dataset.status = "ready";
   publishState();
-  const flows = networkAnswer.links.reduce((sum, link) => sum + link.volume, 0);
+}
+
+/** Say what the aggregated drawing shows and what it leaves out. */
+function describeOverview() {
+  const overview = state.overview;
+  const drawnUnits = network.cy.nodes(".unit").not(".role-GROUP").length;
+  const groups = network.cy.nodes(".role-GROUP").length;
+  const hidden = overview.unitCount - drawnUnits;
+  publishState({
+    "data-hidden-units": hidden,
+    "data-drawn-nodes": network.cy.nodes().length,
+    "data-budget": screenBudget(),
+  });
   setStatus(
-    `${networkAnswer.firm.name}: ${networkAnswer.units.length} units, ${flows} flows, ` +
-      `${new Set(networkAnswer.sources.map((s) => s.source.id)).size} learning sources, ${events.length} integration events.`,
+    `${overview.firm.name}: ${overview.unitCount.toLocaleString("en")} units, more than this drawing can show. ` +
+      `Drawn: ${drawnUnits} units and ${groups} groups; ${hidden.toLocaleString("en")} units are counted in the groups, not drawn. ` +
+      `Click a group to open its busiest members, and again to fold it. ${describeEventCount()}.`,
   );
+}
+
+/** Open a group of the aggregated drawing, or fold it again. */
+async function toggleGroup(hubId) {
+  const mine = ++ticket;
+  const open = state.expanded.includes(hubId);
+  state.expanded = open ? state.expanded.filter((id) => id !== hubId) : [...state.expanded, hubId].slice(-10);
+  beginView(`firm:${state.firmId}`);
+  const overview = state.overview;
+  const room = screenBudget() - overview.upper.length - overview.groups.length;
+  const perGroup = Math.max(1, Math.min(200, Math.floor(room / Math.max(1, state.expanded.length))));
+  setStatus(open ? "Folding the group…" : "Opening the group…");
+  let answer;
+  try {
+    answer = await fetchOverview(state.firmId, state.expanded, perGroup);
+  } catch (err) {
+    if (mine !== ticket) return;
+    setStatus(`Could not open the group: ${err.message}`);
+    return;
+  }
+  if (mine !== ticket) return;
+  state.overview = answer;
+  drawNetwork(overviewAsNetwork(answer));
+  applyRange();
+  ui.network.dataset.expanded = state.expanded.join(",");
+  describeOverview();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -204,6 +318,10 @@ function renderUnitList() {
 }
 
 function renderKnowledgeList() {
+  if (state.mode === "aggregated") {
+    ui.knowledgeList.replaceChildren(element("li", { class: "hint" }, "This firm is drawn in groups, so its flows are counted, not listed: select a unit to follow its paths."));
+    return;
+  }
   const items = new Map();
   for (const link of state.network.links) {
     for (const flow of link.flows) {
@@ -292,6 +410,10 @@ function clearSelection() {
 }
 
 async function selectUnit(unitId) {
+  if (unitId.startsWith("group:")) {
+    await toggleGroup(unitId.slice("group:".length));
+    return;
+  }
   const mine = ++ticket;
   beginView(`unit:${unitId}`);
   state.selectedUnit = unitId;
@@ -300,10 +422,10 @@ async function selectUnit(unitId) {
   const unit = state.network.units.find((candidate) => candidate.id === unitId);
   publishState({ "data-path-state": "loading", "data-path-units": "" });
   const heading = element(
-    "p",
-    { class: "selected-name" },
-    element("strong", {}, unit.name),
-    ` · ${describeRole(unit.role)}${unit.country ? ` · ${unit.country}` : ""}`,
+    "div",
+    {},
+    element("p", { class: "selected-name" }, element("strong", {}, unit.name), ` · ${describeRole(unit.role)}${unit.country ? ` · ${unit.country}` : ""}`),
+    foldControl(unitId),
   );
   if (unitId === network.centreId()) {
     ui.details.replaceChildren(heading, element("p", {}, "This is the hub: reverse transfer paths lead here. Select a subsidiary to follow one."));
@@ -349,6 +471,35 @@ async function selectUnit(unitId) {
   );
   setStatus(`${unit.name}: ${answer.totalCount} reverse transfer paths; showing the shortest, hop by hop.`);
   playPath(0);
+}
+
+/**
+ * A button that folds the units reporting to a unit, or expands them again; in the aggregated
+ * drawing, a hub opens or folds its group. Null when nothing reports to the unit.
+ */
+function foldControl(unitId) {
+  if (state.mode === "aggregated") {
+    const group = state.overview.groups.find((candidate) => candidate.hub?.id === unitId);
+    if (!group) return null;
+    const open = state.expanded.includes(unitId);
+    const button = element("button", { type: "button", id: "fold-toggle", "data-folded": String(!open) }, open ? "Fold its group" : `Show its busiest subsidiaries (of ${group.units})`);
+    button.addEventListener("click", () => toggleGroup(unitId));
+    return element("p", {}, button);
+  }
+  const reports = network.cy.edges(".hierarchy").filter((edge) => edge.target().id() === unitId).length;
+  if (reports === 0) return null;
+  const folded = Boolean(network.cy.getElementById(unitId).data("folded"));
+  const button = element("button", { type: "button", id: "fold-toggle", "data-folded": String(folded) }, folded ? "Expand the units below it" : "Fold the units below it");
+  button.addEventListener("click", () => {
+    const nowFolded = !network.cy.getElementById(unitId).data("folded");
+    const count = nowFolded ? network.fold(unitId) : (network.unfold(unitId), 0);
+    button.textContent = nowFolded ? "Expand the units below it" : "Fold the units below it";
+    button.dataset.folded = String(nowFolded);
+    ui.network.dataset.folded = nowFolded ? `${unitId}:${count}` : "";
+    renderUnitList();
+    setStatus(nowFolded ? `${count} units below ${unitName(unitId)} are folded into it.` : `The units below ${unitName(unitId)} are shown again.`);
+  });
+  return element("p", {}, button);
 }
 
 /**
@@ -466,6 +617,7 @@ function showLink(data) {
     element(
       "ul",
       { class: "flow-list" },
+      ...(data.flows.length ? [] : [element("li", { class: "hint" }, "Counted from the group's members (flows to any hub or the HQ); open the group to see its members.")]),
       ...data.flows.map((flow) => {
         const item = element("li", {}, element("span", { class: flow.date ? "date" : "date undated" }, describeDate(flow.date)), ` · ${describeEnum(flow.mode)} · `);
         if (flow.knowledge) {

@@ -19,9 +19,12 @@ function labelsFor(names) {
   return (name) => (seen.get(short.get(name)) > 1 ? name : short.get(name));
 }
 
+// Wider edges would cover the nodes they join.
+const MAX_EDGE_WIDTH = 16;
+
 /** Edge width for a link's volume: one flow is thin, and it grows with the square root. */
 function widthForVolume(volume) {
-  return 2 + 3 * (Math.sqrt(volume) - 1) * 1.6;
+  return Math.min(MAX_EDGE_WIDTH, 2 + 3 * (Math.sqrt(volume) - 1) * 1.6);
 }
 
 function buildStyle() {
@@ -55,6 +58,8 @@ function buildStyle() {
     { selector: "node.label-north", style: { "text-valign": "top", "text-margin-y": -4 } },
     { selector: "node.centre", style: { "font-weight": "bold", "font-size": 15, "text-max-width": 190 } },
     { selector: "node.source", style: { width: 22, height: 22, "font-size": 13, color: "#383d44" } },
+    { selector: "node.role-GROUP", style: { "border-color": "#6b7280", "border-width": 2, "border-style": "dashed" } },
+    { selector: "node.folded", style: { display: "none" } },
     {
       selector: "edge",
       style: {
@@ -364,10 +369,61 @@ export function createNetworkView(container, { onSelectUnit, onSelectSource, onS
       return counts;
     },
 
+    /**
+     * Hide the units that report to a unit, directly or further down, and say on its label
+     * how many are folded. Returns how many were hidden.
+     */
+    fold(unitId) {
+      const node = cy.getElementById(unitId);
+      const below = new Set();
+      let frontier = [unitId];
+      while (frontier.length) {
+        const next = [];
+        for (const id of frontier) {
+          cy.edges(".hierarchy").filter((edge) => edge.target().id() === id).forEach((edge) => {
+            const child = edge.source().id();
+            if (!below.has(child)) {
+              below.add(child);
+              next.push(child);
+            }
+          });
+        }
+        frontier = next;
+      }
+      for (const id of below) cy.getElementById(id).addClass("folded");
+      if (!node.data("baseLabel")) node.data("baseLabel", node.data("label"));
+      node.data("label", `${node.data("baseLabel")} (+${below.size} folded)`);
+      node.data("folded", below.size);
+      return below.size;
+    },
+
+    /** Show again the units folded under a unit. */
+    unfold(unitId) {
+      const node = cy.getElementById(unitId);
+      this.fold(unitId);
+      cy.$(".folded").forEach((other) => {
+        if (view.foldedUnder(other.id()) === unitId) other.removeClass("folded");
+      });
+      node.data("label", node.data("baseLabel"));
+      node.data("folded", 0);
+    },
+
+    /** The folded unit whose fold hides this one, or null. */
+    foldedUnder(unitId) {
+      let edge = cy.getElementById(`reports:${unitId}`);
+      while (edge.nonempty()) {
+        const parent = edge.target();
+        if (parent.data("folded")) return parent.id();
+        edge = cy.getElementById(`reports:${parent.id()}`);
+      }
+      return null;
+    },
+
     /** Units in the order the keyboard walks them: centre, hub ring, subsidiaries. */
     unitsInOrder() {
       return cy
         .nodes(".unit")
+        .filter((node) => !node.hasClass("folded"))
         .toArray()
         .sort((a, b) => a.data("ring") - b.data("ring") || a.id().localeCompare(b.id()));
     },

@@ -22,6 +22,7 @@ from service.api.graphql.context import Context
 from service.api.graphql.integration import IntegrationQuery
 from service.api.graphql.metrics import MetricsQuery
 from service.api.graphql.network import FirmNetworkQuery, NetworkQuery
+from service.api.graphql.overview import OverviewQuery
 from service.api.graphql.paths import PathsQuery
 from service.api.graphql.recording import RecordingMutation, RecordingSubscription
 from service.api.graphql.store import StoreQuery
@@ -69,7 +70,15 @@ class StoreRoundTrips(SchemaExtension):
 
 Query = merge_types(
     "Query",
-    (NetworkQuery, FirmNetworkQuery, PathsQuery, IntegrationQuery, MetricsQuery, StoreQuery),
+    (
+        NetworkQuery,
+        FirmNetworkQuery,
+        OverviewQuery,
+        PathsQuery,
+        IntegrationQuery,
+        MetricsQuery,
+        StoreQuery,
+    ),
 )
 
 Mutation = merge_types("Mutation", (RecordingMutation,))
