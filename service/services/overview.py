@@ -6,7 +6,8 @@ from pydantic import BaseModel
 from service import cypher
 from service.model.enums import UnitRole
 from service.model.views import FirmView, UnitView
-from service.services.errors import InvalidArgument, NotFound
+from service.services.errors import InvalidArgument
+from service.services.lookup import check_known_ids
 from service.services.network import count_units, get_firms_by_id, list_units
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
@@ -48,9 +49,8 @@ async def get_firm_overview(
         )
     if not 1 <= per_group <= MAX_MEMBERS:
         raise InvalidArgument("perGroup", f"must be between 1 and {MAX_MEMBERS}, not {per_group}")
+    await check_known_ids(store, kind="firm", ids=[firm_id])
     firms = await get_firms_by_id(store, ids=[firm_id])
-    if firm_id not in firms:
-        raise NotFound("firm", firm_id)
     upper: list[UnitView] = []
     for role in UPPER_ROLES:
         upper += await list_units(
