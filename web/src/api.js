@@ -171,7 +171,7 @@ export async function fetchOverview(firm, expand, perGroup) {
 }
 
 // A timeline row is 30 pixels: past this many events the page would be a scroll of bars.
-export const MAX_TIMELINE_EVENTS = 200;
+export const MAX_TIMELINE_EVENTS = 100;
 
 /** A firm's integration events in time order, at most MAX_TIMELINE_EVENTS, and how many there are. */
 export async function fetchIntegrationEvents(firm) {

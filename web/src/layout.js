@@ -9,6 +9,8 @@ const TAU = Math.PI * 2;
 const MAX_SPOKE_STEP = 0.85;
 // The arc a label needs so that neighbouring labels do not overlap.
 const LABEL_ARC_PX = 118;
+// Hub labels are longer (and carry counts when subsidiaries are grouped): a wider arc each.
+const HUB_LABEL_ARC_PX = 170;
 // Labels run horizontally and the drawing area is wider than tall, so rings are ellipses.
 const STRETCH_X = 1.45;
 
@@ -125,7 +127,7 @@ export function layOutHubAndSpoke(units, sources) {
   const totalWeight = sectors.reduce((sum, sector) => sum + weight(sector), 0);
 
   // Each ring is long enough for its labels, and the spokes' ring stays well outside the hubs'.
-  const hubRadius = Math.max(140, (hubs.length * LABEL_ARC_PX) / TAU);
+  const hubRadius = Math.max(140, (hubs.length * HUB_LABEL_ARC_PX) / TAU);
   const spokeRadius = Math.max(250, (spokes.length * LABEL_ARC_PX) / TAU, hubRadius / 0.56);
   // The first sector (the HQ, when the capability centre holds the middle) sits at the top.
   let start = sectors.length ? -Math.PI / 2 - (Math.PI * weight(sectors[0])) / totalWeight : 0;
@@ -150,7 +152,7 @@ export function layOutHubAndSpoke(units, sources) {
   }
 
   // Hubs sit at their sectors' middles, pushed apart where a wide sector crowds the others.
-  spreadAngles(hubAngles, LABEL_ARC_PX / hubRadius);
+  spreadAngles(hubAngles, HUB_LABEL_ARC_PX / hubRadius);
   for (const { id, angle } of hubAngles) {
     positions.set(id, {
       x: STRETCH_X * hubRadius * Math.cos(angle),

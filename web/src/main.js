@@ -10,7 +10,6 @@ import {
   fetchNetwork,
   fetchOverview,
   fetchReversePaths,
-  MAX_TIMELINE_EVENTS,
 } from "./api.js";
 import { renderComparison } from "./compare.js";
 import { describeDate, describePeriod, isOpenRange } from "./dates.js";
@@ -168,23 +167,26 @@ function screenBudget() {
   return Math.max(12, Math.floor(ring / (LABEL_ARC_PX * MIN_READABLE_ZOOM)));
 }
 
-/** The overview drawn as a network: upper units whole, each group one counted node. */
+/**
+ * The overview drawn as a network: the upper units whole, each hub labelled with the count of
+ * subsidiaries reporting to it. An opened group adds its busiest members and one node counting
+ * the rest; a group with no drawn hub is one counted node.
+ */
 function overviewAsNetwork(overview) {
-  const units = [...overview.upper];
-  const links = [];
+  const count = (n) => n.toLocaleString("en");
+  const upper = new Map(overview.upper.map((unit) => [unit.id, { ...unit }]));
+  const units = [];
   for (const group of overview.groups) {
-    const id = `group:${group.hub?.id ?? "none"}`;
+    const hub = group.hub ? upper.get(group.hub.id) : null;
+    const flows = `${count(group.flowsUp)} flows up, ${count(group.flowsDown)} down`;
+    if (hub) hub.name = `${hub.name}: ${count(group.units)} subsidiaries`;
     const hidden = group.units - group.members.length;
-    const name = group.members.length
-      ? `+${hidden.toLocaleString("en")} more of ${group.units.toLocaleString("en")}`
-      : `${group.units.toLocaleString("en")} subsidiaries${group.core ? ` (${group.core} core)` : ""}`;
-    units.push({ id, name, role: "GROUP", reportsTo: group.hub ? { id: group.hub.id } : null, country: null, group });
     units.push(...group.members);
-    if (!group.hub) continue;
-    if (group.flowsUp) links.push({ direction: "UPWARD", volume: group.flowsUp, from: { id }, to: { id: group.hub.id }, flows: [] });
-    if (group.flowsDown) links.push({ direction: "DOWNWARD", volume: group.flowsDown, from: { id: group.hub.id }, to: { id }, flows: [] });
+    if (hub && (group.members.length === 0 || hidden === 0)) continue;
+    const name = group.members.length ? `+${count(hidden)} more of ${count(group.units)}` : `${count(group.units)} subsidiaries, ${flows}`;
+    units.push({ id: `group:${group.hub?.id ?? "none"}`, name, role: "GROUP", reportsTo: group.hub ? { id: group.hub.id } : null, country: null });
   }
-  return { firm: overview.firm, units, links, sources: [] };
+  return { firm: overview.firm, units: [...upper.values(), ...units], links: [], sources: [] };
 }
 
 async function loadFirm(firmId) {
@@ -207,6 +209,15 @@ async function loadFirm(firmId) {
     } else {
       networkAnswer = overviewAsNetwork(overview);
     }
+    if (mine !== ticket) return;
+    // Draw the network as soon as it is here; the timeline follows when its events are.
+    state.mode = overview ? "aggregated" : "whole";
+    state.overview = overview;
+    state.events = [];
+    state.eventCount = 0;
+    ui.firmTitle.textContent = `: ${networkAnswer.firm.name}`;
+    drawNetwork(networkAnswer);
+    ui.network.dataset.networkMs = String(Math.round(performance.now() - started));
     events = await eventsLoaded;
   } catch (err) {
     if (mine !== ticket) return;
@@ -215,13 +226,9 @@ async function loadFirm(firmId) {
     return;
   }
   if (mine !== ticket) return;
-  state.mode = overview ? "aggregated" : "whole";
-  state.overview = overview;
   state.events = events.events;
   state.eventCount = events.totalCount;
   history.replaceState(null, "", `#firm=${encodeURIComponent(firmId)}`);
-  ui.firmTitle.textContent = `: ${networkAnswer.firm.name}`;
-  drawNetwork(networkAnswer);
   applyRange();
   ui.network.dataset.status = "ready";
   ui.network.dataset.renderMs = String(Math.round(performance.now() - started));
@@ -255,7 +262,7 @@ function drawNetwork(networkAnswer) {
 function describeOverview() {
   const overview = state.overview;
   const drawnUnits = network.cy.nodes(".unit").not(".role-GROUP").length;
-  const groups = network.cy.nodes(".role-GROUP").length;
+  const groups = overview.groups.length;
   const hidden = overview.unitCount - drawnUnits;
   publishState({
     "data-hidden-units": hidden,
@@ -264,8 +271,8 @@ function describeOverview() {
   });
   setStatus(
     `${overview.firm.name}: ${overview.unitCount.toLocaleString("en")} units, more than this drawing can show. ` +
-      `Drawn: ${drawnUnits} units and ${groups} groups; ${hidden.toLocaleString("en")} units are counted in the groups, not drawn. ` +
-      `Click a group to open its busiest members, and again to fold it. ${describeEventCount()}.`,
+      `Drawn: ${drawnUnits} units; ${hidden.toLocaleString("en")} subsidiaries are counted in ${groups} groups by the hub they report to, not drawn. ` +
+      `Click a hub to open its busiest subsidiaries, and again to fold them. ${describeEventCount()}.`,
   );
 }
 
@@ -276,7 +283,7 @@ async function toggleGroup(hubId) {
   state.expanded = open ? state.expanded.filter((id) => id !== hubId) : [...state.expanded, hubId].slice(-10);
   beginView(`firm:${state.firmId}`);
   const overview = state.overview;
-  const room = screenBudget() - overview.upper.length - overview.groups.length;
+  const room = screenBudget() - overview.upper.length - state.expanded.length;
   const perGroup = Math.max(1, Math.min(200, Math.floor(room / Math.max(1, state.expanded.length))));
   setStatus(open ? "Folding the group…" : "Opening the group…");
   let answer;
@@ -293,6 +300,15 @@ async function toggleGroup(hubId) {
   applyRange();
   ui.network.dataset.expanded = state.expanded.join(",");
   describeOverview();
+  const group = answer.groups.find((candidate) => (candidate.hub?.id ?? "none") === hubId);
+  if (group) {
+    const count = (n) => n.toLocaleString("en");
+    ui.details.replaceChildren(
+      element("p", { class: "selected-name" }, element("strong", {}, group.hub?.name ?? "Subsidiaries with no hub"), ` · ${count(group.units)} subsidiaries (${count(group.core)} core)`),
+      element("p", {}, `Its subsidiaries sent ${count(group.flowsUp)} flows up to hubs and HQ, received ${count(group.flowsDown)} from them and sent ${count(group.flowsAcross)} to peers.`),
+      element("p", { class: "hint" }, open ? "Folded: click the hub to open it again." : `Drawn: the ${count(group.members.length)} busiest; the rest are counted.`),
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -410,8 +426,10 @@ function clearSelection() {
 }
 
 async function selectUnit(unitId) {
-  if (unitId.startsWith("group:")) {
-    await toggleGroup(unitId.slice("group:".length));
+  // In the aggregated drawing a hub or a counted group opens (or folds) on click.
+  const hub = unitId.startsWith("group:") ? unitId.slice("group:".length) : unitId;
+  if (state.mode === "aggregated" && state.overview.groups.some((group) => (group.hub?.id ?? "none") === hub)) {
+    await toggleGroup(hub);
     return;
   }
   const mine = ++ticket;
