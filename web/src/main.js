@@ -777,7 +777,8 @@ function applyRange() {
   const period = isOpenRange(state.range) ? "all years" : `${since ?? "…"}–${until ?? "…"}`;
   const fate = includeUndated ? "shown whatever the period" : "hidden (tick “undated” to show them)";
   let note;
-  if (total === 0) note = "This firm has no recorded flow between its units.";
+  if (state.mode === "aggregated") note = "This firm is drawn in groups: its flows are counted, not drawn, so the period filters the timeline only.";
+  else if (total === 0) note = "This firm has no recorded flow between its units.";
   else if (counts.undated === total) {
     note = `All ${total} flows are undated: the period cannot filter them; they are ${fate}.`;
   } else {
