@@ -4,6 +4,7 @@ import asyncio
 import datetime
 import json
 import logging
+import os
 import socket
 import sys
 from collections.abc import Awaitable, Callable
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
@@ -48,8 +50,9 @@ if TYPE_CHECKING:
     from service.services.analyst import QueryAnswer
 
 err = Console(stderr=True, soft_wrap=True)
-# Piped output is for reading later or for other tools: do not squeeze it to 80 columns.
-out = Console(width=None if sys.stdout.isatty() else 240)
+# Piped output is for reading later or for other tools: do not squeeze it to 80 columns,
+# unless COLUMNS says how wide to be.
+out = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 240)
 T = TypeVar("T")
 # A request that never ends (a client that sends half a body) would hold a shutdown for
 # ever; after this long, open connections and sockets are cut.
@@ -266,8 +269,15 @@ def export_command(
     fmt: Annotated[
         ExportFormat, typer.Option("--format", help="json, csv, graphml or cytoscape.")
     ] = ExportFormat.JSON,
+    derived: Annotated[
+        bool,
+        typer.Option(
+            "--derived",
+            help="Also the data computed from flows (SENDS_* pair edges, unit flow counts).",
+        ),
+    ] = False,
 ) -> None:
-    """Write the graph, a firm or a unit's neighbourhood for other tools."""
+    """Write the graph, a firm or a unit's neighbourhood for other tools (facts only)."""
     from service.services.exchange import (
         export_cases,
         export_graph,
@@ -284,14 +294,16 @@ def export_command(
         )
     if unit is not None and fmt is ExportFormat.JSON:
         raise _fail("a unit's neighbourhood is not a case: export it as graphml, cytoscape or csv")
+    if derived and fmt is ExportFormat.JSON:
+        raise _fail("--derived: a JSON export holds cases, which hold facts only")
 
     async def work(store: GraphStore) -> dict[str, str]:
         if fmt is ExportFormat.JSON:
             return {"kflow.json": render_cases_json(await export_cases(store, firm_id=firm))}
         if unit is not None:
-            graph = await export_neighbourhood(store, unit_id=unit, hops=hops)
+            graph = await export_neighbourhood(store, unit_id=unit, hops=hops, derived=derived)
         else:
-            graph = await export_graph(store, firm_id=firm)
+            graph = await export_graph(store, firm_id=firm, derived=derived)
         if fmt is ExportFormat.CSV:
             return render_csv(graph)
         if fmt is ExportFormat.CYTOSCAPE:
@@ -328,15 +340,65 @@ def _parse_params(pairs: list[str], *, as_json: bool) -> dict[str, Any]:
     return params
 
 
-def _print_answer(answer: "QueryAnswer", fmt: TableFormat) -> None:
+# A column squeezed narrower than this says nothing; past it, columns are left out instead.
+MIN_COLUMN_WIDTH = 10
+
+
+def _fit_widths(natural: list[int], available: int) -> list[int]:
+    """Column widths that fit `available` cells: the widest shrink first, none below its
+    minimum; columns that still do not fit get width 0 (left out)."""
+    widths = list(natural)
+    floors = [min(width, MIN_COLUMN_WIDTH) for width in natural]
+    kept = len(widths)
+    # Each column costs its cells plus three for its padding and border.
+    while kept > 1 and sum(floors[:kept]) + 3 * kept + 1 > available:
+        kept -= 1
+    widths[kept:] = [0] * (len(widths) - kept)
+    room = available - 3 * kept - 1
+    while sum(widths) > room:
+        widest = max(range(kept), key=lambda i: widths[i] - floors[i])
+        if widths[widest] <= floors[widest]:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def _print_table(columns: list[str], rows: list[list[str]], *, wide: bool) -> None:
+    """A table fitted to the terminal: long cells cut with an ellipsis, columns past the edge
+    left out and named; `wide` shows every cell whole however long the lines get."""
+    natural = [
+        max([cell_len(header), *(cell_len(row[i]) for row in rows)])
+        for i, header in enumerate(columns)
+    ]
+    widths = natural if wide else _fit_widths(natural, out.width)
+    shown = [i for i, width in enumerate(widths) if width > 0]
+    table = Table(*(columns[i] for i in shown))
+    for position, i in enumerate(shown):
+        column = table.columns[position]
+        column.width, column.no_wrap, column.overflow = widths[i], True, "ellipsis"
+    for row in rows:
+        table.add_row(*(row[i] for i in shown))
+    if wide:
+        Console(width=sum(widths) + 3 * len(widths) + 1, no_color=out.no_color).print(table)
+    else:
+        out.print(table)
+    left_out = [columns[i] for i, width in enumerate(widths) if width == 0]
+    if left_out:
+        err.print(
+            f"{len(left_out)} column(s) did not fit the terminal: {', '.join(left_out)} "
+            "(--wide shows them, or --format csv)",
+            highlight=False,
+            soft_wrap=False,
+        )
+
+
+def _print_answer(answer: "QueryAnswer", fmt: TableFormat, *, wide: bool) -> None:
     from service.services.analyst import render_answer
     from service.services.exchange import render_cell
 
     if fmt is TableFormat.TABLE:
-        table = Table(*answer.columns, show_lines=False)
-        for row in answer.rows:
-            table.add_row(*(render_cell(value) for value in row))
-        out.print(table)
+        rows = [[render_cell(value) for value in row] for row in answer.rows]
+        _print_table(answer.columns, rows, wide=wide)
         shown = f"{len(answer.rows)} row(s)"
         err.print(
             shown + (f"; cut at the row cap of {answer.row_cap}" if answer.truncated else ""),
@@ -356,6 +418,10 @@ ParamOption = Annotated[
     typer.Option("--param", "-p", help="name=value; repeat for more parameters."),
 ]
 FormatOption = Annotated[TableFormat, typer.Option("--format", help="table, json or csv.")]
+WideOption = Annotated[
+    bool,
+    typer.Option("--wide", help="Show every table cell whole (tables fit the terminal otherwise)."),
+]
 
 
 @app.command("cypher")
@@ -363,6 +429,7 @@ def cypher_command(
     query: Annotated[str, typer.Argument(help="Cypher that only reads.")],
     param: ParamOption = None,
     fmt: FormatOption = TableFormat.TABLE,
+    wide: WideOption = False,
 ) -> None:
     """Run read-only Cypher (writes are refused), with a time limit and a row cap.
 
@@ -383,7 +450,7 @@ def cypher_command(
             max_chars=settings.analyst_max_query_chars,
         )
     )
-    _print_answer(answer, fmt)
+    _print_answer(answer, fmt, wide=wide)
 
 
 @app.command("query")
@@ -391,19 +458,20 @@ def query_command(
     name: Annotated[str, typer.Argument(help="A named query, or `list` for the catalogue.")],
     param: ParamOption = None,
     fmt: FormatOption = TableFormat.TABLE,
+    wide: WideOption = False,
 ) -> None:
     """Run a named question from the library (`kflow query list` shows them all)."""
     from service.services.analyst import get_named_query, list_named_queries, run_named_query
 
     if name == "list":
-        table = Table("query", "answers", "parameters", "columns")
+        rows = []
         for query in list_named_queries():
             signature = ", ".join(
                 f"{p.name}: {p.type}" + ("" if p.required else f" = {json.dumps(p.default)}")
                 for p in query.params
             )
-            table.add_row(query.name, query.title, signature, ", ".join(query.columns))
-        out.print(table)
+            rows.append([query.name, query.title, signature, ", ".join(query.columns)])
+        _print_table(["query", "answers", "parameters", "columns"], rows, wide=wide)
         return
     try:
         get_named_query(name=name)
@@ -416,7 +484,7 @@ def query_command(
             store, name=name, params=params, row_cap=settings.analyst_row_cap
         )
     )
-    _print_answer(answer, fmt)
+    _print_answer(answer, fmt, wide=wide)
 
 
 @app.command("import")
@@ -670,7 +738,7 @@ def _print_rows(columns: list[str], rows: list[list[Any]], fmt: TableFormat) -> 
     from service.services.analyst import QueryAnswer
 
     answer = QueryAnswer(columns=columns, rows=rows, truncated=False, row_cap=len(rows))
-    _print_answer(answer, fmt)
+    _print_answer(answer, fmt, wide=False)
 
 
 @analytics_app.command("critical")

@@ -2,9 +2,15 @@
 library on the seeded demos, and exports that desktop tools (networkx) can read."""
 
 import csv
+import fcntl
 import io
 import json
+import os
+import pty
 import re
+import struct
+import subprocess
+import termios
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,6 +19,7 @@ from typing import Any
 import httpx
 import networkx as nx
 import pytest
+from rich.cells import cell_len
 
 from service.cypher import Query
 from service.model.files import validate_case_document
@@ -37,7 +44,7 @@ from service.store.port import (
     StatementPlan,
     WriteRefused,
 )
-from tests.helpers import SEED_DIR, Backend, Served, kflow
+from tests.helpers import KFLOW, REPO, SEED_DIR, Backend, Served, kflow
 from tests.test_synthetic import upstream_routes
 
 WRITES = [
@@ -481,3 +488,163 @@ def test_analysts_work_from_the_command_line_too(tmp_path: Path, backend: Backen
         == 0
     )
     assert nx.read_graphml(exported).has_node("huawei-ccd")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "params", "suggested"),
+    [
+        ("POST", "/queries/list_unit_roles", {"firm": "huawie"}, "huawei"),
+        ("GET", "/queries/list_unit_roles?format=csv&firm=huawie", {}, "huawei"),
+        ("POST", "/queries/list_reverse_transfer_paths", {"unit": "huawei-ku"}, "huawei-uk"),
+        ("POST", "/queries/count_firm_comparison", {"firms": ["huawei", "zet"]}, "zte"),
+        (
+            "POST",
+            "/queries/find_knowledge_sources",
+            {"knowledge": "huawei-uk-customer-feedbak"},
+            "huawei-uk-customer-feedback",
+        ),
+        ("GET", "/export/firms/huawie", {}, "huawei"),
+        ("GET", "/export/units/huawei-ku?hops=1", {}, "huawei-uk"),
+    ],
+)
+def test_a_misspelt_id_is_refused_naming_the_nearest_ids(
+    server: Served, method: str, path: str, params: dict[str, Any], suggested: str
+) -> None:
+    if method == "POST":
+        response = httpx.post(f"{server.base}{path}", json={"parameters": params})
+    else:
+        response = httpx.get(f"{server.base}{path}")
+    assert response.status_code == 404, response.text
+    body = response.json()
+    assert body["error"] == "not_found"
+    assert suggested == body["suggestions"][0]
+    assert f"did you mean {suggested}" in body["detail"]
+
+
+def test_an_id_of_another_kind_is_not_taken_for_the_one_asked(server: Served) -> None:
+    # huawei-uk is a unit, not a firm: the query must not run as if it named one.
+    response = httpx.post(
+        f"{server.base}/queries/list_unit_roles", json={"parameters": {"firm": "huawei-uk"}}
+    )
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("no firm with id 'huawei-uk'")
+
+
+def test_named_queries_answer_get_in_the_formats_of_the_command_line(server: Served) -> None:
+    posted = httpx.post(
+        f"{server.base}/queries/list_unit_roles?format=csv",
+        json={"parameters": {"firm": "huawei"}},
+    )
+    got = httpx.get(f"{server.base}/queries/list_unit_roles?format=csv&firm=huawei")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
+    assert got.text == posted.text and got.text.startswith("unit,role,")
+    as_json = httpx.get(f"{server.base}/queries/list_unit_roles?format=json&firm=huawei").json()
+    assert len(as_json["rows"]) == got.text.count("\n") - 1
+    described = httpx.get(f"{server.base}/queries/list_unit_roles").json()
+    assert described["name"] == "list_unit_roles" and "rows" not in described
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "argument", "detail"),
+    [
+        ("GET", "/queries/list_unit_roles?format=xml&firm=huawei", None, "format", "'xml'"),
+        ("POST", "/queries/list_unit_roles?format=table", {}, "format", "'table'"),
+        ("GET", "/export/units/huawei-uk?hops=9", None, "hops", "less than or equal to 3"),
+        ("GET", "/export/firms/huawei?format=csv", None, "table", "table=nodes"),
+        ("POST", "/queries/list_unit_roles", {"parameters": 5}, "parameters", "dictionary"),
+        ("GET", "/queries/list_unit_roles?format=csv&maxHops=2", None, "maxHops", "not a param"),
+    ],
+)
+def test_bad_requests_get_one_error_shape_naming_the_argument(
+    server: Served, method: str, path: str, body: Any, argument: str, detail: str
+) -> None:
+    response = httpx.request(method, f"{server.base}{path}", json=body)
+    assert response.status_code == 400, response.text
+    answer = response.json()
+    assert set(answer) == {"error", "detail", "argument"}
+    assert answer["error"] == "invalid_argument" and answer["argument"] == argument
+    assert detail in answer["detail"] and answer["detail"].startswith(f"{argument}: ")
+
+
+def test_exports_over_http_hold_facts_only_and_csv_tables(server: Served) -> None:
+    facts = httpx.get(f"{server.base}/export/firms/huawei?format=csv&table=relationships")
+    derived = httpx.get(
+        f"{server.base}/export/firms/huawei?format=csv&table=relationships&derived=true"
+    )
+    fact_types = {row["type"] for row in csv.DictReader(io.StringIO(facts.text))}
+    all_types = {row["type"] for row in csv.DictReader(io.StringIO(derived.text))}
+    assert "FLOWS" in fact_types and not any(kind.startswith("SENDS_") for kind in fact_types)
+    assert {"SENDS_UP", "SENDS_DOWN"} <= all_types
+
+
+def test_a_units_neighbourhood_follows_flows_and_reporting_lines_not_the_firm(
+    server: Served,
+) -> None:
+    firm = httpx.get(f"{server.base}/export/firms/huawei?format=json").json()
+    walked = nx.Graph()
+    for rel in firm["relationships"]:
+        if rel["type"] in ("FLOWS", "REPORTS_TO"):
+            walked.add_edge(rel["source"], rel["target"])
+    for hops in (1, 2):
+        expected = set(nx.single_source_shortest_path_length(walked, "huawei-uk", cutoff=hops))
+        export = httpx.get(f"{server.base}/export/units/huawei-uk?hops={hops}&format=json").json()
+        assert {node["id"] for node in export["nodes"]} == expected
+        assert all("Unit" in node["labels"] for node in export["nodes"])
+    # Through the firm node, two hops reached every node of the firm (its 100-odd records).
+    assert "huawei" not in expected and len(expected) < len(firm["nodes"]) / 5
+
+
+def read_terminal(args: list[str], *, data: Path, columns: int) -> str:
+    """Run kflow in a real pseudo-terminal `columns` wide; what the terminal shows, without
+    colour codes."""
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    environment |= {"KFLOW_GRAPH_URL": f"embedded://{data}", "TERM": "xterm-256color"}
+    process = subprocess.Popen(
+        [*KFLOW, *args],
+        cwd=REPO,
+        env=environment,
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closed: the command has finished
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(primary)
+    assert process.wait(timeout=120) == 0, b"".join(chunks).decode()
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode()).replace("\r", "")
+
+
+def test_tables_fit_the_terminal_and_wide_or_csv_show_every_cell(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert kflow("seed", "huawei", data=data).returncode == 0
+    question = ["query", "list_disseminations", "-p", "firm=huawei"]
+    for columns in (60, 100):
+        shown = read_terminal(question, data=data, columns=columns)
+        lines = [line for line in shown.splitlines() if line.strip()]
+        assert max(cell_len(line) for line in lines) <= columns, shown
+        assert "huawei-ccd" in shown
+    narrow = read_terminal(question, data=data, columns=60)
+    assert "…" in narrow and "did not fit the terminal" in narrow
+    wide = read_terminal([*question, "--wide"], data=data, columns=60)
+    assert max(cell_len(line) for line in wide.splitlines()) > 60
+    assert "…" not in wide
+    # What the table cut, CSV keeps whole.
+    rows = list(csv.DictReader(io.StringIO(kflow(*question, "--format", "csv", data=data).stdout)))
+    longest = max((value for row in rows for value in row.values()), key=len)
+    assert len(longest) > 20 and longest in wide and longest not in narrow
+
+    misspelt = kflow("query", "list_unit_roles", "-p", "firm=huawie", data=data)
+    assert misspelt.returncode == 1
+    assert "no firm with id 'huawie'; did you mean huawei?" in misspelt.stderr
+    exported = kflow("export", "--unit", "huawei-ku", "--format", "graphml", data=data)
+    assert exported.returncode == 1 and "did you mean huawei-uk" in exported.stderr

@@ -4,6 +4,8 @@ same graph."""
 import csv
 import io
 import json
+import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +13,9 @@ import networkx as nx
 import pytest
 
 from service.model.files import CaseFileInvalid
+from service.services.errors import NotFound
 from service.services.exchange import (
-    UnknownFirm,
+    GraphExport,
     export_cases,
     export_graph,
     import_cases,
@@ -24,6 +27,14 @@ from service.services.health import clear_graph, get_readiness
 from service.services.seeding import list_case_files, seed_cases
 from service.store.port import GraphStore
 from tests.helpers import SEED_DIR
+
+
+def tmp_graphml(export: GraphExport) -> Any:
+    """The export as GraphML, read back by networkx."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.graphml"
+        path.write_text(render_graphml(export))
+        return nx.read_graphml(path)
 
 
 @pytest.fixture
@@ -95,9 +106,37 @@ async def test_csv_tables_hold_every_node_and_relationship(seeded: GraphStore) -
     assert germany["labels"] == "Unit;CoreSubsidiary" or "CoreSubsidiary" in germany["labels"]
 
 
-async def test_exporting_an_unknown_firm_names_the_firms_there_are(seeded: GraphStore) -> None:
-    with pytest.raises(UnknownFirm, match="no firm 'nokia' in the graph; firms: alpha, beta"):
-        await export_graph(seeded, firm_id="nokia")
+async def test_exporting_a_misspelt_firm_suggests_the_nearest_ids(seeded: GraphStore) -> None:
+    with pytest.raises(NotFound, match="no firm with id 'huawie'; did you mean huawei") as near:
+        await export_graph(seeded, firm_id="huawie")
+    assert near.value.suggestions[0] == "huawei"
+    with pytest.raises(NotFound) as far:
+        await export_cases(seeded, firm_id="xyzzy-plugh")
+    assert str(far.value) == "no firm with id 'xyzzy-plugh'" and far.value.suggestions == []
+
+
+async def test_exports_hold_facts_only_unless_derived_data_is_asked_for(
+    seeded: GraphStore,
+) -> None:
+    facts = await export_graph(seeded, firm_id="huawei")
+    everything = await export_graph(seeded, firm_id="huawei", derived=True)
+    fact_types = Counter(rel.type for rel in facts.relationships)
+    all_types = Counter(rel.type for rel in everything.relationships)
+    derived = {kind for kind in all_types if kind.startswith("SENDS_")}
+    assert derived, "the graph keeps SENDS_* pair edges, so the check below can fail"
+    assert not derived & set(fact_types)
+    assert fact_types == all_types - Counter({kind: all_types[kind] for kind in derived})
+    assert all(
+        "brokerage" not in node.properties and "flowed" not in node.properties
+        for node in facts.nodes
+    )
+    assert any("brokerage" in node.properties for node in everything.nodes)
+    # Gephi would count each flow once: FLOWS edges equal the flows the firm records.
+    graphml = tmp_graphml(facts)
+    assert (
+        sum(1 for _, _, kind in graphml.edges(data="type") if kind == "FLOWS")
+        == fact_types["FLOWS"]
+    )
 
 
 async def test_a_broken_import_writes_nothing(store: GraphStore) -> None:

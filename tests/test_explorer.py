@@ -6,7 +6,7 @@ page must draw what the GraphQL API says and load nothing from anywhere but its 
 
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from playwright.async_api import Browser, Page, Route, async_playwright
 
 from service.api import explorer, graphiql
-from tests.helpers import REPO, Served
+from tests.helpers import EMBEDDED, REPO, Served, kflow, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and nothing of the browser's own that would reach out to the internet.
@@ -210,7 +210,6 @@ async def test_a_knowledge_items_circulation_steps_through_its_timeline(
     await visit.page.click(f"#knowledge-list button[data-knowledge-id={knowledge}]")
     await visit.page.wait_for_selector("#step-list")
     assert await visit.page.locator("#step-list li").count() == len(timeline)
-    await visit.page.click("[data-action=play]")  # pause the autoplay; step by hand from here
     for _ in timeline:
         await visit.page.click("[data-action=previous]")
     for index, step in enumerate(timeline):
@@ -258,7 +257,7 @@ async def test_the_period_filter_dims_dated_flows_and_keeps_undated_ones(
     links = data(server.graphql('{ firmNetwork(firm: "huawei") { links { volume } } }'))
     flows = sum(link["volume"] for link in links["firmNetwork"]["links"])
     note = await visit.page.inner_text("#legend-time")
-    assert f"{flows - 1} of {flows} flows are undated and stay visible" in note
+    assert f"{flows - 1} of {flows} flows are undated and shown whatever the period" in note
     assert "1 dated flow is outside the period and dimmed" in note
     await visit.page.fill("#since", "2019")
     await visit.page.fill("#until", "2019")
@@ -370,3 +369,334 @@ async def test_graphiql_works_offline_with_the_readme_examples_as_tabs(visit: Vi
     await result.get_by_text('"Huawei UK"').first.wait_for()
     assert '"flowsOut"' in await result.inner_text()
     # The visit fixture checks afterwards that nothing was loaded from beyond the server.
+
+
+TRAIL_PATHS = """query($from: ID!) { reverseTransferPaths(from: $from, first: 1) {
+  edges { node { hops { unit { id } flow { knowledge { id } } } } } } }"""
+
+
+def trail_kind(hops: list[dict[str, Any]]) -> str:
+    """What the page must say of a path: one item all the way, a change of item, or unknown."""
+    carried = [hop["flow"]["knowledge"] for hop in hops[1:]]
+    if any(item is None for item in carried):
+        return "unknown"
+    return "one-item" if len({item["id"] for item in carried}) == 1 else "changes"
+
+
+async def label_boxes(visit: Visit, selector: str) -> list[dict[str, Any]]:
+    """The drawn labels' boxes (model coordinates) of the elements a selector matches."""
+    boxes: list[dict[str, Any]] = await visit.page.evaluate(
+        """(selector) => window.kflowExplorer.cy.$(selector).map((n) => ({id: n.id(), ...n
+             .boundingBox({includeNodes: false, includeEdges: false, includeLabels: true})}))""",
+        selector,
+    )
+    return boxes
+
+
+def overlapping(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [
+        (a["id"], b["id"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]
+    ]
+
+
+@pytest.mark.parametrize("firm", ["huawei", "zte", "lenovo"])
+async def test_flow_labels_show_on_hover_only_and_spoke_edges_pass_outside_the_hubs(
+    visit: Visit, firm: str
+) -> None:
+    await visit.open_firm(firm)
+    labelled = "() => window.kflowExplorer.cy.$('edge.flow').filter((e) => e.style('label')).length"
+    assert await visit.page.evaluate(labelled) == 0, "no flow label at rest"
+    assert overlapping(await label_boxes(visit, "node.unit")) == []
+
+    # Hover the first flow edge where it is drawn: its count shows, and only its own.
+    box = await visit.page.locator("#network").bounding_box()
+    assert box is not None
+    # The first edge whose middle no node or other edge covers, where a user would point.
+    edge = await visit.page.evaluate(
+        """() => { const cy = window.kflowExplorer.cy;
+          const free = (e) => { const m = e.midpoint(); const hit = (x) => x.id() !== e.id()
+            && x.boundingBox().x1 < m.x && m.x < x.boundingBox().x2
+            && x.boundingBox().y1 < m.y && m.y < x.boundingBox().y2;
+            return !cy.nodes().some(hit) && !cy.edges().some((x) => hit(x)
+              && Math.hypot(x.midpoint().x - m.x, x.midpoint().y - m.y) < 30); };
+          const e = cy.$('edge.flow').filter(free)[0];
+          return {id: e.id(), at: e.renderedMidpoint(), volume: e.data('volume')}; }"""
+    )
+    await visit.page.mouse.move(box["x"] + edge["at"]["x"], box["y"] + edge["at"]["y"])
+    await visit.page.wait_for_function(
+        "(id) => window.kflowExplorer.cy.getElementById(id).hasClass('hovered')", arg=edge["id"]
+    )
+    shown = await visit.page.evaluate(
+        "() => window.kflowExplorer.cy.$('edge.flow').filter((e) => e.style('label'))"
+        ".map((e) => [e.id(), e.style('label')])"
+    )
+    assert shown == [[edge["id"], f"{edge['volume']} flow{'' if edge['volume'] == 1 else 's'}"]]
+
+    # Levels apart: an edge between two units off the centre never runs inside the hub ring.
+    geometry = await visit.page.evaluate(
+        """() => { const cy = window.kflowExplorer.cy; const centre = cy.$('node.centre');
+          const c = centre.position(); const far = (p) => Math.hypot(p.x - c.x, p.y - c.y);
+          const hubs = cy.$('node.role-REGIONAL_HQ').map((n) => far(n.position()));
+          const edges = cy.$('edge.flow').filter((e) => !e.connectedNodes().anySame(centre))
+            .map((e) => ({id: e.id(), mid: far(e.midpoint())}));
+          return {hubs, edges}; }"""
+    )
+    if geometry["hubs"]:
+        ring = min(geometry["hubs"])
+        inside = [edge["id"] for edge in geometry["edges"] if edge["mid"] < 0.8 * ring]
+        assert inside == [], f"edges through the hub ring: {inside}"
+
+
+async def test_every_view_change_refreshes_the_sidebar(visit: Visit) -> None:
+    await visit.open_firm("huawei")
+    await visit.page.click("#unit-list button[data-unit-id=huawei-uk]")
+    await visit.page.wait_for_selector("#network[data-path-state=done]")
+    assert "Huawei UK" in await visit.page.inner_text("#details-body")
+    assert await visit.page.locator("#hop-list li").count() > 0
+
+    # A knowledge item: the unit's paths go; only the circulation shows.
+    knowledge = "huawei-uk-customer-feedback"
+    await visit.page.click(f"#knowledge-list button[data-knowledge-id={knowledge}]")
+    await visit.page.wait_for_selector("#step-list")
+    details = await visit.page.inner_text("#details-body")
+    assert "Huawei UK" not in details and "path" not in details
+    assert await visit.page.locator("#hop-list").count() == 0
+    assert await visit.page.locator("#unit-list [aria-pressed=true]").count() == 0
+    assert await visit.network("path-units") == ""
+
+    # Another firm: nothing of Huawei's stays, while it loads or after.
+    await visit.page.select_option("#firm-select", "zte")
+    assert "Huawei" not in await visit.page.inner_text("#details-body")
+    await visit.page.wait_for_selector("#network[data-status=ready][data-firm=zte]")
+    assert await visit.page.is_hidden("#circulation")
+    assert await visit.page.locator("#step-list").count() == 0
+    assert await visit.page.locator("aside [aria-pressed=true]").count() == 0
+    assert await visit.ids(".on-path, .circ-seen, .faded") == []
+    assert "Nothing selected" in await visit.page.inner_text("#details-body")
+    assert await visit.network("view") == "firm:zte"
+
+
+async def test_the_circulation_waits_for_the_reader_to_start_pause_and_step(
+    visit: Visit,
+) -> None:
+    await visit.open_firm("huawei")
+    await visit.page.click("#knowledge-list button[data-knowledge-id=huawei-uk-customer-feedback]")
+    await visit.page.wait_for_selector("#step-list")
+    steps = await visit.page.locator("#step-list li").count()
+    assert steps >= 3
+    # Longer than one step's pause: an autoplay would have moved on by now.
+    await visit.page.wait_for_timeout(1800)
+    assert await visit.network("circulation-step") == "0"
+    assert await visit.network("circulation-playing") == "false"
+    await visit.page.click("[data-action=next]")
+    assert await visit.network("circulation-step") == "1"
+    await visit.page.click("[data-action=previous]")
+    assert await visit.network("circulation-step") == "0"
+    await visit.page.click("[data-action=play]")
+    assert await visit.page.inner_text("[data-action=play]") == "Pause"
+    await visit.page.wait_for_selector("#network[data-circulation-step='1']")
+    await visit.page.click("[data-action=play]")  # pause before the last step
+    paused_at = await visit.network("circulation-step")
+    assert await visit.network("circulation-playing") == "false"
+    await visit.page.wait_for_timeout(1800)
+    assert await visit.network("circulation-step") == paused_at
+
+
+async def test_the_period_filter_counts_undated_facts_and_can_leave_them_out(
+    visit: Visit, server: Served
+) -> None:
+    links = data(server.graphql('{ firmNetwork(firm: "huawei") { links { flows { date } } } }'))
+    dates = [flow["date"] for link in links["firmNetwork"]["links"] for flow in link["flows"]]
+    undated = dates.count(None)
+    assert undated == len(dates), "the demo's flows are undated; the note below says so"
+    await visit.open_firm("huawei")
+    note = await visit.page.inner_text("#legend-time")
+    assert f"All {undated} flows are undated" in note and "shown" in note
+    assert f"({undated} flows" in await visit.page.inner_text("#undated-count")
+    assert await visit.ids("edge.time-out") == []
+
+    await visit.page.uncheck("#include-undated")
+    flow_edges = await visit.ids("edge.flow")
+    assert sorted(await visit.ids("edge.time-out")) == sorted(flow_edges)
+    assert "hidden" in await visit.page.inner_text("#legend-time")
+    undated_events = await visit.page.evaluate(
+        "() => window.kflowExplorer.state.events.filter((e) => !e.date).length"
+    )
+    assert await visit.page.locator("#timeline .event.out-of-range").count() == undated_events
+    await visit.page.check("#include-undated")
+    assert await visit.ids("edge.time-out") == []
+
+
+async def test_a_reverse_path_says_whether_it_carries_one_item_or_changes_item(
+    visit: Visit, server: Served
+) -> None:
+    firms = [firm["id"] for firm in data(server.graphql("{ firms { id } }"))["firms"]]
+    examples: dict[str, tuple[str, str]] = {}
+    for firm in firms:
+        if {"one-item", "unknown"} <= set(examples):
+            break
+        for unit in data(server.graphql(NETWORK_UNITS, firm=firm))["firmNetwork"]["units"]:
+            edges = data(server.graphql(TRAIL_PATHS, **{"from": unit["id"]}))[
+                "reverseTransferPaths"
+            ]["edges"]
+            if edges and len(edges[0]["node"]["hops"]) > 2:
+                examples.setdefault(trail_kind(edges[0]["node"]["hops"]), (firm, unit["id"]))
+    assert {"one-item", "unknown"} <= set(examples), examples
+    expected = {
+        "one-item": "One knowledge item all the way",
+        "changes": "changes on the way",
+        "unknown": "do not name the knowledge",
+    }
+    for kind, (firm, unit) in sorted(examples.items()):
+        await visit.open_firm(firm)
+        await visit.page.click(f"#unit-list button[data-unit-id='{unit}']")
+        await visit.page.wait_for_selector("#network[data-path-state=done]")
+        assert await visit.network("path-trail") == kind, unit
+        assert expected[kind] in await visit.page.inner_text("#path-trail")
+
+    # The demos hold no multi-hop path whose item changes, so the one-item path's last hop is
+    # given another item on its way to the page.
+    firm, unit = examples["one-item"]
+
+    async def change_last_item(route: Route) -> None:
+        answer = await route.fetch()
+        body = await answer.json()
+        page = (body.get("data") or {}).get("reverseTransferPaths")
+        for edge in page["edges"] if page else []:
+            edge["node"]["hops"][-1]["flow"]["knowledge"] = {"id": "other", "name": "Other item"}
+        await route.fulfill(response=answer, json=body)
+
+    await visit.page.route("**/graphql", change_last_item)
+    await visit.open_firm(firm)
+    await visit.page.click(f"#unit-list button[data-unit-id='{unit}']")
+    await visit.page.wait_for_selector("#network[data-path-state=done]")
+    assert await visit.network("path-trail") == "changes"
+    text = await visit.page.inner_text("#path-trail")
+    assert expected["changes"] in text and "becomes “Other item”" in text
+
+
+# Large enough that the firm cannot be drawn whole (firmNetwork refuses past 2,000 units),
+# small enough to generate in seconds; `kflow generate` (10,000 units) was tried by hand.
+LARGE_FIRM = ["--subsidiaries", "3000", "--hubs", "12", "--flows", "20000"]
+LARGE_FIRM += ["--learning", "500", "--integrations", "500"]
+OVERVIEW = """query($firm: ID!) { firmOverview(firm: $firm, perGroup: 1) {
+  unitCount upper { id } groups { hub { id } units } } }"""
+
+
+@pytest.fixture(scope="module")
+def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`kflow serve` on a synthetic firm of 3,000 subsidiaries, and nothing else."""
+    data = tmp_path_factory.mktemp("large")
+    made = kflow("generate", "--size", "small", "--firm", "synth", *LARGE_FIRM, data=data)
+    assert made.returncode == 0, made.stderr
+    with serve(data, backend=EMBEDDED) as served:
+        yield served
+
+
+async def drawn_fonts(visit: Visit) -> list[float]:
+    """The rendered font size of every drawn node label, in screen pixels."""
+    sizes: list[float] = await visit.page.evaluate(
+        """() => { const cy = window.kflowExplorer.cy;
+          return cy.nodes(':visible').map((n) => parseFloat(n.style('font-size')) * cy.zoom()); }"""
+    )
+    return sizes
+
+
+async def test_a_large_firm_opens_in_counted_groups_and_a_group_opens_on_click(
+    browser: Browser, large_server: Served
+) -> None:
+    overview = data(large_server.graphql(OVERVIEW, firm="synth"))["firmOverview"]
+    context = await browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = await context.new_page()
+    page.set_default_timeout(30_000)
+    visit = Visit(page, large_server)
+    await page.goto(f"{large_server.base}/explore#firm=synth")
+    await page.wait_for_selector("#network[data-status=ready][data-firm=synth]")
+    assert await visit.network("mode") == "aggregated"
+    budget = int(await visit.network("budget"))
+    upper = sorted(unit["id"] for unit in overview["upper"])
+    assert sorted(await visit.ids("node")) == upper, "the upper levels only, every group counted"
+    assert len(upper) <= budget
+    groups = {group["hub"]["id"]: group["units"] for group in overview["groups"]}
+
+    async def label(node_id: str) -> str:
+        text: str = await page.evaluate(
+            "(id) => window.kflowExplorer.cy.getElementById(id).data('label')", node_id
+        )
+        return text
+
+    for hub, units in groups.items():
+        assert f": {units:,} subsidiaries" in await label(hub)
+    hidden = overview["unitCount"] - len(upper)
+    assert int(await visit.network("hidden-units")) == hidden
+    assert f"{hidden:,} subsidiaries are counted in {len(groups)} groups" in await page.inner_text(
+        "#status"
+    )
+    assert min(await drawn_fonts(visit)) >= 6, "labels stay readable"
+    assert overlapping(await label_boxes(visit, "node")) == []
+    page_height = await page.evaluate("() => document.documentElement.scrollHeight")
+    assert page_height < 4000, f"the page is {page_height} px tall"
+    print(f"\nlarge firm: drawn in {await visit.network('render-ms')} ms")
+
+    # Click a hub where it is drawn: its busiest subsidiaries appear, the rest counted.
+    hub = sorted(groups)[0]
+    box = await page.locator("#network").bounding_box()
+    assert box is not None
+
+    async def click(node_id: str) -> None:
+        where = await page.evaluate(
+            "(id) => window.kflowExplorer.cy.getElementById(id).renderedPosition()", node_id
+        )
+        await page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+
+    await click(hub)
+    await page.wait_for_selector(f"#network[data-expanded='{hub}']")
+    members = await page.evaluate(
+        "(hub) => window.kflowExplorer.cy.nodes('.unit').filter((n) => "
+        "n.data('role') !== 'GROUP' && n.edgesTo(n.cy().getElementById(hub)).length).length",
+        hub,
+    )
+    assert 0 < members < groups[hub]
+    assert len(await visit.ids("node")) <= max(budget, len(upper) + 2)
+    assert int(await visit.network("hidden-units")) == hidden - members
+    assert await label(f"group:{hub}") == f"+{groups[hub] - members:,} more of {groups[hub]:,}"
+    assert overlapping(await label_boxes(visit, "node")) == []
+
+    # Click it again: folded back into its count.
+    await click(hub)
+    await page.wait_for_selector("#network[data-expanded='']")
+    assert int(await visit.network("hidden-units")) == hidden
+    assert sorted(await visit.ids("node")) == upper
+    await context.close()
+    assert not visit.problems, visit.problems
+
+
+async def test_a_units_reports_fold_into_it_and_expand_again(visit: Visit, server: Served) -> None:
+    units = data(
+        server.graphql(
+            "query($firm: ID!) { firmNetwork(firm: $firm) { units { id reportsTo { id } } } }",
+            firm="huawei",
+        )
+    )["firmNetwork"]["units"]
+    below = {unit["id"] for unit in units if (unit["reportsTo"] or {}).get("id") == "huawei-rhq"}
+    assert below
+    await visit.open_firm("huawei")
+    await visit.page.click("#unit-list button[data-unit-id=huawei-rhq]")
+    await visit.page.wait_for_selector("#network[data-path-state=done]")
+    await visit.page.click("#fold-toggle")
+    await visit.page.wait_for_selector("#network[data-folded^='huawei-rhq:']")
+    visible = set(await visit.ids("node.unit:visible"))
+    assert visible == {unit["id"] for unit in units} - below
+    assert await visit.network("folded") == f"huawei-rhq:{len(below)}"
+    label = await visit.page.evaluate(
+        "() => window.kflowExplorer.cy.getElementById('huawei-rhq').data('label')"
+    )
+    assert label.endswith(f"(+{len(below)} folded)")
+    listed = await visit.page.locator("#unit-list button[data-unit-id]").count()
+    assert listed == len(units) - len(below)
+    await visit.page.click("#fold-toggle")
+    await visit.page.wait_for_selector("#network[data-folded='']")
+    assert set(await visit.ids("node.unit:visible")) == {unit["id"] for unit in units}

@@ -67,7 +67,7 @@ async def take_back(store: GraphStore, *, version: str) -> None:
 
 async def read_graph(store: GraphStore) -> dict[str, Any]:
     """Every firm's nodes and relationships, in a stable order, missing flow counts as 0."""
-    exported = await export_graph(store)
+    exported = await export_graph(store, derived=True)
     for node in exported.nodes:
         # Readers take a missing count as 0: units recorded through the API have none until
         # their first flow, and a firm without flows has nothing to migrate.

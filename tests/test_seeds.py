@@ -38,7 +38,7 @@ CASES = (
 @pytest.fixture
 async def seeded(store: GraphStore) -> GraphExport:
     await seed_cases(store, paths=list(list_case_files(SEED_DIR).values()))
-    return await export_graph(store)
+    return await export_graph(store, derived=True)
 
 
 def test_every_case_of_the_papers_has_a_valid_seed_file() -> None:

@@ -4,12 +4,13 @@ import asyncio
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from service.api.deps import SettingsDep, StoreDep, require_role
 from service.services import analyst, exchange
 from service.services.access import Role
+from service.services.errors import InvalidArgument
 
 router = APIRouter(
     tags=["analysts"],
@@ -29,6 +30,21 @@ class GraphFormat(StrEnum):
     GRAPHML = "graphml"
     CYTOSCAPE = "cytoscape"
     JSON = "json"
+    CSV = "csv"
+
+
+class CsvTable(StrEnum):
+    NODES = "nodes"
+    RELATIONSHIPS = "relationships"
+
+
+DerivedQuery = Annotated[
+    bool,
+    Query(description="Also the data computed from flows (SENDS_* pair edges, flow counts)."),
+]
+TableQuery = Annotated[
+    CsvTable | None, Query(description="With format=csv: which of the two tables.")
+]
 
 
 async def _answer(answer: analyst.QueryAnswer, fmt: AnswerFormat) -> Response:
@@ -78,10 +94,33 @@ async def get_queries() -> list[analyst.NamedQuery]:
     return analyst.list_named_queries()
 
 
-@router.get("/queries/{name}", summary="One named query")
-async def get_query(name: str) -> analyst.NamedQuery:
-    """A named question's description."""
-    return analyst.get_named_query(name=name)
+@router.get(
+    "/queries/{name}",
+    summary="One named query, or its answer",
+    response_model=analyst.NamedQuery,
+    responses={
+        400: {"description": "Missing or ill-typed parameter"},
+        404: {"description": "No such named query, or an id that names nothing"},
+    },
+)
+async def get_query(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    name: str,
+    format: Annotated[
+        AnswerFormat | None,
+        Query(description="Run the query (its parameters in the query string) in this format."),
+    ] = None,
+) -> Response:
+    """A named question's description; with `format`, its answer, as from the command line."""
+    if format is None:
+        return JSONResponse(analyst.get_named_query(name=name).model_dump(mode="json"))
+    params = {k: v for k, v in request.query_params.items() if k != "format"}
+    answer = await analyst.run_named_query(
+        store, name=name, params=params, row_cap=settings.analyst_row_cap
+    )
+    return await _answer(answer, format)
 
 
 @router.post(
@@ -108,7 +147,15 @@ async def post_query(
     return await _answer(answer, format)
 
 
-def _graph(export: exchange.GraphExport, fmt: GraphFormat) -> Response:
+def _graph(export: exchange.GraphExport, fmt: GraphFormat, table: CsvTable | None) -> Response:
+    if fmt is GraphFormat.CSV:
+        if table is None:
+            raise InvalidArgument(
+                "table", "a CSV export is two tables: ask for table=nodes or table=relationships"
+            )
+        return PlainTextResponse(
+            exchange.render_csv(export)[f"{table.value}.csv"], media_type="text/csv"
+        )
     if fmt is GraphFormat.GRAPHML:
         return Response(exchange.render_graphml(export), media_type="application/graphml+xml")
     if fmt is GraphFormat.CYTOSCAPE:
@@ -118,10 +165,15 @@ def _graph(export: exchange.GraphExport, fmt: GraphFormat) -> Response:
 
 @router.get("/export/firms/{firm}", summary="A firm's subgraph")
 async def get_firm_export(
-    store: StoreDep, firm: str, format: Annotated[GraphFormat, Query()] = GraphFormat.GRAPHML
+    store: StoreDep,
+    firm: str,
+    format: Annotated[GraphFormat, Query()] = GraphFormat.GRAPHML,
+    derived: DerivedQuery = False,
+    table: TableQuery = None,
 ) -> Response:
-    """A firm's nodes and relationships as GraphML, Cytoscape JSON or plain JSON."""
-    return _graph(await exchange.export_graph(store, firm_id=firm), format)
+    """A firm's nodes and relationships as GraphML, Cytoscape JSON, plain JSON or CSV."""
+    export = await exchange.export_graph(store, firm_id=firm, derived=derived)
+    return _graph(export, format, table)
 
 
 @router.get("/export/units/{unit}", summary="A unit's neighbourhood")
@@ -130,6 +182,10 @@ async def get_unit_export(
     unit: str,
     hops: Annotated[int, Query(ge=1, le=3)] = 2,
     format: Annotated[GraphFormat, Query()] = GraphFormat.GRAPHML,
+    derived: DerivedQuery = False,
+    table: TableQuery = None,
 ) -> Response:
-    """The nodes within `hops` of a unit and the relationships among them."""
-    return _graph(await exchange.export_neighbourhood(store, unit_id=unit, hops=hops), format)
+    """The units within `hops` of a unit along flows and reporting lines, and the
+    relationships among them."""
+    export = await exchange.export_neighbourhood(store, unit_id=unit, hops=hops, derived=derived)
+    return _graph(export, format, table)

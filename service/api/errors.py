@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from graphql import GraphQLError
 from starlette.requests import HTTPConnection
@@ -88,13 +89,31 @@ def add_error_handlers(app: FastAPI) -> None:
         found = status_of(error)
         assert found is not None
         status, code = found
-        extra = {"argument": error.argument} if isinstance(error, InvalidArgument) else {}
+        extra: dict[str, Any] = {}
+        if isinstance(error, InvalidArgument):
+            extra["argument"] = error.argument
+        if isinstance(error, NotFound) and error.suggestions:
+            extra["suggestions"] = error.suggestions
         body = error_body(code, public_message(error), graphql=is_graphql(request), **extra)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(status_code=status, content=body, headers=headers)
 
+    async def invalid_request(_: Request, error: Exception) -> JSONResponse:
+        # The same shape as every other refusal, naming the first bad argument.
+        assert isinstance(error, RequestValidationError)
+        problem = error.errors()[0]
+        where = [str(part) for part in problem["loc"] if part not in ("query", "path", "body")]
+        argument = where[-1] if where else "request"
+        shown = repr(problem.get("input"))
+        given = f", not {shown[:80]}" if where and problem["type"] != "missing" else ""
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        detail = f"{argument}: {message[:1].lower()}{message[1:]}{given}"
+        body = error_body("invalid_argument", detail, graphql=False, argument=argument)
+        return JSONResponse(status_code=400, content=body)
+
     for kind, _, _ in STATUS_OF:
         app.add_exception_handler(kind, answer)
+    app.add_exception_handler(RequestValidationError, invalid_request)
 
 
 class PublicErrors(MaskErrors):

@@ -74,6 +74,8 @@ _FACT_RELATIONSHIPS: dict[str, tuple[str, type[BaseModel]]] = {
     "SUPPORTED": ("support", Support),
     "MANAGES": ("customer_management", CustomerManagement),
 }
+# Computed from FLOWS; exports leave them out unless asked, or a tool would count flows twice.
+DERIVED_RELATIONSHIPS = ("SENDS_UP", "SENDS_DOWN", "SENDS_ACROSS")
 _STRUCTURAL_RELATIONSHIPS: dict[str, set[str]] = {
     "PART_OF": set(),
     "REPORTS_TO": set(),
@@ -98,10 +100,7 @@ _STRUCTURAL_RELATIONSHIPS: dict[str, set[str]] = {
     "DEPENDS_ON": {"project", "kind"},
     # Derived from FLOWS: one per ordered pair of units and direction, counting the flows and
     # repeating the earliest one's fields.
-    **{
-        kind: {"flows", "firm", *FIRST_FLOW_FIELDS}
-        for kind in ("SENDS_UP", "SENDS_DOWN", "SENDS_ACROSS")
-    },
+    **{kind: {"flows", "firm", *FIRST_FLOW_FIELDS} for kind in DERIVED_RELATIONSHIPS},
 }
 # Derived from FLOWS, kept on each unit by every write that adds flows (hubMetrics reads them):
 # flows sent and received by the counterpart's tier, and Gould & Fernandez's brokerage.
@@ -114,6 +113,8 @@ UNIT_METRICS = (
     "inflow_peer",
     "brokerage",
 )
+# What exports leave out unless asked: properties computed from FLOWS.
+DERIVED_NODE_PROPERTIES = frozenset({*UNIT_METRICS, "flowed"})
 UNIT_ROLE_LABELS = ("HQ", "CapabilityCentre", "RegionalHQ", "CoreSubsidiary", "Subsidiary")
 
 

@@ -13,6 +13,7 @@ from service import cypher
 from service.cypher import Param, Query
 from service.services.errors import InvalidArgument, NotFound
 from service.services.exchange import render_cell
+from service.services.lookup import check_known_ids
 from service.store.port import (
     AdhocLimits,
     AdhocResult,
@@ -28,6 +29,15 @@ QUERY_AREA = "queries/"
 # the cap (so `truncated` is exact); it is not the analyst's to set, so the catalogue and
 # bind_params leave it out.
 ROW_LIMIT = "rowLimit"
+# Parameters that name nodes: a misspelt id is refused with the nearest ids, not answered
+# with no rows.
+ID_PARAMS = {
+    "firm": "firm",
+    "firms": "firm",
+    "unit": "unit",
+    "knowledge": "knowledge",
+    "project": "project",
+}
 MAX_NESTING = 16
 MAX_UNIONS = 50
 # A clause keyword, not a property (`n.set`) nor a map key (`{set: 1}`).
@@ -532,6 +542,12 @@ async def run_named_query(
     """
     query = _lookup(name)
     bound = bind_params(query, params)
+    for param, kind in ID_PARAMS.items():
+        value = bound.get(param)
+        if value is not None:
+            await check_known_ids(
+                store, kind=kind, ids=value if isinstance(value, list) else [value]
+            )
     if ROW_LIMIT in query.param_names:
         bound[ROW_LIMIT] = row_cap + 1
     rows = await store.read(query, bound)

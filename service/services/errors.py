@@ -1,5 +1,6 @@
 """Failures a caller can expect and act on; every edge turns them into its own typed answer."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -19,10 +20,23 @@ class NotFound(ExpectedFailure):
 
     code = "NOT_FOUND"
 
-    def __init__(self, kind: str, node_id: str) -> None:
+    def __init__(self, kind: str, node_id: str, *, suggestions: Sequence[str] = ()) -> None:
         self.kind = kind
         self.node_id = node_id
-        super().__init__(f"no {kind} with id '{node_id}'")
+        self.suggestions = list(suggestions)
+        *first, last = self.suggestions or [""]
+        named = f"{', '.join(first)} or {last}" if first else last
+        hint = f"; did you mean {named}?" if self.suggestions else ""
+        super().__init__(f"no {kind} with id '{node_id}'{hint}")
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        """The code, and the nearest ids when the id looks misspelt."""
+        return (
+            {"code": self.code, "suggestions": self.suggestions}
+            if self.suggestions
+            else {"code": self.code}
+        )
 
 
 class InvalidArgument(ExpectedFailure):

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from service import cypher
 from service.model.case import CaseFile
 from service.model.files import CaseFileInvalid, FileProblem, validate_case_document
+from service.model.graph import DERIVED_NODE_PROPERTIES, DERIVED_RELATIONSHIPS
 from service.services.cases import (
     LIST_CASE_NODES,
     LIST_CASE_RELATIONSHIPS,
@@ -19,7 +20,8 @@ from service.services.cases import (
     load_case,
     read_case,
 )
-from service.services.errors import InvalidArgument, NotFound
+from service.services.errors import InvalidArgument
+from service.services.lookup import check_known_ids
 from service.services.seeding import check_against_graph
 from service.store.port import GraphReader, GraphStore
 
@@ -28,14 +30,6 @@ LIST_NEIGHBOURHOOD_NODES = cypher.load("exports/list_neighbourhood_nodes")
 LIST_RELATIONSHIPS_AMONG = cypher.load("exports/list_relationships_among")
 MAX_NEIGHBOURHOOD_HOPS = 3
 MAX_NEIGHBOURHOOD_NODES = 2000
-
-
-class UnknownFirm(NotFound):
-    """A firm id that is not in the graph; the message lists the firms there are."""
-
-    def __init__(self, firm_id: str, firms: list[str]) -> None:
-        super().__init__("firm", firm_id)
-        self.args = (f"no firm '{firm_id}' in the graph; firms: {', '.join(firms) or 'none'}",)
 
 
 class GraphNode(BaseModel):
@@ -57,12 +51,27 @@ class GraphExport(BaseModel):
 
 
 async def _firm_ids(store: GraphReader, firm_id: str | None) -> list[str]:
-    firms = await list_firm_ids(store)
     if firm_id is None:
-        return firms
-    if firm_id not in firms:
-        raise UnknownFirm(firm_id, firms)
+        return await list_firm_ids(store)
+    await check_known_ids(store, kind="firm", ids=[firm_id])
     return [firm_id]
+
+
+def _node(record: dict[str, Any], *, derived: bool) -> GraphNode:
+    properties = record["properties"]
+    if not derived:
+        properties = {k: v for k, v in properties.items() if k not in DERIVED_NODE_PROPERTIES}
+    return GraphNode(id=record["properties"]["id"], labels=record["labels"], properties=properties)
+
+
+def _relationships(rows: list[dict[str, Any]], *, derived: bool) -> list[GraphRelationship]:
+    return [
+        GraphRelationship(
+            type=rel["type"], source=rel["from"], target=rel["to"], properties=rel["properties"]
+        )
+        for rel in (row["relationship"] for row in rows)
+        if derived or rel["type"] not in DERIVED_RELATIONSHIPS
+    ]
 
 
 async def export_cases(store: GraphReader, *, firm_id: str | None = None) -> list[CaseFile]:
@@ -84,60 +93,35 @@ def render_cases_json(cases: list[CaseFile]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-async def export_graph(store: GraphStore, *, firm_id: str | None = None) -> GraphExport:
-    """The nodes and relationships of every firm (or one), as plain records."""
+async def export_graph(
+    store: GraphStore, *, firm_id: str | None = None, derived: bool = False
+) -> GraphExport:
+    """The nodes and relationships of every firm (or one): the facts, and with `derived` the
+    data computed from flows (SENDS_* pairs, unit flow counts) too."""
     nodes: list[GraphNode] = []
     relationships: list[GraphRelationship] = []
     for fid in await _firm_ids(store, firm_id):
-        for row in await store.read(LIST_CASE_NODES, {"firmId": fid}):
-            node = row["node"]
-            nodes.append(
-                GraphNode(
-                    id=node["properties"]["id"],
-                    labels=node["labels"],
-                    properties=node["properties"],
-                )
-            )
-        for row in await store.read(LIST_CASE_RELATIONSHIPS, {"firmId": fid}):
-            rel = row["relationship"]
-            relationships.append(
-                GraphRelationship(
-                    type=rel["type"],
-                    source=rel["from"],
-                    target=rel["to"],
-                    properties=rel["properties"],
-                )
-            )
+        rows = await store.read(LIST_CASE_NODES, {"firmId": fid})
+        nodes += [_node(row["node"], derived=derived) for row in rows]
+        rows = await store.read(LIST_CASE_RELATIONSHIPS, {"firmId": fid})
+        relationships += _relationships(rows, derived=derived)
     return GraphExport(nodes=nodes, relationships=relationships)
 
 
-async def export_neighbourhood(store: GraphStore, *, unit_id: str, hops: int) -> GraphExport:
-    """The nodes within `hops` (1-3) of a unit, and the relationships among them."""
+async def export_neighbourhood(
+    store: GraphStore, *, unit_id: str, hops: int, derived: bool = False
+) -> GraphExport:
+    """The units within `hops` (1-3) of a unit along flows and reporting lines, and the
+    relationships among them (facts only unless `derived`)."""
     if not 1 <= hops <= MAX_NEIGHBOURHOOD_HOPS:
         raise InvalidArgument("hops", f"must be between 1 and {MAX_NEIGHBOURHOOD_HOPS}, not {hops}")
+    await check_known_ids(store, kind="unit", ids=[unit_id])
     rows = await store.read(
         LIST_NEIGHBOURHOOD_NODES, {"unit": unit_id, "hops": hops, "limit": MAX_NEIGHBOURHOOD_NODES}
     )
-    if not rows:
-        raise NotFound("unit", unit_id)
-    nodes = [
-        GraphNode(
-            id=row["node"]["properties"]["id"],
-            labels=row["node"]["labels"],
-            properties=row["node"]["properties"],
-        )
-        for row in rows
-    ]
-    relationships = [
-        GraphRelationship(
-            type=rel["type"], source=rel["from"], target=rel["to"], properties=rel["properties"]
-        )
-        for rel in (
-            row["relationship"]
-            for row in await store.read(LIST_RELATIONSHIPS_AMONG, {"ids": [n.id for n in nodes]})
-        )
-    ]
-    return GraphExport(nodes=nodes, relationships=relationships)
+    nodes = [_node(row["node"], derived=derived) for row in rows]
+    among = await store.read(LIST_RELATIONSHIPS_AMONG, {"ids": [n.id for n in nodes]})
+    return GraphExport(nodes=nodes, relationships=_relationships(among, derived=derived))
 
 
 def render_cytoscape(export: GraphExport) -> str:

@@ -97,8 +97,21 @@ const CIRCULATION = `query Circulation($knowledge: ID!) {
   }
 }`;
 
+const OVERVIEW = `query Overview($firm: ID!, $expand: [ID!], $perGroup: Int!) {
+  firmOverview(firm: $firm, expand: $expand, perGroup: $perGroup) {
+    firm { id name outcome homeCountry industry }
+    unitCount
+    upper { id name role country market reportsTo { id } }
+    groups {
+      hub { id name } units core flowsUp flowsDown flowsAcross
+      members { id name role country market reportsTo { id } }
+    }
+  }
+}`;
+
 const EVENTS = `query Events($firm: ID!, $after: String) {
   integrationEvents(firm: $firm, first: 100, after: $after) {
+    totalCount
     edges { node {
       id step tier activity renewMode description date until citation assumption
       sponsors { id name } beneficiaries { id name } coordinator { id name }
@@ -163,14 +176,27 @@ export async function fetchCustomerManagement(firm) {
   return (await runQuery(CUSTOMERS, { firm })).customerManagement;
 }
 
-/** Every integration event of a firm, following the pages to the end. */
+/**
+ * A firm's upper levels, its subsidiaries counted in groups by the unit they report to, and
+ * the busiest perGroup members of the groups in `expand`.
+ */
+export async function fetchOverview(firm, expand, perGroup) {
+  return (await runQuery(OVERVIEW, { firm, expand, perGroup })).firmOverview;
+}
+
+// A timeline row is 30 pixels: past this many events the page would be a scroll of bars.
+export const MAX_TIMELINE_EVENTS = 100;
+
+/** A firm's integration events in time order, at most MAX_TIMELINE_EVENTS, and how many there are. */
 export async function fetchIntegrationEvents(firm) {
   const events = [];
   let after = null;
   for (;;) {
     const page = (await runQuery(EVENTS, { firm, after })).integrationEvents;
     events.push(...page.edges.map((edge) => edge.node));
-    if (!page.pageInfo.hasNextPage) return events;
+    if (!page.pageInfo.hasNextPage || events.length >= MAX_TIMELINE_EVENTS) {
+      return { events: events.slice(0, MAX_TIMELINE_EVENTS), totalCount: page.totalCount };
+    }
     after = page.pageInfo.endCursor;
   }
 }

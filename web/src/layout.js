@@ -9,6 +9,8 @@ const TAU = Math.PI * 2;
 const MAX_SPOKE_STEP = 0.85;
 // The arc a label needs so that neighbouring labels do not overlap.
 const LABEL_ARC_PX = 118;
+// Hub labels are longer (and carry counts when subsidiaries are grouped): a wider arc each.
+const HUB_LABEL_ARC_PX = 170;
 // Labels run horizontally and the drawing area is wider than tall, so rings are ellipses.
 const STRETCH_X = 1.45;
 
@@ -92,12 +94,13 @@ function spreadAngles(items, minGap) {
 /**
  * Positions for a firm network.
  * units: [{id, role, reportsTo: {id} | null}]; sources: [{sourceId, unitId}].
- * Returns {centreId, positions: Map(id -> {x, y, ring, angle, labelSide}), groupOf: Map}.
+ * Returns {centreId, positions: Map(id -> {x, y, ring, angle, labelSide}), groupOf: Map,
+ * hubRing: {rx, ry}} (the ellipse the regional hubs sit on).
  */
 export function layOutHubAndSpoke(units, sources) {
   const positions = new Map();
   const groupOf = new Map();
-  if (units.length === 0) return { centreId: null, positions, groupOf };
+  if (units.length === 0) return { centreId: null, positions, groupOf, hubRing: { rx: 0, ry: 0 } };
 
   const byId = new Map(units.map((unit) => [unit.id, unit]));
   const centre = pickCentre(units);
@@ -123,23 +126,17 @@ export function layOutHubAndSpoke(units, sources) {
   const weight = (sector) => Math.max(1, sector.spokes.length);
   const totalWeight = sectors.reduce((sum, sector) => sum + weight(sector), 0);
 
-  const spokeRadius = Math.max(250, (spokes.length * LABEL_ARC_PX) / TAU);
-  const hubRadius = spokeRadius * 0.56;
+  // Each ring is long enough for its labels, and the spokes' ring stays well outside the hubs'.
+  const hubRadius = Math.max(140, (hubs.length * HUB_LABEL_ARC_PX) / TAU);
+  const spokeRadius = Math.max(250, (spokes.length * LABEL_ARC_PX) / TAU, hubRadius / 0.56);
   // The first sector (the HQ, when the capability centre holds the middle) sits at the top.
   let start = sectors.length ? -Math.PI / 2 - (Math.PI * weight(sectors[0])) / totalWeight : 0;
+  const hubAngles = [];
   for (const sector of sectors) {
     const span = (TAU * weight(sector)) / totalWeight;
     const middle = start + span / 2;
     start += span;
-    if (sector.hub) {
-      positions.set(sector.hub.id, {
-        x: STRETCH_X * hubRadius * Math.cos(middle),
-        y: hubRadius * Math.sin(middle),
-        ring: 1,
-        angle: middle,
-        labelSide: sideFacingOut(middle),
-      });
-    }
+    if (sector.hub) hubAngles.push({ id: sector.hub.id, angle: middle });
     const count = sector.spokes.length;
     const step = Math.min(span / count, MAX_SPOKE_STEP);
     sector.spokes.forEach((spoke, i) => {
@@ -151,6 +148,18 @@ export function layOutHubAndSpoke(units, sources) {
         angle,
         labelSide: sideFacingOut(angle),
       });
+    });
+  }
+
+  // Hubs sit at their sectors' middles, pushed apart where a wide sector crowds the others.
+  spreadAngles(hubAngles, HUB_LABEL_ARC_PX / hubRadius);
+  for (const { id, angle } of hubAngles) {
+    positions.set(id, {
+      x: STRETCH_X * hubRadius * Math.cos(angle),
+      y: hubRadius * Math.sin(angle),
+      ring: 1,
+      angle,
+      labelSide: sideFacingOut(angle),
     });
   }
 
@@ -178,7 +187,33 @@ export function layOutHubAndSpoke(units, sources) {
     });
   }
   positions.get(centre.id).labelSide = quietestSide([...positions.values()].filter((at) => at.ring === 1 || at.ring === 2));
-  return { centreId: centre.id, positions, groupOf };
+  return { centreId: centre.id, positions, groupOf, hubRing: { rx: STRETCH_X * hubRadius, ry: hubRadius } };
+}
+
+/**
+ * How far (perpendicular to the chord, in cytoscape's sign) a curved edge between two points
+ * must bow so that it passes outside the hub ring, or 0 when the straight line already does.
+ * Edges between spokes would otherwise cut through the hubs and the centre's label.
+ */
+export function bowOutside(from, to, ring) {
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  const length = Math.hypot(dx, dy);
+  if (length < 1 || ring.rx === 0) return 0;
+  // The point of the chord nearest the centre (0, 0).
+  const t = Math.max(0, Math.min(1, -(from.x * dx + from.y * dy) / (length * length)));
+  const near = { x: from.x + t * dx, y: from.y + t * dy };
+  const angle = Math.atan2(near.y, near.x);
+  const ringAt = 1 / Math.hypot(Math.cos(angle) / ring.rx, Math.sin(angle) / ring.ry);
+  const clearance = ringAt * 1.12;
+  const distance = Math.hypot(near.x, near.y);
+  if (distance >= clearance) return 0;
+  // Cytoscape measures control point distances along the chord's left-hand normal.
+  const normal = { x: -dy / length, y: dx / length };
+  const mid = { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 };
+  const across = mid.x * normal.x + mid.y * normal.y;
+  // A quadratic curve's apex lies halfway to its control point.
+  return (across >= 0 ? 1 : -1) * 2 * Math.max(0, clearance - Math.abs(across));
 }
 
 /** The side of the centre furthest from any unit around it, so its label covers no edge. */

@@ -9,6 +9,7 @@ import {
   fetchHubMetrics,
   fetchIntegrationEvents,
   fetchNetwork,
+  fetchOverview,
   fetchReversePaths,
 } from "./api.js";
 import { renderComparison } from "./compare.js";
@@ -19,6 +20,12 @@ import { DIRECTIONS, describeEnum, describeRole, STEPS, SOURCE_KINDS, sourceKind
 import { describeEvent, describeRoles, renderTimeline, roleUnitIds } from "./timeline.js";
 
 const HOP_DELAY_MS = 700;
+// A firm with at most this many units is drawn whole, if the screen holds them.
+const WHOLE_FIRM_UNITS = 60;
+// The arc one unit's label needs on the outer ring, and the smallest zoom that keeps labels
+// readable: together they say how many units a drawing of this size can show.
+const LABEL_ARC_PX = 118;
+const MIN_READABLE_ZOOM = 0.5;
 const STEP_DELAY_MS = 1400;
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -28,6 +35,8 @@ const ui = {
   since: byId("since"),
   until: byId("until"),
   clearPeriod: byId("clear-period"),
+  includeUndated: byId("include-undated"),
+  undatedCount: byId("undated-count"),
   status: byId("status"),
   firmTitle: byId("firm-title"),
   network: byId("network"),
@@ -55,7 +64,11 @@ const state = {
   firmId: null,
   network: null,
   events: [],
-  range: { since: null, until: null },
+  eventCount: 0,
+  mode: "whole",
+  overview: null,
+  expanded: [],
+  range: { since: null, until: null, includeUndated: true },
   selectedUnit: null,
   paths: [],
   pathIndex: 0,
@@ -99,7 +112,8 @@ renderTimelineLegend(ui.timelineLegend);
 function publishState(extra = {}) {
   const attributes = {
     "data-firm": state.firmId ?? "",
-    "data-unit-count": state.network ? network.cy.nodes(".unit").length : 0,
+    "data-unit-count": state.network ? network.cy.nodes(".unit").not(".role-GROUP").length : 0,
+    "data-mode": state.mode,
     "data-selected-unit": state.selectedUnit ?? "",
     ...extra,
   };
@@ -177,26 +191,71 @@ function renderCustomers(customers) {
       );
     }),
   );
+
+/** How many units the drawing can show with readable labels, from its size on screen. */
+function screenBudget() {
+  const width = ui.network.clientWidth || 800;
+  const height = ui.network.clientHeight || 600;
+  // The outer ring is an ellipse filling most of the drawing.
+  const ring = (Math.PI * (width + height)) / 2 * 0.8;
+  return Math.max(12, Math.floor(ring / (LABEL_ARC_PX * MIN_READABLE_ZOOM)));
+}
+
+/**
+ * The overview drawn as a network: the upper units whole, each hub labelled with the count of
+ * subsidiaries reporting to it. An opened group adds its busiest members and one node counting
+ * the rest; a group with no drawn hub is one counted node.
+ */
+function overviewAsNetwork(overview) {
+  const count = (n) => n.toLocaleString("en");
+  const upper = new Map(overview.upper.map((unit) => [unit.id, { ...unit }]));
+  const units = [];
+  for (const group of overview.groups) {
+    const hub = group.hub ? upper.get(group.hub.id) : null;
+    const flows = `${count(group.flowsUp)} flows up, ${count(group.flowsDown)} down`;
+    if (hub) hub.name = `${hub.name}: ${count(group.units)} subsidiaries`;
+    const hidden = group.units - group.members.length;
+    units.push(...group.members);
+    if (hub && (group.members.length === 0 || hidden === 0)) continue;
+    const name = group.members.length ? `+${count(hidden)} more of ${count(group.units)}` : `${count(group.units)} subsidiaries, ${flows}`;
+    units.push({ id: `group:${group.hub?.id ?? "none"}`, name, role: "GROUP", reportsTo: group.hub ? { id: group.hub.id } : null, country: null });
+  }
+  return { firm: overview.firm, units: [...upper.values(), ...units], links: [], sources: [] };
 }
 
 async function loadFirm(firmId) {
   const mine = ++ticket;
-  stopTimer();
   state.firmId = firmId;
-  state.selectedUnit = null;
-  state.circulation = null;
+  state.expanded = [];
+  beginView(`firm:${firmId}`);
   ui.network.dataset.status = "loading";
-  publishState({ "data-path-state": "idle", "data-path-units": "" });
   setStatus("Loading the network…");
   let networkAnswer;
+  let overview = null;
   let events;
   let customers;
+  const started = performance.now();
   try {
-    [networkAnswer, events, customers] = await Promise.all([
-      fetchNetwork(firmId),
-      fetchIntegrationEvents(firmId),
-      fetchCustomerManagement(firmId),
-    ]);
+    const eventsLoaded = fetchIntegrationEvents(firmId);
+    const customersLoaded = fetchCustomerManagement(firmId);
+    overview = await fetchOverview(firmId, [], 1);
+    if (overview.unitCount <= Math.max(WHOLE_FIRM_UNITS, screenBudget())) {
+      overview = null;
+      networkAnswer = await fetchNetwork(firmId);
+    } else {
+      networkAnswer = overviewAsNetwork(overview);
+    }
+    if (mine !== ticket) return;
+    // Draw the network as soon as it is here; the timeline follows when its events are.
+    state.mode = overview ? "aggregated" : "whole";
+    state.overview = overview;
+    state.events = [];
+    state.eventCount = 0;
+    ui.firmTitle.textContent = `: ${networkAnswer.firm.name}`;
+    drawNetwork(networkAnswer);
+    ui.network.dataset.networkMs = String(Math.round(performance.now() - started));
+    events = await eventsLoaded;
+    customers = await customersLoaded;
   } catch (err) {
     if (mine !== ticket) return;
     ui.network.dataset.status = "error";
@@ -204,25 +263,90 @@ async function loadFirm(firmId) {
     return;
   }
   if (mine !== ticket) return;
-  state.network = networkAnswer;
-  state.events = events;
+  state.events = events.events;
+  state.eventCount = events.totalCount;
+  renderCustomers(customers);
   history.replaceState(null, "", `#firm=${encodeURIComponent(firmId)}`);
-  ui.firmTitle.textContent = `: ${networkAnswer.firm.name}`;
+  applyRange();
+  ui.network.dataset.status = "ready";
+  ui.network.dataset.renderMs = String(Math.round(performance.now() - started));
+  if (overview) {
+    describeOverview();
+    return;
+  }
+  publishState({ "data-hidden-units": 0, "data-drawn-nodes": network.cy.nodes().length, "data-budget": screenBudget() });
+  const flows = networkAnswer.links.reduce((sum, link) => sum + link.volume, 0);
+  setStatus(
+    `${networkAnswer.firm.name}: ${networkAnswer.units.length} units, ${flows} flows, ` +
+      `${new Set(networkAnswer.sources.map((s) => s.source.id)).size} learning sources, ${describeEventCount()}.`,
+  );
+}
+
+function describeEventCount() {
+  const shown = state.events.length < state.eventCount ? ` (the first ${state.events.length} on the timeline)` : "";
+  return `${state.eventCount.toLocaleString("en")} integration events${shown}`;
+}
+
+function drawNetwork(networkAnswer) {
+  state.network = networkAnswer;
   network.render(networkAnswer);
   state.keyboardUnit = -1;
   renderUnitList();
   renderKnowledgeList();
-  renderCustomers(customers);
-  ui.circulation.hidden = true;
-  showNothingSelected();
-  applyRange();
-  ui.network.dataset.status = "ready";
   publishState();
-  const flows = networkAnswer.links.reduce((sum, link) => sum + link.volume, 0);
+}
+
+/** Say what the aggregated drawing shows and what it leaves out. */
+function describeOverview() {
+  const overview = state.overview;
+  const drawnUnits = network.cy.nodes(".unit").not(".role-GROUP").length;
+  const groups = overview.groups.length;
+  const hidden = overview.unitCount - drawnUnits;
+  publishState({
+    "data-hidden-units": hidden,
+    "data-drawn-nodes": network.cy.nodes().length,
+    "data-budget": screenBudget(),
+  });
   setStatus(
-    `${networkAnswer.firm.name}: ${networkAnswer.units.length} units, ${flows} flows, ` +
-      `${new Set(networkAnswer.sources.map((s) => s.source.id)).size} learning sources, ${events.length} integration events.`,
+    `${overview.firm.name}: ${overview.unitCount.toLocaleString("en")} units, more than this drawing can show. ` +
+      `Drawn: ${drawnUnits} units; ${hidden.toLocaleString("en")} subsidiaries are counted in ${groups} groups by the hub they report to, not drawn. ` +
+      `Click a hub to open its busiest subsidiaries, and again to fold them. ${describeEventCount()}.`,
   );
+}
+
+/** Open a group of the aggregated drawing, or fold it again. */
+async function toggleGroup(hubId) {
+  const mine = ++ticket;
+  const open = state.expanded.includes(hubId);
+  state.expanded = open ? state.expanded.filter((id) => id !== hubId) : [...state.expanded, hubId].slice(-10);
+  beginView(`firm:${state.firmId}`);
+  const overview = state.overview;
+  const room = screenBudget() - overview.upper.length - state.expanded.length;
+  const perGroup = Math.max(1, Math.min(200, Math.floor(room / Math.max(1, state.expanded.length))));
+  setStatus(open ? "Folding the group…" : "Opening the group…");
+  let answer;
+  try {
+    answer = await fetchOverview(state.firmId, state.expanded, perGroup);
+  } catch (err) {
+    if (mine !== ticket) return;
+    setStatus(`Could not open the group: ${err.message}`);
+    return;
+  }
+  if (mine !== ticket) return;
+  state.overview = answer;
+  drawNetwork(overviewAsNetwork(answer));
+  applyRange();
+  ui.network.dataset.expanded = state.expanded.join(",");
+  describeOverview();
+  const group = answer.groups.find((candidate) => (candidate.hub?.id ?? "none") === hubId);
+  if (group) {
+    const count = (n) => n.toLocaleString("en");
+    ui.details.replaceChildren(
+      element("p", { class: "selected-name" }, element("strong", {}, group.hub?.name ?? "Subsidiaries with no hub"), ` · ${count(group.units)} subsidiaries (${count(group.core)} core)`),
+      element("p", {}, `Its subsidiaries sent ${count(group.flowsUp)} flows up to hubs and HQ, received ${count(group.flowsDown)} from them and sent ${count(group.flowsAcross)} to peers.`),
+      element("p", { class: "hint" }, open ? "Folded: click the hub to open it again." : `Drawn: the ${count(group.members.length)} busiest; the rest are counted.`),
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -248,6 +372,10 @@ function renderUnitList() {
 }
 
 function renderKnowledgeList() {
+  if (state.mode === "aggregated") {
+    ui.knowledgeList.replaceChildren(element("li", { class: "hint" }, "This firm is drawn in groups, so its flows are counted, not listed: select a unit to follow its paths."));
+    return;
+  }
   const items = new Map();
   for (const link of state.network.links) {
     for (const flow of link.flows) {
@@ -309,36 +437,51 @@ function showNothingSelected() {
   ui.details.replaceChildren(element("p", { class: "hint" }, "Nothing selected. Click a unit, a flow or a source, or use the lists."));
 }
 
-function clearSelection() {
-  ticket += 1;
+/**
+ * Start a new view: whatever the sidebar showed for the last one goes (details, circulation,
+ * pressed buttons, highlights), so nothing stale stays beside the new view.
+ */
+function beginView(view) {
   stopTimer();
   state.selectedUnit = null;
   state.circulation = null;
+  state.playing = false;
+  state.paths = [];
   network.clearFocus();
   markPressed(ui.unitList, "data-unit-id", null);
   markPressed(ui.knowledgeList, "data-knowledge-id", null);
   ui.circulation.hidden = true;
+  ui.circulationBody.replaceChildren();
   showNothingSelected();
-  publishState({ "data-path-state": "idle", "data-path-units": "" });
+  ui.network.dataset.view = view;
+  delete ui.network.dataset.circulationStep;
+  publishState({ "data-path-state": "idle", "data-path-units": "", "data-path-flows": "", "data-path-trail": "" });
+}
+
+function clearSelection() {
+  ticket += 1;
+  beginView("nothing");
 }
 
 async function selectUnit(unitId) {
+  // In the aggregated drawing a hub or a counted group opens (or folds) on click.
+  const hub = unitId.startsWith("group:") ? unitId.slice("group:".length) : unitId;
+  if (state.mode === "aggregated" && state.overview.groups.some((group) => (group.hub?.id ?? "none") === hub)) {
+    await toggleGroup(hub);
+    return;
+  }
   const mine = ++ticket;
-  stopTimer();
+  beginView(`unit:${unitId}`);
   state.selectedUnit = unitId;
-  state.circulation = null;
-  ui.circulation.hidden = true;
-  markPressed(ui.knowledgeList, "data-knowledge-id", null);
   markPressed(ui.unitList, "data-unit-id", unitId);
-  network.clearFocus();
   network.markSelectedUnit(unitId);
   const unit = state.network.units.find((candidate) => candidate.id === unitId);
   publishState({ "data-path-state": "loading", "data-path-units": "" });
   const heading = element(
-    "p",
-    { class: "selected-name" },
-    element("strong", {}, unit.name),
-    ` · ${describeRole(unit.role)}${unit.country ? ` · ${unit.country}` : ""}`,
+    "div",
+    {},
+    element("p", { class: "selected-name" }, element("strong", {}, unit.name), ` · ${describeRole(unit.role)}${unit.country ? ` · ${unit.country}` : ""}`),
+    foldControl(unitId),
   );
   if (unitId === network.centreId()) {
     ui.details.replaceChildren(heading, element("p", {}, "This is the hub: reverse transfer paths lead here. Select a subsidiary to follow one."));
@@ -365,9 +508,11 @@ async function selectUnit(unitId) {
     return;
   }
   const chooser = element("select", { id: "path-select", "aria-label": "Which path" });
+  const trailNote = { "one-item": "one item", changes: "changes item", unknown: "items not all named" };
   answer.paths.forEach((path, i) => {
     const via = path.hops.slice(1, -1).map((hop) => hop.unit.name).join(", ") || "direct";
-    chooser.append(element("option", { value: i }, `Path ${i + 1} of ${answer.paths.length}: ${path.length} hop${path.length === 1 ? "" : "s"}, via ${via}`));
+    const trail = trailNote[describeTrail(path).kind];
+    chooser.append(element("option", { value: i }, `Path ${i + 1} of ${answer.paths.length}: ${path.length} hop${path.length === 1 ? "" : "s"}, via ${via} (${trail})`));
   });
   chooser.addEventListener("change", () => playPath(Number(chooser.value)));
   const replay = element("button", { type: "button" }, "Replay");
@@ -377,10 +522,61 @@ async function selectUnit(unitId) {
     heading,
     element("p", {}, `${answer.totalCount} reverse transfer path${answer.totalCount === 1 ? "" : "s"} to the hub, shortest first${shown}.`),
     element("div", { class: "row" }, chooser, replay),
+    element("p", { id: "path-trail", class: "path-trail" }),
     element("ol", { id: "hop-list", class: "hops", "aria-label": "Hops of the path" }),
   );
   setStatus(`${unit.name}: ${answer.totalCount} reverse transfer paths; showing the shortest, hop by hop.`);
   playPath(0);
+}
+
+/**
+ * A button that folds the units reporting to a unit, or expands them again; in the aggregated
+ * drawing, a hub opens or folds its group. Null when nothing reports to the unit.
+ */
+function foldControl(unitId) {
+  if (state.mode === "aggregated") {
+    const group = state.overview.groups.find((candidate) => candidate.hub?.id === unitId);
+    if (!group) return null;
+    const open = state.expanded.includes(unitId);
+    const button = element("button", { type: "button", id: "fold-toggle", "data-folded": String(!open) }, open ? "Fold its group" : `Show its busiest subsidiaries (of ${group.units})`);
+    button.addEventListener("click", () => toggleGroup(unitId));
+    return element("p", {}, button);
+  }
+  const reports = network.cy.edges(".hierarchy").filter((edge) => edge.target().id() === unitId).length;
+  if (reports === 0) return null;
+  const folded = Boolean(network.cy.getElementById(unitId).data("folded"));
+  const button = element("button", { type: "button", id: "fold-toggle", "data-folded": String(folded) }, folded ? "Expand the units below it" : "Fold the units below it");
+  button.addEventListener("click", () => {
+    const nowFolded = !network.cy.getElementById(unitId).data("folded");
+    const count = nowFolded ? network.fold(unitId) : (network.unfold(unitId), 0);
+    button.textContent = nowFolded ? "Expand the units below it" : "Fold the units below it";
+    button.dataset.folded = String(nowFolded);
+    ui.network.dataset.folded = nowFolded ? `${unitId}:${count}` : "";
+    renderUnitList();
+    setStatus(nowFolded ? `${count} units below ${unitName(unitId)} are folded into it.` : `The units below ${unitName(unitId)} are shown again.`);
+  });
+  return element("p", {}, button);
+}
+
+/**
+ * Whether a path is one item's trail: {kind: "one-item" | "changes" | "unknown", text}.
+ * A path joins flows hop by hop, and each flow may carry a different knowledge item.
+ */
+function describeTrail(path) {
+  const carried = path.hops.slice(1).map((hop) => hop.flow.knowledge);
+  if (carried.some((item) => !item)) {
+    const unnamed = carried.filter((item) => !item).length;
+    return {
+      kind: "unknown",
+      text: `${unnamed} of ${carried.length} hops do not name the knowledge they carried, so this may not be one item's trail.`,
+    };
+  }
+  const changes = [];
+  carried.forEach((item, i) => {
+    if (i > 0 && item.id !== carried[i - 1].id) changes.push(`“${carried[i - 1].name}” becomes “${item.name}” at ${path.hops[i].unit.name}`);
+  });
+  if (changes.length === 0) return { kind: "one-item", text: `One knowledge item all the way: “${carried[0].name}”.` };
+  return { kind: "changes", text: `Not one item's trail: the knowledge changes on the way (${changes.join("; ")}).` };
 }
 
 function describeHop(hop, i) {
@@ -411,6 +607,9 @@ function playPath(index) {
   const list = byId("hop-list");
   const chooser = byId("path-select");
   if (chooser) chooser.value = String(index);
+  const trail = describeTrail(path);
+  byId("path-trail").textContent = trail.text;
+  byId("path-trail").dataset.trail = trail.kind;
   list.replaceChildren(...path.hops.map((hop, i) => element("li", { "data-hop-unit": hop.unit.id, hidden: "" }, ...describeHop(hop, i))));
   const items = [...list.children];
   const reveal = (upTo) => {
@@ -427,6 +626,7 @@ function playPath(index) {
       "data-path-state": done ? "done" : "playing",
       "data-path-units": path.hops.slice(0, upTo + 1).map((hop) => hop.unit.id).join(","),
       "data-path-flows": path.hops.slice(1, upTo + 1).map((hop) => hop.flow.id).join(","),
+      "data-path-trail": trail.kind,
     });
     if (!done) timer = setTimeout(() => reveal(upTo + 1), HOP_DELAY_MS);
   };
@@ -435,11 +635,10 @@ function playPath(index) {
 
 function showSource(actorId) {
   ticket += 1;
-  stopTimer();
   const links = state.network.sources.filter((link) => link.source.id === actorId);
   if (links.length === 0) return;
+  beginView(`source:${actorId}`);
   const actor = links[0].source;
-  network.clearFocus();
   network.cy.elements().addClass("faded");
   const touched = network.cy.getElementById(actorId);
   for (const link of links) {
@@ -456,13 +655,11 @@ function showSource(actorId) {
       ),
     ),
   );
-  publishState({ "data-path-state": "idle", "data-path-units": "" });
 }
 
 function showLink(data) {
   ticket += 1;
-  stopTimer();
-  network.clearFocus();
+  beginView(`link:${data.id}`);
   network.cy.elements().addClass("faded");
   const edge = network.cy.getElementById(data.id);
   edge.union(edge.connectedNodes()).removeClass("faded").addClass("on-path");
@@ -476,6 +673,7 @@ function showLink(data) {
     element(
       "ul",
       { class: "flow-list" },
+      ...(data.flows.length ? [] : [element("li", { class: "hint" }, "Counted from the group's members (flows to any hub or the HQ); open the group to see its members.")]),
       ...data.flows.map((flow) => {
         const item = element("li", {}, element("span", { class: flow.date ? "date" : "date undated" }, describeDate(flow.date)), ` · ${describeEnum(flow.mode)} · `);
         if (flow.knowledge) {
@@ -489,7 +687,6 @@ function showLink(data) {
       }),
     ),
   );
-  publishState({ "data-path-state": "idle", "data-path-units": "" });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -510,10 +707,9 @@ function describeStep(step) {
 
 async function selectKnowledge(knowledgeId) {
   const mine = ++ticket;
-  stopTimer();
-  state.selectedUnit = null;
-  markPressed(ui.unitList, "data-unit-id", null);
+  beginView(`knowledge:${knowledgeId}`);
   markPressed(ui.knowledgeList, "data-knowledge-id", knowledgeId);
+  ui.details.replaceChildren(element("p", { class: "hint" }, "A knowledge item is selected: its circulation is below."));
   ui.circulation.hidden = false;
   ui.circulationBody.replaceChildren(element("p", { class: "hint" }, "Loading the circulation…"));
   let circulation;
@@ -529,7 +725,7 @@ async function selectKnowledge(knowledgeId) {
   state.circulationStep = 0;
   const steps = circulation.timeline;
   const previous = element("button", { type: "button", "data-action": "previous" }, "◀ Previous");
-  const play = element("button", { type: "button", "data-action": "play" }, "Play");
+  const play = element("button", { type: "button", "data-action": "play", "aria-pressed": "false" }, "Play");
   const next = element("button", { type: "button", "data-action": "next" }, "Next ▶");
   previous.addEventListener("click", () => showStep(state.circulationStep - 1, false));
   next.addEventListener("click", () => showStep(state.circulationStep + 1, false));
@@ -562,7 +758,8 @@ async function selectKnowledge(knowledgeId) {
   );
   setStatus(`Circulation of “${circulation.knowledge.name}”: ${steps.length} steps in time order.`);
   ui.circulation.scrollIntoView({ block: "nearest" });
-  if (steps.length) showStep(0, !reducedMotion);
+  // It waits for the reader: Play walks on by itself, Next and Previous step by hand.
+  if (steps.length) showStep(0, false);
 }
 
 /** Show circulation step `index`; when playing, go on to the next one after a pause. */
@@ -585,6 +782,7 @@ function showStep(index, playing) {
   play.textContent = state.playing ? "Pause" : "Play";
   play.setAttribute("aria-pressed", String(state.playing));
   ui.network.dataset.circulationStep = String(at);
+  ui.network.dataset.circulationPlaying = String(state.playing);
   if (state.playing) {
     timer = setTimeout(() => {
       if (mine === ticket) showStep(at + 1, true);
@@ -608,19 +806,27 @@ function applyRange() {
   let until = readYear(ui.until);
   // A reversed range is read as the same years the other way round.
   if (since !== null && until !== null && since > until) [since, until] = [until, since];
-  state.range = { since, until };
+  const includeUndated = ui.includeUndated.checked;
+  state.range = { since, until, includeUndated };
   if (!state.network) return;
   const counts = network.applyRange(state.range);
   const total = counts.dated + counts.undated;
+  const undatedEvents = state.events.filter((event) => !event.date).length;
   const period = isOpenRange(state.range) ? "all years" : `${since ?? "…"}–${until ?? "…"}`;
+  const fate = includeUndated ? "shown whatever the period" : "hidden (tick “undated” to show them)";
   let note;
-  if (total === 0) note = "This firm has no recorded flow between its units.";
-  else if (counts.undated === total) note = `All ${total} flows are undated: they stay visible whatever the period.`;
-  else {
+  if (state.mode === "aggregated") note = "This firm is drawn in groups: its flows are counted, not drawn, so the period filters the timeline only.";
+  else if (total === 0) note = "This firm has no recorded flow between its units.";
+  else if (counts.undated === total) {
+    note = `All ${total} flows are undated: the period cannot filter them; they are ${fate}.`;
+  } else {
     const outside = counts.outside === 1 ? "1 dated flow is" : `${counts.outside} dated flows are`;
-    note = `${counts.undated} of ${total} flows are undated and stay visible; ${outside} outside the period and dimmed.`;
+    note = `${counts.undated} of ${total} flows are undated and ${fate}; ${outside} outside the period and dimmed.`;
   }
-  timeNote.textContent = `Period: ${period}. ${note}`;
+  const events = `${undatedEvents} of ${state.events.length} integration events are undated.`;
+  timeNote.textContent = `Period: ${period}. ${note} ${events}`;
+  ui.undatedCount.textContent = `(${counts.undated} flow${counts.undated === 1 ? "" : "s"}, ${undatedEvents} event${undatedEvents === 1 ? "" : "s"})`;
+  ui.network.dataset.undatedFlows = String(counts.undated);
   const inside = renderTimeline(ui.timeline, state.events, state.range, showEvent);
   ui.timeline.dataset.inside = String(inside);
   ui.network.dataset.range = period;
@@ -628,8 +834,7 @@ function applyRange() {
 
 function showEvent(event) {
   ticket += 1;
-  stopTimer();
-  network.clearFocus();
+  beginView(`event:${event.id}`);
   network.cy.elements().addClass("faded");
   for (const unitId of roleUnitIds(event)) network.cy.getElementById(unitId).removeClass("faded").addClass("on-path");
   const knowledge = event.knowledge.length
@@ -703,6 +908,7 @@ ui.network.addEventListener("blur", () => network.cy.nodes().removeClass("keyboa
 ui.firmSelect.addEventListener("change", () => loadFirm(ui.firmSelect.value));
 ui.since.addEventListener("input", applyRange);
 ui.until.addEventListener("input", applyRange);
+ui.includeUndated.addEventListener("change", applyRange);
 ui.clearPeriod.addEventListener("click", () => {
   ui.since.value = "";
   ui.until.value = "";

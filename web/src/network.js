@@ -2,7 +2,7 @@
 // (a reverse transfer path, a circulation step, a time filter) the rest of the page asks for.
 import cytoscape from "cytoscape";
 import { describeDate, overlapsRange } from "./dates.js";
-import { layOutHubAndSpoke } from "./layout.js";
+import { bowOutside, layOutHubAndSpoke } from "./layout.js";
 import { CURRENT, DIRECTIONS, HIGHLIGHT, ROLES, SOURCE_KINDS, sourceKindOf } from "./style.js";
 
 /** A label short enough for the drawing: the name without a long trailing explanation. */
@@ -19,9 +19,12 @@ function labelsFor(names) {
   return (name) => (seen.get(short.get(name)) > 1 ? name : short.get(name));
 }
 
+// Wider edges would cover the nodes they join.
+const MAX_EDGE_WIDTH = 16;
+
 /** Edge width for a link's volume: one flow is thin, and it grows with the square root. */
 function widthForVolume(volume) {
-  return 2 + 3 * (Math.sqrt(volume) - 1) * 1.6;
+  return Math.min(MAX_EDGE_WIDTH, 2 + 3 * (Math.sqrt(volume) - 1) * 1.6);
 }
 
 function buildStyle() {
@@ -55,6 +58,8 @@ function buildStyle() {
     { selector: "node.label-north", style: { "text-valign": "top", "text-margin-y": -4 } },
     { selector: "node.centre", style: { "font-weight": "bold", "font-size": 15, "text-max-width": 190 } },
     { selector: "node.source", style: { width: 22, height: 22, "font-size": 13, color: "#383d44" } },
+    { selector: "node.role-GROUP", style: { "border-color": "#6b7280", "border-width": 2, "border-style": "dashed" } },
+    { selector: "node.folded", style: { display: "none" } },
     {
       selector: "edge",
       style: {
@@ -72,12 +77,18 @@ function buildStyle() {
       selector: "edge.flow",
       style: {
         width: "data(width)",
-        label: "data(volumeLabel)",
-        "font-size": 11,
+        "font-size": 12,
         "text-background-color": "#ffffff",
-        "text-background-opacity": 0.9,
-        "text-background-padding": 1,
+        "text-background-opacity": 0.95,
+        "text-background-padding": 2,
       },
+    },
+    // Edge labels collide wherever edges cross, so a flow's count shows only under the pointer.
+    { selector: "edge.flow.hovered", style: { label: "data(volumeLabel)", "z-index": 50 } },
+    {
+      // Bowed outside the hub ring, so edges between spokes do not cross the hubs' labels.
+      selector: "edge.flow.bowed",
+      style: { "curve-style": "unbundled-bezier", "control-point-weights": 0.5, "control-point-distances": "data(bow)" },
     },
     {
       selector: "edge.hierarchy",
@@ -196,6 +207,10 @@ function buildElements(network) {
   }
 
   for (const link of network.links) {
+    const bow =
+      link.from.id === layout.centreId || link.to.id === layout.centreId
+        ? 0
+        : bowOutside(layout.positions.get(link.from.id), layout.positions.get(link.to.id), layout.hubRing);
     elements.push({
       group: "edges",
       data: {
@@ -206,10 +221,11 @@ function buildElements(network) {
         direction: link.direction,
         volume: link.volume,
         width: widthForVolume(link.volume),
-        volumeLabel: link.volume > 1 ? `×${link.volume}` : "",
+        volumeLabel: `${link.volume} flow${link.volume === 1 ? "" : "s"}`,
         flows: link.flows,
+        bow,
       },
-      classes: `flow direction-${link.direction}`,
+      classes: `flow direction-${link.direction}${bow ? " bowed" : ""}`,
     });
   }
   return { elements, centreId: layout.centreId };
@@ -240,6 +256,8 @@ export function createNetworkView(container, { onSelectUnit, onSelectSource, onS
   cy.on("tap", "node.unit", (event) => onSelectUnit(event.target.id()));
   cy.on("tap", "node.source", (event) => onSelectSource(event.target.id()));
   cy.on("tap", "edge.flow", (event) => onSelectLink(event.target.data()));
+  cy.on("mouseover", "edge.flow", (event) => event.target.addClass("hovered"));
+  cy.on("mouseout", "edge.flow", (event) => event.target.removeClass("hovered"));
   cy.on("tap", (event) => {
     if (event.target === cy) onClear();
   });
@@ -337,8 +355,9 @@ export function createNetworkView(container, { onSelectUnit, onSelectSource, onS
     },
 
     /**
-     * Dim flow edges none of whose flows fall in the year range; undated flows always count
-     * as in range. Returns {dated, undated, hidden} flow counts for the legend.
+     * Dim flow edges none of whose flows fall in the year range; undated flows count as in
+     * range when range.includeUndated, as out otherwise. Returns {dated, undated, outside}
+     * flow counts for the legend.
      */
     applyRange(range) {
       const counts = { dated: 0, undated: 0, outside: 0 };
@@ -349,17 +368,68 @@ export function createNetworkView(container, { onSelectUnit, onSelectSource, onS
           if (inside === null) counts.undated += 1;
           else counts.dated += 1;
           if (inside === false) counts.outside += 1;
-          else visible = true;
+          else if (inside === true || range.includeUndated) visible = true;
         }
         edge.toggleClass("time-out", !visible);
       });
       return counts;
     },
 
+    /**
+     * Hide the units that report to a unit, directly or further down, and say on its label
+     * how many are folded. Returns how many were hidden.
+     */
+    fold(unitId) {
+      const node = cy.getElementById(unitId);
+      const below = new Set();
+      let frontier = [unitId];
+      while (frontier.length) {
+        const next = [];
+        for (const id of frontier) {
+          cy.edges(".hierarchy").filter((edge) => edge.target().id() === id).forEach((edge) => {
+            const child = edge.source().id();
+            if (!below.has(child)) {
+              below.add(child);
+              next.push(child);
+            }
+          });
+        }
+        frontier = next;
+      }
+      for (const id of below) cy.getElementById(id).addClass("folded");
+      if (!node.data("baseLabel")) node.data("baseLabel", node.data("label"));
+      node.data("label", `${node.data("baseLabel")} (+${below.size} folded)`);
+      node.data("folded", below.size);
+      return below.size;
+    },
+
+    /** Show again the units folded under a unit. */
+    unfold(unitId) {
+      const node = cy.getElementById(unitId);
+      this.fold(unitId);
+      cy.$(".folded").forEach((other) => {
+        if (view.foldedUnder(other.id()) === unitId) other.removeClass("folded");
+      });
+      node.data("label", node.data("baseLabel"));
+      node.data("folded", 0);
+    },
+
+    /** The folded unit whose fold hides this one, or null. */
+    foldedUnder(unitId) {
+      let edge = cy.getElementById(`reports:${unitId}`);
+      while (edge.nonempty()) {
+        const parent = edge.target();
+        if (parent.data("folded")) return parent.id();
+        edge = cy.getElementById(`reports:${parent.id()}`);
+      }
+      return null;
+    },
+
     /** Units in the order the keyboard walks them: centre, hub ring, subsidiaries. */
     unitsInOrder() {
       return cy
         .nodes(".unit")
+        .filter((node) => !node.hasClass("folded"))
         .toArray()
         .sort((a, b) => a.data("ring") - b.data("ring") || a.id().localeCompare(b.id()));
     },

@@ -14,6 +14,7 @@ export const ROLES = {
   REGIONAL_HQ: { label: "Regional hub", colour: "#6a51a3", shape: "hexagon", size: 44 },
   CORE_SUBSIDIARY: { label: "Core subsidiary", colour: "#2a7fb8", shape: "diamond", size: 36 },
   SUBSIDIARY: { label: "Subsidiary", colour: "#56B4E9", shape: "ellipse", size: 32 },
+  GROUP: { label: "Subsidiaries counted, not drawn (click to open)", colour: "#d9dde3", shape: "round-rectangle", size: 40 },
 };
 
 /** Learning sources, by the kind of actor (the rim of the network). */

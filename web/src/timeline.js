@@ -100,7 +100,8 @@ export function renderTimeline(container, events, range, onSelect) {
     const y = TOP + i * ROW + ROW / 2;
     const look = STEPS[event.step];
     const high = event.tier === "HIGH";
-    const inRange = overlapsRange(event.date, event.until, range);
+    const dated = overlapsRange(event.date, event.until, range);
+    const inRange = dated === null && range.includeUndated === false ? false : dated;
     if (inRange !== false) inside += 1;
     const row = svgElement("g", {
       class: `event step-${event.step} tier-${event.tier}${inRange === false ? " out-of-range" : ""}`,

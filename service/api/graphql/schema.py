@@ -22,6 +22,7 @@ from service.api.graphql.integration import IntegrationQuery
 from service.api.graphql.metrics import MetricsQuery
 from service.api.graphql.navigation import NavigationQuery
 from service.api.graphql.network import FirmNetworkQuery, NetworkQuery
+from service.api.graphql.overview import OverviewQuery
 from service.api.graphql.paths import PathsQuery
 from service.api.graphql.recording import RecordingMutation, RecordingSubscription
 from service.api.graphql.store import StoreQuery
@@ -76,6 +77,7 @@ Query = merge_types(
         NetworkQuery,
         NavigationQuery,
         FirmNetworkQuery,
+        OverviewQuery,
         PathsQuery,
         IntegrationQuery,
         CustomersQuery,

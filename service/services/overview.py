@@ -1,0 +1,85 @@
+"""A large firm at a glance: its upper levels drawn whole, its subsidiaries counted in groups
+by the unit they report to, and a few groups opened to their busiest members."""
+
+from pydantic import BaseModel
+
+from service import cypher
+from service.model.enums import UnitRole
+from service.model.views import FirmView, UnitView
+from service.services.errors import InvalidArgument
+from service.services.lookup import check_known_ids
+from service.services.network import count_units, get_firms_by_id, list_units
+from service.services.paging import PageRequest
+from service.store.port import GraphStore
+
+LIST_UNIT_GROUPS = cypher.load("overview/list_unit_groups")
+LIST_GROUP_MEMBERS = cypher.load("overview/list_group_members")
+UPPER_ROLES = (UnitRole.HQ, UnitRole.CAPABILITY_CENTRE, UnitRole.REGIONAL_HQ)
+# More than a screen can show; a firm has far fewer hubs than this.
+MAX_UPPER_UNITS = 500
+MAX_OPEN_GROUPS = 10
+MAX_MEMBERS = 200
+
+
+class UnitGroup(BaseModel):
+    hub: str | None
+    units: int
+    core: int
+    up: int
+    down: int
+    across: int
+    members: list[UnitView]
+
+
+class FirmOverview(BaseModel):
+    firm: FirmView
+    unit_count: int
+    upper: list[UnitView]
+    groups: list[UnitGroup]
+
+
+async def get_firm_overview(
+    store: GraphStore, *, firm_id: str, expand: list[str], per_group: int
+) -> FirmOverview:
+    """A firm's HQ, capability centre and hubs, its subsidiaries counted by the unit they
+    report to, and the busiest `per_group` members of each group in `expand`."""
+    if len(expand) > MAX_OPEN_GROUPS:
+        raise InvalidArgument(
+            "expand", f"opens {len(expand)} groups; the limit is {MAX_OPEN_GROUPS}"
+        )
+    if not 1 <= per_group <= MAX_MEMBERS:
+        raise InvalidArgument("perGroup", f"must be between 1 and {MAX_MEMBERS}, not {per_group}")
+    await check_known_ids(store, kind="firm", ids=[firm_id])
+    firms = await get_firms_by_id(store, ids=[firm_id])
+    upper: list[UnitView] = []
+    for role in UPPER_ROLES:
+        upper += await list_units(
+            store,
+            firm=firm_id,
+            role=role,
+            country=None,
+            page=PageRequest(skip=0, limit=MAX_UPPER_UNITS),
+        )
+    groups = []
+    for row in await store.read(LIST_UNIT_GROUPS, {"firm": firm_id}):
+        hub = row["hub"]
+        members = []
+        if hub is not None and hub in expand:
+            params = {"firm": firm_id, "hub": hub, "limit": per_group}
+            members = [
+                UnitView.model_validate(found["unit"])
+                for found in await store.read(LIST_GROUP_MEMBERS, params)
+            ]
+        groups.append(
+            UnitGroup(
+                hub=hub,
+                units=int(row["units"]),
+                core=int(row["core"]),
+                up=int(row["up"]),
+                down=int(row["down"]),
+                across=int(row["across"]),
+                members=members,
+            )
+        )
+    total = await count_units(store, firm=firm_id, role=None, country=None)
+    return FirmOverview(firm=firms[firm_id], unit_count=total, upper=upper, groups=groups)
