@@ -23,7 +23,7 @@ import yaml
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.helpers import KFLOW, REPO, Served, free_port, kflow, serve, tiny_firm
+from tests.helpers import KFLOW, REPO, Served, engine_pid, free_port, kflow, serve, tiny_firm
 
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
@@ -296,7 +296,8 @@ def test_a_burst_of_hostile_documents_and_fake_keys_leaves_memory_bounded(
         json={"query": "{ firms { id } }"},
         headers={"Authorization": f"Bearer {reader}"},
     )
-    before = rss_kib(attacked.served.pid)
+    engine = engine_pid(attacked.served.data)
+    before, engine_before = rss_kib(attacked.served.pid), rss_kib(engine)
     headers = {"Authorization": f"Bearer {reader}"}
     for i in range(12):  # ~130,000 directives each, under the 1 MB body limit
         big = "{ firms " + f"@d{i} " * 130_000 + "{ id } }"
@@ -319,9 +320,11 @@ def test_a_burst_of_hostile_documents_and_fake_keys_leaves_memory_bounded(
         assert (
             client.get("/metrics", headers={"Authorization": f"Bearer {huge}"}).status_code == 401
         )
-    after = rss_kib(attacked.served.pid)
+    after, engine_after = rss_kib(attacked.served.pid), rss_kib(engine)
     print(f"server RSS {before / 1024:.0f} MiB before the burst, {after / 1024:.0f} MiB after")
+    print(f"engine RSS {engine_before / 1024:.0f} MiB before, {engine_after / 1024:.0f} MiB after")
     assert after - before < 80 * 1024
+    assert engine_after - engine_before < 80 * 1024
     assert client.get("/healthz").status_code == 200
 
 
