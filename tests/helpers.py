@@ -160,3 +160,13 @@ def serve(data: Path, *, backend: Backend, **env: str) -> Iterator[Served]:
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=20)
+
+
+def engine_pid(data: Path) -> int:
+    """The embedded engine serving `data`, found by its socket path."""
+    found = subprocess.run(
+        ["pgrep", "-f", f"{data}/engine.sock"], capture_output=True, text=True, check=False
+    )
+    pids = [int(p) for p in found.stdout.split()]
+    assert len(pids) == 1, f"expected one engine on {data}, found {pids}"
+    return pids[0]

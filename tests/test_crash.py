@@ -12,18 +12,9 @@ import httpx
 import pytest
 import yaml
 
-from tests.helpers import EMBEDDED, KFLOW, REPO, cite, kflow, serve, tiny_firm
+from tests.helpers import EMBEDDED, KFLOW, REPO, cite, engine_pid, kflow, serve, tiny_firm
 
 FLOWS_IN_BIG_CASE = 20_000
-
-
-def engine_pid(data: Path) -> int:
-    found = subprocess.run(
-        ["pgrep", "-f", f"{data}/engine.sock"], capture_output=True, text=True, check=False
-    )
-    pids = [int(p) for p in found.stdout.split()]
-    assert len(pids) == 1, f"expected one engine on {data}, found {pids}"
-    return pids[0]
 
 
 def count(data: Path, cypher: str) -> int:
