@@ -128,7 +128,10 @@ export function layOutHubAndSpoke(units, sources) {
 
   // Each ring is long enough for its labels, and the spokes' ring stays well outside the hubs'.
   const hubRadius = Math.max(140, (hubs.length * HUB_LABEL_ARC_PX) / TAU);
-  const spokeRadius = Math.max(250, (spokes.length * LABEL_ARC_PX) / TAU, hubRadius / 0.56);
+  // With no spokes (a large firm drawn in groups) the drawing ends at the hubs' ring.
+  const spokeRadius = spokes.length
+    ? Math.max(250, (spokes.length * LABEL_ARC_PX) / TAU, hubRadius / 0.56)
+    : hubRadius;
   // The first sector (the HQ, when the capability centre holds the middle) sits at the top.
   let start = sectors.length ? -Math.PI / 2 - (Math.PI * weight(sectors[0])) / totalWeight : 0;
   const hubAngles = [];
