@@ -191,6 +191,7 @@ function renderCustomers(customers) {
       );
     }),
   );
+}
 
 /** How many units the drawing can show with readable labels, from its size on screen. */
 function screenBudget() {
