@@ -46,6 +46,7 @@ class NotificationsToDebug(logging.Filter):
 
 logging.getLogger("neo4j.notifications").addFilter(NotificationsToDebug())
 FETCH_SIZE = 1000
+WRITE_TIMEOUT_FACTOR = 10
 
 
 def statement_plan(summary: neo4j.ResultSummary) -> StatementPlan:
@@ -146,11 +147,10 @@ class Neo4jStore:
 
     async def _run(self, query: Query, params: Mapping[str, Any] | None, *, mode: str) -> list[Row]:
         values = check_params(query, params, mode=mode)
-        statement = neo4j.Query(
-            query.text,
-            metadata={"kflow_query": query.name},
-            timeout=self.timeout_s,
-        )
+        # A write is one whole case or batch, and Neo4j counts the planning of a long
+        # statement (seconds, the first time on a busy server) against its timeout.
+        timeout = self.timeout_s if mode == "read" else self.timeout_s * WRITE_TIMEOUT_FACTOR
+        statement = neo4j.Query(query.text, metadata={"kflow_query": query.name}, timeout=timeout)
         routing = RoutingControl.READ if mode == "read" else RoutingControl.WRITE
         log.debug("query %s (%s)", query.name, mode)
         try:
