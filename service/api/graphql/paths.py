@@ -120,6 +120,13 @@ class PathsQuery:
         max_hops: int = 4,
         first: int | None = None,
         after: str | None = None,
+        same_knowledge: Annotated[
+            bool,
+            strawberry.argument(
+                description="Without `knowledge`: only trails that carry one item all the "
+                "way (of any item the unit sent), instead of routes of units."
+            ),
+        ] = False,
     ) -> Connection[KnowledgePath] | None:
         page = page_request(first=first, after=after, max_size=info.context.max_page_size)
         result = await paths.list_reverse_transfer_paths(
@@ -129,6 +136,7 @@ class PathsQuery:
             knowledge_id=str(knowledge) if knowledge else None,
             max_hops=max_hops,
             page=page,
+            same_knowledge=same_knowledge,
         )
 
         async def count() -> int:
@@ -138,6 +146,7 @@ class PathsQuery:
                 to_id=result.target,
                 knowledge_id=str(knowledge) if knowledge else None,
                 max_hops=max_hops,
+                same_knowledge=same_knowledge,
             )
 
         units = await units_of(info, (h.unit.id for p in result.paths for h in p.hops))
