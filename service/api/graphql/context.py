@@ -148,5 +148,5 @@ async def get_context(
     return Context(
         store,
         max_page_size=settings.max_page_size,
-        max_cost=settings.graphql_cost_budget(role.name.lower() if role else None),
+        max_cost=settings.graphql_cost_budget(role.label if role else None),
     )
