@@ -51,9 +51,10 @@ async def get_explorer_asset(name: str) -> FileResponse:
     return FileResponse(asset, headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
 
 
-def find_asset(*, name: str, directory: Path = STATIC_DIR) -> Path | None:
-    """The bundle file with this plain file name, or None (the page itself is not an asset)."""
+def find_asset(*, name: str, directory: Path | None = None) -> Path | None:
+    """The bundle file with this plain file name (in the explorer's bundle unless another
+    directory is given), or None (the page itself is not an asset)."""
     if name in {"", ".", "..", PAGE} or "/" in name or "\\" in name:
         return None
-    asset = directory / name
+    asset = (directory or STATIC_DIR) / name
     return asset if asset.is_file() else None

@@ -22,11 +22,15 @@ LIST_DISSEMINATION_LINKS = cypher.load("paths/list_dissemination_links")
 GET_KNOWLEDGE_LEARNING = cypher.load("paths/get_knowledge_learning")
 LIST_KNOWLEDGE_FLOWS = cypher.load("paths/list_knowledge_flows")
 LIST_CIRCULATION_PATHS = cypher.load("paths/list_circulation_paths")
+LIST_SENT_KNOWLEDGE = cypher.load("paths/list_sent_knowledge")
 
 MAX_HOPS = 6  # the literal bound in the traversal statements
 MAX_REACH = 500
 MAX_CIRCULATION_PATHS = 50
 MAX_COUNTED_PATHS = 1000
+# Trails of one item each are walked item by item (one round trip each), for at most this
+# many items a unit sent.
+MAX_TRAIL_ITEMS = 50
 # No traversal enumerates more paths than this, whatever its arguments (with the literal
 # hop bounds in the statements and the engine's query timeout behind it).
 MAX_WALKED_PATHS = 20_000
@@ -246,6 +250,50 @@ async def _list_trails(
     return paths, undated
 
 
+async def _list_single_item_trails(
+    store: GraphStore,
+    *,
+    unit_id: str,
+    to_id: str,
+    max_hops: int,
+    wanted: int,
+    as_of: str | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """The first `wanted` trails that each carry one item, of any item the unit sent, and
+    how many were left out for an undated hop."""
+    rows = await store.read(LIST_SENT_KNOWLEDGE, {"from": unit_id, "cap": MAX_TRAIL_ITEMS + 1})
+    if len(rows) > MAX_TRAIL_ITEMS:
+        raise InvalidArgument(
+            "sameKnowledge",
+            f"'{unit_id}' sent more than {MAX_TRAIL_ITEMS} knowledge items upward or "
+            "sideways; name one with `knowledge`",
+        )
+    trails: list[dict[str, Any]] = []
+    undated = 0
+    for row in rows:
+        found, skipped = await _list_trails(
+            store,
+            unit_id=unit_id,
+            to_id=to_id,
+            knowledge_id=row["knowledge"],
+            max_hops=max_hops,
+            page=PageRequest(skip=0, limit=wanted),
+            as_of=as_of,
+        )
+        trails += found
+        undated += skipped
+    return sorted(trails, key=_trail_order)[:wanted], undated
+
+
+def _trail_order(trail: dict[str, Any]) -> tuple[int, list[str], list[str]]:
+    """Shortest first, then by the units' ids and the flows' ids (as the statements rank)."""
+    return (
+        len(trail["flows"]),
+        [unit["id"] for unit in trail["units"]],
+        [flow["id"] for flow in trail["flows"]],
+    )
+
+
 async def list_reverse_transfer_paths(
     store: GraphStore,
     *,
@@ -255,13 +303,15 @@ async def list_reverse_transfer_paths(
     max_hops: int,
     page: PageRequest,
     as_of: str | None = None,
+    same_knowledge: bool = False,
 ) -> PathPage:
     """Paths upward from a unit to its HQ capability centre (or `to_id`), shortest first.
 
     With a knowledge item, a path is the trail of flows that carried it. Without one, a
     path is a route: distinct units, each having passed at least one upward or horizontal
-    flow to the next; its hops show the earliest such flow. With `as_of`, only paths whose
-    every hop is dated on or before it.
+    flow to the next; its hops show the earliest such flow, so the item may change from
+    hop to hop, unless `same_knowledge` asks for trails of one item each (of any item).
+    With `as_of`, only paths whose every hop is dated on or before it.
     """
     _check_hops(max_hops)
     target = await _reverse_transfer_target(
@@ -277,6 +327,16 @@ async def list_reverse_transfer_paths(
             page=page,
             as_of=as_of,
         )
+    elif same_knowledge:
+        trails, undated = await _list_single_item_trails(
+            store,
+            unit_id=unit_id,
+            to_id=target,
+            max_hops=max_hops,
+            wanted=page.skip + page.limit,
+            as_of=as_of,
+        )
+        rows = trails[page.skip : page.skip + page.limit]
     else:
         routes, undated = await _list_routes(
             store,
@@ -298,9 +358,20 @@ async def count_reverse_transfer_paths(
     knowledge_id: str | None,
     max_hops: int,
     as_of: str | None = None,
+    same_knowledge: bool = False,
 ) -> int:
     """How many such paths there are, counting up to MAX_COUNTED_PATHS."""
     _check_hops(max_hops)
+    if knowledge_id is None and same_knowledge:
+        trails, _ = await _list_single_item_trails(
+            store,
+            unit_id=unit_id,
+            to_id=to_id,
+            max_hops=max_hops,
+            wanted=MAX_COUNTED_PATHS,
+            as_of=as_of,
+        )
+        return len(trails)
     if knowledge_id is not None:
         trails, _ = await _list_trails(
             store,

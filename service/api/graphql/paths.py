@@ -135,6 +135,13 @@ class PathsQuery:
         max_hops: int = 4,
         first: int | None = None,
         after: str | None = None,
+        same_knowledge: Annotated[
+            bool,
+            strawberry.argument(
+                description="Without `knowledge`: only trails that carry one item all the "
+                "way (of any item the unit sent), instead of routes of units."
+            ),
+        ] = False,
         as_of: str | None = None,
     ) -> KnowledgePathConnection | None:
         page = page_request(first=first, after=after, max_size=info.context.max_page_size)
@@ -147,6 +154,7 @@ class PathsQuery:
             max_hops=max_hops,
             page=page,
             as_of=date,
+            same_knowledge=same_knowledge,
         )
 
         async def count() -> int:
@@ -157,6 +165,7 @@ class PathsQuery:
                 knowledge_id=str(knowledge) if knowledge else None,
                 max_hops=max_hops,
                 as_of=date,
+                same_knowledge=same_knowledge,
             )
 
         units = await units_of(info, (h.unit.id for p in result.paths for h in p.hops))
