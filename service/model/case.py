@@ -253,6 +253,14 @@ class IntegrationEvent(Fact):
     date: PartialDate | None = None
     until: PartialDate | None = None
 
+    def roles(self) -> list[tuple[str, str]]:
+        """The event's (role, unit) pairs: each sponsor, each beneficiary, the coordinator."""
+        return [
+            *(("sponsor", unit_id) for unit_id in self.sponsors),
+            *(("beneficiary", unit_id) for unit_id in self.beneficiaries),
+            *([("coordinator", self.coordinator)] if self.coordinator else []),
+        ]
+
     @model_validator(mode="after")
     def _check_shape(self) -> Self:
         if self.tier is IntegrationTier.HIGH and self.activity is not None:
@@ -398,12 +406,12 @@ Problem = tuple[tuple[str | int, ...], str]
 
 def _duplicate_ids(case: CaseFile) -> Iterable[Problem]:
     ids = [case.firm.id]
-    for section in _ID_SECTIONS:
+    for section in RECORD_SECTIONS:
         ids.extend([record.id for record in getattr(case, section)])
     if len(set(ids)) == len(ids):
         return  # the usual case, found at C speed; only a case with duplicates is walked
     seen: dict[str, tuple[str | int, ...]] = {case.firm.id: ("firm", "id")}
-    for section in _ID_SECTIONS:
+    for section in RECORD_SECTIONS:
         for index, record in enumerate(getattr(case, section)):
             loc: tuple[str | int, ...] = (section, index, "id")
             if record.id in seen:
@@ -413,7 +421,7 @@ def _duplicate_ids(case: CaseFile) -> Iterable[Problem]:
                 seen[record.id] = loc
 
 
-_ID_SECTIONS = (
+RECORD_SECTIONS = (
     "units",
     "actors",
     "actor_links",
@@ -658,7 +666,7 @@ COORDINATING_ROLES = (UnitRole.HQ, UnitRole.CAPABILITY_CENTRE, UnitRole.REGIONAL
 def count_records(case: CaseFile) -> Counter[str]:
     """How many records of each section a case holds."""
     counts: Counter[str] = Counter({"firm": 1})
-    for section in _ID_SECTIONS:
+    for section in RECORD_SECTIONS:
         counts[section] = len(getattr(case, section))
     return counts
 

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from service import cypher
 from service.cypher import Query
-from service.model.case import CaseFile, Fact, IntegrationEvent, count_records
+from service.model.case import CaseFile, Fact, count_records
 from service.model.files import CaseFileInvalid, FileProblem, paused_gc
 from service.services.cases import (
     count_sends,
@@ -81,19 +81,10 @@ class FirmExists(Exception):
     """The graph holds the firm already; a load in batches only brings in new firms."""
 
 
-def _roles_of(event: IntegrationEvent) -> list[tuple[str, str]]:
-    """An integration event's (role, unit) pairs, Table 5's roles in a fixed order."""
-    return [
-        *(("sponsor", unit_id) for unit_id in event.sponsors),
-        *(("beneficiary", unit_id) for unit_id in event.beneficiaries),
-        *([("coordinator", event.coordinator)] if event.coordinator else []),
-    ]
-
-
 def integration_role_rows(case: CaseFile) -> Iterator[dict[str, Any]]:
     """The rows of `link_integration_roles`: one per event and unit in a role."""
     for event in case.integrations:
-        for role, unit_id in _roles_of(event):
+        for role, unit_id in event.roles():
             yield {"from": event.id, "to": unit_id, "role": role}
 
 
@@ -243,7 +234,7 @@ def list_phases(case: CaseFile) -> list[Phase]:
             "integration roles",
             LINK_INTEGRATION_ROLES,
             lambda: integration_role_rows(c),
-            sum(len(_roles_of(i)) for i in c.integrations),
+            sum(len(i.roles()) for i in c.integrations),
         ),
         Phase(
             "integration knowledge",

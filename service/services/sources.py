@@ -8,34 +8,18 @@ papers' and which are ours.
 from collections import defaultdict
 from pathlib import Path
 
-from service.model.case import CaseFile, Fact
+from service.model.case import RECORD_SECTIONS, CaseFile, Fact
 from service.model.enums import PAPER_TITLES, Paper
 from service.services.seeding import SEED_DIR, list_case_files, validate_case_files
 from service.settings import PROJECT_ROOT
 
 SOURCES_PATH = PROJECT_ROOT / "docs" / "sources.md"
-_SECTIONS = (
-    "units",
-    "actors",
-    "actor_links",
-    "capabilities",
-    "knowledge",
-    "learning",
-    "flows",
-    "resources",
-    "integrations",
-    "projects",
-    "support",
-    "tensions",
-    "customer_management",
-    "case_analyses",
-)
 
 
 def _records(case: CaseFile) -> list[tuple[str, str, Fact]]:
     """Each record of a case as (section, id, record), the firm first."""
     found: list[tuple[str, str, Fact]] = [("firm", case.firm.id, case.firm)]
-    for section in _SECTIONS:
+    for section in RECORD_SECTIONS:
         found += [(section, record.id, record) for record in getattr(case, section)]
     return found
 
