@@ -28,6 +28,7 @@ STILL_USING_CALL = {
     "navigation/list_firm_flows",
     "navigation/list_firm_knowledge",
     "navigation/list_firm_learning_events",
+    "navigation/list_firm_units",
     "navigation/list_knowledge_flows",
     "navigation/list_unit_flows_in",
     "navigation/list_unit_flows_out",
