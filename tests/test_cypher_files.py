@@ -16,16 +16,13 @@ from tests.helpers import REPO
 
 WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b", re.I)
 STRING_OR_COMMENT = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|//[^\n]*")
-# The portable subquery form warns on Neo4j 5; it is the one form both engines accept.
 # Neo4j 5.26 deprecates CALL { } without a variable scope clause (Cypher 25 rejects it), and
 # the embedded engine has no `CALL (x) { }`: statements are written without CALL { }. These
-# path walks still use it (each hop bound must be a literal); every other deprecation, or
-# this one anywhere else, fails the lint.
+# still use it, for a UNION per literal hop bound or per branch that must not walk the other
+# branch's relationships; every other deprecation, or this one anywhere else, fails the lint.
 DEPRECATED_CALL = "CALL subquery without a variable scope clause is deprecated"
 STILL_USING_CALL = {
-    "paths/list_circulation_paths",
     "paths/list_dissemination_links",
-    "paths/list_reverse_transfer_paths",
     "paths/list_reverse_transfer_routes",
     "queries/list_reverse_transfer_paths",
 }
