@@ -18,7 +18,15 @@ from service.store.engine import EngineConfig, EngineProcess
 from service.store.neo4j import Neo4jStore
 from service.store.port import GraphStore
 from tests.backends import BACKENDS, backend_named, stop_own_servers
-from tests.helpers import SEED_DIR, Backend, Served, kflow, serve, tiny_firm
+from tests.helpers import (
+    NEO4J_TEST_TIMEOUT_MS,
+    SEED_DIR,
+    Backend,
+    Served,
+    kflow,
+    serve,
+    tiny_firm,
+)
 
 _graph_numbers = itertools.count()
 
@@ -89,7 +97,7 @@ async def store(request: pytest.FixtureRequest, engine: EngineProcess) -> AsyncI
             password=backend.password,
             database=None,
             pool_size=4,
-            query_timeout_ms=10_000,
+            query_timeout_ms=NEO4J_TEST_TIMEOUT_MS,
         )
         await neo4j.ensure_schema()
         try:
@@ -168,7 +176,7 @@ async def neo4j_store(neo4j_backend: Backend) -> AsyncIterator[Neo4jStore]:
         password=neo4j_backend.password,
         database=None,
         pool_size=4,
-        query_timeout_ms=10_000,
+        query_timeout_ms=NEO4J_TEST_TIMEOUT_MS,
     )
     try:
         yield neo4j

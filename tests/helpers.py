@@ -64,6 +64,12 @@ def as_case(document: dict[str, Any]) -> CaseFile:
 KFLOW = [sys.executable, "-m", "service.cli"]
 
 
+# Neo4j plans a statement the first time it meets it (and again for new parameter types):
+# the 160-line case write takes seconds to plan on a cold server, over 10 s on a loaded CI
+# machine, and the transaction timeout counts planning. Tests give Neo4j a minute.
+NEO4J_TEST_TIMEOUT_MS = 60_000
+
+
 @dataclass(frozen=True)
 class Backend:
     """Where a test's graph lives: the embedded engine in the test's data directory, or a
@@ -77,11 +83,16 @@ class Backend:
         """The Settings fields that put kflow's graph on this backend."""
         if self.name == "embedded":
             return {"graph_url": f"embedded://{data}"}
-        return {"graph_url": self.url, "neo4j_user": "neo4j", "neo4j_password": self.password}
+        return {
+            "graph_url": self.url,
+            "neo4j_user": "neo4j",
+            "neo4j_password": self.password,
+            "query_timeout_ms": NEO4J_TEST_TIMEOUT_MS,
+        }
 
     def env(self, data: Path) -> dict[str, str]:
         """The same as KFLOW_ environment variables, for a kflow process."""
-        return {f"KFLOW_{key.upper()}": value for key, value in self.settings(data).items()}
+        return {f"KFLOW_{key.upper()}": str(value) for key, value in self.settings(data).items()}
 
 
 EMBEDDED = Backend("embedded")

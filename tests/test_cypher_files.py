@@ -16,15 +16,14 @@ from tests.helpers import REPO
 
 WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b", re.I)
 STRING_OR_COMMENT = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|//[^\n]*")
-# The portable subquery form warns on Neo4j 5; it is the one form both engines accept.
 # Neo4j 5.26 deprecates CALL { } without a variable scope clause (Cypher 25 rejects it), and
 # the embedded engine has no `CALL (x) { }`: statements are written without CALL { }. These
-# path walks still use it (each hop bound must be a literal); every other deprecation, or
-# this one anywhere else, fails the lint.
+# still use it: a UNION per literal hop bound, a branch that must not walk the other branch's
+# relationships, or a page cut per parent inside the subquery (a parent with thousands of
+# flows then costs its page); every other deprecation, or this one anywhere else, fails the
+# lint.
 DEPRECATED_CALL = "CALL subquery without a variable scope clause is deprecated"
 STILL_USING_CALL = {
-    # Per-parent pages of the navigation fields: the page is cut inside the subquery, so a
-    # parent with thousands of flows costs its page, not its flows.
     "navigation/list_firm_flows",
     "navigation/list_firm_knowledge",
     "navigation/list_firm_learning_events",
@@ -32,9 +31,7 @@ STILL_USING_CALL = {
     "navigation/list_knowledge_flows",
     "navigation/list_unit_flows_in",
     "navigation/list_unit_flows_out",
-    "paths/list_circulation_paths",
     "paths/list_dissemination_links",
-    "paths/list_reverse_transfer_paths",
     "paths/list_reverse_transfer_routes",
     "queries/list_reverse_transfer_paths",
 }

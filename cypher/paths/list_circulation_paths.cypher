@@ -20,24 +20,25 @@ MATCH (target:Unit {id: hubs[0]})
 MATCH p = (learner)-[:FLOWS*1..6 {knowledge: $knowledge}]->(target)
 WITH p LIMIT $cap
 WITH collect(p) AS walked
-CALL {
-  WITH walked
-  UNWIND walked AS p
-  WITH p
-  WHERE all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal'])
+// Kept walks are sorted by unwinding them; an empty list unwinds as one null row, so the
+// answer still has its one row (no CALL { }: deprecated on Neo4j, absent on the embedded engine).
+WITH walked, [p IN walked WHERE all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal'])
     AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
     AND all(i IN range(0, length(p) - 2) WHERE
           relationships(p)[i].date IS NULL OR relationships(p)[i + 1].date IS NULL OR
           CASE WHEN size(relationships(p)[i].date) < size(relationships(p)[i + 1].date)
                THEN relationships(p)[i].date <= left(relationships(p)[i + 1].date, size(relationships(p)[i].date))
                ELSE left(relationships(p)[i].date, size(relationships(p)[i + 1].date)) <= relationships(p)[i + 1].date
-          END)
-  WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.id] AS flowIds
-  ORDER BY length(p), ids, flowIds
-  LIMIT $limit
-  RETURN collect({units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
-                  flows: [r IN relationships(p) | r {.id, .direction, .mode, .knowledge, .date,
-                          .citation, .assumption, .recorded_at, source: startNode(r).id,
-                          target: endNode(r).id}]}) AS paths
-}
-RETURN {capped: size(walked) >= $cap, paths: paths} AS walk
+          END)] AS kept
+UNWIND CASE WHEN size(kept) = 0 THEN [null] ELSE kept END AS p
+WITH walked, p,
+     CASE WHEN p IS NULL THEN 0 ELSE length(p) END AS hops,
+     CASE WHEN p IS NULL THEN [] ELSE [n IN nodes(p) | n.id] END AS ids,
+     CASE WHEN p IS NULL THEN [] ELSE [r IN relationships(p) | r.id] END AS flowIds
+ORDER BY hops, ids, flowIds
+WITH walked, collect(p)[..$limit] AS page
+RETURN {capped: size(walked) >= $cap,
+        paths: [p IN page | {units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
+                             flows: [r IN relationships(p) | r {.id, .direction, .mode, .knowledge,
+                                     .date, .citation, .assumption, .recorded_at,
+                                     source: startNode(r).id, target: endNode(r).id}]}]} AS walk

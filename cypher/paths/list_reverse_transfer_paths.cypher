@@ -16,11 +16,9 @@ MATCH (target:Unit {id: $to})
 MATCH p = (source)-[:FLOWS*1..6 {knowledge: $knowledge}]->(target)
 WITH p LIMIT $cap
 WITH collect(p) AS walked
-CALL {
-  WITH walked
-  UNWIND walked AS p
-  WITH p
-  WHERE length(p) <= $maxHops
+// Kept walks are sorted by unwinding them; an empty list unwinds as one null row, so the
+// answer still has its one row (no CALL { }: deprecated on Neo4j, absent on the embedded engine).
+WITH walked, [p IN walked WHERE length(p) <= $maxHops
     AND all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal'])
     AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
     AND all(i IN range(0, length(p) - 2) WHERE
@@ -31,24 +29,21 @@ CALL {
           END)
     AND ($asOf IS NULL OR all(r IN relationships(p) WHERE r.date IS NOT NULL AND
            left(coalesce(r.date, ''), size(coalesce($asOf, '')))
-             <= left(coalesce($asOf, ''), size(coalesce(r.date, '')))))
-  WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.id] AS flowIds
-  ORDER BY length(p), ids, flowIds
-  SKIP $skip
-  LIMIT $limit
-  RETURN collect({units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
-                  flows: [r IN relationships(p) | r {.id, .direction, .mode, .knowledge, .date,
-                          .citation, .assumption, .recorded_at, source: startNode(r).id,
-                          target: endNode(r).id}]}) AS paths
-}
-CALL {
-  WITH walked
-  UNWIND walked AS p
-  WITH p
-  WHERE $asOf IS NOT NULL AND length(p) <= $maxHops
-    AND all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal'])
-    AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-    AND any(r IN relationships(p) WHERE r.date IS NULL)
-  RETURN count(p) AS undated
-}
-RETURN {capped: size(walked) >= $cap, paths: paths, undated: undated} AS walk
+             <= left(coalesce($asOf, ''), size(coalesce(r.date, '')))))] AS kept,
+     size([p IN walked WHERE $asOf IS NOT NULL AND length(p) <= $maxHops
+       AND all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal'])
+       AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+       AND any(r IN relationships(p) WHERE r.date IS NULL)]) AS undated
+UNWIND CASE WHEN size(kept) = 0 THEN [null] ELSE kept END AS p
+WITH walked, undated, p,
+     CASE WHEN p IS NULL THEN 0 ELSE length(p) END AS hops,
+     CASE WHEN p IS NULL THEN [] ELSE [n IN nodes(p) | n.id] END AS ids,
+     CASE WHEN p IS NULL THEN [] ELSE [r IN relationships(p) | r.id] END AS flowIds
+ORDER BY hops, ids, flowIds
+WITH walked, undated, collect(p)[$skip..$skip + $limit] AS page
+RETURN {capped: size(walked) >= $cap,
+        paths: [p IN page | {units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
+                             flows: [r IN relationships(p) | r {.id, .direction, .mode, .knowledge,
+                                     .date, .citation, .assumption, .recorded_at,
+                                     source: startNode(r).id, target: endNode(r).id}]}],
+        undated: undated} AS walk
