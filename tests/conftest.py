@@ -134,8 +134,15 @@ class SeededServers:
         for seed_dir in (SEED_DIR, extra):
             seeded = kflow("seed", "--seed-dir", str(seed_dir), data=data, backend=backend)
             assert seeded.returncode == 0, seeded.stderr
+        # Tests walk the whole schema here, over the default cost budget of a client; the
+        # refusal is still tested here, with a query far over this budget.
         return self._stack.enter_context(
-            serve(data, backend=backend, KFLOW_ANONYMOUS_ROLE="editor")
+            serve(
+                data,
+                backend=backend,
+                KFLOW_ANONYMOUS_ROLE="editor",
+                KFLOW_GRAPHQL_MAX_COST="100000",
+            )
         )
 
     def close(self) -> None:

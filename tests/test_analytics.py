@@ -274,7 +274,7 @@ async def test_transfer_lag_measures_only_dated_steps_and_counts_the_rest(
                 "id": "acme-i1",
                 "step": "leverage",
                 "tier": "high",
-                "unit": "acme-ccd",
+                "coordinator": "acme-ccd",
                 "description": "used k1",
                 "knowledge": ["acme-k1"],
                 "date": "2011",

@@ -139,9 +139,8 @@ CORRUPT: dict[str, tuple[Any, str]] = {
 
 @pytest.mark.parametrize("corruption", sorted(CORRUPT))
 async def test_a_corrupt_backup_is_refused_whole_naming_the_problem(
-    any_store: GraphStore, corruption: str
+    store: GraphStore, corruption: str
 ) -> None:
-    store = any_store
     document, problem = CORRUPT[corruption]
     data = json.dumps(document).encode()
     with pytest.raises(CaseFileInvalid) as refused:

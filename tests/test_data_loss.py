@@ -13,7 +13,7 @@ import yaml
 from service.settings import Settings
 from service.store import open_store
 from service.store.embedded import EmbeddedStore
-from tests.helpers import Served, kflow, serve, tiny_firm
+from tests.helpers import EMBEDDED, Served, kflow, serve, tiny_firm
 
 RECORD_UNIT = """mutation($input: UnitInput!) { recordUnit(input: $input) {
   __typename ... on UnitRecorded { unit { id } } } }"""
@@ -52,7 +52,7 @@ def test_a_data_directory_lost_while_serving_stops_writes_and_readiness_says_why
     tmp_path: Path, how: str
 ) -> None:
     data = seeded(tmp_path)
-    with serve(data, KFLOW_ANONYMOUS_ROLE="editor") as server:
+    with serve(data, backend=EMBEDDED, KFLOW_ANONYMOUS_ROLE="editor") as server:
         first = server.graphql(RECORD_UNIT, input=unit("acme-fr"))
         assert first["data"]["recordUnit"]["unit"] == {"id": "acme-fr"}
         shutil.rmtree(data)

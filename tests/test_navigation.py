@@ -24,7 +24,7 @@ from graphql.type import (
 )
 
 from service.settings import Settings
-from tests.helpers import REPO, Served, kflow, serve, tiny_firm
+from tests.helpers import EMBEDDED, REPO, Served, kflow, serve, tiny_firm
 
 # Ids from the seeded demos for the root fields' required arguments, by argument name.
 SAMPLE_IDS = {
@@ -425,6 +425,7 @@ def budgeted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served,
         tokens[role] = made.stdout.strip()
     with serve(
         data,
+        backend=EMBEDDED,
         KFLOW_ENV="test",
         KFLOW_GRAPHQL_MAX_COST="100",
         KFLOW_GRAPHQL_MAX_COST_BY_ROLE='{"admin": 1000}',

@@ -8,10 +8,12 @@ import pytest
 from service import cypher
 from service.store.neo4j import Neo4jStore
 from service.store.port import (
+    AdhocLimits,
     ConstraintViolation,
     GraphStore,
     QueryFailed,
     QueryParameterError,
+    StatementPlan,
     StoreUnavailable,
 )
 from tests.helpers import Backend
@@ -125,12 +127,19 @@ async def test_schema_setup_is_idempotent(store: GraphStore) -> None:
         await store.write(CREATE_UNIT, {"id": "a", "name": "A"})
 
 
+LIMITS = AdhocLimits(timeout_ms=5000, row_cap=10, max_bytes=1_000_000)
+
+
+def any_plan(plan: StatementPlan) -> None:
+    """The adapter's own read-only run, without the analyst sandbox's plan check."""
+
+
 async def test_neo4j_notifications_go_to_the_debug_log(
     neo4j_store: Neo4jStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="kflow.store")
     await neo4j_store.run_readonly(
-        "MATCH (n) RETURN n.aPropertyNoGraphHas AS x", {}, timeout_ms=5000, row_cap=10
+        "MATCH (n) RETURN n.aPropertyNoGraphHas AS x", {}, limits=LIMITS, check=any_plan
     )
     notes = [r for r in caplog.records if "aPropertyNoGraphHas" in r.getMessage()]
     assert notes and {(r.name, r.levelname) for r in notes} == {("kflow.store", "DEBUG")}
@@ -168,7 +177,7 @@ async def test_the_routing_driver_reaches_the_same_neo4j(neo4j_backend: Backend)
         with pytest.raises(ConstraintViolation):
             await routed.write(CREATE_UNIT, {"id": "zte-de", "name": "again"})
         adhoc = await routed.run_readonly(
-            "MATCH (u:Unit) RETURN u.id AS id", {}, timeout_ms=5000, row_cap=10
+            "MATCH (u:Unit) RETURN u.id AS id", {}, limits=LIMITS, check=any_plan
         )
         assert adhoc.rows == [["zte-de"]]
         assert (await routed.info()).backend == "neo4j"

@@ -24,6 +24,7 @@ from service.store.port import (
     QueryFailed,
     QueryParameterError,
     QueryTimedOut,
+    StoreFilesLost,
     StoreUnavailable,
     WriteRefused,
 )
@@ -58,6 +59,8 @@ def status_of(error: BaseException) -> tuple[int, str] | None:
 def public_message(error: BaseException) -> str:
     """What a client is told: the message, unless it holds the engine's or the store's text."""
     request = f"quote request id {current_request_id() or '-'} when reporting it"
+    if isinstance(error, StoreFilesLost):
+        return f"{error}; {request}"
     if isinstance(error, StoreUnavailable):
         log.error("the store did not answer: %s", error)
         return f"the graph engine does not answer; {request}"

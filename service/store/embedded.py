@@ -41,6 +41,7 @@ from service.store.port import (
     Row,
     StatementPlan,
     StoreError,
+    StoreFilesLost,
     StoreInfo,
     StoreUnavailable,
     WriteRefused,
@@ -299,9 +300,7 @@ class EmbeddedStore:
     def _refuse_if_lost(self) -> None:
         """Before a write (and in readiness): a look at the engine's files, two stat calls."""
         if self.engine.watch_files() is not None:
-            raise StoreUnavailable(
-                f"the embedded store cannot be trusted: {self.engine.lost_reason}"
-            )
+            raise StoreFilesLost(f"the embedded store cannot be trusted: {self.engine.lost_reason}")
 
     async def _run(self, query: Query, params: Mapping[str, Any] | None, *, mode: str) -> list[Row]:
         header = encode_header(check_param_names(query, params, mode=mode))

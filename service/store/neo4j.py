@@ -25,6 +25,7 @@ from service.store.port import (
     StatementPlan,
     StoreInfo,
     StoreUnavailable,
+    WriteRefused,
     check_params,
     encode_params,
 )
@@ -223,6 +224,11 @@ class Neo4jStore:
                     "cypher",
                     "the query needed more memory than one transaction may use "
                     "(db.memory.transaction.max on the Neo4j server)",
+                ) from None
+            if err.code and "AccessMode" in err.code:
+                # The read transaction refused a write the plan check let through.
+                raise WriteRefused(
+                    "the query would write to the graph; analyst Cypher runs read-only"
                 ) from None
             raise QueryFailed("cypher", analyst_error(err, explained=explaining)) from None
         return AdhocResult(

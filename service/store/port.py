@@ -38,6 +38,11 @@ class StoreUnavailable(StoreError):
         return {"code": "STORE_UNAVAILABLE"}
 
 
+class StoreFilesLost(StoreUnavailable):
+    """The engine's data files were deleted or replaced under it; writes are refused. The
+    message is kflow's own words (no path, no engine text), so clients may read it."""
+
+
 class EngineStartError(StoreUnavailable):
     """The embedded engine did not start; the message names the cause and the log."""
 
