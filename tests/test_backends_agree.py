@@ -33,6 +33,7 @@ ROOT_ARGUMENTS = {
     "firm": '(id: "huawei")',
     "unit": '(id: "huawei-uk")',
     "node": '(id: "huawei-rhq")',
+    "nodes": '(ids: ["huawei-rhq", "huawei-uk", "huawei"])',
     "firmNetwork": '(firm: "huawei")',
     "reverseTransferPaths": '(from: "huawei-uk")',
     "circulation": '(knowledge: "huawei-uk-customer-feedback")',
@@ -87,9 +88,10 @@ def root_queries() -> dict[str, str]:
 
 
 def canonical(value: Any) -> Any:
-    """Lists sorted by their items' JSON, recursively: the same answer in any order."""
+    """Lists sorted by their items' JSON, recursively: the same answer in any order; an
+    operation's timing (extensions.durationMs) differs run to run, so it is left out."""
     if isinstance(value, dict):
-        return {key: canonical(item) for key, item in value.items()}
+        return {key: canonical(item) for key, item in value.items() if key != "durationMs"}
     if isinstance(value, list):
         return sorted((canonical(item) for item in value), key=json.dumps)
     return value
