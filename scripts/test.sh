@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh dev
 (cd lint && npm ci --no-audit --no-fund --loglevel=error)
+# The GraphQL clients tests/test_clients.py drives (graphql-ws, Apollo Client, codegen, tsc).
+(cd clients && npm ci --no-audit --no-fund --loglevel=error)
 # The explorer's browser test drives Debian's chromium (Playwright cannot download browsers
 # here). CI runs as root on a fresh machine, so it installs the package itself.
 if [ ! -x /usr/bin/chromium ]; then

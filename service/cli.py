@@ -598,7 +598,7 @@ def schema_export(
         ),
     ] = False,
 ) -> None:
-    """Write (or check) schema/schema.graphql and schema/case.schema.json from the code."""
+    """Write (or check) schema/: the SDL, the case JSON Schema and possible-types.json."""
     from service.contract import SCHEMA_DIR, render_contract
 
     stale = []

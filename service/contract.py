@@ -2,7 +2,7 @@
 
 import json
 
-from service.api.graphql.schema import export_sdl
+from service.api.graphql.schema import export_possible_types, export_sdl
 from service.model.case import CaseFile
 from service.settings import PROJECT_ROOT
 
@@ -17,4 +17,5 @@ def render_contract() -> dict[str, str]:
     return {
         "schema.graphql": export_sdl(),
         "case.schema.json": json.dumps(case_schema, indent=2, sort_keys=True) + "\n",
+        "possible-types.json": export_possible_types(),
     }

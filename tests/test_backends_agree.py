@@ -33,6 +33,7 @@ ROOT_ARGUMENTS = {
     "firm": '(id: "huawei")',
     "unit": '(id: "huawei-uk")',
     "node": '(id: "huawei-rhq")',
+    "nodes": '(ids: ["huawei-rhq", "huawei-uk", "huawei"])',
     "firmNetwork": '(firm: "huawei")',
     "reverseTransferPaths": '(from: "huawei-uk")',
     "circulation": '(knowledge: "huawei-uk-customer-feedback")',

@@ -57,7 +57,9 @@ def _arguments(root: str | None, name: str, field: GraphQLField) -> str:
     for arg_name, arg in field.args.items():
         if arg_name == "first":
             given.append("first: 2")
-        elif isinstance(arg.type, GraphQLNonNull) and arg.type.of_type.name == "ID":
+        elif root is None and name == "nodes" and arg_name == "ids":
+            given.append('ids: ["huawei", "huawei-uk"]')
+        elif isinstance(arg.type, GraphQLNonNull) and _unwrap(arg.type).name == "ID":
             value = ID_OF_ROOT[name] if root is None and arg_name == "id" else SAMPLE_IDS[arg_name]
             given.append(f'{arg_name}: "{value}"')
         elif root is None and name == "flows" and arg_name == "firm":

@@ -1,12 +1,23 @@
 """Firms, units, knowledge and any node by id."""
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel
 
 from service import cypher
 from service.model.enums import Channel, FlowDirection, UnitRole
-from service.model.views import ActorView, FirmView, FlowView, KnowledgeView, UnitView
+from service.model.views import (
+    ActorView,
+    CapabilityView,
+    FirmView,
+    FlowView,
+    IntegrationEventView,
+    KnowledgeView,
+    LearningView,
+    ResourceView,
+    UnitView,
+)
 from service.services.dating import is_on_or_before
 from service.services.errors import NotFound
 from service.services.navigation import Page, UnitFilter, list_firm_units
@@ -20,6 +31,9 @@ COUNT_UNITS = cypher.load("network/count_units")
 LIST_UNITS_BY_ID = cypher.load("network/list_units_by_id")
 LIST_KNOWLEDGE_BY_ID = cypher.load("network/list_knowledge_by_id")
 FIND_NODES_BY_ID = cypher.load("network/find_nodes_by_id")
+LIST_FLOWS_BY_ID = cypher.load("network/list_flows_by_id")
+LIST_INTEGRATION_EVENTS_BY_ID = cypher.load("network/list_integration_events_by_id")
+LIST_LEARNING_EVENTS_BY_ID = cypher.load("network/list_learning_events_by_id")
 LIST_FIRM_FLOWS = cypher.load("network/list_firm_flows")
 LIST_FIRM_LEARNING_SOURCES = cypher.load("network/list_firm_learning_sources")
 # The most units one page of a firm's network holds (and the page size when none is asked).
@@ -80,6 +94,80 @@ async def find_nodes(store: GraphStore, *, ids: list[str]) -> dict[str, dict[str
     """Any nodes with these ids: {id: {labels, properties}}."""
     rows = await store.read(FIND_NODES_BY_ID, {"ids": ids})
     return {row["node"]["id"]: row["node"] for row in rows}
+
+
+NodeView = (
+    FirmView
+    | UnitView
+    | KnowledgeView
+    | CapabilityView
+    | ActorView
+    | ResourceView
+    | FlowView
+    | IntegrationEventView
+    | LearningView
+)
+
+
+async def get_nodes_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, NodeView]:
+    """Whatever has these ids, each kind read in one batch; unknown ids are absent."""
+    found = await find_nodes(store, ids=ids)
+    kinds: dict[str, list[str]] = {}
+    views: dict[str, NodeView] = {}
+    for node_id, node in found.items():
+        labels = node["labels"]
+        if "Capability" in labels:
+            views[node_id] = CapabilityView.model_validate(node["properties"])
+        elif "Actor" in labels:
+            views[node_id] = ActorView.model_validate(node["properties"])
+        elif "Resource" in labels:
+            views[node_id] = ResourceView.model_validate(node["properties"])
+        else:
+            kind = next(iter(_BATCHED_KINDS.keys() & set(labels)), "")
+            kinds.setdefault(kind, []).append(node_id)
+    # Flows are relationships, so find_nodes never sees them: the ids it did not find may be.
+    kinds["Flow"] = [node_id for node_id in ids if node_id not in found]
+    for kind, wanted in kinds.items():
+        if wanted and kind:
+            views.update(await _BATCHED_KINDS[kind](store, wanted))
+    return views
+
+
+async def _flows_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
+    rows = await store.read(LIST_FLOWS_BY_ID, {"ids": ids})
+    return {row["flow"]["id"]: FlowView.model_validate(row["flow"]) for row in rows}
+
+
+async def _integration_events_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
+    rows = await store.read(LIST_INTEGRATION_EVENTS_BY_ID, {"ids": ids})
+    return {row["event"]["id"]: IntegrationEventView.model_validate(row["event"]) for row in rows}
+
+
+async def _learning_events_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
+    rows = await store.read(LIST_LEARNING_EVENTS_BY_ID, {"ids": ids})
+    return {row["event"]["id"]: LearningView.model_validate(row["event"]) for row in rows}
+
+
+async def _firms(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
+    return dict(await get_firms_by_id(store, ids=ids))
+
+
+async def _units(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
+    return dict(await get_units_by_id(store, ids=ids))
+
+
+async def _knowledge(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
+    return dict(await get_knowledge_by_id(store, ids=ids))
+
+
+_BATCHED_KINDS: dict[str, Callable[[GraphStore, list[str]], Awaitable[dict[str, NodeView]]]] = {
+    "Firm": _firms,
+    "Unit": _units,
+    "Knowledge": _knowledge,
+    "Flow": _flows_by_id,
+    "IntegrationEvent": _integration_events_by_id,
+    "LearningEvent": _learning_events_by_id,
+}
 
 
 class FlowLink(BaseModel):

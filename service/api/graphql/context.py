@@ -2,6 +2,8 @@
 
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import strawberry
@@ -28,6 +30,18 @@ from service.store.port import (
 )
 
 
+@dataclass
+class OperationTally:
+    """What one operation cost: a WebSocket runs many operations on one context."""
+
+    round_trips: int = 0
+    cost: int = 0
+
+
+# Set for each operation in its own task, so concurrent operations on one socket count apart.
+current_tally: ContextVar[OperationTally | None] = ContextVar("current_tally", default=None)
+
+
 class CountingStore:
     """The request's view of the store: counts round trips, so a test can bound them."""
 
@@ -36,14 +50,20 @@ class CountingStore:
         self.backend = store.backend
         self.round_trips = 0
 
+    def _count(self) -> None:
+        self.round_trips += 1
+        tally = current_tally.get()
+        if tally is not None:
+            tally.round_trips += 1
+
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a read statement (counted)."""
-        self.round_trips += 1
+        self._count()
         return await self._store.read(query, params)
 
     async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a write statement (counted)."""
-        self.round_trips += 1
+        self._count()
         return await self._store.write(query, params)
 
     async def run_readonly(
@@ -62,7 +82,7 @@ class CountingStore:
 
     async def ping(self) -> None:
         """Ping the store (counted)."""
-        self.round_trips += 1
+        self._count()
         await self._store.ping()
 
     async def info(self) -> StoreInfo:
@@ -97,6 +117,11 @@ class Context(BaseContext):
         self.role: Role | None = None
         self.cost_budget = cost_budget
         self.cost = 0
+        self.fresh_loaders()
+
+    def fresh_loaders(self) -> None:
+        """New loaders for each operation: a WebSocket keeps one context for many operations,
+        and a query after a mutation must not answer from the earlier operation's cache."""
         self.units = DataLoader[str, UnitView | None](self._load_units)
         self.firms = DataLoader[str, FirmView | None](self._load_firms)
         self.knowledge = DataLoader[str, KnowledgeView | None](self._load_knowledge)

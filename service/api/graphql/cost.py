@@ -2,7 +2,8 @@
 
 Each field that returns an object costs one per parent it is asked of; a connection
 multiplies what is below it by its `first` (the default page size when not given), and any
-other list field by LIST_SIZE; a connection's edges and nodes are what its field paid for.
+other list field by LIST_SIZE (a field taking `ids`, by how many it is given); a
+connection's edges and nodes are what its field paid for.
 Scalars are free, and so is introspection. The rule runs with the request's variables,
 after validation and before execution, so a refused document never reaches the store.
 """
@@ -20,6 +21,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
@@ -31,6 +33,7 @@ from graphql import (
 from graphql.type import GraphQLInterfaceType, GraphQLList, GraphQLNonNull, GraphQLUnionType
 from strawberry.extensions import SchemaExtension
 
+from service.api.graphql.context import current_tally
 from service.services.paging import DEFAULT_PAGE_SIZE
 
 LIST_SIZE = 10  # what a list field without `first` is assumed to hold
@@ -84,6 +87,18 @@ class DocumentCost:
                     inner = self._schema.get_type(fragment.type_condition.name.value)
                     yield from self._fields(inner, fragment.selection_set, seen | {name})
 
+    def _ids_given(self, node: FieldNode) -> int | None:
+        """How many ids a field asks for by `ids` (nodes), from the document or its variables."""
+        for argument in node.arguments or ():
+            if argument.name.value != "ids":
+                continue
+            value = argument.value
+            if isinstance(value, VariableNode):
+                given = self._variables.get(value.name.value)
+                return len(given) if isinstance(given, list) else None
+            return len(value.values) if isinstance(value, ListValueNode) else 1
+        return None
+
     def _first(self, node: FieldNode) -> int | None:
         """The `first` a field asks for, from the document or its variables."""
         for argument in node.arguments or ():
@@ -120,7 +135,7 @@ class DocumentCost:
                 first = self._first(node)
                 inner *= first if first is not None and first > 0 else self._page_size
             elif _is_list(field.type):
-                inner *= LIST_SIZE
+                inner *= self._ids_given(node) or LIST_SIZE
             if isinstance(target, GraphQLUnionType):
                 for member in target.types:
                     total += self._selection_cost(member, node.selection_set, inner, seen)
@@ -188,6 +203,9 @@ class CostLimiter(SchemaExtension):
             )
             errors = validate(execution.schema._schema, document, [rule])
             context.cost = measured[0] if measured else 0
+            tally = current_tally.get()
+            if tally is not None:
+                tally.cost = context.cost
             if errors:
                 execution.result = ExecutionResult(data=None, errors=errors)
         yield

@@ -9,9 +9,12 @@ from service.api.graphql.types import (
     Connection,
     Firm,
     Flow,
+    IntegrationEvent,
     Knowledge,
+    LearningEvent,
     Node,
     PageInfo,
+    Resource,
     Unit,
     UnitPair,
     load_unit,
@@ -22,14 +25,25 @@ from service.model.enums import (
     FlowDirection,
     UnitRole,
 )
-from service.model.views import ActorView, CapabilityView
+from service.model.views import (
+    ActorView,
+    CapabilityView,
+    FirmView,
+    FlowView,
+    IntegrationEventView,
+    KnowledgeView,
+    LearningView,
+    ResourceView,
+    UnitView,
+)
 from service.services.dating import parse_as_of
 from service.services.errors import NotFound
 from service.services.network import (
     MAX_NETWORK_UNITS,
+    NodeView,
     count_units,
-    find_nodes,
     get_firm_network,
+    get_nodes_by_id,
     list_firms,
     list_units,
 )
@@ -76,28 +90,46 @@ class NetworkQuery:
 
         return make_connection([Unit.from_view(v) for v in views], page, count)
 
-    @strawberry.field(
-        description="Any node by its id (Relay): a firm, unit, knowledge item, capability or actor."
-    )
+    @strawberry.field(description="Any node by its id (Relay); null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        found = (await find_nodes(info.context.store, ids=[str(id)])).get(str(id))
-        if found is None:
-            return None
-        labels = found["labels"]
-        if "Unit" in labels:
-            unit = await info.context.units.load(str(id))
-            return Unit.from_view(unit) if unit else None
-        if "Firm" in labels:
-            firm = await info.context.firms.load(str(id))
-            return Firm.from_view(firm) if firm else None
-        if "Knowledge" in labels:
-            knowledge = await info.context.knowledge.load(str(id))
-            return Knowledge.from_view(knowledge) if knowledge else None
-        if "Capability" in labels:
-            return Capability.from_view(CapabilityView.model_validate(found["properties"]))
-        if "Actor" in labels:
-            return Actor.from_view(ActorView.model_validate(found["properties"]))
-        return None
+        return (await resolve_nodes(info, [id]))[0]
+
+    @strawberry.field(
+        description="Nodes by id (Relay), in the order asked; null where there is none. "
+        "Each kind is read in one batch."
+    )
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        return await resolve_nodes(info, ids)
+
+
+async def resolve_nodes(info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    """The nodes with these ids as GraphQL types, in the order asked."""
+    views = await get_nodes_by_id(info.context.store, ids=list(dict.fromkeys(map(str, ids))))
+    return [node_of(views.get(str(node_id))) for node_id in ids]
+
+
+def node_of(view: NodeView | None) -> Node | None:
+    """The GraphQL type of a view read by id."""
+    match view:
+        case FirmView():
+            return Firm.from_view(view)
+        case UnitView():
+            return Unit.from_view(view)
+        case KnowledgeView():
+            return Knowledge.from_view(view)
+        case CapabilityView():
+            return Capability.from_view(view)
+        case ActorView():
+            return Actor.from_view(view)
+        case ResourceView():
+            return Resource(id=strawberry.ID(view.id), name=view.name, kind=view.kind)
+        case FlowView():
+            return Flow.from_view(view)
+        case IntegrationEventView():
+            return IntegrationEvent.from_view(view)
+        case LearningView():
+            return LearningEvent.from_view(view)
+    return None
 
 
 @strawberry.type(description="Flows between two units in one direction: the drawn edge.")

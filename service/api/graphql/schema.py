@@ -1,21 +1,25 @@
 """The GraphQL schema: the domains merged into one root, with guards on cost and errors."""
 
+import datetime
+import json
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, is_abstract_type
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     SchemaExtension,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from service.api.errors import PublicErrors
 from service.api.graphql.analytics import AnalyticsQuery
-from service.api.graphql.context import Context
+from service.api.graphql.context import Context, OperationTally, current_tally
 from service.api.graphql.cost import CostLimiter
 from service.api.graphql.customers import CustomersQuery
 from service.api.graphql.integration import IntegrationQuery
@@ -26,6 +30,7 @@ from service.api.graphql.overview import OverviewQuery
 from service.api.graphql.paths import PathsQuery
 from service.api.graphql.recording import RecordingMutation, RecordingSubscription
 from service.api.graphql.store import StoreQuery
+from service.api.graphql.types import DateTime
 from service.api.guard import AuthoriseOperation, GuardedSchema
 from service.api.limits import DocumentCache, DocumentLimits, depth_limit
 from service.services.errors import ExpectedFailure
@@ -51,9 +56,17 @@ def is_unexpected(error: GraphQLError) -> bool:
 
 
 class StoreRoundTrips(SchemaExtension):
-    """Reports in the response how many store round trips the request took."""
+    """Reports in each response the operation's own store round trips, cost and duration."""
 
     def on_operation(self) -> Iterator[None]:
+        # Not reset afterwards: a subscription's operation ends in another context than it
+        # began, and the next operation (its own task, or request) sets its own.
+        self.tally = OperationTally()
+        current_tally.set(self.tally)
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            context.fresh_loaders()
+        self.started = time.perf_counter()
         yield
 
     def get_results(self) -> dict[str, Any]:
@@ -66,9 +79,11 @@ class StoreRoundTrips(SchemaExtension):
             and any(isinstance(e.original_error, StoreUnavailable) for e in errors)
         ):
             context.response.status_code = 503  # the store is down, not the request wrong
-        if isinstance(context, Context):
-            return {"storeRoundTrips": context.store.round_trips, "cost": context.cost}
-        return {}
+        return {
+            "storeRoundTrips": self.tally.round_trips,
+            "cost": self.tally.cost,
+            "durationMs": round((time.perf_counter() - self.started) * 1000, 1),
+        }
 
 
 Query = merge_types(
@@ -113,6 +128,7 @@ def create_schema(
         mutation=Mutation,
         subscription=Subscription,
         max_document_bytes=max_document_bytes,
+        config=StrawberryConfig(scalar_map={datetime.datetime: DateTime}),
         extensions=[
             lambda: DocumentLimits(cache=documents, max_tokens=max_tokens),
             lambda: AddValidationRules(limits),
@@ -130,3 +146,15 @@ schema = create_schema()
 def export_sdl() -> str:
     """The schema as SDL, as committed in schema/schema.graphql."""
     return schema.as_str() + "\n"
+
+
+def export_possible_types() -> str:
+    """Each interface and union with the object types that can stand for it, as Apollo
+    Client's `possibleTypes` takes it; committed in schema/possible-types.json."""
+    graphql_schema = schema._schema
+    possible = {
+        name: sorted(t.name for t in graphql_schema.get_possible_types(abstract))
+        for name, abstract in graphql_schema.type_map.items()
+        if is_abstract_type(abstract) and not name.startswith("__")
+    }
+    return json.dumps(dict(sorted(possible.items())), indent=2) + "\n"

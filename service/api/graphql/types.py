@@ -73,6 +73,16 @@ strawberry.enum(
 strawberry.enum(FlowOrder, description="By date (undated flows last either way), then id.")
 
 
+DateTime = strawberry.scalar(
+    name="DateTime",
+    description="An instant as an RFC 3339 date-time in UTC to the millisecond, e.g. "
+    "2026-12-07T10:15:00.123+00:00.",
+    specified_by_url="https://scalars.graphql.org/andimarek/date-time.html",
+    serialize=lambda value: value.isoformat(timespec="milliseconds"),
+    parse_value=datetime.datetime.fromisoformat,
+)
+
+
 def from_epoch_ms(value: int) -> datetime.datetime:
     """An epoch-milliseconds instant as an aware UTC datetime (GraphQL Int is 32-bit)."""
     return datetime.datetime.fromtimestamp(value / 1000, tz=datetime.UTC)
@@ -333,8 +343,7 @@ class Actor(Node):
 
 
 @strawberry.type(description="Knowledge passed from one unit to another.")
-class Flow:
-    id: strawberry.ID
+class Flow(Node):
     direction: FlowDirection
     mode: FlowMode
     date: str | None = strawberry.field(description="YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -377,16 +386,14 @@ class Flow:
         )
 
 
-@strawberry.type
-class Resource:
-    id: strawberry.ID
+@strawberry.type(description="A resource an integration event leveraged, renewed or released.")
+class Resource(Node):
     name: str
     kind: ResourceKind
 
 
 @strawberry.type(description="The firm leveraged, renewed or released resources (Table 3).")
-class IntegrationEvent:
-    id: strawberry.ID
+class IntegrationEvent(Node):
     step: IntegrationStep
     tier: IntegrationTier
     activity: ValueChainActivity | None
@@ -464,8 +471,7 @@ class IntegrationEvent:
 
 
 @strawberry.type(description="A unit learned knowledge from an outside source.")
-class LearningEvent:
-    id: strawberry.ID
+class LearningEvent(Node):
     channel: Channel
     date: str | None
     citation: str | None
