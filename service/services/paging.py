@@ -33,15 +33,21 @@ def decode_cursor(cursor: str) -> int:
     raise InvalidArgument("after", f"'{cursor}' is not a cursor this API gave out")
 
 
-def page_request(
-    *, first: int | None, after: str | None, max_size: int = MAX_PAGE_SIZE
-) -> PageRequest:
-    """Validate `first`/`after` and ask the store for one row more than the page."""
+def page_size(*, first: int | None, max_size: int) -> int:
+    """The page size `first` asks for (the default when not given), within 1..max_size."""
     size = min(DEFAULT_PAGE_SIZE, max_size) if first is None else first
     if not 1 <= size <= max_size:
         raise InvalidArgument(
             "first", f"must be between 1 and {max_size}, not {size} (KFLOW_MAX_PAGE_SIZE)"
         )
+    return size
+
+
+def page_request(
+    *, first: int | None, after: str | None, max_size: int = MAX_PAGE_SIZE
+) -> PageRequest:
+    """Validate `first`/`after` and ask the store for one row more than the page."""
+    size = page_size(first=first, max_size=max_size)
     skip = 0 if after is None else decode_cursor(after) + 1
     return PageRequest(skip=skip, limit=size + 1)
 
@@ -78,11 +84,7 @@ def keyset_request(
     *, first: int | None, after: str | None, max_size: int = MAX_PAGE_SIZE
 ) -> KeysetRequest:
     """Validate `first`/`after` for a keyset-paged list."""
-    size = min(DEFAULT_PAGE_SIZE, max_size) if first is None else first
-    if not 1 <= size <= max_size:
-        raise InvalidArgument(
-            "first", f"must be between 1 and {max_size}, not {size} (KFLOW_MAX_PAGE_SIZE)"
-        )
+    size = page_size(first=first, max_size=max_size)
     if after is None:
         return KeysetRequest(size=size)
     key, node_id = _decode_keyset_cursor(after)

@@ -327,18 +327,9 @@ async def list_reverse_transfer_paths(
             page=page,
             as_of=as_of,
         )
-    elif same_knowledge:
-        trails, undated = await _list_single_item_trails(
-            store,
-            unit_id=unit_id,
-            to_id=target,
-            max_hops=max_hops,
-            wanted=page.skip + page.limit,
-            as_of=as_of,
-        )
-        rows = trails[page.skip : page.skip + page.limit]
     else:
-        routes, undated = await _list_routes(
+        walk = _list_single_item_trails if same_knowledge else _list_routes
+        found, undated = await walk(
             store,
             unit_id=unit_id,
             to_id=target,
@@ -346,7 +337,7 @@ async def list_reverse_transfer_paths(
             wanted=page.skip + page.limit,
             as_of=as_of,
         )
-        rows = routes[page.skip : page.skip + page.limit]
+        rows = found[page.skip : page.skip + page.limit]
     return PathPage(target=target, paths=[_path(row) for row in rows], undated_excluded=undated)
 
 
