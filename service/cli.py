@@ -19,11 +19,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from service.bootstrap import running
+from service.failures import exit_code_of
 from service.model.files import CaseFileInvalid
 from service.services.cases import LoadSummary
 from service.services.errors import ExpectedFailure
 from service.settings import Settings, get_settings
-from service.store import open_store
 from service.store.engine_module import EngineModuleError, install_engine_module
 from service.store.port import GraphStore, StoreError
 
@@ -98,19 +99,19 @@ def _with_store(work: Callable[[GraphStore], Awaitable[T]]) -> T:
     """Open the configured store, run the work, close the store; errors become exit codes."""
     settings = _settings()
 
+    def report(line: str) -> None:
+        err.print(line, highlight=False)
+
     async def run() -> T:
-        store = await open_store(settings, report=lambda line: err.print(line, highlight=False))
-        try:
-            return await work(store)
-        finally:
-            await store.close()
+        async with running(settings, report=report) as root:
+            return await work(root.store)
 
     try:
         return asyncio.run(run())
     except CaseFileInvalid as error:
         raise _report_invalid(error) from None
     except (StoreError, ExpectedFailure) as error:
-        raise _fail(str(error)) from None
+        raise _fail(str(error), exit_code_of(error)) from None
 
 
 @app.command()
@@ -689,7 +690,7 @@ def keys_create(
         chosen = parse_role(role)
     except ExpectedFailure as error:
         raise _fail(str(error)) from None
-    issued = _with_store(lambda store: _in_auth(store, create_api_key, name=name, role=chosen))
+    issued = _with_store(lambda store: create_api_key(store.keys, name=name, role=chosen))
     err.print(
         f"key {issued.key.id} ({issued.key.role}) for {issued.key.name}; "
         "the token below is shown only now:",
@@ -704,7 +705,7 @@ def keys_list() -> None:
     from service.services.access import list_api_keys
 
     table = Table("id", "name", "role", "created", "revoked")
-    for key in _with_store(lambda store: _in_auth(store, list_api_keys)):
+    for key in _with_store(lambda store: list_api_keys(store.keys)):
         table.add_row(
             key.id,
             key.name,
@@ -720,12 +721,8 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """Revoke an API key (within seconds on every replica)."""
     from service.services.access import revoke_api_key
 
-    key = _with_store(lambda store: _in_auth(store, revoke_api_key, key_id=key_id))
+    key = _with_store(lambda store: revoke_api_key(store.keys, key_id=key_id))
     err.print(f"revoked key {key.id} ({key.name})")
-
-
-async def _in_auth(store: GraphStore, work: Callable[..., Awaitable[T]], **options: Any) -> T:
-    return await work(await store.auth_store(), **options)
 
 
 def _when(epoch_ms: int) -> str:

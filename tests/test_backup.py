@@ -13,7 +13,7 @@ import pytest
 
 from service.model.files import CaseFileInvalid, validate_case_document
 from service.services.access import KeyChecker, Role
-from service.services.backup import LIST_API_KEY_RECORDS, restore_backup
+from service.services.backup import restore_backup
 from service.services.exchange import render_cases_json
 from service.services.health import count_graph
 from service.services.synthetic import SIZES, generate_case_document
@@ -55,8 +55,8 @@ def test_a_backup_restored_into_an_empty_store_gives_the_same_graph(tmp_path: Pa
 
 
 async def test_a_restored_key_still_opens_the_api(tmp_path: Path) -> None:
+    from service.bootstrap import open_store
     from service.settings import Settings
-    from service.store import open_store
 
     first, second = tmp_path / "first", tmp_path / "second"
     token = kflow(
@@ -67,7 +67,7 @@ async def test_a_restored_key_still_opens_the_api(tmp_path: Path) -> None:
     assert kflow("restore", str(backup), data=second).returncode == 0
     store = await open_store(Settings(graph_url=f"embedded://{second}"))
     try:
-        assert await KeyChecker(await store.auth_store()).role_of(token) is Role.READER
+        assert await KeyChecker(store.keys).role_of(token) is Role.READER
     finally:
         await store.close()
 
@@ -147,7 +147,7 @@ async def test_a_corrupt_backup_is_refused_whole_naming_the_problem(
         await restore_backup(store, data=data, name="b.json")
     assert problem in str(refused.value)
     assert await count_graph(store) == (0, 0)
-    assert await (await store.auth_store()).read(LIST_API_KEY_RECORDS) == []
+    assert await store.keys.list_key_records() == []
 
 
 def test_a_backup_that_is_not_utf8_gets_a_clear_error(tmp_path: Path) -> None:

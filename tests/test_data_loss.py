@@ -10,8 +10,8 @@ import httpx
 import pytest
 import yaml
 
+from service.bootstrap import open_store
 from service.settings import Settings
-from service.store import open_store
 from service.store.embedded import EmbeddedStore
 from tests.helpers import EMBEDDED, Served, kflow, serve, tiny_firm
 
@@ -82,7 +82,8 @@ def test_a_staged_copy_left_by_a_killed_load_is_dropped_at_start(tmp_path: Path)
         store = await open_store(Settings(graph_url=f"embedded://{data}"))
         assert isinstance(store, EmbeddedStore)
         await store.open_staging()
-        await (await store.auth_store()).open_staging()  # type: ignore[attr-defined]
+        await store.keys.list_keys()  # the keys graph is made on first use
+        await store._keys_graph().open_staging()
         await store.close()
 
     async def graph_keys() -> list[str]:

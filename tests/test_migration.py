@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from service.bootstrap import open_store
 from service.cypher import Query, parse_query
 from service.model.case import Unit
 from service.model.enums import UnitRole
@@ -24,7 +25,6 @@ from service.services.paths import list_reverse_transfer_paths
 from service.services.recording import record_unit
 from service.services.seeding import list_case_files, seed_cases
 from service.settings import Settings
-from service.store import open_store
 from service.store.port import GraphStore
 from tests.helpers import SEED_DIR, cite
 

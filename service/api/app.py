@@ -17,12 +17,16 @@ from service.api.graphql.context import get_context
 from service.api.graphql.schema import create_schema
 from service.api.keys import router as keys_router
 from service.api.limits import BodySizeLimit
-from service.api.observability import configure_logging, install_observability, observe_store
+from service.api.observability import (
+    configure_logging,
+    install_observability,
+    note_store_info,
+    observe_store,
+)
 from service.api.transport import GraphQLTransport
-from service.services.access import KeyChecker
+from service.bootstrap import running
 from service.services.health import PublicReadiness, get_readiness
 from service.settings import Settings, get_settings
-from service.store import open_store
 from service.store.port import StoreUnavailable
 
 CONNECTION_INIT_WAIT_S = 10
@@ -35,12 +39,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         restore_logging = configure_logging(settings)
-        app.state.store = await observe_store(await open_store(settings), app)
-        app.state.keys = KeyChecker(await app.state.store.auth_store())
         try:
-            yield
+            async with running(settings, decorate=observe_store(app)) as root:
+                await note_store_info(root.store, app)
+                app.state.store = root.store
+                app.state.keys = root.keys
+                yield
         finally:
-            await app.state.store.close()
             restore_logging()
 
     # The API's documentation pages are for developers: off in production unless asked for

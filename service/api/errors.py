@@ -1,4 +1,4 @@
-"""The one map from failures to answers: a status, a code and a message naming the problem.
+"""Failures answered over HTTP and GraphQL, by the one map in `service.failures`.
 
 Routes answer `{"error": code, "detail": message}`; `/graphql` answers in GraphQL's own
 shape, `{"errors": [{"message": ..., "extensions": {"code": ...}}]}`, so GraphQL clients
@@ -16,60 +16,28 @@ from graphql import GraphQLError
 from starlette.requests import HTTPConnection
 from strawberry.extensions import MaskErrors
 
-from service.api.guard import DocumentTooLarge
 from service.api.observability import current_request_id
-from service.services.access import NotAllowed, NotAuthenticated
-from service.services.errors import ExpectedFailure, InvalidArgument, NotFound
-from service.store.port import (
-    QueryFailed,
-    QueryParameterError,
-    QueryTimedOut,
-    StoreFilesLost,
-    StoreUnavailable,
-    WriteRefused,
-)
+from service.failures import ANSWERS, answer_of, details_of
+from service.store.port import StoreFilesLost, StoreUnavailable
 
 log = logging.getLogger("kflow.errors")
 GRAPHQL_PATH = "/graphql"
-# The analyst's own statement: the engine's message is about the analyst's text (a syntax
-# error and where it is), and it is the only way to fix the statement.
-ANALYST_STATEMENT = "cypher"
-
-# Checked in order: the first class an error is an instance of decides its status.
-STATUS_OF: list[tuple[type[Exception], int, str]] = [
-    (NotAuthenticated, 401, "unauthenticated"),
-    (NotAllowed, 403, "forbidden"),
-    (NotFound, 404, "not_found"),
-    (DocumentTooLarge, 413, "document_too_large"),
-    (InvalidArgument, 400, "invalid_argument"),
-    (ExpectedFailure, 400, "bad_request"),
-    (WriteRefused, 403, "write_refused"),
-    (QueryTimedOut, 408, "timeout"),
-    (QueryParameterError, 400, "invalid_parameter"),
-    (QueryFailed, 400, "query_failed"),
-    (StoreUnavailable, 503, "store_unavailable"),
-]
-
-
-def status_of(error: BaseException) -> tuple[int, str] | None:
-    """The status and code an error is answered with (None: not an expected failure)."""
-    return next(((s, c) for kind, s, c in STATUS_OF if isinstance(error, kind)), None)
 
 
 def public_message(error: BaseException) -> str:
-    """What a client is told: the message, unless it holds the engine's or the store's text."""
+    """What a client is told: the message, unless the map says it holds the engine's or the
+    store's text (then a sentence and the request id; the text goes to the log)."""
     request = f"quote request id {current_request_id() or '-'} when reporting it"
     if isinstance(error, StoreFilesLost):
         return f"{error}; {request}"
+    answer = answer_of(error)
+    if answer is None or answer.shown:
+        return str(error)
     if isinstance(error, StoreUnavailable):
         log.error("the store did not answer: %s", error)
         return f"the graph engine does not answer; {request}"
-    if isinstance(error, QueryFailed) and error.query != ANALYST_STATEMENT:
-        log.error("a statement failed: %s", error)
-        return f"the graph engine could not run the request; {request}"
-    if isinstance(error, QueryFailed):
-        return error.engine_message
-    return str(error)
+    log.error("the engine failed: %s", error)
+    return f"the graph engine could not run the request; {request}"
 
 
 def is_graphql(connection: HTTPConnection | None, path: str | None = None) -> bool:
@@ -89,17 +57,13 @@ def add_error_handlers(app: FastAPI) -> None:
     """Answer each expected failure with its status and a JSON body naming the problem."""
 
     async def answer(request: Request, error: Exception) -> JSONResponse:
-        found = status_of(error)
+        found = answer_of(error)
         assert found is not None
-        status, code = found
-        extra: dict[str, Any] = {}
-        if isinstance(error, InvalidArgument):
-            extra["argument"] = error.argument
-        if isinstance(error, NotFound) and error.suggestions:
-            extra["suggestions"] = error.suggestions
-        body = error_body(code, public_message(error), graphql=is_graphql(request), **extra)
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse(status_code=status, content=body, headers=headers)
+        body = error_body(
+            found.code, public_message(error), graphql=is_graphql(request), **details_of(error)
+        )
+        headers = {"WWW-Authenticate": "Bearer"} if found.status == 401 else None
+        return JSONResponse(status_code=found.status, content=body, headers=headers)
 
     async def invalid_request(_: Request, error: Exception) -> JSONResponse:
         # The same shape as every other refusal, naming the first bad argument.
@@ -114,14 +78,15 @@ def add_error_handlers(app: FastAPI) -> None:
         body = error_body("invalid_argument", detail, graphql=False, argument=argument)
         return JSONResponse(status_code=400, content=body)
 
-    for kind, _, _ in STATUS_OF:
+    for kind, _ in ANSWERS:
         app.add_exception_handler(kind, answer)
     app.add_exception_handler(RequestValidationError, invalid_request)
 
 
 class PublicErrors(MaskErrors):
-    """GraphQL's errors as a client may see them: unexpected ones masked, and the store's
-    text replaced by `public_message` (the code stays, so clients know to retry)."""
+    """GraphQL's errors as a client may see them: each expected one with its code from the
+    one map (and its details), its text replaced by `public_message` where the store's text
+    would show; unexpected ones masked."""
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         return super()._process_errors([self._public(error) for error in errors])
@@ -129,12 +94,35 @@ class PublicErrors(MaskErrors):
     @staticmethod
     def _public(error: GraphQLError) -> GraphQLError:
         original = error.original_error
-        if not isinstance(original, StoreUnavailable):
+        if original is None or isinstance(original, GraphQLError):
             return error
-        return GraphQLError(
-            public_message(original),
-            nodes=error.nodes,
-            path=error.path,
-            original_error=original,
-            extensions=original.extensions,
-        )
+        return graphql_error(original, nodes=error.nodes, path=error.path) or error
+
+
+def graphql_error(
+    original: Exception, *, nodes: Any = None, path: Any = None
+) -> GraphQLError | None:
+    """A GraphQL error for an expected failure: the public message, the map's code and the
+    failure's details (None: the map gives it no GraphQL code, so it is masked)."""
+    found = answer_of(original)
+    if found is None or found.graphql is None:
+        return None
+    return GraphQLError(
+        public_message(original),
+        nodes=nodes,
+        path=path,
+        original_error=original,
+        extensions={"code": found.graphql, **details_of(original)},
+    )
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Mask everything but the errors a client can act on (and log what is masked)."""
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return False
+    found = answer_of(original)
+    if found is not None and found.graphql is not None:
+        return False
+    log.error("unexpected error in %s", error.path, exc_info=original)
+    return True

@@ -22,8 +22,9 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
 from service.api.deps import Credential
+from service.api.errors import graphql_error
 from service.services.access import NotAllowed, NotAuthenticated, Role, require
-from service.services.errors import ExpectedFailure
+from service.services.errors import ExpectedFailure, TooLarge
 
 audit_log = logging.getLogger("kflow.audit")
 CONNECTION_INIT_HINT = (
@@ -36,10 +37,8 @@ class AmbiguousOperation(ExpectedFailure):
     """A document with several operations and no operationName saying which to run."""
 
 
-class DocumentTooLarge(ExpectedFailure):
+class DocumentTooLarge(TooLarge):
     """A GraphQL document over KFLOW_GRAPHQL_MAX_DOCUMENT_BYTES; it was not parsed."""
-
-    code = "DOCUMENT_TOO_LARGE"
 
 
 async def authorise_operation(
@@ -139,7 +138,8 @@ class GuardedSchema(strawberry.Schema):
             f"the GraphQL document is {size} bytes; the limit is {self.max_document_bytes} "
             "(KFLOW_GRAPHQL_MAX_DOCUMENT_BYTES)"
         )
-        error = GraphQLError(str(refusal), original_error=refusal)
+        error = graphql_error(refusal)
+        assert error is not None
         return PreExecutionError(data=None, errors=[error])
 
     async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> ExecutionResult:

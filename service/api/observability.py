@@ -50,19 +50,10 @@ from strawberry.types import ExecutionResult
 
 from service.api.deps import require_role
 from service.api.graphiql import render_graphiql_page
-from service.cypher import Query
 from service.services.access import Role
 from service.settings import Settings
-from service.store.port import (
-    AdhocLimits,
-    AdhocResult,
-    GraphStore,
-    PlanCheck,
-    Row,
-    StoreError,
-    StoreInfo,
-    StoreUnavailable,
-)
+from service.store.decorator import StoreDecorator
+from service.store.port import GraphStore, StoreError, StoreUnavailable
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -325,25 +316,15 @@ def metrics_of(app: FastAPI) -> Metrics:
 # --- the store, timed ------------------------------------------------------------------
 
 
-class InstrumentedStore:
-    """The store port around the real store: counts and times each call, by mode and outcome.
-
-    Attributes outside the port (an adapter's own, e.g. the embedded engine) are passed
-    through to the wrapped store.
-    """
+class InstrumentedStore(StoreDecorator):
+    """The store port around the real store: counts and times each call, by mode and outcome."""
 
     def __init__(self, store: GraphStore, metrics: Metrics) -> None:
-        self.inner = store
-        self.backend = store.backend
+        super().__init__(store)
         self._metrics = metrics
-        self._auth: InstrumentedStore | None = None
 
-    def __getattr__(self, name: str) -> Any:
-        if name == "inner":  # not set yet (e.g. during copy): no endless recursion
-            raise AttributeError(name)
-        return getattr(self.inner, name)
-
-    async def _timed(self, mode: str, call: Awaitable[T]) -> T:
+    async def around(self, mode: str, call: Awaitable[T]) -> T:
+        """Await the call, counting it by mode and outcome and timing it."""
         start = time.perf_counter()
         outcome = "ok"
         try:
@@ -368,59 +349,20 @@ class InstrumentedStore:
                 time.perf_counter() - start
             )
 
-    async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run a read statement (timed)."""
-        return await self._timed("read", self.inner.read(query, params))
 
-    async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run a write statement (timed)."""
-        return await self._timed("write", self.inner.write(query, params))
-
-    async def run_readonly(
-        self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
-    ) -> AdhocResult:
-        """Run analyst Cypher read-only (timed)."""
-        return await self._timed(
-            "adhoc",
-            self.inner.run_readonly(text, params, limits=limits, check=check),
-        )
-
-    async def auth_store(self) -> GraphStore:
-        """The API keys' store, timed the same way."""
-        if self._auth is None:
-            self._auth = InstrumentedStore(
-                await self._timed("auth", self.inner.auth_store()), self._metrics
-            )
-        return self._auth
-
-    async def ping(self) -> None:
-        """Ping the store (timed)."""
-        await self._timed("ping", self.inner.ping())
-
-    async def info(self) -> StoreInfo:
-        """Backend, engine version and location (timed)."""
-        return await self._timed("info", self.inner.info())
-
-    async def ensure_schema(self) -> None:
-        """Create indexes and constraints (timed)."""
-        await self._timed("schema", self.inner.ensure_schema())
-
-    async def close(self) -> None:
-        """Close the wrapped store."""
-        await self.inner.close()
+def observe_store(app: FastAPI) -> Callable[[GraphStore], GraphStore]:
+    """What wraps the store the application serves from: each call counted and timed."""
+    return lambda store: InstrumentedStore(store, metrics_of(app))
 
 
-async def observe_store(store: GraphStore, app: FastAPI) -> GraphStore:
-    """The store the application serves from: `store`, timed, its backend and version noted."""
-    metrics = metrics_of(app)
-    observed = InstrumentedStore(store, metrics)
+async def note_store_info(store: GraphStore, app: FastAPI) -> None:
+    """Set the store-info gauge to the store's backend and engine version."""
     try:
-        info = await observed.info()
+        info = await store.info()
     except Exception:  # the info gauge is a nicety; a store that cannot say is still served
         logging.getLogger("kflow.observability").warning("the store did not give its info")
     else:
-        metrics.store_info.labels(info.backend, info.engine_version).set(1)
-    return observed
+        metrics_of(app).store_info.labels(info.backend, info.engine_version).set(1)
 
 
 # --- GraphQL ---------------------------------------------------------------------------

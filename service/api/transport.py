@@ -35,9 +35,10 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
 
 from service.api.deps import Credential, bearer_token, credential_of
-from service.api.errors import error_body, status_of
+from service.api.errors import error_body
 from service.api.guard import CONNECTION_INIT_HINT, audit_log
 from service.api.observability import ObservedGraphQLRouter
+from service.failures import answer_of
 from service.services.access import NotAllowed, NotAuthenticated, Role, require
 from service.store.port import StoreError
 
@@ -220,7 +221,7 @@ class GraphQLTransport(ObservedGraphQLRouter):
         if isinstance(result, PreExecutionError):
             # Nothing ran: a request error. GraphQL-over-HTTP leaves `data` out of it.
             original = result.errors[0].original_error if result.errors else None
-            found = status_of(original) if original is not None else None
-            request.state.graphql_refusal = found[0] if found else 400
+            found = answer_of(original) if original is not None else None
+            request.state.graphql_refusal = found.status if found else 400
             answer.pop("data", None)
         return answer

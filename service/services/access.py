@@ -16,14 +16,9 @@ from enum import IntEnum
 
 from pydantic import BaseModel
 
-from service import cypher
 from service.services.errors import ExpectedFailure, NotFound
-from service.store.port import GraphStore
+from service.store.port import KeyStore
 
-CREATE_API_KEY = cypher.load("keys/create_api_key")
-GET_API_KEY = cypher.load("keys/get_api_key")
-LIST_API_KEYS = cypher.load("keys/list_api_keys")
-SET_API_KEY_REVOKED = cypher.load("keys/set_api_key_revoked")
 TOKEN_PREFIX = "kflow_"
 KEY_ID_HEX = 12
 SECRET_CHARS = 43  # secrets.token_urlsafe(32)
@@ -62,13 +57,9 @@ def parse_role(name: str) -> Role:
 class NotAuthenticated(ExpectedFailure):
     """No valid API key where one is needed."""
 
-    code = "UNAUTHENTICATED"
-
 
 class NotAllowed(ExpectedFailure):
     """The key's role does not allow this."""
-
-    code = "FORBIDDEN"
 
 
 class ApiKey(BaseModel):
@@ -88,7 +79,7 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-async def create_api_key(store: GraphStore, *, name: str, role: Role) -> IssuedKey:
+async def create_api_key(keys: KeyStore, *, name: str, role: Role) -> IssuedKey:
     """Issue a key; its token is returned once and only its hash is kept."""
     if not name.strip() or len(name) > 100:
         raise ExpectedFailure("a key needs a name of 1-100 characters")
@@ -101,23 +92,23 @@ async def create_api_key(store: GraphStore, *, name: str, role: Role) -> IssuedK
         "hash": _digest(secret),
         "created_at": time.time_ns() // 1_000_000,
     }
-    rows = await store.write(CREATE_API_KEY, {"key": record})
     return IssuedKey(
-        key=ApiKey.model_validate(rows[0]["key"]), token=f"{TOKEN_PREFIX}{key_id}_{secret}"
+        key=ApiKey.model_validate(await keys.add_key(record)),
+        token=f"{TOKEN_PREFIX}{key_id}_{secret}",
     )
 
 
-async def list_api_keys(store: GraphStore) -> list[ApiKey]:
+async def list_api_keys(keys: KeyStore) -> list[ApiKey]:
     """Every key, revoked ones included, without secrets."""
-    return [ApiKey.model_validate(row["key"]) for row in await store.read(LIST_API_KEYS)]
+    return [ApiKey.model_validate(key) for key in await keys.list_keys()]
 
 
-async def revoke_api_key(store: GraphStore, *, key_id: str) -> ApiKey:
+async def revoke_api_key(keys: KeyStore, *, key_id: str) -> ApiKey:
     """Revoke a key for good."""
-    rows = await store.write(SET_API_KEY_REVOKED, {"id": key_id, "at": time.time_ns() // 1_000_000})
-    if not rows:
+    key = await keys.revoke_key(key_id, at=time.time_ns() // 1_000_000)
+    if key is None:
         raise NotFound("API key", key_id)
-    return ApiKey.model_validate(rows[0]["key"])
+    return ApiKey.model_validate(key)
 
 
 @dataclass(frozen=True)
@@ -131,8 +122,8 @@ class Caller:
 class KeyChecker:
     """Checks presented tokens against the stored hashes, with a short, bounded cache."""
 
-    def __init__(self, store: GraphStore, *, max_entries: int = CACHE_ENTRIES) -> None:
-        self.store = store
+    def __init__(self, keys: KeyStore, *, max_entries: int = CACHE_ENTRIES) -> None:
+        self.keys = keys
         self.max_entries = max_entries
         self._cache: OrderedDict[str, tuple[float, dict[str, object] | None]] = OrderedDict()
 
@@ -160,8 +151,7 @@ class KeyChecker:
         if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
             self._cache.move_to_end(key_id)
             return cached[1]
-        rows = await self.store.read(GET_API_KEY, {"id": key_id})
-        record = rows[0]["key"] if rows else None
+        record = await self.keys.get_key(key_id)
         self._cache[key_id] = (time.monotonic(), record)
         self._cache.move_to_end(key_id)
         while len(self._cache) > self.max_entries:

@@ -8,10 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from service import cypher
 from service.model.case import CaseFile, count_records
 from service.model.files import CaseFileInvalid, FileProblem
-from service.services.access import CREATE_API_KEY
 from service.services.bulk import case_params_ids, delete_firm, write_case
 from service.services.errors import ExpectedFailure
 from service.services.exchange import (
@@ -21,10 +19,8 @@ from service.services.exchange import (
     render_cases_json,
 )
 from service.services.health import count_graph, get_readiness
-from service.store.port import GraphStore, StagingStore
+from service.store.port import GraphStore
 
-LIST_API_KEY_RECORDS = cypher.load("keys/list_api_key_records")
-DELETE_API_KEYS = cypher.load("keys/delete_api_keys")
 BACKUP_FORMAT = "kflow-backup/1"
 
 
@@ -51,7 +47,7 @@ async def create_backup(store: GraphStore) -> str:
     """The graph as of one instant, plus the API keys (hashed), as a JSON document."""
     async with store.snapshot() as frozen:
         cases = await export_cases(frozen)
-    keys = [row["key"] for row in await (await store.auth_store()).read(LIST_API_KEY_RECORDS)]
+    keys = await store.keys.list_key_records()
     document = json.loads(render_cases_json(cases))
     document.update(
         format=BACKUP_FORMAT,
@@ -157,18 +153,28 @@ async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> Restor
     keys = check_key_records(document, name=name)
     cases = parse_case_documents(document.get("cases", []), name=name)
     check_ids_unique(cases, name=name)
-    auth = await store.auth_store()
-    if (await get_readiness(store)).nodes or await auth.read(LIST_API_KEY_RECORDS):
+    if (await get_readiness(store)).nodes or await store.keys.list_key_records():
         raise StoreNotEmpty(
             "the store already holds data: restore into an empty one "
             "(a new data directory or database)"
         )
     started = time.perf_counter()
-    staged = isinstance(store, StagingStore) and isinstance(auth, StagingStore)
-    if isinstance(store, StagingStore) and isinstance(auth, StagingStore):
-        await _restore_staged(store, auth, cases=cases, keys=keys)
-    else:
-        await _restore_in_place(store, auth, cases=cases, keys=keys)
+    # Staged, a restore killed half-way leaves the store as it was; in place, what was
+    # written is deleted again when it fails.
+    async with store.bulk_load(with_keys=True) as load:
+        written: list[str] = []
+        try:
+            for case in cases:
+                written.append(case.firm.id)
+                await write_case(load.graph, case=case)
+            for key in keys:
+                await load.keys.add_key(key)
+        except BaseException:
+            if not load.staged:
+                for firm_id in written:
+                    await delete_firm(load.graph, firm_id=firm_id)
+                await load.keys.delete_keys([key["id"] for key in keys])
+            raise
     nodes, relationships = await count_graph(store)
     return RestoreSummary(
         cases=[
@@ -178,47 +184,6 @@ async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> Restor
         api_keys=len(keys),
         nodes=nodes,
         relationships=relationships,
-        staged=staged,
+        staged=load.staged,
         seconds=time.perf_counter() - started,
     )
-
-
-async def _write_keys(auth: GraphStore, keys: list[dict[str, Any]]) -> None:
-    for key in keys:
-        await auth.write(CREATE_API_KEY, {"key": key})
-
-
-async def _restore_staged(
-    store: StagingStore, auth: StagingStore, *, cases: list[CaseFile], keys: list[dict[str, Any]]
-) -> None:
-    """Write everything into staged copies of the graph and of the keys' graph, then publish
-    both in one atomic step: a restore killed half-way leaves the store as it was."""
-    staging = await store.open_staging()
-    auth_staging = await auth.open_staging()
-    try:
-        for case in cases:
-            await write_case(staging, case=case)
-        await _write_keys(auth_staging, keys)
-    except BaseException:
-        await store.discard_staging(staging)
-        await auth.discard_staging(auth_staging)
-        raise
-    await store.publish_together([(store, staging), (auth, auth_staging)])  # type: ignore[list-item]
-    await store.compact_log()
-
-
-async def _restore_in_place(
-    store: GraphStore, auth: GraphStore, *, cases: list[CaseFile], keys: list[dict[str, Any]]
-) -> None:
-    """Write firm by firm, batch by batch (Neo4j); on failure delete what was written."""
-    written: list[str] = []
-    try:
-        for case in cases:
-            written.append(case.firm.id)
-            await write_case(store, case=case)
-        await _write_keys(auth, keys)
-    except BaseException:
-        for firm_id in written:
-            await delete_firm(store, firm_id=firm_id)
-        await auth.write(DELETE_API_KEYS, {"ids": [key["id"] for key in keys]})
-        raise

@@ -39,7 +39,7 @@ from service.services.cases import (
     unit_rows,
 )
 from service.services.network import find_nodes, get_firms_by_id
-from service.store.port import GraphStore, StagingStore, count_values
+from service.store.port import GraphStore, count_values
 
 CREATE_FIRM = cypher.load("bulk/create_firm")
 CREATE_UNITS = cypher.load("bulk/create_units")
@@ -470,8 +470,6 @@ async def load_case_in_batches(
         if taken:
             raise CaseFileInvalid(taken)
         checked = time.perf_counter()
-        staged = isinstance(store, StagingStore)
-        target = await store.open_staging() if isinstance(store, StagingStore) else store
         written_rows = [0]
 
         def progress(phase: str, rows: int) -> None:
@@ -480,26 +478,22 @@ async def load_case_in_batches(
 
         phases = list_phases(case)
         on_start(1 + sum(phase.count for phase in phases))
-        try:
-            statements = await write_case(
-                target, case=case, phases=phases, batch_size=batch_size, progress=progress
-            )
-        except BaseException:
-            if isinstance(store, StagingStore):
-                await store.discard_staging(target)
-            else:
-                await delete_firm(store, firm_id=firm_id)
-            raise
-        if isinstance(store, StagingStore):
-            await store.publish_staging(target)
-            await store.compact_log()
+        async with store.bulk_load() as load:
+            try:
+                statements = await write_case(
+                    load.graph, case=case, phases=phases, batch_size=batch_size, progress=progress
+                )
+            except BaseException:
+                if not load.staged:  # a staged load is dropped whole by the store
+                    await delete_firm(store, firm_id=firm_id)
+                raise
     written = time.perf_counter()
     return BulkSummary(
         firm=firm_id,
         records=dict(count_records(case)),
         rows=written_rows[0],
         statements=statements,
-        staged=staged,
+        staged=load.staged,
         check_seconds=checked - started,
         write_seconds=written - checked,
     )

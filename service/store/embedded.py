@@ -25,6 +25,7 @@ from redis.backoff import NoBackoff
 from service import cypher
 from service.cypher import Query
 from service.store.engine import EngineConfig, EngineProcess
+from service.store.keys import GraphKeyStore
 from service.store.port import (
     MAX_INT,
     MAX_PARAM_DEPTH,
@@ -33,13 +34,16 @@ from service.store.port import (
     MIN_INT,
     AdhocLimits,
     AdhocResult,
+    BulkLoad,
     ConstraintViolation,
     GraphStore,
+    KeyStore,
     PlanCheck,
     QueryFailed,
     QueryTimedOut,
     Row,
     StatementPlan,
+    StatementRejected,
     StoreError,
     StoreFilesLost,
     StoreInfo,
@@ -228,6 +232,7 @@ class EmbeddedStore:
         self.engine = engine
         self.owns_engine = owns_engine
         self._auth: EmbeddedStore | None = None
+        self._keys: GraphKeyStore | None = None
         self._watchdog: asyncio.Task[None] | None = None
         self.graph_name = graph_name
         self.query_timeout_ms = query_timeout_ms
@@ -422,7 +427,7 @@ class EmbeddedStore:
                 message = (
                     "the query needed more memory than one query may use (KFLOW_QUERY_MEMORY_MB)"
                 )
-            raise QueryFailed("cypher", message) from None
+            raise StatementRejected(message) from None
         except TimeoutError:
             raise QueryTimedOut(
                 f"the query ran past the {limits.timeout_ms} ms limit (KFLOW_ANALYST_TIMEOUT_MS)"
@@ -431,8 +436,8 @@ class EmbeddedStore:
         except (redis.ConnectionError, OSError) as err:
             raise StoreUnavailable(f"the embedded engine did not answer: {err}") from None
         except (ValueError, OverflowError) as err:
-            raise QueryFailed(
-                "cypher", f"the engine returned a value Python cannot hold: {err}"
+            raise StatementRejected(
+                f"the engine returned a value Python cannot hold: {err}"
             ) from None
 
     async def _explain(self, statement: str) -> StatementPlan:
@@ -505,13 +510,7 @@ class EmbeddedStore:
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator["EmbeddedStore"]:
         """A server-side copy of the graph, read and then dropped."""
-        copy = EmbeddedStore(
-            self.engine,
-            graph_name=f"{self.graph_name}.snapshot-{secrets.token_hex(4)}",
-            pool_size=2,
-            query_timeout_ms=self.query_timeout_ms,
-            owns_engine=False,
-        )
+        copy = self._sibling(f"{self.graph_name}.snapshot-{secrets.token_hex(4)}")
         try:
             try:
                 await self._db.connection.execute_command(
@@ -525,18 +524,48 @@ class EmbeddedStore:
             await copy.drop_graph()
             await copy.close()
 
-    async def auth_store(self) -> "EmbeddedStore":
-        """A sibling graph on the same engine for API keys, out of analysts' reach."""
+    @property
+    def keys(self) -> GraphKeyStore:
+        """API keys in a sibling graph on the same engine, out of analysts' reach."""
+        if self._keys is None:
+            self._keys = GraphKeyStore(self._keys_graph(), prepare=self._keys_graph().ensure_schema)
+        return self._keys
+
+    def _keys_graph(self) -> "EmbeddedStore":
         if self._auth is None:
-            self._auth = EmbeddedStore(
-                self.engine,
-                graph_name=f"{self.graph_name}-auth",
-                pool_size=2,
-                query_timeout_ms=self.query_timeout_ms,
-                owns_engine=False,
-            )
-            await self._auth.ensure_schema()
+            self._auth = self._sibling(f"{self.graph_name}-auth")
         return self._auth
+
+    def _sibling(self, graph_name: str) -> "EmbeddedStore":
+        """Another graph on this store's engine (the keys, a snapshot, a staged copy)."""
+        return EmbeddedStore(
+            self.engine,
+            graph_name=graph_name,
+            pool_size=2,
+            query_timeout_ms=self.query_timeout_ms,
+            owns_engine=False,
+        )
+
+    @asynccontextmanager
+    async def bulk_load(self, *, with_keys: bool = False) -> AsyncIterator[BulkLoad]:
+        """Staged copies of the graph (and of the keys graph), published together in one
+        atomic step when the block ends, dropped when it raises."""
+        graph = await self.open_staging()
+        pairs: list[tuple[GraphStore, GraphStore]] = [(self, graph)]
+        keys: KeyStore = self.keys
+        try:
+            if with_keys:
+                await self.keys.ready()
+                keys_copy = await self._keys_graph().open_staging()
+                pairs.append((self._keys_graph(), keys_copy))
+                keys = GraphKeyStore(keys_copy)
+            yield BulkLoad(graph=graph, keys=keys, staged=True)
+        except BaseException:
+            for _, copy in pairs:
+                await self.discard_staging(copy)
+            raise
+        await self.publish_together(pairs)
+        await self.compact_log()
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless the engine answers."""
@@ -636,13 +665,7 @@ class EmbeddedStore:
     async def open_staging(self) -> "EmbeddedStore":
         """A copy of this graph under `<name>.staging`; a stale copy from a crash is replaced."""
         self._refuse_if_lost()
-        staging = EmbeddedStore(
-            self.engine,
-            graph_name=f"{self.graph_name}.staging",
-            pool_size=2,
-            query_timeout_ms=self.query_timeout_ms,
-            owns_engine=False,
-        )
+        staging = self._sibling(f"{self.graph_name}.staging")
         await staging.drop_graph()
         try:
             await self._db.connection.execute_command(

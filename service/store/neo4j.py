@@ -14,15 +14,18 @@ from neo4j.graph import Node, Path, Relationship
 
 from service import cypher
 from service.cypher import Query
+from service.store.keys import GraphKeyStore
 from service.store.port import (
     AdhocLimits,
     AdhocResult,
+    BulkLoad,
     ConstraintViolation,
     PlanCheck,
     QueryFailed,
     QueryTimedOut,
     Row,
     StatementPlan,
+    StatementRejected,
     StoreInfo,
     StoreUnavailable,
     WriteRefused,
@@ -134,6 +137,7 @@ class Neo4jStore:
         self._driver = AsyncGraphDatabase.driver(
             url, auth=(user, password), max_connection_pool_size=pool_size
         )
+        self._keys = GraphKeyStore(self)
 
     @classmethod
     async def connect(cls, url: str, **options: Any) -> "Neo4jStore":
@@ -220,17 +224,16 @@ class Neo4jStore:
                     "(KFLOW_ANALYST_TIMEOUT_MS)"
                 ) from None
             if err.code and "MemoryPoolOutOfMemory" in err.code:
-                raise QueryFailed(
-                    "cypher",
+                raise StatementRejected(
                     "the query needed more memory than one transaction may use "
-                    "(db.memory.transaction.max on the Neo4j server)",
+                    "(db.memory.transaction.max on the Neo4j server)"
                 ) from None
             if err.code and "AccessMode" in err.code:
                 # The read transaction refused a write the plan check let through.
                 raise WriteRefused(
                     "the query would write to the graph; analyst Cypher runs read-only"
                 ) from None
-            raise QueryFailed("cypher", analyst_error(err, explained=explaining)) from None
+            raise StatementRejected(analyst_error(err, explained=explaining)) from None
         return AdhocResult(
             columns=columns,
             rows=rows[: limits.row_cap],
@@ -250,9 +253,15 @@ class Neo4jStore:
             finally:
                 await transaction.rollback()
 
-    async def auth_store(self) -> "Neo4jStore":
+    @property
+    def keys(self) -> GraphKeyStore:
         """The same database: Community Edition has one; analyst Cypher refuses :ApiKey."""
-        return self
+        return self._keys
+
+    @asynccontextmanager
+    async def bulk_load(self, *, with_keys: bool = False) -> AsyncIterator[BulkLoad]:
+        """The graph itself: Neo4j holds no second copy, so the caller undoes a failed load."""
+        yield BulkLoad(graph=self, keys=self.keys, staged=False)
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless Neo4j answers, accepts the credentials and has the

@@ -5,11 +5,13 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from service.cypher import Query
 
 Row = dict[str, Any]
+# The name an analyst's own statement goes by in errors (kflow's statements have file names).
+ADHOC_STATEMENT = "cypher"
 MAX_PARAM_DEPTH = 16
 MAX_PARAM_ITEMS = 200_000
 MAX_STRING_LENGTH = 1_000_000
@@ -32,11 +34,6 @@ class StoreError(Exception):
 class StoreUnavailable(StoreError):
     """The store cannot be reached (engine down, Neo4j unreachable, bad credentials)."""
 
-    @property
-    def extensions(self) -> dict[str, object]:
-        """What a GraphQL error carries besides its message."""
-        return {"code": "STORE_UNAVAILABLE"}
-
 
 class StoreFilesLost(StoreUnavailable):
     """The engine's data files were deleted or replaced under it; writes are refused. The
@@ -54,14 +51,9 @@ class QueryParameterError(StoreError):
 class ParameterValueError(QueryParameterError):
     """A parameter value the engines cannot receive intact; the message names where it is."""
 
-    @property
-    def extensions(self) -> dict[str, object]:
-        """What a GraphQL error carries besides its message."""
-        return {"code": "INVALID_ARGUMENT"}
-
 
 class QueryFailed(StoreError):
-    """The engine rejected or could not finish a statement."""
+    """The engine rejected or could not finish one of kflow's own statements."""
 
     def __init__(self, query: str, message: str) -> None:
         self.query = query
@@ -73,17 +65,20 @@ class ConstraintViolation(QueryFailed):
     """A write broke a uniqueness constraint; nothing was written."""
 
 
+class StatementRejected(QueryFailed):
+    """The engine refused an analyst's own statement (a syntax error, an unknown function):
+    the engine's message is about the caller's text and is the way to fix it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(ADHOC_STATEMENT, message)
+
+
 class WriteRefused(StoreError):
     """Ad-hoc Cypher that would change the graph; nothing ran."""
 
 
 class QueryTimedOut(StoreError):
     """A query ran past its time limit and was stopped."""
-
-    @property
-    def extensions(self) -> dict[str, object]:
-        """What a GraphQL error carries besides its message."""
-        return {"code": "TIMEOUT"}
 
 
 class OperationRefused(WriteRefused):
@@ -188,9 +183,20 @@ class GraphStore(Protocol):
         """
         ...
 
-    async def auth_store(self) -> "GraphStore":
-        """Where API keys are kept: a graph apart from the one analysts query (embedded);
-        the same database on Neo4j, where analyst Cypher refuses to name :ApiKey."""
+    @property
+    def keys(self) -> "KeyStore":
+        """The API keys: a graph apart from the one analysts query (embedded); the same
+        database on Neo4j, where analyst Cypher refuses to name :ApiKey."""
+        ...
+
+    def bulk_load(self, *, with_keys: bool = False) -> AbstractAsyncContextManager["BulkLoad"]:
+        """Somewhere to write a load too large for one statement, all or nothing.
+
+        Where the engine can, the load goes into a copy of the graph (and of the keys, with
+        `with_keys`) that replaces the graph in one atomic step when the block ends, or is
+        dropped when it raises: `staged` is then True. Elsewhere the load is written in
+        place (`staged` False) and the caller undoes what it wrote when the block raises.
+        """
         ...
 
     async def ping(self) -> None:
@@ -349,32 +355,39 @@ def _encode(value: Any, place: _Place, depth: int, budget: list[int]) -> Any:
     )
 
 
-@runtime_checkable
-class StagingStore(Protocol):
-    """A store that can write a large load aside and publish it in one step.
+class KeyStore(Protocol):
+    """Where API keys are kept (hashed): records of id, name, role, hash, created_at and
+    revoked_at (milliseconds since the epoch)."""
 
-    The embedded engine has no multi-statement transactions, so a load too big for one
-    statement goes into a copy of the graph, which replaces the graph in one atomic step
-    when the whole load is in (or is dropped when it fails).
-    """
-
-    async def open_staging(self) -> GraphStore:
-        """A copy of the graph under another name, for writing a large load aside."""
+    async def add_key(self, record: Mapping[str, Any]) -> Row:
+        """Keep a new key; return it without its hash."""
         ...
 
-    async def publish_staging(self, staging: GraphStore) -> None:
-        """Make the staged copy the graph, in one atomic step, and release it."""
+    async def get_key(self, key_id: str) -> Row | None:
+        """The key with this id, hash included (None: no such key)."""
         ...
 
-    async def publish_together(self, staged: Sequence[tuple[GraphStore, GraphStore]]) -> None:
-        """Make each staged copy its graph (pairs of graph and copy, on this engine) in one
-        atomic step, and release the copies."""
+    async def list_keys(self) -> list[Row]:
+        """Every key without its hash, newest first (ties by id)."""
         ...
 
-    async def discard_staging(self, staging: GraphStore) -> None:
-        """Drop the staged copy (the graph is as it was) and release it."""
+    async def list_key_records(self) -> list[Row]:
+        """Every key with its hash, by id: what a backup keeps."""
         ...
 
-    async def compact_log(self) -> None:
-        """Rewrite the engine's append-only log after a large load (fast restarts)."""
+    async def revoke_key(self, key_id: str, *, at: int) -> Row | None:
+        """Mark the key revoked at `at` (an earlier revocation stays); None: no such key."""
         ...
+
+    async def delete_keys(self, ids: Sequence[str]) -> int:
+        """Delete the keys with these ids; return how many there were."""
+        ...
+
+
+@dataclass(frozen=True)
+class BulkLoad:
+    """Where a bulk load writes: the graph (or its staged copy) and the keys (or theirs)."""
+
+    graph: GraphStore
+    keys: KeyStore
+    staged: bool

@@ -1,10 +1,9 @@
 """The typed context every resolver receives: the store, counted, and per-request loaders."""
 
-from collections.abc import Callable, Mapping
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import TypeAlias, TypeVar
 
 import strawberry
 from starlette.requests import HTTPConnection
@@ -14,20 +13,14 @@ from strawberry.fastapi import BaseContext
 
 from service.api.deps import Credential, SettingsDep, StoreDep, get_credential
 from service.api.graphql.loaders import NavigationLoaders
-from service.cypher import Query
 from service.model.views import FirmView, KnowledgeView, UnitView
 from service.services.access import Role, require
 from service.services.network import get_firms_by_id, get_knowledge_by_id, get_units_by_id
 from service.services.paging import MAX_PAGE_SIZE
-from service.store.port import (
-    AdhocLimits,
-    AdhocResult,
-    GraphReader,
-    GraphStore,
-    PlanCheck,
-    Row,
-    StoreInfo,
-)
+from service.store.decorator import StoreDecorator
+from service.store.port import GraphStore, StoreInfo
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -42,56 +35,24 @@ class OperationTally:
 current_tally: ContextVar[OperationTally | None] = ContextVar("current_tally", default=None)
 
 
-class CountingStore:
+class CountingStore(StoreDecorator):
     """The request's view of the store: counts round trips, so a test can bound them."""
 
     def __init__(self, store: GraphStore) -> None:
-        self._store = store
-        self.backend = store.backend
+        super().__init__(store)
         self.round_trips = 0
 
-    def _count(self) -> None:
+    async def around(self, mode: str, call: Awaitable[T]) -> T:
+        """Count the call (on the request, and on the operation in flight)."""
         self.round_trips += 1
         tally = current_tally.get()
         if tally is not None:
             tally.round_trips += 1
-
-    async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run a read statement (counted)."""
-        self._count()
-        return await self._store.read(query, params)
-
-    async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run a write statement (counted)."""
-        self._count()
-        return await self._store.write(query, params)
-
-    async def run_readonly(
-        self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
-    ) -> AdhocResult:
-        """Not for GraphQL: analyst Cypher has its own route."""
-        raise NotImplementedError
-
-    def snapshot(self) -> AbstractAsyncContextManager[GraphReader]:
-        """Not for GraphQL: backups have their own command."""
-        raise NotImplementedError
-
-    async def auth_store(self) -> GraphStore:
-        """Not for GraphQL: keys have their own routes."""
-        raise NotImplementedError
-
-    async def ping(self) -> None:
-        """Ping the store (counted)."""
-        self._count()
-        await self._store.ping()
+        return await call
 
     async def info(self) -> StoreInfo:
-        """Backend and engine version."""
-        return await self._store.info()
-
-    async def ensure_schema(self) -> None:
-        """Not for requests: the application sets the schema up at start."""
-        raise NotImplementedError
+        """Backend and engine version (known to the adapter: no round trip counted)."""
+        return await self.inner.info()
 
     async def close(self) -> None:
         """Not for requests: the application owns the store."""

@@ -2,13 +2,12 @@
 
 import datetime
 import json
-import logging
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError, is_abstract_type
+from graphql import is_abstract_type
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -17,7 +16,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from service.api.errors import PublicErrors
+from service.api.errors import PublicErrors, is_unexpected
 from service.api.graphql.analytics import AnalyticsQuery
 from service.api.graphql.context import Context, OperationTally, current_tally
 from service.api.graphql.cost import CostLimiter
@@ -33,26 +32,12 @@ from service.api.graphql.store import StoreQuery
 from service.api.graphql.types import DateTime
 from service.api.guard import AuthoriseOperation, GuardedSchema
 from service.api.limits import DocumentCache, DocumentLimits, depth_limit
-from service.services.errors import ExpectedFailure
-from service.store.port import ParameterValueError, QueryTimedOut, StoreUnavailable
+from service.store.port import StoreUnavailable
 
-log = logging.getLogger("schema.graphql")
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
 MAX_DOCUMENT_BYTES = 100_000
-
-
-def is_unexpected(error: GraphQLError) -> bool:
-    """Mask everything but the errors a client can act on (and log what is masked)."""
-    original = error.original_error
-    if original is None or isinstance(
-        original,
-        ExpectedFailure | GraphQLError | StoreUnavailable | ParameterValueError | QueryTimedOut,
-    ):
-        return False
-    log.error("unexpected error in %s", error.path, exc_info=original)
-    return True
 
 
 class StoreRoundTrips(SchemaExtension):
