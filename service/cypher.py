@@ -97,7 +97,7 @@ def body_parameters(text: str) -> set[str]:
 
 def parse_query(name: str, source: str, path: Path) -> Query:
     """Parse a statement file into a Query, checking its header against its body."""
-    where = f"cypher/{name}.cypher"
+    where = str(path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path)
     lines = source.strip().splitlines()
     header: list[str] = []
     while lines and lines[0].startswith("//"):
@@ -140,7 +140,8 @@ def parse_query(name: str, source: str, path: Path) -> Query:
     )
 
 
-def _read_catalogue(root: Path) -> dict[str, Query]:
+def read_catalogue(root: Path) -> dict[str, Query]:
+    """Every statement under `root`, by name (its path without `.cypher`)."""
     if not root.is_dir():
         raise CypherCatalogueError(f"the Cypher directory {root} does not exist")
     catalogue = {}
@@ -150,7 +151,7 @@ def _read_catalogue(root: Path) -> dict[str, Query]:
     return catalogue
 
 
-CATALOGUE: dict[str, Query] = _read_catalogue(CYPHER_DIR)
+CATALOGUE: dict[str, Query] = read_catalogue(CYPHER_DIR)
 LOADED: set[str] = set()
 
 

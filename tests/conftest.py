@@ -31,8 +31,22 @@ from tests.helpers import (
 _graph_numbers = itertools.count()
 
 
+TIERS = ("unit", "integration", "e2e")
+
+
 def pytest_sessionfinish() -> None:
     stop_own_servers()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a test in no tier, or in more than one: `-m unit` must mean what it says."""
+    problems = [
+        f"{item.nodeid}: tiers {tiers or 'none'}; mark it with one of {', '.join(TIERS)}"
+        for item in items
+        if len(tiers := [m.name for m in item.iter_markers() if m.name in TIERS]) != 1
+    ]
+    if problems:
+        raise pytest.UsageError("\n".join(problems))
 
 
 def engine_config(data_dir: Path, **overrides: object) -> EngineConfig:
@@ -73,6 +87,8 @@ async def fresh_graph(engine: EngineProcess) -> AsyncIterator[EmbeddedStore]:
         yield graph
     finally:
         await graph.drop_graph()
+        if graph._auth is not None:  # the keys' graph, once a test used keys
+            await graph._auth.drop_graph()
         await graph.close()
 
 
@@ -83,6 +99,30 @@ async def embedded_store(engine: EngineProcess) -> AsyncIterator[EmbeddedStore]:
         yield graph
 
 
+async def connect_neo4j(backend: Backend) -> Neo4jStore:
+    """A Neo4j store on a leased server, as the tests configure it."""
+    return await Neo4jStore.connect(
+        backend.url,
+        user="neo4j",
+        password=backend.password,
+        database=None,
+        pool_size=4,
+        query_timeout_ms=NEO4J_TEST_TIMEOUT_MS,
+    )
+
+
+@contextlib.asynccontextmanager
+async def neo4j_graph() -> AsyncIterator[Neo4jStore]:
+    """A Neo4j store on a leased server's empty graph, its schema made."""
+    with backend_named("neo4j") as backend:
+        neo4j = await connect_neo4j(backend)
+        await neo4j.ensure_schema()
+        try:
+            yield neo4j
+        finally:
+            await neo4j.close()
+
+
 @pytest_asyncio.fixture(params=BACKENDS)
 async def store(request: pytest.FixtureRequest, engine: EngineProcess) -> AsyncIterator[GraphStore]:
     """A store on a fresh graph, once on each backend."""
@@ -90,20 +130,8 @@ async def store(request: pytest.FixtureRequest, engine: EngineProcess) -> AsyncI
         async with fresh_graph(engine) as graph:
             yield graph
         return
-    with backend_named("neo4j") as backend:
-        neo4j = await Neo4jStore.connect(
-            backend.url,
-            user="neo4j",
-            password=backend.password,
-            database=None,
-            pool_size=4,
-            query_timeout_ms=NEO4J_TEST_TIMEOUT_MS,
-        )
-        await neo4j.ensure_schema()
-        try:
-            yield neo4j
-        finally:
-            await neo4j.close()
+    async with neo4j_graph() as neo4j:
+        yield neo4j
 
 
 @pytest.fixture(params=BACKENDS)
@@ -177,14 +205,7 @@ def neo4j_backend() -> Iterator[Backend]:
 @pytest_asyncio.fixture
 async def neo4j_store(neo4j_backend: Backend) -> AsyncIterator[Neo4jStore]:
     """A Neo4j store on an empty graph, for what only Neo4j has."""
-    neo4j = await Neo4jStore.connect(
-        neo4j_backend.url,
-        user="neo4j",
-        password=neo4j_backend.password,
-        database=None,
-        pool_size=4,
-        query_timeout_ms=NEO4J_TEST_TIMEOUT_MS,
-    )
+    neo4j = await connect_neo4j(neo4j_backend)
     try:
         yield neo4j
     finally:

@@ -15,11 +15,19 @@ from typing import Any
 import httpx
 import yaml
 
+from service.cypher import Query, read_catalogue
 from service.model.case import CaseFile
 from service.model.files import parse_case_text
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_DIR = REPO / "seed"
+# Statements only tests run (the store contract's own): linted and run like the catalogue's.
+TEST_CATALOGUE = read_catalogue(REPO / "tests" / "cypher")
+
+
+def load_test_statement(name: str) -> Query:
+    """The statement `tests/cypher/<name>.cypher`."""
+    return TEST_CATALOGUE[name]
 
 
 def cite(where: str = "Figure 1") -> dict[str, str]:
@@ -112,6 +120,49 @@ def kflow(
         timeout=120,
         check=False,
     )
+
+
+def create_key(
+    data: Path, role: str, *, name: str | None = None, backend: Backend = EMBEDDED
+) -> str:
+    """Issue an API key with `kflow keys create` and return its token."""
+    made = kflow(
+        "keys",
+        "create",
+        "--name",
+        name or f"{role} key",
+        "--role",
+        role,
+        data=data,
+        backend=backend,
+    )
+    assert made.returncode == 0, made.stderr
+    return made.stdout.strip()
+
+
+RECORD_UNIT = """mutation($input: UnitInput!) { recordUnit(input: $input) { __typename } }"""
+
+
+def add_units(base: str, units: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """Record units of acme through the API, each (id, role, the unit it reports to); return
+    each answer's recordUnit."""
+    answers = []
+    for unit_id, role, boss in units:
+        unit = {
+            "firm": "acme",
+            "id": unit_id,
+            "name": unit_id,
+            "role": role,
+            "reportsTo": boss,
+            "cite": {"paper": "FU2018", "where": "Figure 1"},
+        }
+        answer = httpx.post(
+            f"{base}/graphql",
+            json={"query": RECORD_UNIT, "variables": {"input": unit}},
+            timeout=30,
+        ).json()
+        answers.append(answer["data"]["recordUnit"])
+    return answers
 
 
 def free_port() -> int:

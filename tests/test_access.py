@@ -14,7 +14,9 @@ import yaml
 
 from service.settings import Settings
 from tests.backends import BACKENDS, backend_named
-from tests.helpers import Backend, Served, kflow, serve, tiny_firm
+from tests.helpers import Backend, Served, create_key, kflow, serve, tiny_firm
+
+pytestmark = pytest.mark.e2e
 
 ROLES = ("reader", "analyst", "editor", "admin")
 FLOW = """mutation { recordFlow(input: {id: "acme-auth-flow", from: "acme-uk", to: "acme-europe",
@@ -60,13 +62,7 @@ def secured_server(factory: pytest.TempPathFactory, backend: Backend) -> Iterato
     (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
     seeded = kflow("seed", "--seed-dir", str(seeds), data=data, backend=backend)
     assert seeded.returncode == 0, seeded.stderr
-    tokens = {}
-    for role in ROLES:
-        made = kflow(
-            "keys", "create", "--name", f"{role} key", "--role", role, data=data, backend=backend
-        )
-        assert made.returncode == 0, made.stderr
-        tokens[role] = made.stdout.strip()
+    tokens = {role: create_key(data, role, backend=backend) for role in ROLES}
     with serve(
         data,
         backend=backend,

@@ -47,6 +47,8 @@ from service.store.port import (
 from tests.helpers import KFLOW, REPO, SEED_DIR, Backend, Served, kflow
 from tests.test_synthetic import upstream_routes
 
+pytestmark = pytest.mark.e2e
+
 WRITES = [
     "CREATE (n:Unit {id: 'intruder'}) RETURN n",
     "create (n:Unit {id: 'intruder'})",

@@ -24,6 +24,8 @@ from service.services.synthetic import FirmSize, generate_case_document, generat
 from service.store.port import GraphStore
 from tests.helpers import Served, as_case, cite, kflow, tiny_firm
 
+pytestmark = pytest.mark.e2e
+
 SPARSE = FirmSize(hubs=3, subsidiaries=50, flows=400, learning=60, integrations=20)
 CRITICAL = """
 query Critical($firm: ID!, $asOf: String) {

@@ -26,6 +26,8 @@ from tests.backends import NEO4J_VERSION, backend_named
 from tests.helpers import Served, kflow, serve
 from tests.test_analyst import NAMED_ANSWERS
 
+pytestmark = pytest.mark.e2e
+
 SCHEMA = build_schema((SCHEMA_DIR / "schema.graphql").read_text())
 DEPTH = 5
 # The arguments each root field needs on the demos; fields not named here take none.

@@ -20,6 +20,8 @@ from service.services.synthetic import SIZES, generate_case_document
 from service.store.port import GraphStore
 from tests.helpers import KFLOW, REPO, SEED_DIR, kflow, tiny_firm
 
+pytestmark = pytest.mark.e2e
+
 
 def test_a_backup_restored_into_an_empty_store_gives_the_same_graph(tmp_path: Path) -> None:
     cases = len(list(SEED_DIR.glob("*.yaml")))

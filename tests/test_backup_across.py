@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.helpers import EMBEDDED, SEED_DIR, Backend, kflow, serve
 from tests.test_analyst import NAMED_ANSWERS
+
+pytestmark = pytest.mark.e2e
 
 
 def named_answers(data: Path, backend: Backend) -> dict[str, object]:

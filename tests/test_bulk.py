@@ -13,6 +13,8 @@ from service.model.files import validate_case_document
 from service.services import bulk
 from service.services.synthetic import FirmSize, generate_case_document
 
+pytestmark = pytest.mark.unit
+
 SIZE = FirmSize(hubs=2, subsidiaries=10, flows=300, learning=20, integrations=5)
 
 

@@ -12,6 +12,8 @@ from service.services.seeding import seed_cases
 from service.store.port import GraphStore
 from tests.helpers import cite, tiny_firm
 
+pytestmark = pytest.mark.integration
+
 
 def problems_of(document: dict[str, Any] | str) -> list[FileProblem]:
     text = document if isinstance(document, str) else yaml.safe_dump(document, sort_keys=False)

@@ -18,7 +18,9 @@ import yaml
 from gql import Client, gql
 from gql.transport.exceptions import TransportQueryError
 
-from tests.helpers import EMBEDDED, REPO, Served, kflow, serve, tiny_firm
+from tests.helpers import EMBEDDED, REPO, Served, create_key, kflow, serve, tiny_firm
+
+pytestmark = pytest.mark.e2e
 
 CLIENTS = REPO / "clients"
 RECORD_FLOW = """mutation RecordFlow($input: FlowInput!) {
@@ -44,11 +46,7 @@ def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KeyedServer]:
     shutil.copy(REPO / "seed" / "huawei.yaml", seeds / "huawei.yaml")
     seeded = kflow("seed", "--seed-dir", str(seeds), data=data, backend=EMBEDDED)
     assert seeded.returncode == 0, seeded.stderr
-    made = kflow(
-        "keys", "create", "--name", "admin", "--role", "admin", data=data, backend=EMBEDDED
-    )
-    assert made.returncode == 0, made.stderr
-    admin = made.stdout.strip()
+    admin = create_key(data, "admin", name="admin")
     with serve(data, backend=EMBEDDED, KFLOW_ENV="production") as served:
         tokens = {}
         for role in ("reader", "editor"):

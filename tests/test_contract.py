@@ -2,10 +2,14 @@
 
 import re
 
+import pytest
+
 from service.contract import SCHEMA_DIR, render_contract
 from service.model.graph import node_properties, relationship_properties
 from service.settings import Settings
 from tests.helpers import REPO
+
+pytestmark = pytest.mark.unit
 
 GRAPH_MODEL = (SCHEMA_DIR / "graph-model.md").read_text(encoding="utf-8")
 

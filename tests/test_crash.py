@@ -14,6 +14,8 @@ import yaml
 
 from tests.helpers import EMBEDDED, KFLOW, REPO, cite, engine_pid, kflow, serve, tiny_firm
 
+pytestmark = pytest.mark.e2e
+
 FLOWS_IN_BIG_CASE = 20_000
 
 

@@ -12,7 +12,15 @@ import pytest
 from service.cypher import CATALOGUE, Query
 from service.store.embedded import EmbeddedStore
 from service.store.port import QueryFailed
-from tests.helpers import REPO
+from tests.helpers import REPO, TEST_CATALOGUE
+
+pytestmark = pytest.mark.integration
+
+# The production catalogue and the statements only tests run: both are linted and run alike.
+EVERY_STATEMENT: dict[str, Query] = {
+    **CATALOGUE,
+    **{f"tests/{name}": query for name, query in TEST_CATALOGUE.items()},
+}
 
 WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b", re.I)
 STRING_OR_COMMENT = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|//[^\n]*")
@@ -59,7 +67,7 @@ def runs_on_embedded(query: Query) -> bool:
 def test_read_statements_never_write() -> None:
     offenders = [
         name
-        for name, q in CATALOGUE.items()
+        for name, q in EVERY_STATEMENT.items()
         if q.mode == "read" and WRITE_CLAUSE.search(STRING_OR_COMMENT.sub("", q.text))
     ]
     assert offenders == []
@@ -67,7 +75,7 @@ def test_read_statements_never_write() -> None:
 
 def test_every_statement_declares_the_columns_it_returns() -> None:
     problems = []
-    for name, query in CATALOGUE.items():
+    for name, query in EVERY_STATEMENT.items():
         if query.returns == ("(none)",):
             continue
         final = query.text[query.text.rfind("RETURN") :]
@@ -79,25 +87,31 @@ def test_every_statement_declares_the_columns_it_returns() -> None:
     assert problems == []
 
 
-def test_every_statement_is_used_by_some_code() -> None:
+def test_every_statement_is_used_by_the_service() -> None:
+    # In a process of its own that imports the service alone: a statement only tests load
+    # belongs under tests/cypher/, not in the production catalogue.
     script = (
-        "import importlib, pkgutil, pathlib, service, tests\n"
+        "import importlib, pkgutil, service\n"
         "for m in pkgutil.walk_packages(service.__path__, 'service.'):\n"
         "    importlib.import_module(m.name)\n"
-        "for p in sorted(pathlib.Path('tests').glob('test_*.py')):\n"
-        "    importlib.import_module('tests.' + p.stem)\n"
         "from service.cypher import CATALOGUE, LOADED\n"
         "print('\\n'.join(sorted(set(CATALOGUE) - LOADED)))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
     )
-    assert done.stdout.split() == [], "statements no code loads (orphans)"
+    assert done.stdout.split() == [], "statements the service never loads (orphans)"
+
+
+def test_every_test_statement_is_used_by_a_test() -> None:
+    sources = "".join(path.read_text() for path in (REPO / "tests").glob("*.py"))
+    unused = [name for name in TEST_CATALOGUE if f'"{name}"' not in sources]
+    assert unused == [], "statements under tests/cypher/ no test loads"
 
 
 async def test_every_statement_runs_on_the_embedded_engine(engine: Any) -> None:
     problems = []
-    for number, (name, query) in enumerate(sorted(CATALOGUE.items())):
+    for number, (name, query) in enumerate(sorted(EVERY_STATEMENT.items())):
         if not runs_on_embedded(query):
             continue
         graph = EmbeddedStore(
@@ -124,7 +138,7 @@ def test_every_statement_passes_neo4j_semantic_analysis() -> None:
         pytest.fail("lint/node_modules is missing: run `cd lint && npm ci` (scripts/test.sh does)")
     cases = [
         {"id": name, "query": q.text, "parameters": sample_params(q)}
-        for name, q in sorted(CATALOGUE.items())
+        for name, q in sorted(EVERY_STATEMENT.items())
     ]
     done = subprocess.run(
         ["node", "lint.mjs"],
@@ -137,7 +151,7 @@ def test_every_statement_passes_neo4j_semantic_analysis() -> None:
     )
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
-    assert {r["id"] for r in results} == set(CATALOGUE)
+    assert {r["id"] for r in results} == set(EVERY_STATEMENT)
     problems = [
         f"{r['id']}:{d['line']}:{d['column']}: {d['severity']}: {d['message']}"
         for r in results

@@ -15,6 +15,8 @@ from service.settings import Settings
 from service.store.embedded import EmbeddedStore
 from tests.helpers import EMBEDDED, Served, kflow, serve, tiny_firm
 
+pytestmark = pytest.mark.e2e
+
 RECORD_UNIT = """mutation($input: UnitInput!) { recordUnit(input: $input) {
   __typename ... on UnitRecorded { unit { id } } } }"""
 

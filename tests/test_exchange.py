@@ -28,6 +28,8 @@ from service.services.seeding import list_case_files, seed_cases
 from service.store.port import GraphStore
 from tests.helpers import SEED_DIR
 
+pytestmark = pytest.mark.integration
+
 
 def tmp_graphml(export: GraphExport) -> Any:
     """The export as GraphML, read back by networkx."""

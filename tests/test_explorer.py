@@ -19,6 +19,8 @@ from playwright.async_api import Browser, Page, Route, async_playwright
 from service.api import explorer, graphiql
 from tests.helpers import EMBEDDED, REPO, Served, kflow, serve
 
+pytestmark = pytest.mark.e2e
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and nothing of the browser's own that would reach out to the internet.
 CHROMIUM_ARGS = [

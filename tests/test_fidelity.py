@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import yaml
 
 from service.model.files import parse_case_file
@@ -24,6 +25,8 @@ from service.services.seeding import list_case_files, seed_cases, select_case_fi
 from service.services.sources import SOURCES_PATH, render_sources
 from service.store.embedded import EmbeddedStore
 from tests.helpers import Served, kflow, tiny_firm
+
+pytestmark = pytest.mark.e2e
 
 MATRIX = """query($firm: ID!) { integrationMatrix(firm: $firm) {
   tier step events { id date until description

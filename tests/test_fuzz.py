@@ -1,4 +1,4 @@
-"""Hostile input against a running `kflow serve` (issue 8, point 5).
+"""Hostile input against a running `kflow serve`.
 
 Schemathesis generates requests for every query and mutation field of the GraphQL schema
 (read from the server by introspection) and for every HTTP route of /openapi.json, in
@@ -51,8 +51,10 @@ from service.api.app import create_app
 from service.model.case import ID_PATTERN
 from service.services.analyst import LIBRARY
 from service.settings import Settings
-from tests.helpers import REPO, Served
+from tests.helpers import REPO, Served, add_units
 from tests.test_properties import HOSTILE, bounded, hostile_text
+
+pytestmark = pytest.mark.e2e
 
 EXAMPLES = int(os.environ.get("KFLOW_FUZZ_EXAMPLES", "8"))
 MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
@@ -209,22 +211,8 @@ def graph(server: Served) -> Graph:
 @pytest.fixture(scope="module")
 def fuzz_units(server: Served) -> list[str]:
     """Add the fuzzing's own hub and subsidiary to acme (once per server)."""
-    for unit_id, role, boss in [
-        (FUZZ_HUB, "REGIONAL_HQ", "acme-ccd"),
-        (FUZZ_SUB, "SUBSIDIARY", FUZZ_HUB),
-    ]:
-        unit = {
-            "firm": "acme",
-            "id": unit_id,
-            "name": unit_id,
-            "role": role,
-            "reportsTo": boss,
-            "cite": {"paper": "FU2018", "where": "Figure 1"},
-        }
-        answer = post(
-            f"{server.base}/graphql", {"query": RECORD_UNIT, "variables": {"input": unit}}
-        )
-        result = answer.json()["data"]["recordUnit"]
+    units = [(FUZZ_HUB, "REGIONAL_HQ", "acme-ccd"), (FUZZ_SUB, "SUBSIDIARY", FUZZ_HUB)]
+    for result in add_units(server.base, units):
         assert result["__typename"] == "UnitRecorded" or "already used" in str(result), result
     return FUZZ_UNITS
 

@@ -11,6 +11,8 @@ from service.api.graphql.schema import schema
 from service.services.access import Role
 from tests.helpers import Served
 
+pytestmark = pytest.mark.e2e
+
 PATHS = """
 query Paths($from: ID!, $knowledge: ID, $first: Int, $after: String, $maxHops: Int = 4) {
   reverseTransferPaths(from: $from, knowledge: $knowledge, first: $first, after: $after,

@@ -1,4 +1,4 @@
-"""A graph written before flows kept their derived data (kflow 199a66b and older) is brought
+"""A graph written before flows kept their derived data is brought
 up to date when the store opens: routes, hub metrics and the whole graph then equal those of
 a fresh load, a second run changes nothing, and an up-to-date graph is left alone."""
 
@@ -28,6 +28,8 @@ from service.settings import Settings
 from service.store.port import GraphStore
 from tests.helpers import SEED_DIR, cite
 
+pytestmark = pytest.mark.integration
+
 
 def statement(name: str, text: str) -> Query:
     """A statement only these tests run: it takes the graph back to an older kflow's."""
@@ -41,7 +43,7 @@ DELETE_SENDS = statement(
     "delete_sends",
     "MATCH ()-[s:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->() DELETE s RETURN count(*) AS done",
 )
-# kflow 199a66b kept SENDS_* with only {flows, firm}, and no counters or `flowed` pairs.
+# An older kflow kept SENDS_* with only {flows, firm}, and no counters or `flowed` pairs.
 SET_OLD_SENDS = statement(
     "set_old_sends",
     f"MATCH ()-[s:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->() REMOVE {FIRST_FLOW} "

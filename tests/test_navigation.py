@@ -24,7 +24,9 @@ from graphql.type import (
 )
 
 from service.settings import Settings
-from tests.helpers import EMBEDDED, REPO, Served, kflow, serve, tiny_firm
+from tests.helpers import EMBEDDED, REPO, Served, create_key, kflow, serve, tiny_firm
+
+pytestmark = pytest.mark.e2e
 
 # Ids from the seeded demos for the root fields' required arguments, by argument name.
 SAMPLE_IDS = {
@@ -420,11 +422,7 @@ def budgeted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served,
     seeds = tmp_path_factory.mktemp("budgeted-seed")
     (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
     assert kflow("seed", "--seed-dir", str(seeds), data=data).returncode == 0
-    tokens = {}
-    for role in ("reader", "admin"):
-        made = kflow("keys", "create", "--name", f"{role} key", "--role", role, data=data)
-        assert made.returncode == 0, made.stderr
-        tokens[role] = made.stdout.strip()
+    tokens = {role: create_key(data, role) for role in ("reader", "admin")}
     with serve(
         data,
         backend=EMBEDDED,

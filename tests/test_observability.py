@@ -27,6 +27,8 @@ from service.settings import Settings
 from tests.backends import BACKENDS, NEO4J_VERSION, backend_named
 from tests.helpers import Served
 
+pytestmark = pytest.mark.e2e
+
 Sample = tuple[str, frozenset[tuple[str, str]]]
 GENERATED_ID = re.compile(r"[0-9a-f]{32}")
 SECRET_TOKEN = "kflow-secret-token-0123456789"

@@ -8,6 +8,8 @@ import pytest
 
 from tests.helpers import Served
 
+pytestmark = pytest.mark.e2e
+
 OVERVIEW = """query($firm: ID!, $expand: [ID!], $perGroup: Int!) {
   firmOverview(firm: $firm, expand: $expand, perGroup: $perGroup) {
     unitCount upper { id role }

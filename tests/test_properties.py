@@ -1,4 +1,4 @@
-"""Property tests for hostile input below the HTTP layer (issue 8, point 5).
+"""Property tests for hostile input below the HTTP layer.
 
 Hypothesis generates the input: text that looks like Cypher, quotes and backslashes, every
 plane of unicode, NUL, huge and non-finite numbers, nulls and deep nesting. Each property
@@ -21,7 +21,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from service import cypher
 from service.model import case
 from service.model.files import CaseFileInvalid, parse_case_text, validate_case_document
 from service.services.analyst import check_adhoc_cypher
@@ -37,7 +36,9 @@ from service.store.port import (
     encode_params,
     encode_value,
 )
-from tests.helpers import tiny_firm
+from tests.helpers import load_test_statement, tiny_firm
+
+pytestmark = pytest.mark.integration
 
 EXAMPLES = int(os.environ.get("KFLOW_FUZZ_EXAMPLES", "150"))
 DERANDOMIZE = os.environ.get("KFLOW_FUZZ_RANDOM", "") != "1"
@@ -201,7 +202,7 @@ def test_a_parameter_value_is_sent_plain_or_refused_by_name(value: Any) -> None:
     assert encode_value(encoded, "$p", 0, [200_000]) == encoded  # encoding is idempotent
 
 
-PARAM_QUERY = cypher.load("contract/get_values")
+PARAM_QUERY = load_test_statement("contract/get_values")
 
 
 @bounded(100)
@@ -284,9 +285,9 @@ def test_a_parameter_name_that_is_not_text_is_refused_by_name() -> None:
 
 # -- (ii) text round trip through the real engine -------------------------------------------
 
-CREATE_UNIT = cypher.load("contract/create_unit")
-LIST_UNITS = cypher.load("contract/list_units")
-GET_VALUES = cypher.load("contract/get_values")
+CREATE_UNIT = load_test_statement("contract/create_unit")
+LIST_UNITS = load_test_statement("contract/list_units")
+GET_VALUES = load_test_statement("contract/get_values")
 NO_NUL_TEXT = st.one_of(
     hostile_text(nul=False),
     st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=300),

@@ -14,6 +14,8 @@ import yaml
 
 from tests.helpers import Backend, Served, kflow, serve, tiny_firm
 
+pytestmark = pytest.mark.e2e
+
 RECORD_FLOW = """mutation($input: FlowInput!) { recordFlow(input: $input) {
   __typename
   ... on FlowRecorded { flow { id direction from { id } to { id } recordedAt } }

@@ -17,6 +17,8 @@ from service.store.port import OperationRefused, StatementPlan, WriteRefused
 from tests.backends import BACKENDS, backend_named
 from tests.helpers import SEED_DIR, Served, kflow, serve
 
+pytestmark = pytest.mark.e2e
+
 
 class Listener:
     """A TCP socket on 127.0.0.1 that counts the connections it receives."""

@@ -29,12 +29,15 @@ from tests.helpers import (
     REPO,
     Backend,
     Served,
+    create_key,
     engine_pid,
     free_port,
     kflow,
     serve,
     tiny_firm,
 )
+
+pytestmark = pytest.mark.e2e
 
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
@@ -93,11 +96,7 @@ def attacked_server(factory: pytest.TempPathFactory, backend: Backend) -> Iterat
     (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
     seeded = kflow("seed", "--seed-dir", str(seeds), data=data, backend=backend)
     assert seeded.returncode == 0, seeded.stderr
-    made = kflow(
-        "keys", "create", "--name", "admin key", "--role", "admin", data=data, backend=backend
-    )
-    assert made.returncode == 0, made.stderr
-    tokens = {"admin": made.stdout.strip()}
+    tokens = {"admin": create_key(data, "admin", backend=backend)}
     with serve(data, backend=backend, KFLOW_ENV="production") as served:
         for role in ("reader", "editor"):
             issued = httpx.post(

@@ -12,6 +12,8 @@ from service.services.seeding import list_case_files, seed_cases, validate_case_
 from service.store.port import GraphStore
 from tests.helpers import SEED_DIR
 
+pytestmark = pytest.mark.integration
+
 CASES = (
     "huawei",
     "zte",

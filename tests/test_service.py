@@ -6,10 +6,13 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
 import yaml
 
 from tests.backends import NEO4J_VERSION
 from tests.helpers import Served, free_port, kflow, tiny_firm
+
+pytestmark = pytest.mark.e2e
 
 
 def engine_processes(data: Path) -> list[str]:

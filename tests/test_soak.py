@@ -1,4 +1,4 @@
-"""A short soak of the served API (issue 8, point 6); bench/soak.py is the long, measured one.
+"""A short soak of the served API; bench/soak.py is the long, measured one.
 
 Concurrent clients mix GraphQL reads with recordFlow writes on the shared test server. The
 writes go between two units the soak adds to acme (a hub under its capability centre and a
@@ -10,10 +10,9 @@ import asyncio
 import time
 from pathlib import Path
 
-import httpx
+import pytest
 import yaml
 
-from bench.soak import Plan, find_written, run_load
 from service.services.analyst import run_named_query
 from service.services.exchange import export_neighbourhood
 from service.services.paging import page_request
@@ -21,33 +20,21 @@ from service.services.paths import list_reverse_transfer_paths
 from service.services.seeding import seed_cases
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineProcess
-from tests.helpers import Served, cite, tiny_firm
+from tests.helpers import Served, add_units, cite, tiny_firm
+from tests.load import Plan, find_written, run_load
+
+pytestmark = pytest.mark.e2e
 
 REQUESTS = 300
 CLIENTS = 8
 SOAK_HUB, SOAK_SUB = "soak-hub", "soak-sub"
-RECORD_UNIT = """mutation($input: UnitInput!) { recordUnit(input: $input) { __typename } }"""
 
 
 def add_soak_units(server: Served) -> None:
-    for unit_id, role, boss in [
-        (SOAK_HUB, "REGIONAL_HQ", "acme-ccd"),
-        (SOAK_SUB, "SUBSIDIARY", SOAK_HUB),
-    ]:
-        unit = {
-            "firm": "acme",
-            "id": unit_id,
-            "name": unit_id,
-            "role": role,
-            "reportsTo": boss,
-            "cite": {"paper": "FU2018", "where": "Figure 1"},
-        }
-        answer = httpx.post(
-            f"{server.base}/graphql",
-            json={"query": RECORD_UNIT, "variables": {"input": unit}},
-            timeout=30,
-        ).json()
-        assert answer["data"]["recordUnit"]["__typename"] == "UnitRecorded", answer
+    answers = add_units(
+        server.base, [(SOAK_HUB, "REGIONAL_HQ", "acme-ccd"), (SOAK_SUB, "SUBSIDIARY", SOAK_HUB)]
+    )
+    assert [answer["__typename"] for answer in answers] == ["UnitRecorded"] * 2, answers
 
 
 def test_concurrent_reads_and_writes_make_no_errors_and_lose_no_write(server: Served) -> None:
@@ -96,7 +83,7 @@ def parallel_flows(copies: int) -> list[dict[str, object]]:
 
 # Was a finding (every trail of up to 6 flows was enumerated before filtering, exponential in
 # parallel flows); routes now walk one derived SENDS_* link per pair and direction, and the
-# neighbourhood export walks ring by ring (issue 7).
+# neighbourhood export walks ring by ring.
 async def test_reverse_paths_stay_fast_when_units_share_many_flows(
     engine: EngineProcess, tmp_path: Path
 ) -> None:

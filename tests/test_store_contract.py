@@ -5,7 +5,6 @@ import logging
 
 import pytest
 
-from service import cypher
 from service.store.neo4j import Neo4jStore
 from service.store.port import (
     AdhocLimits,
@@ -16,12 +15,14 @@ from service.store.port import (
     StatementPlan,
     StoreUnavailable,
 )
-from tests.helpers import Backend
+from tests.helpers import Backend, load_test_statement
 
-CREATE_UNIT = cypher.load("contract/create_unit")
-LIST_UNITS = cypher.load("contract/list_units")
-GET_VALUES = cypher.load("contract/get_values")
-GET_DIVISION = cypher.load("contract/get_division")
+pytestmark = pytest.mark.integration
+
+CREATE_UNIT = load_test_statement("contract/create_unit")
+LIST_UNITS = load_test_statement("contract/list_units")
+GET_VALUES = load_test_statement("contract/get_values")
+GET_DIVISION = load_test_statement("contract/get_division")
 
 
 async def test_a_write_is_read_back_as_plain_maps(store: GraphStore) -> None:

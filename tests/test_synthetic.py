@@ -34,6 +34,8 @@ from service.store.embedded import EmbeddedStore
 from service.store.port import GraphStore
 from tests.helpers import kflow
 
+pytestmark = pytest.mark.e2e
+
 SMALL = SIZES["small"]  # 1 centre, 3 hubs, 50 subsidiaries, 2,000 flows
 Document = dict[str, Any]
 

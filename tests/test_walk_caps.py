@@ -16,6 +16,8 @@ from service.services.synthetic import SIZES, generate_case_document, generate_f
 from service.store.port import GraphStore
 from tests.test_synthetic import upstream_routes
 
+pytestmark = pytest.mark.integration
+
 SUBSIDIARY = "synth-sub-00007"
 
 

@@ -84,36 +84,25 @@ def add_error_handlers(app: FastAPI) -> None:
 
 
 class PublicErrors(MaskErrors):
-    """GraphQL's errors as a client may see them: each expected one with its code from the
-    one map (and its details), its text replaced by `public_message` where the store's text
-    would show; unexpected ones masked."""
+    """GraphQL's errors as a client may see them: expected ones published (see `publish`),
+    unexpected ones masked."""
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return super()._process_errors([self._public(error) for error in errors])
-
-    @staticmethod
-    def _public(error: GraphQLError) -> GraphQLError:
-        original = error.original_error
-        if original is None or isinstance(original, GraphQLError):
-            return error
-        return graphql_error(original, nodes=error.nodes, path=error.path) or error
+        for error in errors:
+            publish(error)
+        return super()._process_errors(errors)
 
 
-def graphql_error(
-    original: Exception, *, nodes: Any = None, path: Any = None
-) -> GraphQLError | None:
-    """A GraphQL error for an expected failure: the public message, the map's code and the
-    failure's details (None: the map gives it no GraphQL code, so it is masked)."""
-    found = answer_of(original)
-    if found is None or found.graphql is None:
-        return None
-    return GraphQLError(
-        public_message(original),
-        nodes=nodes,
-        path=path,
-        original_error=original,
-        extensions={"code": found.graphql, **details_of(original)},
-    )
+def publish(error: GraphQLError) -> None:
+    """Give an expected failure's GraphQL error the map's code and the failure's details, and
+    the public message in place of the store's text (in place: strawberry answers with the
+    errors it holds, whichever step raised them)."""
+    original = error.original_error
+    found = answer_of(original) if original is not None else None
+    if original is None or found is None or found.graphql is None:
+        return
+    error.message = public_message(original)
+    error.extensions = {**(error.extensions or {}), "code": found.graphql, **details_of(original)}
 
 
 def is_unexpected(error: GraphQLError) -> bool:

@@ -22,7 +22,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
 from service.api.deps import Credential
-from service.api.errors import graphql_error
+from service.api.errors import publish
 from service.services.access import NotAllowed, NotAuthenticated, Role, require
 from service.services.errors import ExpectedFailure, TooLarge
 
@@ -125,8 +125,11 @@ class GuardedSchema(strawberry.Schema):
         errors: list[GraphQLError],
         execution_context: StrawberryExecutionContext | None = None,
     ) -> None:
-        """Log nothing: the errors quote the document (secrets, too); unexpected ones are
-        logged where they are masked, and HTTP answers count errors by kind."""
+        """Publish each expected failure (its code from the one map), and log nothing: the
+        errors quote the document (secrets, too); unexpected ones are logged where they are
+        masked, and HTTP answers count errors by kind."""
+        for error in errors:
+            publish(error)
 
     def _oversized(self, query: str | None) -> PreExecutionError | None:
         if query is None or len(query) * 4 <= self.max_document_bytes:
@@ -138,8 +141,8 @@ class GuardedSchema(strawberry.Schema):
             f"the GraphQL document is {size} bytes; the limit is {self.max_document_bytes} "
             "(KFLOW_GRAPHQL_MAX_DOCUMENT_BYTES)"
         )
-        error = graphql_error(refusal)
-        assert error is not None
+        error = GraphQLError(str(refusal), original_error=refusal)
+        publish(error)
         return PreExecutionError(data=None, errors=[error])
 
     async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> ExecutionResult:

@@ -3,7 +3,7 @@
 Every write that adds flows now keeps data derived from them: the SENDS_* pair summaries
 that routes walk, the units' flow counts and brokerage that hub metrics read, and the
 knowledge items' `flowed` pairs that a knowledge item's flows are read from. A graph written
-before (kflow 199a66b and older) holds the flows without them and would answer empty routes
+before (by an older kflow) holds the flows without them and would answer empty routes
 and zero metrics, and re-seeding skips its unchanged cases. So `open_store` derives them for
 every firm that lacks them, from the flows the graph holds, before anything reads the graph.
 

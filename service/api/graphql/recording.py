@@ -1,7 +1,6 @@
 """GraphQL: recording new facts (typed results, nothing written on failure) and the feed of
 what was recorded."""
 
-import asyncio
 import datetime
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Annotated, Any, TypeVar
@@ -31,10 +30,9 @@ from service.model.enums import (
 )
 from service.services import recording
 from service.services.errors import FieldProblem, RecordRejected
+from service.services.feed import watch_recorded
 
 strawberry.enum(enums.Paper, description="FU2018, SARTORIUS2024 or SENN2013.")
-FEED_POLL_SECONDS = 0.25
-FEED_BATCH = 100
 _GRAPHQL_NAMES = {
     "source": "from",
     "target": "to",
@@ -290,31 +288,12 @@ class RecordingSubscription:
     async def recorded(
         self, info: Info, firm: strawberry.ID | None = None
     ) -> AsyncGenerator[Recorded, None]:
-        since = recording.now_ms()
-        seen: set[str] = set()
-        while True:
-            batch = await recording.list_recorded_since(
-                info.context.store,
-                since_ms=since,
-                firm_id=str(firm) if firm else None,
-                limit=FEED_BATCH,
+        feed = watch_recorded(info.context.store, firm_id=str(firm) if firm else None)
+        async for record in feed:
+            yield Recorded(
+                recorded_at=from_epoch_ms(record.recorded_at),
+                flow=Flow.from_view(record.flow) if record.flow else None,
+                integration_event=IntegrationEvent.from_view(record.event)
+                if record.event
+                else None,
             )
-            for record in batch:
-                if record.id in seen:
-                    continue
-                yield Recorded(
-                    recorded_at=from_epoch_ms(record.recorded_at),
-                    flow=Flow.from_view(record.flow) if record.flow else None,
-                    integration_event=IntegrationEvent.from_view(record.event)
-                    if record.event
-                    else None,
-                )
-            if batch:
-                # Records of the newest millisecond may still be joined by others: poll
-                # from that instant again, skipping the ones already sent.
-                newest = batch[-1].recorded_at
-                if newest != since:
-                    seen = set()
-                seen |= {r.id for r in batch if r.recorded_at == newest}
-                since = newest
-            await asyncio.sleep(FEED_POLL_SECONDS)

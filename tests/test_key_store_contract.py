@@ -1,0 +1,103 @@
+"""The key capability of the store port, the same on every store that offers it: the two
+adapters and the in-memory store the unit tests use."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from service.store.engine import EngineProcess
+from service.store.port import GraphStore
+from tests.backends import BACKENDS
+from tests.conftest import fresh_graph, neo4j_graph
+from tests.fakes import MemoryStore
+
+STORES = [
+    pytest.param("memory", marks=pytest.mark.unit),
+    *(pytest.param(name, marks=pytest.mark.integration) for name in BACKENDS),
+]
+
+
+def record(key_id: str, *, created_at: int, role: str = "reader") -> dict[str, object]:
+    return {
+        "id": key_id,
+        "name": f"key {key_id}",
+        "role": role,
+        "hash": f"hash-{key_id}",
+        "created_at": created_at,
+    }
+
+
+@pytest_asyncio.fixture(params=STORES)
+async def any_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[GraphStore]:
+    """Each store that offers keys, empty."""
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    if request.param == "embedded":
+        engine: EngineProcess = request.getfixturevalue("engine")
+        async with fresh_graph(engine) as graph:
+            yield graph
+        return
+    async with neo4j_graph() as neo4j:
+        yield neo4j
+
+
+async def test_a_key_is_kept_and_read_back_with_its_hash_only_where_asked(
+    any_store: GraphStore,
+) -> None:
+    added = await any_store.keys.add_key(record("k1", created_at=5))
+    assert added == {
+        "id": "k1",
+        "name": "key k1",
+        "role": "reader",
+        "created_at": 5,
+        "revoked_at": None,
+    }
+    assert await any_store.keys.get_key("k1") == {**added, "hash": "hash-k1"}
+    assert await any_store.keys.get_key("k2") is None
+    assert await any_store.keys.list_keys() == [added]
+    assert await any_store.keys.list_key_records() == [{**added, "hash": "hash-k1"}]
+
+
+async def test_keys_are_listed_newest_first_and_records_by_id(any_store: GraphStore) -> None:
+    for key_id, created_at in [("b", 1), ("a", 3), ("c", 3)]:
+        await any_store.keys.add_key(record(key_id, created_at=created_at))
+    assert [key["id"] for key in await any_store.keys.list_keys()] == ["a", "c", "b"]
+    assert [key["id"] for key in await any_store.keys.list_key_records()] == ["a", "b", "c"]
+
+
+async def test_a_revocation_keeps_its_first_time(any_store: GraphStore) -> None:
+    await any_store.keys.add_key(record("k1", created_at=1))
+    first = await any_store.keys.revoke_key("k1", at=10)
+    again = await any_store.keys.revoke_key("k1", at=20)
+    assert first is not None and again is not None
+    assert first["revoked_at"] == again["revoked_at"] == 10
+    assert await any_store.keys.revoke_key("nobody", at=10) is None
+
+
+async def test_deleting_keys_counts_those_there_were(any_store: GraphStore) -> None:
+    for key_id in ("k1", "k2"):
+        await any_store.keys.add_key(record(key_id, created_at=1))
+    assert await any_store.keys.delete_keys(["k1", "nobody"]) == 1
+    assert [key["id"] for key in await any_store.keys.list_keys()] == ["k2"]
+
+
+async def test_keys_of_a_bulk_load_are_in_when_the_block_ends(any_store: GraphStore) -> None:
+    async with any_store.bulk_load(with_keys=True) as load:
+        await load.keys.add_key(record("k1", created_at=1))
+    assert [key["id"] for key in await any_store.keys.list_keys()] == ["k1"]
+
+
+async def test_a_failed_staged_load_leaves_the_keys_as_they_were(any_store: GraphStore) -> None:
+    await any_store.keys.add_key(record("before", created_at=1))
+    with pytest.raises(RuntimeError):
+        async with any_store.bulk_load(with_keys=True) as load:
+            await load.keys.add_key(record("during", created_at=2))
+            raise RuntimeError("the load failed")
+    kept = [key["id"] for key in await any_store.keys.list_keys()]
+    # A staged load is dropped whole; one written in place is the caller's to undo.
+    assert kept == (["before"] if load.staged else ["during", "before"])
+    assert load.staged == (any_store.backend != "neo4j")
