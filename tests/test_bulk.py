@@ -2,6 +2,8 @@
 before it is all in, and a failed batch stops the load before anything later is sent."""
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from itertools import groupby
 from typing import Any
 
@@ -12,6 +14,8 @@ from service.model.case import CaseFile
 from service.model.files import validate_case_document
 from service.services import bulk
 from service.services.synthetic import FirmSize, generate_case_document
+from service.store.port import BulkLoad
+from tests.fakes import MemoryKeyStore
 
 pytestmark = pytest.mark.unit
 
@@ -43,6 +47,11 @@ class RecordingStore:
         self.running.remove(query.name)
         self.written.append(query.name)
         return []
+
+    @contextlib.asynccontextmanager
+    async def bulk_load(self, *, with_keys: bool = False) -> AsyncIterator[BulkLoad]:
+        """The load goes in place, as on Neo4j."""
+        yield BulkLoad(graph=self, keys=MemoryKeyStore(), staged=False)
 
 
 @pytest.fixture(scope="module")

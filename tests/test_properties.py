@@ -11,7 +11,6 @@ import contextlib
 import math
 import os
 import signal
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,7 +28,6 @@ from service.store.embedded import encode_header, params_header
 from service.store.port import (
     MAX_PARAM_DEPTH,
     MAX_STRING_LENGTH,
-    GraphStore,
     QueryParameterError,
     WriteRefused,
     check_params,
@@ -38,7 +36,7 @@ from service.store.port import (
 )
 from tests.helpers import load_test_statement, tiny_firm
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.unit
 
 EXAMPLES = int(os.environ.get("KFLOW_FUZZ_EXAMPLES", "150"))
 DERANDOMIZE = os.environ.get("KFLOW_FUZZ_RANDOM", "") != "1"
@@ -281,47 +279,6 @@ def test_a_map_key_the_engine_cannot_take_is_refused_by_name(key: str) -> None:
 def test_a_parameter_name_that_is_not_text_is_refused_by_name() -> None:
     with pytest.raises(QueryParameterError):
         check_params(PARAM_QUERY, {1: "x"}, mode="read")
-
-
-# -- (ii) text round trip through the real engine -------------------------------------------
-
-CREATE_UNIT = load_test_statement("contract/create_unit")
-LIST_UNITS = load_test_statement("contract/list_units")
-GET_VALUES = load_test_statement("contract/get_values")
-NO_NUL_TEXT = st.one_of(
-    hostile_text(nul=False),
-    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=300),
-)
-
-
-@bounded(100)
-@given(name=NO_NUL_TEXT)
-@example(name='"}) DETACH DELETE n //')
-@example(name="\\'\\\"\\\\")
-@example(name="")
-async def test_any_text_is_stored_and_read_back_unchanged(store: GraphStore, name: str) -> None:
-    unit_id = f"u{time.monotonic_ns()}"
-    written = await store.write(CREATE_UNIT, {"id": unit_id, "name": name})
-    assert written == [{"unit": {"id": unit_id, "name": name}}]
-    units = {row["unit"]["id"]: row["unit"]["name"] for row in await store.read(LIST_UNITS)}
-    assert units[unit_id] == name
-
-
-@bounded(100)
-@given(text=NO_NUL_TEXT, items=st.lists(NO_NUL_TEXT, max_size=5))
-async def test_text_parameters_come_back_from_the_engine_unchanged(
-    store: GraphStore, text: str, items: list[str]
-) -> None:
-    params = {
-        "text": text,
-        "number": 1,
-        "ratio": 0.5,
-        "flag": False,
-        "items": items,
-        "day": "2001-02-03",
-    }
-    [row] = await store.read(GET_VALUES, params)
-    assert (row["text"], row["items"]) == (text, items)
 
 
 # -- (iii) the case model --------------------------------------------------------------------
