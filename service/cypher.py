@@ -9,8 +9,10 @@ A file's header is its docstring and its signature:
 
 The verb that starts the file name says whether it reads or writes (`get_`, `list_`,
 `find_`, `count_` read; `merge_`, `create_`, `set_`, `link_`, `delete_` write). Code
-refers to a statement through a module constant, `NAME = cypher.load("area/verb_noun")`,
-so a misspelt or missing file fails when the module is imported.
+names a statement through its folder, `NETWORK = cypher.Folder("network")` once per module
+and then `NETWORK.list_firms` where it runs, so each statement's name is written once;
+`tests/test_cypher_files.py` reads those names from the source, so a misspelt or unused
+file fails there.
 """
 
 import re
@@ -162,6 +164,20 @@ def load(name: str) -> Query:
         raise CypherCatalogueError(f"no Cypher statement named '{name}' in {CYPHER_DIR}") from None
     LOADED.add(name)
     return query
+
+
+class Folder:
+    """The statements of one `cypher/` folder, each an attribute named after its file."""
+
+    def __init__(self, name: str) -> None:
+        if not any(key.startswith(f"{name}/") for key in CATALOGUE):
+            raise CypherCatalogueError(f"no Cypher folder named '{name}' in {CYPHER_DIR}")
+        self.name = name
+
+    def __getattr__(self, statement: str) -> Query:
+        if statement.startswith("__"):
+            raise AttributeError(statement)
+        return load(f"{self.name}/{statement}")
 
 
 def load_schema(backend: Literal["embedded", "neo4j"]) -> tuple[Query, ...]:

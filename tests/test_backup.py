@@ -13,7 +13,7 @@ import pytest
 
 from service.model.files import CaseFileInvalid, validate_case_document
 from service.services.access import KeyChecker, Role
-from service.services.backup import LIST_API_KEY_RECORDS, restore_backup
+from service.services.backup import KEYS, restore_backup
 from service.services.exchange import render_cases_json
 from service.services.health import count_graph
 from service.services.synthetic import SIZES, generate_case_document
@@ -147,7 +147,7 @@ async def test_a_corrupt_backup_is_refused_whole_naming_the_problem(
         await restore_backup(store, data=data, name="b.json")
     assert problem in str(refused.value)
     assert await count_graph(store) == (0, 0)
-    assert await (await store.auth_store()).read(LIST_API_KEY_RECORDS) == []
+    assert await (await store.auth_store()).read(KEYS.list_api_key_records) == []
 
 
 def test_a_backup_that_is_not_utf8_gets_a_clear_error(tmp_path: Path) -> None:

@@ -1,10 +1,12 @@
 """Every statement in cypher/ is documented, used, runs on the embedded engine and passes
 Neo4j 5's own parser and semantic analysis. Each check collects all problems, then asserts."""
 
+import ast
 import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,6 +81,48 @@ def test_every_statement_declares_the_columns_it_returns() -> None:
     assert problems == []
 
 
+def folder_statements(path: Path) -> dict[str, int]:
+    """The statements a module names through `cypher.Folder`, with the line of each."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    folders = {
+        target.id: node.value.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Attribute)
+        and node.value.func.attr == "Folder"
+        and isinstance(node.value.args[0], ast.Constant)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    return {
+        f"{folders[node.value.id]}/{node.attr}": node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in folders
+        and node.attr != "name"
+    }
+
+
+def named_statements() -> dict[str, str]:
+    """Every statement named through a folder in service/ and tests/, with where."""
+    named = {}
+    for path in sorted([*(REPO / "service").rglob("*.py"), *(REPO / "tests").glob("*.py")]):
+        for name, line in folder_statements(path).items():
+            named.setdefault(name, f"{path.relative_to(REPO)}:{line}")
+    return named
+
+
+def test_every_statement_a_folder_names_exists() -> None:
+    misspelt = [
+        f"{where}: no statement cypher/{name}.cypher"
+        for name, where in named_statements().items()
+        if name not in CATALOGUE
+    ]
+    assert misspelt == []
+
+
 def test_every_statement_is_used_by_some_code() -> None:
     script = (
         "import importlib, pkgutil, pathlib, service, tests\n"
@@ -86,13 +130,14 @@ def test_every_statement_is_used_by_some_code() -> None:
         "    importlib.import_module(m.name)\n"
         "for p in sorted(pathlib.Path('tests').glob('test_*.py')):\n"
         "    importlib.import_module('tests.' + p.stem)\n"
-        "from service.cypher import CATALOGUE, LOADED\n"
-        "print('\\n'.join(sorted(set(CATALOGUE) - LOADED)))\n"
+        "from service.cypher import LOADED\n"
+        "print('\\n'.join(sorted(LOADED)))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
     )
-    assert done.stdout.split() == [], "statements no code loads (orphans)"
+    used = set(done.stdout.split()) | named_statements().keys()
+    assert sorted(set(CATALOGUE) - used) == [], "statements no code names (orphans)"
 
 
 async def test_every_statement_runs_on_the_embedded_engine(engine: Any) -> None:

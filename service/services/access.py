@@ -20,10 +20,7 @@ from service import cypher
 from service.services.errors import ExpectedFailure, NotFound
 from service.store.port import GraphStore
 
-CREATE_API_KEY = cypher.load("keys/create_api_key")
-GET_API_KEY = cypher.load("keys/get_api_key")
-LIST_API_KEYS = cypher.load("keys/list_api_keys")
-SET_API_KEY_REVOKED = cypher.load("keys/set_api_key_revoked")
+KEYS = cypher.Folder("keys")
 TOKEN_PREFIX = "kflow_"
 KEY_ID_HEX = 12
 SECRET_CHARS = 43  # secrets.token_urlsafe(32)
@@ -101,7 +98,7 @@ async def create_api_key(store: GraphStore, *, name: str, role: Role) -> IssuedK
         "hash": _digest(secret),
         "created_at": time.time_ns() // 1_000_000,
     }
-    rows = await store.write(CREATE_API_KEY, {"key": record})
+    rows = await store.write(KEYS.create_api_key, {"key": record})
     return IssuedKey(
         key=ApiKey.model_validate(rows[0]["key"]), token=f"{TOKEN_PREFIX}{key_id}_{secret}"
     )
@@ -109,12 +106,14 @@ async def create_api_key(store: GraphStore, *, name: str, role: Role) -> IssuedK
 
 async def list_api_keys(store: GraphStore) -> list[ApiKey]:
     """Every key, revoked ones included, without secrets."""
-    return [ApiKey.model_validate(row["key"]) for row in await store.read(LIST_API_KEYS)]
+    return [ApiKey.model_validate(row["key"]) for row in await store.read(KEYS.list_api_keys)]
 
 
 async def revoke_api_key(store: GraphStore, *, key_id: str) -> ApiKey:
     """Revoke a key for good."""
-    rows = await store.write(SET_API_KEY_REVOKED, {"id": key_id, "at": time.time_ns() // 1_000_000})
+    rows = await store.write(
+        KEYS.set_api_key_revoked, {"id": key_id, "at": time.time_ns() // 1_000_000}
+    )
     if not rows:
         raise NotFound("API key", key_id)
     return ApiKey.model_validate(rows[0]["key"])
@@ -160,7 +159,7 @@ class KeyChecker:
         if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
             self._cache.move_to_end(key_id)
             return cached[1]
-        rows = await self.store.read(GET_API_KEY, {"id": key_id})
+        rows = await self.store.read(KEYS.get_api_key, {"id": key_id})
         record = rows[0]["key"] if rows else None
         self._cache[key_id] = (time.monotonic(), record)
         self._cache.move_to_end(key_id)

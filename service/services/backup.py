@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from service import cypher
 from service.model.case import CaseFile, count_records
 from service.model.files import CaseFileInvalid, FileProblem
-from service.services.access import CREATE_API_KEY
 from service.services.bulk import case_params_ids, delete_firm, write_case
 from service.services.errors import ExpectedFailure
 from service.services.exchange import (
@@ -23,8 +22,7 @@ from service.services.exchange import (
 from service.services.health import count_graph, get_readiness
 from service.store.port import GraphStore, StagingStore
 
-LIST_API_KEY_RECORDS = cypher.load("keys/list_api_key_records")
-DELETE_API_KEYS = cypher.load("keys/delete_api_keys")
+KEYS = cypher.Folder("keys")
 BACKUP_FORMAT = "kflow-backup/1"
 
 
@@ -51,7 +49,7 @@ async def create_backup(store: GraphStore) -> str:
     """The graph as of one instant, plus the API keys (hashed), as a JSON document."""
     async with store.snapshot() as frozen:
         cases = await export_cases(frozen)
-    keys = [row["key"] for row in await (await store.auth_store()).read(LIST_API_KEY_RECORDS)]
+    keys = [row["key"] for row in await (await store.auth_store()).read(KEYS.list_api_key_records)]
     document = json.loads(render_cases_json(cases))
     document.update(
         format=BACKUP_FORMAT,
@@ -158,7 +156,7 @@ async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> Restor
     cases = parse_case_documents(document.get("cases", []), name=name)
     check_ids_unique(cases, name=name)
     auth = await store.auth_store()
-    if (await get_readiness(store)).nodes or await auth.read(LIST_API_KEY_RECORDS):
+    if (await get_readiness(store)).nodes or await auth.read(KEYS.list_api_key_records):
         raise StoreNotEmpty(
             "the store already holds data: restore into an empty one "
             "(a new data directory or database)"
@@ -185,7 +183,7 @@ async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> Restor
 
 async def _write_keys(auth: GraphStore, keys: list[dict[str, Any]]) -> None:
     for key in keys:
-        await auth.write(CREATE_API_KEY, {"key": key})
+        await auth.write(KEYS.create_api_key, {"key": key})
 
 
 async def _restore_staged(
@@ -220,5 +218,5 @@ async def _restore_in_place(
     except BaseException:
         for firm_id in written:
             await delete_firm(store, firm_id=firm_id)
-        await auth.write(DELETE_API_KEYS, {"ids": [key["id"] for key in keys]})
+        await auth.write(KEYS.delete_api_keys, {"ids": [key["id"] for key in keys]})
         raise

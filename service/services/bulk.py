@@ -41,30 +41,7 @@ from service.services.cases import (
 from service.services.network import find_nodes, get_firms_by_id
 from service.store.port import GraphStore, StagingStore, count_values
 
-CREATE_FIRM = cypher.load("bulk/create_firm")
-CREATE_UNITS = cypher.load("bulk/create_units")
-LINK_REPORTING_LINES = cypher.load("bulk/link_reporting_lines")
-CREATE_ACTORS = cypher.load("bulk/create_actors")
-CREATE_ACTOR_LINKS = cypher.load("bulk/create_actor_links")
-CREATE_CAPABILITIES = cypher.load("bulk/create_capabilities")
-CREATE_KNOWLEDGE = cypher.load("bulk/create_knowledge")
-LINK_KNOWLEDGE_CAPABILITIES = cypher.load("bulk/link_knowledge_capabilities")
-CREATE_LEARNING_EVENTS = cypher.load("bulk/create_learning_events")
-LINK_LEARNING_KNOWLEDGE = cypher.load("bulk/link_learning_knowledge")
-CREATE_FLOWS = cypher.load("bulk/create_flows")
-CREATE_SENDS = cypher.load("bulk/create_sends")
-CREATE_RESOURCES = cypher.load("bulk/create_resources")
-CREATE_INTEGRATION_EVENTS = cypher.load("bulk/create_integration_events")
-LINK_INTEGRATION_ROLES = cypher.load("bulk/link_integration_roles")
-LINK_INTEGRATION_KNOWLEDGE = cypher.load("bulk/link_integration_knowledge")
-LINK_INTEGRATION_RESOURCES = cypher.load("bulk/link_integration_resources")
-CREATE_PROJECTS = cypher.load("bulk/create_projects")
-CREATE_SUPPORT = cypher.load("bulk/create_support")
-CREATE_TENSIONS = cypher.load("bulk/create_tensions")
-CREATE_CUSTOMER_MANAGEMENT = cypher.load("bulk/create_customer_management")
-CREATE_CASE_ANALYSES = cypher.load("bulk/create_case_analyses")
-LIST_NODE_IDS = cypher.load("bulk/list_node_ids")
-DELETE_FIRM_NODES = cypher.load("bulk/delete_firm_nodes")
+BULK = cypher.Folder("bulk")
 
 BATCH_SIZE = 10_000
 IN_FLIGHT = 2
@@ -136,20 +113,20 @@ def list_phases(case: CaseFile) -> list[Phase]:
     return [
         Phase(
             "units",
-            CREATE_UNITS,
+            BULK.create_units,
             lambda: ({"props": row["props"]} for row in unit_rows(c)),
             len(c.units),
             True,
         ),
         Phase(
             "reporting lines",
-            LINK_REPORTING_LINES,
+            BULK.link_reporting_lines,
             lambda: ({"from": u.id, "to": u.reports_to} for u in c.units if u.reports_to),
             sum(1 for u in c.units if u.reports_to),
         ),
         Phase(
             "actors",
-            CREATE_ACTORS,
+            BULK.create_actors,
             lambda: (
                 {"props": props}
                 for props in section_properties(c.actors, section="actors", firm_id=f)
@@ -159,7 +136,7 @@ def list_phases(case: CaseFile) -> list[Phase]:
         ),
         Phase(
             "actor links",
-            CREATE_ACTOR_LINKS,
+            BULK.create_actor_links,
             lambda: (
                 {"from": x.source, "to": x.target, "props": props}
                 for x, props in _attach_props(c.actor_links, "actor_links", f)
@@ -168,7 +145,7 @@ def list_phases(case: CaseFile) -> list[Phase]:
         ),
         Phase(
             "capabilities",
-            CREATE_CAPABILITIES,
+            BULK.create_capabilities,
             lambda: (
                 {"props": props}
                 for props in section_properties(c.capabilities, section="capabilities", firm_id=f)
@@ -178,20 +155,20 @@ def list_phases(case: CaseFile) -> list[Phase]:
         ),
         Phase(
             "knowledge",
-            CREATE_KNOWLEDGE,
+            BULK.create_knowledge,
             lambda: ({"props": row["props"]} for row in knowledge_rows(c)),
             len(c.knowledge),
             True,
         ),
         Phase(
             "knowledge builds",
-            LINK_KNOWLEDGE_CAPABILITIES,
+            BULK.link_knowledge_capabilities,
             pairs("knowledge", "builds"),
             count_pairs("knowledge", "builds"),
         ),
         Phase(
             "learning events",
-            CREATE_LEARNING_EVENTS,
+            BULK.create_learning_events,
             lambda: (
                 {"props": props, "unit": e.unit, "source": e.source}
                 for e, props in _attach_props(c.learning, "learning", f)
@@ -200,22 +177,22 @@ def list_phases(case: CaseFile) -> list[Phase]:
         ),
         Phase(
             "learning yields",
-            LINK_LEARNING_KNOWLEDGE,
+            BULK.link_learning_knowledge,
             pairs("learning", "knowledge"),
             count_pairs("learning", "knowledge"),
         ),
         Phase(
             "flows",
-            CREATE_FLOWS,
+            BULK.create_flows,
             lambda: _flow_groups(c),
             len(c.flows),
             weight=lambda row: len(row["flows"]),
         ),
         # Worked out when written, not before the load starts: seconds for a large case.
-        Phase("flow summaries", CREATE_SENDS, lambda: sends_rows(c), count_sends(c)),
+        Phase("flow summaries", BULK.create_sends, lambda: sends_rows(c), count_sends(c)),
         Phase(
             "resources",
-            CREATE_RESOURCES,
+            BULK.create_resources,
             lambda: (
                 {"props": props, "heldBy": r.held_by}
                 for r, props in _attach_props(c.resources, "resources", f)
@@ -224,7 +201,7 @@ def list_phases(case: CaseFile) -> list[Phase]:
         ),
         Phase(
             "integration events",
-            CREATE_INTEGRATION_EVENTS,
+            BULK.create_integration_events,
             lambda: (
                 {"props": props} for _, props in _attach_props(c.integrations, "integrations", f)
             ),
@@ -232,26 +209,26 @@ def list_phases(case: CaseFile) -> list[Phase]:
         ),
         Phase(
             "integration roles",
-            LINK_INTEGRATION_ROLES,
+            BULK.link_integration_roles,
             lambda: integration_role_rows(c),
             sum(len(i.roles()) for i in c.integrations),
         ),
         Phase(
             "integration knowledge",
-            LINK_INTEGRATION_KNOWLEDGE,
+            BULK.link_integration_knowledge,
             pairs("integrations", "knowledge"),
             count_pairs("integrations", "knowledge"),
         ),
         Phase(
             "integration resources",
-            LINK_INTEGRATION_RESOURCES,
+            BULK.link_integration_resources,
             pairs("integrations", "resources"),
             count_pairs("integrations", "resources"),
         ),
-        Phase("projects", CREATE_PROJECTS, lambda: project_rows(c), len(c.projects), True),
+        Phase("projects", BULK.create_projects, lambda: project_rows(c), len(c.projects), True),
         Phase(
             "support",
-            CREATE_SUPPORT,
+            BULK.create_support,
             lambda: (
                 {"from": x.source, "to": x.target, "props": props}
                 for x, props in _attach_props(c.support, "support", f)
@@ -260,7 +237,7 @@ def list_phases(case: CaseFile) -> list[Phase]:
         ),
         Phase(
             "tensions",
-            CREATE_TENSIONS,
+            BULK.create_tensions,
             lambda: (
                 {"props": props, "units": list(t.units)}
                 for t, props in _attach_props(c.tensions, "tensions", f)
@@ -270,7 +247,7 @@ def list_phases(case: CaseFile) -> list[Phase]:
         ),
         Phase(
             "customer management",
-            CREATE_CUSTOMER_MANAGEMENT,
+            BULK.create_customer_management,
             lambda: (
                 {
                     "unit": m.unit,
@@ -283,7 +260,7 @@ def list_phases(case: CaseFile) -> list[Phase]:
         ),
         Phase(
             "case analyses",
-            CREATE_CASE_ANALYSES,
+            BULK.create_case_analyses,
             lambda: (
                 {"props": props} for _, props in _attach_props(c.case_analyses, "case_analyses", f)
             ),
@@ -401,7 +378,7 @@ async def write_case(
 
     Not all-or-nothing by itself: callers write into a staged copy, or clean up on failure.
     """
-    await target.write(CREATE_FIRM, {"firm": firm_properties(case)})
+    await target.write(BULK.create_firm, {"firm": firm_properties(case)})
     progress("firm", 1)
     return 1 + await _write_phases(
         target,
@@ -414,7 +391,7 @@ async def write_case(
 
 async def find_taken_ids(store: GraphStore, *, ids: list[str], name: str) -> list[FileProblem]:
     """The ids of a new case that nodes in the graph hold already, as problems."""
-    taken = sorted({row["id"] for row in await store.read(LIST_NODE_IDS)}.intersection(ids))
+    taken = sorted({row["id"] for row in await store.read(BULK.list_node_ids)}.intersection(ids))
     if not taken:
         return []
     nodes = await find_nodes(store, ids=taken)
@@ -434,7 +411,7 @@ async def delete_firm(store: GraphStore, *, firm_id: str) -> int:
     """Delete every node of a firm with its relationships, batch by batch."""
     deleted = 0
     while True:
-        rows = await store.write(DELETE_FIRM_NODES, {"firmId": firm_id, "limit": DELETE_CHUNK})
+        rows = await store.write(BULK.delete_firm_nodes, {"firmId": firm_id, "limit": DELETE_CHUNK})
         count = int(rows[0]["deleted"]) if rows else 0
         deleted += count
         if count == 0:

@@ -13,10 +13,7 @@ from service.model.enums import FlowDirection, UnitRole
 from service.model.graph import PROVENANCE, REFERENCE_FIELDS, UNIT_METRICS
 from service.store.port import GraphReader, GraphStore
 
-MERGE_CASE = cypher.load("cases/merge_case")
-LIST_CASE_NODES = cypher.load("cases/list_case_nodes")
-LIST_CASE_RELATIONSHIPS = cypher.load("cases/list_case_relationships")
-LIST_FIRMS = cypher.load("cases/list_firms")
+CASES = cypher.Folder("cases")
 
 
 class LoadSummary(BaseModel):
@@ -323,7 +320,7 @@ async def load_case(store: GraphStore, *, case: CaseFile) -> LoadSummary:
     current = await read_case(store, firm_id=case.firm.id)
     written = current is None or canonical_json(current) != canonical_json(case)
     if written:
-        await store.write(MERGE_CASE, case_params(case))
+        await store.write(CASES.merge_case, case_params(case))
     nodes_after, rels_after = await _graph_size(store)
     return LoadSummary(
         case=case.case,
@@ -339,7 +336,7 @@ async def load_case(store: GraphStore, *, case: CaseFile) -> LoadSummary:
 
 async def list_firm_ids(store: GraphReader) -> list[str]:
     """The ids of the firms in the graph."""
-    return [str(row["firm"]["id"]) for row in await store.read(LIST_FIRMS)]
+    return [str(row["firm"]["id"]) for row in await store.read(CASES.list_firms)]
 
 
 def record_fields(props: dict[str, Any], *, drop: Iterable[str] = ()) -> dict[str, Any]:
@@ -351,12 +348,12 @@ def record_fields(props: dict[str, Any], *, drop: Iterable[str] = ()) -> dict[st
 
 async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
     """Rebuild a firm's case from the graph (the inverse of `load_case`)."""
-    nodes = [row["node"] for row in await store.read(LIST_CASE_NODES, {"firmId": firm_id})]
+    nodes = [row["node"] for row in await store.read(CASES.list_case_nodes, {"firmId": firm_id})]
     if not nodes:
         return None
     rels = [
         row["relationship"]
-        for row in await store.read(LIST_CASE_RELATIONSHIPS, {"firmId": firm_id})
+        for row in await store.read(CASES.list_case_relationships, {"firmId": firm_id})
     ]
     by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for node in nodes:

@@ -22,12 +22,7 @@ from service.services.network import get_firms_by_id, list_units
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
-LIST_HUB_ROLE_TOTALS = cypher.load("metrics/list_hub_role_totals")
-LIST_HUB_METRICS = cypher.load("metrics/list_hub_metrics")
-LIST_SUPPORT_BALANCE = cypher.load("metrics/list_support_balance")
-GET_PROJECT_INTERDEPENDENCE = cypher.load("metrics/get_project_interdependence")
-GET_CAPABILITY_PROVENANCE = cypher.load("metrics/get_capability_provenance")
-LIST_FLOW_PAIRS_AS_OF = cypher.load("metrics/list_flow_pairs_as_of")
+METRICS = cypher.Folder("metrics")
 TIERS = ("hq", "hub", "peer")  # the counterpart tiers flows are counted by
 MAX_DATED_UNITS = 50_000
 SUBSIDIARY_ROLES = (UnitRole.SUBSIDIARY, UnitRole.CORE_SUBSIDIARY)
@@ -92,7 +87,9 @@ def classify_subsidiary(
 
 async def get_hub_thresholds(store: GraphStore, *, firm_id: str) -> HubThresholds:
     """The mean total outflow and inflow over a firm's subsidiaries, and its units by role."""
-    rows = [row["totals"] for row in await store.read(LIST_HUB_ROLE_TOTALS, {"firm": firm_id})]
+    rows = [
+        row["totals"] for row in await store.read(METRICS.list_hub_role_totals, {"firm": firm_id})
+    ]
     if not rows and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
     subsidiaries = [row for row in rows if row["role"] in SUBSIDIARY_ROLES]
@@ -115,7 +112,7 @@ async def list_hub_metrics(
 ) -> list[HubMetric]:
     """A page of a firm's units: flows in and out, brokerage, and a subsidiary's G&G role."""
     rows = await store.read(
-        LIST_HUB_METRICS,
+        METRICS.list_hub_metrics,
         {
             "firm": thresholds.firm,
             "roles": [role.value for role in roles] if roles is not None else None,
@@ -170,7 +167,7 @@ async def list_support_balance(store: GraphStore, *, firm_id: str) -> list[Suppo
     """Directed support between a firm's units and how much of it came back."""
     if firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
-    rows = await store.read(LIST_SUPPORT_BALANCE, {"firm": firm_id})
+    rows = await store.read(METRICS.list_support_balance, {"firm": firm_id})
     return [SupportPair.model_validate(row["pair"]) for row in rows]
 
 
@@ -209,7 +206,7 @@ async def get_project_interdependence(
     store: GraphStore, *, project_id: str
 ) -> ProjectInterdependence:
     """A cross-border project's subsidiaries, their dependencies, and who coordinates."""
-    rows = await store.read(GET_PROJECT_INTERDEPENDENCE, {"project": project_id})
+    rows = await store.read(METRICS.get_project_interdependence, {"project": project_id})
     if not rows:
         raise NotFound("project", project_id)
     project = rows[0]["project"]
@@ -235,7 +232,7 @@ async def get_capability_provenance(
     store: GraphStore, *, capability_id: str
 ) -> CapabilityProvenance:
     """The knowledge that built a capability, and who learned it from whom."""
-    rows = await store.read(GET_CAPABILITY_PROVENANCE, {"capability": capability_id})
+    rows = await store.read(METRICS.get_capability_provenance, {"capability": capability_id})
     if not rows:
         raise NotFound("capability", capability_id)
     sources = [
@@ -271,7 +268,7 @@ async def count_hub_metrics_as_of(
         )
     pairs = [
         row["pair"]
-        for row in await store.read(LIST_FLOW_PAIRS_AS_OF, {"firm": firm_id, "asOf": as_of})
+        for row in await store.read(METRICS.list_flow_pairs_as_of, {"firm": firm_id, "asOf": as_of})
     ]
     counted = count_unit_metrics(
         roles={u.id: u.role for u in units},

@@ -25,17 +25,7 @@ from service.services.errors import InvalidArgument
 from service.services.paging import KeysetRequest, encode_keyset_cursor
 from service.store.port import GraphStore
 
-LIST_FIRM_UNITS = cypher.load("navigation/list_firm_units")
-LIST_UNIT_SUBORDINATES = cypher.load("navigation/list_unit_subordinates")
-LIST_UNIT_FLOWS_OUT = cypher.load("navigation/list_unit_flows_out")
-LIST_UNIT_FLOWS_IN = cypher.load("navigation/list_unit_flows_in")
-LIST_FIRM_FLOWS = cypher.load("navigation/list_firm_flows")
-LIST_KNOWLEDGE_FLOWS = cypher.load("navigation/list_knowledge_flows")
-LIST_FIRM_KNOWLEDGE = cypher.load("navigation/list_firm_knowledge")
-LIST_UNIT_LEARNING_EVENTS = cypher.load("navigation/list_unit_learning_events")
-LIST_FIRM_LEARNING_EVENTS = cypher.load("navigation/list_firm_learning_events")
-LIST_UNIT_INTEGRATION_EVENTS = cypher.load("navigation/list_unit_integration_events")
-LIST_LEARNING_KNOWLEDGE = cypher.load("navigation/list_learning_knowledge")
+NAVIGATION = cypher.Folder("navigation")
 
 V = TypeVar("V", bound=BaseModel)
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -144,7 +134,7 @@ async def list_firm_units(
 ) -> dict[str | None, Page[UnitView]]:
     """A page of units for each firm, by name or by flow volume (most first)."""
     rows = await store.read(
-        LIST_FIRM_UNITS,
+        NAVIGATION.list_firm_units,
         {
             "firms": firms,
             "role": filters.role.value if filters.role else None,
@@ -161,7 +151,7 @@ async def list_unit_subordinates(
     store: GraphStore, *, units: list[str], page: KeysetRequest
 ) -> dict[str | None, Page[UnitView]]:
     """A page of the units reporting directly to each unit, by name."""
-    rows = await store.read(LIST_UNIT_SUBORDINATES, {"units": units, **page.params()})
+    rows = await store.read(NAVIGATION.list_unit_subordinates, {"units": units, **page.params()})
     return _pages(rows, UnitView, page)
 
 
@@ -169,7 +159,7 @@ async def list_unit_flows(
     store: GraphStore, *, units: list[str], outgoing: bool, filters: FlowFilter
 ) -> dict[str | None, Page[FlowView]]:
     """A page of the flows out of (or into) each unit, in date order."""
-    query = LIST_UNIT_FLOWS_OUT if outgoing else LIST_UNIT_FLOWS_IN
+    query = NAVIGATION.list_unit_flows_out if outgoing else NAVIGATION.list_unit_flows_in
     rows = await store.read(query, {"units": units, **filters.params()})
     return _pages(rows, FlowView, filters.page)
 
@@ -178,7 +168,7 @@ async def list_knowledge_flows(
     store: GraphStore, *, items: list[str], filters: FlowFilter
 ) -> dict[str | None, Page[FlowView]]:
     """A page of the flows that carried each knowledge item, in date order."""
-    rows = await store.read(LIST_KNOWLEDGE_FLOWS, {"items": items, **filters.params()})
+    rows = await store.read(NAVIGATION.list_knowledge_flows, {"items": items, **filters.params()})
     return _pages(rows, FlowView, filters.page)
 
 
@@ -186,7 +176,7 @@ async def list_firm_flows(
     store: GraphStore, *, firms: list[str], filters: FlowFilter
 ) -> dict[str | None, Page[FlowView]]:
     """A page of the flows between each firm's units, in date order."""
-    rows = await store.read(LIST_FIRM_FLOWS, {"firms": firms, **filters.params()})
+    rows = await store.read(NAVIGATION.list_firm_flows, {"firms": firms, **filters.params()})
     return _pages(rows, FlowView, filters.page)
 
 
@@ -246,7 +236,7 @@ async def list_firm_knowledge(
     store: GraphStore, *, firms: list[str | None], page: KeysetRequest
 ) -> dict[str | None, Page[KnowledgeView]]:
     """A page of each firm's knowledge items (all items for None), by name."""
-    rows = await store.read(LIST_FIRM_KNOWLEDGE, {"firms": firms, **page.params()})
+    rows = await store.read(NAVIGATION.list_firm_knowledge, {"firms": firms, **page.params()})
     return _pages(rows, KnowledgeView, page)
 
 
@@ -255,7 +245,7 @@ async def list_unit_learning_events(
 ) -> dict[str | None, Page[LearningView]]:
     """A page of what each unit learned from outside sources, in date order."""
     rows = await store.read(
-        LIST_UNIT_LEARNING_EVENTS,
+        NAVIGATION.list_unit_learning_events,
         {"units": units, "firm": firm, **filters.period.params(), **filters.page.params()},
     )
     return _pages(rows, LearningView, filters.page)
@@ -266,7 +256,7 @@ async def list_firm_learning_events(
 ) -> dict[str | None, Page[LearningView]]:
     """A page of what each firm's units (all firms' for None) learned, in date order."""
     rows = await store.read(
-        LIST_FIRM_LEARNING_EVENTS,
+        NAVIGATION.list_firm_learning_events,
         {"firms": firms, **filters.period.params(), **filters.page.params()},
     )
     return _pages(rows, LearningView, filters.page)
@@ -277,7 +267,7 @@ async def list_unit_integration_events(
 ) -> dict[str | None, Page[IntegrationEventView]]:
     """A page of the integration events at each unit, in time order."""
     rows = await store.read(
-        LIST_UNIT_INTEGRATION_EVENTS,
+        NAVIGATION.list_unit_integration_events,
         {"units": units, **filters.period.params(), **filters.page.params()},
     )
     return _pages(rows, IntegrationEventView, filters.page)
@@ -287,5 +277,5 @@ async def get_learning_knowledge(
     store: GraphStore, *, events: Iterable[str]
 ) -> dict[str, list[str]]:
     """The ids of the knowledge each learning event yielded."""
-    rows = await store.read(LIST_LEARNING_KNOWLEDGE, {"events": list(events)})
+    rows = await store.read(NAVIGATION.list_learning_knowledge, {"events": list(events)})
     return {row["event"]: list(row["knowledge"]) for row in rows}

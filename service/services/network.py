@@ -22,32 +22,22 @@ from service.services.dating import is_on_or_before
 from service.services.errors import NotFound
 from service.services.navigation import Page, UnitFilter, list_firm_units
 from service.services.paging import KeysetRequest, PageRequest
-from service.store.port import GraphStore
+from service.store.port import GraphReader, GraphStore
 
-LIST_FIRMS = cypher.load("cases/list_firms")
-LIST_FIRMS_BY_ID = cypher.load("network/list_firms_by_id")
-LIST_UNITS = cypher.load("network/list_units")
-COUNT_UNITS = cypher.load("network/count_units")
-LIST_UNITS_BY_ID = cypher.load("network/list_units_by_id")
-LIST_KNOWLEDGE_BY_ID = cypher.load("network/list_knowledge_by_id")
-FIND_NODES_BY_ID = cypher.load("network/find_nodes_by_id")
-LIST_FLOWS_BY_ID = cypher.load("network/list_flows_by_id")
-LIST_INTEGRATION_EVENTS_BY_ID = cypher.load("network/list_integration_events_by_id")
-LIST_LEARNING_EVENTS_BY_ID = cypher.load("network/list_learning_events_by_id")
-LIST_FIRM_FLOWS = cypher.load("network/list_firm_flows")
-LIST_FIRM_LEARNING_SOURCES = cypher.load("network/list_firm_learning_sources")
+CASES = cypher.Folder("cases")
+NETWORK = cypher.Folder("network")
 # The most units one page of a firm's network holds (and the page size when none is asked).
 MAX_NETWORK_UNITS = 2000
 
 
 async def list_firms(store: GraphStore) -> list[FirmView]:
     """Every firm in the graph, by id."""
-    return [FirmView.model_validate(row["firm"]) for row in await store.read(LIST_FIRMS)]
+    return [FirmView.model_validate(row["firm"]) for row in await store.read(CASES.list_firms)]
 
 
 async def get_firms_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, FirmView]:
     """The firms with these ids (missing ones are absent)."""
-    rows = await store.read(LIST_FIRMS_BY_ID, {"ids": ids})
+    rows = await store.read(NETWORK.list_firms_by_id, {"ids": ids})
     return {row["firm"]["id"]: FirmView.model_validate(row["firm"]) for row in rows}
 
 
@@ -65,7 +55,8 @@ async def list_units(
 ) -> list[UnitView]:
     """One page of units, filtered, in id order."""
     rows = await store.read(
-        LIST_UNITS, _unit_filters(firm, role, country) | {"skip": page.skip, "limit": page.limit}
+        NETWORK.list_units,
+        _unit_filters(firm, role, country) | {"skip": page.skip, "limit": page.limit},
     )
     return [UnitView.model_validate(row["unit"]) for row in rows]
 
@@ -74,25 +65,25 @@ async def count_units(
     store: GraphStore, *, firm: str | None, role: UnitRole | None, country: str | None
 ) -> int:
     """How many units the filters select."""
-    rows = await store.read(COUNT_UNITS, _unit_filters(firm, role, country))
+    rows = await store.read(NETWORK.count_units, _unit_filters(firm, role, country))
     return int(rows[0]["total"])
 
 
 async def get_units_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, UnitView]:
     """The units with these ids (missing ones are absent)."""
-    rows = await store.read(LIST_UNITS_BY_ID, {"ids": ids})
+    rows = await store.read(NETWORK.list_units_by_id, {"ids": ids})
     return {row["unit"]["id"]: UnitView.model_validate(row["unit"]) for row in rows}
 
 
 async def get_knowledge_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, KnowledgeView]:
     """The knowledge items with these ids, with the capabilities they build."""
-    rows = await store.read(LIST_KNOWLEDGE_BY_ID, {"ids": ids})
+    rows = await store.read(NETWORK.list_knowledge_by_id, {"ids": ids})
     return {row["knowledge"]["id"]: KnowledgeView.model_validate(row["knowledge"]) for row in rows}
 
 
-async def find_nodes(store: GraphStore, *, ids: list[str]) -> dict[str, dict[str, Any]]:
+async def find_nodes(store: GraphReader, *, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Any nodes with these ids: {id: {labels, properties}}."""
-    rows = await store.read(FIND_NODES_BY_ID, {"ids": ids})
+    rows = await store.read(NETWORK.find_nodes_by_id, {"ids": ids})
     return {row["node"]["id"]: row["node"] for row in rows}
 
 
@@ -134,17 +125,17 @@ async def get_nodes_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, Nod
 
 
 async def _flows_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
-    rows = await store.read(LIST_FLOWS_BY_ID, {"ids": ids})
+    rows = await store.read(NETWORK.list_flows_by_id, {"ids": ids})
     return {row["flow"]["id"]: FlowView.model_validate(row["flow"]) for row in rows}
 
 
 async def _integration_events_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
-    rows = await store.read(LIST_INTEGRATION_EVENTS_BY_ID, {"ids": ids})
+    rows = await store.read(NETWORK.list_integration_events_by_id, {"ids": ids})
     return {row["event"]["id"]: IntegrationEventView.model_validate(row["event"]) for row in rows}
 
 
 async def _learning_events_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
-    rows = await store.read(LIST_LEARNING_EVENTS_BY_ID, {"ids": ids})
+    rows = await store.read(NETWORK.list_learning_events_by_id, {"ids": ids})
     return {row["event"]["id"]: LearningView.model_validate(row["event"]) for row in rows}
 
 
@@ -212,11 +203,13 @@ async def get_firm_network(
     ids = [unit.id for unit in units.items]
     links = [
         FlowLink.model_validate(row["link"])
-        for row in await store.read(LIST_FIRM_FLOWS, {"units": ids})
+        for row in await store.read(NETWORK.list_firm_flows, {"units": ids})
     ]
     source_rows = [
         row["link"]
-        for row in await store.read(LIST_FIRM_LEARNING_SOURCES, {"units": ids, "asOf": as_of})
+        for row in await store.read(
+            NETWORK.list_firm_learning_sources, {"units": ids, "asOf": as_of}
+        )
     ]
     undated = sum(int(row["undated"]) for row in source_rows)
     if as_of is not None:

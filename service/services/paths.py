@@ -15,14 +15,7 @@ from service.services.network import find_nodes, get_units_by_id
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
-LIST_REVERSE_TRANSFER_PATHS = cypher.load("paths/list_reverse_transfer_paths")
-LIST_REVERSE_TRANSFER_ROUTES = cypher.load("paths/list_reverse_transfer_routes")
-GET_REVERSE_TRANSFER_ENDS = cypher.load("paths/get_reverse_transfer_ends")
-LIST_DISSEMINATION_LINKS = cypher.load("paths/list_dissemination_links")
-GET_KNOWLEDGE_LEARNING = cypher.load("paths/get_knowledge_learning")
-LIST_KNOWLEDGE_FLOWS = cypher.load("paths/list_knowledge_flows")
-LIST_CIRCULATION_PATHS = cypher.load("paths/list_circulation_paths")
-LIST_SENT_KNOWLEDGE = cypher.load("paths/list_sent_knowledge")
+PATHS = cypher.Folder("paths")
 
 MAX_HOPS = 6  # the literal bound in the traversal statements
 MAX_REACH = 500
@@ -140,7 +133,8 @@ async def _reverse_transfer_target(
     """The target of a reverse transfer, after checking that every named node exists."""
     ends = (
         await store.read(
-            GET_REVERSE_TRANSFER_ENDS, {"from": unit_id, "to": to_id, "knowledge": knowledge_id}
+            PATHS.get_reverse_transfer_ends,
+            {"from": unit_id, "to": to_id, "knowledge": knowledge_id},
         )
     )[0]["ends"]
     if ends["source"] is None:
@@ -171,7 +165,7 @@ async def _list_routes(
     while lengths and len(routes) < wanted:
         low, high = lengths.pop(0)
         rows = await store.read(
-            LIST_REVERSE_TRANSFER_ROUTES,
+            PATHS.list_reverse_transfer_routes,
             {
                 "from": unit_id,
                 "to": to_id,
@@ -232,7 +226,7 @@ async def _list_trails(
     as_of: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     rows = await store.read(
-        LIST_REVERSE_TRANSFER_PATHS,
+        PATHS.list_reverse_transfer_paths,
         {
             "from": unit_id,
             "to": to_id,
@@ -261,7 +255,9 @@ async def _list_single_item_trails(
 ) -> tuple[list[dict[str, Any]], int]:
     """The first `wanted` trails that each carry one item, of any item the unit sent, and
     how many were left out for an undated hop."""
-    rows = await store.read(LIST_SENT_KNOWLEDGE, {"from": unit_id, "cap": MAX_TRAIL_ITEMS + 1})
+    rows = await store.read(
+        PATHS.list_sent_knowledge, {"from": unit_id, "cap": MAX_TRAIL_ITEMS + 1}
+    )
     if len(rows) > MAX_TRAIL_ITEMS:
         raise InvalidArgument(
             "sameKnowledge",
@@ -394,7 +390,7 @@ async def _list_links(
 ) -> list[dict[str, Any]]:
     """Every link out of the frontier: a call that meets the cap is asked again by halves."""
     rows = await store.read(
-        LIST_DISSEMINATION_LINKS,
+        PATHS.list_dissemination_links,
         {"from": frontier, "knowledge": knowledge_id, "cap": MAX_WALKED_PATHS},
     )
     if len(rows) < MAX_WALKED_PATHS:
@@ -519,17 +515,17 @@ def _hops_from_learners(learning: list[LearningView], flows: list[FlowView]) -> 
 
 async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulation:
     """The whole life of one knowledge item, in time order (four store round trips)."""
-    rows = await store.read(GET_KNOWLEDGE_LEARNING, {"knowledge": knowledge_id})
+    rows = await store.read(PATHS.get_knowledge_learning, {"knowledge": knowledge_id})
     if not rows:
         raise NotFound("knowledge", knowledge_id)
     knowledge = KnowledgeView.model_validate(rows[0]["knowledge"])
     learning = [LearningView.model_validate(e) for e in rows[0]["learning"]]
     flows = [
         FlowView.model_validate(row["flow"])
-        for row in await store.read(LIST_KNOWLEDGE_FLOWS, {"knowledge": knowledge_id})
+        for row in await store.read(PATHS.list_knowledge_flows, {"knowledge": knowledge_id})
     ]
     rows = await store.read(
-        LIST_CIRCULATION_PATHS,
+        PATHS.list_circulation_paths,
         {"knowledge": knowledge_id, "cap": MAX_WALKED_PATHS, "limit": MAX_CIRCULATION_PATHS},
     )
     capped, trails, _ = _walked(rows)

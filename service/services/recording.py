@@ -28,14 +28,8 @@ from service.services.errors import FieldProblem, RecordRejected
 from service.services.network import find_nodes
 from service.store.port import GraphStore
 
-LIST_UNIT_LINEAGE = cypher.load("network/list_unit_lineage")
-FIND_RELATIONSHIP_IDS = cypher.load("recording/find_relationship_ids")
-CREATE_UNIT = cypher.load("recording/create_unit")
-CREATE_FLOW = cypher.load("recording/create_flow")
-CREATE_SUPPORT = cypher.load("recording/create_support")
-CREATE_LEARNING_EVENT = cypher.load("recording/create_learning_event")
-CREATE_INTEGRATION_EVENT = cypher.load("recording/create_integration_event")
-LIST_RECORDED_SINCE = cypher.load("recording/list_recorded_since")
+NETWORK = cypher.Folder("network")
+RECORDING = cypher.Folder("recording")
 
 
 class RecordedLearning(BaseModel):
@@ -104,7 +98,9 @@ async def _checks(store: GraphStore, record_id: str, refs: list[str | None]) -> 
     every node and every flow or support in the graph, whatever their kind."""
     wanted = sorted({i for i in [record_id, *refs] if i is not None})
     checks = _Checks(await find_nodes(store, ids=wanted))
-    taken = {row["id"] for row in await store.read(FIND_RELATIONSHIP_IDS, {"ids": [record_id]})}
+    taken = {
+        row["id"] for row in await store.read(RECORDING.find_relationship_ids, {"ids": [record_id]})
+    }
     checks.unused(record_id, taken)
     return checks
 
@@ -124,7 +120,7 @@ async def record_unit(store: GraphStore, *, firm_id: str, unit: Unit) -> UnitVie
         unit.model_copy(update={"recorded_at": now_ms()}), section="units", firm_id=firm_id
     )
     rows = await store.write(
-        CREATE_UNIT, {"firm": firm_id, "props": props, "reportsTo": unit.reports_to}
+        RECORDING.create_unit, {"firm": firm_id, "props": props, "reportsTo": unit.reports_to}
     )
     return UnitView.model_validate(rows[0]["unit"])
 
@@ -150,12 +146,14 @@ async def record_flow(store: GraphStore, *, flow: Flow) -> FlowView:
     props = stored_properties(
         flow.model_copy(update={"recorded_at": now_ms()}), section="flows", firm_id=str(firm)
     )
-    rows = await store.write(CREATE_FLOW, {"from": flow.source, "to": flow.target, "props": props})
+    rows = await store.write(
+        RECORDING.create_flow, {"from": flow.source, "to": flow.target, "props": props}
+    )
     return FlowView.model_validate(rows[0]["flow"])
 
 
 async def _direction_fits(store: GraphStore, flow: Flow) -> bool:
-    rows = await store.read(LIST_UNIT_LINEAGE, {"ids": [flow.source, flow.target]})
+    rows = await store.read(NETWORK.list_unit_lineage, {"ids": [flow.source, flow.target]})
     places = {
         row["lineage"]["id"]: UnitPlace(
             row["lineage"]["id"],
@@ -181,7 +179,7 @@ async def record_support(store: GraphStore, *, support: Support) -> SupportView:
         support.model_copy(update={"recorded_at": now_ms()}), section="support", firm_id=str(firm)
     )
     rows = await store.write(
-        CREATE_SUPPORT, {"from": support.source, "to": support.target, "props": props}
+        RECORDING.create_support, {"from": support.source, "to": support.target, "props": props}
     )
     return SupportView.model_validate(rows[0]["support"])
 
@@ -212,7 +210,7 @@ async def record_learning_event(store: GraphStore, *, event: LearningEvent) -> R
         event.model_copy(update={"recorded_at": now_ms()}), section="learning", firm_id=str(firm)
     )
     rows = await store.write(
-        CREATE_LEARNING_EVENT,
+        RECORDING.create_learning_event,
         {
             "unit": event.unit,
             "source": event.source,
@@ -264,7 +262,7 @@ async def record_integration_event(
         firm_id=str(firm),
     )
     rows = await store.write(
-        CREATE_INTEGRATION_EVENT,
+        RECORDING.create_integration_event,
         {
             "sponsors": list(event.sponsors),
             "beneficiaries": list(event.beneficiaries),
@@ -282,7 +280,7 @@ async def list_recorded_since(
 ) -> list[Recorded]:
     """Flows and integration events recorded at or after an instant, oldest first."""
     rows = await store.read(
-        LIST_RECORDED_SINCE, {"since": since_ms, "firm": firm_id, "limit": limit}
+        RECORDING.list_recorded_since, {"since": since_ms, "firm": firm_id, "limit": limit}
     )
     records = [row["record"] for row in rows]
     records.sort(key=lambda r: (r["recordedAt"], r["id"]))
