@@ -46,7 +46,9 @@ class UnitView(View):
     market: Market | None = None
     firm: str
     citation: str | None = None
-    assumption: str | None = None
+    assumption: str | None = Field(
+        default=None, description="What the seed adds that its source does not state."
+    )
     reports_to: str | None = Field(default=None, alias="reportsTo")
 
 
@@ -90,7 +92,7 @@ class FlowView(View):
     direction: FlowDirection
     mode: FlowMode
     knowledge: str | None = None
-    date: str | None = None
+    date: str | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD.")
     citation: str | None = None
     assumption: str | None = None
     recorded_at: int | None = None
@@ -162,8 +164,8 @@ class CustomerManagementView(View):
     risk_assessment: str | None = None
     risk_reduction: str | None = None
     advantages: tuple[Advantage, ...] = ()
+    customer: ActorView
     firm: str
     citation: str | None = None
     assumption: str | None = None
     unit: str
-    customer: ActorView

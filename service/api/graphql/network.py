@@ -54,14 +54,14 @@ from service.services.paging import keyset_request, page_request
 class NetworkQuery:
     @strawberry.field(description="Every firm in the graph.")
     async def firms(self, info: Info) -> list[Firm]:
-        return [Firm.from_view(view) for view in await list_firms(info.context.store)]
+        return [Firm.from_model(view) for view in await list_firms(info.context.store)]
 
     @strawberry.field(description="One firm by id; null, with a NOT_FOUND error, if none.")
     async def firm(self, info: Info, id: strawberry.ID) -> Firm | None:
         view = await info.context.firms.load(str(id))
         if view is None:
             raise NotFound("firm", str(id))
-        return Firm.from_view(view)
+        return Firm.from_model(view)
 
     @strawberry.field(description="One unit by id; null, with a NOT_FOUND error, if none.")
     async def unit(self, info: Info, id: strawberry.ID) -> Unit | None:
@@ -112,17 +112,17 @@ def node_of(view: NodeView | None) -> Node | None:
     """The GraphQL type of a view read by id."""
     match view:
         case FirmView():
-            return Firm.from_view(view)
+            return Firm.from_model(view)
         case UnitView():
             return Unit.from_view(view)
         case KnowledgeView():
-            return Knowledge.from_view(view)
+            return Knowledge.from_model(view)
         case CapabilityView():
-            return Capability.from_view(view)
+            return Capability.from_model(view)
         case ActorView():
-            return Actor.from_view(view)
+            return Actor.from_model(view)
         case ResourceView():
-            return Resource(id=strawberry.ID(view.id), name=view.name, kind=view.kind)
+            return Resource.from_model(view)
         case FlowView():
             return Flow.from_view(view)
         case IntegrationEventView():
@@ -191,7 +191,7 @@ class FirmNetworkQuery:
             info.context.store, firm_id=str(firm), page=page, as_of=parse_as_of(value=as_of)
         )
         return FirmNetwork(
-            firm=Firm.from_view(network.firm),
+            firm=Firm.from_model(network.firm),
             units=[Unit.from_view(u) for u in network.units],
             links=[
                 FlowLink(
@@ -207,7 +207,7 @@ class FirmNetworkQuery:
                 SourceLink(
                     channel=s.channel,
                     events=s.events,
-                    source=Actor.from_view(s.source),
+                    source=Actor.from_model(s.source),
                     unit_id=s.unit,
                 )
                 for s in network.sources
