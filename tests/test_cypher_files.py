@@ -2,16 +2,22 @@
 Neo4j 5's own parser and semantic analysis. Each check collects all problems, then asserts."""
 
 import ast
+import importlib
 import json
+import pkgutil
 import re
 import subprocess
 import sys
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
+from service import services
 from service.cypher import CATALOGUE, Query
+from service.model import views
 from service.store.embedded import EmbeddedStore
 from service.store.port import QueryFailed
 from tests.helpers import REPO
@@ -78,6 +84,67 @@ def test_every_statement_declares_the_columns_it_returns() -> None:
             for column in query.returns
             if not re.search(rf"(\bAS\s+{column}\b|RETURN\s+{column}\b|,\s*{column}\b)", final)
         ]
+    assert problems == []
+
+
+# A property filter in a node pattern, `(u:Unit {id: $unit})`, is no map the statement returns.
+PATTERN_PROPERTIES = re.compile(r"\(\w*(?::\w+)+\s*\{[^}]*\}\)")
+RETURNED_KEY = re.compile(r"[{,]\s*(?:\.(\w+)|(\w+)\s*:)")
+
+
+def returned_keys(query: Query) -> set[str]:
+    """The keys of the maps a statement builds (projections `n {.id}` and literals `{id: x}`)."""
+    code = PATTERN_PROPERTIES.sub("", STRING_OR_COMMENT.sub("", query.text))
+    return {shorthand or key for shorthand, key in RETURNED_KEY.findall(code)}
+
+
+def readers() -> dict[str, type[BaseModel]]:
+    """The pydantic models that read rows, by class name: the views and services' results."""
+    modules = [
+        views,
+        *(
+            importlib.import_module(f"service.services.{m.name}")
+            for m in pkgutil.iter_modules(services.__path__)
+        ),
+    ]
+    found: dict[str, type[BaseModel]] = {}
+    for module in modules:
+        for name, value in vars(module).items():
+            if (
+                isinstance(value, type)
+                and issubclass(value, BaseModel)
+                and value.__module__ == module.__name__
+            ):
+                assert name not in found, f"two models named {name}"
+                found[name] = value
+    return found
+
+
+def needed_keys(model: type[BaseModel]) -> set[str]:
+    """Every key a model reads from a row, its nested models' included."""
+    keys = set()
+    for name, field in model.model_fields.items():
+        keys.add(field.alias or name)
+        nested = [field.annotation, *typing.get_args(field.annotation)]
+        for inner in nested + [a for n in nested for a in typing.get_args(n)]:
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                keys |= needed_keys(inner)
+    return keys
+
+
+def test_every_statement_returns_what_its_reader_needs() -> None:
+    models = readers()
+    problems = []
+    for name, query in sorted(CATALOGUE.items()):
+        keys = returned_keys(query)
+        for column, reader in query.readers.items():
+            if reader not in models:
+                problems.append(f"{name}: column '{column}' names no model '{reader}'")
+                continue
+            problems += [
+                f"{name}: {reader} reads '{key}' but the statement never returns it"
+                for key in sorted(needed_keys(models[reader]) - keys)
+            ]
     assert problems == []
 
 

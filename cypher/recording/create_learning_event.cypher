@@ -1,6 +1,6 @@
 // Record that a unit learned knowledge from an outside source.
 // params: unit: STRING, source: STRING, knowledge: LIST<STRING>, props: MAP
-// returns: event
+// returns: event: RecordedLearning
 // (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor), (:LearningEvent)-[:YIELDED]->(:Knowledge)
 MATCH (u:Unit {id: $unit})
 MATCH (a:Actor {id: $source})

@@ -101,14 +101,24 @@ def _role_on_path(position: int, last: int, role: UnitRole) -> PathRole:
     return PathRole.REGIONAL_HUB if role is UnitRole.REGIONAL_HQ else PathRole.PEER
 
 
+class Route(BaseModel):
+    """A walked path as the traversal statements return it: its units and the flows between."""
+
+    units: list[UnitRef]
+    flows: list[FlowView]
+
+
 def _path(row: dict[str, Any]) -> KnowledgePath:
-    units = [UnitRef.model_validate(u) for u in row["units"]]
-    flows = [FlowView.model_validate(f) for f in row["flows"]]
-    last = len(units) - 1
+    route = Route.model_validate(row)
+    last = len(route.units) - 1
     return KnowledgePath(
         hops=[
-            Hop(unit=unit, role=_role_on_path(i, last, unit.role), flow=flows[i - 1] if i else None)
-            for i, unit in enumerate(units)
+            Hop(
+                unit=unit,
+                role=_role_on_path(i, last, unit.role),
+                flow=route.flows[i - 1] if i else None,
+            )
+            for i, unit in enumerate(route.units)
         ]
     )
 
