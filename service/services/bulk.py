@@ -19,7 +19,7 @@ may be taken by another firm's nodes.
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -34,6 +34,7 @@ from service.services.cases import (
     firm_properties,
     knowledge_rows,
     project_rows,
+    record_rows,
     section_properties,
     sends_rows,
     unit_rows,
@@ -88,17 +89,12 @@ class BulkSummary(BaseModel):
     write_seconds: float
 
 
-def _attach_props(
-    records: Sequence[FactT], section: str, firm_id: str
-) -> Iterator[tuple[FactT, dict[str, Any]]]:
-    """Each record of a section with the properties it is stored with."""
-    return zip(records, section_properties(records, section=section, firm_id=firm_id), strict=True)
-
-
 def list_phases(case: CaseFile) -> list[Phase]:
     """The statements that write a case, in dependency order, with their rows (lazily)."""
-    f = case.firm.id
     c = case
+
+    def records(section: str) -> Callable[[], Iterable[dict[str, Any]]]:
+        return lambda: record_rows(c, section)
 
     def pairs(section: str, field: str) -> Callable[[], Iterable[dict[str, Any]]]:
         return lambda: (
@@ -111,54 +107,24 @@ def list_phases(case: CaseFile) -> list[Phase]:
         return sum(len(getattr(r, field)) for r in getattr(c, section))
 
     return [
-        Phase(
-            "units",
-            BULK.create_units,
-            lambda: ({"props": row["props"]} for row in unit_rows(c)),
-            len(c.units),
-            True,
-        ),
+        Phase("units", BULK.create_units, lambda: unit_rows(c), len(c.units), True),
         Phase(
             "reporting lines",
             BULK.link_reporting_lines,
             lambda: ({"from": u.id, "to": u.reports_to} for u in c.units if u.reports_to),
             sum(1 for u in c.units if u.reports_to),
         ),
-        Phase(
-            "actors",
-            BULK.create_actors,
-            lambda: (
-                {"props": props}
-                for props in section_properties(c.actors, section="actors", firm_id=f)
-            ),
-            len(c.actors),
-            True,
-        ),
-        Phase(
-            "actor links",
-            BULK.create_actor_links,
-            lambda: (
-                {"from": x.source, "to": x.target, "props": props}
-                for x, props in _attach_props(c.actor_links, "actor_links", f)
-            ),
-            len(c.actor_links),
-        ),
+        Phase("actors", BULK.create_actors, records("actors"), len(c.actors), True),
+        Phase("actor links", BULK.create_actor_links, records("actor_links"), len(c.actor_links)),
         Phase(
             "capabilities",
             BULK.create_capabilities,
-            lambda: (
-                {"props": props}
-                for props in section_properties(c.capabilities, section="capabilities", firm_id=f)
-            ),
+            records("capabilities"),
             len(c.capabilities),
             True,
         ),
         Phase(
-            "knowledge",
-            BULK.create_knowledge,
-            lambda: ({"props": row["props"]} for row in knowledge_rows(c)),
-            len(c.knowledge),
-            True,
+            "knowledge", BULK.create_knowledge, lambda: knowledge_rows(c), len(c.knowledge), True
         ),
         Phase(
             "knowledge builds",
@@ -166,15 +132,7 @@ def list_phases(case: CaseFile) -> list[Phase]:
             pairs("knowledge", "builds"),
             count_pairs("knowledge", "builds"),
         ),
-        Phase(
-            "learning events",
-            BULK.create_learning_events,
-            lambda: (
-                {"props": props, "unit": e.unit, "source": e.source}
-                for e, props in _attach_props(c.learning, "learning", f)
-            ),
-            len(c.learning),
-        ),
+        Phase("learning events", BULK.create_learning_events, records("learning"), len(c.learning)),
         Phase(
             "learning yields",
             BULK.link_learning_knowledge,
@@ -190,21 +148,11 @@ def list_phases(case: CaseFile) -> list[Phase]:
         ),
         # Worked out when written, not before the load starts: seconds for a large case.
         Phase("flow summaries", BULK.create_sends, lambda: sends_rows(c), count_sends(c)),
-        Phase(
-            "resources",
-            BULK.create_resources,
-            lambda: (
-                {"props": props, "heldBy": r.held_by}
-                for r, props in _attach_props(c.resources, "resources", f)
-            ),
-            len(c.resources),
-        ),
+        Phase("resources", BULK.create_resources, records("resources"), len(c.resources)),
         Phase(
             "integration events",
             BULK.create_integration_events,
-            lambda: (
-                {"props": props} for _, props in _attach_props(c.integrations, "integrations", f)
-            ),
+            records("integrations"),
             len(c.integrations),
         ),
         Phase(
@@ -226,44 +174,18 @@ def list_phases(case: CaseFile) -> list[Phase]:
             count_pairs("integrations", "resources"),
         ),
         Phase("projects", BULK.create_projects, lambda: project_rows(c), len(c.projects), True),
-        Phase(
-            "support",
-            BULK.create_support,
-            lambda: (
-                {"from": x.source, "to": x.target, "props": props}
-                for x, props in _attach_props(c.support, "support", f)
-            ),
-            len(c.support),
-        ),
-        Phase(
-            "tensions",
-            BULK.create_tensions,
-            lambda: (
-                {"props": props, "units": list(t.units)}
-                for t, props in _attach_props(c.tensions, "tensions", f)
-            ),
-            len(c.tensions),
-            True,
-        ),
+        Phase("support", BULK.create_support, records("support"), len(c.support)),
+        Phase("tensions", BULK.create_tensions, records("tensions"), len(c.tensions), True),
         Phase(
             "customer management",
             BULK.create_customer_management,
-            lambda: (
-                {
-                    "unit": m.unit,
-                    "customer": m.customer,
-                    "props": props,
-                }
-                for m, props in _attach_props(c.customer_management, "customer_management", f)
-            ),
+            records("customer_management"),
             len(c.customer_management),
         ),
         Phase(
             "case analyses",
             BULK.create_case_analyses,
-            lambda: (
-                {"props": props} for _, props in _attach_props(c.case_analyses, "case_analyses", f)
-            ),
+            records("case_analyses"),
             len(c.case_analyses),
             True,
         ),

@@ -2,7 +2,7 @@
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
@@ -72,55 +72,68 @@ def _add_provenance(values: dict[str, Any], cite: Citation, firm_id: str) -> Non
     )
 
 
+Pick = Callable[[Any], Any]
+_ENDS: dict[str, Pick] = {"from": lambda r: r.source, "to": lambda r: r.target}
+# What a section's statement rows carry beside the record's id and properties: the records
+# it references, by the name the statements (`cases/merge_case`, `bulk/`) read them by.
+_REFERENCES: dict[str, dict[str, Pick]] = {
+    "actors": {},
+    "actor_links": _ENDS,
+    "capabilities": {},
+    "learning": {
+        "unit": lambda e: e.unit,
+        "source": lambda e: e.source,
+        "knowledge": lambda e: list(e.knowledge),
+    },
+    "flows": _ENDS,
+    "resources": {"heldBy": lambda r: r.held_by},
+    "integrations": {
+        "sponsors": lambda e: list(e.sponsors),
+        "beneficiaries": lambda e: list(e.beneficiaries),
+        "coordinator": lambda e: e.coordinator,
+        "knowledge": lambda e: list(e.knowledge),
+        "resources": lambda e: list(e.resources),
+    },
+    "support": _ENDS,
+    "tensions": {"units": lambda t: list(t.units)},
+    "customer_management": {"unit": lambda m: m.unit, "customer": lambda m: m.customer},
+    "case_analyses": {},
+}
+
+
+def record_rows(case: CaseFile, section: str) -> list[dict[str, Any]]:
+    """A section's records as statement rows: id, stored properties and references."""
+    records = getattr(case, section)
+    every_props = section_properties(records, section=section, firm_id=case.firm.id)
+    refs = _REFERENCES[section]
+    return [
+        {"id": r.id, "props": props, **{name: pick(r) for name, pick in refs.items()}}
+        for r, props in zip(records, every_props, strict=True)
+    ]
+
+
 def case_params(case: CaseFile) -> dict[str, Any]:
     """The parameters of the one statement that writes a whole case."""
-    firm_id = case.firm.id
-
-    def rows(section: str, **refs: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": r.id,
-                "props": stored_properties(r, section=section, firm_id=firm_id),
-                **{name: pick(r) for name, pick in refs.items()},
-            }
-            for r in getattr(case, section)
-        ]
-
-    firm = firm_properties(case)
     ids = [case.firm.id] + [r.id for section in _NODE_SECTIONS for r in getattr(case, section)]
     return {
-        "firmId": firm_id,
-        "firm": firm,
+        "firmId": case.firm.id,
+        "firm": firm_properties(case),
         "ids": ids,
         "units": unit_rows(case),
-        "actors": rows("actors"),
-        "actorLinks": rows("actor_links", **{"from": lambda x: x.source, "to": lambda x: x.target}),
-        "capabilities": rows("capabilities"),
+        "actors": record_rows(case, "actors"),
+        "actorLinks": record_rows(case, "actor_links"),
+        "capabilities": record_rows(case, "capabilities"),
         "knowledge": knowledge_rows(case),
-        "learning": rows(
-            "learning",
-            unit=lambda e: e.unit,
-            source=lambda e: e.source,
-            knowledge=lambda e: list(e.knowledge),
-        ),
-        "flows": rows("flows", **{"from": lambda x: x.source, "to": lambda x: x.target}),
+        "learning": record_rows(case, "learning"),
+        "flows": record_rows(case, "flows"),
         "sends": sends_rows(case),
-        "resources": rows("resources", heldBy=lambda r: r.held_by),
-        "integrations": rows(
-            "integrations",
-            sponsors=lambda e: list(e.sponsors),
-            beneficiaries=lambda e: list(e.beneficiaries),
-            coordinator=lambda e: e.coordinator,
-            knowledge=lambda e: list(e.knowledge),
-            resources=lambda e: list(e.resources),
-        ),
+        "resources": record_rows(case, "resources"),
+        "integrations": record_rows(case, "integrations"),
         "projects": project_rows(case),
-        "support": rows("support", **{"from": lambda x: x.source, "to": lambda x: x.target}),
-        "tensions": rows("tensions", units=lambda t: list(t.units)),
-        "management": rows(
-            "customer_management", unit=lambda m: m.unit, customer=lambda m: m.customer
-        ),
-        "caseAnalyses": rows("case_analyses"),
+        "support": record_rows(case, "support"),
+        "tensions": record_rows(case, "tensions"),
+        "management": record_rows(case, "customer_management"),
+        "caseAnalyses": record_rows(case, "case_analyses"),
     }
 
 

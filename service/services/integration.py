@@ -9,7 +9,7 @@ from service.model.enums import IntegrationStep, IntegrationTier
 from service.model.views import IntegrationEventView
 from service.services.errors import NotFound
 from service.services.navigation import check_partial_date
-from service.services.network import get_firms_by_id
+from service.services.network import get_firms_by_id, get_integration_events_by_id
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
@@ -76,27 +76,14 @@ async def get_integration_matrix(store: GraphStore, *, firm_id: str) -> list[Mat
     rows = await store.read(
         INTEGRATION.count_integration_matrix, {"firm": firm_id, "perCell": EVENTS_PER_CELL}
     )
-    shown = [event for row in rows for event in row["events"]]
-    details = {
-        row["detail"]["id"]: row["detail"]
-        for row in await store.read(
-            INTEGRATION.list_event_details, {"ids": [event["id"] for event in shown]}
-        )
-    }
+    shown = await get_integration_events_by_id(
+        store, ids=[event_id for row in rows for event_id in row["events"]]
+    )
     counted = {(row["tier"], row["step"]): row for row in rows}
     cells = []
     for tier in IntegrationTier:
         for step in IntegrationStep:
             row = counted.get((tier.value, step.value), {"total": 0, "events": []})
-            events = [
-                IntegrationEventView.model_validate(
-                    event
-                    | {
-                        "knowledge": details[event["id"]]["knowledge"],
-                        "resources": details[event["id"]]["resources"],
-                    }
-                )
-                for event in row["events"]
-            ]
+            events = [shown[event_id] for event_id in row["events"]]
             cells.append(MatrixCell(tier=tier, step=step, total=int(row["total"]), events=events))
     return cells

@@ -129,9 +129,16 @@ async def _flows_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]
     return {row["flow"]["id"]: FlowView.model_validate(row["flow"]) for row in rows}
 
 
-async def _integration_events_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
+async def get_integration_events_by_id(
+    store: GraphStore, *, ids: list[str]
+) -> dict[str, IntegrationEventView]:
+    """The integration events with these ids, with their roles, knowledge and resources."""
     rows = await store.read(NETWORK.list_integration_events_by_id, {"ids": ids})
     return {row["event"]["id"]: IntegrationEventView.model_validate(row["event"]) for row in rows}
+
+
+async def _integration_events(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
+    return dict(await get_integration_events_by_id(store, ids=ids))
 
 
 async def _learning_events_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
@@ -156,7 +163,7 @@ _BATCHED_KINDS: dict[str, Callable[[GraphStore, list[str]], Awaitable[dict[str, 
     "Unit": _units,
     "Knowledge": _knowledge,
     "Flow": _flows_by_id,
-    "IntegrationEvent": _integration_events_by_id,
+    "IntegrationEvent": _integration_events,
     "LearningEvent": _learning_events_by_id,
 }
 
