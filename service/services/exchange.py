@@ -12,12 +12,7 @@ from service import cypher
 from service.model.case import CaseFile
 from service.model.files import CaseFileInvalid, FileProblem, validate_case_document
 from service.model.graph import DERIVED_NODE_PROPERTIES, DERIVED_RELATIONSHIPS
-from service.services.cases import (
-    LoadSummary,
-    list_firm_ids,
-    load_case,
-    read_case,
-)
+from service.services.cases import LoadSummary, list_firm_ids, load_case, read_case
 from service.services.errors import InvalidArgument
 from service.services.lookup import check_known_ids
 from service.services.seeding import check_against_graph

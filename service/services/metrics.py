@@ -2,7 +2,7 @@
 the provenance of capabilities."""
 
 from collections import Counter
-from enum import StrEnum
+from enum import StrEnum, auto
 
 from pydantic import BaseModel
 
@@ -59,8 +59,8 @@ class HubMetric(BaseModel):
 class HubMetricOrder(StrEnum):
     UNIT = "unit"  # by id
     BROKERAGE = "brokerage"  # largest first, then by id
-    OUTFLOW = "outflow"
-    INFLOW = "inflow"
+    OUTFLOW = auto()
+    INFLOW = auto()
 
 
 class HubThresholds(BaseModel):

@@ -22,13 +22,7 @@ from service import cypher
 from service.model.case import CaseFile, Fact, Firm, Flow, Unit
 from service.model.graph import UNIT_METRICS
 from service.services.cases import flowed_pairs, record_fields, sends_rows, unit_metrics
-from service.store.port import (
-    MAX_PARAM_ITEMS,
-    GraphReader,
-    GraphStore,
-    StoreError,
-    count_values,
-)
+from service.store.port import MAX_PARAM_ITEMS, GraphReader, GraphStore, StoreError, count_values
 
 MIGRATION = cypher.Folder("migration")
 

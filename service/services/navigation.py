@@ -7,7 +7,7 @@ parent of a level) and answers one keyset page per parent, with the parent's tot
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import StrEnum, auto
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -38,13 +38,13 @@ def check_partial_date(name: str, value: str | None) -> None:
 
 
 class UnitOrder(StrEnum):
-    NAME = "name"
-    FLOW_VOLUME = "flow_volume"
+    NAME = auto()
+    FLOW_VOLUME = auto()
 
 
 class FlowOrder(StrEnum):
-    DATE_ASC = "date_asc"
-    DATE_DESC = "date_desc"
+    DATE_ASC = auto()
+    DATE_DESC = auto()
 
 
 @dataclass(frozen=True)

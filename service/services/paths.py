@@ -1,7 +1,7 @@
 """Where knowledge went: reverse transfer up to HQ, dissemination down and across, and the
 whole circulation of one knowledge item (Fu, Sun & Ghauri's Table 5)."""
 
-from enum import StrEnum
+from enum import StrEnum, auto
 from typing import Any
 
 from pydantic import BaseModel
@@ -35,10 +35,10 @@ COMMON_ROUTE_HOPS = 4
 class PathRole(StrEnum):
     """What a unit does on one path: where knowledge starts, relays, or arrives."""
 
-    SPOKE = "spoke"
-    PEER = "peer"
-    REGIONAL_HUB = "regional_hub"
-    HUB = "hub"
+    SPOKE = auto()
+    PEER = auto()
+    REGIONAL_HUB = auto()
+    HUB = auto()
 
 
 class Hop(BaseModel):
@@ -69,11 +69,11 @@ class Reach(BaseModel):
 
 
 class Stage(StrEnum):
-    LEARNED = "learned"
-    TRANSFERRED_UP = "transferred_up"
-    INTEGRATED = "integrated"
-    DISSEMINATED_DOWN = "disseminated_down"
-    SHARED_ACROSS = "shared_across"
+    LEARNED = auto()
+    TRANSFERRED_UP = auto()
+    INTEGRATED = auto()
+    DISSEMINATED_DOWN = auto()
+    SHARED_ACROSS = auto()
 
 
 class CirculationStep(BaseModel):

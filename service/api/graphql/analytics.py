@@ -114,7 +114,7 @@ class ReleaseImpact:
         "the units it cuts off learned: it would no longer come up (at most 500)."
     )
     def lost_knowledge(self) -> list[Knowledge]:
-        return [Knowledge.from_model(view) for view in self.answer.lost_knowledge]
+        return [Knowledge.from_view(view) for view in self.answer.lost_knowledge]
 
     @strawberry.field(description="More knowledge would be lost than lostKnowledge lists.")
     def lost_knowledge_truncated(self) -> bool:
@@ -214,7 +214,7 @@ class FirmScorecard:
 
 def scorecard_of(card: analytics.Scorecard) -> FirmScorecard:
     return FirmScorecard(
-        firm=Firm.from_model(card.firm),
+        firm=Firm.from_view(card.firm),
         measures=[
             Measure(
                 name=m.name,

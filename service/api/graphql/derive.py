@@ -5,7 +5,8 @@ An entity's fields, their order and their descriptions are declared once, on its
 type every field of the model that the class does not say otherwise about: a field the class
 resolves itself (a method), a field it annotates itself (another type or description), one
 it inherits (`Node.id`) or one it skips is left to the class. `Derived.from_model` then
-fills such a type from a model instance, nested models included.
+fills such a type from a model instance, nested models included, and `graphql_object`
+finds the type of any model instance.
 
 Strawberry's own pydantic integration (`strawberry.experimental.pydantic.type`) puts
 resolver fields before the model's fields and types `id` as String, so it would reorder
@@ -69,8 +70,13 @@ def _graphql_value(value: Any) -> Any:
     if isinstance(value, (tuple, list)):
         return [_graphql_value(item) for item in value]
     if isinstance(value, BaseModel):
-        return _TYPE_OF_MODEL[type(value)].from_model(value)
+        return graphql_object(value)
     return value
+
+
+def graphql_object(instance: BaseModel) -> "Derived":
+    """The GraphQL object of a model instance, of the type derived from its model."""
+    return _TYPE_OF_MODEL[type(instance)].from_view(instance)
 
 
 class Derived:
@@ -86,3 +92,8 @@ class Derived:
             if field.init and field.name in shown and field.name not in given
         }
         return cls(**values, **given)
+
+    @classmethod
+    def from_view(cls, view: Any) -> Self:
+        """The GraphQL object for a view; a type with private fields says how it fills them."""
+        return cls.from_model(view)

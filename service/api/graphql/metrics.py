@@ -226,8 +226,8 @@ class MetricsQuery:
             interdependence=p.interdependence,
             citation=p.citation,
             assumption=p.assumption,
-            customer=Actor.from_model(p.customer) if p.customer else None,
-            third_actors=[Actor.from_model(a) for a in p.third_actors],
+            customer=Actor.from_view(p.customer) if p.customer else None,
+            third_actors=[Actor.from_view(a) for a in p.third_actors],
             units=[ProjectMember(part=m.part, unit_id=m.unit.id) for m in p.units],
             dependencies=[
                 ProjectDependency(kind=d.kind, source_id=d.source, target_id=d.target)
@@ -245,10 +245,10 @@ class MetricsQuery:
             info.context.store, capability_id=str(capability)
         )
         return CapabilityProvenance(
-            capability=Capability.from_model(c),
+            capability=Capability.from_view(c),
             sources=[
                 CapabilitySource(
-                    knowledge=Knowledge.from_model(s.knowledge),
+                    knowledge=Knowledge.from_view(s.knowledge),
                     learned=[LearningEvent.from_view(e) for e in s.learning],
                 )
                 for s in c.sources

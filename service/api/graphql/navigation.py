@@ -53,7 +53,7 @@ class NavigationQuery:
         pages = await navigation.list_firm_knowledge(
             info.context.store, firms=[firm_id], page=request
         )
-        return page_connection(pages.get(firm_id) or Page.empty(request), Knowledge.from_model)
+        return page_connection(pages.get(firm_id) or Page.empty(request), Knowledge.from_view)
 
     @strawberry.field(
         description="What units learned from outside sources, of one unit, one firm or all, "

@@ -3,39 +3,20 @@
 import strawberry
 
 from service.api.graphql.context import Info
+from service.api.graphql.derive import graphql_object
 from service.api.graphql.types import (
     Actor,
-    Capability,
     Connection,
     Firm,
     Flow,
-    IntegrationEvent,
-    Knowledge,
-    LearningEvent,
     Node,
     PageInfo,
-    Resource,
     Unit,
     UnitPair,
     load_unit,
     make_connection,
 )
-from service.model.enums import (
-    Channel,
-    FlowDirection,
-    UnitRole,
-)
-from service.model.views import (
-    ActorView,
-    CapabilityView,
-    FirmView,
-    FlowView,
-    IntegrationEventView,
-    KnowledgeView,
-    LearningView,
-    ResourceView,
-    UnitView,
-)
+from service.model.enums import Channel, FlowDirection, UnitRole
 from service.services.dating import parse_as_of
 from service.services.errors import NotFound
 from service.services.network import (
@@ -54,14 +35,14 @@ from service.services.paging import keyset_request, page_request
 class NetworkQuery:
     @strawberry.field(description="Every firm in the graph.")
     async def firms(self, info: Info) -> list[Firm]:
-        return [Firm.from_model(view) for view in await list_firms(info.context.store)]
+        return [Firm.from_view(view) for view in await list_firms(info.context.store)]
 
     @strawberry.field(description="One firm by id; null, with a NOT_FOUND error, if none.")
     async def firm(self, info: Info, id: strawberry.ID) -> Firm | None:
         view = await info.context.firms.load(str(id))
         if view is None:
             raise NotFound("firm", str(id))
-        return Firm.from_model(view)
+        return Firm.from_view(view)
 
     @strawberry.field(description="One unit by id; null, with a NOT_FOUND error, if none.")
     async def unit(self, info: Info, id: strawberry.ID) -> Unit | None:
@@ -110,26 +91,11 @@ async def resolve_nodes(info: Info, ids: list[strawberry.ID]) -> list[Node | Non
 
 def node_of(view: NodeView | None) -> Node | None:
     """The GraphQL type of a view read by id."""
-    match view:
-        case FirmView():
-            return Firm.from_model(view)
-        case UnitView():
-            return Unit.from_view(view)
-        case KnowledgeView():
-            return Knowledge.from_model(view)
-        case CapabilityView():
-            return Capability.from_model(view)
-        case ActorView():
-            return Actor.from_model(view)
-        case ResourceView():
-            return Resource.from_model(view)
-        case FlowView():
-            return Flow.from_view(view)
-        case IntegrationEventView():
-            return IntegrationEvent.from_view(view)
-        case LearningView():
-            return LearningEvent.from_view(view)
-    return None
+    if view is None:
+        return None
+    node = graphql_object(view)
+    assert isinstance(node, Node), f"{type(view).__name__} is not a node's view"
+    return node
 
 
 @strawberry.type(description="Flows between two units in one direction: the drawn edge.")
@@ -191,7 +157,7 @@ class FirmNetworkQuery:
             info.context.store, firm_id=str(firm), page=page, as_of=parse_as_of(value=as_of)
         )
         return FirmNetwork(
-            firm=Firm.from_model(network.firm),
+            firm=Firm.from_view(network.firm),
             units=[Unit.from_view(u) for u in network.units],
             links=[
                 FlowLink(
@@ -207,7 +173,7 @@ class FirmNetworkQuery:
                 SourceLink(
                     channel=s.channel,
                     events=s.events,
-                    source=Actor.from_model(s.source),
+                    source=Actor.from_view(s.source),
                     unit_id=s.unit,
                 )
                 for s in network.sources

@@ -55,7 +55,7 @@ class OverviewQuery:
             per_group=per_group,
         )
         return FirmOverview(
-            firm=Firm.from_model(overview.firm),
+            firm=Firm.from_view(overview.firm),
             unit_count=overview.unit_count,
             upper=[Unit.from_view(unit) for unit in overview.upper],
             groups=[

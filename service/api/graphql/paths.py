@@ -184,7 +184,7 @@ class PathsQuery:
             info, (h.unit.id for p in result.reverse_transfer_paths for h in p.hops)
         )
         return Circulation(
-            knowledge=Knowledge.from_model(result.knowledge),
+            knowledge=Knowledge.from_view(result.knowledge),
             learned=[LearningEvent.from_view(e) for e in result.learning],
             reverse_transfer_paths=[path_of(p, units) for p in result.reverse_transfer_paths],
             integrations=[IntegrationEvent.from_view(i) for i in result.integrations],

@@ -10,12 +10,7 @@ import strawberry
 from pydantic import BaseModel, ValidationError
 
 from service.api.graphql.context import Info
-from service.api.graphql.types import (
-    Flow,
-    IntegrationEvent,
-    Unit,
-    from_epoch_ms,
-)
+from service.api.graphql.types import Flow, IntegrationEvent, Unit, from_epoch_ms
 from service.model import case, enums
 from service.model.enums import (
     Channel,

@@ -9,11 +9,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, is_abstract_type
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 

@@ -11,9 +11,7 @@ from service.api.graphql.context import Info
 from service.api.graphql.derive import Derived, fields_of
 from service.api.graphql.loaders import NavigationLoaders, PageLoader
 from service.model import enums
-from service.model.enums import (
-    UnitRole,
-)
+from service.model.enums import UnitRole
 from service.model.views import (
     ActorView,
     CapabilityView,
@@ -136,7 +134,7 @@ class Firm(Node, Derived):
         page = await info.context.navigation.firm_knowledge.load(
             self.id, keyset(info, first, after)
         )
-        return page_connection(page, Knowledge.from_model)
+        return page_connection(page, Knowledge.from_view)
 
 
 @strawberry.type(description="An HQ, capability centre, regional HQ or subsidiary.")
@@ -149,7 +147,7 @@ class Unit(Node, Derived):
     async def firm(self, info: Info) -> Firm:
         view = await info.context.firms.load(self.firm_id)
         assert view is not None, f"unit {self.id} names a missing firm"
-        return Firm.from_model(view)
+        return Firm.from_view(view)
 
     @strawberry.field(description="The unit this one reports to (none for the HQ).")
     async def reports_to(self, info: Info) -> "Unit | None":
@@ -259,7 +257,7 @@ async def load_knowledge(info: Info, knowledge_id: str | None) -> Knowledge | No
     if knowledge_id is None:
         return None
     view = await info.context.knowledge.load(knowledge_id)
-    return Knowledge.from_model(view) if view else None
+    return Knowledge.from_view(view) if view else None
 
 
 @strawberry.type(description="Someone outside the firm: a learning source or a customer.")
@@ -350,7 +348,7 @@ class IntegrationEvent(Node, Derived):
     @strawberry.field(description="The knowledge it used.")
     async def knowledge(self, info: Info) -> list[Knowledge]:
         views = await info.context.knowledge.load_many(list(self.knowledge_ids))
-        return [Knowledge.from_model(view) for view in views if view is not None]
+        return [Knowledge.from_view(view) for view in views if view is not None]
 
     @classmethod
     def from_view(cls, view: IntegrationEventView) -> "IntegrationEvent":
@@ -377,7 +375,7 @@ class LearningEvent(Node, Derived):
     async def knowledge(self, info: Info) -> list[Knowledge]:
         ids = await info.context.navigation.learning_knowledge.load(self.id)
         views = await info.context.knowledge.load_many(ids)
-        return [Knowledge.from_model(view) for view in views if view is not None]
+        return [Knowledge.from_view(view) for view in views if view is not None]
 
     @classmethod
     def from_view(cls, view: LearningView) -> "LearningEvent":
