@@ -33,6 +33,7 @@ from service.services.cases import (
     count_sends,
     firm_properties,
     knowledge_rows,
+    node_ids,
     project_rows,
     record_rows,
     section_properties,
@@ -364,7 +365,7 @@ async def load_case_in_batches(
             "firm (choose another firm id, or delete this one first)"
         )
     with paused_gc():
-        ids = list(case_params_ids(case))
+        ids = list(node_ids(case))
         taken = await find_taken_ids(store, ids=ids, name=name)
         if taken:
             raise CaseFileInvalid(taken)
@@ -402,22 +403,3 @@ async def load_case_in_batches(
         check_seconds=checked - started,
         write_seconds=written - checked,
     )
-
-
-def case_params_ids(case: CaseFile) -> Iterator[str]:
-    """Every node id a case defines (the firm's included)."""
-    yield case.firm.id
-    for section in (
-        "units",
-        "actors",
-        "capabilities",
-        "knowledge",
-        "learning",
-        "resources",
-        "integrations",
-        "projects",
-        "tensions",
-        "case_analyses",
-    ):
-        for record in getattr(case, section):
-            yield record.id

@@ -2,7 +2,7 @@
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
@@ -77,6 +77,7 @@ _ENDS: dict[str, Pick] = {"from": lambda r: r.source, "to": lambda r: r.target}
 # What a section's statement rows carry beside the record's id and properties: the records
 # it references, by the name the statements (`cases/merge_case`, `bulk/`) read them by.
 _REFERENCES: dict[str, dict[str, Pick]] = {
+    "units": {"reportsTo": lambda u: u.reports_to},
     "actors": {},
     "actor_links": _ENDS,
     "capabilities": {},
@@ -112,13 +113,22 @@ def record_rows(case: CaseFile, section: str) -> list[dict[str, Any]]:
     ]
 
 
+def recorded_params(
+    record: Fact, *, section: str, firm_id: str, recorded_at: int
+) -> dict[str, Any]:
+    """The parameters of the statement that records one record through the API: its
+    properties, stamped with when it came in, and its references."""
+    stamped = record.model_copy(update={"recorded_at": recorded_at})
+    props = stored_properties(stamped, section=section, firm_id=firm_id)
+    return {"props": props, **{name: pick(record) for name, pick in _REFERENCES[section].items()}}
+
+
 def case_params(case: CaseFile) -> dict[str, Any]:
     """The parameters of the one statement that writes a whole case."""
-    ids = [case.firm.id] + [r.id for section in _NODE_SECTIONS for r in getattr(case, section)]
     return {
         "firmId": case.firm.id,
         "firm": firm_properties(case),
-        "ids": ids,
+        "ids": list(node_ids(case)),
         "units": unit_rows(case),
         "actors": record_rows(case, "actors"),
         "actorLinks": record_rows(case, "actor_links"),
@@ -316,6 +326,14 @@ _NODE_SECTIONS = (
     "tensions",
     "case_analyses",
 )
+
+
+def node_ids(case: CaseFile) -> Iterator[str]:
+    """Every node id a case defines (the firm's included)."""
+    yield case.firm.id
+    for section in _NODE_SECTIONS:
+        for record in getattr(case, section):
+            yield record.id
 
 
 async def _graph_size(store: GraphStore) -> tuple[int, int]:

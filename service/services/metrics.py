@@ -102,6 +102,29 @@ async def get_hub_thresholds(store: GraphStore, *, firm_id: str) -> HubThreshold
     )
 
 
+def _hub_metric(
+    unit: UnitView,
+    inflow: FlowCounts,
+    outflow: FlowCounts,
+    brokerage: int,
+    thresholds: HubThresholds,
+) -> HubMetric:
+    """A unit's metrics, with its G&G role when it is a subsidiary."""
+    role = (
+        classify_subsidiary(
+            outflow=outflow.total,
+            inflow=inflow.total,
+            outflow_threshold=thresholds.outflow_threshold,
+            inflow_threshold=thresholds.inflow_threshold,
+        )
+        if unit.role in SUBSIDIARY_ROLES
+        else None
+    )
+    return HubMetric(
+        unit=unit, inflow=inflow, outflow=outflow, brokerage=brokerage, subsidiary_role=role
+    )
+
+
 async def list_hub_metrics(
     store: GraphStore,
     *,
@@ -126,22 +149,7 @@ async def list_hub_metrics(
         unit = UnitView.model_validate(row)
         inflow = FlowCounts(hq=row["inflowHq"], hub=row["inflowHub"], peer=row["inflowPeer"])
         outflow = FlowCounts(hq=row["outflowHq"], hub=row["outflowHub"], peer=row["outflowPeer"])
-        metrics.append(
-            HubMetric(
-                unit=unit,
-                inflow=inflow,
-                outflow=outflow,
-                brokerage=int(row["brokerage"]),
-                subsidiary_role=classify_subsidiary(
-                    outflow=outflow.total,
-                    inflow=inflow.total,
-                    outflow_threshold=thresholds.outflow_threshold,
-                    inflow_threshold=thresholds.inflow_threshold,
-                )
-                if unit.role in SUBSIDIARY_ROLES
-                else None,
-            )
-        )
+        metrics.append(_hub_metric(unit, inflow, outflow, int(row["brokerage"]), thresholds))
     return metrics
 
 
@@ -293,22 +301,7 @@ async def count_hub_metrics_as_of(
         values = counted[unit.id]
         inflow = FlowCounts(**{tier: values[f"inflow_{tier}"] for tier in TIERS})
         outflow = FlowCounts(**{tier: values[f"outflow_{tier}"] for tier in TIERS})
-        metrics.append(
-            HubMetric(
-                unit=unit,
-                inflow=inflow,
-                outflow=outflow,
-                brokerage=values["brokerage"],
-                subsidiary_role=classify_subsidiary(
-                    outflow=outflow.total,
-                    inflow=inflow.total,
-                    outflow_threshold=thresholds.outflow_threshold,
-                    inflow_threshold=thresholds.inflow_threshold,
-                )
-                if unit.role in SUBSIDIARY_ROLES
-                else None,
-            )
-        )
+        metrics.append(_hub_metric(unit, inflow, outflow, values["brokerage"], thresholds))
     return DatedHubMetrics(
         thresholds=thresholds,
         metrics=metrics,

@@ -323,27 +323,16 @@ async def list_reverse_transfer_paths(
     target = await _reverse_transfer_target(
         store, unit_id=unit_id, to_id=to_id, knowledge_id=knowledge_id
     )
-    if knowledge_id is not None:
-        rows, undated = await _list_trails(
-            store,
-            unit_id=unit_id,
-            to_id=target,
-            knowledge_id=knowledge_id,
-            max_hops=max_hops,
-            page=page,
-            as_of=as_of,
-        )
-    else:
-        walk = _list_single_item_trails if same_knowledge else _list_routes
-        found, undated = await walk(
-            store,
-            unit_id=unit_id,
-            to_id=target,
-            max_hops=max_hops,
-            wanted=page.skip + page.limit,
-            as_of=as_of,
-        )
-        rows = found[page.skip : page.skip + page.limit]
+    rows, undated = await _walk_paths(
+        store,
+        unit_id=unit_id,
+        to_id=target,
+        knowledge_id=knowledge_id,
+        max_hops=max_hops,
+        page=page,
+        as_of=as_of,
+        same_knowledge=same_knowledge,
+    )
     return PathPage(target=target, paths=[_path(row) for row in rows], undated_excluded=undated)
 
 
@@ -359,36 +348,52 @@ async def count_reverse_transfer_paths(
 ) -> int:
     """How many such paths there are, counting up to MAX_COUNTED_PATHS."""
     _check_hops(max_hops)
-    if knowledge_id is None and same_knowledge:
-        trails, _ = await _list_single_item_trails(
-            store,
-            unit_id=unit_id,
-            to_id=to_id,
-            max_hops=max_hops,
-            wanted=MAX_COUNTED_PATHS,
-            as_of=as_of,
-        )
-        return len(trails)
+    rows, _ = await _walk_paths(
+        store,
+        unit_id=unit_id,
+        to_id=to_id,
+        knowledge_id=knowledge_id,
+        max_hops=max_hops,
+        page=PageRequest(skip=0, limit=MAX_COUNTED_PATHS),
+        as_of=as_of,
+        same_knowledge=same_knowledge,
+    )
+    return len(rows)
+
+
+async def _walk_paths(
+    store: GraphStore,
+    *,
+    unit_id: str,
+    to_id: str,
+    knowledge_id: str | None,
+    max_hops: int,
+    page: PageRequest,
+    as_of: str | None,
+    same_knowledge: bool,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of paths to a known target (trails of one item, or routes), and how many
+    were left out as undated."""
     if knowledge_id is not None:
-        trails, _ = await _list_trails(
+        return await _list_trails(
             store,
             unit_id=unit_id,
             to_id=to_id,
             knowledge_id=knowledge_id,
             max_hops=max_hops,
-            page=PageRequest(skip=0, limit=MAX_COUNTED_PATHS),
+            page=page,
             as_of=as_of,
         )
-        return len(trails)
-    routes, _ = await _list_routes(
+    walk = _list_single_item_trails if same_knowledge else _list_routes
+    found, undated = await walk(
         store,
         unit_id=unit_id,
         to_id=to_id,
         max_hops=max_hops,
-        wanted=MAX_COUNTED_PATHS,
+        wanted=page.skip + page.limit,
         as_of=as_of,
     )
-    return len(routes)
+    return found[page.skip : page.skip + page.limit], undated
 
 
 def _earliest(flow: dict[str, Any]) -> tuple[bool, str, str]:

@@ -23,7 +23,7 @@ from service.model.case import (
 )
 from service.model.enums import CHANNEL_OF_SOURCE, ActorKind, UnitRole
 from service.model.views import FlowView, IntegrationEventView, SupportView, UnitView
-from service.services.cases import stored_properties
+from service.services.cases import recorded_params
 from service.services.errors import FieldProblem, RecordRejected
 from service.services.network import find_nodes
 from service.store.port import GraphStore
@@ -116,12 +116,8 @@ async def record_unit(store: GraphStore, *, firm_id: str, unit: Unit) -> UnitVie
     if unit.role is UnitRole.HQ:
         checks.fail("role", f"firm '{firm_id}' has its HQ already; a firm has one HQ")
     checks.done()
-    props = stored_properties(
-        unit.model_copy(update={"recorded_at": now_ms()}), section="units", firm_id=firm_id
-    )
-    rows = await store.write(
-        RECORDING.create_unit, {"firm": firm_id, "props": props, "reportsTo": unit.reports_to}
-    )
+    params = recorded_params(unit, section="units", firm_id=firm_id, recorded_at=now_ms())
+    rows = await store.write(RECORDING.create_unit, params | {"firm": firm_id})
     return UnitView.model_validate(rows[0]["unit"])
 
 
@@ -143,12 +139,8 @@ async def record_flow(store: GraphStore, *, flow: Flow) -> FlowView:
             f"{flow.direction.value}",
         )
     checks.done()
-    props = stored_properties(
-        flow.model_copy(update={"recorded_at": now_ms()}), section="flows", firm_id=str(firm)
-    )
-    rows = await store.write(
-        RECORDING.create_flow, {"from": flow.source, "to": flow.target, "props": props}
-    )
+    params = recorded_params(flow, section="flows", firm_id=str(firm), recorded_at=now_ms())
+    rows = await store.write(RECORDING.create_flow, params)
     return FlowView.model_validate(rows[0]["flow"])
 
 
@@ -175,12 +167,8 @@ async def record_support(store: GraphStore, *, support: Support) -> SupportView:
     if support.source == support.target:
         checks.fail("to", "a unit cannot support itself")
     checks.done()
-    props = stored_properties(
-        support.model_copy(update={"recorded_at": now_ms()}), section="support", firm_id=str(firm)
-    )
-    rows = await store.write(
-        RECORDING.create_support, {"from": support.source, "to": support.target, "props": props}
-    )
+    params = recorded_params(support, section="support", firm_id=str(firm), recorded_at=now_ms())
+    rows = await store.write(RECORDING.create_support, params)
     return SupportView.model_validate(rows[0]["support"])
 
 
@@ -206,18 +194,8 @@ async def record_learning_event(store: GraphStore, *, event: LearningEvent) -> R
                 f"'{expected.value}' channel, not '{event.channel.value}'",
             )
     checks.done()
-    props = stored_properties(
-        event.model_copy(update={"recorded_at": now_ms()}), section="learning", firm_id=str(firm)
-    )
-    rows = await store.write(
-        RECORDING.create_learning_event,
-        {
-            "unit": event.unit,
-            "source": event.source,
-            "knowledge": list(event.knowledge),
-            "props": props,
-        },
-    )
+    params = recorded_params(event, section="learning", firm_id=str(firm), recorded_at=now_ms())
+    rows = await store.write(RECORDING.create_learning_event, params)
     return RecordedLearning.model_validate(rows[0]["event"])
 
 
@@ -256,22 +234,8 @@ async def record_integration_event(
     for index, resource_id in enumerate(event.resources):
         checks.node(f"resources[{index}]", resource_id, "Resource", firm)
     checks.done()
-    props = stored_properties(
-        event.model_copy(update={"recorded_at": now_ms()}),
-        section="integrations",
-        firm_id=str(firm),
-    )
-    rows = await store.write(
-        RECORDING.create_integration_event,
-        {
-            "sponsors": list(event.sponsors),
-            "beneficiaries": list(event.beneficiaries),
-            "coordinator": event.coordinator,
-            "knowledge": list(event.knowledge),
-            "resources": list(event.resources),
-            "props": props,
-        },
-    )
+    params = recorded_params(event, section="integrations", firm_id=str(firm), recorded_at=now_ms())
+    rows = await store.write(RECORDING.create_integration_event, params)
     return IntegrationEventView.model_validate(rows[0]["event"])
 
 
