@@ -163,6 +163,49 @@ class Paper(StrEnum):
     SENN2013 = auto()
 
 
+class PathRole(StrEnum):
+    """What a unit does on one path: where knowledge starts, relays, or arrives."""
+
+    SPOKE = auto()
+    PEER = auto()
+    REGIONAL_HUB = auto()
+    HUB = auto()
+
+
+class Stage(StrEnum):
+    LEARNED = auto()
+    TRANSFERRED_UP = auto()
+    INTEGRATED = auto()
+    DISSEMINATED_DOWN = auto()
+    SHARED_ACROSS = auto()
+
+
+class UnitOrder(StrEnum):
+    NAME = auto()
+    FLOW_VOLUME = auto()
+
+
+class FlowOrder(StrEnum):
+    DATE_ASC = auto()
+    DATE_DESC = auto()
+
+
+class SubsidiaryRole(StrEnum):
+    """Gupta & Govindarajan's four subsidiary roles, by knowledge outflow and inflow."""
+
+    GLOBAL_INNOVATOR = auto()  # high outflow, low inflow
+    INTEGRATED_PLAYER = auto()  # high outflow, high inflow
+    IMPLEMENTOR = auto()  # low outflow, high inflow
+    LOCAL_INNOVATOR = auto()  # low outflow, low inflow
+
+
+class HubMetricOrder(StrEnum):
+    UNIT = auto()  # by id
+    BROKERAGE = auto()  # largest first, then by id
+    OUTFLOW = auto()
+    INFLOW = auto()
+
+
 PAPER_TITLES: dict[Paper, str] = {
     Paper.FU2018: "Fu, Sun & Ghauri (2018)",
     Paper.SARTORIUS2024: "Sartorius-Khalapsina (2024)",

@@ -2,12 +2,11 @@
 the provenance of capabilities."""
 
 from collections import Counter
-from enum import StrEnum, auto
 
 from pydantic import BaseModel
 
 from service import cypher
-from service.model.enums import Channel, Interdependence, UnitRole
+from service.model.enums import Channel, HubMetricOrder, Interdependence, SubsidiaryRole, UnitRole
 from service.model.views import (
     ActorView,
     KnowledgeView,
@@ -28,15 +27,6 @@ MAX_DATED_UNITS = 50_000
 SUBSIDIARY_ROLES = (UnitRole.SUBSIDIARY, UnitRole.CORE_SUBSIDIARY)
 
 
-class SubsidiaryRole(StrEnum):
-    """Gupta & Govindarajan's four subsidiary roles, by knowledge outflow and inflow."""
-
-    GLOBAL_INNOVATOR = "global_innovator"  # high outflow, low inflow
-    INTEGRATED_PLAYER = "integrated_player"  # high outflow, high inflow
-    IMPLEMENTOR = "implementor"  # low outflow, high inflow
-    LOCAL_INNOVATOR = "local_innovator"  # low outflow, low inflow
-
-
 class FlowCounts(BaseModel):
     hq: int
     hub: int
@@ -54,13 +44,6 @@ class HubMetric(BaseModel):
     outflow: FlowCounts
     brokerage: int
     subsidiary_role: SubsidiaryRole | None
-
-
-class HubMetricOrder(StrEnum):
-    UNIT = "unit"  # by id
-    BROKERAGE = "brokerage"  # largest first, then by id
-    OUTFLOW = auto()
-    INFLOW = auto()
 
 
 class HubThresholds(BaseModel):

@@ -7,13 +7,12 @@ parent of a level) and answers one keyset page per parent, with the parent's tot
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum, auto
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from service import cypher
-from service.model.enums import UnitRole
+from service.model.enums import FlowOrder, UnitOrder, UnitRole
 from service.model.views import (
     FlowView,
     IntegrationEventView,
@@ -35,16 +34,6 @@ def check_partial_date(name: str, value: str | None) -> None:
     """Raise InvalidArgument unless the value is None or a partial date (YYYY[-MM[-DD]])."""
     if value is not None and not _PARTIAL_DATE.match(value):
         raise InvalidArgument(name, f"'{value}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
-
-
-class UnitOrder(StrEnum):
-    NAME = auto()
-    FLOW_VOLUME = auto()
-
-
-class FlowOrder(StrEnum):
-    DATE_ASC = auto()
-    DATE_DESC = auto()
 
 
 @dataclass(frozen=True)

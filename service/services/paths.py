@@ -1,13 +1,12 @@
 """Where knowledge went: reverse transfer up to HQ, dissemination down and across, and the
 whole circulation of one knowledge item (Fu, Sun & Ghauri's Table 5)."""
 
-from enum import StrEnum, auto
 from typing import Any
 
 from pydantic import BaseModel
 
 from service import cypher
-from service.model.enums import UnitRole
+from service.model.enums import PathRole, Stage, UnitRole
 from service.model.views import FlowView, IntegrationEventView, KnowledgeView, LearningView, UnitRef
 from service.services.errors import InvalidArgument, NotFound
 from service.services.integration import EventFilter, list_integration_events
@@ -30,15 +29,6 @@ MAX_WALKED_PATHS = 20_000
 # Routes of up to this many hops are walked together: in a hub-and-spoke firm a page of
 # routes from a subsidiary reaches this length anyway (spoke, peer, hub, centre).
 COMMON_ROUTE_HOPS = 4
-
-
-class PathRole(StrEnum):
-    """What a unit does on one path: where knowledge starts, relays, or arrives."""
-
-    SPOKE = auto()
-    PEER = auto()
-    REGIONAL_HUB = auto()
-    HUB = auto()
 
 
 class Hop(BaseModel):
@@ -66,14 +56,6 @@ class Reach(BaseModel):
     unit: UnitRef
     distance: int
     route: list[Hop]
-
-
-class Stage(StrEnum):
-    LEARNED = auto()
-    TRANSFERRED_UP = auto()
-    INTEGRATED = auto()
-    DISSEMINATED_DOWN = auto()
-    SHARED_ACROSS = auto()
 
 
 class CirculationStep(BaseModel):

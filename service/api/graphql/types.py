@@ -11,7 +11,7 @@ from service.api.graphql.context import Info
 from service.api.graphql.derive import Derived, fields_of
 from service.api.graphql.loaders import NavigationLoaders, PageLoader
 from service.model import enums
-from service.model.enums import UnitRole
+from service.model.enums import FlowOrder, UnitOrder, UnitRole
 from service.model.views import (
     ActorView,
     CapabilityView,
@@ -27,11 +27,9 @@ from service.model.views import (
 from service.services.navigation import (
     EventFilter,
     FlowFilter,
-    FlowOrder,
     Page,
     Period,
     UnitFilter,
-    UnitOrder,
 )
 from service.services.paging import KeysetRequest, PageRequest, encode_cursor, keyset_request
 
