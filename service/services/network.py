@@ -6,18 +6,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from service import cypher
+from service.model import views
 from service.model.enums import Channel, FlowDirection, UnitRole
-from service.model.views import (
-    ActorView,
-    CapabilityView,
-    FirmView,
-    FlowView,
-    IntegrationEventView,
-    KnowledgeView,
-    LearningView,
-    ResourceView,
-    UnitView,
-)
 from service.services.dating import is_on_or_before
 from service.services.errors import NotFound
 from service.services.navigation import Page, UnitFilter, list_firm_units
@@ -30,15 +20,17 @@ NETWORK = cypher.Folder("network")
 MAX_NETWORK_UNITS = 2000
 
 
-async def list_firms(store: GraphStore) -> list[FirmView]:
+async def list_firms(store: GraphStore) -> list[views.FirmView]:
     """Every firm in the graph, by id."""
-    return [FirmView.model_validate(row["firm"]) for row in await store.read(CASES.list_firms)]
+    return [
+        views.FirmView.model_validate(row["firm"]) for row in await store.read(CASES.list_firms)
+    ]
 
 
-async def get_firms_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, FirmView]:
+async def get_firms_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, views.FirmView]:
     """The firms with these ids (missing ones are absent)."""
     rows = await store.read(NETWORK.list_firms_by_id, {"ids": ids})
-    return {row["firm"]["id"]: FirmView.model_validate(row["firm"]) for row in rows}
+    return {row["firm"]["id"]: views.FirmView.model_validate(row["firm"]) for row in rows}
 
 
 def _unit_filters(firm: str | None, role: UnitRole | None, country: str | None) -> dict[str, Any]:
@@ -52,13 +44,13 @@ async def list_units(
     role: UnitRole | None,
     country: str | None,
     page: PageRequest,
-) -> list[UnitView]:
+) -> list[views.UnitView]:
     """One page of units, filtered, in id order."""
     rows = await store.read(
         NETWORK.list_units,
         _unit_filters(firm, role, country) | {"skip": page.skip, "limit": page.limit},
     )
-    return [UnitView.model_validate(row["unit"]) for row in rows]
+    return [views.UnitView.model_validate(row["unit"]) for row in rows]
 
 
 async def count_units(
@@ -69,16 +61,20 @@ async def count_units(
     return int(rows[0]["total"])
 
 
-async def get_units_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, UnitView]:
+async def get_units_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, views.UnitView]:
     """The units with these ids (missing ones are absent)."""
     rows = await store.read(NETWORK.list_units_by_id, {"ids": ids})
-    return {row["unit"]["id"]: UnitView.model_validate(row["unit"]) for row in rows}
+    return {row["unit"]["id"]: views.UnitView.model_validate(row["unit"]) for row in rows}
 
 
-async def get_knowledge_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, KnowledgeView]:
+async def get_knowledge_by_id(
+    store: GraphStore, *, ids: list[str]
+) -> dict[str, views.KnowledgeView]:
     """The knowledge items with these ids, with the capabilities they build."""
     rows = await store.read(NETWORK.list_knowledge_by_id, {"ids": ids})
-    return {row["knowledge"]["id"]: KnowledgeView.model_validate(row["knowledge"]) for row in rows}
+    return {
+        row["knowledge"]["id"]: views.KnowledgeView.model_validate(row["knowledge"]) for row in rows
+    }
 
 
 async def find_nodes(store: GraphReader, *, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -88,15 +84,15 @@ async def find_nodes(store: GraphReader, *, ids: list[str]) -> dict[str, dict[st
 
 
 NodeView = (
-    FirmView
-    | UnitView
-    | KnowledgeView
-    | CapabilityView
-    | ActorView
-    | ResourceView
-    | FlowView
-    | IntegrationEventView
-    | LearningView
+    views.FirmView
+    | views.UnitView
+    | views.KnowledgeView
+    | views.CapabilityView
+    | views.ActorView
+    | views.ResourceView
+    | views.FlowView
+    | views.IntegrationEventView
+    | views.LearningView
 )
 
 
@@ -104,15 +100,15 @@ async def get_nodes_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, Nod
     """Whatever has these ids, each kind read in one batch; unknown ids are absent."""
     found = await find_nodes(store, ids=ids)
     kinds: dict[str, list[str]] = {}
-    views: dict[str, NodeView] = {}
+    node_views: dict[str, NodeView] = {}
     for node_id, node in found.items():
         labels = node["labels"]
         if "Capability" in labels:
-            views[node_id] = CapabilityView.model_validate(node["properties"])
+            node_views[node_id] = views.CapabilityView.model_validate(node["properties"])
         elif "Actor" in labels:
-            views[node_id] = ActorView.model_validate(node["properties"])
+            node_views[node_id] = views.ActorView.model_validate(node["properties"])
         elif "Resource" in labels:
-            views[node_id] = ResourceView.model_validate(node["properties"])
+            node_views[node_id] = views.ResourceView.model_validate(node["properties"])
         else:
             kind = next(iter(_BATCHED_KINDS.keys() & set(labels)), "")
             kinds.setdefault(kind, []).append(node_id)
@@ -120,21 +116,23 @@ async def get_nodes_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, Nod
     kinds["Flow"] = [node_id for node_id in ids if node_id not in found]
     for kind, wanted in kinds.items():
         if wanted and kind:
-            views.update(await _BATCHED_KINDS[kind](store, wanted))
-    return views
+            node_views.update(await _BATCHED_KINDS[kind](store, wanted))
+    return node_views
 
 
 async def _flows_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
     rows = await store.read(NETWORK.list_flows_by_id, {"ids": ids})
-    return {row["flow"]["id"]: FlowView.model_validate(row["flow"]) for row in rows}
+    return {row["flow"]["id"]: views.FlowView.model_validate(row["flow"]) for row in rows}
 
 
 async def get_integration_events_by_id(
     store: GraphStore, *, ids: list[str]
-) -> dict[str, IntegrationEventView]:
+) -> dict[str, views.IntegrationEventView]:
     """The integration events with these ids, with their roles, knowledge and resources."""
     rows = await store.read(NETWORK.list_integration_events_by_id, {"ids": ids})
-    return {row["event"]["id"]: IntegrationEventView.model_validate(row["event"]) for row in rows}
+    return {
+        row["event"]["id"]: views.IntegrationEventView.model_validate(row["event"]) for row in rows
+    }
 
 
 async def _integration_events(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
@@ -143,7 +141,7 @@ async def _integration_events(store: GraphStore, ids: list[str]) -> dict[str, No
 
 async def _learning_events_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
     rows = await store.read(NETWORK.list_learning_events_by_id, {"ids": ids})
-    return {row["event"]["id"]: LearningView.model_validate(row["event"]) for row in rows}
+    return {row["event"]["id"]: views.LearningView.model_validate(row["event"]) for row in rows}
 
 
 async def _firms(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
@@ -173,19 +171,19 @@ class FlowLink(BaseModel):
     target: str
     direction: FlowDirection
     volume: int
-    flows: list[FlowView]
+    flows: list[views.FlowView]
 
 
 class SourceLink(BaseModel):
     unit: str
     channel: Channel
     events: int
-    source: ActorView
+    source: views.ActorView
 
 
 class FirmNetwork(BaseModel):
-    firm: FirmView
-    units: list[UnitView]
+    firm: views.FirmView
+    units: list[views.UnitView]
     links: list[FlowLink]
     sources: list[SourceLink]
     total_units: int

@@ -11,16 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from service import cypher
-from service.model.case import (
-    COORDINATING_ROLES,
-    Flow,
-    IntegrationEvent,
-    LearningEvent,
-    Support,
-    Unit,
-    UnitPlace,
-    flow_direction_fits,
-)
+from service.model import case
 from service.model.enums import CHANNEL_OF_SOURCE, ActorKind, UnitRole
 from service.model.views import FlowView, IntegrationEventView, SupportView, UnitView
 from service.services.cases import recorded_params
@@ -54,7 +45,7 @@ class Recorded(BaseModel):
     event: IntegrationEventView | None
 
 
-_COORDINATING_ROLES = {role.value for role in COORDINATING_ROLES}
+_COORDINATING_ROLES = {role.value for role in case.COORDINATING_ROLES}
 
 
 def now_ms() -> int:
@@ -105,7 +96,7 @@ async def _checks(store: GraphStore, record_id: str, refs: list[str | None]) -> 
     return checks
 
 
-async def record_unit(store: GraphStore, *, firm_id: str, unit: Unit) -> UnitView:
+async def record_unit(store: GraphStore, *, firm_id: str, unit: case.Unit) -> UnitView:
     """Add a unit to a firm's hierarchy (one HQ per firm; everyone else reports to a unit)."""
     checks = await _checks(store, unit.id, [firm_id, unit.reports_to])
     checks.node("firm", firm_id, "Firm", None)
@@ -121,7 +112,7 @@ async def record_unit(store: GraphStore, *, firm_id: str, unit: Unit) -> UnitVie
     return UnitView.model_validate(rows[0]["unit"])
 
 
-async def record_flow(store: GraphStore, *, flow: Flow) -> FlowView:
+async def record_flow(store: GraphStore, *, flow: case.Flow) -> FlowView:
     """Add a flow between two units of one firm, going the way it claims."""
     checks = await _checks(store, flow.id, [flow.source, flow.target, flow.knowledge])
     source = checks.node("from", flow.source, "Unit", None)
@@ -144,20 +135,20 @@ async def record_flow(store: GraphStore, *, flow: Flow) -> FlowView:
     return FlowView.model_validate(rows[0]["flow"])
 
 
-async def _direction_fits(store: GraphStore, flow: Flow) -> bool:
+async def _direction_fits(store: GraphStore, flow: case.Flow) -> bool:
     rows = await store.read(NETWORK.list_unit_lineage, {"ids": [flow.source, flow.target]})
     places = {
-        row["lineage"]["id"]: UnitPlace(
+        row["lineage"]["id"]: case.UnitPlace(
             row["lineage"]["id"],
             UnitRole(row["lineage"]["role"]),
             tuple(boss["id"] for boss in row["lineage"]["bosses"]),
         )
         for row in rows
     }
-    return flow_direction_fits(places[flow.source], places[flow.target], flow.direction)
+    return case.flow_direction_fits(places[flow.source], places[flow.target], flow.direction)
 
 
-async def record_support(store: GraphStore, *, support: Support) -> SupportView:
+async def record_support(store: GraphStore, *, support: case.Support) -> SupportView:
     """Add support one unit gave another unit of its firm."""
     checks = await _checks(store, support.id, [support.source, support.target, support.project])
     firm = checks.node("from", support.source, "Unit", None).get("firm")
@@ -172,7 +163,9 @@ async def record_support(store: GraphStore, *, support: Support) -> SupportView:
     return SupportView.model_validate(rows[0]["support"])
 
 
-async def record_learning_event(store: GraphStore, *, event: LearningEvent) -> RecordedLearning:
+async def record_learning_event(
+    store: GraphStore, *, event: case.LearningEvent
+) -> RecordedLearning:
     """Add what a unit learned from an outside source, through the source's channel."""
     checks = await _checks(store, event.id, [event.unit, event.source, *event.knowledge])
     firm = checks.node("unit", event.unit, "Unit", None).get("firm")
@@ -200,7 +193,7 @@ async def record_learning_event(store: GraphStore, *, event: LearningEvent) -> R
 
 
 async def record_integration_event(
-    store: GraphStore, *, event: IntegrationEvent
+    store: GraphStore, *, event: case.IntegrationEvent
 ) -> IntegrationEventView:
     """Add a leverage, renew or release event; a release names resources the firm holds.
 
