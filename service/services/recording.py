@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from service import cypher
 from service.model import case
 from service.model.enums import CHANNEL_OF_SOURCE, ActorKind, UnitRole
-from service.model.views import FlowView, IntegrationEventView, SupportView, UnitView
+from service.model.views import FlowView, IntegrationEventView, LearningView, SupportView, UnitView
 from service.services.cases import recorded_params
 from service.services.errors import FieldProblem, RecordRejected
 from service.services.network import find_nodes
@@ -21,19 +21,6 @@ from service.store.port import GraphStore
 
 NETWORK = cypher.Folder("network")
 RECORDING = cypher.Folder("recording")
-
-
-class RecordedLearning(BaseModel):
-    id: str
-    channel: str
-    date: str | None = None
-    firm: str
-    citation: str | None = None
-    assumption: str | None = None
-    recorded_at: int | None = None
-    unit: str
-    source: str
-    knowledge: list[str]
 
 
 class Recorded(BaseModel):
@@ -163,9 +150,7 @@ async def record_support(store: GraphStore, *, support: case.Support) -> Support
     return SupportView.model_validate(rows[0]["support"])
 
 
-async def record_learning_event(
-    store: GraphStore, *, event: case.LearningEvent
-) -> RecordedLearning:
+async def record_learning_event(store: GraphStore, *, event: case.LearningEvent) -> LearningView:
     """Add what a unit learned from an outside source, through the source's channel."""
     checks = await _checks(store, event.id, [event.unit, event.source, *event.knowledge])
     firm = checks.node("unit", event.unit, "Unit", None).get("firm")
@@ -189,7 +174,7 @@ async def record_learning_event(
     checks.done()
     params = recorded_params(event, section="learning", firm_id=str(firm), recorded_at=now_ms())
     rows = await store.write(RECORDING.create_learning_event, params)
-    return RecordedLearning.model_validate(rows[0]["event"])
+    return LearningView.model_validate(rows[0]["event"])
 
 
 async def record_integration_event(

@@ -240,7 +240,7 @@ class RecordingMutation:
             input,
             lambda event: recording.record_learning_event(store, event=event),
             lambda recorded: LearningEventRecorded(
-                id=strawberry.ID(recorded.id), channel=enums.Channel(recorded.channel)
+                id=strawberry.ID(recorded.id), channel=recorded.channel
             ),
         )
 
