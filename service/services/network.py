@@ -1,7 +1,7 @@
 """Firms, units, knowledge and any node by id."""
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -27,10 +27,21 @@ async def list_firms(store: GraphStore) -> list[views.FirmView]:
     ]
 
 
+V = TypeVar("V", bound=BaseModel)
+
+
+async def _read_by_id(
+    store: GraphReader, query: cypher.Query, model: type[V], ids: list[str]
+) -> dict[str, V]:
+    """A by-id statement's nodes as views, by id (its one column holds each node's map)."""
+    column = query.returns[0]
+    rows = await store.read(query, {"ids": ids})
+    return {row[column]["id"]: model.model_validate(row[column]) for row in rows}
+
+
 async def get_firms_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, views.FirmView]:
     """The firms with these ids (missing ones are absent)."""
-    rows = await store.read(NETWORK.list_firms_by_id, {"ids": ids})
-    return {row["firm"]["id"]: views.FirmView.model_validate(row["firm"]) for row in rows}
+    return await _read_by_id(store, NETWORK.list_firms_by_id, views.FirmView, ids)
 
 
 def _unit_filters(firm: str | None, role: UnitRole | None, country: str | None) -> dict[str, Any]:
@@ -63,18 +74,14 @@ async def count_units(
 
 async def get_units_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, views.UnitView]:
     """The units with these ids (missing ones are absent)."""
-    rows = await store.read(NETWORK.list_units_by_id, {"ids": ids})
-    return {row["unit"]["id"]: views.UnitView.model_validate(row["unit"]) for row in rows}
+    return await _read_by_id(store, NETWORK.list_units_by_id, views.UnitView, ids)
 
 
 async def get_knowledge_by_id(
     store: GraphStore, *, ids: list[str]
 ) -> dict[str, views.KnowledgeView]:
     """The knowledge items with these ids, with the capabilities they build."""
-    rows = await store.read(NETWORK.list_knowledge_by_id, {"ids": ids})
-    return {
-        row["knowledge"]["id"]: views.KnowledgeView.model_validate(row["knowledge"]) for row in rows
-    }
+    return await _read_by_id(store, NETWORK.list_knowledge_by_id, views.KnowledgeView, ids)
 
 
 async def find_nodes(store: GraphReader, *, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -121,18 +128,15 @@ async def get_nodes_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, Nod
 
 
 async def _flows_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
-    rows = await store.read(NETWORK.list_flows_by_id, {"ids": ids})
-    return {row["flow"]["id"]: views.FlowView.model_validate(row["flow"]) for row in rows}
+    return dict(await _read_by_id(store, NETWORK.list_flows_by_id, views.FlowView, ids))
 
 
 async def get_integration_events_by_id(
     store: GraphStore, *, ids: list[str]
 ) -> dict[str, views.IntegrationEventView]:
     """The integration events with these ids, with their roles, knowledge and resources."""
-    rows = await store.read(NETWORK.list_integration_events_by_id, {"ids": ids})
-    return {
-        row["event"]["id"]: views.IntegrationEventView.model_validate(row["event"]) for row in rows
-    }
+    query = NETWORK.list_integration_events_by_id
+    return await _read_by_id(store, query, views.IntegrationEventView, ids)
 
 
 async def _integration_events(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
@@ -140,8 +144,8 @@ async def _integration_events(store: GraphStore, ids: list[str]) -> dict[str, No
 
 
 async def _learning_events_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
-    rows = await store.read(NETWORK.list_learning_events_by_id, {"ids": ids})
-    return {row["event"]["id"]: views.LearningView.model_validate(row["event"]) for row in rows}
+    query = NETWORK.list_learning_events_by_id
+    return dict(await _read_by_id(store, query, views.LearningView, ids))
 
 
 async def _firms(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
