@@ -196,7 +196,7 @@ async def load_raw(case: Any, data_dir: Path) -> dict[str, Any]:
 
         seconds, rows, statements = 0.0, 0, 0
         plan: list[tuple[Query, dict[str, Any]]] = [
-            (bulk.CREATE_FIRM, {"firm": firm_properties(case)})
+            (bulk.BULK.create_firm, {"firm": firm_properties(case)})
         ]
         weights: list[int] = [1]
         for phase in bulk.list_phases(case):

@@ -4,13 +4,16 @@ A file's header is its docstring and its signature:
 
     // List the units of a firm.                      <- title (first line)
     // params: firmId: STRING, limit: INTEGER = 100   <- names, types, defaults ("(none)")
-    // returns: unit                                  <- the columns, each a map
+    // returns: unit: UnitView                        <- the columns; a map column names
+                                                         the model that reads it
     MATCH ...
 
 The verb that starts the file name says whether it reads or writes (`get_`, `list_`,
 `find_`, `count_` read; `merge_`, `create_`, `set_`, `link_`, `delete_` write). Code
-refers to a statement through a module constant, `NAME = cypher.load("area/verb_noun")`,
-so a misspelt or missing file fails when the module is imported.
+names a statement through its folder, `NETWORK = cypher.Folder("network")` once per module
+and then `NETWORK.list_firms` where it runs, so each statement's name is written once;
+`tests/test_cypher_files.py` reads those names from the source, so a misspelt or unused
+file fails there.
 """
 
 import re
@@ -28,6 +31,7 @@ _PARAM_SPEC = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?P<type>[A-Z]+(?:<[A-Z]+>)?)"
     r"(?:\s*=\s*(?P<default>.+))?$"
 )
+_RETURN_SPEC = re.compile(r"^(?P<column>\(none\)|[A-Za-z_]\w*)(?:\s*:\s*(?P<model>[A-Z]\w*))?$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STRING_LITERAL = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"")
 
@@ -57,6 +61,9 @@ class Query:
     returns: tuple[str, ...]
     mode: Mode
     path: Path = field(compare=False)
+    # The pydantic model (by class name) that reads each map column that has one; the
+    # catalogue test checks that the statement returns every field the model needs.
+    readers: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def param_names(self) -> frozenset[str]:
@@ -127,7 +134,17 @@ def parse_query(name: str, source: str, path: Path) -> Query:
             f"{where}: header declares {sorted(declared)} but the statement uses {sorted(used)}"
         )
     prose = [line for line in header if line.split(":", 1)[0] not in ("params", "returns")]
-    returns = tuple(c.strip() for c in tags["returns"].split(",") if c.strip())
+    columns = [c.strip() for c in tags["returns"].split(",") if c.strip()]
+    readers = {}
+    for column in columns:
+        match = _RETURN_SPEC.match(column)
+        if match is None:
+            raise CypherCatalogueError(
+                f"{where}: bad column '{column}' (want 'name' or 'name: Model')"
+            )
+        if match["model"]:
+            readers[match["column"]] = match["model"]
+    returns = tuple(column.split(":")[0].strip() for column in columns)
     return Query(
         name=name,
         text=text,
@@ -136,6 +153,7 @@ def parse_query(name: str, source: str, path: Path) -> Query:
         params=params,
         returns=returns,
         mode=mode,
+        readers=readers,
         path=path,
     )
 
@@ -163,6 +181,20 @@ def load(name: str) -> Query:
         raise CypherCatalogueError(f"no Cypher statement named '{name}' in {CYPHER_DIR}") from None
     LOADED.add(name)
     return query
+
+
+class Folder:
+    """The statements of one `cypher/` folder, each an attribute named after its file."""
+
+    def __init__(self, name: str) -> None:
+        if not any(key.startswith(f"{name}/") for key in CATALOGUE):
+            raise CypherCatalogueError(f"no Cypher folder named '{name}' in {CYPHER_DIR}")
+        self.name = name
+
+    def __getattr__(self, statement: str) -> Query:
+        if statement.startswith("__"):
+            raise AttributeError(statement)
+        return load(f"{self.name}/{statement}")
 
 
 def load_schema(backend: Literal["embedded", "neo4j"]) -> tuple[Query, ...]:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from neo4j import GraphDatabase
 
-from service.services.health import DELETE_ALL
+from service import cypher
 from tests.helpers import EMBEDDED, REPO, Backend
 
 BACKENDS = [
@@ -51,7 +51,7 @@ class Neo4jServers:
         url = self._free.pop()  # the last one given back: its query plans are cached
         backend = Backend("neo4j", url=url, password=self.password)
         with GraphDatabase.driver(url, auth=("neo4j", self.password)) as driver:
-            driver.execute_query(DELETE_ALL.text)
+            driver.execute_query(cypher.load("store/delete_all").text)
         try:
             yield backend
         finally:

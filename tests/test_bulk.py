@@ -37,7 +37,7 @@ class RecordingStore:
         return []
 
     async def write(self, query: Query, params: Any = None) -> list[dict[str, Any]]:
-        if query is bulk.DELETE_FIRM_NODES:
+        if query is bulk.BULK.delete_firm_nodes:
             return []
         if query is self.fail_on:
             raise RuntimeError("the engine went away")
@@ -63,16 +63,16 @@ async def test_phases_reach_the_engine_one_after_the_other(case: CaseFile) -> No
     store = RecordingStore()
     summary = await bulk.load_case_in_batches(store, case=case, name="generated", batch_size=50)
     phases = [p.query.name for p in bulk.list_phases(case) if p.count]
-    assert [name for name, _ in groupby(store.written)] == [bulk.CREATE_FIRM.name, *phases]
+    assert [name for name, _ in groupby(store.written)] == [bulk.BULK.create_firm.name, *phases]
     assert len(store.written) == summary.statements > len(phases) + 1
     assert max(len(running) for running in store.overlaps) == bulk.IN_FLIGHT
     assert all(len(set(running)) == 1 for running in store.overlaps)  # never two phases
 
 
 async def test_a_failed_batch_stops_the_load_before_the_next_phase(case: CaseFile) -> None:
-    store = RecordingStore(fail_on=bulk.LINK_REPORTING_LINES)
+    store = RecordingStore(fail_on=bulk.BULK.link_reporting_lines)
     with pytest.raises(RuntimeError):
         await bulk.load_case_in_batches(store, case=case, name="generated", batch_size=5)
     await asyncio.sleep(0.01)  # room for any statement that might still be on its way
     units = -(-len(case.units) // 5)
-    assert store.written == [bulk.CREATE_FIRM.name] + [bulk.CREATE_UNITS.name] * units
+    assert store.written == [bulk.BULK.create_firm.name] + [bulk.BULK.create_units.name] * units

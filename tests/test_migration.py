@@ -10,11 +10,11 @@ import pytest
 from service.bootstrap import open_store
 from service.cypher import Query, parse_query
 from service.model.case import Unit
-from service.model.enums import UnitRole
+from service.model.enums import HubMetricOrder, UnitRole
 from service.model.graph import FIRST_FLOW_FIELDS, UNIT_METRICS
 from service.services import migration
 from service.services.exchange import export_graph
-from service.services.metrics import HubMetricOrder, get_hub_thresholds, list_hub_metrics
+from service.services.metrics import get_hub_thresholds, list_hub_metrics
 from service.services.migration import (
     list_underived_firms,
     migrate_flow_data,

@@ -3,8 +3,8 @@
 // items that would no longer come up to $target if those units were gone. Read from the
 // items' learning events and their derived `flowed` pairs, so no flow is walked.
 // params: units: LIST<STRING>, target: STRING, limit: INTEGER
-// returns: knowledge
-// (:Unit)-[:LEARNED]->(:LearningEvent)-[:YIELDED]->(:Knowledge {flowed})
+// returns: knowledge: KnowledgeView
+// (:Unit)-[:LEARNED]->(:LearningEvent)-[:YIELDED]->(:Knowledge {flowed})-[:BUILDS]->(:Capability)
 UNWIND $units AS unitId
 MATCH (:Unit {id: unitId})-[:LEARNED]->(:LearningEvent)-[:YIELDED]->(k:Knowledge)
 WITH DISTINCT k
@@ -13,4 +13,5 @@ MATCH (k)<-[:YIELDED]-(:LearningEvent)<-[:LEARNED]-(learner:Unit)
 WITH k, collect(DISTINCT learner.id) AS learners
 WHERE all(learnerId IN learners WHERE learnerId IN $units)
 WITH k ORDER BY k.id LIMIT $limit
-RETURN k {.id, .name, .kind, .domain, .firm, .citation, .assumption} AS knowledge
+RETURN k {.id, .name, .kind, .domain, .firm, .citation, .assumption,
+          capabilities: [(k)-[:BUILDS]->(c:Capability) | c {.id, .name, .channel, .citation}]} AS knowledge

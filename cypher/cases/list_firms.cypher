@@ -1,6 +1,7 @@
 // List the firms in the graph with how their reverse learning turned out.
 // params: (none)
-// returns: firm
+// returns: firm: FirmView
 MATCH (f:Firm)
-RETURN f {.id, .name, .case, .home_country, .industry, .outcome, .summary, .citation} AS firm
+RETURN f {.id, .name, .case, .home_country, .industry, .outcome, .summary, .citation,
+          .assumption} AS firm
 ORDER BY f.id

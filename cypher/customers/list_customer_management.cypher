@@ -1,7 +1,7 @@
 // List a firm's customers managed as assets (Senn, Thoma & Yip): the manager's unit, the
 // customer, the perspective, what was done at each stage of their Figure 1, the advantages.
 // params: firm: STRING
-// returns: managed
+// returns: managed: CustomerManagementView
 // (:Unit)-[:MANAGES]->(:Actor)
 MATCH (u:Unit)-[m:MANAGES]->(a:Actor)
 WHERE m.firm = $firm

@@ -1,7 +1,7 @@
 // List integration events with optional filters, in time order (undated last), one page.
 // $since and $until are partial dates compared at their common precision.
 // params: firm: STRING, step: STRING, tier: STRING, unit: STRING, knowledge: STRING, since: STRING, until: STRING, skip: INTEGER, limit: INTEGER
-// returns: event
+// returns: event: IntegrationEventView
 // (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit), -[:USED]->(:Knowledge),
 // -[:INVOLVED]->(:Resource). $unit keeps the events in which the unit plays any role.
 // The page is cut before each event's roles, knowledge and resources are read.

@@ -6,7 +6,7 @@
 // 'brokerage', 'outflow' or 'inflow' (largest first, then by id). The page is cut before
 // each unit's regional HQ is looked up.
 // params: firm: STRING, roles: LIST<STRING>, orderBy: STRING, skip: INTEGER, limit: INTEGER
-// returns: unit
+// returns: unit: UnitView
 // (:Unit {firm: $firm, outflow_hq, ..., brokerage})-[:REPORTS_TO]->(:Unit)
 MATCH (u:Unit)
 WHERE u.firm = $firm AND ($roles IS NULL OR u.role IN $roles)

@@ -1,6 +1,6 @@
 // List, for each ordered pair of a firm's units, the support given one way and returned.
 // params: firm: STRING
-// returns: pair
+// returns: pair: SupportPair
 // (:Unit)-[:SUPPORTED]->(:Unit)
 MATCH (a:Unit)-[s:SUPPORTED]->(b:Unit)
 WHERE s.firm = $firm

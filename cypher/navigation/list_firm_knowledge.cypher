@@ -3,7 +3,7 @@
 // keyset cursor ($afterKey, $afterId); total counts every item, whatever the cursor. A
 // firm's items are found through the Knowledge.firm index.
 // params: firms: LIST<STRING>, afterKey: STRING, afterId: STRING, limit: INTEGER
-// returns: page
+// returns: page: KnowledgeView
 // (:Knowledge {firm})-[:BUILDS]->(:Capability)
 UNWIND $firms AS parent
 CALL {

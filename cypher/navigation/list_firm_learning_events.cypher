@@ -4,7 +4,7 @@
 // then by id, after the keyset cursor ($afterKey, $afterId); $since and $until (partial
 // dates, overlapping at their common precision) filter; total counts every event the filters keep, whatever the cursor.
 // params: firms: LIST<STRING>, since: STRING, until: STRING, afterKey: STRING, afterId: STRING, limit: INTEGER
-// returns: page
+// returns: page: LearningView
 // (:LearningEvent {firm}), (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)
 UNWIND $firms AS parent
 CALL {

@@ -7,7 +7,7 @@
 // subquery so only its rows are built; total counts every unit the filters keep, whatever
 // the cursor.
 // params: firms: LIST<STRING>, role: STRING, country: STRING, orderBy: STRING, descending: BOOLEAN, afterKey: STRING, afterId: STRING, limit: INTEGER
-// returns: page
+// returns: page: UnitView
 // (:Unit {firm, outflow_*, inflow_*}), (:Unit)-[:REPORTS_TO]->(:Unit)
 UNWIND $firms AS parent
 CALL {

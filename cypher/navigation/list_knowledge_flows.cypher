@@ -8,7 +8,7 @@
 // parent inside the subquery, so only its rows are built; total counts every flow the
 // filters keep, whatever the cursor, and only when $counted (0 otherwise).
 // params: firm: STRING, knowledge: STRING, since: STRING, until: STRING, descending: BOOLEAN, afterKey: STRING, afterId: STRING, limit: INTEGER, counted: BOOLEAN, items: LIST<STRING>
-// returns: page
+// returns: page: FlowView
 // (:Knowledge {flowed}), (:Unit)-[:FLOWS {knowledge}]->(:Unit)
 UNWIND $items AS parent
 MATCH (k:Knowledge {id: parent})

@@ -6,7 +6,7 @@
 // counts every event the filters keep, whatever the cursor. Knowledge and resources are read
 // for the page only.
 // params: units: LIST<STRING>, since: STRING, until: STRING, afterKey: STRING, afterId: STRING, limit: INTEGER
-// returns: page
+// returns: page: IntegrationEventView
 // (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit), -[:USED]->(:Knowledge),
 // -[:INVOLVED]->(:Resource)
 UNWIND $units AS parent

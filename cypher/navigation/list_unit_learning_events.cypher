@@ -3,7 +3,7 @@
 // last: the sort key is the date, or "~"), then by id, after the keyset cursor ($afterKey, $afterId); $since and $until (partial dates, overlapping at their common
 // precision) filter; total counts every event the filters keep, whatever the cursor.
 // params: units: LIST<STRING>, firm: STRING, since: STRING, until: STRING, afterKey: STRING, afterId: STRING, limit: INTEGER
-// returns: page
+// returns: page: LearningView
 // (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)
 UNWIND $units AS parent
 MATCH (u:Unit {id: parent})-[:LEARNED]->(e:LearningEvent)-[:FROM]->(a:Actor)

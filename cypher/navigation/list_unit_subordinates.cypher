@@ -2,7 +2,7 @@
 // (Unit.subordinates, batched across units), by name then id, after the keyset cursor
 // ($afterKey, $afterId); total counts every subordinate, whatever the cursor.
 // params: units: LIST<STRING>, afterKey: STRING, afterId: STRING, limit: INTEGER
-// returns: page
+// returns: page: UnitView
 // (:Unit)-[:REPORTS_TO]->(:Unit)
 UNWIND $units AS parent
 MATCH (u:Unit)-[:REPORTS_TO]->(:Unit {id: parent})

@@ -2,7 +2,7 @@
 // direction, with their volume and the flows themselves (by date, then id), for drawing the
 // network. Paging through a firm's units this way gives each of its links exactly once.
 // params: units: LIST<STRING>
-// returns: link
+// returns: link: FlowLink
 // (:Unit)-[:FLOWS]->(:Unit)
 UNWIND $units AS unitId
 MATCH (a:Unit {id: unitId})-[r:FLOWS]->(b:Unit)

@@ -1,7 +1,7 @@
 // List the integration events with the given ids, with their roles, knowledge and resources
 // (Relay's node(id) and nodes(ids) for an IntegrationEvent, batched).
 // params: ids: LIST<STRING>
-// returns: event
+// returns: event: IntegrationEventView
 // (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit), -[:USED]->(:Knowledge),
 // -[:INVOLVED]->(:Resource)
 UNWIND $ids AS wanted

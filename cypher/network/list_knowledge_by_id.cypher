@@ -1,6 +1,6 @@
 // Get knowledge items by id with the capabilities they build (the knowledge loader).
 // params: ids: LIST<STRING>
-// returns: knowledge
+// returns: knowledge: KnowledgeView
 // (:Knowledge)-[:BUILDS]->(:Capability)
 UNWIND $ids AS wanted
 MATCH (k:Knowledge {id: wanted})

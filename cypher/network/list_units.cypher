@@ -1,6 +1,6 @@
 // List units, optionally of one firm, one role and one country, in id order, one page at a time.
 // params: firm: STRING, role: STRING, country: STRING, skip: INTEGER, limit: INTEGER
-// returns: unit
+// returns: unit: UnitView
 // (:Unit)-[:PART_OF]->(:Firm), (:Unit)-[:REPORTS_TO]->(:Unit)
 MATCH (u:Unit)
 WHERE ($firm IS NULL OR u.firm = $firm)

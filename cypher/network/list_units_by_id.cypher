@@ -1,6 +1,6 @@
 // Get units by id, in one round trip (the per-request unit loader).
 // params: ids: LIST<STRING>
-// returns: unit
+// returns: unit: UnitView
 UNWIND $ids AS wanted
 MATCH (u:Unit {id: wanted})
 OPTIONAL MATCH (u)-[:REPORTS_TO]->(boss:Unit)

@@ -1,7 +1,7 @@
 // List the subsidiaries that report to one unit, the busiest first (flows sent and received),
 // then by id, at most $limit of them.
 // params: firm: STRING, hub: STRING, limit: INTEGER
-// returns: unit
+// returns: unit: UnitView
 // (:Unit {firm: $firm, outflow_hq, outflow_hub, outflow_peer, inflow_hq, inflow_hub, inflow_peer})
 MATCH (u:Unit {firm: $firm})-[:REPORTS_TO]->(boss:Unit {id: $hub})
 WHERE u.role IN ['subsidiary', 'core_subsidiary']

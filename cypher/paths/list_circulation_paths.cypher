@@ -5,7 +5,7 @@
 // item's own flows and stops after $cap trails; the one row returned says whether the walk
 // was cut there (then shorter trails may be missing, and the service refuses to rank it).
 // params: knowledge: STRING, cap: INTEGER, limit: INTEGER
-// returns: walk
+// returns: walk: Route
 // (:Unit)-[:LEARNED]->(:LearningEvent)-[:YIELDED]->(:Knowledge {id: $knowledge})
 // (:Unit)-[:FLOWS {knowledge: $knowledge}*1..6]->(:CapabilityCentre | :HQ)
 MATCH (:Knowledge {id: $knowledge})<-[:YIELDED]-(:LearningEvent)<-[:LEARNED]-(learner:Unit)

@@ -2,7 +2,7 @@
 // lists the pairs of units it went between (`flowed`, kept by every write that adds a flow),
 // so only those pairs' flows are read, never all the flows of the graph.
 // params: knowledge: STRING
-// returns: flow
+// returns: flow: FlowView
 // (:Knowledge {flowed}), (:Unit)-[:FLOWS {knowledge: $knowledge}]->(:Unit)
 MATCH (k:Knowledge {id: $knowledge})
 UNWIND coalesce(k.flowed, []) AS pair

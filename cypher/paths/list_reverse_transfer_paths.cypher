@@ -9,7 +9,7 @@
 // dated on or before it (at the coarser precision), and `undated` counts the trails left
 // out for an undated flow.
 // params: from: STRING, to: STRING, knowledge: STRING, maxHops: INTEGER, cap: INTEGER, skip: INTEGER, limit: INTEGER, asOf: STRING
-// returns: walk
+// returns: walk: Route
 // (:Unit {id: $from})-[:FLOWS {knowledge: $knowledge}*1..6]->(:Unit {id: $to})
 MATCH (source:Unit {id: $from})
 MATCH (target:Unit {id: $to})

@@ -15,7 +15,7 @@
 // dated on or before it (at the coarser precision), and `undated` counts the routes left out
 // for a hop with no dated flow.
 // params: from: STRING, to: STRING, minHops: INTEGER, maxHops: INTEGER, cap: INTEGER, limit: INTEGER, asOf: STRING
-// returns: walk
+// returns: walk: Route
 // (:Unit {id: $from})-[:SENDS_UP|SENDS_ACROSS*1..6]->(:Unit {id: $to})
 MATCH (source:Unit {id: $from})
 MATCH (target:Unit {id: $to})

@@ -1,6 +1,6 @@
 // Record knowledge passed from one unit to another.
 // params: from: STRING, to: STRING, props: MAP
-// returns: flow
+// returns: flow: FlowView
 // (:Unit)-[:FLOWS]->(:Unit), (:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(:Unit)
 // (:Unit {outflow_hq, ..., brokerage}), (:Knowledge {flowed})
 MATCH (a:Unit {id: $from})

@@ -1,7 +1,7 @@
 // Record that the firm leveraged, renewed or released resources, with the units in its
 // Table 5 roles (sponsors, beneficiaries, coordinator; any may be empty).
 // params: sponsors: LIST<STRING>, beneficiaries: LIST<STRING>, coordinator: STRING, knowledge: LIST<STRING>, resources: LIST<STRING>, props: MAP
-// returns: event
+// returns: event: IntegrationEventView
 // (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit), -[:USED]->(:Knowledge),
 // -[:INVOLVED]->(:Resource)
 CREATE (i:IntegrationEvent)

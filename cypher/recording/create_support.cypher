@@ -1,6 +1,6 @@
 // Record support one unit gave another.
 // params: from: STRING, to: STRING, props: MAP
-// returns: support
+// returns: support: SupportView
 // (:Unit)-[:SUPPORTED]->(:Unit)
 MATCH (a:Unit {id: $from})
 MATCH (b:Unit {id: $to})

@@ -1,6 +1,6 @@
 // Record a new unit of a firm, with its role label and whom it reports to.
 // params: firm: STRING, props: MAP, reportsTo: STRING
-// returns: unit
+// returns: unit: UnitView
 // (:Unit:<Role>)-[:PART_OF]->(:Firm), (:Unit)-[:REPORTS_TO]->(:Unit)
 MATCH (f:Firm {id: $firm})
 CREATE (u:Unit)-[:PART_OF]->(f)

@@ -149,22 +149,30 @@ class Firm(Fact):
     summary: Text | None = None
 
 
-class Unit(Fact):
+# An entity's own fields are declared once, in a base the case record (with its citation and
+# references) and the view the read use cases return (`service.model.views`) both extend.
+class UnitFields(BaseModel):
     id: Id
     name: Name
     role: UnitRole
     country: Name | None = None
     market: Market | None = None
+
+
+class Unit(UnitFields, Fact):
     reports_to: Id | None = None
 
 
-class Actor(Fact):
-    """Someone outside the firm: a learning source or a member of the customer network."""
-
+class ActorFields(BaseModel):
     id: Id
     name: Name
     kind: ActorKind
     country: Name | None = None
+
+
+class Actor(ActorFields, Fact):
+    """Someone outside the firm: a learning source or a member of the customer network."""
+
     buying: BuyingMode | None = None
 
 
@@ -178,17 +186,24 @@ class ActorLink(Fact):
     model_config = ConfigDict(populate_by_name=True)
 
 
-class Capability(Fact):
+class CapabilityFields(BaseModel):
     id: Id
     name: Name
     channel: Channel
 
 
-class Knowledge(Fact):
+class Capability(CapabilityFields, Fact):
+    pass
+
+
+class KnowledgeFields(BaseModel):
     id: Id
     name: Name
     kind: KnowledgeKind
     domain: Name
+
+
+class Knowledge(KnowledgeFields, Fact):
     builds: tuple[Id, ...] = ()
 
 
@@ -217,10 +232,13 @@ class Flow(Fact):
     model_config = ConfigDict(populate_by_name=True)
 
 
-class Resource(Fact):
+class ResourceFields(BaseModel):
     id: Id
     name: Name
     kind: ResourceKind
+
+
+class Resource(ResourceFields, Fact):
     held_by: Id
 
 
@@ -337,17 +355,8 @@ class Tension(Fact):
     units: tuple[Id, ...] = ()
 
 
-class CustomerManagement(Fact):
-    """A unit manages a customer as an asset from one of Senn et al.'s perspectives.
-
-    The stage fields follow the cells of their Figure 1: what the manager did to create
-    value (focus, identification, specification, realization) and to manage risk (focus,
-    assessment, reduction), each left empty where the source says nothing of it.
-    """
-
+class CustomerManagementFields(BaseModel):
     id: Id
-    unit: Id
-    customer: Id
     perspective: Perspective
     manager: Name | None = Field(default=None, description="The customer manager's role.")
     description: Text | None = None
@@ -361,6 +370,18 @@ class CustomerManagement(Fact):
     advantages: tuple[Advantage, ...] = Field(
         default=(), description="The advantages the source says the supplier gained."
     )
+
+
+class CustomerManagement(CustomerManagementFields, Fact):
+    """A unit manages a customer as an asset from one of Senn et al.'s perspectives.
+
+    The stage fields follow the cells of their Figure 1: what the manager did to create
+    value (focus, identification, specification, realization) and to manage risk (focus,
+    assessment, reduction), each left empty where the source says nothing of it.
+    """
+
+    unit: Id
+    customer: Id
 
 
 class CaseAnalysis(Fact):

@@ -1,166 +1,209 @@
 """The closed vocabularies of the model (Fu, Sun & Ghauri; Sartorius-Khalapsina; Senn et al.)."""
 
-from enum import StrEnum
+from enum import StrEnum, auto
 
 
 class UnitRole(StrEnum):
-    HQ = "hq"
-    CAPABILITY_CENTRE = "capability_centre"
-    REGIONAL_HQ = "regional_hq"
-    CORE_SUBSIDIARY = "core_subsidiary"
-    SUBSIDIARY = "subsidiary"
+    HQ = auto()
+    CAPABILITY_CENTRE = auto()
+    REGIONAL_HQ = auto()
+    CORE_SUBSIDIARY = auto()
+    SUBSIDIARY = auto()
 
 
 class Market(StrEnum):
-    DEVELOPED = "developed"
-    EMERGING = "emerging"
+    DEVELOPED = auto()
+    EMERGING = auto()
 
 
 class ActorKind(StrEnum):
-    CUSTOMER = "customer"
-    COLLABORATOR = "collaborator"
-    HOST_COUNTRY = "host_country"
-    ARCHITECT = "architect"
-    GENERAL_CONTRACTOR = "general_contractor"
-    CONFECTIONER = "confectioner"
-    DESIGNER = "designer"
-    CUSTOMERS_CUSTOMER = "customers_customer"
-    SUBCONTRACTOR = "subcontractor"
+    CUSTOMER = auto()
+    COLLABORATOR = auto()
+    HOST_COUNTRY = auto()
+    ARCHITECT = auto()
+    GENERAL_CONTRACTOR = auto()
+    CONFECTIONER = auto()
+    DESIGNER = auto()
+    CUSTOMERS_CUSTOMER = auto()
+    SUBCONTRACTOR = auto()
 
 
 class Channel(StrEnum):
     """The three reverse-learning channels of Table 2."""
 
-    CUSTOMERS = "customers"
-    COOPERATION = "cooperation"
-    HOST_COUNTRY = "host_country"
+    CUSTOMERS = auto()
+    COOPERATION = auto()
+    HOST_COUNTRY = auto()
 
 
 class KnowledgeKind(StrEnum):
-    DECLARATIVE = "declarative"
-    PROCEDURAL = "procedural"
+    DECLARATIVE = auto()
+    PROCEDURAL = auto()
 
 
 class FlowDirection(StrEnum):
-    UPWARD = "upward"
-    DOWNWARD = "downward"
-    HORIZONTAL = "horizontal"
+    UPWARD = auto()
+    DOWNWARD = auto()
+    HORIZONTAL = auto()
 
 
 class FlowMode(StrEnum):
-    PLANNED = "planned"
-    UNCONSCIOUS = "unconscious"
+    PLANNED = auto()
+    UNCONSCIOUS = auto()
 
 
 class IntegrationStep(StrEnum):
-    LEVERAGE = "leverage"
-    RENEW = "renew"
-    RELEASE = "release"
+    LEVERAGE = auto()
+    RENEW = auto()
+    RELEASE = auto()
 
 
 class RenewMode(StrEnum):
-    CREATE = "create"
-    ACCESS = "access"
+    CREATE = auto()
+    ACCESS = auto()
 
 
 class IntegrationTier(StrEnum):
-    LOW = "low"
-    HIGH = "high"
+    LOW = auto()
+    HIGH = auto()
 
 
 class ValueChainActivity(StrEnum):
-    INBOUND_LOGISTICS = "inbound_logistics"
-    OPERATIONS = "operations"
-    OUTBOUND_LOGISTICS = "outbound_logistics"
-    MARKETING_AND_SALES = "marketing_and_sales"
-    SERVICE = "service"
+    INBOUND_LOGISTICS = auto()
+    OPERATIONS = auto()
+    OUTBOUND_LOGISTICS = auto()
+    MARKETING_AND_SALES = auto()
+    SERVICE = auto()
 
 
 class SupportingMechanism(StrEnum):
-    KNOWLEDGE_ENCAPSULATION = "knowledge_encapsulation"
-    INTRANET = "intranet"
-    INCENTIVES = "incentives"
-    STRATEGIC_LOCATION = "strategic_location"
-    STRATEGIC_LINKAGES = "strategic_linkages"
+    KNOWLEDGE_ENCAPSULATION = auto()
+    INTRANET = auto()
+    INCENTIVES = auto()
+    STRATEGIC_LOCATION = auto()
+    STRATEGIC_LINKAGES = auto()
 
 
 class ResourceKind(StrEnum):
-    BRAND = "brand"
-    DISTRIBUTION_ACCESS = "distribution_access"
-    MANUFACTURING_FACILITY = "manufacturing_facility"
-    TECHNOLOGY = "technology"
-    BUSINESS_UNIT = "business_unit"
-    WORKFORCE = "workforce"
-    EXECUTIVE = "executive"
-    OTHER = "other"
+    BRAND = auto()
+    DISTRIBUTION_ACCESS = auto()
+    MANUFACTURING_FACILITY = auto()
+    TECHNOLOGY = auto()
+    BUSINESS_UNIT = auto()
+    WORKFORCE = auto()
+    EXECUTIVE = auto()
+    OTHER = auto()
 
 
 class ActorLinkKind(StrEnum):
-    ACQUIRED = "acquired"
-    SUBCONTRACTS_TO = "subcontracts_to"
-    SUBUNIT_OF = "subunit_of"
+    ACQUIRED = auto()
+    SUBCONTRACTS_TO = auto()
+    SUBUNIT_OF = auto()
     # Partners in a joint venture (PSA and Dongfeng in DPCA): neither acquired the other.
-    JOINT_VENTURE_WITH = "joint_venture_with"
+    JOINT_VENTURE_WITH = auto()
 
 
 class BuyingMode(StrEnum):
-    CENTRALISED = "centralised"
-    DECENTRALISED = "decentralised"
+    CENTRALISED = auto()
+    DECENTRALISED = auto()
 
 
 class Interdependence(StrEnum):
     """Thompson's kinds, as Sartorius-Khalapsina applies them between subsidiaries."""
 
-    POOLED = "pooled"
-    SEQUENTIAL = "sequential"
-    RECIPROCAL = "reciprocal"
+    POOLED = auto()
+    SEQUENTIAL = auto()
+    RECIPROCAL = auto()
 
 
 class TensionKind(StrEnum):
     """The collaborative tensions of Sartorius-Khalapsina's Table 4."""
 
-    FIRM_LEVEL_PRIORITIES = "firm_level_priorities"
-    CREDITING_CONTRIBUTIONS = "crediting_contributions"
-    NON_RECIPROCAL_SUPPORT = "non_reciprocal_support"
-    NO_HIERARCHICAL_LINK = "no_hierarchical_link"
+    FIRM_LEVEL_PRIORITIES = auto()
+    CREDITING_CONTRIBUTIONS = auto()
+    NON_RECIPROCAL_SUPPORT = auto()
+    NO_HIERARCHICAL_LINK = auto()
 
 
 class Perspective(StrEnum):
     """The customer manager's perspective (Senn, Thoma & Yip)."""
 
-    SALES = "sales"
-    RELATIONSHIP = "relationship"
-    NETWORK = "network"
+    SALES = auto()
+    RELATIONSHIP = auto()
+    NETWORK = auto()
 
 
 class Outcome(StrEnum):
     """How a firm's reverse learning turned out in the source (Table 4 robustness cases)."""
 
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
+    SUCCEEDED = auto()
+    FAILED = auto()
 
 
 class Advantage(StrEnum):
     """What a supplier gains from managing a customer as an asset (Senn, Thoma & Yip)."""
 
-    RELATIONSHIP = "relationship"
-    ECONOMIC = "economic"
-    KNOWLEDGE = "knowledge"
-    LEADERSHIP = "leadership"
+    RELATIONSHIP = auto()
+    ECONOMIC = auto()
+    KNOWLEDGE = auto()
+    LEADERSHIP = auto()
 
 
 class Rating(StrEnum):
     """Senn, Thoma & Yip's three-point scale (their Table 4)."""
 
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
+    LOW = auto()
+    MEDIUM = auto()
+    HIGH = auto()
 
 
 class Paper(StrEnum):
-    FU2018 = "fu2018"
-    SARTORIUS2024 = "sartorius2024"
-    SENN2013 = "senn2013"
+    FU2018 = auto()
+    SARTORIUS2024 = auto()
+    SENN2013 = auto()
+
+
+class PathRole(StrEnum):
+    """What a unit does on one path: where knowledge starts, relays, or arrives."""
+
+    SPOKE = auto()
+    PEER = auto()
+    REGIONAL_HUB = auto()
+    HUB = auto()
+
+
+class Stage(StrEnum):
+    LEARNED = auto()
+    TRANSFERRED_UP = auto()
+    INTEGRATED = auto()
+    DISSEMINATED_DOWN = auto()
+    SHARED_ACROSS = auto()
+
+
+class UnitOrder(StrEnum):
+    NAME = auto()
+    FLOW_VOLUME = auto()
+
+
+class FlowOrder(StrEnum):
+    DATE_ASC = auto()
+    DATE_DESC = auto()
+
+
+class SubsidiaryRole(StrEnum):
+    """Gupta & Govindarajan's four subsidiary roles, by knowledge outflow and inflow."""
+
+    GLOBAL_INNOVATOR = auto()  # high outflow, low inflow
+    INTEGRATED_PLAYER = auto()  # high outflow, high inflow
+    IMPLEMENTOR = auto()  # low outflow, high inflow
+    LOCAL_INNOVATOR = auto()  # low outflow, low inflow
+
+
+class HubMetricOrder(StrEnum):
+    UNIT = auto()  # by id
+    BROKERAGE = auto()  # largest first, then by id
+    OUTFLOW = auto()
+    INFLOW = auto()
 
 
 PAPER_TITLES: dict[Paper, str] = {

@@ -2,20 +2,22 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from service.model.case import (
+    ActorFields,
+    CapabilityFields,
+    CustomerManagementFields,
+    KnowledgeFields,
+    ResourceFields,
+    UnitFields,
+)
 from service.model.enums import (
-    ActorKind,
-    Advantage,
     Channel,
     FlowDirection,
     FlowMode,
     IntegrationStep,
     IntegrationTier,
-    KnowledgeKind,
-    Market,
     Outcome,
-    Perspective,
     RenewMode,
-    ResourceKind,
     SupportingMechanism,
     UnitRole,
     ValueChainActivity,
@@ -38,41 +40,28 @@ class FirmView(View):
     assumption: str | None = None
 
 
-class UnitView(View):
-    id: str
-    name: str
-    role: UnitRole
-    country: str | None = None
-    market: Market | None = None
+class UnitView(UnitFields, View):
     firm: str
     citation: str | None = None
-    assumption: str | None = None
+    assumption: str | None = Field(
+        default=None, description="What the seed adds that its source does not state."
+    )
     reports_to: str | None = Field(default=None, alias="reportsTo")
 
 
-class CapabilityView(View):
-    id: str
-    name: str
-    channel: Channel
+class CapabilityView(CapabilityFields, View):
     citation: str | None = None
 
 
-class KnowledgeView(View):
-    id: str
-    name: str
-    kind: KnowledgeKind
-    domain: str
+class KnowledgeView(KnowledgeFields, View):
     firm: str
     citation: str | None = None
     assumption: str | None = None
     capabilities: tuple[CapabilityView, ...] = ()
 
 
-class ActorView(View):
-    id: str
-    name: str
-    kind: ActorKind
-    country: str | None = None
+class ActorView(ActorFields, View):
+    pass
 
 
 class UnitRef(View):
@@ -90,7 +79,7 @@ class FlowView(View):
     direction: FlowDirection
     mode: FlowMode
     knowledge: str | None = None
-    date: str | None = None
+    date: str | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD.")
     citation: str | None = None
     assumption: str | None = None
     recorded_at: int | None = None
@@ -98,10 +87,8 @@ class FlowView(View):
     target: str
 
 
-class ResourceView(View):
-    id: str
-    name: str
-    kind: ResourceKind
+class ResourceView(ResourceFields, View):
+    pass
 
 
 class IntegrationEventView(View):
@@ -149,21 +136,9 @@ class SupportView(View):
     assumption: str | None = None
 
 
-class CustomerManagementView(View):
-    id: str
-    perspective: Perspective
-    manager: str | None = None
-    description: str | None = None
-    value_focus: str | None = None
-    value_identification: str | None = None
-    value_specification: str | None = None
-    value_realization: str | None = None
-    risk_focus: str | None = None
-    risk_assessment: str | None = None
-    risk_reduction: str | None = None
-    advantages: tuple[Advantage, ...] = ()
+class CustomerManagementView(CustomerManagementFields, View):
+    customer: ActorView
     firm: str
     citation: str | None = None
     assumption: str | None = None
     unit: str
-    customer: ActorView

@@ -27,12 +27,7 @@ from service.services.metrics import SUBSIDIARY_ROLES, list_support_balance
 from service.services.network import get_firms_by_id, get_units_by_id, list_firms
 from service.store.port import GraphStore
 
-LIST_UPWARD_LINKS = cypher.load("analytics/list_upward_links")
-LIST_KNOWLEDGE_LEARNED_ONLY_BY = cypher.load("analytics/list_knowledge_learned_only_by")
-LIST_LEARNING_OUTCOMES = cypher.load("analytics/list_learning_outcomes")
-LIST_HQ_ARRIVALS = cypher.load("analytics/list_hq_arrivals")
-LIST_KNOWLEDGE_INTEGRATIONS = cypher.load("analytics/list_knowledge_integrations")
-COUNT_FIRM_SCORECARD = cypher.load("analytics/count_firm_scorecard")
+ANALYTICS = cypher.Folder("analytics")
 
 # The whole firm is read at once; a firm beyond this is refused rather than cut.
 MAX_FIRM_UNITS = 50_000
@@ -72,7 +67,7 @@ class UpwardGraph:
 
 async def get_upward_graph(store: GraphStore, *, firm_id: str, as_of: str | None) -> UpwardGraph:
     """A firm's upward-flow graph in one read, with only the links dated by `as_of` if given."""
-    rows = await store.read(LIST_UPWARD_LINKS, {"firm": firm_id, "limit": MAX_FIRM_UNITS})
+    rows = await store.read(ANALYTICS.list_upward_links, {"firm": firm_id, "limit": MAX_FIRM_UNITS})
     if not rows and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
     if len(rows) >= MAX_FIRM_UNITS:
@@ -246,7 +241,7 @@ async def get_release_impact(store: GraphStore, *, unit_id: str) -> ReleaseImpac
     lost: list[KnowledgeView] = []
     if tree is not None and unit_id in tree.parent:
         rows = await store.read(
-            LIST_KNOWLEDGE_LEARNED_ONLY_BY,
+            ANALYTICS.list_knowledge_learned_only_by,
             {"units": [unit_id, *cut_off], "target": tree.target, "limit": MAX_LOST_KNOWLEDGE + 1},
         )
         lost = [KnowledgeView.model_validate(row["knowledge"]) for row in rows]
@@ -325,18 +320,19 @@ async def measure_transfer_lag(store: GraphStore, *, firm_id: str) -> TransferLa
     if firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
     outcomes = await store.read(
-        LIST_LEARNING_OUTCOMES, {"firm": firm_id, "limit": MAX_LEARNING_EVENTS}
+        ANALYTICS.list_learning_outcomes, {"firm": firm_id, "limit": MAX_LEARNING_EVENTS}
     )
     if len(outcomes) >= MAX_LEARNING_EVENTS:
         raise InvalidArgument(
             "firm", f"'{firm_id}' has more than {MAX_LEARNING_EVENTS:,} learning events"
         )
     arrivals = {
-        row["knowledge"]: row for row in await store.read(LIST_HQ_ARRIVALS, {"firm": firm_id})
+        row["knowledge"]: row
+        for row in await store.read(ANALYTICS.list_hq_arrivals, {"firm": firm_id})
     }
     integrations = {
         row["knowledge"]: row
-        for row in await store.read(LIST_KNOWLEDGE_INTEGRATIONS, {"firm": firm_id})
+        for row in await store.read(ANALYTICS.list_knowledge_integrations, {"firm": firm_id})
     }
     nothing = {"dates": [], "flows": 0, "events": 0}
     firm_hq, firm_integration = _LagTally(), _LagTally()
@@ -462,7 +458,7 @@ async def get_firm_scorecard(store: GraphStore, *, firm_id: str) -> Scorecard:
     firm = (await get_firms_by_id(store, ids=[firm_id])).get(firm_id)
     if firm is None:
         raise NotFound("firm", firm_id)
-    counts = (await store.read(COUNT_FIRM_SCORECARD, {"firm": firm_id}))[0]["counts"]
+    counts = (await store.read(ANALYTICS.count_firm_scorecard, {"firm": firm_id}))[0]["counts"]
     graph = await get_upward_graph(store, firm_id=firm_id, as_of=None)
     tree = build_dominator_tree(graph=graph)
     subsidiaries = [unit for unit, role in graph.roles.items() if role in SUBSIDIARY_ROLES]

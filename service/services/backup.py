@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.model.case import CaseFile, count_records
 from service.model.files import CaseFileInvalid, FileProblem
-from service.services.bulk import case_params_ids, delete_firm, write_case
+from service.services.bulk import delete_firm, write_case
+from service.services.cases import node_ids
 from service.services.errors import ExpectedFailure
 from service.services.exchange import (
     export_cases,
@@ -126,7 +127,7 @@ def check_ids_unique(cases: list[CaseFile], *, name: str) -> None:
     owners: dict[str, str] = {}
     clashes: dict[str, set[str]] = {}
     for case in cases:
-        for node_id in case_params_ids(case):
+        for node_id in node_ids(case):
             owner = owners.setdefault(node_id, case.firm.id)
             if owner != case.firm.id or node_id in clashes:
                 clashes.setdefault(node_id, {owner}).add(case.firm.id)

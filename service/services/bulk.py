@@ -19,7 +19,7 @@ may be taken by another firm's nodes.
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -33,7 +33,9 @@ from service.services.cases import (
     count_sends,
     firm_properties,
     knowledge_rows,
+    node_ids,
     project_rows,
+    record_rows,
     section_properties,
     sends_rows,
     unit_rows,
@@ -41,30 +43,7 @@ from service.services.cases import (
 from service.services.network import find_nodes, get_firms_by_id
 from service.store.port import GraphStore, count_values
 
-CREATE_FIRM = cypher.load("bulk/create_firm")
-CREATE_UNITS = cypher.load("bulk/create_units")
-LINK_REPORTING_LINES = cypher.load("bulk/link_reporting_lines")
-CREATE_ACTORS = cypher.load("bulk/create_actors")
-CREATE_ACTOR_LINKS = cypher.load("bulk/create_actor_links")
-CREATE_CAPABILITIES = cypher.load("bulk/create_capabilities")
-CREATE_KNOWLEDGE = cypher.load("bulk/create_knowledge")
-LINK_KNOWLEDGE_CAPABILITIES = cypher.load("bulk/link_knowledge_capabilities")
-CREATE_LEARNING_EVENTS = cypher.load("bulk/create_learning_events")
-LINK_LEARNING_KNOWLEDGE = cypher.load("bulk/link_learning_knowledge")
-CREATE_FLOWS = cypher.load("bulk/create_flows")
-CREATE_SENDS = cypher.load("bulk/create_sends")
-CREATE_RESOURCES = cypher.load("bulk/create_resources")
-CREATE_INTEGRATION_EVENTS = cypher.load("bulk/create_integration_events")
-LINK_INTEGRATION_ROLES = cypher.load("bulk/link_integration_roles")
-LINK_INTEGRATION_KNOWLEDGE = cypher.load("bulk/link_integration_knowledge")
-LINK_INTEGRATION_RESOURCES = cypher.load("bulk/link_integration_resources")
-CREATE_PROJECTS = cypher.load("bulk/create_projects")
-CREATE_SUPPORT = cypher.load("bulk/create_support")
-CREATE_TENSIONS = cypher.load("bulk/create_tensions")
-CREATE_CUSTOMER_MANAGEMENT = cypher.load("bulk/create_customer_management")
-CREATE_CASE_ANALYSES = cypher.load("bulk/create_case_analyses")
-LIST_NODE_IDS = cypher.load("bulk/list_node_ids")
-DELETE_FIRM_NODES = cypher.load("bulk/delete_firm_nodes")
+BULK = cypher.Folder("bulk")
 
 BATCH_SIZE = 10_000
 IN_FLIGHT = 2
@@ -111,17 +90,12 @@ class BulkSummary(BaseModel):
     write_seconds: float
 
 
-def _attach_props(
-    records: Sequence[FactT], section: str, firm_id: str
-) -> Iterator[tuple[FactT, dict[str, Any]]]:
-    """Each record of a section with the properties it is stored with."""
-    return zip(records, section_properties(records, section=section, firm_id=firm_id), strict=True)
-
-
 def list_phases(case: CaseFile) -> list[Phase]:
     """The statements that write a case, in dependency order, with their rows (lazily)."""
-    f = case.firm.id
     c = case
+
+    def records(section: str) -> Callable[[], Iterable[dict[str, Any]]]:
+        return lambda: record_rows(c, section)
 
     def pairs(section: str, field: str) -> Callable[[], Iterable[dict[str, Any]]]:
         return lambda: (
@@ -134,159 +108,85 @@ def list_phases(case: CaseFile) -> list[Phase]:
         return sum(len(getattr(r, field)) for r in getattr(c, section))
 
     return [
-        Phase(
-            "units",
-            CREATE_UNITS,
-            lambda: ({"props": row["props"]} for row in unit_rows(c)),
-            len(c.units),
-            True,
-        ),
+        Phase("units", BULK.create_units, lambda: unit_rows(c), len(c.units), True),
         Phase(
             "reporting lines",
-            LINK_REPORTING_LINES,
+            BULK.link_reporting_lines,
             lambda: ({"from": u.id, "to": u.reports_to} for u in c.units if u.reports_to),
             sum(1 for u in c.units if u.reports_to),
         ),
-        Phase(
-            "actors",
-            CREATE_ACTORS,
-            lambda: (
-                {"props": props}
-                for props in section_properties(c.actors, section="actors", firm_id=f)
-            ),
-            len(c.actors),
-            True,
-        ),
-        Phase(
-            "actor links",
-            CREATE_ACTOR_LINKS,
-            lambda: (
-                {"from": x.source, "to": x.target, "props": props}
-                for x, props in _attach_props(c.actor_links, "actor_links", f)
-            ),
-            len(c.actor_links),
-        ),
+        Phase("actors", BULK.create_actors, records("actors"), len(c.actors), True),
+        Phase("actor links", BULK.create_actor_links, records("actor_links"), len(c.actor_links)),
         Phase(
             "capabilities",
-            CREATE_CAPABILITIES,
-            lambda: (
-                {"props": props}
-                for props in section_properties(c.capabilities, section="capabilities", firm_id=f)
-            ),
+            BULK.create_capabilities,
+            records("capabilities"),
             len(c.capabilities),
             True,
         ),
         Phase(
-            "knowledge",
-            CREATE_KNOWLEDGE,
-            lambda: ({"props": row["props"]} for row in knowledge_rows(c)),
-            len(c.knowledge),
-            True,
+            "knowledge", BULK.create_knowledge, lambda: knowledge_rows(c), len(c.knowledge), True
         ),
         Phase(
             "knowledge builds",
-            LINK_KNOWLEDGE_CAPABILITIES,
+            BULK.link_knowledge_capabilities,
             pairs("knowledge", "builds"),
             count_pairs("knowledge", "builds"),
         ),
-        Phase(
-            "learning events",
-            CREATE_LEARNING_EVENTS,
-            lambda: (
-                {"props": props, "unit": e.unit, "source": e.source}
-                for e, props in _attach_props(c.learning, "learning", f)
-            ),
-            len(c.learning),
-        ),
+        Phase("learning events", BULK.create_learning_events, records("learning"), len(c.learning)),
         Phase(
             "learning yields",
-            LINK_LEARNING_KNOWLEDGE,
+            BULK.link_learning_knowledge,
             pairs("learning", "knowledge"),
             count_pairs("learning", "knowledge"),
         ),
         Phase(
             "flows",
-            CREATE_FLOWS,
+            BULK.create_flows,
             lambda: _flow_groups(c),
             len(c.flows),
             weight=lambda row: len(row["flows"]),
         ),
         # Worked out when written, not before the load starts: seconds for a large case.
-        Phase("flow summaries", CREATE_SENDS, lambda: sends_rows(c), count_sends(c)),
-        Phase(
-            "resources",
-            CREATE_RESOURCES,
-            lambda: (
-                {"props": props, "heldBy": r.held_by}
-                for r, props in _attach_props(c.resources, "resources", f)
-            ),
-            len(c.resources),
-        ),
+        Phase("flow summaries", BULK.create_sends, lambda: sends_rows(c), count_sends(c)),
+        Phase("resources", BULK.create_resources, records("resources"), len(c.resources)),
         Phase(
             "integration events",
-            CREATE_INTEGRATION_EVENTS,
-            lambda: (
-                {"props": props} for _, props in _attach_props(c.integrations, "integrations", f)
-            ),
+            BULK.create_integration_events,
+            records("integrations"),
             len(c.integrations),
         ),
         Phase(
             "integration roles",
-            LINK_INTEGRATION_ROLES,
+            BULK.link_integration_roles,
             lambda: integration_role_rows(c),
             sum(len(i.roles()) for i in c.integrations),
         ),
         Phase(
             "integration knowledge",
-            LINK_INTEGRATION_KNOWLEDGE,
+            BULK.link_integration_knowledge,
             pairs("integrations", "knowledge"),
             count_pairs("integrations", "knowledge"),
         ),
         Phase(
             "integration resources",
-            LINK_INTEGRATION_RESOURCES,
+            BULK.link_integration_resources,
             pairs("integrations", "resources"),
             count_pairs("integrations", "resources"),
         ),
-        Phase("projects", CREATE_PROJECTS, lambda: project_rows(c), len(c.projects), True),
-        Phase(
-            "support",
-            CREATE_SUPPORT,
-            lambda: (
-                {"from": x.source, "to": x.target, "props": props}
-                for x, props in _attach_props(c.support, "support", f)
-            ),
-            len(c.support),
-        ),
-        Phase(
-            "tensions",
-            CREATE_TENSIONS,
-            lambda: (
-                {"props": props, "units": list(t.units)}
-                for t, props in _attach_props(c.tensions, "tensions", f)
-            ),
-            len(c.tensions),
-            True,
-        ),
+        Phase("projects", BULK.create_projects, lambda: project_rows(c), len(c.projects), True),
+        Phase("support", BULK.create_support, records("support"), len(c.support)),
+        Phase("tensions", BULK.create_tensions, records("tensions"), len(c.tensions), True),
         Phase(
             "customer management",
-            CREATE_CUSTOMER_MANAGEMENT,
-            lambda: (
-                {
-                    "unit": m.unit,
-                    "customer": m.customer,
-                    "props": props,
-                }
-                for m, props in _attach_props(c.customer_management, "customer_management", f)
-            ),
+            BULK.create_customer_management,
+            records("customer_management"),
             len(c.customer_management),
         ),
         Phase(
             "case analyses",
-            CREATE_CASE_ANALYSES,
-            lambda: (
-                {"props": props} for _, props in _attach_props(c.case_analyses, "case_analyses", f)
-            ),
+            BULK.create_case_analyses,
+            records("case_analyses"),
             len(c.case_analyses),
             True,
         ),
@@ -401,7 +301,7 @@ async def write_case(
 
     Not all-or-nothing by itself: callers write into a staged copy, or clean up on failure.
     """
-    await target.write(CREATE_FIRM, {"firm": firm_properties(case)})
+    await target.write(BULK.create_firm, {"firm": firm_properties(case)})
     progress("firm", 1)
     return 1 + await _write_phases(
         target,
@@ -414,7 +314,7 @@ async def write_case(
 
 async def find_taken_ids(store: GraphStore, *, ids: list[str], name: str) -> list[FileProblem]:
     """The ids of a new case that nodes in the graph hold already, as problems."""
-    taken = sorted({row["id"] for row in await store.read(LIST_NODE_IDS)}.intersection(ids))
+    taken = sorted({row["id"] for row in await store.read(BULK.list_node_ids)}.intersection(ids))
     if not taken:
         return []
     nodes = await find_nodes(store, ids=taken)
@@ -434,7 +334,7 @@ async def delete_firm(store: GraphStore, *, firm_id: str) -> int:
     """Delete every node of a firm with its relationships, batch by batch."""
     deleted = 0
     while True:
-        rows = await store.write(DELETE_FIRM_NODES, {"firmId": firm_id, "limit": DELETE_CHUNK})
+        rows = await store.write(BULK.delete_firm_nodes, {"firmId": firm_id, "limit": DELETE_CHUNK})
         count = int(rows[0]["deleted"]) if rows else 0
         deleted += count
         if count == 0:
@@ -465,7 +365,7 @@ async def load_case_in_batches(
             "firm (choose another firm id, or delete this one first)"
         )
     with paused_gc():
-        ids = list(case_params_ids(case))
+        ids = list(node_ids(case))
         taken = await find_taken_ids(store, ids=ids, name=name)
         if taken:
             raise CaseFileInvalid(taken)
@@ -497,22 +397,3 @@ async def load_case_in_batches(
         check_seconds=checked - started,
         write_seconds=written - checked,
     )
-
-
-def case_params_ids(case: CaseFile) -> Iterator[str]:
-    """Every node id a case defines (the firm's included)."""
-    yield case.firm.id
-    for section in (
-        "units",
-        "actors",
-        "capabilities",
-        "knowledge",
-        "learning",
-        "resources",
-        "integrations",
-        "projects",
-        "tensions",
-        "case_analyses",
-    ):
-        for record in getattr(case, section):
-            yield record.id

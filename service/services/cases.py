@@ -2,7 +2,7 @@
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
@@ -13,10 +13,7 @@ from service.model.enums import FlowDirection, UnitRole
 from service.model.graph import PROVENANCE, REFERENCE_FIELDS, UNIT_METRICS
 from service.store.port import GraphReader, GraphStore
 
-MERGE_CASE = cypher.load("cases/merge_case")
-LIST_CASE_NODES = cypher.load("cases/list_case_nodes")
-LIST_CASE_RELATIONSHIPS = cypher.load("cases/list_case_relationships")
-LIST_FIRMS = cypher.load("cases/list_firms")
+CASES = cypher.Folder("cases")
 
 
 class LoadSummary(BaseModel):
@@ -75,55 +72,78 @@ def _add_provenance(values: dict[str, Any], cite: Citation, firm_id: str) -> Non
     )
 
 
+Pick = Callable[[Any], Any]
+_ENDS: dict[str, Pick] = {"from": lambda r: r.source, "to": lambda r: r.target}
+# What a section's statement rows carry beside the record's id and properties: the records
+# it references, by the name the statements (`cases/merge_case`, `bulk/`) read them by.
+_REFERENCES: dict[str, dict[str, Pick]] = {
+    "units": {"reportsTo": lambda u: u.reports_to},
+    "actors": {},
+    "actor_links": _ENDS,
+    "capabilities": {},
+    "learning": {
+        "unit": lambda e: e.unit,
+        "source": lambda e: e.source,
+        "knowledge": lambda e: list(e.knowledge),
+    },
+    "flows": _ENDS,
+    "resources": {"heldBy": lambda r: r.held_by},
+    "integrations": {
+        "sponsors": lambda e: list(e.sponsors),
+        "beneficiaries": lambda e: list(e.beneficiaries),
+        "coordinator": lambda e: e.coordinator,
+        "knowledge": lambda e: list(e.knowledge),
+        "resources": lambda e: list(e.resources),
+    },
+    "support": _ENDS,
+    "tensions": {"units": lambda t: list(t.units)},
+    "customer_management": {"unit": lambda m: m.unit, "customer": lambda m: m.customer},
+    "case_analyses": {},
+}
+
+
+def record_rows(case: CaseFile, section: str) -> list[dict[str, Any]]:
+    """A section's records as statement rows: id, stored properties and references."""
+    records = getattr(case, section)
+    every_props = section_properties(records, section=section, firm_id=case.firm.id)
+    refs = _REFERENCES[section]
+    return [
+        {"id": r.id, "props": props, **{name: pick(r) for name, pick in refs.items()}}
+        for r, props in zip(records, every_props, strict=True)
+    ]
+
+
+def recorded_params(
+    record: Fact, *, section: str, firm_id: str, recorded_at: int
+) -> dict[str, Any]:
+    """The parameters of the statement that records one record through the API: its
+    properties, stamped with when it came in, and its references."""
+    stamped = record.model_copy(update={"recorded_at": recorded_at})
+    props = stored_properties(stamped, section=section, firm_id=firm_id)
+    return {"props": props, **{name: pick(record) for name, pick in _REFERENCES[section].items()}}
+
+
 def case_params(case: CaseFile) -> dict[str, Any]:
     """The parameters of the one statement that writes a whole case."""
-    firm_id = case.firm.id
-
-    def rows(section: str, **refs: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": r.id,
-                "props": stored_properties(r, section=section, firm_id=firm_id),
-                **{name: pick(r) for name, pick in refs.items()},
-            }
-            for r in getattr(case, section)
-        ]
-
-    firm = firm_properties(case)
-    ids = [case.firm.id] + [r.id for section in _NODE_SECTIONS for r in getattr(case, section)]
     return {
-        "firmId": firm_id,
-        "firm": firm,
-        "ids": ids,
+        "firmId": case.firm.id,
+        "firm": firm_properties(case),
+        "ids": list(node_ids(case)),
         "units": unit_rows(case),
-        "actors": rows("actors"),
-        "actorLinks": rows("actor_links", **{"from": lambda x: x.source, "to": lambda x: x.target}),
-        "capabilities": rows("capabilities"),
+        "actors": record_rows(case, "actors"),
+        "actorLinks": record_rows(case, "actor_links"),
+        "capabilities": record_rows(case, "capabilities"),
         "knowledge": knowledge_rows(case),
-        "learning": rows(
-            "learning",
-            unit=lambda e: e.unit,
-            source=lambda e: e.source,
-            knowledge=lambda e: list(e.knowledge),
-        ),
-        "flows": rows("flows", **{"from": lambda x: x.source, "to": lambda x: x.target}),
+        "learning": record_rows(case, "learning"),
+        "flows": record_rows(case, "flows"),
         "sends": sends_rows(case),
-        "resources": rows("resources", heldBy=lambda r: r.held_by),
-        "integrations": rows(
-            "integrations",
-            sponsors=lambda e: list(e.sponsors),
-            beneficiaries=lambda e: list(e.beneficiaries),
-            coordinator=lambda e: e.coordinator,
-            knowledge=lambda e: list(e.knowledge),
-            resources=lambda e: list(e.resources),
-        ),
+        "resources": record_rows(case, "resources"),
+        "integrations": record_rows(case, "integrations"),
         "projects": project_rows(case),
-        "support": rows("support", **{"from": lambda x: x.source, "to": lambda x: x.target}),
-        "tensions": rows("tensions", units=lambda t: list(t.units)),
-        "management": rows(
-            "customer_management", unit=lambda m: m.unit, customer=lambda m: m.customer
-        ),
-        "caseAnalyses": rows("case_analyses"),
+        "support": record_rows(case, "support"),
+        "tensions": record_rows(case, "tensions"),
+        "management": record_rows(case, "customer_management"),
+        "caseAnalyses": record_rows(case, "case_analyses"),
     }
 
 
@@ -308,6 +328,14 @@ _NODE_SECTIONS = (
 )
 
 
+def node_ids(case: CaseFile) -> Iterator[str]:
+    """Every node id a case defines (the firm's included)."""
+    yield case.firm.id
+    for section in _NODE_SECTIONS:
+        for record in getattr(case, section):
+            yield record.id
+
+
 async def _graph_size(store: GraphStore) -> tuple[int, int]:
     from service.services.health import count_graph
 
@@ -323,7 +351,7 @@ async def load_case(store: GraphStore, *, case: CaseFile) -> LoadSummary:
     current = await read_case(store, firm_id=case.firm.id)
     written = current is None or canonical_json(current) != canonical_json(case)
     if written:
-        await store.write(MERGE_CASE, case_params(case))
+        await store.write(CASES.merge_case, case_params(case))
     nodes_after, rels_after = await _graph_size(store)
     return LoadSummary(
         case=case.case,
@@ -339,7 +367,7 @@ async def load_case(store: GraphStore, *, case: CaseFile) -> LoadSummary:
 
 async def list_firm_ids(store: GraphReader) -> list[str]:
     """The ids of the firms in the graph."""
-    return [str(row["firm"]["id"]) for row in await store.read(LIST_FIRMS)]
+    return [str(row["firm"]["id"]) for row in await store.read(CASES.list_firms)]
 
 
 def record_fields(props: dict[str, Any], *, drop: Iterable[str] = ()) -> dict[str, Any]:
@@ -351,12 +379,12 @@ def record_fields(props: dict[str, Any], *, drop: Iterable[str] = ()) -> dict[st
 
 async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
     """Rebuild a firm's case from the graph (the inverse of `load_case`)."""
-    nodes = [row["node"] for row in await store.read(LIST_CASE_NODES, {"firmId": firm_id})]
+    nodes = [row["node"] for row in await store.read(CASES.list_case_nodes, {"firmId": firm_id})]
     if not nodes:
         return None
     rels = [
         row["relationship"]
-        for row in await store.read(LIST_CASE_RELATIONSHIPS, {"firmId": firm_id})
+        for row in await store.read(CASES.list_case_relationships, {"firmId": firm_id})
     ]
     by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for node in nodes:

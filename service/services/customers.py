@@ -6,7 +6,7 @@ from service.services.errors import NotFound
 from service.services.network import get_firms_by_id
 from service.store.port import GraphStore
 
-LIST_CUSTOMER_MANAGEMENT = cypher.load("customers/list_customer_management")
+CUSTOMERS = cypher.Folder("customers")
 
 
 async def list_customer_management(
@@ -15,5 +15,5 @@ async def list_customer_management(
     """A firm's customer-management records in id order; an unknown firm is NotFound."""
     if firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
-    rows = await store.read(LIST_CUSTOMER_MANAGEMENT, {"firm": firm_id})
+    rows = await store.read(CUSTOMERS.list_customer_management, {"firm": firm_id})
     return [CustomerManagementView.model_validate(row["managed"]) for row in rows]

@@ -12,22 +12,15 @@ from service import cypher
 from service.model.case import CaseFile
 from service.model.files import CaseFileInvalid, FileProblem, validate_case_document
 from service.model.graph import DERIVED_NODE_PROPERTIES, DERIVED_RELATIONSHIPS
-from service.services.cases import (
-    LIST_CASE_NODES,
-    LIST_CASE_RELATIONSHIPS,
-    LoadSummary,
-    list_firm_ids,
-    load_case,
-    read_case,
-)
+from service.services.cases import LoadSummary, list_firm_ids, load_case, read_case
 from service.services.errors import InvalidArgument
 from service.services.lookup import check_known_ids
 from service.services.seeding import check_against_graph
 from service.store.port import GraphReader, GraphStore
 
 EXPORT_FORMAT = "kflow-cases/1"
-LIST_NEIGHBOURHOOD_NODES = cypher.load("exports/list_neighbourhood_nodes")
-LIST_RELATIONSHIPS_AMONG = cypher.load("exports/list_relationships_among")
+CASES = cypher.Folder("cases")
+EXPORTS = cypher.Folder("exports")
 MAX_NEIGHBOURHOOD_HOPS = 3
 MAX_NEIGHBOURHOOD_NODES = 2000
 
@@ -101,9 +94,9 @@ async def export_graph(
     nodes: list[GraphNode] = []
     relationships: list[GraphRelationship] = []
     for fid in await _firm_ids(store, firm_id):
-        rows = await store.read(LIST_CASE_NODES, {"firmId": fid})
+        rows = await store.read(CASES.list_case_nodes, {"firmId": fid})
         nodes += [_node(row["node"], derived=derived) for row in rows]
-        rows = await store.read(LIST_CASE_RELATIONSHIPS, {"firmId": fid})
+        rows = await store.read(CASES.list_case_relationships, {"firmId": fid})
         relationships += _relationships(rows, derived=derived)
     return GraphExport(nodes=nodes, relationships=relationships)
 
@@ -117,10 +110,11 @@ async def export_neighbourhood(
         raise InvalidArgument("hops", f"must be between 1 and {MAX_NEIGHBOURHOOD_HOPS}, not {hops}")
     await check_known_ids(store, kind="unit", ids=[unit_id])
     rows = await store.read(
-        LIST_NEIGHBOURHOOD_NODES, {"unit": unit_id, "hops": hops, "limit": MAX_NEIGHBOURHOOD_NODES}
+        EXPORTS.list_neighbourhood_nodes,
+        {"unit": unit_id, "hops": hops, "limit": MAX_NEIGHBOURHOOD_NODES},
     )
     nodes = [_node(row["node"], derived=derived) for row in rows]
-    among = await store.read(LIST_RELATIONSHIPS_AMONG, {"ids": [n.id for n in nodes]})
+    among = await store.read(EXPORTS.list_relationships_among, {"ids": [n.id for n in nodes]})
     return GraphExport(nodes=nodes, relationships=_relationships(among, derived=derived))
 
 

@@ -5,9 +5,7 @@ from pydantic import BaseModel
 from service import cypher
 from service.store.port import GraphStore
 
-COUNT_NODES = cypher.load("store/count_graph_nodes")
-COUNT_RELATIONSHIPS = cypher.load("store/count_graph_relationships")
-DELETE_ALL = cypher.load("store/delete_all")
+STORE = cypher.Folder("store")
 
 
 class PublicReadiness(BaseModel):
@@ -39,8 +37,8 @@ async def get_readiness(store: GraphStore) -> Readiness:
 
 async def count_graph(store: GraphStore) -> tuple[int, int]:
     """How many nodes and relationships the graph holds (two statements, each O(1))."""
-    nodes = await store.read(COUNT_NODES)
-    relationships = await store.read(COUNT_RELATIONSHIPS)
+    nodes = await store.read(STORE.count_graph_nodes)
+    relationships = await store.read(STORE.count_graph_relationships)
     return (
         int(nodes[0]["nodes"]) if nodes else 0,
         int(relationships[0]["relationships"]) if relationships else 0,
@@ -49,5 +47,5 @@ async def count_graph(store: GraphStore) -> tuple[int, int]:
 
 async def clear_graph(store: GraphStore) -> int:
     """Delete every node and relationship; return how many nodes went."""
-    rows = await store.write(DELETE_ALL)
+    rows = await store.write(STORE.delete_all)
     return int(rows[0]["deleted"]) if rows else 0

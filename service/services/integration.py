@@ -9,14 +9,11 @@ from service.model.enums import IntegrationStep, IntegrationTier
 from service.model.views import IntegrationEventView
 from service.services.errors import NotFound
 from service.services.navigation import check_partial_date
-from service.services.network import get_firms_by_id
+from service.services.network import get_firms_by_id, get_integration_events_by_id
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
-LIST_INTEGRATION_EVENTS = cypher.load("integration/list_integration_events")
-COUNT_INTEGRATION_EVENTS = cypher.load("integration/count_integration_events")
-COUNT_INTEGRATION_MATRIX = cypher.load("integration/count_integration_matrix")
-LIST_EVENT_DETAILS = cypher.load("integration/list_event_details")
+INTEGRATION = cypher.Folder("integration")
 EVENTS_PER_CELL = 50
 
 
@@ -59,40 +56,34 @@ async def list_integration_events(
 ) -> list[IntegrationEventView]:
     """One page of integration events in time order; since/until overlap partial dates."""
     rows = await store.read(
-        LIST_INTEGRATION_EVENTS, filters.params() | {"skip": page.skip, "limit": page.limit}
+        INTEGRATION.list_integration_events,
+        filters.params() | {"skip": page.skip, "limit": page.limit},
     )
     return [IntegrationEventView.model_validate(row["event"]) for row in rows]
 
 
 async def count_integration_events(store: GraphStore, *, filters: EventFilter) -> int:
     """How many integration events the filters select."""
-    return int((await store.read(COUNT_INTEGRATION_EVENTS, filters.params()))[0]["total"])
+    return int(
+        (await store.read(INTEGRATION.count_integration_events, filters.params()))[0]["total"]
+    )
 
 
 async def get_integration_matrix(store: GraphStore, *, firm_id: str) -> list[MatrixCell]:
     """Tier x step counts of a firm's events, every cell present, with up to 50 events each."""
     if firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
-    rows = await store.read(COUNT_INTEGRATION_MATRIX, {"firm": firm_id, "perCell": EVENTS_PER_CELL})
-    shown = [event for row in rows for event in row["events"]]
-    details = {
-        row["detail"]["id"]: row["detail"]
-        for row in await store.read(LIST_EVENT_DETAILS, {"ids": [event["id"] for event in shown]})
-    }
+    rows = await store.read(
+        INTEGRATION.count_integration_matrix, {"firm": firm_id, "perCell": EVENTS_PER_CELL}
+    )
+    shown = await get_integration_events_by_id(
+        store, ids=[event_id for row in rows for event_id in row["events"]]
+    )
     counted = {(row["tier"], row["step"]): row for row in rows}
     cells = []
     for tier in IntegrationTier:
         for step in IntegrationStep:
             row = counted.get((tier.value, step.value), {"total": 0, "events": []})
-            events = [
-                IntegrationEventView.model_validate(
-                    event
-                    | {
-                        "knowledge": details[event["id"]]["knowledge"],
-                        "resources": details[event["id"]]["resources"],
-                    }
-                )
-                for event in row["events"]
-            ]
+            events = [shown[event_id] for event_id in row["events"]]
             cells.append(MatrixCell(tier=tier, step=step, total=int(row["total"]), events=events))
     return cells

@@ -5,16 +5,17 @@ from collections.abc import Iterable
 
 from service import cypher
 from service.services.errors import NotFound
-from service.services.network import FIND_NODES_BY_ID
+from service.services.network import find_nodes
 from service.store.port import GraphReader
 
 # The kinds of id an analyst names, with the label that holds them and where to look for
 # near ids when one is misspelt.
+LOOKUP = cypher.Folder("lookup")
 ID_KINDS: dict[str, tuple[str, cypher.Query]] = {
-    "firm": ("Firm", cypher.load("lookup/list_firm_ids_from")),
-    "unit": ("Unit", cypher.load("lookup/list_unit_ids_from")),
-    "knowledge": ("Knowledge", cypher.load("lookup/list_knowledge_ids_from")),
-    "project": ("Project", cypher.load("lookup/list_project_ids_from")),
+    "firm": ("Firm", LOOKUP.list_firm_ids_from),
+    "unit": ("Unit", LOOKUP.list_unit_ids_from),
+    "knowledge": ("Knowledge", LOOKUP.list_knowledge_ids_from),
+    "project": ("Project", LOOKUP.list_project_ids_from),
 }
 # Enough ids to find a near one among a large firm's units, few enough to compare quickly.
 MAX_CANDIDATES = 5000
@@ -28,8 +29,8 @@ async def check_known_ids(store: GraphReader, *, kind: str, ids: Iterable[str]) 
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return
-    rows = await store.read(FIND_NODES_BY_ID, {"ids": wanted})
-    known = {row["node"]["id"] for row in rows if label in row["node"]["labels"]}
+    nodes = await find_nodes(store, ids=wanted)
+    known = {node_id for node_id, node in nodes.items() if label in node["labels"]}
     for node_id in wanted:
         if node_id not in known:
             raise NotFound(

@@ -2,12 +2,11 @@
 the provenance of capabilities."""
 
 from collections import Counter
-from enum import StrEnum
 
 from pydantic import BaseModel
 
 from service import cypher
-from service.model.enums import Channel, Interdependence, UnitRole
+from service.model.enums import Channel, HubMetricOrder, Interdependence, SubsidiaryRole, UnitRole
 from service.model.views import (
     ActorView,
     KnowledgeView,
@@ -22,24 +21,10 @@ from service.services.network import get_firms_by_id, list_units
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
-LIST_HUB_ROLE_TOTALS = cypher.load("metrics/list_hub_role_totals")
-LIST_HUB_METRICS = cypher.load("metrics/list_hub_metrics")
-LIST_SUPPORT_BALANCE = cypher.load("metrics/list_support_balance")
-GET_PROJECT_INTERDEPENDENCE = cypher.load("metrics/get_project_interdependence")
-GET_CAPABILITY_PROVENANCE = cypher.load("metrics/get_capability_provenance")
-LIST_FLOW_PAIRS_AS_OF = cypher.load("metrics/list_flow_pairs_as_of")
+METRICS = cypher.Folder("metrics")
 TIERS = ("hq", "hub", "peer")  # the counterpart tiers flows are counted by
 MAX_DATED_UNITS = 50_000
 SUBSIDIARY_ROLES = (UnitRole.SUBSIDIARY, UnitRole.CORE_SUBSIDIARY)
-
-
-class SubsidiaryRole(StrEnum):
-    """Gupta & Govindarajan's four subsidiary roles, by knowledge outflow and inflow."""
-
-    GLOBAL_INNOVATOR = "global_innovator"  # high outflow, low inflow
-    INTEGRATED_PLAYER = "integrated_player"  # high outflow, high inflow
-    IMPLEMENTOR = "implementor"  # low outflow, high inflow
-    LOCAL_INNOVATOR = "local_innovator"  # low outflow, low inflow
 
 
 class FlowCounts(BaseModel):
@@ -59,13 +44,6 @@ class HubMetric(BaseModel):
     outflow: FlowCounts
     brokerage: int
     subsidiary_role: SubsidiaryRole | None
-
-
-class HubMetricOrder(StrEnum):
-    UNIT = "unit"  # by id
-    BROKERAGE = "brokerage"  # largest first, then by id
-    OUTFLOW = "outflow"
-    INFLOW = "inflow"
 
 
 class HubThresholds(BaseModel):
@@ -92,7 +70,9 @@ def classify_subsidiary(
 
 async def get_hub_thresholds(store: GraphStore, *, firm_id: str) -> HubThresholds:
     """The mean total outflow and inflow over a firm's subsidiaries, and its units by role."""
-    rows = [row["totals"] for row in await store.read(LIST_HUB_ROLE_TOTALS, {"firm": firm_id})]
+    rows = [
+        row["totals"] for row in await store.read(METRICS.list_hub_role_totals, {"firm": firm_id})
+    ]
     if not rows and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
     subsidiaries = [row for row in rows if row["role"] in SUBSIDIARY_ROLES]
@@ -102,6 +82,29 @@ async def get_hub_thresholds(store: GraphStore, *, firm_id: str) -> HubThreshold
         outflow_threshold=sum(row["outflow"] for row in subsidiaries) / count,
         inflow_threshold=sum(row["inflow"] for row in subsidiaries) / count,
         units_by_role={UnitRole(row["role"]): row["units"] for row in rows},
+    )
+
+
+def _hub_metric(
+    unit: UnitView,
+    inflow: FlowCounts,
+    outflow: FlowCounts,
+    brokerage: int,
+    thresholds: HubThresholds,
+) -> HubMetric:
+    """A unit's metrics, with its G&G role when it is a subsidiary."""
+    role = (
+        classify_subsidiary(
+            outflow=outflow.total,
+            inflow=inflow.total,
+            outflow_threshold=thresholds.outflow_threshold,
+            inflow_threshold=thresholds.inflow_threshold,
+        )
+        if unit.role in SUBSIDIARY_ROLES
+        else None
+    )
+    return HubMetric(
+        unit=unit, inflow=inflow, outflow=outflow, brokerage=brokerage, subsidiary_role=role
     )
 
 
@@ -115,7 +118,7 @@ async def list_hub_metrics(
 ) -> list[HubMetric]:
     """A page of a firm's units: flows in and out, brokerage, and a subsidiary's G&G role."""
     rows = await store.read(
-        LIST_HUB_METRICS,
+        METRICS.list_hub_metrics,
         {
             "firm": thresholds.firm,
             "roles": [role.value for role in roles] if roles is not None else None,
@@ -129,22 +132,7 @@ async def list_hub_metrics(
         unit = UnitView.model_validate(row)
         inflow = FlowCounts(hq=row["inflowHq"], hub=row["inflowHub"], peer=row["inflowPeer"])
         outflow = FlowCounts(hq=row["outflowHq"], hub=row["outflowHub"], peer=row["outflowPeer"])
-        metrics.append(
-            HubMetric(
-                unit=unit,
-                inflow=inflow,
-                outflow=outflow,
-                brokerage=int(row["brokerage"]),
-                subsidiary_role=classify_subsidiary(
-                    outflow=outflow.total,
-                    inflow=inflow.total,
-                    outflow_threshold=thresholds.outflow_threshold,
-                    inflow_threshold=thresholds.inflow_threshold,
-                )
-                if unit.role in SUBSIDIARY_ROLES
-                else None,
-            )
-        )
+        metrics.append(_hub_metric(unit, inflow, outflow, int(row["brokerage"]), thresholds))
     return metrics
 
 
@@ -170,7 +158,7 @@ async def list_support_balance(store: GraphStore, *, firm_id: str) -> list[Suppo
     """Directed support between a firm's units and how much of it came back."""
     if firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
-    rows = await store.read(LIST_SUPPORT_BALANCE, {"firm": firm_id})
+    rows = await store.read(METRICS.list_support_balance, {"firm": firm_id})
     return [SupportPair.model_validate(row["pair"]) for row in rows]
 
 
@@ -209,7 +197,7 @@ async def get_project_interdependence(
     store: GraphStore, *, project_id: str
 ) -> ProjectInterdependence:
     """A cross-border project's subsidiaries, their dependencies, and who coordinates."""
-    rows = await store.read(GET_PROJECT_INTERDEPENDENCE, {"project": project_id})
+    rows = await store.read(METRICS.get_project_interdependence, {"project": project_id})
     if not rows:
         raise NotFound("project", project_id)
     project = rows[0]["project"]
@@ -235,7 +223,7 @@ async def get_capability_provenance(
     store: GraphStore, *, capability_id: str
 ) -> CapabilityProvenance:
     """The knowledge that built a capability, and who learned it from whom."""
-    rows = await store.read(GET_CAPABILITY_PROVENANCE, {"capability": capability_id})
+    rows = await store.read(METRICS.get_capability_provenance, {"capability": capability_id})
     if not rows:
         raise NotFound("capability", capability_id)
     sources = [
@@ -271,7 +259,7 @@ async def count_hub_metrics_as_of(
         )
     pairs = [
         row["pair"]
-        for row in await store.read(LIST_FLOW_PAIRS_AS_OF, {"firm": firm_id, "asOf": as_of})
+        for row in await store.read(METRICS.list_flow_pairs_as_of, {"firm": firm_id, "asOf": as_of})
     ]
     counted = count_unit_metrics(
         roles={u.id: u.role for u in units},
@@ -296,22 +284,7 @@ async def count_hub_metrics_as_of(
         values = counted[unit.id]
         inflow = FlowCounts(**{tier: values[f"inflow_{tier}"] for tier in TIERS})
         outflow = FlowCounts(**{tier: values[f"outflow_{tier}"] for tier in TIERS})
-        metrics.append(
-            HubMetric(
-                unit=unit,
-                inflow=inflow,
-                outflow=outflow,
-                brokerage=values["brokerage"],
-                subsidiary_role=classify_subsidiary(
-                    outflow=outflow.total,
-                    inflow=inflow.total,
-                    outflow_threshold=thresholds.outflow_threshold,
-                    inflow_threshold=thresholds.inflow_threshold,
-                )
-                if unit.role in SUBSIDIARY_ROLES
-                else None,
-            )
-        )
+        metrics.append(_hub_metric(unit, inflow, outflow, values["brokerage"], thresholds))
     return DatedHubMetrics(
         thresholds=thresholds,
         metrics=metrics,

@@ -22,20 +22,9 @@ from service import cypher
 from service.model.case import CaseFile, Fact, Firm, Flow, Unit
 from service.model.graph import UNIT_METRICS
 from service.services.cases import flowed_pairs, record_fields, sends_rows, unit_metrics
-from service.store.port import (
-    MAX_PARAM_ITEMS,
-    GraphReader,
-    GraphStore,
-    StoreError,
-    count_values,
-)
+from service.store.port import MAX_PARAM_ITEMS, GraphReader, GraphStore, StoreError, count_values
 
-LIST_UNDERIVED_FIRMS = cypher.load("migration/list_underived_firms")
-GET_FIRM_RECORD = cypher.load("migration/get_firm_record")
-LIST_FIRM_UNITS = cypher.load("migration/list_firm_units")
-LIST_UNIT_FLOWS = cypher.load("migration/list_unit_flows")
-SET_DERIVED_FLOW_DATA = cypher.load("migration/set_derived_flow_data")
-SET_INTEGRATION_SPONSORS = cypher.load("migration/set_integration_sponsors")
+MIGRATION = cypher.Folder("migration")
 
 # Values one statement's parameters may hold, with room to spare under the port's limit.
 VALUES_PER_STATEMENT = MAX_PARAM_ITEMS * 3 // 4
@@ -59,7 +48,7 @@ class DerivedFlowData(BaseModel):
 
 async def list_underived_firms(store: GraphReader) -> list[str]:
     """The firms holding flows whose derived data is missing (one scan of the units)."""
-    return [str(row["firm"]) for row in await store.read(LIST_UNDERIVED_FIRMS)]
+    return [str(row["firm"]) for row in await store.read(MIGRATION.list_underived_firms)]
 
 
 def split_rows(*, sends: Rows, knowledge: Rows, units: Rows) -> Iterator[dict[str, Rows]]:
@@ -87,21 +76,21 @@ def read_record(
 
 async def read_flow_case(store: GraphStore, *, firm_id: str) -> CaseFile:
     """A firm's units and flows, read a slice at a time, as a case holding nothing else."""
-    found = await store.read(GET_FIRM_RECORD, {"firm": firm_id})
+    found = await store.read(MIGRATION.get_firm_record, {"firm": firm_id})
     if not found:
         raise MigrationFailed(f"firm '{firm_id}' has units with flows but no :Firm node")
     firm = found[0]["firm"]
     units: list[Unit] = []
     while len(units) % UNITS_PER_READ == 0:
         page = {"firm": firm_id, "skip": len(units), "limit": UNITS_PER_READ}
-        rows = await store.read(LIST_FIRM_UNITS, page)
+        rows = await store.read(MIGRATION.list_firm_units, page)
         if not rows:
             break
         units += [read_record(Unit, row["unit"], drop=UNIT_METRICS) for row in rows]
     flows: list[Flow] = []
     for start in range(0, len(units), UNITS_PER_READ):
         ids = [unit.id for unit in units[start : start + UNITS_PER_READ]]
-        for row in await store.read(LIST_UNIT_FLOWS, {"units": ids}):
+        for row in await store.read(MIGRATION.list_unit_flows, {"units": ids}):
             flow = row["flow"]
             flows.append(
                 read_record(Flow, flow["properties"], source=flow["from"], target=flow["to"])
@@ -136,7 +125,7 @@ async def derive_flow_data(store: GraphStore, *, firm_id: str) -> DerivedFlowDat
         knowledge=[{"id": item, "flowed": pairs} for item, pairs in flowed_pairs(case).items()],
         units=[{"id": unit_id, "metrics": values} for unit_id, values in metrics.items()],
     ):
-        await store.write(SET_DERIVED_FLOW_DATA, params)
+        await store.write(MIGRATION.set_derived_flow_data, params)
         statements += 1
     return DerivedFlowData(
         firm=firm_id,
@@ -169,7 +158,7 @@ async def migrate_integration_roles(store: GraphStore, *, report: Callable[[str]
     Seeded firms are then rewritten by the next `kflow seed` with the roles their files name
     (their AT unit was the HQ, which the papers do not say sponsored anything).
     """
-    moved = int((await store.write(SET_INTEGRATION_SPONSORS))[0]["moved"])
+    moved = int((await store.write(MIGRATION.set_integration_sponsors))[0]["moved"])
     if moved:
         report(f"made the AT unit of {moved} integration events their sponsor")
     return moved

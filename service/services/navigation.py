@@ -7,13 +7,12 @@ parent of a level) and answers one keyset page per parent, with the parent's tot
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from service import cypher
-from service.model.enums import UnitRole
+from service.model.enums import FlowOrder, UnitOrder, UnitRole
 from service.model.views import (
     FlowView,
     IntegrationEventView,
@@ -25,17 +24,7 @@ from service.services.errors import InvalidArgument
 from service.services.paging import KeysetRequest, encode_keyset_cursor
 from service.store.port import GraphStore
 
-LIST_FIRM_UNITS = cypher.load("navigation/list_firm_units")
-LIST_UNIT_SUBORDINATES = cypher.load("navigation/list_unit_subordinates")
-LIST_UNIT_FLOWS_OUT = cypher.load("navigation/list_unit_flows_out")
-LIST_UNIT_FLOWS_IN = cypher.load("navigation/list_unit_flows_in")
-LIST_FIRM_FLOWS = cypher.load("navigation/list_firm_flows")
-LIST_KNOWLEDGE_FLOWS = cypher.load("navigation/list_knowledge_flows")
-LIST_FIRM_KNOWLEDGE = cypher.load("navigation/list_firm_knowledge")
-LIST_UNIT_LEARNING_EVENTS = cypher.load("navigation/list_unit_learning_events")
-LIST_FIRM_LEARNING_EVENTS = cypher.load("navigation/list_firm_learning_events")
-LIST_UNIT_INTEGRATION_EVENTS = cypher.load("navigation/list_unit_integration_events")
-LIST_LEARNING_KNOWLEDGE = cypher.load("navigation/list_learning_knowledge")
+NAVIGATION = cypher.Folder("navigation")
 
 V = TypeVar("V", bound=BaseModel)
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -45,16 +34,6 @@ def check_partial_date(name: str, value: str | None) -> None:
     """Raise InvalidArgument unless the value is None or a partial date (YYYY[-MM[-DD]])."""
     if value is not None and not _PARTIAL_DATE.match(value):
         raise InvalidArgument(name, f"'{value}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
-
-
-class UnitOrder(StrEnum):
-    NAME = "name"
-    FLOW_VOLUME = "flow_volume"
-
-
-class FlowOrder(StrEnum):
-    DATE_ASC = "date_asc"
-    DATE_DESC = "date_desc"
 
 
 @dataclass(frozen=True)
@@ -144,7 +123,7 @@ async def list_firm_units(
 ) -> dict[str | None, Page[UnitView]]:
     """A page of units for each firm, by name or by flow volume (most first)."""
     rows = await store.read(
-        LIST_FIRM_UNITS,
+        NAVIGATION.list_firm_units,
         {
             "firms": firms,
             "role": filters.role.value if filters.role else None,
@@ -161,7 +140,7 @@ async def list_unit_subordinates(
     store: GraphStore, *, units: list[str], page: KeysetRequest
 ) -> dict[str | None, Page[UnitView]]:
     """A page of the units reporting directly to each unit, by name."""
-    rows = await store.read(LIST_UNIT_SUBORDINATES, {"units": units, **page.params()})
+    rows = await store.read(NAVIGATION.list_unit_subordinates, {"units": units, **page.params()})
     return _pages(rows, UnitView, page)
 
 
@@ -169,7 +148,7 @@ async def list_unit_flows(
     store: GraphStore, *, units: list[str], outgoing: bool, filters: FlowFilter
 ) -> dict[str | None, Page[FlowView]]:
     """A page of the flows out of (or into) each unit, in date order."""
-    query = LIST_UNIT_FLOWS_OUT if outgoing else LIST_UNIT_FLOWS_IN
+    query = NAVIGATION.list_unit_flows_out if outgoing else NAVIGATION.list_unit_flows_in
     rows = await store.read(query, {"units": units, **filters.params()})
     return _pages(rows, FlowView, filters.page)
 
@@ -178,7 +157,7 @@ async def list_knowledge_flows(
     store: GraphStore, *, items: list[str], filters: FlowFilter
 ) -> dict[str | None, Page[FlowView]]:
     """A page of the flows that carried each knowledge item, in date order."""
-    rows = await store.read(LIST_KNOWLEDGE_FLOWS, {"items": items, **filters.params()})
+    rows = await store.read(NAVIGATION.list_knowledge_flows, {"items": items, **filters.params()})
     return _pages(rows, FlowView, filters.page)
 
 
@@ -186,7 +165,7 @@ async def list_firm_flows(
     store: GraphStore, *, firms: list[str], filters: FlowFilter
 ) -> dict[str | None, Page[FlowView]]:
     """A page of the flows between each firm's units, in date order."""
-    rows = await store.read(LIST_FIRM_FLOWS, {"firms": firms, **filters.params()})
+    rows = await store.read(NAVIGATION.list_firm_flows, {"firms": firms, **filters.params()})
     return _pages(rows, FlowView, filters.page)
 
 
@@ -246,7 +225,7 @@ async def list_firm_knowledge(
     store: GraphStore, *, firms: list[str | None], page: KeysetRequest
 ) -> dict[str | None, Page[KnowledgeView]]:
     """A page of each firm's knowledge items (all items for None), by name."""
-    rows = await store.read(LIST_FIRM_KNOWLEDGE, {"firms": firms, **page.params()})
+    rows = await store.read(NAVIGATION.list_firm_knowledge, {"firms": firms, **page.params()})
     return _pages(rows, KnowledgeView, page)
 
 
@@ -255,7 +234,7 @@ async def list_unit_learning_events(
 ) -> dict[str | None, Page[LearningView]]:
     """A page of what each unit learned from outside sources, in date order."""
     rows = await store.read(
-        LIST_UNIT_LEARNING_EVENTS,
+        NAVIGATION.list_unit_learning_events,
         {"units": units, "firm": firm, **filters.period.params(), **filters.page.params()},
     )
     return _pages(rows, LearningView, filters.page)
@@ -266,7 +245,7 @@ async def list_firm_learning_events(
 ) -> dict[str | None, Page[LearningView]]:
     """A page of what each firm's units (all firms' for None) learned, in date order."""
     rows = await store.read(
-        LIST_FIRM_LEARNING_EVENTS,
+        NAVIGATION.list_firm_learning_events,
         {"firms": firms, **filters.period.params(), **filters.page.params()},
     )
     return _pages(rows, LearningView, filters.page)
@@ -277,7 +256,7 @@ async def list_unit_integration_events(
 ) -> dict[str | None, Page[IntegrationEventView]]:
     """A page of the integration events at each unit, in time order."""
     rows = await store.read(
-        LIST_UNIT_INTEGRATION_EVENTS,
+        NAVIGATION.list_unit_integration_events,
         {"units": units, **filters.period.params(), **filters.page.params()},
     )
     return _pages(rows, IntegrationEventView, filters.page)
@@ -287,5 +266,5 @@ async def get_learning_knowledge(
     store: GraphStore, *, events: Iterable[str]
 ) -> dict[str, list[str]]:
     """The ids of the knowledge each learning event yielded."""
-    rows = await store.read(LIST_LEARNING_KNOWLEDGE, {"events": list(events)})
+    rows = await store.read(NAVIGATION.list_learning_knowledge, {"events": list(events)})
     return {row["event"]: list(row["knowledge"]) for row in rows}

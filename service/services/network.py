@@ -1,54 +1,47 @@
 """Firms, units, knowledge and any node by id."""
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from service import cypher
+from service.model import views
 from service.model.enums import Channel, FlowDirection, UnitRole
-from service.model.views import (
-    ActorView,
-    CapabilityView,
-    FirmView,
-    FlowView,
-    IntegrationEventView,
-    KnowledgeView,
-    LearningView,
-    ResourceView,
-    UnitView,
-)
 from service.services.dating import is_on_or_before
 from service.services.errors import NotFound
 from service.services.navigation import Page, UnitFilter, list_firm_units
 from service.services.paging import KeysetRequest, PageRequest
-from service.store.port import GraphStore
+from service.store.port import GraphReader, GraphStore
 
-LIST_FIRMS = cypher.load("cases/list_firms")
-LIST_FIRMS_BY_ID = cypher.load("network/list_firms_by_id")
-LIST_UNITS = cypher.load("network/list_units")
-COUNT_UNITS = cypher.load("network/count_units")
-LIST_UNITS_BY_ID = cypher.load("network/list_units_by_id")
-LIST_KNOWLEDGE_BY_ID = cypher.load("network/list_knowledge_by_id")
-FIND_NODES_BY_ID = cypher.load("network/find_nodes_by_id")
-LIST_FLOWS_BY_ID = cypher.load("network/list_flows_by_id")
-LIST_INTEGRATION_EVENTS_BY_ID = cypher.load("network/list_integration_events_by_id")
-LIST_LEARNING_EVENTS_BY_ID = cypher.load("network/list_learning_events_by_id")
-LIST_FIRM_FLOWS = cypher.load("network/list_firm_flows")
-LIST_FIRM_LEARNING_SOURCES = cypher.load("network/list_firm_learning_sources")
+CASES = cypher.Folder("cases")
+NETWORK = cypher.Folder("network")
 # The most units one page of a firm's network holds (and the page size when none is asked).
 MAX_NETWORK_UNITS = 2000
 
 
-async def list_firms(store: GraphStore) -> list[FirmView]:
+async def list_firms(store: GraphStore) -> list[views.FirmView]:
     """Every firm in the graph, by id."""
-    return [FirmView.model_validate(row["firm"]) for row in await store.read(LIST_FIRMS)]
+    return [
+        views.FirmView.model_validate(row["firm"]) for row in await store.read(CASES.list_firms)
+    ]
 
 
-async def get_firms_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, FirmView]:
+V = TypeVar("V", bound=BaseModel)
+
+
+async def _read_by_id(
+    store: GraphReader, query: cypher.Query, model: type[V], ids: list[str]
+) -> dict[str, V]:
+    """A by-id statement's nodes as views, by id (its one column holds each node's map)."""
+    column = query.returns[0]
+    rows = await store.read(query, {"ids": ids})
+    return {row[column]["id"]: model.model_validate(row[column]) for row in rows}
+
+
+async def get_firms_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, views.FirmView]:
     """The firms with these ids (missing ones are absent)."""
-    rows = await store.read(LIST_FIRMS_BY_ID, {"ids": ids})
-    return {row["firm"]["id"]: FirmView.model_validate(row["firm"]) for row in rows}
+    return await _read_by_id(store, NETWORK.list_firms_by_id, views.FirmView, ids)
 
 
 def _unit_filters(firm: str | None, role: UnitRole | None, country: str | None) -> dict[str, Any]:
@@ -62,50 +55,51 @@ async def list_units(
     role: UnitRole | None,
     country: str | None,
     page: PageRequest,
-) -> list[UnitView]:
+) -> list[views.UnitView]:
     """One page of units, filtered, in id order."""
     rows = await store.read(
-        LIST_UNITS, _unit_filters(firm, role, country) | {"skip": page.skip, "limit": page.limit}
+        NETWORK.list_units,
+        _unit_filters(firm, role, country) | {"skip": page.skip, "limit": page.limit},
     )
-    return [UnitView.model_validate(row["unit"]) for row in rows]
+    return [views.UnitView.model_validate(row["unit"]) for row in rows]
 
 
 async def count_units(
     store: GraphStore, *, firm: str | None, role: UnitRole | None, country: str | None
 ) -> int:
     """How many units the filters select."""
-    rows = await store.read(COUNT_UNITS, _unit_filters(firm, role, country))
+    rows = await store.read(NETWORK.count_units, _unit_filters(firm, role, country))
     return int(rows[0]["total"])
 
 
-async def get_units_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, UnitView]:
+async def get_units_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, views.UnitView]:
     """The units with these ids (missing ones are absent)."""
-    rows = await store.read(LIST_UNITS_BY_ID, {"ids": ids})
-    return {row["unit"]["id"]: UnitView.model_validate(row["unit"]) for row in rows}
+    return await _read_by_id(store, NETWORK.list_units_by_id, views.UnitView, ids)
 
 
-async def get_knowledge_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, KnowledgeView]:
+async def get_knowledge_by_id(
+    store: GraphStore, *, ids: list[str]
+) -> dict[str, views.KnowledgeView]:
     """The knowledge items with these ids, with the capabilities they build."""
-    rows = await store.read(LIST_KNOWLEDGE_BY_ID, {"ids": ids})
-    return {row["knowledge"]["id"]: KnowledgeView.model_validate(row["knowledge"]) for row in rows}
+    return await _read_by_id(store, NETWORK.list_knowledge_by_id, views.KnowledgeView, ids)
 
 
-async def find_nodes(store: GraphStore, *, ids: list[str]) -> dict[str, dict[str, Any]]:
+async def find_nodes(store: GraphReader, *, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Any nodes with these ids: {id: {labels, properties}}."""
-    rows = await store.read(FIND_NODES_BY_ID, {"ids": ids})
+    rows = await store.read(NETWORK.find_nodes_by_id, {"ids": ids})
     return {row["node"]["id"]: row["node"] for row in rows}
 
 
 NodeView = (
-    FirmView
-    | UnitView
-    | KnowledgeView
-    | CapabilityView
-    | ActorView
-    | ResourceView
-    | FlowView
-    | IntegrationEventView
-    | LearningView
+    views.FirmView
+    | views.UnitView
+    | views.KnowledgeView
+    | views.CapabilityView
+    | views.ActorView
+    | views.ResourceView
+    | views.FlowView
+    | views.IntegrationEventView
+    | views.LearningView
 )
 
 
@@ -113,15 +107,15 @@ async def get_nodes_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, Nod
     """Whatever has these ids, each kind read in one batch; unknown ids are absent."""
     found = await find_nodes(store, ids=ids)
     kinds: dict[str, list[str]] = {}
-    views: dict[str, NodeView] = {}
+    node_views: dict[str, NodeView] = {}
     for node_id, node in found.items():
         labels = node["labels"]
         if "Capability" in labels:
-            views[node_id] = CapabilityView.model_validate(node["properties"])
+            node_views[node_id] = views.CapabilityView.model_validate(node["properties"])
         elif "Actor" in labels:
-            views[node_id] = ActorView.model_validate(node["properties"])
+            node_views[node_id] = views.ActorView.model_validate(node["properties"])
         elif "Resource" in labels:
-            views[node_id] = ResourceView.model_validate(node["properties"])
+            node_views[node_id] = views.ResourceView.model_validate(node["properties"])
         else:
             kind = next(iter(_BATCHED_KINDS.keys() & set(labels)), "")
             kinds.setdefault(kind, []).append(node_id)
@@ -129,23 +123,29 @@ async def get_nodes_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, Nod
     kinds["Flow"] = [node_id for node_id in ids if node_id not in found]
     for kind, wanted in kinds.items():
         if wanted and kind:
-            views.update(await _BATCHED_KINDS[kind](store, wanted))
-    return views
+            node_views.update(await _BATCHED_KINDS[kind](store, wanted))
+    return node_views
 
 
 async def _flows_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
-    rows = await store.read(LIST_FLOWS_BY_ID, {"ids": ids})
-    return {row["flow"]["id"]: FlowView.model_validate(row["flow"]) for row in rows}
+    return dict(await _read_by_id(store, NETWORK.list_flows_by_id, views.FlowView, ids))
 
 
-async def _integration_events_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
-    rows = await store.read(LIST_INTEGRATION_EVENTS_BY_ID, {"ids": ids})
-    return {row["event"]["id"]: IntegrationEventView.model_validate(row["event"]) for row in rows}
+async def get_integration_events_by_id(
+    store: GraphStore, *, ids: list[str]
+) -> dict[str, views.IntegrationEventView]:
+    """The integration events with these ids, with their roles, knowledge and resources."""
+    query = NETWORK.list_integration_events_by_id
+    return await _read_by_id(store, query, views.IntegrationEventView, ids)
+
+
+async def _integration_events(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
+    return dict(await get_integration_events_by_id(store, ids=ids))
 
 
 async def _learning_events_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
-    rows = await store.read(LIST_LEARNING_EVENTS_BY_ID, {"ids": ids})
-    return {row["event"]["id"]: LearningView.model_validate(row["event"]) for row in rows}
+    query = NETWORK.list_learning_events_by_id
+    return dict(await _read_by_id(store, query, views.LearningView, ids))
 
 
 async def _firms(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
@@ -165,7 +165,7 @@ _BATCHED_KINDS: dict[str, Callable[[GraphStore, list[str]], Awaitable[dict[str, 
     "Unit": _units,
     "Knowledge": _knowledge,
     "Flow": _flows_by_id,
-    "IntegrationEvent": _integration_events_by_id,
+    "IntegrationEvent": _integration_events,
     "LearningEvent": _learning_events_by_id,
 }
 
@@ -175,19 +175,19 @@ class FlowLink(BaseModel):
     target: str
     direction: FlowDirection
     volume: int
-    flows: list[FlowView]
+    flows: list[views.FlowView]
 
 
 class SourceLink(BaseModel):
     unit: str
     channel: Channel
     events: int
-    source: ActorView
+    source: views.ActorView
 
 
 class FirmNetwork(BaseModel):
-    firm: FirmView
-    units: list[UnitView]
+    firm: views.FirmView
+    units: list[views.UnitView]
     links: list[FlowLink]
     sources: list[SourceLink]
     total_units: int
@@ -212,11 +212,13 @@ async def get_firm_network(
     ids = [unit.id for unit in units.items]
     links = [
         FlowLink.model_validate(row["link"])
-        for row in await store.read(LIST_FIRM_FLOWS, {"units": ids})
+        for row in await store.read(NETWORK.list_firm_flows, {"units": ids})
     ]
     source_rows = [
         row["link"]
-        for row in await store.read(LIST_FIRM_LEARNING_SOURCES, {"units": ids, "asOf": as_of})
+        for row in await store.read(
+            NETWORK.list_firm_learning_sources, {"units": ids, "asOf": as_of}
+        )
     ]
     undated = sum(int(row["undated"]) for row in source_rows)
     if as_of is not None:

@@ -12,8 +12,7 @@ from service.services.network import count_units, get_firms_by_id, list_units
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
-LIST_UNIT_GROUPS = cypher.load("overview/list_unit_groups")
-LIST_GROUP_MEMBERS = cypher.load("overview/list_group_members")
+OVERVIEW = cypher.Folder("overview")
 UPPER_ROLES = (UnitRole.HQ, UnitRole.CAPABILITY_CENTRE, UnitRole.REGIONAL_HQ)
 # More than a screen can show; a firm has far fewer hubs than this.
 MAX_UPPER_UNITS = 500
@@ -61,14 +60,14 @@ async def get_firm_overview(
             page=PageRequest(skip=0, limit=MAX_UPPER_UNITS),
         )
     groups = []
-    for row in await store.read(LIST_UNIT_GROUPS, {"firm": firm_id}):
+    for row in await store.read(OVERVIEW.list_unit_groups, {"firm": firm_id}):
         hub = row["hub"]
         members = []
         if hub is not None and hub in expand:
             params = {"firm": firm_id, "hub": hub, "limit": per_group}
             members = [
                 UnitView.model_validate(found["unit"])
-                for found in await store.read(LIST_GROUP_MEMBERS, params)
+                for found in await store.read(OVERVIEW.list_group_members, params)
             ]
         groups.append(
             UnitGroup(

@@ -1,13 +1,12 @@
 """Where knowledge went: reverse transfer up to HQ, dissemination down and across, and the
 whole circulation of one knowledge item (Fu, Sun & Ghauri's Table 5)."""
 
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
 
 from service import cypher
-from service.model.enums import UnitRole
+from service.model.enums import PathRole, Stage, UnitRole
 from service.model.views import FlowView, IntegrationEventView, KnowledgeView, LearningView, UnitRef
 from service.services.errors import InvalidArgument, NotFound
 from service.services.integration import EventFilter, list_integration_events
@@ -15,14 +14,7 @@ from service.services.network import find_nodes, get_units_by_id
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
-LIST_REVERSE_TRANSFER_PATHS = cypher.load("paths/list_reverse_transfer_paths")
-LIST_REVERSE_TRANSFER_ROUTES = cypher.load("paths/list_reverse_transfer_routes")
-GET_REVERSE_TRANSFER_ENDS = cypher.load("paths/get_reverse_transfer_ends")
-LIST_DISSEMINATION_LINKS = cypher.load("paths/list_dissemination_links")
-GET_KNOWLEDGE_LEARNING = cypher.load("paths/get_knowledge_learning")
-LIST_KNOWLEDGE_FLOWS = cypher.load("paths/list_knowledge_flows")
-LIST_CIRCULATION_PATHS = cypher.load("paths/list_circulation_paths")
-LIST_SENT_KNOWLEDGE = cypher.load("paths/list_sent_knowledge")
+PATHS = cypher.Folder("paths")
 
 MAX_HOPS = 6  # the literal bound in the traversal statements
 MAX_REACH = 500
@@ -37,15 +29,6 @@ MAX_WALKED_PATHS = 20_000
 # Routes of up to this many hops are walked together: in a hub-and-spoke firm a page of
 # routes from a subsidiary reaches this length anyway (spoke, peer, hub, centre).
 COMMON_ROUTE_HOPS = 4
-
-
-class PathRole(StrEnum):
-    """What a unit does on one path: where knowledge starts, relays, or arrives."""
-
-    SPOKE = "spoke"
-    PEER = "peer"
-    REGIONAL_HUB = "regional_hub"
-    HUB = "hub"
 
 
 class Hop(BaseModel):
@@ -75,14 +58,6 @@ class Reach(BaseModel):
     route: list[Hop]
 
 
-class Stage(StrEnum):
-    LEARNED = "learned"
-    TRANSFERRED_UP = "transferred_up"
-    INTEGRATED = "integrated"
-    DISSEMINATED_DOWN = "disseminated_down"
-    SHARED_ACROSS = "shared_across"
-
-
 class CirculationStep(BaseModel):
     stage: Stage
     date: str | None
@@ -108,14 +83,24 @@ def _role_on_path(position: int, last: int, role: UnitRole) -> PathRole:
     return PathRole.REGIONAL_HUB if role is UnitRole.REGIONAL_HQ else PathRole.PEER
 
 
+class Route(BaseModel):
+    """A walked path as the traversal statements return it: its units and the flows between."""
+
+    units: list[UnitRef]
+    flows: list[FlowView]
+
+
 def _path(row: dict[str, Any]) -> KnowledgePath:
-    units = [UnitRef.model_validate(u) for u in row["units"]]
-    flows = [FlowView.model_validate(f) for f in row["flows"]]
-    last = len(units) - 1
+    route = Route.model_validate(row)
+    last = len(route.units) - 1
     return KnowledgePath(
         hops=[
-            Hop(unit=unit, role=_role_on_path(i, last, unit.role), flow=flows[i - 1] if i else None)
-            for i, unit in enumerate(units)
+            Hop(
+                unit=unit,
+                role=_role_on_path(i, last, unit.role),
+                flow=route.flows[i - 1] if i else None,
+            )
+            for i, unit in enumerate(route.units)
         ]
     )
 
@@ -140,7 +125,8 @@ async def _reverse_transfer_target(
     """The target of a reverse transfer, after checking that every named node exists."""
     ends = (
         await store.read(
-            GET_REVERSE_TRANSFER_ENDS, {"from": unit_id, "to": to_id, "knowledge": knowledge_id}
+            PATHS.get_reverse_transfer_ends,
+            {"from": unit_id, "to": to_id, "knowledge": knowledge_id},
         )
     )[0]["ends"]
     if ends["source"] is None:
@@ -171,7 +157,7 @@ async def _list_routes(
     while lengths and len(routes) < wanted:
         low, high = lengths.pop(0)
         rows = await store.read(
-            LIST_REVERSE_TRANSFER_ROUTES,
+            PATHS.list_reverse_transfer_routes,
             {
                 "from": unit_id,
                 "to": to_id,
@@ -232,7 +218,7 @@ async def _list_trails(
     as_of: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     rows = await store.read(
-        LIST_REVERSE_TRANSFER_PATHS,
+        PATHS.list_reverse_transfer_paths,
         {
             "from": unit_id,
             "to": to_id,
@@ -261,7 +247,9 @@ async def _list_single_item_trails(
 ) -> tuple[list[dict[str, Any]], int]:
     """The first `wanted` trails that each carry one item, of any item the unit sent, and
     how many were left out for an undated hop."""
-    rows = await store.read(LIST_SENT_KNOWLEDGE, {"from": unit_id, "cap": MAX_TRAIL_ITEMS + 1})
+    rows = await store.read(
+        PATHS.list_sent_knowledge, {"from": unit_id, "cap": MAX_TRAIL_ITEMS + 1}
+    )
     if len(rows) > MAX_TRAIL_ITEMS:
         raise InvalidArgument(
             "sameKnowledge",
@@ -317,27 +305,16 @@ async def list_reverse_transfer_paths(
     target = await _reverse_transfer_target(
         store, unit_id=unit_id, to_id=to_id, knowledge_id=knowledge_id
     )
-    if knowledge_id is not None:
-        rows, undated = await _list_trails(
-            store,
-            unit_id=unit_id,
-            to_id=target,
-            knowledge_id=knowledge_id,
-            max_hops=max_hops,
-            page=page,
-            as_of=as_of,
-        )
-    else:
-        walk = _list_single_item_trails if same_knowledge else _list_routes
-        found, undated = await walk(
-            store,
-            unit_id=unit_id,
-            to_id=target,
-            max_hops=max_hops,
-            wanted=page.skip + page.limit,
-            as_of=as_of,
-        )
-        rows = found[page.skip : page.skip + page.limit]
+    rows, undated = await _walk_paths(
+        store,
+        unit_id=unit_id,
+        to_id=target,
+        knowledge_id=knowledge_id,
+        max_hops=max_hops,
+        page=page,
+        as_of=as_of,
+        same_knowledge=same_knowledge,
+    )
     return PathPage(target=target, paths=[_path(row) for row in rows], undated_excluded=undated)
 
 
@@ -353,36 +330,52 @@ async def count_reverse_transfer_paths(
 ) -> int:
     """How many such paths there are, counting up to MAX_COUNTED_PATHS."""
     _check_hops(max_hops)
-    if knowledge_id is None and same_knowledge:
-        trails, _ = await _list_single_item_trails(
-            store,
-            unit_id=unit_id,
-            to_id=to_id,
-            max_hops=max_hops,
-            wanted=MAX_COUNTED_PATHS,
-            as_of=as_of,
-        )
-        return len(trails)
+    rows, _ = await _walk_paths(
+        store,
+        unit_id=unit_id,
+        to_id=to_id,
+        knowledge_id=knowledge_id,
+        max_hops=max_hops,
+        page=PageRequest(skip=0, limit=MAX_COUNTED_PATHS),
+        as_of=as_of,
+        same_knowledge=same_knowledge,
+    )
+    return len(rows)
+
+
+async def _walk_paths(
+    store: GraphStore,
+    *,
+    unit_id: str,
+    to_id: str,
+    knowledge_id: str | None,
+    max_hops: int,
+    page: PageRequest,
+    as_of: str | None,
+    same_knowledge: bool,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of paths to a known target (trails of one item, or routes), and how many
+    were left out as undated."""
     if knowledge_id is not None:
-        trails, _ = await _list_trails(
+        return await _list_trails(
             store,
             unit_id=unit_id,
             to_id=to_id,
             knowledge_id=knowledge_id,
             max_hops=max_hops,
-            page=PageRequest(skip=0, limit=MAX_COUNTED_PATHS),
+            page=page,
             as_of=as_of,
         )
-        return len(trails)
-    routes, _ = await _list_routes(
+    walk = _list_single_item_trails if same_knowledge else _list_routes
+    found, undated = await walk(
         store,
         unit_id=unit_id,
         to_id=to_id,
         max_hops=max_hops,
-        wanted=MAX_COUNTED_PATHS,
+        wanted=page.skip + page.limit,
         as_of=as_of,
     )
-    return len(routes)
+    return found[page.skip : page.skip + page.limit], undated
 
 
 def _earliest(flow: dict[str, Any]) -> tuple[bool, str, str]:
@@ -394,7 +387,7 @@ async def _list_links(
 ) -> list[dict[str, Any]]:
     """Every link out of the frontier: a call that meets the cap is asked again by halves."""
     rows = await store.read(
-        LIST_DISSEMINATION_LINKS,
+        PATHS.list_dissemination_links,
         {"from": frontier, "knowledge": knowledge_id, "cap": MAX_WALKED_PATHS},
     )
     if len(rows) < MAX_WALKED_PATHS:
@@ -519,17 +512,17 @@ def _hops_from_learners(learning: list[LearningView], flows: list[FlowView]) -> 
 
 async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulation:
     """The whole life of one knowledge item, in time order (four store round trips)."""
-    rows = await store.read(GET_KNOWLEDGE_LEARNING, {"knowledge": knowledge_id})
+    rows = await store.read(PATHS.get_knowledge_learning, {"knowledge": knowledge_id})
     if not rows:
         raise NotFound("knowledge", knowledge_id)
     knowledge = KnowledgeView.model_validate(rows[0]["knowledge"])
     learning = [LearningView.model_validate(e) for e in rows[0]["learning"]]
     flows = [
         FlowView.model_validate(row["flow"])
-        for row in await store.read(LIST_KNOWLEDGE_FLOWS, {"knowledge": knowledge_id})
+        for row in await store.read(PATHS.list_knowledge_flows, {"knowledge": knowledge_id})
     ]
     rows = await store.read(
-        LIST_CIRCULATION_PATHS,
+        PATHS.list_circulation_paths,
         {"knowledge": knowledge_id, "cap": MAX_WALKED_PATHS, "limit": MAX_CIRCULATION_PATHS},
     )
     capped, trails, _ = _walked(rows)

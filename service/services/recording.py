@@ -11,44 +11,16 @@ from typing import Any
 from pydantic import BaseModel
 
 from service import cypher
-from service.model.case import (
-    COORDINATING_ROLES,
-    Flow,
-    IntegrationEvent,
-    LearningEvent,
-    Support,
-    Unit,
-    UnitPlace,
-    flow_direction_fits,
-)
+from service.model import case
 from service.model.enums import CHANNEL_OF_SOURCE, ActorKind, UnitRole
-from service.model.views import FlowView, IntegrationEventView, SupportView, UnitView
-from service.services.cases import stored_properties
+from service.model.views import FlowView, IntegrationEventView, LearningView, SupportView, UnitView
+from service.services.cases import recorded_params
 from service.services.errors import FieldProblem, RecordRejected
 from service.services.network import find_nodes
 from service.store.port import GraphStore
 
-LIST_UNIT_LINEAGE = cypher.load("network/list_unit_lineage")
-FIND_RELATIONSHIP_IDS = cypher.load("recording/find_relationship_ids")
-CREATE_UNIT = cypher.load("recording/create_unit")
-CREATE_FLOW = cypher.load("recording/create_flow")
-CREATE_SUPPORT = cypher.load("recording/create_support")
-CREATE_LEARNING_EVENT = cypher.load("recording/create_learning_event")
-CREATE_INTEGRATION_EVENT = cypher.load("recording/create_integration_event")
-LIST_RECORDED_SINCE = cypher.load("recording/list_recorded_since")
-
-
-class RecordedLearning(BaseModel):
-    id: str
-    channel: str
-    date: str | None = None
-    firm: str
-    citation: str | None = None
-    assumption: str | None = None
-    recorded_at: int | None = None
-    unit: str
-    source: str
-    knowledge: list[str]
+NETWORK = cypher.Folder("network")
+RECORDING = cypher.Folder("recording")
 
 
 class Recorded(BaseModel):
@@ -60,7 +32,7 @@ class Recorded(BaseModel):
     event: IntegrationEventView | None
 
 
-_COORDINATING_ROLES = {role.value for role in COORDINATING_ROLES}
+_COORDINATING_ROLES = {role.value for role in case.COORDINATING_ROLES}
 
 
 def now_ms() -> int:
@@ -104,12 +76,14 @@ async def _checks(store: GraphStore, record_id: str, refs: list[str | None]) -> 
     every node and every flow or support in the graph, whatever their kind."""
     wanted = sorted({i for i in [record_id, *refs] if i is not None})
     checks = _Checks(await find_nodes(store, ids=wanted))
-    taken = {row["id"] for row in await store.read(FIND_RELATIONSHIP_IDS, {"ids": [record_id]})}
+    taken = {
+        row["id"] for row in await store.read(RECORDING.find_relationship_ids, {"ids": [record_id]})
+    }
     checks.unused(record_id, taken)
     return checks
 
 
-async def record_unit(store: GraphStore, *, firm_id: str, unit: Unit) -> UnitView:
+async def record_unit(store: GraphStore, *, firm_id: str, unit: case.Unit) -> UnitView:
     """Add a unit to a firm's hierarchy (one HQ per firm; everyone else reports to a unit)."""
     checks = await _checks(store, unit.id, [firm_id, unit.reports_to])
     checks.node("firm", firm_id, "Firm", None)
@@ -120,16 +94,12 @@ async def record_unit(store: GraphStore, *, firm_id: str, unit: Unit) -> UnitVie
     if unit.role is UnitRole.HQ:
         checks.fail("role", f"firm '{firm_id}' has its HQ already; a firm has one HQ")
     checks.done()
-    props = stored_properties(
-        unit.model_copy(update={"recorded_at": now_ms()}), section="units", firm_id=firm_id
-    )
-    rows = await store.write(
-        CREATE_UNIT, {"firm": firm_id, "props": props, "reportsTo": unit.reports_to}
-    )
+    params = recorded_params(unit, section="units", firm_id=firm_id, recorded_at=now_ms())
+    rows = await store.write(RECORDING.create_unit, params | {"firm": firm_id})
     return UnitView.model_validate(rows[0]["unit"])
 
 
-async def record_flow(store: GraphStore, *, flow: Flow) -> FlowView:
+async def record_flow(store: GraphStore, *, flow: case.Flow) -> FlowView:
     """Add a flow between two units of one firm, going the way it claims."""
     checks = await _checks(store, flow.id, [flow.source, flow.target, flow.knowledge])
     source = checks.node("from", flow.source, "Unit", None)
@@ -147,27 +117,25 @@ async def record_flow(store: GraphStore, *, flow: Flow) -> FlowView:
             f"{flow.direction.value}",
         )
     checks.done()
-    props = stored_properties(
-        flow.model_copy(update={"recorded_at": now_ms()}), section="flows", firm_id=str(firm)
-    )
-    rows = await store.write(CREATE_FLOW, {"from": flow.source, "to": flow.target, "props": props})
+    params = recorded_params(flow, section="flows", firm_id=str(firm), recorded_at=now_ms())
+    rows = await store.write(RECORDING.create_flow, params)
     return FlowView.model_validate(rows[0]["flow"])
 
 
-async def _direction_fits(store: GraphStore, flow: Flow) -> bool:
-    rows = await store.read(LIST_UNIT_LINEAGE, {"ids": [flow.source, flow.target]})
+async def _direction_fits(store: GraphStore, flow: case.Flow) -> bool:
+    rows = await store.read(NETWORK.list_unit_lineage, {"ids": [flow.source, flow.target]})
     places = {
-        row["lineage"]["id"]: UnitPlace(
+        row["lineage"]["id"]: case.UnitPlace(
             row["lineage"]["id"],
             UnitRole(row["lineage"]["role"]),
             tuple(boss["id"] for boss in row["lineage"]["bosses"]),
         )
         for row in rows
     }
-    return flow_direction_fits(places[flow.source], places[flow.target], flow.direction)
+    return case.flow_direction_fits(places[flow.source], places[flow.target], flow.direction)
 
 
-async def record_support(store: GraphStore, *, support: Support) -> SupportView:
+async def record_support(store: GraphStore, *, support: case.Support) -> SupportView:
     """Add support one unit gave another unit of its firm."""
     checks = await _checks(store, support.id, [support.source, support.target, support.project])
     firm = checks.node("from", support.source, "Unit", None).get("firm")
@@ -177,16 +145,12 @@ async def record_support(store: GraphStore, *, support: Support) -> SupportView:
     if support.source == support.target:
         checks.fail("to", "a unit cannot support itself")
     checks.done()
-    props = stored_properties(
-        support.model_copy(update={"recorded_at": now_ms()}), section="support", firm_id=str(firm)
-    )
-    rows = await store.write(
-        CREATE_SUPPORT, {"from": support.source, "to": support.target, "props": props}
-    )
+    params = recorded_params(support, section="support", firm_id=str(firm), recorded_at=now_ms())
+    rows = await store.write(RECORDING.create_support, params)
     return SupportView.model_validate(rows[0]["support"])
 
 
-async def record_learning_event(store: GraphStore, *, event: LearningEvent) -> RecordedLearning:
+async def record_learning_event(store: GraphStore, *, event: case.LearningEvent) -> LearningView:
     """Add what a unit learned from an outside source, through the source's channel."""
     checks = await _checks(store, event.id, [event.unit, event.source, *event.knowledge])
     firm = checks.node("unit", event.unit, "Unit", None).get("firm")
@@ -208,23 +172,13 @@ async def record_learning_event(store: GraphStore, *, event: LearningEvent) -> R
                 f"'{expected.value}' channel, not '{event.channel.value}'",
             )
     checks.done()
-    props = stored_properties(
-        event.model_copy(update={"recorded_at": now_ms()}), section="learning", firm_id=str(firm)
-    )
-    rows = await store.write(
-        CREATE_LEARNING_EVENT,
-        {
-            "unit": event.unit,
-            "source": event.source,
-            "knowledge": list(event.knowledge),
-            "props": props,
-        },
-    )
-    return RecordedLearning.model_validate(rows[0]["event"])
+    params = recorded_params(event, section="learning", firm_id=str(firm), recorded_at=now_ms())
+    rows = await store.write(RECORDING.create_learning_event, params)
+    return LearningView.model_validate(rows[0]["event"])
 
 
 async def record_integration_event(
-    store: GraphStore, *, event: IntegrationEvent
+    store: GraphStore, *, event: case.IntegrationEvent
 ) -> IntegrationEventView:
     """Add a leverage, renew or release event; a release names resources the firm holds.
 
@@ -258,22 +212,8 @@ async def record_integration_event(
     for index, resource_id in enumerate(event.resources):
         checks.node(f"resources[{index}]", resource_id, "Resource", firm)
     checks.done()
-    props = stored_properties(
-        event.model_copy(update={"recorded_at": now_ms()}),
-        section="integrations",
-        firm_id=str(firm),
-    )
-    rows = await store.write(
-        CREATE_INTEGRATION_EVENT,
-        {
-            "sponsors": list(event.sponsors),
-            "beneficiaries": list(event.beneficiaries),
-            "coordinator": event.coordinator,
-            "knowledge": list(event.knowledge),
-            "resources": list(event.resources),
-            "props": props,
-        },
-    )
+    params = recorded_params(event, section="integrations", firm_id=str(firm), recorded_at=now_ms())
+    rows = await store.write(RECORDING.create_integration_event, params)
     return IntegrationEventView.model_validate(rows[0]["event"])
 
 
@@ -282,7 +222,7 @@ async def list_recorded_since(
 ) -> list[Recorded]:
     """Flows and integration events recorded at or after an instant, oldest first."""
     rows = await store.read(
-        LIST_RECORDED_SINCE, {"since": since_ms, "firm": firm_id, "limit": limit}
+        RECORDING.list_recorded_since, {"since": since_ms, "firm": firm_id, "limit": limit}
     )
     records = [row["record"] for row in rows]
     records.sort(key=lambda r: (r["recordedAt"], r["id"]))

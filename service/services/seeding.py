@@ -11,7 +11,7 @@ from service.settings import PROJECT_ROOT
 from service.store.port import GraphStore
 
 SEED_DIR = PROJECT_ROOT / "seed"
-FIND_FOREIGN_IDS = cypher.load("cases/find_foreign_ids")
+CASES = cypher.Folder("cases")
 SEED_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -85,7 +85,7 @@ def case_ids(case: CaseFile) -> list[str]:
 
 async def check_against_graph(store: GraphStore, *, case: CaseFile, name: str) -> None:
     """Refuse a case whose ids already belong to another firm in the graph."""
-    rows = await store.read(FIND_FOREIGN_IDS, {"firmId": case.firm.id, "ids": case_ids(case)})
+    rows = await store.read(CASES.find_foreign_ids, {"firmId": case.firm.id, "ids": case_ids(case)})
     if rows:
         raise CaseFileInvalid(
             [

@@ -3,15 +3,8 @@
 import strawberry
 
 from service.api.graphql.context import Info
-from service.api.graphql.types import (
-    Connection,
-    IntegrationEvent,
-    make_connection,
-)
-from service.model.enums import (
-    IntegrationStep,
-    IntegrationTier,
-)
+from service.api.graphql.types import Connection, IntegrationEvent, make_connection
+from service.model.enums import IntegrationStep, IntegrationTier
 from service.services import integration
 from service.services.paging import page_request
 

@@ -14,14 +14,15 @@ from service.api.graphql.types import (
     load_unit,
     make_connection,
 )
+from service.model import enums
 from service.model.enums import Interdependence, UnitRole
 from service.services import metrics
 from service.services.dating import parse_as_of
 from service.services.paging import page_request
 
-strawberry.enum(metrics.HubMetricOrder, description="How hub metrics are sorted.")
+strawberry.enum(enums.HubMetricOrder, description="How hub metrics are sorted.")
 strawberry.enum(
-    metrics.SubsidiaryRole,
+    enums.SubsidiaryRole,
     description="Gupta & Govindarajan: GLOBAL_INNOVATOR (high outflow, low inflow), "
     "INTEGRATED_PLAYER (high, high), IMPLEMENTOR (low, high), LOCAL_INNOVATOR (low, low).",
 )
@@ -44,7 +45,7 @@ class HubMetric:
             "Distinct pairs (a, b) with flows a -> unit -> b, a != b, and no direct flow a -> b."
         )
     )
-    subsidiary_role: metrics.SubsidiaryRole | None = strawberry.field(
+    subsidiary_role: enums.SubsidiaryRole | None = strawberry.field(
         description="Subsidiaries only: high means at or above the threshold and above zero."
     )
     # A plain field: the metrics statement returns each unit whole, and an awaited resolver
@@ -79,7 +80,7 @@ class HubMetrics:
         self,
         info: Info,
         roles: list[UnitRole] | None = None,
-        order_by: metrics.HubMetricOrder = metrics.HubMetricOrder.UNIT,
+        order_by: enums.HubMetricOrder = enums.HubMetricOrder.UNIT,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[HubMetric]:
@@ -245,9 +246,7 @@ class MetricsQuery:
             info.context.store, capability_id=str(capability)
         )
         return CapabilityProvenance(
-            capability=Capability(
-                id=strawberry.ID(c.id), name=c.name, channel=c.channel, citation=c.citation
-            ),
+            capability=Capability.from_view(c),
             sources=[
                 CapabilitySource(
                     knowledge=Knowledge.from_view(s.knowledge),

@@ -12,8 +12,9 @@ from service.api.graphql.types import (
     keyset,
     page_connection,
 )
+from service.model.enums import FlowOrder
 from service.services import navigation
-from service.services.navigation import EventFilter, FlowOrder, Page, Period
+from service.services.navigation import EventFilter, Page, Period
 
 
 @strawberry.type

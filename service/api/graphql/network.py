@@ -3,39 +3,20 @@
 import strawberry
 
 from service.api.graphql.context import Info
+from service.api.graphql.derive import graphql_object
 from service.api.graphql.types import (
     Actor,
-    Capability,
     Connection,
     Firm,
     Flow,
-    IntegrationEvent,
-    Knowledge,
-    LearningEvent,
     Node,
     PageInfo,
-    Resource,
     Unit,
     UnitPair,
     load_unit,
     make_connection,
 )
-from service.model.enums import (
-    Channel,
-    FlowDirection,
-    UnitRole,
-)
-from service.model.views import (
-    ActorView,
-    CapabilityView,
-    FirmView,
-    FlowView,
-    IntegrationEventView,
-    KnowledgeView,
-    LearningView,
-    ResourceView,
-    UnitView,
-)
+from service.model.enums import Channel, FlowDirection, UnitRole
 from service.services.dating import parse_as_of
 from service.services.errors import NotFound
 from service.services.network import (
@@ -110,26 +91,11 @@ async def resolve_nodes(info: Info, ids: list[strawberry.ID]) -> list[Node | Non
 
 def node_of(view: NodeView | None) -> Node | None:
     """The GraphQL type of a view read by id."""
-    match view:
-        case FirmView():
-            return Firm.from_view(view)
-        case UnitView():
-            return Unit.from_view(view)
-        case KnowledgeView():
-            return Knowledge.from_view(view)
-        case CapabilityView():
-            return Capability.from_view(view)
-        case ActorView():
-            return Actor.from_view(view)
-        case ResourceView():
-            return Resource(id=strawberry.ID(view.id), name=view.name, kind=view.kind)
-        case FlowView():
-            return Flow.from_view(view)
-        case IntegrationEventView():
-            return IntegrationEvent.from_view(view)
-        case LearningView():
-            return LearningEvent.from_view(view)
-    return None
+    if view is None:
+        return None
+    node = graphql_object(view)
+    assert isinstance(node, Node), f"{type(view).__name__} is not a node's view"
+    return node
 
 
 @strawberry.type(description="Flows between two units in one direction: the drawn edge.")

@@ -15,12 +15,13 @@ from service.api.graphql.types import (
     Unit,
     make_connection,
 )
+from service.model import enums
 from service.services import paths
 from service.services.dating import parse_as_of
 from service.services.paging import page_request
 
-strawberry.enum(paths.PathRole, description="What a unit does on one path.")
-strawberry.enum(paths.Stage, description="A step in the life of a knowledge item.")
+strawberry.enum(enums.PathRole, description="What a unit does on one path.")
+strawberry.enum(enums.Stage, description="A step in the life of a knowledge item.")
 
 
 # Hops carry their unit as a plain field, loaded for the whole answer in one batch before
@@ -28,7 +29,7 @@ strawberry.enum(paths.Stage, description="A step in the life of a knowledge item
 # were 80 awaited resolvers per request).
 @strawberry.type(description="One unit on a path, and the flow that brought knowledge to it.")
 class Hop:
-    role: paths.PathRole
+    role: enums.PathRole
     flow: Flow | None = strawberry.field(description="Null on the first hop.")
     unit: Unit
 
@@ -77,7 +78,7 @@ class Reach:
 
 @strawberry.type(description="One step of a circulation; exactly one of its details is set.")
 class CirculationStep:
-    stage: paths.Stage
+    stage: enums.Stage
     date: str | None
     learning: LearningEvent | None
     flow: Flow | None

@@ -9,12 +9,7 @@ import strawberry
 from pydantic import BaseModel, ValidationError
 
 from service.api.graphql.context import Info
-from service.api.graphql.types import (
-    Flow,
-    IntegrationEvent,
-    Unit,
-    from_epoch_ms,
-)
+from service.api.graphql.types import Flow, IntegrationEvent, Unit, from_epoch_ms
 from service.model import case, enums
 from service.model.enums import (
     Channel,
@@ -243,7 +238,7 @@ class RecordingMutation:
             input,
             lambda event: recording.record_learning_event(store, event=event),
             lambda recorded: LearningEventRecorded(
-                id=strawberry.ID(recorded.id), channel=enums.Channel(recorded.channel)
+                id=strawberry.ID(recorded.id), channel=recorded.channel
             ),
         )
 

@@ -8,23 +8,10 @@ import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
 from service.api.graphql.context import Info
+from service.api.graphql.derive import Derived, fields_of
+from service.api.graphql.loaders import NavigationLoaders, PageLoader
 from service.model import enums
-from service.model.enums import (
-    ActorKind,
-    Channel,
-    FlowDirection,
-    FlowMode,
-    IntegrationStep,
-    IntegrationTier,
-    KnowledgeKind,
-    Market,
-    Outcome,
-    RenewMode,
-    ResourceKind,
-    SupportingMechanism,
-    UnitRole,
-    ValueChainActivity,
-)
+from service.model.enums import FlowOrder, UnitOrder, UnitRole
 from service.model.views import (
     ActorView,
     CapabilityView,
@@ -33,17 +20,16 @@ from service.model.views import (
     IntegrationEventView,
     KnowledgeView,
     LearningView,
+    ResourceView,
     UnitRef,
     UnitView,
 )
 from service.services.navigation import (
     EventFilter,
     FlowFilter,
-    FlowOrder,
     Page,
     Period,
     UnitFilter,
-    UnitOrder,
 )
 from service.services.paging import KeysetRequest, PageRequest, encode_cursor, keyset_request
 
@@ -100,15 +86,31 @@ class Node:
     )
 
 
-@strawberry.type(description="A multinational firm, with one case of the source papers.")
-class Firm(Node):
-    name: str
-    home_country: str | None
-    industry: str | None
-    outcome: Outcome | None
-    summary: str | None
-    citation: str | None
+def unit_flows(
+    loader: Callable[[NavigationLoaders], PageLoader[FlowFilter, FlowView]],
+) -> Callable[..., Awaitable["Connection[Flow]"]]:
+    """The resolver of a unit's flows one way: the same arguments, another loader."""
 
+    async def resolve(
+        root: Node,
+        info: Info,
+        knowledge: strawberry.ID | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        order_by: FlowOrder = FlowOrder.DATE_ASC,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> "Connection[Flow]":
+        filters = flow_filter(info, None, knowledge, since, until, order_by, first, after)
+        page = await loader(info.context.navigation).load(root.id, filters)
+        return page_connection(page, Flow.from_view)
+
+    return resolve
+
+
+@strawberry.type(description="A multinational firm, with one case of the source papers.")
+@fields_of(FirmView, skip={"case", "assumption"})
+class Firm(Node, Derived):
     @strawberry.field(description="The firm's units, by name or by flow volume (most first).")
     async def units(
         self,
@@ -132,29 +134,10 @@ class Firm(Node):
         )
         return page_connection(page, Knowledge.from_view)
 
-    @classmethod
-    def from_view(cls, view: FirmView) -> "Firm":
-        return cls(
-            id=strawberry.ID(view.id),
-            name=view.name,
-            home_country=view.home_country,
-            industry=view.industry,
-            outcome=view.outcome,
-            summary=view.summary,
-            citation=view.citation,
-        )
-
 
 @strawberry.type(description="An HQ, capability centre, regional HQ or subsidiary.")
-class Unit(Node):
-    name: str
-    role: UnitRole
-    country: str | None
-    market: Market | None
-    citation: str | None
-    assumption: str | None = strawberry.field(
-        description="What the seed adds that its source does not state."
-    )
+@fields_of(UnitView)
+class Unit(Node, Derived):
     firm_id: strawberry.Private[str]
     reports_to_id: strawberry.Private[str | None]
 
@@ -171,35 +154,14 @@ class Unit(Node):
         view = await info.context.units.load(self.reports_to_id)
         return Unit.from_view(view) if view else None
 
-    @strawberry.field(description="Flows this unit sent, in date order.")
-    async def flows_out(
-        self,
-        info: Info,
-        knowledge: strawberry.ID | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        order_by: FlowOrder = FlowOrder.DATE_ASC,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> "Connection[Flow]":
-        filters = flow_filter(info, None, knowledge, since, until, order_by, first, after)
-        page = await info.context.navigation.flows_out.load(self.id, filters)
-        return page_connection(page, Flow.from_view)
-
-    @strawberry.field(description="Flows this unit received, in date order.")
-    async def flows_in(
-        self,
-        info: Info,
-        knowledge: strawberry.ID | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        order_by: FlowOrder = FlowOrder.DATE_ASC,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> "Connection[Flow]":
-        filters = flow_filter(info, None, knowledge, since, until, order_by, first, after)
-        page = await info.context.navigation.flows_in.load(self.id, filters)
-        return page_connection(page, Flow.from_view)
+    flows_out = strawberry.field(
+        resolver=unit_flows(lambda loaders: loaders.flows_out),
+        description="Flows this unit sent, in date order.",
+    )
+    flows_in = strawberry.field(
+        resolver=unit_flows(lambda loaders: loaders.flows_in),
+        description="Flows this unit received, in date order.",
+    )
 
     @strawberry.field(description="The units reporting directly to this one, by name.")
     async def subordinates(
@@ -240,17 +202,7 @@ class Unit(Node):
 
     @classmethod
     def from_view(cls, view: UnitView) -> "Unit":
-        return cls(
-            id=strawberry.ID(view.id),
-            name=view.name,
-            role=view.role,
-            country=view.country,
-            market=view.market,
-            citation=view.citation,
-            assumption=view.assumption,
-            firm_id=view.firm,
-            reports_to_id=view.reports_to,
-        )
+        return cls.from_model(view, firm_id=view.firm, reports_to_id=view.reports_to)
 
 
 async def load_unit(info: Info, ref: UnitRef | str) -> Unit:
@@ -275,27 +227,14 @@ class UnitPair:
 
 
 @strawberry.type(description="A capability the knowledge builds (Fu et al., Table 2).")
-class Capability(Node):
-    name: str
-    channel: Channel
-    citation: str | None
-
-    @classmethod
-    def from_view(cls, view: CapabilityView) -> "Capability":
-        return cls(
-            id=strawberry.ID(view.id), name=view.name, channel=view.channel, citation=view.citation
-        )
+@fields_of(CapabilityView)
+class Capability(Node, Derived):
+    pass
 
 
 @strawberry.type(description="A piece of knowledge: declarative (facts) or procedural (how).")
-class Knowledge(Node):
-    name: str
-    kind: KnowledgeKind
-    domain: str
-    citation: str | None
-    assumption: str | None
-    capabilities: list[Capability]
-
+@fields_of(KnowledgeView, skip={"firm"})
+class Knowledge(Node, Derived):
     @strawberry.field(description="The flows that carried this item, in date order.")
     async def flows(
         self,
@@ -310,18 +249,6 @@ class Knowledge(Node):
         page = await info.context.navigation.knowledge_flows.load(self.id, filters)
         return page_connection(page, Flow.from_view)
 
-    @classmethod
-    def from_view(cls, view: KnowledgeView) -> "Knowledge":
-        return cls(
-            id=strawberry.ID(view.id),
-            name=view.name,
-            kind=view.kind,
-            domain=view.domain,
-            citation=view.citation,
-            assumption=view.assumption,
-            capabilities=[Capability.from_view(c) for c in view.capabilities],
-        )
-
 
 async def load_knowledge(info: Info, knowledge_id: str | None) -> Knowledge | None:
     """A Knowledge through the request's batched loader."""
@@ -332,23 +259,14 @@ async def load_knowledge(info: Info, knowledge_id: str | None) -> Knowledge | No
 
 
 @strawberry.type(description="Someone outside the firm: a learning source or a customer.")
-class Actor(Node):
-    name: str
-    kind: ActorKind
-    country: str | None
-
-    @classmethod
-    def from_view(cls, view: ActorView) -> "Actor":
-        return cls(id=strawberry.ID(view.id), name=view.name, kind=view.kind, country=view.country)
+@fields_of(ActorView)
+class Actor(Node, Derived):
+    pass
 
 
 @strawberry.type(description="Knowledge passed from one unit to another.")
-class Flow(Node):
-    direction: FlowDirection
-    mode: FlowMode
-    date: str | None = strawberry.field(description="YYYY, YYYY-MM or YYYY-MM-DD.")
-    citation: str | None
-    assumption: str | None
+@fields_of(FlowView)
+class Flow(Node, Derived):
     recorded_at: datetime.datetime | None = strawberry.field(
         description="When it was recorded through the API (UTC); null for seeded facts."
     )
@@ -372,13 +290,8 @@ class Flow(Node):
 
     @classmethod
     def from_view(cls, view: FlowView) -> "Flow":
-        return cls(
-            id=strawberry.ID(view.id),
-            direction=view.direction,
-            mode=view.mode,
-            date=view.date,
-            citation=view.citation,
-            assumption=view.assumption,
+        return cls.from_model(
+            view,
             recorded_at=recorded(view.recorded_at),
             knowledge_id=view.knowledge,
             source_id=view.source,
@@ -387,25 +300,15 @@ class Flow(Node):
 
 
 @strawberry.type(description="A resource an integration event leveraged, renewed or released.")
-class Resource(Node):
-    name: str
-    kind: ResourceKind
+@fields_of(ResourceView)
+class Resource(Node, Derived):
+    pass
 
 
 @strawberry.type(description="The firm leveraged, renewed or released resources (Table 3).")
-class IntegrationEvent(Node):
-    step: IntegrationStep
-    tier: IntegrationTier
-    activity: ValueChainActivity | None
-    renew_mode: RenewMode | None
-    description: str
-    mechanisms: list[SupportingMechanism]
-    date: str | None
-    until: str | None
-    citation: str | None
-    assumption: str | None
+@fields_of(IntegrationEventView, skip={"firm"})
+class IntegrationEvent(Node, Derived):
     recorded_at: datetime.datetime | None
-    resources: list[Resource]
     sponsor_ids: strawberry.Private[Sequence[str]]
     beneficiary_ids: strawberry.Private[Sequence[str]]
     coordinator_id: strawberry.Private[str | None]
@@ -447,22 +350,9 @@ class IntegrationEvent(Node):
 
     @classmethod
     def from_view(cls, view: IntegrationEventView) -> "IntegrationEvent":
-        return cls(
-            id=strawberry.ID(view.id),
-            step=view.step,
-            tier=view.tier,
-            activity=view.activity,
-            renew_mode=view.renew_mode,
-            description=view.description,
-            mechanisms=list(view.mechanisms),
-            date=view.date,
-            until=view.until,
-            citation=view.citation,
-            assumption=view.assumption,
+        return cls.from_model(
+            view,
             recorded_at=recorded(view.recorded_at),
-            resources=[
-                Resource(id=strawberry.ID(r.id), name=r.name, kind=r.kind) for r in view.resources
-            ],
             sponsor_ids=view.sponsors,
             beneficiary_ids=view.beneficiaries,
             coordinator_id=view.coordinator,
@@ -471,12 +361,8 @@ class IntegrationEvent(Node):
 
 
 @strawberry.type(description="A unit learned knowledge from an outside source.")
-class LearningEvent(Node):
-    channel: Channel
-    date: str | None
-    citation: str | None
-    assumption: str | None
-    source: Actor
+@fields_of(LearningView)
+class LearningEvent(Node, Derived):
     unit_id: strawberry.Private[str]
 
     @strawberry.field(description="The unit that learned.")
@@ -491,15 +377,7 @@ class LearningEvent(Node):
 
     @classmethod
     def from_view(cls, view: LearningView) -> "LearningEvent":
-        return cls(
-            id=strawberry.ID(view.id),
-            channel=view.channel,
-            date=view.date,
-            citation=view.citation,
-            assumption=view.assumption,
-            source=Actor.from_view(view.source),
-            unit_id=view.unit.id,
-        )
+        return cls.from_model(view, unit_id=view.unit.id)
 
 
 T = TypeVar("T")
