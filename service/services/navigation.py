@@ -32,8 +32,10 @@ LIST_UNIT_FLOWS_IN = cypher.load("navigation/list_unit_flows_in")
 LIST_FIRM_FLOWS = cypher.load("navigation/list_firm_flows")
 LIST_KNOWLEDGE_FLOWS = cypher.load("navigation/list_knowledge_flows")
 LIST_FIRM_KNOWLEDGE = cypher.load("navigation/list_firm_knowledge")
+LIST_KNOWLEDGE = cypher.load("navigation/list_knowledge")
 LIST_UNIT_LEARNING_EVENTS = cypher.load("navigation/list_unit_learning_events")
 LIST_FIRM_LEARNING_EVENTS = cypher.load("navigation/list_firm_learning_events")
+LIST_LEARNING_EVENTS = cypher.load("navigation/list_learning_events")
 LIST_UNIT_INTEGRATION_EVENTS = cypher.load("navigation/list_unit_integration_events")
 LIST_LEARNING_KNOWLEDGE = cypher.load("navigation/list_learning_knowledge")
 
@@ -246,7 +248,10 @@ async def list_firm_knowledge(
     store: GraphStore, *, firms: list[str | None], page: KeysetRequest
 ) -> dict[str | None, Page[KnowledgeView]]:
     """A page of each firm's knowledge items (all items for None), by name."""
-    rows = await store.read(LIST_FIRM_KNOWLEDGE, {"firms": firms, **page.params()})
+    named = [firm for firm in firms if firm is not None]
+    rows = await store.read(LIST_FIRM_KNOWLEDGE, {"firms": named, **page.params()}) if named else []
+    if None in firms:
+        rows += await store.read(LIST_KNOWLEDGE, page.params())
     return _pages(rows, KnowledgeView, page)
 
 
@@ -265,10 +270,11 @@ async def list_firm_learning_events(
     store: GraphStore, *, firms: list[str | None], filters: EventFilter
 ) -> dict[str | None, Page[LearningView]]:
     """A page of what each firm's units (all firms' for None) learned, in date order."""
-    rows = await store.read(
-        LIST_FIRM_LEARNING_EVENTS,
-        {"firms": firms, **filters.period.params(), **filters.page.params()},
-    )
+    params = {**filters.period.params(), **filters.page.params()}
+    named = [firm for firm in firms if firm is not None]
+    rows = await store.read(LIST_FIRM_LEARNING_EVENTS, {"firms": named, **params}) if named else []
+    if None in firms:
+        rows += await store.read(LIST_LEARNING_EVENTS, params)
     return _pages(rows, LearningView, filters.page)
 
 
