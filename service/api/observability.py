@@ -376,6 +376,10 @@ class InstrumentedStore:
         """Run a write statement (timed)."""
         return await self._timed("write", self.inner.write(query, params))
 
+    async def profile(self, query: Query, params: Mapping[str, Any] | None = None) -> list[str]:
+        """PROFILE a read statement (timed as a read)."""
+        return await self._timed("read", self.inner.profile(query, params))
+
     async def run_readonly(
         self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
     ) -> AdhocResult:

@@ -66,6 +66,10 @@ class CountingStore:
         self._count()
         return await self._store.write(query, params)
 
+    async def profile(self, query: Query, params: Mapping[str, Any] | None = None) -> list[str]:
+        """Not for GraphQL: plans are profiled by `kflow explain`."""
+        raise NotImplementedError
+
     async def run_readonly(
         self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
     ) -> AdhocResult:
