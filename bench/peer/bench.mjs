@@ -166,15 +166,15 @@ const QUESTIONS = [
     title: "(e) a firm's integration events, first 100",
     kflow: {
       query:
-        "query Events($firm: ID!) { integrationEvents(firm: $firm, first: 100) { edges { node { id step tier date until description unit { id } resources { id name } knowledge { id } } } } }",
+        "query Events($firm: ID!) { integrationEvents(firm: $firm, first: 100) { edges { node { id step tier date until description sponsors { id } resources { id name } knowledge { id } } } } }",
       variables: (t) => ({ firm: t.firm }),
-      answer: (d) => d.integrationEvents.edges.map(({ node }) => normaliseEvent(node, node.unit?.id)),
+      answer: (d) => d.integrationEvents.edges.map(({ node }) => normaliseEvent(node)),
     },
     peer: {
       query:
-        "query Events($firm: String!) { integrationEvents(where: {firmId: {eq: $firm}}, sort: [{date: ASC}, {id: ASC}], limit: 100) { id step tier date until description unit { id } resources { id name } knowledge { id } } }",
+        "query Events($firm: String!) { integrationEvents(where: {firmId: {eq: $firm}}, sort: [{date: ASC}, {id: ASC}], limit: 100) { id step tier date until description sponsors { id } resources { id name } knowledge { id } } }",
       variables: (t) => ({ firm: t.firm }),
-      answer: (d) => d.integrationEvents.map((e) => normaliseEvent(e, e.unit?.[0]?.id)),
+      answer: (d) => d.integrationEvents.map((e) => normaliseEvent(e)),
     },
   },
   {
@@ -254,7 +254,7 @@ function normalisePath(p) {
   };
 }
 
-function normaliseEvent(e, unitId) {
+function normaliseEvent(e) {
   return {
     id: e.id,
     step: lower(e.step),
@@ -262,7 +262,7 @@ function normaliseEvent(e, unitId) {
     date: e.date,
     until: e.until,
     description: e.description,
-    unit: unitId ?? null,
+    sponsors: e.sponsors.map((u) => u.id).sort(),
     resources: [...e.resources].sort(byId),
     knowledge: e.knowledge.map((k) => k.id).sort(),
   };

@@ -188,7 +188,11 @@ async def list_firm_flows(
     store: GraphStore, *, firms: list[str], filters: FlowFilter
 ) -> dict[str | None, Page[FlowView]]:
     """A page of the flows between each firm's units, in date order."""
-    rows = await store.read(LIST_FIRM_FLOWS, {"firms": firms, **filters.params()})
+    rows = [
+        row
+        for firm in firms
+        for row in await store.read(LIST_FIRM_FLOWS, {"parent": firm, **filters.params()})
+    ]
     return _pages(rows, FlowView, filters.page)
 
 
