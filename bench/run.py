@@ -1,6 +1,6 @@
 """The kflow benchmark: a synthetic firm, loaded and queried on this machine, against the engine.
 
-    .venv/bin/python bench/run.py [--size large] [--out bench]
+    .venv/bin/python bench/run.py [--size large] [--backend embedded|neo4j] [--out bench]
 
 In one run it:
 1. generates the synthetic firm (`kflow generate`'s generator) and loads it through kflow's
@@ -14,6 +14,11 @@ In one run it:
 3. sends a fixed number of `reverseTransferPaths` requests from 32 concurrent clients on
    loopback and reports throughput, p50/p95/p99 and errors;
 4. records the resident memory of the service and of the engine after the load.
+
+With `--backend neo4j` the engine is Neo4j 5.26 (two servers in one JVM started with
+scripts/neo4j.sh in the work directory: one for kflow's load, one for the raw load), the
+replay goes through the Neo4j driver and the engine's time is the server's own (result
+available + consumed); it writes results-neo4j.json and results-neo4j.md.
 
 It writes bench/results.json and bench/results.md. It is not a test; nothing asserts a target.
 """
@@ -39,7 +44,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from falkordb import FalkorDB
 
 try:
     import networkx as nx
@@ -52,6 +56,7 @@ except ImportError:
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.engines import DirectClient, Engines, engines_for  # noqa: E402
 from service.api.deps import Credential  # noqa: E402
 from service.api.graphql.context import Context  # noqa: E402
 from service.api.graphql.schema import schema  # noqa: E402
@@ -60,14 +65,10 @@ from service.model.files import paused_gc, validate_case_document  # noqa: E402
 from service.services import bulk  # noqa: E402
 from service.services.access import Role  # noqa: E402
 from service.services.synthetic import SIZES, generate_case_document  # noqa: E402
-from service.settings import Settings  # noqa: E402
-from service.store.embedded import EmbeddedStore  # noqa: E402
-from service.store.engine import EngineConfig, EngineProcess  # noqa: E402
-from service.store.port import check_params  # noqa: E402
+from service.store.port import GraphStore, check_params  # noqa: E402
 
 FIRM = "synth"
 TARGET = "synth-ccd"  # the synthetic firm's capability centre
-GRAPH = "kflow"
 CLIENTS = 32
 
 
@@ -117,39 +118,6 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def child_engine_pid(parent: int) -> int | None:
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().split(")")[-1].split()
-            comm = stat.read_text().split("(")[1].split(")")[0]
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == parent and "redis-server" in comm:
-            return int(stat.parent.name)
-    return None
-
-
-def engine_config(data_dir: Path) -> EngineConfig:
-    defaults = Settings(graph_url=f"embedded://{data_dir}")
-    return EngineConfig(
-        data_dir=data_dir,
-        module=defaults.engine_module,
-        fsync=defaults.engine_fsync,
-        start_timeout_s=900,
-        query_timeout_ms=defaults.query_timeout_ms,
-        query_memory_mb=defaults.query_memory_mb,
-    )
-
-
-def wait_for_rewrite(engine: EngineProcess) -> None:
-    client = engine.client(decode_responses=True)
-    while True:
-        info = client.info("persistence")
-        if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
-            return
-        time.sleep(0.2)
-
-
 # --- 1. load ---------------------------------------------------------------------------------
 
 
@@ -160,19 +128,19 @@ def validate_for_load(document: dict[str, Any]) -> tuple[Any, float]:
     return case, time.perf_counter() - started
 
 
-async def load_through_kflow(case: Any, data_dir: Path, validate_seconds: float) -> dict[str, Any]:
+async def load_through_kflow(
+    case: Any, engines: Engines, validate_seconds: float
+) -> dict[str, Any]:
     """Load a validated case exactly as `kflow generate` does; time it with its validation."""
     # The case stays with the caller: a coroutine returning a million-record object makes
     # asyncio's shutdown path slow to unwind, so only figures come back from here.
-    store = await EmbeddedStore.start(engine_config(data_dir), graph_name=GRAPH, pool_size=4)
+    store = await engines.open_store("kflow", pool_size=4)
     try:
         await store.ensure_schema()
         started = time.perf_counter()
         summary = await bulk.load_case_in_batches(store, case=case, name="bench")
         finished = time.perf_counter()
-        rewrite_started = time.perf_counter()
-        await asyncio.to_thread(wait_for_rewrite, store.engine)
-        rewrite = time.perf_counter() - rewrite_started
+        rewrite = await asyncio.to_thread(engines.after_load, store)
     finally:
         await store.close()
     return {
@@ -186,12 +154,12 @@ async def load_through_kflow(case: Any, data_dir: Path, validate_seconds: float)
     }
 
 
-async def load_raw(case: Any, data_dir: Path) -> dict[str, Any]:
-    """The same rows and statements sent straight to a fresh engine, one batch at a time."""
-    store = await EmbeddedStore.start(engine_config(data_dir), graph_name=GRAPH, pool_size=2)
+async def load_raw(case: Any, engines: Engines) -> dict[str, Any]:
+    """The same rows and statements sent straight to a fresh graph, one batch at a time."""
+    store = await engines.open_store("raw", pool_size=2)
     try:
         await store.ensure_schema()  # the same indexes and uniqueness constraints
-        graph = FalkorDB(unix_socket_path=str(store.engine.socket_path)).select_graph(GRAPH)
+        graph = engines.direct("raw")
         from service.services.cases import firm_properties
 
         seconds, rows, statements = 0.0, 0, 0
@@ -212,7 +180,7 @@ async def load_raw(case: Any, data_dir: Path) -> dict[str, Any]:
         # Sent phase by phase as built (rows are plain data already; only sending is timed).
         for (query, params), weight in zip(plan, weights, strict=True):
             started = time.perf_counter()
-            graph.query(query.text, params)
+            graph.write(query.text, params)
             seconds += time.perf_counter() - started
             rows += weight
             statements += 1
@@ -239,13 +207,9 @@ class Server:
     start_seconds: float = 0.0
 
 
-def start_server(data_dir: Path, log_path: Path) -> Server:
+def start_server(engines: Engines, log_path: Path) -> Server:
     port = free_port()
-    env = {
-        **os.environ,
-        "KFLOW_GRAPH_URL": f"embedded://{data_dir}",
-        "KFLOW_ENGINE_START_TIMEOUT_S": "900",
-    }
+    env = {**os.environ, **engines.serve_env()}
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
@@ -265,7 +229,7 @@ def start_server(data_dir: Path, log_path: Path) -> Server:
             raise SystemExit(f"kflow serve exited; see {log_path}")
         time.sleep(0.2)
     server = Server(process, base, port, start_seconds=time.perf_counter() - started)
-    server.engine_pid = child_engine_pid(process.pid)
+    server.engine_pid = engines.engine_pid(process.pid)
     return server
 
 
@@ -290,35 +254,32 @@ class Export:
     knowledge: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def read_in_pages(graph: Any, text: str, page: int = 20_000) -> Iterator[list[Any]]:
+def read_in_pages(graph: DirectClient, text: str, page: int = 20_000) -> Iterator[list[Any]]:
     """Rows of a `SKIP $skip LIMIT $limit` query over the firm, a page per round trip."""
     for start in itertools.count(0, page):
-        rows = graph.ro_query(
-            text, {"firm": FIRM, "skip": start, "limit": page}, timeout=10_000
-        ).result_set
+        rows = graph.rows(text, {"firm": FIRM, "skip": start, "limit": page})
         if not rows:
             return
         yield from rows
 
 
-def export_graph(graph: Any) -> Export:
+def export_graph(graph: DirectClient) -> Export:
     """Read the firm back from the engine, page by page (the 10 s query limit applies)."""
     export = Export()
-    for (unit,) in graph.ro_query(
+    for (unit,) in graph.rows(
         "MATCH (u:Unit) WHERE u.firm = $firm "
         "OPTIONAL MATCH (u)-[:REPORTS_TO]->(b:Unit) "
         "RETURN u {.id, .name, .role, .country, .firm, reportsTo: b.id}",
         {"firm": FIRM},
-    ).result_set:
+    ):
         export.units[unit["id"]] = dict(unit)
     ids = sorted(export.units)
     for start in range(0, len(ids), 400):
-        for row in graph.ro_query(
+        for row in graph.rows(
             "UNWIND $ids AS uid MATCH (a:Unit {id: uid})-[r:FLOWS]->(b:Unit) "
             "RETURN a.id, b.id, r.id, r.direction, r.mode, r.knowledge, r.date",
             {"ids": ids[start : start + 400]},
-            timeout=10_000,
-        ).result_set:
+        ):
             source, target, flow_id, direction, mode, item, date = row
             export.flows.append(
                 {
@@ -342,8 +303,9 @@ def export_graph(graph: Any) -> Export:
     for event, used in read_in_pages(
         graph,
         "MATCH (i:IntegrationEvent) WHERE i.firm = $firm WITH i ORDER BY i.id SKIP $skip "
-        "LIMIT $limit MATCH (i)-[:AT]->(u:Unit) OPTIONAL MATCH (i)-[:USED]->(k:Knowledge) "
-        "RETURN i {.id, .step, .tier, .date, .until, unit: u.id}, collect(k.id)",
+        "LIMIT $limit OPTIONAL MATCH (i)-[:SPONSORED_BY]->(u:Unit) "
+        "WITH i, head(collect(u.id)) AS unit OPTIONAL MATCH (i)-[:USED]->(k:Knowledge) "
+        "RETURN i {.id, .step, .tier, .date, .until, unit: unit}, collect(k.id)",
     ):
         export.events.append(dict(event) | {"knowledge": used})
     return export
@@ -715,7 +677,7 @@ def specs(export: Export, size: str) -> list[Spec]:
 class Recorder:
     """A store that notes every statement a request runs (to replay them on the engine)."""
 
-    def __init__(self, store: EmbeddedStore) -> None:
+    def __init__(self, store: GraphStore) -> None:
         self.store = store
         self.backend = store.backend
         self.calls: list[tuple[Query, dict[str, Any]]] = []
@@ -729,12 +691,9 @@ class Recorder:
 
 
 async def record_statements(
-    socket_dir: Path, document: str, variables: dict[str, Any]
+    engines: Engines, document: str, variables: dict[str, Any]
 ) -> list[tuple[Query, dict[str, Any]]]:
-    engine = EngineProcess(engine_config(socket_dir))  # not started: only its socket is used
-    store = EmbeddedStore(
-        engine, graph_name=GRAPH, pool_size=2, query_timeout_ms=10_000, owns_engine=False
-    )
+    store = engines.recording_store()
     recorder = Recorder(store)
     try:
         result = await schema.execute(
@@ -778,9 +737,9 @@ def summary(times: Iterable[float]) -> dict[str, float]:
     }
 
 
-def measure(spec: Spec, server: Server, data_dir: Path, model: Model) -> dict[str, Any]:
-    graph = FalkorDB(unix_socket_path=str(data_dir / "engine.sock")).select_graph(GRAPH)
-    recorded = [asyncio.run(record_statements(data_dir, spec.document, v)) for v in spec.variables]
+def measure(spec: Spec, server: Server, engines: Engines, model: Model) -> dict[str, Any]:
+    graph = engines.direct("kflow")
+    recorded = [asyncio.run(record_statements(engines, spec.document, v)) for v in spec.variables]
     agree = True
     http_ms, engine_ms, internal_ms, nx_ms = [], [], [], []
     with httpx.Client() as client:
@@ -798,7 +757,7 @@ def measure(spec: Spec, server: Server, data_dir: Path, model: Model) -> dict[st
             def replay(statements: list[tuple[str, dict[str, Any]]] = statements) -> float:
                 inside = 0.0
                 for text, params in statements:
-                    inside += float(graph.ro_query(text, params, timeout=10_000).run_time_ms)
+                    inside += graph.execution_ms(text, params)
                 return inside
 
             elapsed, inside = timed(replay)
@@ -941,7 +900,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"Command: `{results['command']}`  ",
         f"Run: {results['started']} on {env['cores']} cores ({env['cpu']}), "
         f"load average {env['load_before']} before and {env['load_after']} after; "
-        f"FalkorDB {env['engine']}; total {results['total_seconds']:.0f} s. During the run the "
+        f"{env['engine']}; total {results['total_seconds']:.0f} s. During the run the "
         f"two cores were {env['cpu_during_run']['busy_percent']}% busy (the benchmark itself "
         f"keeps them busy) and {env['cpu_during_run']['steal_percent']}% of CPU time was taken "
         "by the host (steal).",
@@ -997,9 +956,10 @@ def render_markdown(results: dict[str, Any]) -> str:
         "",
         "HTTP: end to end through `kflow serve` (one request at a time, keep-alive). Engine: the "
         "statements the same request runs, replayed one after the other straight on the engine "
-        "with the official falkordb client (round trips and reply decoding included). Engine "
-        "execution: the engine's own execution time for those statements (`Query internal "
-        "execution time`), with no transport or decoding. networkx: the same answer computed in "
+        "with its official client, falkordb or the Neo4j driver (round trips and reply "
+        "decoding included). Engine execution: the engine's own time for those statements "
+        "(FalkorDB's `Query internal execution time`; Neo4j's result available + consumed "
+        "times), with no transport or decoding. networkx: the same answer computed in "
         "process from an export of the graph (building the model is not timed: "
         f"{results['networkx_build_seconds']:.1f} s). Answers agree: the API's answer equals "
         "networkx's for every input.",
@@ -1028,7 +988,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         "| process | after the load | at the end |",
         "| --- | ---: | ---: |",
         f"| kflow serve | {memory['service_after_load']:.0f} | {memory['service_at_end']:.0f} |",
-        f"| engine (redis-server + FalkorDB) | {memory['engine_after_load']:.0f} | "
+        f"| engine ({env['engine']}) | {memory['engine_after_load']:.0f} | "
         f"{memory['engine_at_end']:.0f} |",
         "",
     ]
@@ -1039,6 +999,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="large")
     parser.add_argument("--out", type=Path, default=REPO / "bench")
+    parser.add_argument("--backend", choices=("embedded", "neo4j"), default="embedded")
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--keep", action="store_true", help="keep the data directories")
     parser.add_argument(
@@ -1065,50 +1026,69 @@ def main() -> None:
     }
     cpu_before = cpu_times()
     work = Path(tempfile.mkdtemp(prefix="kflow-bench-"))
-    server: Server | None = None
+    with engines_for(args.backend, work) as engines:
+        run_bench(args, engines, work, results)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    results["environment"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    results["environment"]["cpu_during_run"] = cpu_shares(cpu_before, cpu_times())
+    results["total_seconds"] = time.perf_counter() - began
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = "results" if args.backend == "embedded" else f"results-{args.backend}"
+    (args.out / f"{stem}.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    (args.out / f"{stem}.md").write_text(render_markdown(results))
+    log(
+        f"wrote {args.out / (stem + '.json')} and {args.out / (stem + '.md')} "
+        f"in {results['total_seconds']:.0f} s"
+    )
+
+
+def run_bench(
+    args: argparse.Namespace, engines: Engines, work: Path, results: dict[str, Any]
+) -> None:
+    """Generate, load, serve and time."""
+    size = SIZES[args.size]
+    log(f"generating the {args.size} firm in {work}")
+    with paused_gc():
+        generated, document = timed(lambda: generate_case_document(size=size))
+    results["firm"] = {"size": args.size, "generate_seconds": generated / 1000}
+
+    log("loading through kflow (validate, check, staged batches, publish)")
+    case, validate_seconds = validate_for_load(document)
+    del document
+    kflow_load = asyncio.run(load_through_kflow(case, engines, validate_seconds))
+    results["firm"]["records"] = dict(bulk.count_records(case))
+    kflow_load["rows_per_second"] = kflow_load["rows"] / kflow_load["seconds"]
+
+    log("loading the same rows raw into a second engine")
+    with paused_gc():
+        raw = asyncio.run(load_raw(case, engines))
+    raw["rows_per_second"] = raw["rows"] / raw["seconds"]
+    shutil.rmtree(work / "raw", ignore_errors=True)
+    del case
+    results["load"] = {
+        "kflow": kflow_load,
+        "raw": raw,
+        "ratio": kflow_load["rows_per_second"] / raw["rows_per_second"],
+    }
+    log(
+        f"  kflow {kflow_load['rows_per_second']:,.0f} rows/s, raw "
+        f"{raw['rows_per_second']:,.0f} rows/s"
+    )
+
+    log("starting kflow serve on the loaded data")
+    server = start_server(engines, work / "serve.log")
     try:
-        size = SIZES[args.size]
-        log(f"generating the {args.size} firm in {work}")
-        with paused_gc():
-            generated, document = timed(lambda: generate_case_document(size=size))
-        results["firm"] = {"size": args.size, "generate_seconds": generated / 1000}
-
-        log("loading through kflow (validate, check, staged batches, publish)")
-        case, validate_seconds = validate_for_load(document)
-        del document
-        kflow_load = asyncio.run(load_through_kflow(case, work / "kflow", validate_seconds))
-        results["firm"]["records"] = dict(bulk.count_records(case))
-        kflow_load["rows_per_second"] = kflow_load["rows"] / kflow_load["seconds"]
-
-        log("loading the same rows raw into a second engine")
-        with paused_gc():
-            raw = asyncio.run(load_raw(case, work / "raw"))
-        raw["rows_per_second"] = raw["rows"] / raw["seconds"]
-        shutil.rmtree(work / "raw", ignore_errors=True)
-        del case
-        results["load"] = {
-            "kflow": kflow_load,
-            "raw": raw,
-            "ratio": kflow_load["rows_per_second"] / raw["rows_per_second"],
-        }
-        log(
-            f"  kflow {kflow_load['rows_per_second']:,.0f} rows/s, raw "
-            f"{raw['rows_per_second']:,.0f} rows/s"
-        )
-
-        log("starting kflow serve on the loaded data")
-        server = start_server(work / "kflow", work / "serve.log")
         results["server"] = {"start_seconds": server.start_seconds}
         memory = {
             "service_after_load": rss_mib(server.process.pid),
             "engine_after_load": rss_mib(server.engine_pid),
         }
-        engine_graph = FalkorDB(unix_socket_path=str(work / "kflow" / "engine.sock"))
-        results["environment"]["engine"] = server_version(engine_graph)
+        results["environment"]["engine"] = engines.version()
 
         log("exporting the graph for networkx")
         with paused_gc():
-            exported, export = timed(lambda: export_graph(engine_graph.select_graph(GRAPH)))
+            exported, export = timed(lambda: export_graph(engines.direct("kflow")))
             built, model = timed(lambda: build_model(export))
         results["networkx_build_seconds"] = (exported + built) / 1000
 
@@ -1117,7 +1097,7 @@ def main() -> None:
             if args.only and spec.name not in args.only:
                 continue
             log(f"timing {spec.label}")
-            results["queries"].append(measure(spec, server, work / "kflow", model))
+            results["queries"].append(measure(spec, server, engines, model))
 
         log(f"{args.requests} requests from {CLIENTS} clients")
         subsidiaries = sorted(u for u, v in export.units.items() if "subsidiary" in v["role"])
@@ -1135,31 +1115,7 @@ def main() -> None:
         memory["engine_at_end"] = rss_mib(server.engine_pid)
         results["memory_mib"] = memory
     finally:
-        if server is not None:
-            stop_server(server)
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-    results["environment"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
-    results["environment"]["cpu_during_run"] = cpu_shares(cpu_before, cpu_times())
-    results["total_seconds"] = time.perf_counter() - began
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-    (args.out / "results.md").write_text(render_markdown(results))
-    log(
-        f"wrote {args.out / 'results.json'} and {args.out / 'results.md'} "
-        f"in {results['total_seconds']:.0f} s"
-    )
-
-
-def server_version(db: FalkorDB) -> str:
-    modules = db.connection.execute_command("MODULE", "LIST")
-    for module in modules:
-        info = dict(zip(module[::2], module[1::2], strict=False))
-        name = info.get(b"name", info.get("name"))
-        if name in (b"graph", "graph"):
-            version = int(info.get(b"ver", info.get("ver")))
-            return f"{version // 10000}.{version // 100 % 100}.{version % 100}"
-    return "?"
+        stop_server(server)
 
 
 if __name__ == "__main__":

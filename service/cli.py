@@ -488,6 +488,28 @@ def query_command(
     _print_answer(answer, fmt, wide=wide)
 
 
+@app.command("explain")
+def explain_command(
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="A read statement of cypher/, e.g. paths/list_reverse_transfer_routes."
+        ),
+    ],
+    param: ParamOption = None,
+) -> None:
+    """PROFILE a statement on the configured graph: its plan with rows and db hits."""
+    from service.services.explain import profile_statement
+
+    params = _parse_params(param or [], as_json=False)
+    try:
+        lines = _with_store(lambda store: profile_statement(store, name=name, params=params))
+    except ExpectedFailure as error:
+        raise _fail(str(error)) from None
+    for line in lines:
+        typer.echo(line)
+
+
 @app.command("import")
 def import_command(
     source: Annotated[

@@ -1,10 +1,15 @@
 // Count the integration events that list_integration_events would page through.
 // params: firm: STRING, step: STRING, tier: STRING, unit: STRING, knowledge: STRING, since: STRING, until: STRING
 // returns: total
-MATCH (i:IntegrationEvent)
+// Events are found through the IntegrationEvent.firm index: $firm's alone, or every firm's
+// (each event belongs to one firm) when it is null.
+OPTIONAL MATCH (f:Firm)
+WHERE $firm IS NULL
+WITH CASE WHEN $firm IS NULL THEN collect(f.id) ELSE [$firm] END AS firms
+UNWIND firms AS firm
+MATCH (i:IntegrationEvent {firm: firm})
 WHERE ($knowledge IS NULL OR (i)-[:USED]->(:Knowledge {id: $knowledge}))
   AND ($unit IS NULL OR (i)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit {id: $unit}))
-  AND ($firm IS NULL OR i.firm = $firm)
   AND ($step IS NULL OR i.step = $step)
   AND ($tier IS NULL OR i.tier = $tier)
   AND ($since IS NULL OR (coalesce(i.until, i.date) IS NOT NULL

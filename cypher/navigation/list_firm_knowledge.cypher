@@ -1,33 +1,23 @@
-// List the knowledge items of each of the given firms (all items for a null firm), one page
-// per firm (Firm.knowledge batched, and the root knowledge list), by name then id, after the
-// keyset cursor ($afterKey, $afterId); total counts every item, whatever the cursor. A
-// firm's items are found through the Knowledge.firm index.
+// List the knowledge items of each of the given firms, one page per firm (Firm.knowledge
+// batched, and knowledge(firm:)), by name then id, after the keyset cursor ($afterKey,
+// $afterId); total counts every item, whatever the cursor. A firm's items are found through
+// the Knowledge.firm index; the page is cut before an item's capabilities are read.
 // params: firms: LIST<STRING>, afterKey: STRING, afterId: STRING, limit: INTEGER
 // returns: page: KnowledgeView
 // (:Knowledge {firm})-[:BUILDS]->(:Capability)
 UNWIND $firms AS parent
-CALL {
-  WITH parent
-  WITH parent WHERE parent IS NOT NULL
-  MATCH (k:Knowledge {firm: parent})
-  RETURN k
-  UNION ALL
-  WITH parent
-  WITH parent WHERE parent IS NULL
-  MATCH (k:Knowledge)
-  RETURN k
-}
-WITH parent, k, k.name AS key
-ORDER BY parent, key, k.id
-WITH parent, collect({k: k, key: key}) AS rows
-WITH parent, size(rows) AS total, [x IN rows WHERE $afterId IS NULL OR x.key > $afterKey
-       OR (x.key = $afterKey AND x.k.id > $afterId)][0..$limit] AS page
+MATCH (k:Knowledge {firm: parent})
+WITH parent, k
+ORDER BY parent, k.name, k.id
+WITH parent, count(k) AS total,
+     collect(CASE WHEN $afterId IS NULL OR k.name > $afterKey
+               OR (k.name = $afterKey AND k.id > $afterId) THEN k END)[0..$limit] AS page
 UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE range(0, size(page) - 1) END AS i
-WITH parent, total, i, page[i].k AS k, page[i].key AS key
+WITH parent, total, i, page[i] AS k
 OPTIONAL MATCH (k)-[:BUILDS]->(c:Capability)
-WITH parent, total, i, k, key, collect(c {.id, .name, .channel, .citation}) AS capabilities
+WITH parent, total, i, k, collect(c {.id, .name, .channel, .citation}) AS capabilities
 ORDER BY i
 WITH parent, total, collect(CASE WHEN k IS NULL THEN null ELSE
-       {key: key, id: k.id, name: k.name, kind: k.kind, domain: k.domain, firm: k.firm,
+       {key: k.name, id: k.id, name: k.name, kind: k.kind, domain: k.domain, firm: k.firm,
         citation: k.citation, assumption: k.assumption, capabilities: capabilities} END) AS items
 RETURN {parent: parent, total: total, items: items} AS page

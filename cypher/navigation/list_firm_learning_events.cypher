@@ -1,35 +1,31 @@
-// List what the units of each of the given firms (every firm for a null one) learned from
-// outside sources, one page per firm (learningEvents(firm:)), found through the
-// LearningEvent.firm index, in date order (undated last: the sort key is the date, or "~"),
-// then by id, after the keyset cursor ($afterKey, $afterId); $since and $until (partial
-// dates, overlapping at their common precision) filter; total counts every event the filters keep, whatever the cursor.
+// List what the units of each of the given firms learned from outside sources, one page per
+// firm (learningEvents(firm:)), found through the LearningEvent.firm index, in date order
+// (undated last: the sort key is the date, or "~"), then by id, after the keyset cursor
+// ($afterKey, $afterId); $since and $until (partial dates, overlapping at their common
+// precision) filter; total counts every event the filters keep, whatever the cursor. The
+// page is cut before an event's unit and source are read.
 // params: firms: LIST<STRING>, since: STRING, until: STRING, afterKey: STRING, afterId: STRING, limit: INTEGER
 // returns: page: LearningView
 // (:LearningEvent {firm}), (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)
 UNWIND $firms AS parent
-CALL {
-  WITH parent
-  WITH parent WHERE parent IS NOT NULL
-  MATCH (e:LearningEvent {firm: parent})
-  MATCH (u:Unit)-[:LEARNED]->(e)-[:FROM]->(a:Actor)
-  RETURN u, e, a
-  UNION ALL
-  WITH parent
-  WITH parent WHERE parent IS NULL
-  MATCH (u:Unit)-[:LEARNED]->(e:LearningEvent)-[:FROM]->(a:Actor)
-  RETURN u, e, a
-}
-WITH parent, u, e, a
-WHERE true
+MATCH (e:LearningEvent {firm: parent})
+WHERE (:Unit)-[:LEARNED]->(e) AND (e)-[:FROM]->(:Actor)
   AND ($since IS NULL OR (e.date IS NOT NULL AND left(e.date, size($since)) >= left($since, size(e.date))))
   AND ($until IS NULL OR (e.date IS NOT NULL AND left(e.date, size($until)) <= left($until, size(e.date))))
-WITH parent, u, e, a, coalesce(e.date, '~') AS key
+WITH parent, e, coalesce(e.date, '~') AS key
 ORDER BY parent, key, e.id
-WITH parent, collect({e: e, key: key, unit: u {.id, .name, .role, .country, .firm},
-                       source: a {.id, .name, .kind, .country}}) AS rows
-WITH parent, size(rows) AS total, [x IN rows WHERE $afterId IS NULL OR x.key > $afterKey
-       OR (x.key = $afterKey AND x.e.id > $afterId)][0..$limit] AS page
-RETURN {parent: parent, total: total,
-        items: [x IN page | {key: x.key, id: x.e.id, channel: x.e.channel, date: x.e.date,
-                             citation: x.e.citation, assumption: x.e.assumption,
-                             unit: x.unit, source: x.source}]} AS page
+WITH parent, count(e) AS total,
+     collect(CASE WHEN $afterId IS NULL OR key > $afterKey
+               OR (key = $afterKey AND e.id > $afterId) THEN {e: e, key: key} END)[0..$limit] AS page
+// The page's events are unwound in order (an empty page as one null row) to read each one's
+// unit and source, then collected again in that order.
+UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE range(0, size(page) - 1) END AS i
+WITH parent, total, i, page[i].e AS e, page[i].key AS key
+OPTIONAL MATCH (u:Unit)-[:LEARNED]->(e)-[:FROM]->(a:Actor)
+WITH parent, total, i, e, key, u, a
+ORDER BY i
+WITH parent, total, collect(CASE WHEN e IS NULL THEN null ELSE
+       {key: key, id: e.id, channel: e.channel, date: e.date, citation: e.citation,
+        assumption: e.assumption, unit: u {.id, .name, .role, .country, .firm},
+        source: a {.id, .name, .kind, .country}} END) AS items
+RETURN {parent: parent, total: total, items: items} AS page

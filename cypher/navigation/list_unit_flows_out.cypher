@@ -3,41 +3,29 @@
 // Each page holds the flows after the keyset cursor ($afterKey, $afterId), in date order
 // ($descending: newest first; undated flows come last either way), then by id; the sort key
 // is the date, or "~" ("" when descending) for an undated flow. $firm, $knowledge, $since and
-// $until (partial dates, overlapping at their common precision) filter. The page is cut per
-// parent inside the subquery, so only its rows are built; total counts every flow the
-// filters keep, whatever the cursor, and only when $counted (0 otherwise).
+// $until (partial dates, overlapping at their common precision) filter. Each parent's flows are
+// sorted and cut to the page before any row is built (FLOWS join units only, so the far
+// end is read for the page alone); total counts every flow the filters
+// keep, whatever the cursor, and only when $counted (0 otherwise).
 // params: firm: STRING, knowledge: STRING, since: STRING, until: STRING, descending: BOOLEAN, afterKey: STRING, afterId: STRING, limit: INTEGER, counted: BOOLEAN, units: LIST<STRING>
 // returns: page: FlowView
 // (:Unit)-[:FLOWS]->(:Unit)
 UNWIND $units AS parent
-MATCH (u:Unit {id: parent})
-CALL {
-  WITH u
-  MATCH (u)-[r:FLOWS]->(b:Unit)
-  WITH r, u.id AS source, b.id AS target,
-       CASE WHEN $descending THEN coalesce(r.date, '') ELSE coalesce(r.date, '~') END AS key
-  WHERE ($firm IS NULL OR r.firm = $firm)
-    AND ($knowledge IS NULL OR r.knowledge = $knowledge)
-    AND ($since IS NULL OR (r.date IS NOT NULL AND left(r.date, size($since)) >= left($since, size(r.date))))
-    AND ($until IS NULL OR (r.date IS NOT NULL AND left(r.date, size($until)) <= left($until, size(r.date))))
-    AND ($afterId IS NULL OR CASE WHEN $descending
-         THEN key < $afterKey OR (key = $afterKey AND r.id < $afterId)
-         ELSE key > $afterKey OR (key = $afterKey AND r.id > $afterId) END)
-  WITH r, source, target, key
-  ORDER BY CASE WHEN $descending THEN key END DESC, CASE WHEN $descending THEN r.id END DESC,
-           key, r.id
-  LIMIT $limit
-  RETURN collect(r {.id, .direction, .mode, .knowledge, .date, .citation, .assumption,
-                    .recorded_at, source: source, target: target, key: key}) AS items
-}
-CALL {
-  WITH u
-  WITH u WHERE $counted
-  MATCH (u)-[r:FLOWS]->(:Unit)
-  WHERE ($firm IS NULL OR r.firm = $firm)
-    AND ($knowledge IS NULL OR r.knowledge = $knowledge)
-    AND ($since IS NULL OR (r.date IS NOT NULL AND left(r.date, size($since)) >= left($since, size(r.date))))
-    AND ($until IS NULL OR (r.date IS NOT NULL AND left(r.date, size($until)) <= left($until, size(r.date))))
-  RETURN count(r) AS total
-}
-RETURN {parent: parent, total: total, items: items} AS page
+MATCH (:Unit {id: parent})-[r:FLOWS]->()
+WHERE ($firm IS NULL OR r.firm = $firm)
+  AND ($knowledge IS NULL OR r.knowledge = $knowledge)
+  AND ($since IS NULL OR (r.date IS NOT NULL AND left(r.date, size($since)) >= left($since, size(r.date))))
+  AND ($until IS NULL OR (r.date IS NOT NULL AND left(r.date, size($until)) <= left($until, size(r.date))))
+WITH parent, r, CASE WHEN $descending THEN coalesce(r.date, '') ELSE coalesce(r.date, '~') END AS key
+ORDER BY parent, CASE WHEN $descending THEN key END DESC,
+         CASE WHEN $descending THEN r.id END DESC, key, r.id
+WITH parent, count(r) AS total,
+     collect(CASE WHEN $afterId IS NULL OR CASE WHEN $descending
+               THEN key < $afterKey OR (key = $afterKey AND r.id < $afterId)
+               ELSE key > $afterKey OR (key = $afterKey AND r.id > $afterId) END
+             THEN r END)[0..$limit] AS page
+RETURN {parent: parent, total: CASE WHEN $counted THEN total ELSE 0 END,
+        items: [r IN page | r {.id, .direction, .mode, .knowledge, .date, .citation,
+                               .assumption, .recorded_at, source: startNode(r).id,
+                               target: endNode(r).id,
+                               key: CASE WHEN $descending THEN coalesce(r.date, '') ELSE coalesce(r.date, '~') END}]} AS page

@@ -9,22 +9,23 @@
 // (:Unit)-[:SENDS_DOWN|SENDS_ACROSS]->(:Unit), (:Unit)-[:FLOWS {knowledge: $knowledge}]->(:Unit)
 UNWIND $from AS unitId
 MATCH (a:Unit {id: unitId})
-CALL {
-  WITH a
-  WITH a WHERE $knowledge IS NULL
-  MATCH (a)-[s:SENDS_DOWN|SENDS_ACROSS]->(b:Unit)
-  RETURN b, {id: s.first_flow, direction: s.direction, mode: s.first_mode,
+// Each walk starts from a unit that is null unless it is the walk asked for, so the summary
+// walk never reads a unit's FLOWS and the item's walk never reads the summaries.
+WITH a, CASE WHEN $knowledge IS NULL THEN a END AS summarised,
+     CASE WHEN $knowledge IS NOT NULL THEN a END AS carrier
+OPTIONAL MATCH (summarised)-[s:SENDS_DOWN|SENDS_ACROSS]->(summaryTarget:Unit)
+OPTIONAL MATCH (carrier)-[r:FLOWS {knowledge: $knowledge}]->(itemTarget:Unit)
+WHERE r.direction IN ['downward', 'horizontal']
+WITH a, s, r, coalesce(summaryTarget, itemTarget) AS b
+WHERE b IS NOT NULL
+WITH a, b, CASE WHEN s IS NOT NULL
+       THEN {id: s.first_flow, direction: s.direction, mode: s.first_mode,
              knowledge: s.first_knowledge, date: s.first_date, citation: s.first_citation,
              assumption: s.first_assumption, recorded_at: s.first_recorded_at,
-             source: a.id, target: b.id} AS flow
-  UNION ALL
-  WITH a
-  WITH a WHERE $knowledge IS NOT NULL
-  MATCH (a)-[r:FLOWS {knowledge: $knowledge}]->(b:Unit)
-  WHERE r.direction IN ['downward', 'horizontal']
-  RETURN b, r {.id, .direction, .mode, .knowledge, .date, .citation, .assumption,
-               .recorded_at, source: a.id, target: b.id} AS flow
-}
+             source: a.id, target: b.id}
+       ELSE {id: r.id, direction: r.direction, mode: r.mode, knowledge: r.knowledge,
+             date: r.date, citation: r.citation, assumption: r.assumption,
+             recorded_at: r.recorded_at, source: a.id, target: b.id} END AS flow
 WITH a, b, flow
 ORDER BY a.id, b.id, flow.date IS NULL, flow.date, flow.id
 WITH a, b, collect(flow)[0] AS flow

@@ -6,9 +6,11 @@
 // one hop, not many routes; each hop shows the earliest such flow. The service asks for the
 // common lengths (up to 4) at once and longer ones one length at a time, so a page of short
 // routes never pays for walking the 5- and 6-hop ones. The walk's literal bound is
-// $maxHops, one branch per value (an exact `*k..k` bound loses paths on the engine when
-// both ends are known, so each branch is `*1..k` and shorter routes are filtered out), and
-// it stops after $cap paths. The walk comes back in no particular order, so a walk cut at
+// $maxHops: one OPTIONAL MATCH per value, each starting from a unit that is null unless its
+// bound is the one asked for, so only that one walks (a predicate on $maxHops alone would be
+// checked after the walk on the embedded engine). An exact `*k..k` bound loses paths on the
+// engine when both ends are known, so each branch is `*1..k` and shorter routes are
+// filtered out. The walk stops after $cap paths. The walk comes back in no particular order, so a walk cut at
 // the cap may have missed shorter routes: the one row returned says whether it was cut,
 // and the service refuses to rank such a walk rather than answer wrongly. With $asOf (a
 // partial date; null for no date) a route counts only when every hop's earliest flow is
@@ -19,68 +21,49 @@
 // (:Unit {id: $from})-[:SENDS_UP|SENDS_ACROSS*1..6]->(:Unit {id: $to})
 MATCH (source:Unit {id: $from})
 MATCH (target:Unit {id: $to})
-CALL {
-  WITH source, target
-  WITH source, target WHERE $maxHops = 1
-  MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..1]->(target)
-  RETURN p
-  UNION ALL
-  WITH source, target
-  WITH source, target WHERE $maxHops = 2
-  MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..2]->(target)
-  RETURN p
-  UNION ALL
-  WITH source, target
-  WITH source, target WHERE $maxHops = 3
-  MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..3]->(target)
-  RETURN p
-  UNION ALL
-  WITH source, target
-  WITH source, target WHERE $maxHops = 4
-  MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..4]->(target)
-  RETURN p
-  UNION ALL
-  WITH source, target
-  WITH source, target WHERE $maxHops = 5
-  MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..5]->(target)
-  RETURN p
-  UNION ALL
-  WITH source, target
-  WITH source, target WHERE $maxHops = 6
-  MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..6]->(target)
-  RETURN p
-}
+WITH target,
+     CASE WHEN $maxHops = 1 THEN source END AS from1,
+     CASE WHEN $maxHops = 2 THEN source END AS from2,
+     CASE WHEN $maxHops = 3 THEN source END AS from3,
+     CASE WHEN $maxHops = 4 THEN source END AS from4,
+     CASE WHEN $maxHops = 5 THEN source END AS from5,
+     CASE WHEN $maxHops = 6 THEN source END AS from6
+OPTIONAL MATCH p1 = (from1)-[:SENDS_UP|SENDS_ACROSS*1..1]->(target)
+OPTIONAL MATCH p2 = (from2)-[:SENDS_UP|SENDS_ACROSS*1..2]->(target)
+OPTIONAL MATCH p3 = (from3)-[:SENDS_UP|SENDS_ACROSS*1..3]->(target)
+OPTIONAL MATCH p4 = (from4)-[:SENDS_UP|SENDS_ACROSS*1..4]->(target)
+OPTIONAL MATCH p5 = (from5)-[:SENDS_UP|SENDS_ACROSS*1..5]->(target)
+OPTIONAL MATCH p6 = (from6)-[:SENDS_UP|SENDS_ACROSS*1..6]->(target)
+WITH coalesce(p1, p2, p3, p4, p5, p6) AS p
+WHERE p IS NOT NULL
 WITH p LIMIT $cap
 WITH collect(p) AS walked
-CALL {
-  WITH walked
-  UNWIND walked AS p
-  WITH p
-  WHERE length(p) >= $minHops
-    AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-    AND ($asOf IS NULL OR all(r IN relationships(p) WHERE r.first_date IS NOT NULL AND
-           left(coalesce(r.first_date, ''), size(coalesce($asOf, '')))
-             <= left(coalesce($asOf, ''), size(coalesce(r.first_date, '')))))
-  WITH p, [n IN nodes(p) | n.id] AS ids, [r IN relationships(p) | r.first_flow] AS flowIds
-  ORDER BY ids, flowIds
-  WITH ids, collect(p)[0] AS p
-  ORDER BY size(ids), ids
-  LIMIT $limit
-  RETURN collect({units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
-                  flows: [r IN relationships(p) | {id: r.first_flow, direction: r.direction,
-                           mode: r.first_mode, knowledge: r.first_knowledge,
-                           date: r.first_date, citation: r.first_citation,
-                           assumption: r.first_assumption,
-                           recorded_at: r.first_recorded_at,
-                           source: startNode(r).id, target: endNode(r).id}]}) AS paths
-}
-CALL {
-  WITH walked
-  UNWIND walked AS p
-  WITH p
-  WHERE $asOf IS NOT NULL AND length(p) >= $minHops
-    AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-    AND any(r IN relationships(p) WHERE r.first_date IS NULL)
-  RETURN count(p) AS undated
-}
-RETURN {capped: size(walked) >= $cap, paths: paths, undated: undated} AS walk
+// Kept routes are sorted by unwinding them; an empty list unwinds as one null row, so the
+// answer still has its one row.
+WITH walked,
+     [p IN walked WHERE length(p) >= $minHops
+        AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+        AND ($asOf IS NULL OR all(r IN relationships(p) WHERE r.first_date IS NOT NULL AND
+               left(coalesce(r.first_date, ''), size(coalesce($asOf, '')))
+                 <= left(coalesce($asOf, ''), size(coalesce(r.first_date, '')))))] AS kept,
+     size([p IN walked WHERE $asOf IS NOT NULL AND length(p) >= $minHops
+        AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+        AND any(r IN relationships(p) WHERE r.first_date IS NULL)]) AS undated
+UNWIND CASE WHEN size(kept) = 0 THEN [null] ELSE kept END AS p
+WITH walked, undated, p,
+     CASE WHEN p IS NULL THEN [] ELSE [n IN nodes(p) | n.id] END AS ids,
+     CASE WHEN p IS NULL THEN [] ELSE [r IN relationships(p) | r.first_flow] END AS flowIds
+ORDER BY ids, flowIds
+// Many flows between two units are one hop: one route per sequence of units.
+WITH walked, undated, ids, collect(p)[0] AS p
+ORDER BY size(ids), ids
+WITH walked, undated, collect(p)[0..$limit] AS best
+RETURN {capped: size(walked) >= $cap,
+        paths: [p IN best | {units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
+                             flows: [r IN relationships(p) | {id: r.first_flow, direction: r.direction,
+                                      mode: r.first_mode, knowledge: r.first_knowledge,
+                                      date: r.first_date, citation: r.first_citation,
+                                      assumption: r.first_assumption,
+                                      recorded_at: r.first_recorded_at,
+                                      source: startNode(r).id, target: endNode(r).id}]}],
+        undated: undated} AS walk

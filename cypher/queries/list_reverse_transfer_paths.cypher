@@ -16,23 +16,17 @@ WHERE hq.firm = source.firm
 WITH source, centre, hq ORDER BY centre.id
 WITH source, collect(centre.id) + collect(hq.id) AS hubs
 MATCH (target:Unit {id: hubs[0]})
-// The literal bound follows maxHops, so a short walk never pays for long routes.
-CALL {
-  WITH source, target
-  WITH source, target WHERE $knowledge IS NULL AND $maxHops <= 4
-  MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..4]->(target)
-  RETURN p
-  UNION ALL
-  WITH source, target
-  WITH source, target WHERE $knowledge IS NULL AND $maxHops > 4
-  MATCH p = (source)-[:SENDS_UP|SENDS_ACROSS*1..6]->(target)
-  RETURN p
-  UNION ALL
-  WITH source, target
-  WITH source, target WHERE $knowledge IS NOT NULL
-  MATCH p = (source)-[:FLOWS*1..6 {knowledge: $knowledge}]->(target)
-  RETURN p
-}
+// The literal bound follows maxHops, so a short walk never pays for long routes: each walk
+// starts from a unit that is null unless it is the walk asked for, so only that one runs.
+WITH target,
+     CASE WHEN $knowledge IS NULL AND $maxHops <= 4 THEN source END AS near,
+     CASE WHEN $knowledge IS NULL AND $maxHops > 4 THEN source END AS far,
+     CASE WHEN $knowledge IS NOT NULL THEN source END AS carrier
+OPTIONAL MATCH nearPath = (near)-[:SENDS_UP|SENDS_ACROSS*1..4]->(target)
+OPTIONAL MATCH farPath = (far)-[:SENDS_UP|SENDS_ACROSS*1..6]->(target)
+OPTIONAL MATCH itemPath = (carrier)-[:FLOWS*1..6 {knowledge: $knowledge}]->(target)
+WITH coalesce(nearPath, farPath, itemPath) AS p
+WHERE p IS NOT NULL
 WITH p LIMIT 20000
 WITH p
 WHERE length(p) <= $maxHops

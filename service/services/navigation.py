@@ -165,7 +165,13 @@ async def list_firm_flows(
     store: GraphStore, *, firms: list[str], filters: FlowFilter
 ) -> dict[str | None, Page[FlowView]]:
     """A page of the flows between each firm's units, in date order."""
-    rows = await store.read(NAVIGATION.list_firm_flows, {"firms": firms, **filters.params()})
+    rows = [
+        row
+        for firm in firms
+        for row in await store.read(
+            NAVIGATION.list_firm_flows, {"parent": firm, **filters.params()}
+        )
+    ]
     return _pages(rows, FlowView, filters.page)
 
 
@@ -225,7 +231,14 @@ async def list_firm_knowledge(
     store: GraphStore, *, firms: list[str | None], page: KeysetRequest
 ) -> dict[str | None, Page[KnowledgeView]]:
     """A page of each firm's knowledge items (all items for None), by name."""
-    rows = await store.read(NAVIGATION.list_firm_knowledge, {"firms": firms, **page.params()})
+    named = [firm for firm in firms if firm is not None]
+    rows = (
+        await store.read(NAVIGATION.list_firm_knowledge, {"firms": named, **page.params()})
+        if named
+        else []
+    )
+    if None in firms:
+        rows += await store.read(NAVIGATION.list_knowledge, page.params())
     return _pages(rows, KnowledgeView, page)
 
 
@@ -244,10 +257,15 @@ async def list_firm_learning_events(
     store: GraphStore, *, firms: list[str | None], filters: EventFilter
 ) -> dict[str | None, Page[LearningView]]:
     """A page of what each firm's units (all firms' for None) learned, in date order."""
-    rows = await store.read(
-        NAVIGATION.list_firm_learning_events,
-        {"firms": firms, **filters.period.params(), **filters.page.params()},
+    params = {**filters.period.params(), **filters.page.params()}
+    named = [firm for firm in firms if firm is not None]
+    rows = (
+        await store.read(NAVIGATION.list_firm_learning_events, {"firms": named, **params})
+        if named
+        else []
     )
+    if None in firms:
+        rows += await store.read(NAVIGATION.list_learning_events, params)
     return _pages(rows, LearningView, filters.page)
 
 

@@ -41,6 +41,10 @@ class StoreDecorator:
         """Run a write statement."""
         return await self.around("write", self.inner.write(query, params))
 
+    async def profile(self, query: Query, params: Mapping[str, Any] | None = None) -> list[str]:
+        """PROFILE a read statement (as a read)."""
+        return await self.around("read", self.inner.profile(query, params))
+
     async def run_readonly(
         self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
     ) -> AdhocResult:

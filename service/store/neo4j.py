@@ -178,6 +178,39 @@ class Neo4jStore:
         """Run a write statement in one managed write transaction."""
         return await self._run(query, params, mode="write")
 
+    async def profile(self, query: Query, params: Mapping[str, Any] | None = None) -> list[str]:
+        """PROFILE a read statement in a read transaction: each operator with its rows and
+        db hits, indented by depth, and a last line with the total db hits and time."""
+        values = check_params(query, params, mode="read")
+        try:
+            async with self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                result = await session.run(f"PROFILE\n{query.text}", values)
+                summary = await result.consume()
+        except Neo4jError as err:
+            raise QueryFailed(query.name, err.message or str(err)) from None
+        lines: list[str] = []
+        hits = 0
+
+        def walk(step: dict[str, Any], depth: int) -> None:
+            nonlocal hits
+            args = step.get("args", {})
+            hits += int(args.get("DbHits", 0))
+            details = " ".join(str(args.get("Details", "")).split())
+            lines.append(
+                f"{'  ' * depth}{step['operatorType'].split('@')[0]} {details}"
+                f" | rows {args.get('Rows', '?')} | db hits {args.get('DbHits', '?')}"
+            )
+            for child in step.get("children", []):
+                walk(child, depth + 1)
+
+        if summary.profile:
+            walk(summary.profile, 0)
+        total_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+        lines.append(f"{hits} db hits in all, {total_ms} ms on the server")
+        return lines
+
     async def run_readonly(
         self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
     ) -> AdhocResult:

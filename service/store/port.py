@@ -160,6 +160,10 @@ class GraphStore(Protocol):
         """Run a write statement atomically and return its rows (same errors as `read`)."""
         ...
 
+    async def profile(self, query: Query, params: Mapping[str, Any] | None = None) -> list[str]:
+        """Run a read statement under the engine's PROFILE; its plan, one operator a line."""
+        ...
+
     async def run_readonly(
         self, text: str, params: Mapping[str, Any], *, limits: AdhocLimits, check: PlanCheck
     ) -> AdhocResult:

@@ -1,0 +1,22 @@
+// List every firm's knowledge items as one page (the root knowledge list without a firm),
+// by name then id, after the keyset cursor ($afterKey, $afterId); total counts every item,
+// whatever the cursor; the page's parent is null. The page is cut before an item's
+// capabilities are read.
+// params: afterKey: STRING, afterId: STRING, limit: INTEGER
+// returns: page: KnowledgeView
+// (:Knowledge)-[:BUILDS]->(:Capability)
+MATCH (k:Knowledge)
+WITH null AS parent, k
+ORDER BY k.name, k.id
+WITH parent, count(k) AS total,
+     collect(CASE WHEN $afterId IS NULL OR k.name > $afterKey
+               OR (k.name = $afterKey AND k.id > $afterId) THEN k END)[0..$limit] AS page
+UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE range(0, size(page) - 1) END AS i
+WITH parent, total, i, page[i] AS k
+OPTIONAL MATCH (k)-[:BUILDS]->(c:Capability)
+WITH parent, total, i, k, collect(c {.id, .name, .channel, .citation}) AS capabilities
+ORDER BY i
+WITH parent, total, collect(CASE WHEN k IS NULL THEN null ELSE
+       {key: k.name, id: k.id, name: k.name, kind: k.kind, domain: k.domain, firm: k.firm,
+        citation: k.citation, assumption: k.assumption, capabilities: capabilities} END) AS items
+RETURN {parent: parent, total: total, items: items} AS page
