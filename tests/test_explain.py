@@ -9,6 +9,8 @@ from service.services.explain import profile_statement
 from service.store.port import GraphStore
 from tests.helpers import kflow
 
+pytestmark = pytest.mark.e2e
+
 
 async def test_a_firms_events_are_found_through_the_firm_index(store: GraphStore) -> None:
     plan = await profile_statement(

@@ -9,6 +9,8 @@ import pytest
 
 from tests.helpers import Served
 
+pytestmark = pytest.mark.e2e
+
 QUESTIONS: list[tuple[str, str, dict[str, Any], int]] = [
     ("firms", "{ firms { id name homeCountry industry outcome } }", {}, 1),
     (
