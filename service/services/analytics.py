@@ -13,7 +13,7 @@ dominates v in the reversed upward-flow graph rooted at the centre. One dominato
 import datetime
 import math
 import statistics
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -28,6 +28,7 @@ from service.services.network import get_firms_by_id, get_units_by_id, list_firm
 from service.store.port import GraphStore
 
 LIST_UPWARD_LINKS = cypher.load("analytics/list_upward_links")
+GET_UPWARD_FINGERPRINT = cypher.load("analytics/get_upward_fingerprint")
 LIST_KNOWLEDGE_LEARNED_ONLY_BY = cypher.load("analytics/list_knowledge_learned_only_by")
 LIST_LEARNING_OUTCOMES = cypher.load("analytics/list_learning_outcomes")
 LIST_HQ_ARRIVALS = cypher.load("analytics/list_hq_arrivals")
@@ -70,28 +71,46 @@ class UpwardGraph:
     later_links: int = 0  # left out under asOf: the pair's first flow came later
 
 
-async def get_upward_graph(store: GraphStore, *, firm_id: str, as_of: str | None) -> UpwardGraph:
-    """A firm's upward-flow graph in one read, with only the links dated by `as_of` if given."""
+@dataclass(frozen=True)
+class FirmLinks:
+    """A firm's units and SENDS_UP / SENDS_ACROSS pairs as read: (sender, receiver, date)."""
+
+    firm: str
+    roles: dict[str, UnitRole]
+    pairs: list[tuple[str, str, str]]  # the date of the pair's earliest flow, "" if undated
+
+
+async def read_firm_links(store: GraphStore, *, firm_id: str) -> FirmLinks:
+    """A firm's units and upward or sideways pairs of units, in one read."""
     rows = await store.read(LIST_UPWARD_LINKS, {"firm": firm_id, "limit": MAX_FIRM_UNITS})
     if not rows and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
     if len(rows) >= MAX_FIRM_UNITS:
         raise InvalidArgument("firm", f"'{firm_id}' has more than {MAX_FIRM_UNITS:,} units")
-    roles = {row["unit"]: UnitRole(row["role"]) for row in rows}
-    graph = UpwardGraph(firm=firm_id, target=_pick_target(roles), roles=roles)
+    pairs = []
     for row in rows:
         source = row["unit"]
         for link in row["links"]:
             receiver, _, date = link.partition(">")
-            if as_of is not None and not date:
-                graph.undated_links += 1
-                continue
-            if as_of is not None and not is_on_or_before(date=date, as_of=as_of):
-                graph.later_links += 1
-                continue
-            graph.receivers.setdefault(source, []).append(receiver)
-            graph.senders.setdefault(receiver, []).append(source)
-            graph.links += 1
+            pairs.append((source, receiver, date))
+    return FirmLinks(
+        firm=firm_id, roles={row["unit"]: UnitRole(row["role"]) for row in rows}, pairs=pairs
+    )
+
+
+def build_upward_graph(*, links: FirmLinks, as_of: str | None) -> UpwardGraph:
+    """The upward-flow graph of the pairs, with only those dated by `as_of` if given."""
+    graph = UpwardGraph(firm=links.firm, target=_pick_target(links.roles), roles=links.roles)
+    for source, receiver, date in links.pairs:
+        if as_of is not None and not date:
+            graph.undated_links += 1
+            continue
+        if as_of is not None and not is_on_or_before(date=date, as_of=as_of):
+            graph.later_links += 1
+            continue
+        graph.receivers.setdefault(source, []).append(receiver)
+        graph.senders.setdefault(receiver, []).append(source)
+        graph.links += 1
     return graph
 
 
@@ -110,6 +129,12 @@ class DominatorTree:
     target: str
     parent: dict[str, str]  # unit -> immediate dominator (the target maps to itself)
     postorder: list[str]  # of the search from the target; a dominator comes after its units
+    children: dict[str, list[str]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for child, parent in self.parent.items():
+            if child != parent:
+                self.children.setdefault(parent, []).append(child)
 
     def count_cut_off(self) -> dict[str, int]:
         """For each unit, how many other units would lose every route if it went."""
@@ -121,17 +146,11 @@ class DominatorTree:
 
     def list_cut_off(self, *, unit: str) -> list[str]:
         """The units that would lose every route to the target if `unit` went, by id."""
-        if unit not in self.parent:
-            return []
-        children: dict[str, list[str]] = {}
-        for child, parent in self.parent.items():
-            if child != parent:
-                children.setdefault(parent, []).append(child)
-        found, queue = [], deque(children.get(unit, ()))
+        found, queue = [], deque(self.children.get(unit, ()))
         while queue:
             child = queue.popleft()
             found.append(child)
-            queue.extend(children.get(child, ()))
+            queue.extend(self.children.get(child, ()))
         return sorted(found)
 
 
@@ -180,6 +199,68 @@ def build_dominator_tree(*, graph: UpwardGraph) -> DominatorTree | None:
     return DominatorTree(target=root, parent=parent, postorder=postorder)
 
 
+@dataclass(frozen=True)
+class UpwardAnalysis:
+    """A firm's upward-flow graph (as of a date, or now) and its dominator tree."""
+
+    graph: UpwardGraph
+    tree: DominatorTree | None
+    cut_off_counts: dict[str, int]
+
+
+@dataclass
+class _KeptFirm:
+    fingerprint: tuple[object, ...]
+    links: FirmLinks
+    analyses: OrderedDict[str | None, UpwardAnalysis] = field(default_factory=OrderedDict)
+
+
+# Reading a large firm's pairs (about 85,000 at 10,000 units) takes seconds, and a release
+# question needs all of them: so the pairs and the trees built from them are kept per firm,
+# and reused while the firm's fingerprint (one aggregate row read from the store on every
+# request) is unchanged. Any write that adds a unit, a pair or a flow changes the fingerprint,
+# whichever process made it, so a kept tree is never older than the graph it answers for.
+_kept: OrderedDict[tuple[str, str], _KeptFirm] = OrderedDict()
+KEPT_FIRMS = 4
+KEPT_DATES_PER_FIRM = 8
+
+
+async def analyse_upward_graph(
+    store: GraphStore, *, firm_id: str, as_of: str | None
+) -> UpwardAnalysis:
+    """A firm's upward graph and dominator tree, rebuilt only when the firm has changed."""
+    rows = await store.read(GET_UPWARD_FINGERPRINT, {"firm": firm_id})
+    row = rows[0]
+    if not row["units"] and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
+        raise NotFound("firm", firm_id)
+    fingerprint = (
+        row["units"],
+        tuple(sorted(row["targets"])),
+        row["links"],
+        row["flows"],
+        tuple(row["firstFlows"]),
+        tuple(row["firstDates"]),
+    )
+    key = (store.backend, firm_id)
+    kept = _kept.get(key)
+    if kept is None or kept.fingerprint != fingerprint:
+        kept = _KeptFirm(fingerprint, await read_firm_links(store, firm_id=firm_id))
+        _kept[key] = kept
+    _kept.move_to_end(key)
+    while len(_kept) > KEPT_FIRMS:
+        _kept.popitem(last=False)
+    analysis = kept.analyses.get(as_of)
+    if analysis is None:
+        graph = build_upward_graph(links=kept.links, as_of=as_of)
+        tree = build_dominator_tree(graph=graph)
+        analysis = UpwardAnalysis(graph, tree, tree.count_cut_off() if tree else {})
+        kept.analyses[as_of] = analysis
+    kept.analyses.move_to_end(as_of)
+    while len(kept.analyses) > KEPT_DATES_PER_FIRM:
+        kept.analyses.popitem(last=False)
+    return analysis
+
+
 class CriticalUnit(BaseModel):
     unit: str
     cut_off: int
@@ -200,9 +281,8 @@ async def list_critical_units(
     store: GraphStore, *, firm_id: str, as_of: str | None
 ) -> CriticalUnits:
     """A firm's units ranked by how many units their release would cut off from the centre."""
-    graph = await get_upward_graph(store, firm_id=firm_id, as_of=as_of)
-    tree = build_dominator_tree(graph=graph)
-    counts = tree.count_cut_off() if tree else {}
+    analysis = await analyse_upward_graph(store, firm_id=firm_id, as_of=as_of)
+    graph, counts = analysis.graph, analysis.cut_off_counts
     ranked = sorted(
         (
             CriticalUnit(unit=unit, cut_off=n)
@@ -240,8 +320,8 @@ async def get_release_impact(store: GraphStore, *, unit_id: str) -> ReleaseImpac
     if unit is None:
         raise NotFound("unit", unit_id)
     firm_id = unit.firm
-    graph = await get_upward_graph(store, firm_id=firm_id, as_of=None)
-    tree = build_dominator_tree(graph=graph)
+    analysis = await analyse_upward_graph(store, firm_id=firm_id, as_of=None)
+    graph, tree = analysis.graph, analysis.tree
     cut_off = tree.list_cut_off(unit=unit_id) if tree else []
     lost: list[KnowledgeView] = []
     if tree is not None and unit_id in tree.parent:
@@ -463,8 +543,8 @@ async def get_firm_scorecard(store: GraphStore, *, firm_id: str) -> Scorecard:
     if firm is None:
         raise NotFound("firm", firm_id)
     counts = (await store.read(COUNT_FIRM_SCORECARD, {"firm": firm_id}))[0]["counts"]
-    graph = await get_upward_graph(store, firm_id=firm_id, as_of=None)
-    tree = build_dominator_tree(graph=graph)
+    analysis = await analyse_upward_graph(store, firm_id=firm_id, as_of=None)
+    graph, tree = analysis.graph, analysis.tree
     subsidiaries = [unit for unit, role in graph.roles.items() if role in SUBSIDIARY_ROLES]
     routed = sum(1 for unit in subsidiaries if tree is not None and unit in tree.parent)
     support = await list_support_balance(store, firm_id=firm_id)
