@@ -10,11 +10,15 @@ dominates v in the reversed upward-flow graph rooted at the centre. One dominato
 (Cooper, Harvey & Kennedy's iterative algorithm) answers that for every unit at once.
 """
 
+import bisect
 import datetime
+import functools
+import itertools
 import math
 import statistics
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -43,18 +47,25 @@ HQ_LEVEL = (UnitRole.CAPABILITY_CENTRE, UnitRole.HQ)  # the target, in order of 
 DAYS_PER_MONTH = 365.2425 / 12
 
 
+@functools.lru_cache(maxsize=65_536)
+def _date_parts(date: str) -> tuple[int, int, int, int]:
+    """Precision (1-3), year, month and day ordinal of a partial date (0 where not given)."""
+    parts = date.split("-")
+    month = int(parts[1]) if len(parts) > 1 else 0
+    day = datetime.date.fromisoformat(date).toordinal() if len(parts) == 3 else 0
+    return len(parts), int(parts[0]), month, day
+
+
 def count_months_between(*, start: str, end: str) -> float:
     """Months from one partial date to another, at the coarser of their precisions."""
-    start_parts, end_parts = start.split("-"), end.split("-")
-    precision = min(len(start_parts), len(end_parts))
-    years = int(end_parts[0]) - int(start_parts[0])
+    start_precision, start_year, start_month, start_day = _date_parts(start)
+    end_precision, end_year, end_month, end_day = _date_parts(end)
+    precision = min(start_precision, end_precision)
     if precision == 1:
-        return 12.0 * years
-    months = 12 * years + int(end_parts[1]) - int(start_parts[1])
+        return 12.0 * (end_year - start_year)
     if precision == 2:
-        return float(months)
-    days = (datetime.date.fromisoformat(end) - datetime.date.fromisoformat(start)).days
-    return days / DAYS_PER_MONTH
+        return float(12 * (end_year - start_year) + end_month - start_month)
+    return (end_day - start_day) / DAYS_PER_MONTH
 
 
 @dataclass
@@ -370,28 +381,53 @@ class TransferLag(BaseModel):
     units: list[UnitLag]  # the learners, by id
 
 
+@dataclass(frozen=True)
+class _LaterSteps:
+    """One knowledge item's later steps (arrivals at HQ, or integrations): dated, in order."""
+
+    dates: list[str]  # sorted; partial dates sort in time order as strings
+    undated: int
+
+    def measure_lag(self, *, start: str | None) -> float | Literal["undated", "never"]:
+        """Months from `start` to the first step on or after it, or why there is none."""
+        if not self.dates and not self.undated:
+            return "never"
+        if start is None:
+            return "undated"
+        # Steps of an earlier year cannot count; from there the first that does is the least.
+        at = bisect.bisect_left(self.dates, start[:4])
+        for end in itertools.islice(self.dates, at, None):
+            if is_on_or_before(date=start, as_of=end):
+                return max(count_months_between(start=start, end=end), 0.0)
+        return "undated" if self.undated else "never"
+
+
+_NO_STEPS = _LaterSteps(dates=[], undated=0)
+
+
+def _later_steps(rows: list[dict[str, Any]], *, total: str) -> dict[str, _LaterSteps]:
+    return {
+        row["knowledge"]: _LaterSteps(
+            dates=sorted(row["dates"]), undated=int(row[total]) - len(row["dates"])
+        )
+        for row in rows
+    }
+
+
 @dataclass
 class _LagTally:
     months: list[float] = field(default_factory=list)
     undated: int = 0
     never: int = 0
 
-    def add(self, *, start: str | None, ends: list[str], undated_ends: int) -> None:
-        """Count the lag from `start` to the first end on or after it."""
-        if not ends and not undated_ends:
+    def add(self, lag: float | Literal["undated", "never"]) -> None:
+        """Count one learning event's lag, or why it has none."""
+        if lag == "undated":
+            self.undated += 1
+        elif lag == "never":
             self.never += 1
-            return
-        if start is None:
-            self.undated += 1
-            return
-        # Partial dates sort in time order as strings, so the first later end is the least.
-        first = min((end for end in ends if is_on_or_before(date=start, as_of=end)), default=None)
-        if first is not None:
-            self.months.append(max(count_months_between(start=start, end=first), 0.0))
-        elif undated_ends:
-            self.undated += 1
         else:
-            self.never += 1
+            self.months.append(float(lag))
 
     def summarise(self) -> LagDistribution:
         """Count, median and 90th percentile (nearest rank) of the lags in months."""
@@ -416,32 +452,21 @@ async def measure_transfer_lag(store: GraphStore, *, firm_id: str) -> TransferLa
         raise InvalidArgument(
             "firm", f"'{firm_id}' has more than {MAX_LEARNING_EVENTS:,} learning events"
         )
-    arrivals = {
-        row["knowledge"]: row for row in await store.read(LIST_HQ_ARRIVALS, {"firm": firm_id})
-    }
-    integrations = {
-        row["knowledge"]: row
-        for row in await store.read(LIST_KNOWLEDGE_INTEGRATIONS, {"firm": firm_id})
-    }
-    nothing = {"dates": [], "flows": 0, "events": 0}
+    arrivals = _later_steps(await store.read(LIST_HQ_ARRIVALS, {"firm": firm_id}), total="flows")
+    integrations = _later_steps(
+        await store.read(LIST_KNOWLEDGE_INTEGRATIONS, {"firm": firm_id}), total="events"
+    )
     firm_hq, firm_integration = _LagTally(), _LagTally()
     per_unit: dict[str, tuple[_LagTally, _LagTally]] = {}
     for outcome in outcomes:
         unit_hq, unit_integration = per_unit.setdefault(outcome["unit"], (_LagTally(), _LagTally()))
-        arrived = arrivals.get(outcome["knowledge"], nothing)
-        used = integrations.get(outcome["knowledge"], nothing)
-        for tally in (firm_hq, unit_hq):
-            tally.add(
-                start=outcome["date"],
-                ends=arrived["dates"],
-                undated_ends=int(arrived["flows"]) - len(arrived["dates"]),
-            )
-        for tally in (firm_integration, unit_integration):
-            tally.add(
-                start=outcome["date"],
-                ends=used["dates"],
-                undated_ends=int(used["events"]) - len(used["dates"]),
-            )
+        to_hq = arrivals.get(outcome["knowledge"], _NO_STEPS).measure_lag(start=outcome["date"])
+        firm_hq.add(to_hq)
+        unit_hq.add(to_hq)
+        used = integrations.get(outcome["knowledge"], _NO_STEPS)
+        to_integration = used.measure_lag(start=outcome["date"])
+        firm_integration.add(to_integration)
+        unit_integration.add(to_integration)
     return TransferLag(
         firm=firm_id,
         learning_events=len(outcomes),
