@@ -330,6 +330,13 @@ async def test_transfer_lag_measures_only_dated_steps_and_counts_the_rest(
     assert by_unit["acme-uk"].to_hq.count == 1 and by_unit["acme-uk"].to_hq.undated == 1
     assert by_unit["acme-de"].to_hq.median_months == pytest.approx(60 / analytics.DAYS_PER_MONTH)
 
+    # The kept answer goes with the graph: a quicker arrival of k2 shortens de's lag at once.
+    quicker = flow("acme-f7", "de", "ccd", "acme-k2", "2012-04-15")
+    await record_flow(store, flow=Flow.model_validate(quicker))
+    lag = await analytics.measure_transfer_lag(store, firm_id="acme")
+    by_unit = {u.unit: u for u in lag.units}
+    assert by_unit["acme-de"].to_hq.median_months == pytest.approx(31 / analytics.DAYS_PER_MONTH)
+
 
 async def test_hub_metrics_as_of_a_date_count_only_the_flows_dated_by_then(
     store: GraphStore,

@@ -38,6 +38,7 @@ LIST_LEARNING_OUTCOMES = cypher.load("analytics/list_learning_outcomes")
 LIST_HQ_ARRIVALS = cypher.load("analytics/list_hq_arrivals")
 LIST_KNOWLEDGE_INTEGRATIONS = cypher.load("analytics/list_knowledge_integrations")
 COUNT_FIRM_SCORECARD = cypher.load("analytics/count_firm_scorecard")
+COUNT_FIRM_EVENTS = cypher.load("analytics/count_firm_events")
 
 # The whole firm is read at once; a firm beyond this is refused rather than cut.
 MAX_FIRM_UNITS = 50_000
@@ -248,15 +249,19 @@ KEPT_FIRMS = 4
 KEPT_DATES_PER_FIRM = 8
 
 
+async def read_firm_fingerprint(store: GraphStore, *, firm_id: str) -> tuple[object, ...]:
+    """A summary of a firm's units and flows that every write adding either changes."""
+    row = (await store.read(GET_UPWARD_FINGERPRINT, {"firm": firm_id}))[0]
+    if not row["units"] and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
+        raise NotFound("firm", firm_id)
+    return (row["units"], tuple(sorted(row["upper"])), row["flows"], row["brokerage"])
+
+
 async def analyse_upward_graph(
     store: GraphStore, *, firm_id: str, as_of: str | None
 ) -> UpwardAnalysis:
     """A firm's upward graph and dominator tree, rebuilt only when the firm has changed."""
-    rows = await store.read(GET_UPWARD_FINGERPRINT, {"firm": firm_id})
-    row = rows[0]
-    if not row["units"] and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
-        raise NotFound("firm", firm_id)
-    fingerprint = (row["units"], tuple(sorted(row["upper"])), row["flows"], row["brokerage"])
+    fingerprint = await read_firm_fingerprint(store, firm_id=firm_id)
     key = (store.backend, firm_id)
     kept = _kept.get(key)
     if kept is None or kept.fingerprint != fingerprint:
@@ -441,10 +446,32 @@ class _LagTally:
         )
 
 
+# Transfer lag reads every learning event, HQ arrival and integration of a firm (seconds at
+# 100,000 events), so the last answer per firm is kept while its units' summary and its event
+# counts stay the same, as the release analysis keeps its trees.
+_kept_lags: OrderedDict[tuple[str, str], tuple[tuple[object, ...], "TransferLag"]] = OrderedDict()
+
+
 async def measure_transfer_lag(store: GraphStore, *, firm_id: str) -> TransferLag:
     """Per learner and per firm: months from learning to HQ arrival and to integration."""
-    if firm_id not in await get_firms_by_id(store, ids=[firm_id]):
-        raise NotFound("firm", firm_id)
+    events = (await store.read(COUNT_FIRM_EVENTS, {"firm": firm_id}))[0]
+    fingerprint = (
+        *await read_firm_fingerprint(store, firm_id=firm_id),
+        events["learning"],
+        events["integrations"],
+    )
+    key = (store.backend, firm_id)
+    kept = _kept_lags.get(key)
+    if kept is None or kept[0] != fingerprint:
+        kept = (fingerprint, await _measure_transfer_lag(store, firm_id=firm_id))
+        _kept_lags[key] = kept
+    _kept_lags.move_to_end(key)
+    while len(_kept_lags) > KEPT_FIRMS:
+        _kept_lags.popitem(last=False)
+    return kept[1]
+
+
+async def _measure_transfer_lag(store: GraphStore, *, firm_id: str) -> "TransferLag":
     outcomes = await store.read(
         LIST_LEARNING_OUTCOMES, {"firm": firm_id, "limit": MAX_LEARNING_EVENTS}
     )
