@@ -9,6 +9,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from service.model.case import Flow
 from service.services import analytics
 from service.services.cases import load_case
 from service.services.metrics import (
@@ -20,6 +21,7 @@ from service.services.metrics import (
 )
 from service.services.paging import PageRequest
 from service.services.paths import list_reverse_transfer_paths
+from service.services.recording import record_flow
 from service.services.synthetic import FirmSize, generate_case_document, generate_firm
 from service.store.port import GraphStore
 from tests.helpers import Served, as_case, cite, kflow, tiny_firm
@@ -187,7 +189,7 @@ def test_dominator_cut_off_sets_agree_with_removing_each_unit_on_random_graphs()
 async def test_critical_units_of_a_synthetic_firm_agree_with_networkx(store: GraphStore) -> None:
     # Sparse on purpose: with the small size's 2,000 flows every unit has a second route.
     await generate_firm(store, size=SPARSE)
-    graph = await analytics.get_upward_graph(store, firm_id="synth", as_of=None)
+    graph = (await analytics.analyse_upward_graph(store, firm_id="synth", as_of=None)).graph
     reference = nx.DiGraph(
         [
             (source, receiver)
@@ -215,6 +217,36 @@ async def test_critical_units_of_a_synthetic_firm_agree_with_networkx(store: Gra
     assert dated.later_links > 0
 
 
+async def test_a_recorded_flow_changes_the_release_answer_at_once(store: GraphStore) -> None:
+    # The kept tree must not outlive the graph: a new pair gives uk a second route.
+    await load_case(
+        store,
+        case=as_case(
+            tiny_firm(
+                flows=[
+                    flow("acme-f1", "uk", "europe", None, "2010"),
+                    flow("acme-f2", "de", "europe", None, "2010"),
+                    flow("acme-f3", "europe", "ccd", None, "2010"),
+                ]
+            )
+        ),
+    )
+    before = await analytics.get_release_impact(store, unit_id="acme-europe")
+    assert before.cut_off == ["acme-de", "acme-uk"]
+    assert (await analytics.get_release_impact(store, unit_id="acme-europe")) == before
+
+    direct = {"id": "acme-f4", "from": "acme-uk", "to": "acme-ccd", "direction": "upward"}
+    await record_flow(store, flow=Flow.model_validate(direct | {"mode": "planned", "cite": cite()}))
+    after = await analytics.get_release_impact(store, unit_id="acme-europe")
+    assert after.cut_off == ["acme-de"]
+    critical = await analytics.list_critical_units(store, firm_id="acme", as_of=None)
+    assert [(c.unit, c.cut_off) for c in critical.ranked] == [("acme-europe", 1)]
+    # The new pair is undated, so as of a date it is left out and counted.
+    dated = await analytics.list_critical_units(store, firm_id="acme", as_of="2011")
+    assert [(c.unit, c.cut_off) for c in dated.ranked] == [("acme-europe", 2)]
+    assert dated.undated_links == 1
+
+
 def learning(event_id: str, unit: str, knowledge: str, date: str | None) -> dict[str, Any]:
     record = {
         "id": event_id,
@@ -228,7 +260,7 @@ def learning(event_id: str, unit: str, knowledge: str, date: str | None) -> dict
 
 
 def flow(
-    flow_id: str, source: str, target: str, knowledge: str, date: str | None
+    flow_id: str, source: str, target: str, knowledge: str | None, date: str | None
 ) -> dict[str, Any]:
     record = {
         "id": flow_id,
@@ -236,10 +268,11 @@ def flow(
         "to": f"acme-{target}",
         "direction": "upward",
         "mode": "planned",
-        "knowledge": knowledge,
         "cite": cite(),
     }
-    return record | ({"date": date} if date else {})
+    return (
+        record | ({"knowledge": knowledge} if knowledge else {}) | ({"date": date} if date else {})
+    )
 
 
 def knowledge(item_id: str) -> dict[str, Any]:
@@ -298,6 +331,13 @@ async def test_transfer_lag_measures_only_dated_steps_and_counts_the_rest(
     by_unit = {u.unit: u for u in lag.units}
     assert by_unit["acme-uk"].to_hq.count == 1 and by_unit["acme-uk"].to_hq.undated == 1
     assert by_unit["acme-de"].to_hq.median_months == pytest.approx(60 / analytics.DAYS_PER_MONTH)
+
+    # The kept answer goes with the graph: a quicker arrival of k2 shortens de's lag at once.
+    quicker = flow("acme-f7", "de", "ccd", "acme-k2", "2012-04-15")
+    await record_flow(store, flow=Flow.model_validate(quicker))
+    lag = await analytics.measure_transfer_lag(store, firm_id="acme")
+    by_unit = {u.unit: u for u in lag.units}
+    assert by_unit["acme-de"].to_hq.median_months == pytest.approx(31 / analytics.DAYS_PER_MONTH)
 
 
 async def test_hub_metrics_as_of_a_date_count_only_the_flows_dated_by_then(

@@ -4,6 +4,7 @@ The browser is Debian's `chromium` (scripts/test.sh installs it), driven by Play
 page must draw what the GraphQL API says and load nothing from anywhere but its own origin.
 """
 
+import contextlib
 import os
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -106,8 +107,8 @@ class Visit:
         return found
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def visit(browser: Browser, server: Served) -> AsyncIterator[Visit]:
+@contextlib.asynccontextmanager
+async def visiting(browser: Browser, server: Served) -> AsyncIterator[Visit]:
     """A page on the served API; afterwards, it must have stayed on the server's own origin."""
     context = await browser.new_context(viewport={"width": 1440, "height": 1000})
     page = await context.new_page()
@@ -118,6 +119,13 @@ async def visit(browser: Browser, server: Served) -> AsyncIterator[Visit]:
     foreign = [url for url in opened.requests if not url.startswith(f"{server.base}/")]
     assert not foreign, f"the page reached beyond its origin: {foreign}"
     assert not opened.problems, opened.problems
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def visit(browser: Browser, server: Served) -> AsyncIterator[Visit]:
+    """A page on the shared server with the seeded demos."""
+    async with visiting(browser, server) as opened:
+        yield opened
 
 
 async def test_huawei_network_renders_and_a_clicked_subsidiary_lights_up_its_path(
@@ -702,3 +710,152 @@ async def test_a_units_reports_fold_into_it_and_expand_again(visit: Visit, serve
     await visit.page.click("#fold-toggle")
     await visit.page.wait_for_selector("#network[data-folded='']")
     assert set(await visit.ids("node.unit:visible")) == {unit["id"] for unit in units}
+
+
+RELEASE = """query($unit: ID!) { releaseImpact(unit: $unit) {
+  cutOffIds lostKnowledge { id } } }"""
+
+
+async def test_what_if_released_greys_the_units_a_hub_would_cut_off(
+    visit: Visit, server: Served
+) -> None:
+    impact = data(server.graphql(RELEASE, unit="huawei-rhq"))["releaseImpact"]
+    assert len(impact["cutOffIds"]) >= 2, "the regional hub must cut some units off"
+
+    await visit.open_firm("huawei")
+    await visit.page.click("#unit-list button[data-unit-id=huawei-rhq]")
+    await visit.page.click("#release-toggle")
+    await visit.page.wait_for_selector("#network[data-release-state=done]")
+
+    assert (await visit.network("cut-off")).split(",") == impact["cutOffIds"]
+    assert sorted(await visit.ids("node.cut-off")) == sorted(impact["cutOffIds"])
+    assert await visit.ids("node.released") == ["huawei-rhq"]
+    greyed = await visit.page.evaluate(
+        "() => window.kflowExplorer.cy.$('node.cut-off').map((n) => n.style('background-color'))"
+    )
+    kept = await visit.page.evaluate(
+        "() => window.kflowExplorer.cy.$('node.unit').not('.cut-off')"
+        ".map((n) => n.style('background-color'))"
+    )
+    assert set(greyed) == {"rgb(201,204,209)"} and "rgb(201,204,209)" not in kept
+    listed = await visit.page.locator("#details-body .cut-off-list li").evaluate_all(
+        "(items) => items.map((item) => item.dataset.unitId)"
+    )
+    assert listed == impact["cutOffIds"]
+    lost = await visit.page.locator("#details-body .lost-knowledge li").evaluate_all(
+        "(items) => items.map((item) => item.dataset.knowledgeId)"
+    )
+    assert lost == [item["id"] for item in impact["lostKnowledge"]] and lost
+    assert "Fu, Sun & Ghauri (2018), Table 3" in await visit.page.inner_text("#details-body")
+
+    # A subsidiary cuts no one off; choosing another view clears the greying.
+    await visit.page.click("#unit-list button[data-unit-id=huawei-uk]")
+    assert await visit.ids("node.cut-off") == []
+    await visit.page.click("#release-toggle")
+    await visit.page.wait_for_selector("#network[data-release-state=done]")
+    assert await visit.network("cut-off") == ""
+    assert await visit.ids("node.released") == ["huawei-uk"]
+
+
+DATED_FIRM = ["--hubs", "2", "--subsidiaries", "14", "--flows", "120", "--learning", "20"]
+DATED_FIRM += ["--integrations", "6"]
+AS_OF_NETWORK = """query($asOf: String) { firmNetwork(firm: "dated", asOf: $asOf) {
+  undatedExcluded links { flows { id date } } } }"""
+
+
+@pytest.fixture(scope="module")
+def dated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`kflow serve` on a small synthetic firm whose flows are dated (the seeds' are not)."""
+    data = tmp_path_factory.mktemp("dated")
+    made = kflow("generate", "--size", "small", "--firm", "dated", *DATED_FIRM, data=data)
+    assert made.returncode == 0, made.stderr
+    with serve(data, backend=EMBEDDED) as served:
+        yield served
+
+
+async def test_the_date_slider_draws_the_network_as_of_a_year(
+    browser: Browser, dated_server: Served
+) -> None:
+    async with visiting(browser, dated_server) as visit:
+        await check_the_date_slider(visit, dated_server)
+
+
+async def check_the_date_slider(visit: Visit, server: Served) -> None:
+    await visit.open_firm("dated")
+    slider = visit.page.locator("#as-of")
+    assert await slider.is_enabled()
+    first, now = int(await slider.get_attribute("min") or 0), await slider.get_attribute("max")
+    whole = data(server.graphql(AS_OF_NETWORK))["firmNetwork"]
+    years = sorted(
+        {int(f["date"][:4]) for link in whole["links"] for f in link["flows"] if f["date"]}
+    )
+    assert len(years) >= 2, "the firm needs flows dated in two years for this test"
+    year = years[len(years) // 2 - 1]
+    then = data(server.graphql(AS_OF_NETWORK, asOf=str(year)))["firmNetwork"]
+    expected = sorted(f["id"] for link in then["links"] for f in link["flows"])
+    assert 0 < len(expected) < sum(len(link["flows"]) for link in whole["links"])
+
+    # Keyboard, as a user would: Home goes to the first year, arrows step a year at a time.
+    await slider.focus()
+    await visit.page.keyboard.press("Home")
+    for _ in range(year - first):
+        await visit.page.keyboard.press("ArrowRight")
+    await visit.page.wait_for_selector(f"#network[data-status=ready][data-as-of='{year}']")
+    drawn = await visit.page.evaluate(
+        "() => window.kflowExplorer.cy.$('edge.flow')"
+        ".map((edge) => edge.data('flows').map((flow) => flow.id)).flat()"
+    )
+    assert sorted(drawn) == expected
+    assert int(await visit.network("undated-excluded")) == then["undatedExcluded"]
+    assert await visit.page.inner_text("#as-of-value") == str(year)
+    note = await visit.page.inner_text("#as-of-note")
+    assert f"{then['undatedExcluded']} undated flows and learning events are left out" in note
+
+    # The slider's top end is now: every fact again, dated or not.
+    await visit.page.keyboard.press("End")
+    await visit.page.wait_for_selector("#network[data-status=ready][data-as-of='']")
+    every = await visit.page.evaluate(
+        "() => window.kflowExplorer.cy.$('edge.flow')"
+        ".map((edge) => edge.data('flows').length).reduce((a, b) => a + b, 0)"
+    )
+    assert every == sum(len(link["flows"]) for link in whole["links"])
+    assert await visit.page.inner_text("#as-of-value") == "now" and now is not None
+
+
+SCORECARD = """query($firm: ID!) { firmScorecard(firm: $firm) {
+  measures { name value source namedByPaper } } }"""
+
+
+async def scorecard_rows(visit: Visit, firm: str) -> list[list[Any]]:
+    """The scorecard panel's rows once it shows the firm: name, value, source, named."""
+    await visit.page.wait_for_selector(f"#scorecard[data-status=ready][data-firm={firm}]")
+    rows: list[list[Any]] = await visit.page.locator("#scorecard tbody tr").evaluate_all(
+        "(rows) => rows.map((row) => [row.dataset.measure, row.dataset.value,"
+        " row.querySelector('.source').textContent, !!row.querySelector('.named')])"
+    )
+    return rows
+
+
+def expected_scorecard(server: Served, firm: str) -> list[list[Any]]:
+    measures = data(server.graphql(SCORECARD, firm=firm))["firmScorecard"]["measures"]
+    return [
+        [
+            m["name"],
+            "" if m["value"] is None else str(m["value"]).removesuffix(".0"),
+            m["source"],
+            m["namedByPaper"],
+        ]
+        for m in measures
+    ]
+
+
+async def test_the_scorecard_panel_shows_each_measure_with_its_source(
+    visit: Visit, server: Served
+) -> None:
+    await visit.open_firm("huawei")
+    assert await scorecard_rows(visit, "huawei") == expected_scorecard(server, "huawei")
+    await visit.page.select_option("#firm-select", "tcl")
+    assert await scorecard_rows(visit, "tcl") == expected_scorecard(server, "tcl")
+    # TCL, a failed case, has no subsidiary with a route to the centre.
+    route_share = visit.page.locator("#scorecard tr[data-measure=route_share] td.num")
+    assert await route_share.inner_text() == "0%"

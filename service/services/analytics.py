@@ -10,11 +10,15 @@ dominates v in the reversed upward-flow graph rooted at the centre. One dominato
 (Cooper, Harvey & Kennedy's iterative algorithm) answers that for every unit at once.
 """
 
+import bisect
 import datetime
+import functools
+import itertools
 import math
 import statistics
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -37,18 +41,25 @@ HQ_LEVEL = (UnitRole.CAPABILITY_CENTRE, UnitRole.HQ)  # the target, in order of 
 DAYS_PER_MONTH = 365.2425 / 12
 
 
+@functools.lru_cache(maxsize=65_536)
+def _date_parts(date: str) -> tuple[int, int, int, int]:
+    """Precision (1-3), year, month and day ordinal of a partial date (0 where not given)."""
+    parts = date.split("-")
+    month = int(parts[1]) if len(parts) > 1 else 0
+    day = datetime.date.fromisoformat(date).toordinal() if len(parts) == 3 else 0
+    return len(parts), int(parts[0]), month, day
+
+
 def count_months_between(*, start: str, end: str) -> float:
     """Months from one partial date to another, at the coarser of their precisions."""
-    start_parts, end_parts = start.split("-"), end.split("-")
-    precision = min(len(start_parts), len(end_parts))
-    years = int(end_parts[0]) - int(start_parts[0])
+    start_precision, start_year, start_month, start_day = _date_parts(start)
+    end_precision, end_year, end_month, end_day = _date_parts(end)
+    precision = min(start_precision, end_precision)
     if precision == 1:
-        return 12.0 * years
-    months = 12 * years + int(end_parts[1]) - int(start_parts[1])
+        return 12.0 * (end_year - start_year)
     if precision == 2:
-        return float(months)
-    days = (datetime.date.fromisoformat(end) - datetime.date.fromisoformat(start)).days
-    return days / DAYS_PER_MONTH
+        return float(12 * (end_year - start_year) + end_month - start_month)
+    return (end_day - start_day) / DAYS_PER_MONTH
 
 
 @dataclass
@@ -65,28 +76,51 @@ class UpwardGraph:
     later_links: int = 0  # left out under asOf: the pair's first flow came later
 
 
-async def get_upward_graph(store: GraphStore, *, firm_id: str, as_of: str | None) -> UpwardGraph:
-    """A firm's upward-flow graph in one read, with only the links dated by `as_of` if given."""
+@dataclass(frozen=True)
+class FirmLinks:
+    """A firm's units and SENDS_UP / SENDS_ACROSS pairs as read: (sender, receiver, date)."""
+
+    firm: str
+    roles: dict[str, UnitRole]
+    pairs: list[tuple[str, str, str]]  # the date of the pair's earliest flow, "" if undated
+
+
+async def read_firm_links(store: GraphStore, *, firm_id: str) -> FirmLinks:
+    """A firm's units and upward or sideways pairs of units, in one read."""
     rows = await store.read(ANALYTICS.list_upward_links, {"firm": firm_id, "limit": MAX_FIRM_UNITS})
     if not rows and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
     if len(rows) >= MAX_FIRM_UNITS:
         raise InvalidArgument("firm", f"'{firm_id}' has more than {MAX_FIRM_UNITS:,} units")
-    roles = {row["unit"]: UnitRole(row["role"]) for row in rows}
-    graph = UpwardGraph(firm=firm_id, target=_pick_target(roles), roles=roles)
+    pairs = []
     for row in rows:
         source = row["unit"]
         for link in row["links"]:
             receiver, _, date = link.partition(">")
-            if as_of is not None and not date:
-                graph.undated_links += 1
-                continue
-            if as_of is not None and not is_on_or_before(date=date, as_of=as_of):
+            pairs.append((source, receiver, date))
+    return FirmLinks(
+        firm=firm_id, roles={row["unit"]: UnitRole(row["role"]) for row in rows}, pairs=pairs
+    )
+
+
+def build_upward_graph(*, links: FirmLinks, as_of: str | None) -> UpwardGraph:
+    """The upward-flow graph of the pairs, with only those dated by `as_of` if given."""
+    graph = UpwardGraph(firm=links.firm, target=_pick_target(links.roles), roles=links.roles)
+    kept_dates: dict[str, bool] = {}  # a firm has a few thousand distinct dates
+    for source, receiver, date in links.pairs:
+        if as_of is not None and not date:
+            graph.undated_links += 1
+            continue
+        if as_of is not None:
+            kept = kept_dates.get(date)
+            if kept is None:
+                kept = kept_dates[date] = is_on_or_before(date=date, as_of=as_of)
+            if not kept:
                 graph.later_links += 1
                 continue
-            graph.receivers.setdefault(source, []).append(receiver)
-            graph.senders.setdefault(receiver, []).append(source)
-            graph.links += 1
+        graph.receivers.setdefault(source, []).append(receiver)
+        graph.senders.setdefault(receiver, []).append(source)
+        graph.links += 1
     return graph
 
 
@@ -105,6 +139,12 @@ class DominatorTree:
     target: str
     parent: dict[str, str]  # unit -> immediate dominator (the target maps to itself)
     postorder: list[str]  # of the search from the target; a dominator comes after its units
+    children: dict[str, list[str]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for child, parent in self.parent.items():
+            if child != parent:
+                self.children.setdefault(parent, []).append(child)
 
     def count_cut_off(self) -> dict[str, int]:
         """For each unit, how many other units would lose every route if it went."""
@@ -116,17 +156,11 @@ class DominatorTree:
 
     def list_cut_off(self, *, unit: str) -> list[str]:
         """The units that would lose every route to the target if `unit` went, by id."""
-        if unit not in self.parent:
-            return []
-        children: dict[str, list[str]] = {}
-        for child, parent in self.parent.items():
-            if child != parent:
-                children.setdefault(parent, []).append(child)
-        found, queue = [], deque(children.get(unit, ()))
+        found, queue = [], deque(self.children.get(unit, ()))
         while queue:
             child = queue.popleft()
             found.append(child)
-            queue.extend(children.get(child, ()))
+            queue.extend(self.children.get(child, ()))
         return sorted(found)
 
 
@@ -149,30 +183,96 @@ def build_dominator_tree(*, graph: UpwardGraph) -> DominatorTree | None:
         else:
             stack.pop()
             postorder.append(node)
+    # Units by postorder number from here on: lists of ints, several times faster than dicts
+    # of ids at 10,000 units. The root is the last; a unit's dominators number above it.
     rank = {node: i for i, node in enumerate(postorder)}
-    parent = {root: root}
-
-    def intersect(a: str, b: str) -> str:
-        while a != b:
-            while rank[a] < rank[b]:
-                a = parent[a]
-            while rank[b] < rank[a]:
-                b = parent[b]
-        return a
-
+    # In the reversed graph a unit's predecessors are the units it sends to.
+    predecessors = [
+        [rank[receiver] for receiver in graph.receivers.get(node, ()) if receiver in rank]
+        for node in postorder
+    ]
+    idom = [-1] * len(postorder)
+    idom[-1] = len(postorder) - 1
     changed = True
     while changed:
         changed = False
-        for node in reversed(postorder[:-1]):
-            new_parent: str | None = None
-            # In the reversed graph a unit's predecessors are the units it sends to.
-            for receiver in graph.receivers.get(node, ()):
-                if receiver in parent:
-                    new_parent = receiver if new_parent is None else intersect(receiver, new_parent)
-            if new_parent is not None and parent.get(node) != new_parent:
-                parent[node] = new_parent
+        for at in range(len(postorder) - 2, -1, -1):
+            new_idom = -1
+            for other in predecessors[at]:
+                if idom[other] == -1:
+                    continue
+                if new_idom == -1:
+                    new_idom = other
+                    continue
+                while other != new_idom:  # the two walk up to their nearest common dominator
+                    while other < new_idom:
+                        other = idom[other]
+                    while new_idom < other:
+                        new_idom = idom[new_idom]
+            if idom[at] != new_idom:
+                idom[at] = new_idom
                 changed = True
+    parent = {node: postorder[idom[i]] for i, node in enumerate(postorder)}
     return DominatorTree(target=root, parent=parent, postorder=postorder)
+
+
+@dataclass(frozen=True)
+class UpwardAnalysis:
+    """A firm's upward-flow graph (as of a date, or now) and its dominator tree."""
+
+    graph: UpwardGraph
+    tree: DominatorTree | None
+    cut_off_counts: dict[str, int]
+
+
+@dataclass
+class _KeptFirm:
+    fingerprint: tuple[object, ...]
+    links: FirmLinks
+    analyses: OrderedDict[str | None, UpwardAnalysis] = field(default_factory=OrderedDict)
+
+
+# Reading a large firm's pairs (about 85,000 at 10,000 units) takes seconds, and a release
+# question needs all of them: so the pairs and the trees built from them are kept per firm,
+# and reused while the firm's fingerprint (one aggregate row over its units, read from the
+# store on every request) is unchanged. Every write that adds a unit or a flow changes the
+# fingerprint, whichever process made it, so a kept tree is never older than the graph.
+_kept: OrderedDict[tuple[str, str], _KeptFirm] = OrderedDict()
+KEPT_FIRMS = 4
+KEPT_DATES_PER_FIRM = 8
+
+
+async def read_firm_fingerprint(store: GraphStore, *, firm_id: str) -> tuple[object, ...]:
+    """A summary of a firm's units and flows that every write adding either changes."""
+    row = (await store.read(ANALYTICS.get_upward_fingerprint, {"firm": firm_id}))[0]
+    if not row["units"] and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
+        raise NotFound("firm", firm_id)
+    return (row["units"], tuple(sorted(row["upper"])), row["flows"], row["brokerage"])
+
+
+async def analyse_upward_graph(
+    store: GraphStore, *, firm_id: str, as_of: str | None
+) -> UpwardAnalysis:
+    """A firm's upward graph and dominator tree, rebuilt only when the firm has changed."""
+    fingerprint = await read_firm_fingerprint(store, firm_id=firm_id)
+    key = (store.backend, firm_id)
+    kept = _kept.get(key)
+    if kept is None or kept.fingerprint != fingerprint:
+        kept = _KeptFirm(fingerprint, await read_firm_links(store, firm_id=firm_id))
+        _kept[key] = kept
+    _kept.move_to_end(key)
+    while len(_kept) > KEPT_FIRMS:
+        _kept.popitem(last=False)
+    analysis = kept.analyses.get(as_of)
+    if analysis is None:
+        graph = build_upward_graph(links=kept.links, as_of=as_of)
+        tree = build_dominator_tree(graph=graph)
+        analysis = UpwardAnalysis(graph, tree, tree.count_cut_off() if tree else {})
+        kept.analyses[as_of] = analysis
+    kept.analyses.move_to_end(as_of)
+    while len(kept.analyses) > KEPT_DATES_PER_FIRM:
+        kept.analyses.popitem(last=False)
+    return analysis
 
 
 class CriticalUnit(BaseModel):
@@ -195,9 +295,8 @@ async def list_critical_units(
     store: GraphStore, *, firm_id: str, as_of: str | None
 ) -> CriticalUnits:
     """A firm's units ranked by how many units their release would cut off from the centre."""
-    graph = await get_upward_graph(store, firm_id=firm_id, as_of=as_of)
-    tree = build_dominator_tree(graph=graph)
-    counts = tree.count_cut_off() if tree else {}
+    analysis = await analyse_upward_graph(store, firm_id=firm_id, as_of=as_of)
+    graph, counts = analysis.graph, analysis.cut_off_counts
     ranked = sorted(
         (
             CriticalUnit(unit=unit, cut_off=n)
@@ -235,8 +334,8 @@ async def get_release_impact(store: GraphStore, *, unit_id: str) -> ReleaseImpac
     if unit is None:
         raise NotFound("unit", unit_id)
     firm_id = unit.firm
-    graph = await get_upward_graph(store, firm_id=firm_id, as_of=None)
-    tree = build_dominator_tree(graph=graph)
+    analysis = await analyse_upward_graph(store, firm_id=firm_id, as_of=None)
+    graph, tree = analysis.graph, analysis.tree
     cut_off = tree.list_cut_off(unit=unit_id) if tree else []
     lost: list[KnowledgeView] = []
     if tree is not None and unit_id in tree.parent:
@@ -280,28 +379,53 @@ class TransferLag(BaseModel):
     units: list[UnitLag]  # the learners, by id
 
 
+@dataclass(frozen=True)
+class _LaterSteps:
+    """One knowledge item's later steps (arrivals at HQ, or integrations): dated, in order."""
+
+    dates: list[str]  # sorted; partial dates sort in time order as strings
+    undated: int
+
+    def measure_lag(self, *, start: str | None) -> float | Literal["undated", "never"]:
+        """Months from `start` to the first step on or after it, or why there is none."""
+        if not self.dates and not self.undated:
+            return "never"
+        if start is None:
+            return "undated"
+        # Steps of an earlier year cannot count; from there the first that does is the least.
+        at = bisect.bisect_left(self.dates, start[:4])
+        for end in itertools.islice(self.dates, at, None):
+            if is_on_or_before(date=start, as_of=end):
+                return max(count_months_between(start=start, end=end), 0.0)
+        return "undated" if self.undated else "never"
+
+
+_NO_STEPS = _LaterSteps(dates=[], undated=0)
+
+
+def _later_steps(rows: list[dict[str, Any]], *, total: str) -> dict[str, _LaterSteps]:
+    return {
+        row["knowledge"]: _LaterSteps(
+            dates=sorted(row["dates"]), undated=int(row[total]) - len(row["dates"])
+        )
+        for row in rows
+    }
+
+
 @dataclass
 class _LagTally:
     months: list[float] = field(default_factory=list)
     undated: int = 0
     never: int = 0
 
-    def add(self, *, start: str | None, ends: list[str], undated_ends: int) -> None:
-        """Count the lag from `start` to the first end on or after it."""
-        if not ends and not undated_ends:
+    def add(self, lag: float | Literal["undated", "never"]) -> None:
+        """Count one learning event's lag, or why it has none."""
+        if lag == "undated":
+            self.undated += 1
+        elif lag == "never":
             self.never += 1
-            return
-        if start is None:
-            self.undated += 1
-            return
-        # Partial dates sort in time order as strings, so the first later end is the least.
-        first = min((end for end in ends if is_on_or_before(date=start, as_of=end)), default=None)
-        if first is not None:
-            self.months.append(max(count_months_between(start=start, end=first), 0.0))
-        elif undated_ends:
-            self.undated += 1
         else:
-            self.never += 1
+            self.months.append(float(lag))
 
     def summarise(self) -> LagDistribution:
         """Count, median and 90th percentile (nearest rank) of the lags in months."""
@@ -315,10 +439,32 @@ class _LagTally:
         )
 
 
+# Transfer lag reads every learning event, HQ arrival and integration of a firm (seconds at
+# 100,000 events), so the last answer per firm is kept while its units' summary and its event
+# counts stay the same, as the release analysis keeps its trees.
+_kept_lags: OrderedDict[tuple[str, str], tuple[tuple[object, ...], "TransferLag"]] = OrderedDict()
+
+
 async def measure_transfer_lag(store: GraphStore, *, firm_id: str) -> TransferLag:
     """Per learner and per firm: months from learning to HQ arrival and to integration."""
-    if firm_id not in await get_firms_by_id(store, ids=[firm_id]):
-        raise NotFound("firm", firm_id)
+    events = (await store.read(ANALYTICS.count_firm_events, {"firm": firm_id}))[0]
+    fingerprint = (
+        *await read_firm_fingerprint(store, firm_id=firm_id),
+        events["learning"],
+        events["integrations"],
+    )
+    key = (store.backend, firm_id)
+    kept = _kept_lags.get(key)
+    if kept is None or kept[0] != fingerprint:
+        kept = (fingerprint, await _measure_transfer_lag(store, firm_id=firm_id))
+        _kept_lags[key] = kept
+    _kept_lags.move_to_end(key)
+    while len(_kept_lags) > KEPT_FIRMS:
+        _kept_lags.popitem(last=False)
+    return kept[1]
+
+
+async def _measure_transfer_lag(store: GraphStore, *, firm_id: str) -> "TransferLag":
     outcomes = await store.read(
         ANALYTICS.list_learning_outcomes, {"firm": firm_id, "limit": MAX_LEARNING_EVENTS}
     )
@@ -326,33 +472,23 @@ async def measure_transfer_lag(store: GraphStore, *, firm_id: str) -> TransferLa
         raise InvalidArgument(
             "firm", f"'{firm_id}' has more than {MAX_LEARNING_EVENTS:,} learning events"
         )
-    arrivals = {
-        row["knowledge"]: row
-        for row in await store.read(ANALYTICS.list_hq_arrivals, {"firm": firm_id})
-    }
-    integrations = {
-        row["knowledge"]: row
-        for row in await store.read(ANALYTICS.list_knowledge_integrations, {"firm": firm_id})
-    }
-    nothing = {"dates": [], "flows": 0, "events": 0}
+    arrivals = _later_steps(
+        await store.read(ANALYTICS.list_hq_arrivals, {"firm": firm_id}), total="flows"
+    )
+    integrations = _later_steps(
+        await store.read(ANALYTICS.list_knowledge_integrations, {"firm": firm_id}), total="events"
+    )
     firm_hq, firm_integration = _LagTally(), _LagTally()
     per_unit: dict[str, tuple[_LagTally, _LagTally]] = {}
     for outcome in outcomes:
         unit_hq, unit_integration = per_unit.setdefault(outcome["unit"], (_LagTally(), _LagTally()))
-        arrived = arrivals.get(outcome["knowledge"], nothing)
-        used = integrations.get(outcome["knowledge"], nothing)
-        for tally in (firm_hq, unit_hq):
-            tally.add(
-                start=outcome["date"],
-                ends=arrived["dates"],
-                undated_ends=int(arrived["flows"]) - len(arrived["dates"]),
-            )
-        for tally in (firm_integration, unit_integration):
-            tally.add(
-                start=outcome["date"],
-                ends=used["dates"],
-                undated_ends=int(used["events"]) - len(used["dates"]),
-            )
+        to_hq = arrivals.get(outcome["knowledge"], _NO_STEPS).measure_lag(start=outcome["date"])
+        firm_hq.add(to_hq)
+        unit_hq.add(to_hq)
+        used = integrations.get(outcome["knowledge"], _NO_STEPS)
+        to_integration = used.measure_lag(start=outcome["date"])
+        firm_integration.add(to_integration)
+        unit_integration.add(to_integration)
     return TransferLag(
         firm=firm_id,
         learning_events=len(outcomes),
@@ -459,8 +595,8 @@ async def get_firm_scorecard(store: GraphStore, *, firm_id: str) -> Scorecard:
     if firm is None:
         raise NotFound("firm", firm_id)
     counts = (await store.read(ANALYTICS.count_firm_scorecard, {"firm": firm_id}))[0]["counts"]
-    graph = await get_upward_graph(store, firm_id=firm_id, as_of=None)
-    tree = build_dominator_tree(graph=graph)
+    analysis = await analyse_upward_graph(store, firm_id=firm_id, as_of=None)
+    graph, tree = analysis.graph, analysis.tree
     subsidiaries = [unit for unit, role in graph.roles.items() if role in SUBSIDIARY_ROLES]
     routed = sum(1 for unit in subsidiaries if tree is not None and unit in tree.parent)
     support = await list_support_balance(store, firm_id=firm_id)

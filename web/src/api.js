@@ -59,8 +59,9 @@ export async function runQuery(query, variables = {}) {
 
 const FIRMS = `query Firms { firms { id name outcome homeCountry industry } }`;
 
-const NETWORK = `query Network($firm: ID!) {
-  firmNetwork(firm: $firm) {
+const NETWORK = `query Network($firm: ID!, $asOf: String) {
+  firmNetwork(firm: $firm, asOf: $asOf) {
+    undatedExcluded
     firm { id name outcome homeCountry industry }
     units { id name role country market reportsTo { id } }
     links {
@@ -146,9 +147,34 @@ export async function fetchFirms() {
   return (await runQuery(FIRMS)).firms;
 }
 
-/** A firm's units, flow links and learning sources. */
-export async function fetchNetwork(firm) {
-  return (await runQuery(NETWORK, { firm })).firmNetwork;
+/** A firm's units, flow links and learning sources; with asOf, only the facts dated by then. */
+export async function fetchNetwork(firm, asOf = null) {
+  return (await runQuery(NETWORK, { firm, asOf })).firmNetwork;
+}
+
+const RELEASE = `query Release($unit: ID!) {
+  releaseImpact(unit: $unit) {
+    hasRoute cutOffIds lostKnowledgeTruncated
+    target { id name }
+    lostKnowledge { id name citation }
+  }
+}`;
+
+/** What would lose every route to the centre if the unit were released. */
+export async function fetchReleaseImpact(unit) {
+  return (await runQuery(RELEASE, { unit })).releaseImpact;
+}
+
+const SCORECARD = `query Scorecard($firm: ID!) {
+  firmScorecard(firm: $firm) {
+    firm { id name outcome }
+    measures { name value definition source namedByPaper }
+  }
+}`;
+
+/** A firm's robustness scorecard: each measure with its value, definition and source. */
+export async function fetchScorecard(firm) {
+  return (await runQuery(SCORECARD, { firm })).firmScorecard;
 }
 
 /** A unit's reverse transfer paths to the hub, shortest first. */

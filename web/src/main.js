@@ -10,8 +10,11 @@ import {
   fetchIntegrationEvents,
   fetchNetwork,
   fetchOverview,
+  fetchReleaseImpact,
   fetchReversePaths,
+  fetchScorecard,
 } from "./api.js";
+import { describeRelease, renderScorecard } from "./analytics.js";
 import { renderComparison } from "./compare.js";
 import { describeDate, describePeriod, isOpenRange } from "./dates.js";
 import { renderNetworkLegend, renderTimelineLegend } from "./legend.js";
@@ -57,6 +60,10 @@ const ui = {
   accessForm: byId("access-form"),
   apiKey: byId("api-key"),
   forgetKey: byId("forget-key"),
+  asOf: byId("as-of"),
+  asOfValue: byId("as-of-value"),
+  asOfNote: byId("as-of-note"),
+  scorecard: byId("scorecard"),
 };
 
 const state = {
@@ -76,6 +83,7 @@ const state = {
   circulationStep: 0,
   playing: false,
   keyboardUnit: -1,
+  asOf: null,
 };
 // Every load or animation gets a ticket; an answer or timer holding an old ticket is dropped.
 let ticket = 0;
@@ -228,7 +236,9 @@ async function loadFirm(firmId) {
   const mine = ++ticket;
   state.firmId = firmId;
   state.expanded = [];
+  state.asOf = null;
   beginView(`firm:${firmId}`);
+  loadScorecard(firmId);
   ui.network.dataset.status = "loading";
   setStatus("Loading the network…");
   let networkAnswer;
@@ -269,6 +279,7 @@ async function loadFirm(firmId) {
   renderCustomers(customers);
   history.replaceState(null, "", `#firm=${encodeURIComponent(firmId)}`);
   applyRange();
+  setAsOfBounds(networkAnswer);
   ui.network.dataset.status = "ready";
   ui.network.dataset.renderMs = String(Math.round(performance.now() - started));
   if (overview) {
@@ -456,7 +467,7 @@ function beginView(view) {
   showNothingSelected();
   ui.network.dataset.view = view;
   delete ui.network.dataset.circulationStep;
-  publishState({ "data-path-state": "idle", "data-path-units": "", "data-path-flows": "", "data-path-trail": "" });
+  publishState({ "data-path-state": "idle", "data-path-units": "", "data-path-flows": "", "data-path-trail": "", "data-release-state": "idle", "data-release-unit": "", "data-cut-off": "" });
 }
 
 function clearSelection() {
@@ -483,6 +494,7 @@ async function selectUnit(unitId) {
     {},
     element("p", { class: "selected-name" }, element("strong", {}, unit.name), ` · ${describeRole(unit.role)}${unit.country ? ` · ${unit.country}` : ""}`),
     foldControl(unitId),
+    releaseControl(unitId),
   );
   if (unitId === network.centreId()) {
     ui.details.replaceChildren(heading, element("p", {}, "This is the hub: reverse transfer paths lead here. Select a subsidiary to follow one."));
@@ -557,6 +569,46 @@ function foldControl(unitId) {
     setStatus(nowFolded ? `${count} units below ${unitName(unitId)} are folded into it.` : `The units below ${unitName(unitId)} are shown again.`);
   });
   return element("p", {}, button);
+}
+
+// ---------------------------------------------------------------------------------------
+// What if a unit were released: the units it would cut off from the centre, greyed
+// ---------------------------------------------------------------------------------------
+
+/** A button asking what the unit's release would cut off; none for the centre itself. */
+function releaseControl(unitId) {
+  if (unitId === network.centreId()) return null;
+  const button = element("button", { type: "button", id: "release-toggle" }, "What if released?");
+  button.addEventListener("click", () => showRelease(unitId));
+  return element("p", {}, button);
+}
+
+async function showRelease(unitId) {
+  const mine = ++ticket;
+  const name = unitName(unitId);
+  beginView(`release:${unitId}`);
+  state.selectedUnit = unitId;
+  markPressed(ui.unitList, "data-unit-id", unitId);
+  const heading = element("p", { class: "selected-name" }, element("strong", {}, name), " · if it were released");
+  ui.details.replaceChildren(heading, element("p", { class: "hint" }, "Working out what would be cut off…"));
+  publishState({ "data-release-state": "loading", "data-release-unit": unitId });
+  let impact;
+  try {
+    impact = await fetchReleaseImpact(unitId);
+  } catch (err) {
+    if (mine !== ticket) return;
+    ui.details.replaceChildren(heading, element("p", { class: "error" }, `Could not work out the release: ${err.message}`));
+    publishState({ "data-release-state": "error" });
+    return;
+  }
+  if (mine !== ticket) return;
+  const drawn = network.showRelease(unitId, impact.cutOffIds);
+  const notes = [];
+  if (drawn < impact.cutOffIds.length) notes.push(element("p", { class: "hint" }, `${drawn} of the ${impact.cutOffIds.length} units cut off are drawn; the rest are counted in their groups.`));
+  if (state.asOf) notes.push(element("p", { class: "hint" }, `The release is worked out on the firm as it is now, not as of ${state.asOf}.`));
+  ui.details.replaceChildren(heading, ...describeRelease(name, impact, unitName), ...notes);
+  publishState({ "data-release-state": "done", "data-cut-off": impact.cutOffIds.join(","), "data-cut-off-drawn": drawn });
+  setStatus(`If ${name} were released, ${impact.cutOffIds.length} unit${impact.cutOffIds.length === 1 ? "" : "s"} would lose every upward route to the centre.`);
 }
 
 /**
@@ -833,6 +885,90 @@ function applyRange() {
   ui.network.dataset.range = period;
 }
 
+// ---------------------------------------------------------------------------------------
+// The network as of a date: the slider reloads it with only the facts dated by then
+// ---------------------------------------------------------------------------------------
+
+/** Fit the slider to the years of the firm's dated flows and events; its top end is "now". */
+function setAsOfBounds(networkAnswer) {
+  const years = [
+    ...networkAnswer.links.flatMap((link) => link.flows.map((flow) => flow.date)),
+    ...state.events.flatMap((event) => [event.date, event.until]),
+  ]
+    .filter(Boolean)
+    .map((date) => Number(String(date).slice(0, 4)));
+  const usable = years.length > 0 && state.mode === "whole";
+  ui.asOf.disabled = !usable;
+  ui.asOf.min = usable ? String(Math.min(...years)) : "0";
+  ui.asOf.max = usable ? String(Math.max(...years) + 1) : "1";
+  ui.asOf.value = ui.asOf.max;
+  describeAsOf(null);
+  if (!usable) {
+    ui.asOfNote.textContent = state.mode === "whole" ? "No dated flow or event: nothing to go back to." : "This firm is drawn in groups: the date applies to firms drawn whole.";
+  }
+}
+
+/** The slider's value as an asOf year, or null at its top end ("now"). */
+function readAsOf() {
+  return Number(ui.asOf.value) >= Number(ui.asOf.max) ? null : ui.asOf.value;
+}
+
+function describeAsOf(answer) {
+  ui.asOfValue.textContent = state.asOf ?? "now";
+  ui.network.dataset.asOf = state.asOf ?? "";
+  ui.network.dataset.undatedExcluded = String(answer?.undatedExcluded ?? 0);
+  if (!answer || state.asOf === null) {
+    ui.asOfNote.textContent = "Now: every recorded fact, dated or not.";
+    return;
+  }
+  const flows = answer.links.reduce((sum, link) => sum + link.volume, 0);
+  ui.asOfNote.textContent = `As of ${state.asOf}: ${flows} flows dated by then are drawn; ${answer.undatedExcluded} undated flows and learning events are left out.`;
+}
+
+async function loadAsOf() {
+  const asOf = readAsOf();
+  if (asOf === state.asOf || !state.firmId) return;
+  const mine = ++ticket;
+  state.asOf = asOf;
+  beginView(`firm:${state.firmId}`);
+  ui.network.dataset.status = "loading";
+  setStatus(asOf ? `Loading the network as of ${asOf}…` : "Loading the network…");
+  let answer;
+  try {
+    answer = await fetchNetwork(state.firmId, asOf);
+  } catch (err) {
+    if (mine !== ticket) return;
+    ui.network.dataset.status = "error";
+    setStatus(`Could not load the network as of ${asOf}: ${err.message}`);
+    return;
+  }
+  if (mine !== ticket) return;
+  drawNetwork(answer);
+  applyRange();
+  describeAsOf(answer);
+  ui.network.dataset.status = "ready";
+  setStatus(ui.asOfNote.textContent);
+}
+
+// ---------------------------------------------------------------------------------------
+// The robustness scorecard of the firm shown
+// ---------------------------------------------------------------------------------------
+
+async function loadScorecard(firmId) {
+  ui.scorecard.dataset.status = "loading";
+  try {
+    const card = await fetchScorecard(firmId);
+    if (state.firmId !== firmId) return;
+    renderScorecard(ui.scorecard, card);
+    ui.scorecard.dataset.firm = firmId;
+    ui.scorecard.dataset.status = "ready";
+  } catch (err) {
+    if (state.firmId !== firmId) return;
+    ui.scorecard.replaceChildren(element("p", { class: "error" }, `Could not load the scorecard: ${err.message}`));
+    ui.scorecard.dataset.status = "error";
+  }
+}
+
 function showEvent(event) {
   ticket += 1;
   beginView(`event:${event.id}`);
@@ -910,6 +1046,10 @@ ui.firmSelect.addEventListener("change", () => loadFirm(ui.firmSelect.value));
 ui.since.addEventListener("input", applyRange);
 ui.until.addEventListener("input", applyRange);
 ui.includeUndated.addEventListener("change", applyRange);
+ui.asOf.addEventListener("input", () => {
+  ui.asOfValue.textContent = readAsOf() ?? "now";
+});
+ui.asOf.addEventListener("change", loadAsOf);
 ui.clearPeriod.addEventListener("click", () => {
   ui.since.value = "";
   ui.until.value = "";
@@ -963,6 +1103,7 @@ window.kflowExplorer = {
   selectUnit,
   selectKnowledge,
   compareFirms,
+  showRelease,
 };
 
 loadFirms();

@@ -149,6 +149,13 @@ function buildStyle() {
       style: { "line-color": look.colour, "target-arrow-color": look.colour, "line-style": look.line, color: look.colour },
     });
   }
+  // What a release would cut off: greyed and dashed over any role's or direction's look; the
+  // released unit itself ringed in red.
+  style.push(
+    { selector: "node.cut-off", style: { "background-color": "#c9ccd1", "border-color": "#8a8f98", "border-style": "dashed", "border-width": 2, opacity: 0.6 } },
+    { selector: "edge.cut-off", style: { opacity: 0.15, "line-style": "dashed" } },
+    { selector: "node.released", style: { "border-color": "#b42318", "border-width": 5, "border-style": "double" } },
+  );
   return style;
 }
 
@@ -295,7 +302,18 @@ export function createNetworkView(container, { onSelectUnit, onSelectSource, onS
 
     /** Remove every focus highlight (paths, circulation steps, selection). */
     clearFocus() {
-      cy.elements().removeClass("faded on-path path-current circ-seen circ-current selected-unit hop-labelled");
+      cy.elements().removeClass("faded on-path path-current circ-seen circ-current selected-unit hop-labelled cut-off released");
+    },
+
+    /** Grey the drawn units a release would cut off, and their flows; returns how many are drawn. */
+    showRelease(unitId, cutOffIds) {
+      cy.elements().removeClass("cut-off released");
+      const cut = cy.collection();
+      for (const id of cutOffIds) cut.merge(cy.getElementById(id));
+      cut.addClass("cut-off");
+      cut.connectedEdges(".flow").addClass("cut-off");
+      cy.getElementById(unitId).addClass("released");
+      return cut.length;
     },
 
     /** Mark the selected unit. */
