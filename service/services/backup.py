@@ -12,7 +12,7 @@ from service import cypher
 from service.model.case import CaseFile, count_records
 from service.model.files import CaseFileInvalid, FileProblem
 from service.services.access import CREATE_API_KEY
-from service.services.bulk import case_params_ids, delete_firm, write_case
+from service.services.bulk import case_params_ids, write_case
 from service.services.errors import ExpectedFailure
 from service.services.exchange import (
     export_cases,
@@ -21,10 +21,9 @@ from service.services.exchange import (
     render_cases_json,
 )
 from service.services.health import count_graph, get_readiness
-from service.store.port import GraphStore, StagingStore
+from service.store.port import GraphStore
 
 LIST_API_KEY_RECORDS = cypher.load("keys/list_api_key_records")
-DELETE_API_KEYS = cypher.load("keys/delete_api_keys")
 BACKUP_FORMAT = "kflow-backup/1"
 
 
@@ -43,7 +42,6 @@ class RestoreSummary(BaseModel):
     api_keys: int
     nodes: int
     relationships: int
-    staged: bool
     seconds: float
 
 
@@ -150,7 +148,7 @@ def check_ids_unique(cases: list[CaseFile], *, name: str) -> None:
 
 
 async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> RestoreSummary:
-    """Load a backup into an empty store, all or nothing; every record is checked first."""
+    """Load a backup into an empty store, all or nothing, every record checked first."""
     document = read_json_document(
         decode_backup(data, name=name), name=name, kind="backup", fmt=BACKUP_FORMAT
     )
@@ -164,11 +162,11 @@ async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> Restor
             "(a new data directory or database)"
         )
     started = time.perf_counter()
-    staged = isinstance(store, StagingStore) and isinstance(auth, StagingStore)
-    if isinstance(store, StagingStore) and isinstance(auth, StagingStore):
-        await _restore_staged(store, auth, cases=cases, keys=keys)
-    else:
-        await _restore_in_place(store, auth, cases=cases, keys=keys)
+    async with store.load_atomically() as targets:
+        for case in cases:
+            await write_case(targets.graph, case=case)
+        for key in keys:
+            await targets.keys.write(CREATE_API_KEY, {"key": key})
     nodes, relationships = await count_graph(store)
     return RestoreSummary(
         cases=[
@@ -178,47 +176,5 @@ async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> Restor
         api_keys=len(keys),
         nodes=nodes,
         relationships=relationships,
-        staged=staged,
         seconds=time.perf_counter() - started,
     )
-
-
-async def _write_keys(auth: GraphStore, keys: list[dict[str, Any]]) -> None:
-    for key in keys:
-        await auth.write(CREATE_API_KEY, {"key": key})
-
-
-async def _restore_staged(
-    store: StagingStore, auth: StagingStore, *, cases: list[CaseFile], keys: list[dict[str, Any]]
-) -> None:
-    """Write everything into staged copies of the graph and of the keys' graph, then publish
-    both in one atomic step: a restore killed half-way leaves the store as it was."""
-    staging = await store.open_staging()
-    auth_staging = await auth.open_staging()
-    try:
-        for case in cases:
-            await write_case(staging, case=case)
-        await _write_keys(auth_staging, keys)
-    except BaseException:
-        await store.discard_staging(staging)
-        await auth.discard_staging(auth_staging)
-        raise
-    await store.publish_together([(store, staging), (auth, auth_staging)])  # type: ignore[list-item]
-    await store.compact_log()
-
-
-async def _restore_in_place(
-    store: GraphStore, auth: GraphStore, *, cases: list[CaseFile], keys: list[dict[str, Any]]
-) -> None:
-    """Write firm by firm, batch by batch (Neo4j); on failure delete what was written."""
-    written: list[str] = []
-    try:
-        for case in cases:
-            written.append(case.firm.id)
-            await write_case(store, case=case)
-        await _write_keys(auth, keys)
-    except BaseException:
-        for firm_id in written:
-            await delete_firm(store, firm_id=firm_id)
-        await auth.write(DELETE_API_KEYS, {"ids": [key["id"] for key in keys]})
-        raise

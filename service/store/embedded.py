@@ -35,6 +35,7 @@ from service.store.port import (
     AdhocResult,
     ConstraintViolation,
     GraphStore,
+    LoadTargets,
     PlanCheck,
     QueryFailed,
     QueryTimedOut,
@@ -689,3 +690,20 @@ class EmbeddedStore:
     async def compact_log(self) -> None:
         """Start the engine's append-only-file rewrite (BGREWRITEAOF) after a large load."""
         await asyncio.to_thread(self.engine.rewrite_log)
+
+    @asynccontextmanager
+    async def load_atomically(self) -> AsyncIterator[LoadTargets]:
+        """Staged copies of the graph and of the keys' graph, published together in one
+        MULTI/EXEC when the block ends, dropped if it raises; a copy a killed load left
+        behind is dropped when the store next opens."""
+        auth = await self.auth_store()
+        staging = await self.open_staging()
+        auth_staging = await auth.open_staging()
+        try:
+            yield LoadTargets(graph=staging, keys=auth_staging)
+        except BaseException:
+            await self.discard_staging(staging)
+            await auth.discard_staging(auth_staging)
+            raise
+        await self.publish_together([(self, staging), (auth, auth_staging)])
+        await self.compact_log()

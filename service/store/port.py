@@ -142,6 +142,22 @@ class GraphReader(Protocol):
         ...
 
 
+class GraphWriter(Protocol):
+    """Anything that runs write statements: a store, or a load that appears all at once."""
+
+    async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a write statement and return its rows."""
+        ...
+
+
+@dataclass(frozen=True)
+class LoadTargets:
+    """Where an all-or-nothing load writes: the graph, and the graph of API keys."""
+
+    graph: GraphWriter
+    keys: GraphWriter
+
+
 class GraphStore(Protocol):
     """The graph, reached through named Cypher statements from `cypher/`.
 
@@ -185,6 +201,16 @@ class GraphStore(Protocol):
 
         The embedded engine copies the graph server-side (GRAPH.COPY) and reads the copy;
         Neo4j reads everything in one read transaction.
+        """
+        ...
+
+    def load_atomically(self) -> AbstractAsyncContextManager[LoadTargets]:
+        """A load of the graph and the API keys that appears whole or not at all.
+
+        Everything written through the targets appears at once when the block ends; nothing
+        of it does if the block raises or the process dies. The embedded engine writes into
+        staged copies published by one MULTI/EXEC of RENAMEs; Neo4j writes in one
+        transaction, which the server rolls back if the connection drops.
         """
         ...
 

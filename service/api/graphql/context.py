@@ -24,6 +24,7 @@ from service.store.port import (
     AdhocResult,
     GraphReader,
     GraphStore,
+    LoadTargets,
     PlanCheck,
     Row,
     StoreInfo,
@@ -74,6 +75,10 @@ class CountingStore:
 
     def snapshot(self) -> AbstractAsyncContextManager[GraphReader]:
         """Not for GraphQL: backups have their own command."""
+        raise NotImplementedError
+
+    def load_atomically(self) -> AbstractAsyncContextManager[LoadTargets]:
+        """Not for GraphQL: restores have their own command."""
         raise NotImplementedError
 
     async def auth_store(self) -> GraphStore:
