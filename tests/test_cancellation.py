@@ -55,7 +55,6 @@ def medium(
                 backend=backend,
                 KFLOW_ENV="production",
                 KFLOW_QUERY_TIMEOUT_MS=str(QUERY_TIMEOUT_MS),
-                KFLOW_GRAPHQL_MAX_COST="100000",
             ) as served:
                 yield served, key
         finally:

@@ -305,7 +305,12 @@ class Neo4jStore:
                     timeout=LOAD_TIMEOUT_S, metadata={"kflow_query": "load"}
                 )
                 try:
-                    await (await guard.run(CLAIM_LOAD_MARKER.text, {"claimedAt": _now()})).consume()
+                    claim = await guard.run(CLAIM_LOAD_MARKER.text, {"claimedAt": _now()})
+                    if (await claim.single(strict=True))["claimed"] != 1:
+                        raise StoreError(
+                            f"another kflow process removed this load's marker in {self.url}: "
+                            "run one restore at a time"
+                        )
                     yield LoadTargets(graph=self, keys=self)
                     await (await guard.run(DELETE_LOAD_MARKER.text)).consume()
                     await guard.commit()
