@@ -205,12 +205,13 @@ class GraphStore(Protocol):
         ...
 
     def load_atomically(self) -> AbstractAsyncContextManager[LoadTargets]:
-        """A load of the graph and the API keys that appears whole or not at all.
+        """A load of the graph and the API keys into an empty store, whole or not at all.
 
-        Everything written through the targets appears at once when the block ends; nothing
-        of it does if the block raises or the process dies. The embedded engine writes into
-        staged copies published by one MULTI/EXEC of RENAMEs; Neo4j writes in one
-        transaction, which the server rolls back if the connection drops.
+        The embedded engine writes into staged copies published by one MULTI/EXEC of
+        RENAMEs: a failed or killed load is never seen. Neo4j writes batches behind a marker
+        its process holds locked, and publishes by deleting the marker; a failed load is
+        removed at once, a killed one (its lock gone with its connection) by the next
+        process to open the store, before it reads anything.
         """
         ...
 
