@@ -394,8 +394,8 @@ def _print_table(columns: list[str], rows: list[list[str]], *, wide: bool) -> No
 
 
 def _print_answer(answer: "QueryAnswer", fmt: TableFormat, *, wide: bool) -> None:
-    from service.services.analyst import render_answer
     from service.services.exchange import render_cell
+    from service.services.rendering import AnswerRenderer
 
     if fmt is TableFormat.TABLE:
         rows = [[render_cell(value) for value in row] for row in answer.rows]
@@ -406,7 +406,7 @@ def _print_answer(answer: "QueryAnswer", fmt: TableFormat, *, wide: bool) -> Non
             highlight=False,
         )
     else:
-        sys.stdout.write(render_answer(answer, fmt=fmt.value))
+        sys.stdout.write(AnswerRenderer(answer, fmt=fmt.value, max_bytes=None).render())
     if answer.truncated:
         err.print(
             f"[yellow]warning:[/] more rows than the cap of {answer.row_cap} "

@@ -274,8 +274,7 @@ def test_a_huge_answer_stops_at_the_caps_without_reaching_the_server_whole(
     assert wide.status_code == 200, wide.text
     cut = wide.json()
     assert (cut["truncated"], cut["cutBy"], cut["byteCap"]) == (True, "bytes", 8_000_000)
-    # The cap counts the store's reply; the indented JSON of those rows is at most a few times it.
-    assert 0 < len(cut["rows"]) < 1000 and len(wide.content) < 3 * 8_000_000
+    assert 0 < len(cut["rows"]) < 1000 and len(wide.content) <= 8_000_000
     assert peak[0] - before < 300, (before, peak[0])
     assert health and set(health) == {200}
 
@@ -297,3 +296,47 @@ def test_what_the_embedded_engine_cannot_stop_is_refused_before_it_runs(
         assert response.status_code == 403, (query, response.text)
         assert time.monotonic() - started < 5
     assert cypher(server, key, "UNWIND range(1, 5) AS n RETURN n").status_code == 200
+
+
+def test_the_answer_as_sent_stops_at_the_byte_cap_with_an_error_naming_it(
+    production: tuple[Served, str, str],
+) -> None:
+    # A control character is one byte in the store's reply and six in JSON ("\u0001"): the
+    # reply of 80 such rows fits the 8 MB cap while their JSON would be 48 MB.
+    server, key, _ = production
+    text = "\x01" * 100_000
+    query = "UNWIND range(1, 1000) AS i RETURN i, $text AS text"
+    health: list[int] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            health.append(httpx.get(f"{server.base}/healthz", timeout=30).status_code)
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        as_json = cypher(server, key, query, text=text)
+        as_csv = httpx.post(
+            f"{server.base}/cypher?format=csv",
+            json={"query": query, "parameters": {"text": text}},
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=60,
+        )
+    finally:
+        done.set()
+        watcher.join()
+    assert as_json.status_code == 200, as_json.text[:500]
+    assert len(as_json.content) <= 8_000_000
+    answer = as_json.json()
+    assert (answer["truncated"], answer["cutBy"]) == (True, "bytes")
+    assert "KFLOW_ANALYST_MAX_RESPONSE_BYTES" in answer["error"]
+    assert "8000000 bytes" in answer["error"]
+    assert answer["rows"] and all(row["text"] == text for row in answer["rows"])
+    assert [row["i"] for row in answer["rows"]] == list(range(1, len(answer["rows"]) + 1))
+    assert as_csv.status_code == 200
+    assert len(as_csv.content) <= 8_000_000
+    assert as_csv.headers["X-Kflow-Truncated"] == "true"
+    assert "KFLOW_ANALYST_MAX_RESPONSE_BYTES" in as_csv.headers["X-Kflow-Error"]
+    assert health and set(health) == {200}

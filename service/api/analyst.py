@@ -5,12 +5,13 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from service.api.deps import SettingsDep, StoreDep, require_role
 from service.services import analyst, exchange
 from service.services.access import Role
 from service.services.errors import InvalidArgument
+from service.services.rendering import AnswerRenderer, describe_byte_cut
 
 router = APIRouter(
     tags=["analysts"],
@@ -47,16 +48,19 @@ TableQuery = Annotated[
 ]
 
 
-async def _answer(answer: analyst.QueryAnswer, fmt: AnswerFormat) -> Response:
-    # Rendering megabytes of answer takes seconds of CPU: off the event loop.
-    text = await asyncio.to_thread(analyst.render_answer, answer, fmt=fmt.value)
-    if fmt is AnswerFormat.CSV:
-        return PlainTextResponse(
-            text,
-            media_type="text/csv",
-            headers={"X-Kflow-Truncated": str(answer.truncated).lower()},
-        )
-    return Response(text, media_type="application/json")
+async def _answer(answer: analyst.QueryAnswer, fmt: AnswerFormat, *, max_bytes: int) -> Response:
+    renderer = AnswerRenderer(answer, fmt=fmt.value, max_bytes=max_bytes)
+    if fmt is AnswerFormat.JSON:
+        # Rendered row by row off the event loop as it is sent (the server iterates a
+        # plain iterator in a worker thread); the body never passes the cap.
+        return StreamingResponse(iter(renderer), media_type="application/json")
+    # CSV has no place for a note at its end: rendered whole (within the cap) first, so the
+    # headers can say whether and by what it was cut.
+    text = await asyncio.to_thread(renderer.render)
+    headers = {"X-Kflow-Truncated": str(renderer.truncated).lower()}
+    if renderer.cut_by == "bytes":
+        headers["X-Kflow-Error"] = describe_byte_cut(max_bytes, renderer.rows)
+    return PlainTextResponse(text, media_type="text/csv", headers=headers)
 
 
 @router.post(
@@ -85,7 +89,7 @@ async def post_cypher(
         max_bytes=settings.analyst_max_response_bytes,
         max_chars=settings.analyst_max_query_chars,
     )
-    return await _answer(answer, format)
+    return await _answer(answer, format, max_bytes=settings.analyst_max_response_bytes)
 
 
 @router.get("/queries", summary="The named query catalogue")
@@ -120,7 +124,7 @@ async def get_query(
     answer = await analyst.run_named_query(
         store, name=name, params=params, row_cap=settings.analyst_row_cap
     )
-    return await _answer(answer, format)
+    return await _answer(answer, format, max_bytes=settings.analyst_max_response_bytes)
 
 
 @router.post(
@@ -144,7 +148,7 @@ async def post_query(
     answer = await analyst.run_named_query(
         store, name=name, params=parameters or {}, row_cap=settings.analyst_row_cap
     )
-    return await _answer(answer, format)
+    return await _answer(answer, format, max_bytes=settings.analyst_max_response_bytes)
 
 
 def _graph(export: exchange.GraphExport, fmt: GraphFormat, table: CsvTable | None) -> Response:

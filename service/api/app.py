@@ -9,6 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from service.api.analyst import router as analyst_router
+from service.api.cancellation import CancelOnDisconnect
 from service.api.deps import StoreDep
 from service.api.errors import add_error_handlers, public_message
 from service.api.explorer import router as explorer_router
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analyst_router)
     app.include_router(keys_router)
     add_error_handlers(app)
+    app.add_middleware(CancelOnDisconnect)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(

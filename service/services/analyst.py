@@ -1,7 +1,5 @@
 """The analyst workbench: read-only ad-hoc Cypher and the library of named questions."""
 
-import csv
-import io
 import json
 import re
 from collections.abc import Mapping
@@ -12,7 +10,6 @@ from pydantic import BaseModel
 from service import cypher
 from service.cypher import Param, Query
 from service.services.errors import InvalidArgument, NotFound
-from service.services.exchange import render_cell
 from service.services.lookup import check_known_ids
 from service.store.port import (
     AdhocLimits,
@@ -558,30 +555,3 @@ async def run_named_query(
         truncated=len(rows) > row_cap,
         row_cap=row_cap,
     )
-
-
-def render_answer(answer: QueryAnswer, *, fmt: str) -> str:
-    """The answer as JSON (with the row cap) or CSV (lists and maps as JSON cells)."""
-    if fmt == "json":
-        records = [dict(zip(answer.columns, row, strict=True)) for row in answer.rows]
-        return (
-            json.dumps(
-                {
-                    "columns": answer.columns,
-                    "rows": records,
-                    "truncated": answer.truncated,
-                    "cutBy": answer.cut_by,
-                    "rowCap": answer.row_cap,
-                    "byteCap": answer.byte_cap,
-                },
-                indent=2,
-                default=str,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(answer.columns)
-    writer.writerows([[render_cell(value) for value in row] for row in answer.rows])
-    return buffer.getvalue()

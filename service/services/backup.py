@@ -40,7 +40,6 @@ class RestoreSummary(BaseModel):
     api_keys: int
     nodes: int
     relationships: int
-    staged: bool
     seconds: float
 
 
@@ -147,7 +146,7 @@ def check_ids_unique(cases: list[CaseFile], *, name: str) -> None:
 
 
 async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> RestoreSummary:
-    """Load a backup into an empty store, all or nothing; every record is checked first."""
+    """Load a backup into an empty store, all or nothing, every record checked first."""
     document = read_json_document(
         decode_backup(data, name=name), name=name, kind="backup", fmt=BACKUP_FORMAT
     )

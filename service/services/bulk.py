@@ -41,7 +41,7 @@ from service.services.cases import (
     unit_rows,
 )
 from service.services.network import find_nodes, get_firms_by_id
-from service.store.port import GraphStore, count_values
+from service.store.port import GraphStore, GraphWriter, count_values
 
 BULK = cypher.Folder("bulk")
 
@@ -241,7 +241,7 @@ def _batch_phases(phases: list[Phase], *, batch_size: int) -> Iterator[tuple[Pha
                 yield phase, rows
 
 
-async def _send(target: GraphStore, phase: Phase, rows: Rows, firm_id: str) -> int:
+async def _send(target: GraphWriter, phase: Phase, rows: Rows, firm_id: str) -> int:
     """Write one batch of a phase; the number of records it stands for."""
     params: dict[str, Any] = {"rows": rows}
     if phase.firm_param:
@@ -252,7 +252,7 @@ async def _send(target: GraphStore, phase: Phase, rows: Rows, firm_id: str) -> i
 
 
 async def _write_phases(
-    target: GraphStore, phases: list[Phase], firm_id: str, *, batch_size: int, progress: Progress
+    target: GraphWriter, phases: list[Phase], firm_id: str, *, batch_size: int, progress: Progress
 ) -> int:
     """Write the phases in order, keeping the engine busy; the number of statements sent.
 
@@ -290,7 +290,7 @@ async def _write_phases(
 
 
 async def write_case(
-    target: GraphStore,
+    target: GraphWriter,
     *,
     case: CaseFile,
     phases: list[Phase] | None = None,

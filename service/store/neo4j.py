@@ -1,5 +1,6 @@
 """The Neo4j adapter: the store port on Neo4j 5 through the official async driver."""
 
+import datetime
 import json
 import logging
 import re
@@ -9,7 +10,13 @@ from typing import Any
 
 import neo4j
 from neo4j import AsyncGraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 from neo4j.graph import Node, Path, Relationship
 
 from service import cypher
@@ -26,6 +33,7 @@ from service.store.port import (
     Row,
     StatementPlan,
     StatementRejected,
+    StoreError,
     StoreInfo,
     StoreUnavailable,
     WriteRefused,
@@ -35,6 +43,12 @@ from service.store.port import (
 
 SCHEMA_STATEMENTS = cypher.load_schema("neo4j")
 PING = cypher.load("store/get_ping")
+CREATE_LOAD_MARKER = cypher.load("load/create_load_marker")
+GET_LOAD_MARKER = cypher.load("load/get_load_marker")
+CLAIM_LOAD_MARKER = cypher.load("load/set_load_marker_claimed")
+DELETE_LOAD_MARKER = cypher.load("load/delete_load_marker")
+DELETE_UNFINISHED_RELATIONSHIPS = cypher.load("load/delete_unfinished_relationships")
+DELETE_UNFINISHED_NODES = cypher.load("load/delete_unfinished_nodes")
 log = logging.getLogger("kflow.store")
 
 
@@ -51,6 +65,13 @@ class NotificationsToDebug(logging.Filter):
 logging.getLogger("neo4j.notifications").addFilter(NotificationsToDebug())
 FETCH_SIZE = 1000
 WRITE_TIMEOUT_FACTOR = 10
+# The transaction that holds a load's marker lives as long as the load (minutes for a
+# large firm); if the loading process dies, the server ends it when the connection drops.
+LOAD_TIMEOUT_S = 24 * 3600
+# How long to wait for a load's marker: a live load holds it for its whole length.
+LOAD_PROBE_TIMEOUT_S = 2
+# Relationships, then nodes, of an unfinished load deleted per transaction.
+UNFINISHED_CHUNK = 10_000
 
 
 def statement_plan(summary: neo4j.ResultSummary) -> StatementPlan:
@@ -116,6 +137,25 @@ def analyst_error(err: Neo4jError, *, explained: bool) -> str:
     return NEO4J_POSITION.sub(user_position, message)
 
 
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+def write_error(err: Neo4jError | DriverError, *, query: str, url: str) -> StoreError:
+    """The port's error for a failed statement of the service's own."""
+    if isinstance(err, ServiceUnavailable | SessionExpired | AuthError):
+        return StoreUnavailable(f"Neo4j at {url}: {err.message or err}")
+    if err.code and "ConstraintValidationFailed" in err.code:
+        return ConstraintViolation(query, err.message or str(err))
+    if err.code and "MemoryPoolOutOfMemory" in err.code:
+        return QueryFailed(
+            query,
+            "the statement needed more memory than one transaction may use "
+            "(db.memory.transaction.max on the Neo4j server)",
+        )
+    return QueryFailed(query, err.message or str(err))
+
+
 class Neo4jStore:
     """GraphStore on Neo4j 5; see the port for the contract."""
 
@@ -141,10 +181,12 @@ class Neo4jStore:
 
     @classmethod
     async def connect(cls, url: str, **options: Any) -> "Neo4jStore":
-        """Connect and check that the server answers and accepts the credentials."""
+        """Connect, check that the server answers and accepts the credentials, and remove
+        what a killed load left behind."""
         store = cls(url, **options)
         try:
             await store.ping()
+            await store.remove_dead_load()
         except BaseException:
             await store.close()
             raise
@@ -162,12 +204,8 @@ class Neo4jStore:
             records, _, _ = await self._driver.execute_query(
                 statement, values, routing_=routing, database_=self.database
             )
-        except (ServiceUnavailable, SessionExpired, AuthError) as err:
-            raise StoreUnavailable(f"Neo4j at {self.url}: {err.message or err}") from None
-        except Neo4jError as err:
-            if err.code and "ConstraintValidationFailed" in err.code:
-                raise ConstraintViolation(query.name, err.message or str(err)) from None
-            raise QueryFailed(query.name, err.message or str(err)) from None
+        except (ServiceUnavailable, SessionExpired, AuthError, Neo4jError) as err:
+            raise write_error(err, query=query.name, url=self.url) from None
         return [plain(record.data()) for record in records]
 
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
@@ -286,6 +324,71 @@ class Neo4jStore:
             finally:
                 await transaction.rollback()
 
+    @asynccontextmanager
+    async def _load_behind_marker(self) -> AsyncIterator[None]:
+        """Batches in their own transactions, behind a marker this process holds locked in
+        one open transaction; deleting the marker publishes the load. Community Edition has
+        one database and no room in memory for a large load in one transaction, so a load
+        cut short is removed instead: at once if it fails, and by the next open of the store
+        if its process died (the server then rolls back the lock). For empty stores only."""
+        await self.write(CREATE_LOAD_MARKER, {"startedAt": _now()})
+        try:
+            async with self._driver.session(
+                database=self.database, default_access_mode=neo4j.WRITE_ACCESS
+            ) as session:
+                guard = await session.begin_transaction(
+                    timeout=LOAD_TIMEOUT_S, metadata={"kflow_query": "load"}
+                )
+                try:
+                    claim = await guard.run(CLAIM_LOAD_MARKER.text, {"claimedAt": _now()})
+                    if (await claim.single(strict=True))["claimed"] != 1:
+                        raise StoreError(
+                            f"another kflow process removed this load's marker in {self.url}: "
+                            "run one restore at a time"
+                        )
+                    yield
+                    await (await guard.run(DELETE_LOAD_MARKER.text)).consume()
+                    await guard.commit()
+                finally:
+                    await guard.close()
+        except (ServiceUnavailable, SessionExpired, AuthError, Neo4jError) as err:
+            await self._remove_unfinished_load()
+            raise write_error(err, query="load", url=self.url) from None
+        except BaseException:
+            await self._remove_unfinished_load()
+            raise
+
+    async def remove_dead_load(self) -> None:
+        """Remove what a load whose process died left behind (its marker is no longer
+        locked); a load still running is left alone."""
+        if not await self.read(GET_LOAD_MARKER):
+            return
+        try:
+            async with self._driver.session(
+                database=self.database, default_access_mode=neo4j.WRITE_ACCESS
+            ) as session:
+                probe = await session.begin_transaction(timeout=LOAD_PROBE_TIMEOUT_S)
+                try:
+                    await (await probe.run(CLAIM_LOAD_MARKER.text, {"claimedAt": _now()})).consume()
+                finally:
+                    await probe.close()
+        except Neo4jError as err:
+            if err.code and any(
+                code in err.code
+                for code in ("TransactionTimedOut", "Terminated", "LockClientStopped")
+            ):
+                log.warning("a load into %s is in progress: its graph is not whole yet", self.url)
+                return
+            raise write_error(err, query=CLAIM_LOAD_MARKER.name, url=self.url) from None
+        log.warning("removing an unfinished load left in %s by a process that died", self.url)
+        await self._remove_unfinished_load()
+
+    async def _remove_unfinished_load(self) -> None:
+        for statement in (DELETE_UNFINISHED_RELATIONSHIPS, DELETE_UNFINISHED_NODES):
+            while (await self.write(statement, {"limit": UNFINISHED_CHUNK}))[0]["deleted"]:
+                pass
+        await self.write(DELETE_LOAD_MARKER)
+
     @property
     def keys(self) -> GraphKeyStore:
         """The same database: Community Edition has one; analyst Cypher refuses :ApiKey."""
@@ -293,8 +396,14 @@ class Neo4jStore:
 
     @asynccontextmanager
     async def bulk_load(self, *, with_keys: bool = False) -> AsyncIterator[BulkLoad]:
-        """The graph itself: Neo4j holds no second copy, so the caller undoes a failed load."""
-        yield BulkLoad(graph=self, keys=self.keys, staged=False)
+        """A whole store's load (`with_keys`, into an empty store) behind a locked marker,
+        removed whole if it fails or its process dies; any other load in the graph itself,
+        which the caller undoes if it fails (Neo4j holds no second copy)."""
+        if not with_keys:
+            yield BulkLoad(graph=self, keys=self.keys, staged=False)
+            return
+        async with self._load_behind_marker():
+            yield BulkLoad(graph=self, keys=self.keys, staged=True)
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless Neo4j answers, accepts the credentials and has the

@@ -137,6 +137,14 @@ class GraphReader(Protocol):
         ...
 
 
+class GraphWriter(Protocol):
+    """Anything that runs write statements: a store, or a load that appears all at once."""
+
+    async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a write statement and return its rows."""
+        ...
+
+
 class GraphStore(Protocol):
     """The graph, reached through named Cypher statements from `cypher/`.
 
@@ -198,8 +206,11 @@ class GraphStore(Protocol):
 
         Where the engine can, the load goes into a copy of the graph (and of the keys, with
         `with_keys`) that replaces the graph in one atomic step when the block ends, or is
-        dropped when it raises: `staged` is then True. Elsewhere the load is written in
-        place (`staged` False) and the caller undoes what it wrote when the block raises.
+        dropped when it raises: `staged` is then True. Neo4j holds no second copy: a load
+        `with_keys` (a whole store's, into an empty one) is written behind a marker its
+        process holds locked and published by deleting it, a failed one removed at once and
+        a killed one by the next process to open the store (`staged` True too); any other
+        load is written in place (`staged` False) and the caller undoes it when it raises.
         """
         ...
 

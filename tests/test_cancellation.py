@@ -1,0 +1,156 @@
+"""A request whose client gave up stops its work in the store: a real `kflow serve` in
+production mode over a medium firm (1,000 subsidiaries, 100,000 flows), a GraphQL walk that
+takes seconds, and a client that hangs up (or times out) while it runs.
+
+On Neo4j the statement's transaction is terminated at once (SHOW TRANSACTIONS lists nothing
+of kflow's soon after); the embedded engine cannot stop a running statement from outside,
+so there the request sends no further statement and the engine's own timeout
+(KFLOW_QUERY_TIMEOUT_MS) bounds the one running. Either way the server keeps answering."""
+
+import os
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+from neo4j import GraphDatabase
+
+from tests.backends import BACKENDS, backend_named
+from tests.helpers import KFLOW, REPO, Backend, Served, kflow, serve
+from tests.test_backup import clear_in_chunks
+
+# Four statements on a medium firm: about 18 s on Neo4j, on a loaded machine.
+WALK = '{ transferLag(firm: "med") { units(first: 5) { totalCount } } }'
+QUERY_TIMEOUT_MS = 8_000
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def medium(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Served, str]]:
+    """A production server over a generated medium firm, and a reader's key."""
+    with backend_named(request.param) as backend:
+        data = tmp_path_factory.mktemp("cancel")
+        try:
+            made = subprocess.run(
+                [*KFLOW, "generate", "--size", "medium", "--firm", "med"],
+                cwd=REPO,
+                env={**os.environ, **backend.env(data)},
+                capture_output=True,
+                text=True,
+                timeout=900,
+                check=False,
+            )
+            assert made.returncode == 0, made.stderr
+            key = kflow(
+                "keys", "create", "--name", "r", "--role", "reader", data=data, backend=backend
+            ).stdout.strip()
+            with serve(
+                data,
+                backend=backend,
+                KFLOW_ENV="production",
+                KFLOW_QUERY_TIMEOUT_MS=str(QUERY_TIMEOUT_MS),
+            ) as served:
+                yield served, key
+        finally:
+            if backend.name == "neo4j":
+                clear_in_chunks(backend)
+
+
+def running(backend: Backend, data: Path) -> list[str]:
+    """What the store is running: Neo4j's open transactions besides this question, or the
+    embedded engine's running queries."""
+    if backend.name == "neo4j":
+        with GraphDatabase.driver(backend.url, auth=("neo4j", backend.password)) as driver:
+            records, _, _ = driver.execute_query(
+                "SHOW TRANSACTIONS YIELD currentQuery "
+                "WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' RETURN currentQuery"
+            )
+        return [str(record["currentQuery"]) for record in records]
+    engine = redis.Redis(unix_socket_path=str(data / "engine.sock"))
+    try:
+        info = engine.execute_command("GRAPH.INFO", "RunningQueries")
+    finally:
+        engine.close()
+    return [str(query) for query in info[1]]
+
+
+def hang_up_during(served: Served, key: str, *, how: str) -> list[str]:
+    """Send the walk, then give up on it while it runs (close the connection once the
+    store runs it, or let a 1 s client timeout fire); what the store was running."""
+    seen: list[str] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.extend(running(served.backend, served.data))
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        if how == "disconnects":
+            body = httpx.Request(
+                "POST",
+                f"{served.base}/graphql",
+                json={"query": WALK},
+                headers={"Authorization": f"Bearer {key}"},
+            )
+            host, port = served.base.removeprefix("http://").split(":")
+            with socket.create_connection((host, int(port))) as connection:
+                head = (
+                    f"POST /graphql HTTP/1.1\r\nHost: {host}\r\n"
+                    + "".join(f"{k}: {v}\r\n" for k, v in body.headers.items() if k != "host")
+                    + "\r\n"
+                )
+                connection.sendall(head.encode() + body.read())
+                # Hang up as soon as the walk runs in the store (it may take under 2 s).
+                deadline = time.monotonic() + 10
+                while not seen and time.monotonic() < deadline:
+                    time.sleep(0.05)
+        else:
+            with pytest.raises(httpx.TimeoutException):
+                httpx.post(
+                    f"{served.base}/graphql",
+                    json={"query": WALK},
+                    headers={"Authorization": f"Bearer {key}"},
+                    timeout=1,
+                )
+    finally:
+        time.sleep(0.5)
+        done.set()
+        watcher.join()
+    return seen
+
+
+@pytest.mark.parametrize("how", ["disconnects", "times out"])
+def test_a_request_the_client_gave_up_on_stops_and_the_server_keeps_serving(
+    medium: tuple[Served, str], how: str
+) -> None:
+    served, key = medium
+    seen = hang_up_during(served, key, how=how)
+    assert seen, "the walk was not running in the store when the client hung up"
+    # Neo4j terminates the transaction at once; the embedded engine runs the one statement
+    # it had to its timeout, and the request sends no further one.
+    deadline = 5.0 if served.backend.name == "neo4j" else QUERY_TIMEOUT_MS / 1000 + 2
+    started = time.monotonic()
+    while running(served.backend, served.data) and time.monotonic() - started < deadline:
+        time.sleep(0.2)
+    assert running(served.backend, served.data) == []
+    # Nothing of the walk runs on later: a second look finds the store idle.
+    time.sleep(2)
+    assert running(served.backend, served.data) == []
+    assert httpx.get(f"{served.base}/healthz", timeout=5).status_code == 200
+    answer = httpx.post(
+        f"{served.base}/graphql",
+        json={"query": '{ firm(id: "med") { id } }'},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=30,
+    )
+    assert answer.json()["data"] == {"firm": {"id": "med"}}
+    assert " 499 " in served.log.read_text() or "-> 499" in served.log.read_text()
