@@ -24,8 +24,10 @@ from tests.backends import BACKENDS, backend_named
 from tests.helpers import KFLOW, REPO, Backend, Served, kflow, serve
 from tests.test_backup import clear_in_chunks
 
+pytestmark = pytest.mark.e2e
+
 # Four statements on a medium firm: about 18 s on Neo4j, on a loaded machine.
-WALK = '{ transferLag(firm: "med") { units(first: 5) { totalCount } } }'
+WALK = '{ reverseTransferPaths(from: "med-sub-00001", maxHops: 6) { totalCount } }'
 QUERY_TIMEOUT_MS = 8_000
 
 
