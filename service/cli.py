@@ -1,6 +1,7 @@
 """The `kflow` command: serve the API, install the engine, seed, export and import."""
 
 import asyncio
+import dataclasses
 import datetime
 import json
 import logging
@@ -48,6 +49,7 @@ app.add_typer(engine_app, name="engine")
 app.add_typer(schema_app, name="schema")
 if TYPE_CHECKING:
     from service.services.analyst import QueryAnswer
+    from service.store.engine_share import EngineStatus
 
 err = Console(stderr=True, soft_wrap=True)
 # Piped output is for reading later or for other tools: do not squeeze it to 80 columns,
@@ -171,6 +173,54 @@ def engine_install() -> None:
         install_engine_module(report=lambda line: err.print(line, highlight=False))
     except EngineModuleError as error:
         raise _fail(str(error)) from None
+
+
+def _embedded_settings(command: str) -> Settings:
+    settings = _settings()
+    if settings.backend != "embedded":
+        raise _fail(
+            f"`kflow engine {command}` is for the embedded engine; KFLOW_GRAPH_URL names Neo4j"
+        )
+    return settings
+
+
+def _print_engine(status: "EngineStatus") -> None:
+    out.print_json(json.dumps(dataclasses.asdict(status)))
+
+
+@engine_app.command("start")
+def engine_start() -> None:
+    """Start the embedded engine on the data directory, and keep it when no kflow uses it."""
+    from service.store import engine_config
+    from service.store.engine_share import keep_engine
+
+    try:
+        status = keep_engine(engine_config(_embedded_settings("start")))
+    except StoreError as error:
+        raise _fail(str(error)) from None
+    _print_engine(status)
+
+
+@engine_app.command("stop")
+def engine_stop() -> None:
+    """Stop keeping the engine: it stops now, or when the last kflow process using it ends."""
+    from service.store.engine_share import release_engine
+
+    status = release_engine(_embedded_settings("stop").embedded_dir)
+    if status.running:
+        err.print(
+            f"the engine stops when the kflow processes using it end: {list(status.users)}",
+            highlight=False,
+        )
+    _print_engine(status)
+
+
+@engine_app.command("status")
+def engine_status() -> None:
+    """Whether the engine runs on the data directory, its owner, users and socket."""
+    from service.store.engine_share import get_engine_status
+
+    _print_engine(get_engine_status(_embedded_settings("status").embedded_dir))
 
 
 @app.command()

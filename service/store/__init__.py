@@ -10,6 +10,19 @@ from service.store.port import GraphStore
 log = logging.getLogger("kflow.migration")
 
 
+def engine_config(settings: Settings) -> EngineConfig:
+    """The embedded engine's settings."""
+    return EngineConfig(
+        data_dir=settings.embedded_dir,
+        module=settings.engine_module,
+        fsync=settings.engine_fsync,
+        start_timeout_s=settings.engine_start_timeout_s,
+        query_timeout_ms=settings.query_timeout_ms,
+        query_memory_mb=settings.query_memory_mb,
+        watch_interval_s=settings.engine_watch_s,
+    )
+
+
 async def open_store(settings: Settings, *, report: Callable[[str], None] = log.info) -> GraphStore:
     """Open the store the settings name, its schema and flow-derived data brought up to date."""
     # Imported here: the services import the store's port, so a module-level import cycles.
@@ -18,17 +31,8 @@ async def open_store(settings: Settings, *, report: Callable[[str], None] = log.
     if settings.backend == "embedded":
         from service.store.embedded import EmbeddedStore
 
-        config = EngineConfig(
-            data_dir=settings.embedded_dir,
-            module=settings.engine_module,
-            fsync=settings.engine_fsync,
-            start_timeout_s=settings.engine_start_timeout_s,
-            query_timeout_ms=settings.query_timeout_ms,
-            query_memory_mb=settings.query_memory_mb,
-            watch_interval_s=settings.engine_watch_s,
-        )
         store: GraphStore = await EmbeddedStore.start(
-            config, graph_name=settings.graph_name, pool_size=settings.pool_size
+            engine_config(settings), graph_name=settings.graph_name, pool_size=settings.pool_size
         )
     else:
         from service.store.neo4j import Neo4jStore

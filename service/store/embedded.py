@@ -25,6 +25,7 @@ from redis.backoff import NoBackoff
 from service import cypher
 from service.cypher import Query
 from service.store.engine import EngineConfig, EngineProcess
+from service.store.engine_share import EngineLease
 from service.store.port import (
     MAX_INT,
     MAX_PARAM_DEPTH,
@@ -218,7 +219,7 @@ class EmbeddedStore:
 
     def __init__(
         self,
-        engine: EngineProcess,
+        engine: EngineProcess | EngineLease,
         *,
         graph_name: str,
         pool_size: int,
@@ -252,9 +253,10 @@ class EmbeddedStore:
     async def start(
         cls, config: EngineConfig, *, graph_name: str, pool_size: int
     ) -> "EmbeddedStore":
-        """Start an engine on the data directory, connect, and watch over it."""
-        engine = EngineProcess(config)
-        await asyncio.to_thread(engine.start)
+        """Attach to the data directory's engine (starting it if none runs), connect, and
+        watch over it."""
+        engine = EngineLease(config)
+        started = await asyncio.to_thread(engine.attach)
         store = cls(
             engine,
             graph_name=graph_name,
@@ -262,7 +264,8 @@ class EmbeddedStore:
             query_timeout_ms=config.query_timeout_ms,
         )
         try:
-            await store.drop_leftover_copies()
+            if started:
+                await store.drop_leftover_copies()
         except BaseException:
             await store.close()
             raise
@@ -272,8 +275,8 @@ class EmbeddedStore:
     async def drop_leftover_copies(self) -> None:
         """Drop the staged and snapshot copies a killed process left in the engine (a load
         that never published, a backup that never finished): the engine would otherwise
-        keep them, and replay them at every start. Only one process uses a data directory,
-        so at start no copy is in use."""
+        keep them, and replay them at every start. Run by the process that started the
+        engine, before any other attaches, so no copy is in use."""
         async for key in self._db.connection.scan_iter(match=f"{self.graph_name}*", count=1000):
             if key.endswith(".staging") or ".snapshot-" in key:
                 log.warning("dropping %s, left over by a process that was killed", key)
@@ -310,7 +313,8 @@ class EmbeddedStore:
         try:
             if mode == "read":
                 return await self._read_rows(header + query.text)
-            result = await self._graph.query(header + query.text)
+            async with self.engine.loads.write_turn(wait_s=self.query_timeout_ms / 1000):
+                result = await self._graph.query(header + query.text)
             columns = [column[1] for column in result.header]
             return [
                 dict(zip(columns, (plain(v) for v in row), strict=True))
@@ -623,6 +627,7 @@ class EmbeddedStore:
             await self._auth.close()
         await self._pool.disconnect()
         if self.owns_engine:
+            self.engine.loads.abandon()
             await asyncio.to_thread(self.engine.stop)
 
     async def drop_graph(self) -> None:
@@ -643,13 +648,17 @@ class EmbeddedStore:
             query_timeout_ms=self.query_timeout_ms,
             owns_engine=False,
         )
-        await staging.drop_graph()
+        await self.engine.loads.begin_load(wait_s=self.query_timeout_ms / 1000)
         try:
+            await staging.drop_graph()
             await self._db.connection.execute_command(
                 "GRAPH.COPY", self.graph_name, staging.graph_name
             )
-        except redis.RedisError as err:
+        except BaseException as err:
+            self.engine.loads.end_load()
             await staging.close()
+            if not isinstance(err, redis.RedisError):
+                raise
             raise StoreError(
                 f"could not copy graph {self.graph_name} to stage a load: {err}"
             ) from None
@@ -676,6 +685,7 @@ class EmbeddedStore:
             raise StoreError(f"could not publish the staged graph: {err}") from None
         finally:
             for _, copy in pairs:
+                self.engine.loads.end_load()
                 await copy.close()
 
     async def discard_staging(self, staging: "GraphStore") -> None:
@@ -684,6 +694,7 @@ class EmbeddedStore:
         try:
             await staging.drop_graph()
         finally:
+            self.engine.loads.end_load()
             await staging.close()
 
     async def compact_log(self) -> None:
