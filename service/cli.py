@@ -49,7 +49,7 @@ app.add_typer(engine_app, name="engine")
 app.add_typer(schema_app, name="schema")
 if TYPE_CHECKING:
     from service.services.analyst import QueryAnswer
-    from service.store.engine_share import EngineStatus
+    from service.store.engine_share import EngineLease, EngineStatus
 
 err = Console(stderr=True, soft_wrap=True)
 # Piped output is for reading later or for other tools: do not squeeze it to 80 columns,
@@ -119,6 +119,10 @@ def _with_store(work: Callable[[GraphStore], Awaitable[T]]) -> T:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (KFLOW_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to bind (KFLOW_PORT).")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=64, help="API processes on the one store (one per core)."),
+    ] = 1,
 ) -> None:
     """Run the HTTP API (GraphQL at /graphql, health at /healthz and /readyz)."""
     import uvicorn
@@ -142,7 +146,13 @@ def serve(
     # (or text) with a request id, never a query string.
     configure_logging(settings)
     # Open the store once before serving, so a broken setup fails with one clear line.
-    readiness = _with_store(get_readiness)
+    # The embedded engine stays up from here until the server stops, for every worker.
+    lease = _hold_engine(settings)
+    try:
+        readiness = _with_store(get_readiness)
+    except BaseException:
+        lease.stop()
+        raise
     shown = "localhost" if bind_host in ("127.0.0.1", "0.0.0.0") else bind_host
     logging.getLogger("kflow.serve").info(
         "kflow on %s at %s: %d nodes, %d relationships; explorer http://%s:%d/explore, "
@@ -154,16 +164,45 @@ def serve(
         *(shown, bind_port) * 3,
     )
     # kflow logs every request itself (structured, with its id): no second access log.
-    uvicorn.run(
-        create_app(settings),
-        host=bind_host,
-        port=bind_port,
-        log_config=None,
-        log_level=settings.log_level,
-        access_log=False,
-        ws_max_size=settings.max_body_bytes,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-    )
+    # Workers are separate processes that each build the app from the same environment.
+    try:
+        uvicorn.run(
+            "service.api.app:create_app" if workers > 1 else create_app(settings),
+            factory=workers > 1,
+            workers=workers,
+            host=bind_host,
+            port=bind_port,
+            log_config=None,
+            log_level=settings.log_level,
+            access_log=False,
+            ws_max_size=settings.max_body_bytes,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+            # A worker opens the store before it answers uvicorn's health check; on a busy
+            # machine that takes longer than uvicorn's 5 s, which would kill it for ever.
+            timeout_worker_healthcheck=int(settings.engine_start_timeout_s),
+        )
+    finally:
+        lease.stop()
+
+
+class _NoLease:
+    def stop(self) -> None:
+        """Nothing to leave: the store is not the embedded engine."""
+
+
+def _hold_engine(settings: Settings) -> "EngineLease | _NoLease":
+    """Keep the embedded engine up while this process runs (Neo4j needs nothing)."""
+    if settings.backend != "embedded":
+        return _NoLease()
+    from service.store import engine_config
+    from service.store.engine_share import EngineLease
+
+    lease = EngineLease(engine_config(settings))
+    try:
+        lease.attach()
+    except StoreError as error:
+        raise _fail(str(error)) from None
+    return lease
 
 
 @engine_app.command("install")

@@ -256,35 +256,20 @@ class EmbeddedStore:
         """Attach to the data directory's engine (starting it if none runs), connect, and
         watch over it."""
         engine = EngineLease(config)
-        started = await asyncio.to_thread(engine.attach)
+        await asyncio.to_thread(engine.attach)
         store = cls(
             engine,
             graph_name=graph_name,
             pool_size=pool_size,
             query_timeout_ms=config.query_timeout_ms,
         )
-        try:
-            if started:
-                await store.drop_leftover_copies()
-        except BaseException:
-            await store.close()
-            raise
         store._watchdog = asyncio.create_task(store._watch(config.watch_interval_s))
         return store
 
-    async def drop_leftover_copies(self) -> None:
-        """Drop the staged and snapshot copies a killed process left in the engine (a load
-        that never published, a backup that never finished): the engine would otherwise
-        keep them, and replay them at every start. Run by the process that started the
-        engine, before any other attaches, so no copy is in use."""
-        async for key in self._db.connection.scan_iter(match=f"{self.graph_name}*", count=1000):
-            if key.endswith(".staging") or ".snapshot-" in key:
-                log.warning("dropping %s, left over by a process that was killed", key)
-                await self._db.connection.execute_command("GRAPH.DELETE", key)
-
     async def _watch(self, interval_s: float) -> None:
-        # The engine is a child process: if it dies (a crash, the OOM killer, kill -9),
-        # start it again; it replays its append-only file, losing no acknowledged write.
+        # If the engine dies (a crash, the OOM killer, kill -9), start it again, or attach
+        # to the one its host started again; it replays its append-only file, losing no
+        # acknowledged write.
         while True:
             await asyncio.sleep(interval_s)
             if self.engine.lost_reason is None and self.engine.watch_files() is not None:
@@ -580,7 +565,11 @@ class EmbeddedStore:
             entity = "NODE" if match.re is _NODE_INDEX else "RELATIONSHIP"
             _, name, prop = match.groups()
             if (entity, name, prop) not in indexed:
-                await self._run(statement, None, mode="write")
+                try:
+                    await self._run(statement, None, mode="write")
+                except QueryFailed as err:
+                    if "already indexed" not in str(err):
+                        raise  # else another process sharing the engine made it meanwhile
             if entity == "NODE" and prop == "id":
                 await self._ensure_unique(name, prop)
 
@@ -602,7 +591,11 @@ class EmbeddedStore:
             c["label"] == label and c["properties"] == [prop] and c["type"] == "UNIQUE"
             for c in constraints
         ):
-            await self._graph.create_node_unique_constraint(label, prop)
+            try:
+                await self._graph.create_node_unique_constraint(label, prop)
+            except redis.ResponseError as err:
+                if "already exists" not in str(err).lower():
+                    raise StoreError(f"could not constrain :{label}({prop}): {err}") from None
         deadline = asyncio.get_running_loop().time() + CONSTRAINT_WAIT_S
         while True:
             status = next(

@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import fcntl
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -31,6 +32,8 @@ from service.store.engine_module import (
     installed_module_path,
 )
 from service.store.port import EngineStartError, StoreUnavailable
+
+log = logging.getLogger("kflow.engine")
 
 # A unix socket path longer than this is refused by the kernel (sun_path is 108 bytes).
 MAX_SOCKET_PATH = 104
@@ -311,9 +314,9 @@ class EngineProcess(EngineFiles):
         """Start the engine and wait until it has loaded its data and is configured."""
         module = self._module_path()
         self._prepare_dir()
-        self._launch(module)
+        self._launch(module, first=True)
 
-    def _launch(self, module: Path) -> None:
+    def _launch(self, module: Path, *, first: bool = False) -> None:
         # The lock proves no live engine owns this socket: it is left over from a crash.
         self.socket_path.unlink(missing_ok=True)
         try:
@@ -335,6 +338,8 @@ class EngineProcess(EngineFiles):
             self._wait_ready()
             self._check_module_version()
             self._configure()
+            if first:
+                self._drop_leftover_copies()
             self.publish_state()
         except BaseException:
             self.stop()
@@ -364,6 +369,17 @@ class EngineProcess(EngineFiles):
                     f"{self._log_tail()}"
                 )
             time.sleep(0.01)
+
+    def _drop_leftover_copies(self) -> None:
+        """Drop the staged and snapshot copies a killed process left in the engine (a load
+        that never published, a backup that never finished): the engine would otherwise
+        keep them, and replay them at every start. Run before any process can attach, so
+        no copy is in use."""
+        client = self.client(decode_responses=True)
+        for key in client.scan_iter(count=1000):
+            if key.endswith(".staging") or ".snapshot-" in key:
+                log.warning("dropping %s, left over by a process that was killed", key)
+                client.execute_command("GRAPH.DELETE", key)  # type: ignore[no-untyped-call]
 
     def _check_module_version(self) -> None:
         modules = self.client().execute_command("MODULE", "LIST")  # type: ignore[no-untyped-call]

@@ -119,8 +119,8 @@ class EngineLease(EngineFiles):
         self.pid: int | None = None
         self._users: IO[str] | None = None
 
-    def attach(self) -> bool:
-        """Use the engine running on the data directory, or start one; True if started."""
+    def attach(self) -> None:
+        """Use the engine running on the data directory, or start one."""
         prepare_data_dir(self.data_dir)
         deadline = time.monotonic() + self.config.start_timeout_s
         if self._users is None:
@@ -134,7 +134,7 @@ class EngineLease(EngineFiles):
                 )
             self._users = users
         try:
-            started = self._find_or_start(deadline)
+            self._find_or_start(deadline)
         except BaseException:
             self.stop()
             raise
@@ -146,7 +146,6 @@ class EngineLease(EngineFiles):
         self.pid = state.get("engine")
         self.module_version = str(state.get("version", ""))
         self._fit_timeout_cap()
-        return started
 
     def _fit_timeout_cap(self) -> None:
         """Raise the engine's query time cap to this process's limit if it is lower: the
@@ -166,21 +165,19 @@ class EngineLease(EngineFiles):
         finally:
             client.close()
 
-    def _find_or_start(self, deadline: float) -> bool:
+    def _find_or_start(self, deadline: float) -> None:
         with (self.data_dir / "engine.start").open("a") as starting:
             if not _lock(starting, fcntl.LOCK_EX, deadline=deadline):
                 raise EngineStartError(
                     f"another kflow process has been starting the engine on {self.data_dir} "
                     f"for {self.config.start_timeout_s:.0f} s (KFLOW_ENGINE_START_TIMEOUT_S)"
                 )
-            started = False
             while True:
                 if not lock_holders(self.data_dir / "engine.lock"):
                     self._start_host()
-                    started = True
                 state = read_state(self.data_dir)
                 if state is not None and state.get("state") == "ready":
-                    return started
+                    return
                 if time.monotonic() > deadline:
                     raise EngineStartError(
                         f"engine.lock in {self.data_dir} is held (by process "
