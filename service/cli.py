@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from service.model.files import CaseFileInvalid
+from service.remote import RemoteError, RemoteServer
 from service.services.cases import LoadSummary
 from service.services.errors import ExpectedFailure
 from service.settings import Settings, get_settings
@@ -72,6 +73,56 @@ class TableFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+
+
+# Commands that run on a server elsewhere with --url; every other one needs the store here.
+REMOTE_COMMANDS = ("cypher", "query", "export", "status")
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            envvar="KFLOW_API_URL",
+            help="Run cypher, query, export or status on the kflow server at this URL.",
+        ),
+    ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option("--key", envvar="KFLOW_API_KEY", help="API key for --url (an analyst's)."),
+    ] = None,
+) -> None:
+    """kflow: how knowledge flows through a multinational firm."""
+    if url is None:
+        source = ctx.get_parameter_source("key")
+        if source is not None and source.name == "COMMANDLINE":
+            raise _fail("--key goes with --url (the server the key is for)", code=2)
+        return
+    if not url.startswith(("http://", "https://")):
+        raise _fail(f"--url {url!r}: give the server's address as http(s)://HOST:PORT", code=2)
+    if ctx.invoked_subcommand not in REMOTE_COMMANDS:
+        raise _fail(
+            f"`kflow {ctx.invoked_subcommand}` runs on this machine's store; with --url only "
+            f"{', '.join(REMOTE_COMMANDS)} run on a server elsewhere",
+            code=2,
+        )
+    from service.remote import RemoteServer
+
+    ctx.obj = RemoteServer(url=url, key=key)
+
+
+def _remote(ctx: typer.Context) -> "RemoteServer | None":
+    return ctx.obj if isinstance(ctx.obj, RemoteServer) else None
+
+
+def _ask_remote(call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except RemoteError as error:
+        raise _fail(str(error)) from None
 
 
 def _settings() -> Settings:
@@ -263,10 +314,14 @@ def engine_status() -> None:
 
 
 @app.command()
-def status() -> None:
+def status(ctx: typer.Context) -> None:
     """Start the store and print its backend, engine version and size."""
     from service.services.health import get_readiness
 
+    remote = _remote(ctx)
+    if remote is not None:
+        out.print_json(json.dumps(_ask_remote(remote.get_status)))
+        return
     readiness = _with_store(get_readiness)
     out.print_json(readiness.model_dump_json())
 
@@ -342,6 +397,7 @@ def _print_summaries(title: str, summaries: list[LoadSummary]) -> None:
 
 @app.command("export")
 def export_command(
+    ctx: typer.Context,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -399,7 +455,17 @@ def export_command(
             return {"kflow.cyjs": render_cytoscape(graph)}
         return {"kflow.graphml": render_graphml(graph)}
 
-    files = _with_store(work)
+    remote = _remote(ctx)
+    if remote is None:
+        files = _with_store(work)
+    elif fmt is ExportFormat.JSON:
+        raise _fail("over --url, export as graphml, cytoscape or csv (cases are exported here)")
+    else:
+        files = _ask_remote(
+            lambda: remote.export_graph(
+                firm=firm, unit=unit, hops=hops, fmt=fmt.value, derived=derived
+            )
+        )
     if output is None:
         sys.stdout.write(next(iter(files.values())))
         return
@@ -515,6 +581,7 @@ WideOption = Annotated[
 
 @app.command("cypher")
 def cypher_command(
+    ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Cypher that only reads.")],
     param: ParamOption = None,
     fmt: FormatOption = TableFormat.TABLE,
@@ -526,8 +593,13 @@ def cypher_command(
     """
     from service.services.analyst import run_cypher
 
-    settings = _settings()
     params = _parse_params(param or [], as_json=True)
+    remote = _remote(ctx)
+    if remote is not None:
+        answer = _ask_remote(lambda: remote.run_cypher(text=query, params=params))
+        _print_answer(answer, fmt, wide=wide)
+        return
+    settings = _settings()
     answer = _with_store(
         lambda store: run_cypher(
             store,
@@ -544,6 +616,7 @@ def cypher_command(
 
 @app.command("query")
 def query_command(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A named query, or `list` for the catalogue.")],
     param: ParamOption = None,
     fmt: FormatOption = TableFormat.TABLE,
@@ -552,15 +625,22 @@ def query_command(
     """Run a named question from the library (`kflow query list` shows them all)."""
     from service.services.analyst import get_named_query, list_named_queries, run_named_query
 
+    remote = _remote(ctx)
     if name == "list":
         rows = []
-        for query in list_named_queries():
+        catalogue = _ask_remote(remote.list_named_queries) if remote else list_named_queries()
+        for query in catalogue:
             signature = ", ".join(
                 f"{p.name}: {p.type}" + ("" if p.required else f" = {json.dumps(p.default)}")
                 for p in query.params
             )
             rows.append([query.name, query.title, signature, ", ".join(query.columns)])
         _print_table(["query", "answers", "parameters", "columns"], rows, wide=wide)
+        return
+    if remote is not None:
+        params = _parse_params(param or [], as_json=False)
+        answer = _ask_remote(lambda: remote.run_named_query(name=name, params=params))
+        _print_answer(answer, fmt, wide=wide)
         return
     try:
         get_named_query(name=name)
