@@ -62,7 +62,8 @@ from service.services.access import Role  # noqa: E402
 from service.services.synthetic import SIZES, generate_case_document  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from service.store.embedded import EmbeddedStore  # noqa: E402
-from service.store.engine import EngineConfig, EngineProcess  # noqa: E402
+from service.store.engine import EngineConfig, EngineFiles  # noqa: E402
+from service.store.engine_share import read_state  # noqa: E402
 from service.store.port import check_params  # noqa: E402
 
 FIRM = "synth"
@@ -117,18 +118,6 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def child_engine_pid(parent: int) -> int | None:
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().split(")")[-1].split()
-            comm = stat.read_text().split("(")[1].split(")")[0]
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == parent and "redis-server" in comm:
-            return int(stat.parent.name)
-    return None
-
-
 def engine_config(data_dir: Path) -> EngineConfig:
     defaults = Settings(graph_url=f"embedded://{data_dir}")
     return EngineConfig(
@@ -141,7 +130,7 @@ def engine_config(data_dir: Path) -> EngineConfig:
     )
 
 
-def wait_for_rewrite(engine: EngineProcess) -> None:
+def wait_for_rewrite(engine: EngineFiles) -> None:
     client = engine.client(decode_responses=True)
     while True:
         info = client.info("persistence")
@@ -265,7 +254,8 @@ def start_server(data_dir: Path, log_path: Path) -> Server:
             raise SystemExit(f"kflow serve exited; see {log_path}")
         time.sleep(0.2)
     server = Server(process, base, port, start_seconds=time.perf_counter() - started)
-    server.engine_pid = child_engine_pid(process.pid)
+    # The engine belongs to its host process, which names it in engine.lock.
+    server.engine_pid = (read_state(data_dir) or {}).get("engine")
     return server
 
 
