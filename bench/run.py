@@ -62,7 +62,7 @@ from service.services.access import Role  # noqa: E402
 from service.services.synthetic import SIZES, generate_case_document  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from service.store.embedded import EmbeddedStore  # noqa: E402
-from service.store.engine import EngineConfig, EngineFiles  # noqa: E402
+from service.store.engine import EngineConfig, EngineFiles, EngineProcess  # noqa: E402
 from service.store.engine_share import read_state  # noqa: E402
 from service.store.port import check_params  # noqa: E402
 
