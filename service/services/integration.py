@@ -14,6 +14,7 @@ from service.services.paging import PageRequest
 from service.store.port import GraphStore
 
 LIST_INTEGRATION_EVENTS = cypher.load("integration/list_integration_events")
+LIST_KNOWLEDGE_INTEGRATION_EVENTS = cypher.load("integration/list_knowledge_integration_events")
 COUNT_INTEGRATION_EVENTS = cypher.load("integration/count_integration_events")
 COUNT_INTEGRATION_MATRIX = cypher.load("integration/count_integration_matrix")
 LIST_EVENT_DETAILS = cypher.load("integration/list_event_details")
@@ -60,6 +61,16 @@ async def list_integration_events(
     """One page of integration events in time order; since/until overlap partial dates."""
     rows = await store.read(
         LIST_INTEGRATION_EVENTS, filters.params() | {"skip": page.skip, "limit": page.limit}
+    )
+    return [IntegrationEventView.model_validate(row["event"]) for row in rows]
+
+
+async def list_knowledge_integration_events(
+    store: GraphStore, *, knowledge_id: str, limit: int
+) -> list[IntegrationEventView]:
+    """The first integration events that used one knowledge item, found through the item."""
+    rows = await store.read(
+        LIST_KNOWLEDGE_INTEGRATION_EVENTS, {"knowledge": knowledge_id, "limit": limit}
     )
     return [IntegrationEventView.model_validate(row["event"]) for row in rows]
 
