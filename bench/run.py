@@ -334,8 +334,8 @@ def export_graph(graph: Any) -> Export:
     for event, used in read_in_pages(
         graph,
         "MATCH (i:IntegrationEvent) WHERE i.firm = $firm WITH i ORDER BY i.id SKIP $skip "
-        "LIMIT $limit MATCH (i)-[:AT]->(u:Unit) OPTIONAL MATCH (i)-[:USED]->(k:Knowledge) "
-        "RETURN i {.id, .step, .tier, .date, .until, unit: u.id}, collect(k.id)",
+        "LIMIT $limit OPTIONAL MATCH (i)-[:USED]->(k:Knowledge) "
+        "RETURN i {.id, .step, .tier, .date, .until}, collect(k.id)",
     ):
         export.events.append(dict(event) | {"knowledge": used})
     return export
