@@ -197,8 +197,10 @@ def serve(
     # (or text) with a request id, never a query string.
     configure_logging(settings)
     # Open the store once before serving, so a broken setup fails with one clear line.
-    # The embedded engine stays up from here until the server stops, for every worker.
-    lease = _hold_engine(settings)
+    # With workers, the embedded engine stays up from here until the server stops, for all
+    # of them. One worker is this process: its app is the engine's user, and stops it when
+    # it shuts down, before uvicorn re-raises the signal that stopped it.
+    lease = _hold_engine(settings) if workers > 1 else _NoLease()
     try:
         readiness = _with_store(get_readiness)
     except BaseException:
