@@ -20,6 +20,7 @@ from falkordb import FalkorDB
 from service.settings import Settings
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineConfig, EngineProcess
+from service.store.engine_share import read_state
 from service.store.neo4j import Neo4jStore
 from service.store.port import GraphStore
 
@@ -91,20 +92,6 @@ class Neo4jClient:
             session.run(text, params).consume()
 
 
-def rss_children(pid: int, name: str) -> int | None:
-    """The pid of the child process of `pid` whose command is `name`."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        comm = text.split("(")[1].split(")")[0]
-        fields = text.split(")")[-1].split()
-        if int(fields[1]) == pid and name in comm:
-            return int(stat.parent.name)
-    return None
-
-
 @dataclass
 class EmbeddedEngines:
     """The embedded engine: one engine process per data directory."""
@@ -142,7 +129,9 @@ class EmbeddedEngines:
         }
 
     def engine_pid(self, server_pid: int) -> int | None:
-        return rss_children(server_pid, "redis-server")
+        # The engine belongs to its host process, which names it in engine.lock.
+        state = read_state(self.data_dir("kflow")) or {}
+        return state.get("engine")
 
     def recording_store(self) -> GraphStore:
         engine = EngineProcess(engine_config(self.data_dir("kflow")))  # only its socket is used

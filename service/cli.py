@@ -1,6 +1,7 @@
 """The `kflow` command: serve the API, install the engine, seed, export and import."""
 
 import asyncio
+import dataclasses
 import datetime
 import json
 import logging
@@ -22,6 +23,7 @@ from rich.table import Table
 from service.bootstrap import running
 from service.failures import exit_code_of
 from service.model.files import CaseFileInvalid
+from service.remote import RemoteError, RemoteServer
 from service.services.cases import LoadSummary
 from service.services.errors import ExpectedFailure
 from service.settings import Settings, get_settings
@@ -49,6 +51,7 @@ app.add_typer(engine_app, name="engine")
 app.add_typer(schema_app, name="schema")
 if TYPE_CHECKING:
     from service.services.analyst import QueryAnswer
+    from service.store.engine_share import EngineLease, EngineStatus
 
 err = Console(stderr=True, soft_wrap=True)
 # Piped output is for reading later or for other tools: do not squeeze it to 80 columns,
@@ -71,6 +74,56 @@ class TableFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+
+
+# Commands that run on a server elsewhere with --url; every other one needs the store here.
+REMOTE_COMMANDS = ("cypher", "query", "export", "status")
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            envvar="KFLOW_API_URL",
+            help="Run cypher, query, export or status on the kflow server at this URL.",
+        ),
+    ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option("--key", envvar="KFLOW_API_KEY", help="API key for --url (an analyst's)."),
+    ] = None,
+) -> None:
+    """kflow: how knowledge flows through a multinational firm."""
+    if url is None:
+        source = ctx.get_parameter_source("key")
+        if source is not None and source.name == "COMMANDLINE":
+            raise _fail("--key goes with --url (the server the key is for)", code=2)
+        return
+    if not url.startswith(("http://", "https://")):
+        raise _fail(f"--url {url!r}: give the server's address as http(s)://HOST:PORT", code=2)
+    if ctx.invoked_subcommand not in REMOTE_COMMANDS:
+        raise _fail(
+            f"`kflow {ctx.invoked_subcommand}` runs on this machine's store; with --url only "
+            f"{', '.join(REMOTE_COMMANDS)} run on a server elsewhere",
+            code=2,
+        )
+    from service.remote import RemoteServer
+
+    ctx.obj = RemoteServer(url=url, key=key)
+
+
+def _remote(ctx: typer.Context) -> "RemoteServer | None":
+    return ctx.obj if isinstance(ctx.obj, RemoteServer) else None
+
+
+def _ask_remote(call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except RemoteError as error:
+        raise _fail(str(error)) from None
 
 
 def _settings() -> Settings:
@@ -118,6 +171,10 @@ def _with_store(work: Callable[[GraphStore], Awaitable[T]]) -> T:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (KFLOW_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to bind (KFLOW_PORT).")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=64, help="API processes on the one store (one per core)."),
+    ] = 1,
 ) -> None:
     """Run the HTTP API (GraphQL at /graphql, health at /healthz and /readyz)."""
     import uvicorn
@@ -141,7 +198,15 @@ def serve(
     # (or text) with a request id, never a query string.
     configure_logging(settings)
     # Open the store once before serving, so a broken setup fails with one clear line.
-    readiness = _with_store(get_readiness)
+    # With workers, the embedded engine stays up from here until the server stops, for all
+    # of them. One worker is this process: its app is the engine's user, and stops it when
+    # it shuts down, before uvicorn re-raises the signal that stopped it.
+    lease = _hold_engine(settings) if workers > 1 else _NoLease()
+    try:
+        readiness = _with_store(get_readiness)
+    except BaseException:
+        lease.stop()
+        raise
     shown = "localhost" if bind_host in ("127.0.0.1", "0.0.0.0") else bind_host
     logging.getLogger("kflow.serve").info(
         "kflow on %s at %s: %d nodes, %d relationships; explorer http://%s:%d/explore, "
@@ -153,16 +218,45 @@ def serve(
         *(shown, bind_port) * 3,
     )
     # kflow logs every request itself (structured, with its id): no second access log.
-    uvicorn.run(
-        create_app(settings),
-        host=bind_host,
-        port=bind_port,
-        log_config=None,
-        log_level=settings.log_level,
-        access_log=False,
-        ws_max_size=settings.max_body_bytes,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-    )
+    # Workers are separate processes that each build the app from the same environment.
+    try:
+        uvicorn.run(
+            "service.api.app:create_app" if workers > 1 else create_app(settings),
+            factory=workers > 1,
+            workers=workers,
+            host=bind_host,
+            port=bind_port,
+            log_config=None,
+            log_level=settings.log_level,
+            access_log=False,
+            ws_max_size=settings.max_body_bytes,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+            # A worker opens the store before it answers uvicorn's health check; on a busy
+            # machine that takes longer than uvicorn's 5 s, which would kill it for ever.
+            timeout_worker_healthcheck=int(settings.engine_start_timeout_s),
+        )
+    finally:
+        lease.stop()
+
+
+class _NoLease:
+    def stop(self) -> None:
+        """Nothing to leave: the store is not the embedded engine."""
+
+
+def _hold_engine(settings: Settings) -> "EngineLease | _NoLease":
+    """Keep the embedded engine up while this process runs (Neo4j needs nothing)."""
+    if settings.backend != "embedded":
+        return _NoLease()
+    from service.store import engine_config
+    from service.store.engine_share import EngineLease
+
+    lease = EngineLease(engine_config(settings))
+    try:
+        lease.attach()
+    except StoreError as error:
+        raise _fail(str(error)) from None
+    return lease
 
 
 @engine_app.command("install")
@@ -174,11 +268,63 @@ def engine_install() -> None:
         raise _fail(str(error)) from None
 
 
+def _embedded_settings(command: str) -> Settings:
+    settings = _settings()
+    if settings.backend != "embedded":
+        raise _fail(
+            f"`kflow engine {command}` is for the embedded engine; KFLOW_GRAPH_URL names Neo4j"
+        )
+    return settings
+
+
+def _print_engine(status: "EngineStatus") -> None:
+    out.print_json(json.dumps(dataclasses.asdict(status)))
+
+
+@engine_app.command("start")
+def engine_start() -> None:
+    """Start the embedded engine on the data directory, and keep it when no kflow uses it."""
+    from service.store import engine_config
+    from service.store.engine_share import keep_engine
+
+    try:
+        status = keep_engine(engine_config(_embedded_settings("start")))
+    except StoreError as error:
+        raise _fail(str(error)) from None
+    _print_engine(status)
+
+
+@engine_app.command("stop")
+def engine_stop() -> None:
+    """Stop keeping the engine: it stops now, or when the last kflow process using it ends."""
+    from service.store.engine_share import release_engine
+
+    status = release_engine(_embedded_settings("stop").embedded_dir)
+    if status.running:
+        err.print(
+            f"the engine stops when the kflow processes using it end: {list(status.users)}",
+            highlight=False,
+        )
+    _print_engine(status)
+
+
+@engine_app.command("status")
+def engine_status() -> None:
+    """Whether the engine runs on the data directory, its owner, users and socket."""
+    from service.store.engine_share import get_engine_status
+
+    _print_engine(get_engine_status(_embedded_settings("status").embedded_dir))
+
+
 @app.command()
-def status() -> None:
+def status(ctx: typer.Context) -> None:
     """Start the store and print its backend, engine version and size."""
     from service.services.health import get_readiness
 
+    remote = _remote(ctx)
+    if remote is not None:
+        out.print_json(json.dumps(_ask_remote(remote.get_status)))
+        return
     readiness = _with_store(get_readiness)
     out.print_json(readiness.model_dump_json())
 
@@ -254,6 +400,7 @@ def _print_summaries(title: str, summaries: list[LoadSummary]) -> None:
 
 @app.command("export")
 def export_command(
+    ctx: typer.Context,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -311,7 +458,17 @@ def export_command(
             return {"kflow.cyjs": render_cytoscape(graph)}
         return {"kflow.graphml": render_graphml(graph)}
 
-    files = _with_store(work)
+    remote = _remote(ctx)
+    if remote is None:
+        files = _with_store(work)
+    elif fmt is ExportFormat.JSON:
+        raise _fail("over --url, export as graphml, cytoscape or csv (cases are exported here)")
+    else:
+        files = _ask_remote(
+            lambda: remote.export_graph(
+                firm=firm, unit=unit, hops=hops, fmt=fmt.value, derived=derived
+            )
+        )
     if output is None:
         sys.stdout.write(next(iter(files.values())))
         return
@@ -427,6 +584,7 @@ WideOption = Annotated[
 
 @app.command("cypher")
 def cypher_command(
+    ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Cypher that only reads.")],
     param: ParamOption = None,
     fmt: FormatOption = TableFormat.TABLE,
@@ -438,8 +596,13 @@ def cypher_command(
     """
     from service.services.analyst import run_cypher
 
-    settings = _settings()
     params = _parse_params(param or [], as_json=True)
+    remote = _remote(ctx)
+    if remote is not None:
+        answer = _ask_remote(lambda: remote.run_cypher(text=query, params=params))
+        _print_answer(answer, fmt, wide=wide)
+        return
+    settings = _settings()
     answer = _with_store(
         lambda store: run_cypher(
             store,
@@ -456,6 +619,7 @@ def cypher_command(
 
 @app.command("query")
 def query_command(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A named query, or `list` for the catalogue.")],
     param: ParamOption = None,
     fmt: FormatOption = TableFormat.TABLE,
@@ -464,15 +628,22 @@ def query_command(
     """Run a named question from the library (`kflow query list` shows them all)."""
     from service.services.analyst import get_named_query, list_named_queries, run_named_query
 
+    remote = _remote(ctx)
     if name == "list":
         rows = []
-        for query in list_named_queries():
+        catalogue = _ask_remote(remote.list_named_queries) if remote else list_named_queries()
+        for query in catalogue:
             signature = ", ".join(
                 f"{p.name}: {p.type}" + ("" if p.required else f" = {json.dumps(p.default)}")
                 for p in query.params
             )
             rows.append([query.name, query.title, signature, ", ".join(query.columns)])
         _print_table(["query", "answers", "parameters", "columns"], rows, wide=wide)
+        return
+    if remote is not None:
+        params = _parse_params(param or [], as_json=False)
+        answer = _ask_remote(lambda: remote.run_named_query(name=name, params=params))
+        _print_answer(answer, fmt, wide=wide)
         return
     try:
         get_named_query(name=name)

@@ -192,14 +192,17 @@ class Served:
 
 
 @contextlib.contextmanager
-def serve(data: Path, *, backend: Backend, **env: str) -> Iterator[Served]:
-    """Run `kflow serve` on the backend's graph on a free port until the block ends; its
-    output goes to a log file in data (a pipe nobody reads would fill up and stall it)."""
+def serve(
+    data: Path, *, backend: Backend, options: tuple[str, ...] = (), **env: str
+) -> Iterator[Served]:
+    """Run `kflow serve` (with the options given) on the backend's graph on a free port
+    until the block ends; its output goes to a log file in data (a pipe nobody reads would
+    fill up and stall it)."""
     port = free_port()
     log = data / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [*KFLOW, "serve", "--port", str(port)],
+            [*KFLOW, "serve", "--port", str(port), *options],
             cwd=REPO,
             env={**os.environ, **backend.env(data), **env},
             stdout=output,

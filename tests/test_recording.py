@@ -246,24 +246,68 @@ async def test_a_flow_recorded_through_one_process_reaches_anothers_subscribers(
         )
 
 
-async def assert_subscriber_sees_flow(*, subscriber: Served, writer: Served, flow_id: str) -> None:
-    """A flow recorded through `writer` reaches a subscription held on `subscriber`."""
-    url = subscriber.base.replace("http://", "ws://") + "/graphql"
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as socket:
-        await socket.send(json.dumps({"type": "connection_init"}))
-        assert json.loads(await socket.recv())["type"] == "connection_ack"
-        await socket.send(
-            json.dumps(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {
-                        "query": 'subscription { recorded(firm: "acme") { recordedAt flow { id } '
-                        "integrationEvent { id } } }"
-                    },
-                }
-            )
+async def test_every_worker_of_a_server_serves_and_sees_recorded_flows(
+    backend: Backend, tmp_path: Path
+) -> None:
+    seeds = tmp_path / "seed"
+    seeds.mkdir()
+    (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme"), sort_keys=False))
+    seeded = kflow("seed", "--seed-dir", str(seeds), data=tmp_path, backend=backend)
+    assert seeded.returncode == 0, seeded.stderr
+    with serve(
+        tmp_path, backend=backend, options=("--workers", "2"), KFLOW_ANONYMOUS_ROLE="editor"
+    ) as server:
+        # Connections go to whichever worker accepts first: ask until both have answered.
+        async with httpx.AsyncClient(limits=httpx.Limits(max_keepalive_connections=0)) as client:
+            for _ in range(20):
+                answers = await asyncio.gather(
+                    *(
+                        client.post(f"{server.base}/graphql", json={"query": "{ firms { id } }"})
+                        for _ in range(8)
+                    )
+                )
+                assert all(a.json()["data"]["firms"] == [{"id": "acme"}] for a in answers)
+                if len(request_pids(server)) == 2:
+                    break
+        assert len(request_pids(server)) == 2, "one worker answered every request"
+        # Subscriptions spread over both workers all hear a flow recorded through either.
+        await assert_subscriber_sees_flow(
+            subscriber=server, writer=server, flow_id="acme-f-workers", subscriptions=6
         )
+
+
+def request_pids(server: Served) -> set[int]:
+    """The processes that logged a GraphQL request."""
+    lines = [json.loads(line) for line in server.log.read_text().splitlines() if line[:1] == "{"]
+    return {line["pid"] for line in lines if line.get("path") == "/graphql"}
+
+
+async def subscribe(url: str) -> websockets.ClientConnection:
+    socket = await websockets.connect(url, subprotocols=["graphql-transport-ws"])
+    await socket.send(json.dumps({"type": "connection_init"}))
+    assert json.loads(await socket.recv())["type"] == "connection_ack"
+    await socket.send(
+        json.dumps(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {
+                    "query": 'subscription { recorded(firm: "acme") { recordedAt flow { id } '
+                    "integrationEvent { id } } }"
+                },
+            }
+        )
+    )
+    return socket
+
+
+async def assert_subscriber_sees_flow(
+    *, subscriber: Served, writer: Served, flow_id: str, subscriptions: int = 1
+) -> None:
+    """A flow recorded through `writer` reaches every subscription held on `subscriber`."""
+    url = subscriber.base.replace("http://", "ws://") + "/graphql"
+    sockets = [await subscribe(url) for _ in range(subscriptions)]
+    try:
         await asyncio.sleep(0.5)
         async with httpx.AsyncClient() as client:
             written = await client.post(
@@ -274,6 +318,10 @@ async def assert_subscriber_sees_flow(*, subscriber: Served, writer: Served, flo
                 },
             )
         assert written.status_code == 200 and "errors" not in written.json(), written.text
-        message = json.loads(await asyncio.wait_for(socket.recv(), 10))
-        assert message["type"] == "next"
-        assert message["payload"]["data"]["recorded"]["flow"] == {"id": flow_id}
+        for socket in sockets:
+            message = json.loads(await asyncio.wait_for(socket.recv(), 10))
+            assert message["type"] == "next"
+            assert message["payload"]["data"]["recorded"]["flow"] == {"id": flow_id}
+    finally:
+        for socket in sockets:
+            await socket.close()

@@ -148,7 +148,7 @@ class QueryStringFilter(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object a line: timestamp, level, logger, message, request_id, extras."""
+    """One JSON object a line: timestamp, level, logger, message, request_id, pid, extras."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
@@ -159,6 +159,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None),
+            # Which API process wrote the line, when `kflow serve --workers` runs several.
+            "pid": record.process,
         }
         for key, value in record.__dict__.items():
             if key in _RECORD_FIELDS or key.startswith("_") or key in line:

@@ -62,6 +62,16 @@ async def list_integration_events(
     return [IntegrationEventView.model_validate(row["event"]) for row in rows]
 
 
+async def list_knowledge_integration_events(
+    store: GraphStore, *, knowledge_id: str, limit: int
+) -> list[IntegrationEventView]:
+    """The first integration events that used one knowledge item, found through the item."""
+    rows = await store.read(
+        INTEGRATION.list_knowledge_integration_events, {"knowledge": knowledge_id, "limit": limit}
+    )
+    return [IntegrationEventView.model_validate(row["event"]) for row in rows]
+
+
 async def count_integration_events(store: GraphStore, *, filters: EventFilter) -> int:
     """How many integration events the filters select."""
     return int(

@@ -9,7 +9,7 @@ from service import cypher
 from service.model.enums import PathRole, Stage, UnitRole
 from service.model.views import FlowView, IntegrationEventView, KnowledgeView, LearningView, UnitRef
 from service.services.errors import InvalidArgument, NotFound
-from service.services.integration import EventFilter, list_integration_events
+from service.services.integration import list_knowledge_integration_events
 from service.services.network import find_nodes, get_units_by_id
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
@@ -533,8 +533,8 @@ async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulatio
             "to rank; ask reverseTransferPaths for one unit, with fewer hops",
         )
     paths = [_path(trail) for trail in trails]
-    integrations = await list_integration_events(
-        store, filters=EventFilter(knowledge=knowledge_id), page=PageRequest(0, MAX_REACH)
+    integrations = await list_knowledge_integration_events(
+        store, knowledge_id=knowledge_id, limit=MAX_REACH
     )
     return Circulation(
         knowledge=knowledge,

@@ -25,6 +25,7 @@ from redis.backoff import NoBackoff
 from service import cypher
 from service.cypher import Query
 from service.store.engine import EngineConfig, EngineProcess
+from service.store.engine_share import EngineLease
 from service.store.keys import GraphKeyStore
 from service.store.port import (
     MAX_INT,
@@ -222,7 +223,7 @@ class EmbeddedStore:
 
     def __init__(
         self,
-        engine: EngineProcess,
+        engine: EngineProcess | EngineLease,
         *,
         graph_name: str,
         pool_size: int,
@@ -257,36 +258,23 @@ class EmbeddedStore:
     async def start(
         cls, config: EngineConfig, *, graph_name: str, pool_size: int
     ) -> "EmbeddedStore":
-        """Start an engine on the data directory, connect, and watch over it."""
-        engine = EngineProcess(config)
-        await asyncio.to_thread(engine.start)
+        """Attach to the data directory's engine (starting it if none runs), connect, and
+        watch over it."""
+        engine = EngineLease(config)
+        await asyncio.to_thread(engine.attach)
         store = cls(
             engine,
             graph_name=graph_name,
             pool_size=pool_size,
             query_timeout_ms=config.query_timeout_ms,
         )
-        try:
-            await store.drop_leftover_copies()
-        except BaseException:
-            await store.close()
-            raise
         store._watchdog = asyncio.create_task(store._watch(config.watch_interval_s))
         return store
 
-    async def drop_leftover_copies(self) -> None:
-        """Drop the staged and snapshot copies a killed process left in the engine (a load
-        that never published, a backup that never finished): the engine would otherwise
-        keep them, and replay them at every start. Only one process uses a data directory,
-        so at start no copy is in use."""
-        async for key in self._db.connection.scan_iter(match=f"{self.graph_name}*", count=1000):
-            if key.endswith(".staging") or ".snapshot-" in key:
-                log.warning("dropping %s, left over by a process that was killed", key)
-                await self._db.connection.execute_command("GRAPH.DELETE", key)
-
     async def _watch(self, interval_s: float) -> None:
-        # The engine is a child process: if it dies (a crash, the OOM killer, kill -9),
-        # start it again; it replays its append-only file, losing no acknowledged write.
+        # If the engine dies (a crash, the OOM killer, kill -9), start it again, or attach
+        # to the one its host started again; it replays its append-only file, losing no
+        # acknowledged write.
         while True:
             await asyncio.sleep(interval_s)
             if self.engine.lost_reason is None and self.engine.watch_files() is not None:
@@ -315,7 +303,8 @@ class EmbeddedStore:
         try:
             if mode == "read":
                 return await self._read_rows(header + query.text)
-            result = await self._graph.query(header + query.text)
+            async with self.engine.loads.write_turn(wait_s=self.query_timeout_ms / 1000):
+                result = await self._graph.query(header + query.text)
             columns = [column[1] for column in result.header]
             return [
                 dict(zip(columns, (plain(v) for v in row), strict=True))
@@ -617,7 +606,11 @@ class EmbeddedStore:
             entity = "NODE" if match.re is _NODE_INDEX else "RELATIONSHIP"
             _, name, prop = match.groups()
             if (entity, name, prop) not in indexed:
-                await self._run(statement, None, mode="write")
+                try:
+                    await self._run(statement, None, mode="write")
+                except QueryFailed as err:
+                    if "already indexed" not in str(err):
+                        raise  # else another process sharing the engine made it meanwhile
             if entity == "NODE" and prop == "id":
                 await self._ensure_unique(name, prop)
 
@@ -639,7 +632,11 @@ class EmbeddedStore:
             c["label"] == label and c["properties"] == [prop] and c["type"] == "UNIQUE"
             for c in constraints
         ):
-            await self._graph.create_node_unique_constraint(label, prop)
+            try:
+                await self._graph.create_node_unique_constraint(label, prop)
+            except redis.ResponseError as err:
+                if "already exists" not in str(err).lower():
+                    raise StoreError(f"could not constrain :{label}({prop}): {err}") from None
         deadline = asyncio.get_running_loop().time() + CONSTRAINT_WAIT_S
         while True:
             status = next(
@@ -664,6 +661,7 @@ class EmbeddedStore:
             await self._auth.close()
         await self._pool.disconnect()
         if self.owns_engine:
+            self.engine.loads.abandon()
             await asyncio.to_thread(self.engine.stop)
 
     async def drop_graph(self) -> None:
@@ -678,13 +676,17 @@ class EmbeddedStore:
         """A copy of this graph under `<name>.staging`; a stale copy from a crash is replaced."""
         self._refuse_if_lost()
         staging = self._sibling(f"{self.graph_name}.staging")
-        await staging.drop_graph()
+        await self.engine.loads.begin_load(wait_s=self.query_timeout_ms / 1000)
         try:
+            await staging.drop_graph()
             await self._db.connection.execute_command(
                 "GRAPH.COPY", self.graph_name, staging.graph_name
             )
-        except redis.RedisError as err:
+        except BaseException as err:
+            self.engine.loads.end_load()
             await staging.close()
+            if not isinstance(err, redis.RedisError):
+                raise
             raise StoreError(
                 f"could not copy graph {self.graph_name} to stage a load: {err}"
             ) from None
@@ -711,6 +713,7 @@ class EmbeddedStore:
             raise StoreError(f"could not publish the staged graph: {err}") from None
         finally:
             for _, copy in pairs:
+                self.engine.loads.end_load()
                 await copy.close()
 
     async def discard_staging(self, staging: "GraphStore") -> None:
@@ -719,6 +722,7 @@ class EmbeddedStore:
         try:
             await staging.drop_graph()
         finally:
+            self.engine.loads.end_load()
             await staging.close()
 
     async def compact_log(self) -> None:

@@ -1,0 +1,123 @@
+"""`kflow --url URL --key KEY`: the analyst commands run on a server elsewhere, over its HTTP
+API, with its limits and its keys' roles, and every refusal told plainly."""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.backends import BACKENDS, backend_named
+from tests.helpers import EMBEDDED, Backend, Served, free_port, kflow, serve, tiny_firm
+
+pytestmark = pytest.mark.e2e
+
+
+@dataclass(frozen=True)
+class Remote:
+    served: Served
+    tokens: dict[str, str]
+    elsewhere: Path  # a data directory the remote commands must never touch
+
+    def run(self, *args: str, role: str | None = "analyst", **env: str) -> "Ran":
+        key = ("--key", self.tokens[role]) if role else ()
+        ran = kflow(
+            "--url", self.served.base, *key, *args, data=self.elsewhere, backend=EMBEDDED, **env
+        )
+        return Ran(ran.returncode, ran.stdout, ran.stderr)
+
+
+@dataclass(frozen=True)
+class Ran:
+    code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def remote(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Remote]:
+    with backend_named(request.param) as backend:
+        yield from _remote_server(tmp_path_factory, backend)
+
+
+def _remote_server(factory: pytest.TempPathFactory, backend: Backend) -> Iterator[Remote]:
+    data, seeds = factory.mktemp("remote"), factory.mktemp("remote-seed")
+    (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme"), sort_keys=False))
+    seeded = kflow("seed", "--seed-dir", str(seeds), data=data, backend=backend)
+    assert seeded.returncode == 0, seeded.stderr
+    tokens = {}
+    for role in ("reader", "analyst"):
+        made = kflow("keys", "create", "--name", role, "--role", role, data=data, backend=backend)
+        assert made.returncode == 0, made.stderr
+        tokens[role] = made.stdout.strip()
+    with serve(data, backend=backend, KFLOW_ENV="test") as served:
+        yield Remote(served, tokens, factory.mktemp("elsewhere") / "never")
+
+
+def test_cypher_runs_on_the_server_not_here(remote: Remote) -> None:
+    ran = remote.run(
+        "cypher", "MATCH (u:Unit {firm: $firm}) RETURN u.id AS id ORDER BY id", "-p", "firm=acme",
+        "--format", "json",
+    )  # fmt: skip
+    assert ran.code == 0, ran.stderr
+    ids = [row["id"] for row in json.loads(ran.stdout)["rows"]]
+    assert ids == ["acme-ccd", "acme-de", "acme-europe", "acme-hq", "acme-uk"]
+    assert not remote.elsewhere.exists(), "a remote command opened a store here"
+
+
+def test_named_queries_status_and_exports_run_on_the_server(remote: Remote, tmp_path: Path) -> None:
+    listed = remote.run("query", "list", "--wide")
+    assert listed.code == 0, listed.stderr
+    assert "list_unit_roles" in listed.stdout
+    roles = remote.run("query", "list_unit_roles", "-p", "firm=acme", "--format", "json")
+    assert roles.code == 0, roles.stderr
+    assert {row["unit"] for row in json.loads(roles.stdout)["rows"]} >= {"acme-hq", "acme-uk"}
+    missing = remote.run("query", "list_unit_roles")
+    assert missing.code == 1 and "firm" in missing.stderr and "HTTP 400" in missing.stderr
+    unknown = remote.run("query", "nothing_by_this_name")
+    assert unknown.code == 1 and "nothing_by_this_name" in unknown.stderr
+    status = remote.run("status")
+    assert status.code == 0, status.stderr
+    assert json.loads(status.stdout)["nodes"] >= 6
+    graphml = tmp_path / "a.graphml"
+    exported = remote.run("export", "--firm", "acme", "--format", "graphml", "-o", str(graphml))
+    assert exported.code == 0, exported.stderr
+    assert "acme-uk" in graphml.read_text()
+    tables = tmp_path / "csv"
+    unit = ("--unit", "acme-uk", "--hops", "1")
+    exported = remote.run("export", *unit, "--format", "csv", "-o", str(tables))
+    assert exported.code == 0, exported.stderr
+    assert "acme-europe" in (tables / "nodes.csv").read_text()
+    assert (tables / "relationships.csv").read_text().count("\n") >= 2
+    assert not remote.elsewhere.exists()
+
+
+def test_refusals_are_told_plainly_and_nothing_is_written(remote: Remote) -> None:
+    unkeyed = remote.run("status", role=None)
+    assert unkeyed.code == 0  # readiness is public
+    no_key = remote.run("cypher", "RETURN 1 AS one", role=None)
+    assert no_key.code == 1 and "refused the key" in no_key.stderr and "--key" in no_key.stderr
+    reader = remote.run("cypher", "RETURN 1 AS one", role="reader")
+    assert reader.code == 1 and "may not" in reader.stderr
+    writes = remote.run("cypher", "CREATE (:Planted {id: 'x'}) RETURN 1 AS one")
+    assert writes.code == 1 and "read-only" in writes.stderr
+    planted = remote.run("cypher", "MATCH (n:Planted) RETURN count(n) AS n", "--format", "json")
+    assert json.loads(planted.stdout)["rows"] == [{"n": 0}]
+    local_only = remote.run("seed")
+    assert local_only.code == 2 and "with --url only cypher, query, export" in local_only.stderr
+    whole = remote.run("export", "--format", "graphml")
+    assert whole.code == 1 and "--firm" in whole.stderr
+
+
+def test_a_server_that_is_not_there_is_named(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    ran = kflow("--url", url, "status", data=tmp_path / "never")
+    assert ran.returncode == 1 and f"cannot reach kflow at {url}" in ran.stderr
+    bad = kflow("--url", "localhost:8000", "status", data=tmp_path / "never")
+    assert bad.returncode == 2 and "http(s)://HOST:PORT" in bad.stderr
+    stray = kflow("--key", "k", "status", data=tmp_path / "never")
+    assert stray.returncode == 2 and "--key goes with --url" in stray.stderr
