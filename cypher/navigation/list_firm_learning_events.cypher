@@ -1,9 +1,10 @@
 // List what the units of each of the given firms (every firm for a null one) learned from
 // outside sources, one page per firm (learningEvents(firm:)), found through the
 // LearningEvent.firm index, in date order (undated last: the sort key is the date, or "~"),
-// then by id, after the keyset cursor ($afterKey, $afterId); $since and $until (partial
+// then by id, after the keyset cursor ($cursorKey, $cursorId; with
+// $backward the ones before it, nearest first); $since and $until (partial
 // dates, overlapping at their common precision) filter; total counts every event the filters keep, whatever the cursor.
-// params: firms: LIST<STRING>, since: STRING, until: STRING, afterKey: STRING, afterId: STRING, limit: INTEGER
+// params: firms: LIST<STRING>, since: STRING, until: STRING, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page
 // (:LearningEvent {firm}), (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)
 UNWIND $firms AS parent
@@ -27,8 +28,11 @@ WITH parent, u, e, a, coalesce(e.date, '~') AS key
 ORDER BY parent, key, e.id
 WITH parent, collect({e: e, key: key, unit: u {.id, .name, .role, .country, .firm},
                        source: a {.id, .name, .kind, .country}}) AS rows
-WITH parent, size(rows) AS total, [x IN rows WHERE $afterId IS NULL OR x.key > $afterKey
-       OR (x.key = $afterKey AND x.e.id > $afterId)][0..$limit] AS page
+WITH parent, size(rows) AS total, [x IN rows WHERE $cursorId IS NULL OR CASE WHEN $backward
+       THEN x.key < $cursorKey OR (x.key = $cursorKey AND x.e.id < $cursorId)
+       ELSE x.key > $cursorKey OR (x.key = $cursorKey AND x.e.id > $cursorId) END] AS kept
+WITH parent, total, CASE WHEN $backward THEN reverse(kept) ELSE kept END AS kept
+WITH parent, total, kept[0..$limit] AS page
 RETURN {parent: parent, total: total,
         items: [x IN page | {key: x.key, id: x.e.id, channel: x.e.channel, date: x.e.date,
                              citation: x.e.citation, assumption: x.e.assumption,

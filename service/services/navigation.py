@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from service import cypher
 from service.model.enums import UnitRole
 from service.model.views import (
+    FirmView,
     FlowView,
     IntegrationEventView,
     KnowledgeView,
@@ -25,6 +26,7 @@ from service.services.errors import InvalidArgument
 from service.services.paging import KeysetRequest, encode_keyset_cursor
 from service.store.port import GraphStore
 
+LIST_FIRMS_PAGE = cypher.load("navigation/list_firms_page")
 LIST_FIRM_UNITS = cypher.load("navigation/list_firm_units")
 LIST_UNIT_SUBORDINATES = cypher.load("navigation/list_unit_subordinates")
 LIST_UNIT_FLOWS_OUT = cypher.load("navigation/list_unit_flows_out")
@@ -70,7 +72,13 @@ class Page(Generic[V]):
     @classmethod
     def empty(cls, request: KeysetRequest) -> "Page[V]":
         """The page of a parent with nothing to list."""
-        return cls([], [], False, request.after_id is not None, 0)
+        return cls(
+            [],
+            [],
+            has_next=_beyond_cursor(request, forward=True, more=False),
+            has_previous=_beyond_cursor(request, forward=False, more=False),
+            total=0,
+        )
 
 
 @dataclass(frozen=True)
@@ -129,14 +137,29 @@ def _pages(
     for row in rows:
         page = row["page"]
         shown = page["items"][: request.size]
+        more = len(page["items"]) > request.size
+        if request.backward:
+            shown.reverse()  # read nearest the cursor first, shown in the list's order
         pages[page["parent"]] = Page(
             items=[model.model_validate(item) for item in shown],
             cursors=[encode_keyset_cursor(item["key"], item["id"]) for item in shown],
-            has_next=len(page["items"]) > request.size,
-            has_previous=request.after_id is not None,
+            has_next=_beyond_cursor(request, forward=True, more=more),
+            has_previous=_beyond_cursor(request, forward=False, more=more),
             total=int(page["total"]),
         )
     return pages
+
+
+def _beyond_cursor(request: KeysetRequest, *, forward: bool, more: bool) -> bool:
+    """Whether items lie past the page on one side: read ahead in the paging direction, and
+    the cursor's own item behind it."""
+    return more if forward != request.backward else request.cursor_id is not None
+
+
+async def list_firms_paged(store: GraphStore, *, page: KeysetRequest) -> Page[FirmView]:
+    """A page of the firms, by name."""
+    rows = await store.read(LIST_FIRMS_PAGE, page.params())
+    return _pages(rows, FirmView, page).get(None) or Page.empty(page)
 
 
 async def list_firm_units(
@@ -227,12 +250,16 @@ def _merged(pages: list[Page[FlowView]], filters: FlowFilter) -> Page[FlowView]:
         key=lambda entry: entry[0],
         reverse=filters.order is FlowOrder.DATE_DESC,
     )
-    shown = entries[: filters.page.size]
+    request = filters.page
+    shown = entries[-request.size :] if request.backward else entries[: request.size]
+    more = len(entries) > len(shown) or any(
+        page.has_previous if request.backward else page.has_next for page in pages
+    )
     return Page(
         items=[flow for _, flow, _ in shown],
         cursors=[cursor for _, _, cursor in shown],
-        has_next=len(entries) > len(shown) or any(page.has_next for page in pages),
-        has_previous=filters.page.after_id is not None,
+        has_next=_beyond_cursor(request, forward=True, more=more),
+        has_previous=_beyond_cursor(request, forward=False, more=more),
         total=sum(page.total for page in pages),
     )
 

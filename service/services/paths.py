@@ -345,7 +345,7 @@ async def count_reverse_transfer_paths(
     store: GraphStore,
     *,
     unit_id: str,
-    to_id: str,
+    to_id: str | None,
     knowledge_id: str | None,
     max_hops: int,
     as_of: str | None = None,
@@ -353,6 +353,9 @@ async def count_reverse_transfer_paths(
 ) -> int:
     """How many such paths there are, counting up to MAX_COUNTED_PATHS."""
     _check_hops(max_hops)
+    to_id = await _reverse_transfer_target(
+        store, unit_id=unit_id, to_id=to_id, knowledge_id=knowledge_id
+    )
     if knowledge_id is None and same_knowledge:
         trails, _ = await _list_single_item_trails(
             store,

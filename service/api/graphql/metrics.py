@@ -13,11 +13,11 @@ from service.api.graphql.types import (
     UnitPair,
     load_unit,
     make_connection,
+    position_page,
 )
 from service.model.enums import Interdependence, UnitRole
 from service.services import metrics
 from service.services.dating import parse_as_of
-from service.services.paging import page_request
 
 strawberry.enum(metrics.HubMetricOrder, description="How hub metrics are sorted.")
 strawberry.enum(
@@ -82,8 +82,13 @@ class HubMetrics:
         order_by: metrics.HubMetricOrder = metrics.HubMetricOrder.UNIT,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[HubMetric]:
-        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
+        async def count() -> int:
+            return self.thresholds.count_units(roles)
+
+        page = await position_page(info, count, first=first, after=after, last=last, before=before)
         if self.dated is not None:
             found = metrics.rank_hub_metrics(
                 metrics=self.dated.metrics, roles=roles, order=order_by, page=page
@@ -96,10 +101,6 @@ class HubMetrics:
                 order=order_by,
                 page=page,
             )
-
-        async def count() -> int:
-            return self.thresholds.count_units(roles)
-
         return make_connection([hub_metric_of(m) for m in found], page, count)
 
 

@@ -14,10 +14,10 @@ from service.api.graphql.types import (
     LearningEvent,
     Unit,
     make_connection,
+    position_page,
 )
 from service.services import paths
 from service.services.dating import parse_as_of
-from service.services.paging import page_request
 
 strawberry.enum(paths.PathRole, description="What a unit does on one path.")
 strawberry.enum(paths.Stage, description="A step in the life of a knowledge item.")
@@ -135,6 +135,8 @@ class PathsQuery:
         max_hops: int = 4,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         same_knowledge: Annotated[
             bool,
             strawberry.argument(
@@ -144,8 +146,20 @@ class PathsQuery:
         ] = False,
         as_of: str | None = None,
     ) -> KnowledgePathConnection | None:
-        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
         date = parse_as_of(value=as_of)
+
+        async def count() -> int:
+            return await paths.count_reverse_transfer_paths(
+                info.context.store,
+                unit_id=str(from_),
+                to_id=str(to) if to else None,
+                knowledge_id=str(knowledge) if knowledge else None,
+                max_hops=max_hops,
+                as_of=date,
+                same_knowledge=same_knowledge,
+            )
+
+        page = await position_page(info, count, first=first, after=after, last=last, before=before)
         result = await paths.list_reverse_transfer_paths(
             info.context.store,
             unit_id=str(from_),
@@ -156,17 +170,6 @@ class PathsQuery:
             as_of=date,
             same_knowledge=same_knowledge,
         )
-
-        async def count() -> int:
-            return await paths.count_reverse_transfer_paths(
-                info.context.store,
-                unit_id=str(from_),
-                to_id=result.target,
-                knowledge_id=str(knowledge) if knowledge else None,
-                max_hops=max_hops,
-                as_of=date,
-                same_knowledge=same_knowledge,
-            )
 
         units = await units_of(info, (h.unit.id for p in result.paths for h in p.hops))
         connection = make_connection([path_of(p, units) for p in result.paths], page, count)

@@ -45,7 +45,13 @@ from service.services.navigation import (
     UnitFilter,
     UnitOrder,
 )
-from service.services.paging import KeysetRequest, PageRequest, encode_cursor, keyset_request
+from service.services.paging import (
+    KeysetRequest,
+    PageRequest,
+    encode_cursor,
+    keyset_request,
+    page_request,
+)
 
 strawberry.enum(enums.UnitRole, description="A unit's place in the multi-level hub.")
 strawberry.enum(enums.Market)
@@ -118,17 +124,24 @@ class Firm(Node):
         order_by: UnitOrder = UnitOrder.NAME,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[Unit]":
-        filters = UnitFilter(role, country, order_by, keyset(info, first, after))
+        filters = UnitFilter(role, country, order_by, keyset(info, first, after, last, before))
         page = await info.context.navigation.firm_units.load(self.id, filters)
         return page_connection(page, Unit.from_view)
 
     @strawberry.field(description="The firm's knowledge items, by name.")
     async def knowledge(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[Knowledge]":
         page = await info.context.navigation.firm_knowledge.load(
-            self.id, keyset(info, first, after)
+            self.id, keyset(info, first, after, last, before)
         )
         return page_connection(page, Knowledge.from_view)
 
@@ -181,8 +194,12 @@ class Unit(Node):
         order_by: FlowOrder = FlowOrder.DATE_ASC,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[Flow]":
-        filters = flow_filter(info, None, knowledge, since, until, order_by, first, after)
+        filters = flow_filter(
+            info, None, knowledge, since, until, order_by, keyset(info, first, after, last, before)
+        )
         page = await info.context.navigation.flows_out.load(self.id, filters)
         return page_connection(page, Flow.from_view)
 
@@ -196,16 +213,27 @@ class Unit(Node):
         order_by: FlowOrder = FlowOrder.DATE_ASC,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[Flow]":
-        filters = flow_filter(info, None, knowledge, since, until, order_by, first, after)
+        filters = flow_filter(
+            info, None, knowledge, since, until, order_by, keyset(info, first, after, last, before)
+        )
         page = await info.context.navigation.flows_in.load(self.id, filters)
         return page_connection(page, Flow.from_view)
 
     @strawberry.field(description="The units reporting directly to this one, by name.")
     async def subordinates(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[Unit]":
-        page = await info.context.navigation.subordinates.load(self.id, keyset(info, first, after))
+        page = await info.context.navigation.subordinates.load(
+            self.id, keyset(info, first, after, last, before)
+        )
         return page_connection(page, Unit.from_view)
 
     @strawberry.field(description="What this unit learned from outside sources, in date order.")
@@ -216,8 +244,10 @@ class Unit(Node):
         until: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[LearningEvent]":
-        filters = EventFilter(Period(since, until), keyset(info, first, after))
+        filters = EventFilter(Period(since, until), keyset(info, first, after, last, before))
         page = await info.context.navigation.unit_learning.load(self.id, filters)
         return page_connection(page, LearningEvent.from_view)
 
@@ -233,8 +263,10 @@ class Unit(Node):
         until: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[IntegrationEvent]":
-        filters = EventFilter(Period(since, until), keyset(info, first, after))
+        filters = EventFilter(Period(since, until), keyset(info, first, after, last, before))
         page = await info.context.navigation.unit_integrations.load(self.id, filters)
         return page_connection(page, IntegrationEvent.from_view)
 
@@ -305,8 +337,12 @@ class Knowledge(Node):
         order_by: FlowOrder = FlowOrder.DATE_ASC,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[Flow]":
-        filters = flow_filter(info, None, None, since, until, order_by, first, after)
+        filters = flow_filter(
+            info, None, None, since, until, order_by, keyset(info, first, after, last, before)
+        )
         page = await info.context.navigation.knowledge_flows.load(self.id, filters)
         return page_connection(page, Flow.from_view)
 
@@ -533,13 +569,13 @@ class Connection(Generic[T]):
 def make_connection(
     items: Sequence[T], page: PageRequest, count: Callable[[], Awaitable[int]]
 ) -> Connection[T]:
-    """A connection for one page; the store was asked for one row more than the page."""
-    shown = list(items[: page.limit - 1])
+    """A connection for one page of a list ordered by position."""
+    shown = list(items[: page.limit if page.backward else page.limit - 1])
     edges = [Edge(cursor=encode_cursor(page.skip + i), node=item) for i, item in enumerate(shown)]
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(items) > len(shown),
+            has_next_page=not page.at_end if page.backward else len(items) > len(shown),
             has_previous_page=page.skip > 0,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
@@ -570,9 +606,34 @@ def page_connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[
     )
 
 
-def keyset(info: Info, first: int | None, after: str | None) -> KeysetRequest:
+def keyset(
+    info: Info, first: int | None, after: str | None, last: int | None, before: str | None
+) -> KeysetRequest:
     """The keyset page a navigation field asks for, within the request's page-size cap."""
-    return keyset_request(first=first, after=after, max_size=info.context.max_page_size)
+    return keyset_request(
+        first=first, after=after, last=last, before=before, max_size=info.context.max_page_size
+    )
+
+
+async def position_page(
+    info: Info,
+    count: Callable[[], Awaitable[int]],
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> PageRequest:
+    """The page a list ordered by position asks for; `last` alone counts it to find its end."""
+    total = await count() if last is not None and before is None else None
+    return page_request(
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        total=total,
+        max_size=info.context.max_page_size,
+    )
 
 
 def wants_total(info: Info) -> bool:
@@ -596,8 +657,7 @@ def flow_filter(
     since: str | None,
     until: str | None,
     order_by: FlowOrder,
-    first: int | None,
-    after: str | None,
+    page: KeysetRequest,
 ) -> FlowFilter:
     """The filters and page of a flow list."""
     return FlowFilter(
@@ -605,6 +665,6 @@ def flow_filter(
         knowledge=str(knowledge) if knowledge is not None else None,
         period=Period(since, until),
         order=order_by,
-        page=keyset(info, first, after),
+        page=page,
         counted=wants_total(info),
     )
