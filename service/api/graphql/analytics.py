@@ -3,6 +3,7 @@
 import strawberry
 
 from service.api.graphql.context import Info
+from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
     Connection,
     Firm,
@@ -271,7 +272,7 @@ class AnalyticsQuery:
         "on or before it; the pairs left out are counted."
     )
     async def critical_units(
-        self, info: Info, firm: strawberry.ID, as_of: str | None = None
+        self, info: Info, firm: strawberry.ID, as_of: PartialDate | None = None
     ) -> CriticalUnits:
         answer = await analytics.list_critical_units(
             info.context.store, firm_id=str(firm), as_of=parse_as_of(value=as_of)

@@ -3,6 +3,7 @@
 import strawberry
 
 from service.api.graphql.context import Info
+from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
     Connection,
     IntegrationEvent,
@@ -41,8 +42,8 @@ class IntegrationQuery:
         step: IntegrationStep | None = None,
         tier: IntegrationTier | None = None,
         unit: strawberry.ID | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,

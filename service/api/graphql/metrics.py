@@ -3,6 +3,7 @@
 import strawberry
 
 from service.api.graphql.context import Info
+from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
     Actor,
     Capability,
@@ -183,7 +184,7 @@ class MetricsQuery:
         "YYYY-MM-DD) counts only the flows dated on or before it (slower: every flow is read)."
     )
     async def hub_metrics(
-        self, info: Info, firm: strawberry.ID, as_of: str | None = None
+        self, info: Info, firm: strawberry.ID, as_of: PartialDate | None = None
     ) -> HubMetrics | None:
         date = parse_as_of(value=as_of)
         if date is not None:

@@ -3,6 +3,7 @@
 import strawberry
 
 from service.api.graphql.context import Info
+from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
     Connection,
     Firm,
@@ -45,8 +46,8 @@ class NavigationQuery:
         firm: strawberry.ID | None = None,
         knowledge: strawberry.ID | None = None,
         unit: strawberry.ID | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         order_by: FlowOrder = FlowOrder.DATE_ASC,
         first: int | None = None,
         after: str | None = None,
@@ -87,8 +88,8 @@ class NavigationQuery:
         info: Info,
         firm: strawberry.ID | None = None,
         unit: strawberry.ID | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,

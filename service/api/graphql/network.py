@@ -3,6 +3,7 @@
 import strawberry
 
 from service.api.graphql.context import Info
+from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
     Actor,
     Capability,
@@ -188,7 +189,7 @@ class FirmNetworkQuery:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-        as_of: str | None = None,
+        as_of: PartialDate | None = None,
     ) -> FirmNetwork | None:
         page = keyset_request(
             first=MAX_NETWORK_UNITS if first is None and last is None and before is None else first,

@@ -6,6 +6,7 @@ from typing import Annotated
 import strawberry
 
 from service.api.graphql.context import Info
+from service.api.graphql.scalars import PartialDate, stored_date
 from service.api.graphql.types import (
     Connection,
     Flow,
@@ -78,7 +79,7 @@ class Reach:
 @strawberry.type(description="One step of a circulation; exactly one of its details is set.")
 class CirculationStep:
     stage: paths.Stage
-    date: str | None
+    date: PartialDate | None
     learning: LearningEvent | None
     flow: Flow | None
     integration: IntegrationEvent | None
@@ -144,7 +145,7 @@ class PathsQuery:
                 "way (of any item the unit sent), instead of routes of units."
             ),
         ] = False,
-        as_of: str | None = None,
+        as_of: PartialDate | None = None,
     ) -> KnowledgePathConnection | None:
         date = parse_as_of(value=as_of)
 
@@ -195,7 +196,7 @@ class PathsQuery:
             timeline=[
                 CirculationStep(
                     stage=step.stage,
-                    date=step.date,
+                    date=stored_date(step.date),
                     learning=LearningEvent.from_view(step.learning) if step.learning else None,
                     flow=Flow.from_view(step.flow) if step.flow else None,
                     integration=IntegrationEvent.from_view(step.integration)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError, is_abstract_type
+from graphql import ASTValidationRule, GraphQLError, is_abstract_type
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -29,6 +29,7 @@ from service.api.graphql.network import FirmNetworkQuery, NetworkQuery
 from service.api.graphql.overview import OverviewQuery
 from service.api.graphql.paths import PathsQuery
 from service.api.graphql.recording import RecordingMutation, RecordingSubscription
+from service.api.graphql.scalars import PARTIAL_DATE, PartialDate, PartialDateLiterals
 from service.api.graphql.store import StoreQuery
 from service.api.graphql.types import DateTime
 from service.api.guard import AuthoriseOperation, GuardedSchema
@@ -118,7 +119,8 @@ def create_schema(
     # kept with its parsed form: parsing and validating a document cost more than answering a
     # small query, and clients send the same documents again and again. Only small documents
     # are kept, within a budget of characters; a refused document is never kept.
-    limits = [
+    limits: list[type[ASTValidationRule]] = [
+        PartialDateLiterals,
         depth_limit(max_depth),
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
@@ -128,7 +130,9 @@ def create_schema(
         mutation=Mutation,
         subscription=Subscription,
         max_document_bytes=max_document_bytes,
-        config=StrawberryConfig(scalar_map={datetime.datetime: DateTime}),
+        config=StrawberryConfig(
+            scalar_map={datetime.datetime: DateTime, PartialDate: PARTIAL_DATE}
+        ),
         extensions=[
             lambda: DocumentLimits(cache=documents, max_tokens=max_tokens),
             lambda: AddValidationRules(limits),

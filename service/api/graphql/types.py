@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
 from service.api.graphql.context import Info
+from service.api.graphql.scalars import PartialDate, stored_date
 from service.model import enums
 from service.model.enums import (
     ActorKind,
@@ -189,8 +190,8 @@ class Unit(Node):
         self,
         info: Info,
         knowledge: strawberry.ID | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         order_by: FlowOrder = FlowOrder.DATE_ASC,
         first: int | None = None,
         after: str | None = None,
@@ -208,8 +209,8 @@ class Unit(Node):
         self,
         info: Info,
         knowledge: strawberry.ID | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         order_by: FlowOrder = FlowOrder.DATE_ASC,
         first: int | None = None,
         after: str | None = None,
@@ -240,8 +241,8 @@ class Unit(Node):
     async def learning_events(
         self,
         info: Info,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -259,8 +260,8 @@ class Unit(Node):
     async def integration_events(
         self,
         info: Info,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -332,8 +333,8 @@ class Knowledge(Node):
     async def flows(
         self,
         info: Info,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         order_by: FlowOrder = FlowOrder.DATE_ASC,
         first: int | None = None,
         after: str | None = None,
@@ -382,7 +383,7 @@ class Actor(Node):
 class Flow(Node):
     direction: FlowDirection
     mode: FlowMode
-    date: str | None = strawberry.field(description="YYYY, YYYY-MM or YYYY-MM-DD.")
+    date: PartialDate | None
     citation: str | None
     assumption: str | None
     recorded_at: datetime.datetime | None = strawberry.field(
@@ -412,7 +413,7 @@ class Flow(Node):
             id=strawberry.ID(view.id),
             direction=view.direction,
             mode=view.mode,
-            date=view.date,
+            date=stored_date(view.date),
             citation=view.citation,
             assumption=view.assumption,
             recorded_at=recorded(view.recorded_at),
@@ -436,8 +437,8 @@ class IntegrationEvent(Node):
     renew_mode: RenewMode | None
     description: str
     mechanisms: list[SupportingMechanism]
-    date: str | None
-    until: str | None
+    date: PartialDate | None
+    until: PartialDate | None
     citation: str | None
     assumption: str | None
     recorded_at: datetime.datetime | None
@@ -491,8 +492,8 @@ class IntegrationEvent(Node):
             renew_mode=view.renew_mode,
             description=view.description,
             mechanisms=list(view.mechanisms),
-            date=view.date,
-            until=view.until,
+            date=stored_date(view.date),
+            until=stored_date(view.until),
             citation=view.citation,
             assumption=view.assumption,
             recorded_at=recorded(view.recorded_at),
@@ -509,7 +510,7 @@ class IntegrationEvent(Node):
 @strawberry.type(description="A unit learned knowledge from an outside source.")
 class LearningEvent(Node):
     channel: Channel
-    date: str | None
+    date: PartialDate | None
     citation: str | None
     assumption: str | None
     source: Actor
@@ -530,7 +531,7 @@ class LearningEvent(Node):
         return cls(
             id=strawberry.ID(view.id),
             channel=view.channel,
-            date=view.date,
+            date=stored_date(view.date),
             citation=view.citation,
             assumption=view.assumption,
             source=Actor.from_view(view.source),
