@@ -17,6 +17,7 @@ import pytest
 import yaml
 from gql import Client, gql
 from gql.transport.exceptions import TransportQueryError
+from gql.transport.websockets import WebsocketsTransport
 
 from tests.helpers import EMBEDDED, REPO, Served, kflow, serve, tiny_firm
 
@@ -170,3 +171,51 @@ def test_python_gql_over_a_websocket_subscribes_and_counts_each_operation_apart(
             assert event["recorded"]["flow"] == {"id": flow_id, "direction": "UPWARD"}
 
     asyncio.run(scenario())
+
+
+def test_a_query_over_the_legacy_graphql_ws_subprotocol_says_to_use_graphql_transport_ws(
+    keyed: KeyedServer,
+) -> None:
+    legacy = WebsocketsTransport(
+        url=keyed.url.replace("http://", "ws://"),
+        init_payload={"Authorization": f"Bearer {keyed.tokens['reader']}"},
+        subprotocols=[WebsocketsTransport.APOLLO_SUBPROTOCOL],  # "graphql-ws"
+    )
+
+    async def scenario() -> TransportQueryError:
+        async with Client(transport=legacy) as session:
+            with pytest.raises(TransportQueryError) as refused:
+                await session.execute(gql('{ firm(id: "acme") { name } }'))
+        return refused.value
+
+    refused = asyncio.run(scenario())
+    assert "legacy graphql-ws subprotocol" in str(refused), refused
+    assert "graphql-transport-ws for queries" in str(refused), refused
+    assert "Unexpected" not in str(refused)
+
+
+@pytest.mark.parametrize(
+    ("padding", "code", "limit"),
+    [
+        (100_001, "DOCUMENT_TOO_LARGE", "KFLOW_GRAPHQL_MAX_DOCUMENT_BYTES"),
+        (1_100_000, "BODY_TOO_LARGE", "KFLOW_MAX_BODY_BYTES"),
+    ],
+)
+def test_python_gql_shows_a_413_as_a_graphql_error_naming_the_limit(
+    keyed: KeyedServer, padding: int, code: str, limit: str
+) -> None:
+    snippets = python_clients()
+    document = gql("# " + "x" * padding + '\n{ firm(id: "acme") { name } }')
+
+    async def scenario() -> TransportQueryError:
+        client: Client = snippets["kflow_http"](keyed.url, keyed.tokens["reader"])
+        async with client as session:
+            with pytest.raises(TransportQueryError) as refused:
+                await session.execute(document)
+        return refused.value
+
+    refused = asyncio.run(scenario())
+    assert refused.errors is not None
+    [error] = refused.errors
+    assert error["extensions"]["code"] == code
+    assert limit in error["message"]

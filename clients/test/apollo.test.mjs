@@ -71,3 +71,15 @@ test('a refused request shows the server reason, not only the status', async () 
     return true;
   });
 });
+
+test('a document over the size limit is refused with 413 and the reason in GraphQL shape', async () => {
+  const client = kflowApollo(url, required('KFLOW_READER_KEY'));
+  const huge = gql(`# ${'x'.repeat(100_001)}\nquery Huge { firm(id: "acme") { name } }`);
+  await assert.rejects(client.query({ query: huge }), (error) => {
+    assert.equal(error.statusCode, 413, `${error.name}: ${error.message}`);
+    const body = JSON.parse(error.bodyText);
+    assert.equal(body.errors[0].extensions.code, 'DOCUMENT_TOO_LARGE');
+    assert.match(body.errors[0].message, /KFLOW_GRAPHQL_MAX_DOCUMENT_BYTES/);
+    return true;
+  });
+});

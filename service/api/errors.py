@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from graphql import GraphQLError
 from starlette.requests import HTTPConnection
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from service.api.guard import DocumentTooLarge
 from service.api.observability import current_request_id
@@ -119,6 +121,20 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid_request)
 
 
+# Strawberry refuses an operation of the wrong type only where it runs subscriptions alone:
+# the legacy graphql-ws subprotocol (HTTP refuses a GET mutation before the schema).
+LEGACY_SOCKET_CODE = {"code": "OPERATION_NOT_SUPPORTED"}
+
+
+def legacy_socket_refusal(error: InvalidOperationTypeError) -> str:
+    """Why a query or mutation sent over the legacy graphql-ws subprotocol did not run."""
+    kind = "a mutation" if error.operation_type is OperationType.MUTATION else "a query"
+    return (
+        f"{kind} cannot run over the legacy graphql-ws subprotocol, which kflow uses for "
+        "subscriptions only: connect with graphql-transport-ws for queries and mutations"
+    )
+
+
 class PublicErrors(MaskErrors):
     """GraphQL's errors as a client may see them: unexpected ones masked, and the store's
     text replaced by `public_message` (the code stays, so clients know to retry)."""
@@ -129,6 +145,10 @@ class PublicErrors(MaskErrors):
     @staticmethod
     def _public(error: GraphQLError) -> GraphQLError:
         original = error.original_error
+        if isinstance(original, InvalidOperationTypeError):
+            return GraphQLError(
+                legacy_socket_refusal(original), nodes=error.nodes, extensions=LEGACY_SOCKET_CODE
+            )
         if not isinstance(original, StoreUnavailable):
             return error
         return GraphQLError(

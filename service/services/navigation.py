@@ -4,7 +4,6 @@ Each use case takes many parents at once (the GraphQL loaders batch one field ac
 parent of a level) and answers one keyset page per parent, with the parent's total.
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +21,7 @@ from service.model.views import (
     LearningView,
     UnitView,
 )
+from service.services.dating import partial_date_problem
 from service.services.errors import InvalidArgument
 from service.services.paging import KeysetRequest, encode_keyset_cursor
 from service.store.port import GraphStore
@@ -40,13 +40,13 @@ LIST_UNIT_INTEGRATION_EVENTS = cypher.load("navigation/list_unit_integration_eve
 LIST_LEARNING_KNOWLEDGE = cypher.load("navigation/list_learning_knowledge")
 
 V = TypeVar("V", bound=BaseModel)
-_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 def check_partial_date(name: str, value: str | None) -> None:
     """Raise InvalidArgument unless the value is None or a partial date (YYYY[-MM[-DD]])."""
-    if value is not None and not _PARTIAL_DATE.match(value):
-        raise InvalidArgument(name, f"'{value}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+    problem = None if value is None else partial_date_problem(value=value)
+    if problem is not None:
+        raise InvalidArgument(name, problem)
 
 
 class UnitOrder(StrEnum):

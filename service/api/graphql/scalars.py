@@ -1,42 +1,30 @@
-"""The PartialDate scalar: a date at the precision its source gives, checked as case files are."""
+"""The PartialDate scalar: a date at the precision its source gives (docs/partial-date.md)."""
 
 from typing import Any, NewType
 
 import strawberry
-from graphql import (
-    ArgumentNode,
-    GraphQLError,
-    ObjectFieldNode,
-    StringValueNode,
-    ValidationRule,
-    ValueNode,
-    get_named_type,
-)
-
-from service.services.dating import partial_date_problem
+from graphql import GraphQLError, StringValueNode, ValueNode
 
 SPECIFICATION = "docs/partial-date.md"
+NOT_A_STRING = f"a PartialDate is a string: YYYY, YYYY-MM or YYYY-MM-DD ({SPECIFICATION})"
+
+PartialDate = NewType("PartialDate", str)
 
 
+# Only the type is checked here: the services check the date where they read the argument,
+# so the error names it (`since: month 13 does not exist`), whether the value came as a
+# literal or in a variable. Refusals are GraphQLErrors, a client's mistake, never masked.
 def _parse_value(value: object) -> str:
     if not isinstance(value, str):
-        raise ValueError(
-            f"{value!r} is not a partial date: give a string (YYYY, YYYY-MM or YYYY-MM-DD)"
-        )
-    problem = partial_date_problem(value=value)
-    if problem is not None:
-        raise ValueError(problem)
+        raise GraphQLError(NOT_A_STRING)
     return value
 
 
 def _parse_literal(node: ValueNode, _variables: dict[str, Any] | None = None) -> str:
-    # A string literal is checked by PartialDateLiterals, whose error names the argument.
-    if isinstance(node, StringValueNode):
-        return node.value
-    raise GraphQLError(f"a PartialDate is a string: YYYY, YYYY-MM or YYYY-MM-DD ({SPECIFICATION})")
+    if not isinstance(node, StringValueNode):
+        raise GraphQLError(NOT_A_STRING)
+    return node.value
 
-
-PartialDate = NewType("PartialDate", str)
 
 PARTIAL_DATE = strawberry.scalar(
     name="PartialDate",
@@ -47,26 +35,6 @@ PARTIAL_DATE = strawberry.scalar(
     parse_value=_parse_value,
     parse_literal=_parse_literal,
 )
-
-
-class PartialDateLiterals(ValidationRule):
-    """Refuse a PartialDate literal that is not one, naming its argument or input field."""
-
-    def enter_string_value(self, node: StringValueNode, _key: Any, parent: Any, *_: Any) -> None:
-        kind = get_named_type(self.context.get_input_type())
-        if kind is None or kind.name != "PartialDate":
-            return
-        problem = partial_date_problem(value=node.value)
-        if problem is None:
-            return
-        name = parent.name.value if isinstance(parent, ArgumentNode | ObjectFieldNode) else "date"
-        self.report_error(
-            GraphQLError(
-                f"{name}: {problem} ({SPECIFICATION})",
-                node,
-                extensions={"code": "INVALID_ARGUMENT", "argument": name},
-            )
-        )
 
 
 def stored_date(value: str | None) -> PartialDate | None:

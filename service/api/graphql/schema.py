@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError, is_abstract_type
+from graphql import GraphQLError, is_abstract_type
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -29,7 +29,7 @@ from service.api.graphql.network import FirmNetworkQuery, NetworkQuery
 from service.api.graphql.overview import OverviewQuery
 from service.api.graphql.paths import PathsQuery
 from service.api.graphql.recording import RecordingMutation, RecordingSubscription
-from service.api.graphql.scalars import PARTIAL_DATE, PartialDate, PartialDateLiterals
+from service.api.graphql.scalars import PARTIAL_DATE, PartialDate
 from service.api.graphql.store import StoreQuery
 from service.api.graphql.types import DateTime
 from service.api.guard import AuthoriseOperation, GuardedSchema
@@ -119,8 +119,7 @@ def create_schema(
     # kept with its parsed form: parsing and validating a document cost more than answering a
     # small query, and clients send the same documents again and again. Only small documents
     # are kept, within a budget of characters; a refused document is never kept.
-    limits: list[type[ASTValidationRule]] = [
-        PartialDateLiterals,
+    limits = [
         depth_limit(max_depth),
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
