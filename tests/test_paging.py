@@ -190,3 +190,23 @@ def test_paging_both_ways_at_once_or_a_bad_last_or_before_is_refused_by_name(
         error = answer["errors"][0]
         assert error["extensions"] == {"code": "INVALID_ARGUMENT", "argument": argument}, error
         assert error["message"].startswith(f"{argument}: "), error
+
+
+def test_a_firm_network_pages_its_units_backward_too(server: Served) -> None:
+    query = """query($first: Int, $last: Int, $before: String) {
+      firmNetwork(firm: "huawei", first: $first, last: $last, before: $before) {
+        units { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+
+    def network(**paging: Any) -> dict[str, Any]:
+        answer = server.graphql(query, **paging)
+        assert "errors" not in answer, answer["errors"]
+        found: dict[str, Any] = answer["data"]["firmNetwork"]
+        return found
+
+    every = [unit["id"] for unit in network(first=100)["units"]]
+    tail = network(last=2)
+    assert [unit["id"] for unit in tail["units"]] == every[-2:]
+    assert tail["pageInfo"]["hasPreviousPage"] is True and tail["pageInfo"]["hasNextPage"] is False
+    before = network(last=2, before=tail["pageInfo"]["startCursor"])
+    assert [unit["id"] for unit in before["units"]] == every[-4:-2]
+    assert before["pageInfo"]["hasNextPage"] is True
