@@ -17,10 +17,11 @@ import pytest
 import yaml
 from gql import Client, gql
 from gql.transport.exceptions import TransportQueryError
+from gql.transport.httpx import HTTPXAsyncTransport
 from gql.transport.websockets import WebsocketsTransport
 
 from tests.backends import BACKENDS, backend_named
-from tests.helpers import REPO, Served, kflow, serve, tiny_firm
+from tests.helpers import EMBEDDED, REPO, Served, kflow, serve, tiny_firm
 
 CLIENTS = REPO / "clients"
 RECORD_FLOW = """mutation RecordFlow($input: FlowInput!) {
@@ -225,3 +226,32 @@ def test_python_gql_shows_a_413_as_a_graphql_error_naming_the_limit(
     [error] = refused.errors
     assert error["extensions"]["code"] == code
     assert limit in error["message"]
+
+
+def test_python_gql_shows_a_429_as_a_graphql_error_saying_when_to_retry(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    limit = 3
+    data = tmp_path_factory.mktemp("rate-limited")
+    with serve(data, backend=EMBEDDED, KFLOW_RATE_LIMIT_PER_MINUTE=str(limit)) as served:
+        transport = HTTPXAsyncTransport(url=f"{served.base}/graphql")
+
+        async def scenario() -> list[TransportQueryError]:
+            refusals = []
+            async with Client(transport=transport) as session:
+                # 2 * limit + 1 requests, well within two minutes: one minute sees limit + 1.
+                for _ in range(2 * limit + 1):
+                    try:
+                        await session.execute(gql("{ __typename }"))
+                    except TransportQueryError as refused:
+                        refusals.append(refused)
+            return refusals
+
+        refusals = asyncio.run(scenario())
+        health = httpx.get(f"{served.base}/healthz", timeout=10)
+    assert refusals, "no request was refused over the rate limit"
+    [error] = refusals[0].errors or []
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert 1 <= error["extensions"]["retryAfter"] <= 60
+    assert "KFLOW_RATE_LIMIT_PER_MINUTE" in error["message"]
+    assert health.status_code == 200  # the probes are not counted

@@ -18,6 +18,7 @@ from service.api.graphql.schema import create_schema
 from service.api.keys import router as keys_router
 from service.api.limits import BodySizeLimit
 from service.api.observability import configure_logging, install_observability, observe_store
+from service.api.ratelimit import RateLimit
 from service.api.transport import GraphQLTransport
 from service.services.access import KeyChecker
 from service.services.health import PublicReadiness, get_readiness
@@ -98,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(keys_router)
     add_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.rate_limit_per_minute:
+        app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
