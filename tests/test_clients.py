@@ -96,7 +96,7 @@ def test_graphql_ws_apollo_and_codegen_work_as_the_readme_shows(keyed: KeyedServ
         env=env,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert re.search(r"^# pass ([1-9]\d*)$", ran.stdout, re.M), ran.stdout
