@@ -597,7 +597,7 @@ CIRCULATION = """query Circulation($knowledge: ID!) {
     timeline { stage date }
   }
 }"""
-EVENTS = """query Events($since: String!, $until: String!) {
+EVENTS = """query Events($since: PartialDate!, $until: PartialDate!) {
   integrationEvents(firm: "synth", step: RENEW, tier: HIGH, since: $since, until: $until,
                     first: 50) {
     edges { node { id step tier date until description } }
@@ -613,7 +613,7 @@ HUB_METRICS = """query Hubs { hubMetrics(firm: "synth") {
   outflowThreshold inflowThreshold
   units(first: 100, orderBy: BROKERAGE) { totalCount edges { node {
     unit { id } brokerage subsidiaryRole inflow { total } outflow { total } } } } } }"""
-CRITICAL = """query Critical($asOf: String) { criticalUnits(firm: "synth", asOf: $asOf) {
+CRITICAL = """query Critical($asOf: PartialDate) { criticalUnits(firm: "synth", asOf: $asOf) {
   unitsWithRoute units(first: 100) { edges { node { cutOff unit { id } } } } } }"""
 RELEASE = """query Release($unit: ID!) { releaseImpact(unit: $unit) {
   hasRoute cutOffIds lostKnowledge { id } } }"""

@@ -15,6 +15,7 @@ from service.services.errors import (
     ExpectedFailure,
     InvalidArgument,
     NotFound,
+    RateLimited,
     RecordRejected,
     TooLarge,
 )
@@ -57,6 +58,7 @@ ANSWERS: list[tuple[type[Exception], Answer]] = [
     (NotAllowed, Answer(403, "forbidden", "FORBIDDEN")),
     (NotFound, Answer(404, "not_found", "NOT_FOUND")),
     (TooLarge, Answer(413, "document_too_large", "DOCUMENT_TOO_LARGE")),
+    (RateLimited, Answer(429, "rate_limited", "RATE_LIMITED")),
     (InvalidArgument, Answer(400, "invalid_argument", "INVALID_ARGUMENT")),
     (RecordRejected, Answer(400, "bad_request", "REJECTED")),
     (ExpectedFailure, Answer(400, "bad_request", "BAD_REQUEST")),
@@ -83,6 +85,8 @@ def details_of(error: BaseException) -> dict[str, object]:
     nearest ids to one misspelt."""
     if isinstance(error, InvalidArgument):
         return {"argument": error.argument}
+    if isinstance(error, RateLimited):
+        return {"retryAfter": error.retry_after}
     if isinstance(error, NotFound) and error.suggestions:
         return {"suggestions": error.suggestions}
     return {}

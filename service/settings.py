@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_000_000, ge=1_000, le=100_000_000, description="Largest request body."
     )
+    rate_limit_per_minute: int = Field(
+        default=0,
+        ge=0,
+        le=1_000_000,
+        description="Requests one caller (API key, else address) may make a minute; over it "
+        "429. 0: no limit.",
+    )
     max_page_size: int = Field(
         default=100, ge=1, le=10_000, description="Largest page a list returns."
     )

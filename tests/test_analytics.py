@@ -30,7 +30,7 @@ pytestmark = pytest.mark.e2e
 
 SPARSE = FirmSize(hubs=3, subsidiaries=50, flows=400, learning=60, integrations=20)
 CRITICAL = """
-query Critical($firm: ID!, $asOf: String) {
+query Critical($firm: ID!, $asOf: PartialDate) {
   criticalUnits(firm: $firm, asOf: $asOf) {
     target { id } unitsWithRoute unitsWithoutRoute links undatedLinks laterLinks
     units(first: 100) { totalCount edges { node { cutOff unit { id } } } }
@@ -398,7 +398,7 @@ async def test_hub_metrics_as_of_a_date_count_only_the_flows_dated_by_then(
 
 
 NETWORK = """
-query Network($firm: ID!, $asOf: String) {
+query Network($firm: ID!, $asOf: PartialDate) {
   firmNetwork(firm: $firm, asOf: $asOf) {
     undatedExcluded links { volume flows { date } } sources { events }
   }
@@ -428,7 +428,7 @@ def test_the_network_as_of_a_date_leaves_out_undated_and_later_facts(server: Ser
 
 
 ROUTES = """
-query Routes($from: ID!, $knowledge: ID, $asOf: String) {
+query Routes($from: ID!, $knowledge: ID, $asOf: PartialDate) {
   reverseTransferPaths(from: $from, knowledge: $knowledge, first: 100, asOf: $asOf) {
     undatedExcluded totalCount edges { node { hops { unit { id } flow { date } } } }
   }

@@ -17,7 +17,10 @@ import pytest
 import yaml
 from gql import Client, gql
 from gql.transport.exceptions import TransportQueryError
+from gql.transport.httpx import HTTPXAsyncTransport
+from gql.transport.websockets import WebsocketsTransport
 
+from tests.backends import BACKENDS, backend_named
 from tests.helpers import EMBEDDED, REPO, Served, create_key, kflow, serve, tiny_firm
 
 pytestmark = pytest.mark.e2e
@@ -37,28 +40,32 @@ class KeyedServer:
         return f"{self.served.base}/graphql"
 
 
-@pytest.fixture(scope="module")
-def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KeyedServer]:
-    """Production mode with reader and editor keys, seeded with huawei and the small acme."""
-    data = tmp_path_factory.mktemp("clients")
-    seeds = tmp_path_factory.mktemp("clients-seed")
-    (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
-    shutil.copy(REPO / "seed" / "huawei.yaml", seeds / "huawei.yaml")
-    seeded = kflow("seed", "--seed-dir", str(seeds), data=data, backend=EMBEDDED)
-    assert seeded.returncode == 0, seeded.stderr
-    admin = create_key(data, "admin", name="admin")
-    with serve(data, backend=EMBEDDED, KFLOW_ENV="production") as served:
-        tokens = {}
-        for role in ("reader", "editor"):
-            issued = httpx.post(
-                f"{served.base}/keys",
-                json={"name": role, "role": role},
-                headers={"Authorization": f"Bearer {admin}"},
-                timeout=30,
-            )
-            assert issued.status_code == 201, issued.text
-            tokens[role] = issued.json()["token"]
-        yield KeyedServer(served, tokens)
+@pytest.fixture(scope="module", params=BACKENDS)
+def keyed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[KeyedServer]:
+    """Production mode with reader and editor keys, seeded with huawei and the small acme;
+    once per backend."""
+    with backend_named(request.param) as backend:
+        data = tmp_path_factory.mktemp(f"clients-{request.param}")
+        seeds = tmp_path_factory.mktemp("clients-seed")
+        (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
+        shutil.copy(REPO / "seed" / "huawei.yaml", seeds / "huawei.yaml")
+        seeded = kflow("seed", "--seed-dir", str(seeds), data=data, backend=backend)
+        assert seeded.returncode == 0, seeded.stderr
+        admin = create_key(data, "admin", name="admin", backend=backend)
+        with serve(data, backend=backend, KFLOW_ENV="production") as served:
+            tokens = {}
+            for role in ("reader", "editor"):
+                issued = httpx.post(
+                    f"{served.base}/keys",
+                    json={"name": role, "role": role},
+                    headers={"Authorization": f"Bearer {admin}"},
+                    timeout=30,
+                )
+                assert issued.status_code == 201, issued.text
+                tokens[role] = issued.json()["token"]
+            yield KeyedServer(served, tokens)
 
 
 def readme_snippet(name: str) -> str:
@@ -87,7 +94,7 @@ def test_graphql_ws_apollo_and_codegen_work_as_the_readme_shows(keyed: KeyedServ
         env=env,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert re.search(r"^# pass ([1-9]\d*)$", ran.stdout, re.M), ran.stdout
@@ -168,3 +175,81 @@ def test_python_gql_over_a_websocket_subscribes_and_counts_each_operation_apart(
             assert event["recorded"]["flow"] == {"id": flow_id, "direction": "UPWARD"}
 
     asyncio.run(scenario())
+
+
+def test_a_query_over_the_legacy_graphql_ws_subprotocol_says_to_use_graphql_transport_ws(
+    keyed: KeyedServer,
+) -> None:
+    legacy = WebsocketsTransport(
+        url=keyed.url.replace("http://", "ws://"),
+        init_payload={"Authorization": f"Bearer {keyed.tokens['reader']}"},
+        subprotocols=[WebsocketsTransport.APOLLO_SUBPROTOCOL],  # "graphql-ws"
+    )
+
+    async def scenario() -> TransportQueryError:
+        async with Client(transport=legacy) as session:
+            with pytest.raises(TransportQueryError) as refused:
+                await session.execute(gql('{ firm(id: "acme") { name } }'))
+        return refused.value
+
+    refused = asyncio.run(scenario())
+    assert "legacy graphql-ws subprotocol" in str(refused), refused
+    assert "graphql-transport-ws for queries" in str(refused), refused
+    assert "Unexpected" not in str(refused)
+
+
+@pytest.mark.parametrize(
+    ("padding", "code", "limit"),
+    [
+        (100_001, "DOCUMENT_TOO_LARGE", "KFLOW_GRAPHQL_MAX_DOCUMENT_BYTES"),
+        (1_100_000, "BODY_TOO_LARGE", "KFLOW_MAX_BODY_BYTES"),
+    ],
+)
+def test_python_gql_shows_a_413_as_a_graphql_error_naming_the_limit(
+    keyed: KeyedServer, padding: int, code: str, limit: str
+) -> None:
+    snippets = python_clients()
+    # Padded inside the document: gql sends the document printed, without its comments.
+    document = gql('{ node(id: "' + "x" * padding + '") { id } }')
+
+    async def scenario() -> TransportQueryError:
+        client: Client = snippets["kflow_http"](keyed.url, keyed.tokens["reader"])
+        async with client as session:
+            with pytest.raises(TransportQueryError) as refused:
+                await session.execute(document)
+        return refused.value
+
+    refused = asyncio.run(scenario())
+    assert refused.errors is not None
+    [error] = refused.errors
+    assert error["extensions"]["code"] == code
+    assert limit in error["message"]
+
+
+def test_python_gql_shows_a_429_as_a_graphql_error_saying_when_to_retry(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    limit = 3
+    data = tmp_path_factory.mktemp("rate-limited")
+    with serve(data, backend=EMBEDDED, KFLOW_RATE_LIMIT_PER_MINUTE=str(limit)) as served:
+        transport = HTTPXAsyncTransport(url=f"{served.base}/graphql")
+
+        async def scenario() -> list[TransportQueryError]:
+            refusals = []
+            async with Client(transport=transport) as session:
+                # 2 * limit + 1 requests, well within two minutes: one minute sees limit + 1.
+                for _ in range(2 * limit + 1):
+                    try:
+                        await session.execute(gql("{ __typename }"))
+                    except TransportQueryError as refused:
+                        refusals.append(refused)
+            return refusals
+
+        refusals = asyncio.run(scenario())
+        health = httpx.get(f"{served.base}/healthz", timeout=10)
+    assert refusals, "no request was refused over the rate limit"
+    [error] = refusals[0].errors or []
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert 1 <= error["extensions"]["retryAfter"] <= 60
+    assert "KFLOW_RATE_LIMIT_PER_MINUTE" in error["message"]
+    assert health.status_code == 200  # the probes are not counted

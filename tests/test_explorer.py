@@ -276,7 +276,7 @@ async def test_the_period_filter_dims_dated_flows_and_keeps_undated_ones(
     # The timeline keeps the events the API's own period filter keeps, plus the undated ones.
     await visit.page.fill("#since", "2001")
     await visit.page.fill("#until", "2001")
-    events = """query($since: String, $until: String) { integrationEvents(
+    events = """query($since: PartialDate, $until: PartialDate) { integrationEvents(
       firm: "huawei", since: $since, until: $until, first: 100) { edges { node { date } } } }"""
     everything = data(server.graphql(events))["integrationEvents"]["edges"]
     in_2001 = data(server.graphql(events, since="2001", until="2001"))["integrationEvents"]

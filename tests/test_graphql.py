@@ -134,7 +134,7 @@ def test_table_3_is_ztes_integration_matrix(server: Served) -> None:
 
 
 def test_integration_events_filter_by_period_and_step(server: Served) -> None:
-    query = """query($firm: ID, $since: String, $until: String, $step: IntegrationStep) {
+    query = """query($firm: ID, $since: PartialDate, $until: PartialDate, $step: IntegrationStep) {
       integrationEvents(firm: $firm, since: $since, until: $until, step: $step) {
         totalCount edges { node { id date until } } } }"""
     in_2000s = data(server.graphql(query, firm="huawei", since="2001", until="2001"))

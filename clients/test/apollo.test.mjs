@@ -71,3 +71,15 @@ test('a refused request shows the server reason, not only the status', async () 
     return true;
   });
 });
+
+test('a document over the size limit (413) shows its reason as a GraphQL error', async () => {
+  const client = kflowApollo(url, required('KFLOW_READER_KEY'));
+  // Padded inside the document: Apollo sends it printed, without its comments.
+  const huge = gql(`query Huge { node(id: "${'x'.repeat(100_001)}") { id } }`);
+  await assert.rejects(client.query({ query: huge }), (error) => {
+    assert.equal(error.name, 'CombinedGraphQLErrors', `${error.name}: ${error.message}`);
+    assert.equal(error.errors[0].extensions.code, 'DOCUMENT_TOO_LARGE');
+    assert.match(error.message, /the limit is 100000 \(KFLOW_GRAPHQL_MAX_DOCUMENT_BYTES\)/);
+    return true;
+  });
+});

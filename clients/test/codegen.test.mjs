@@ -33,6 +33,8 @@ test('codegen generates from the live schema and the typed operation compiles', 
   const operation = types.match(/^export type FirmFlowsQuery = .*$/m);
   assert.ok(operation, types);
   assert.match(operation[0], /recordedAt: string \| null/); // DateTime mapped, not any
+  assert.match(operation[0], /date: string \| null/); // PartialDate mapped, not any
+  assert.match(operation[0], /hasPreviousPage: boolean/);
   assert.match(operation[0], /direction: FlowDirection/);
   const checked = typecheck('src/typed.ts');
   assert.equal(checked.status, 0, checked.stdout + checked.stderr);

@@ -1,17 +1,19 @@
 // List the knowledge items of each of the given firms, one page per firm (Firm.knowledge
-// batched, and knowledge(firm:)), by name then id, after the keyset cursor ($afterKey,
-// $afterId); total counts every item, whatever the cursor. A firm's items are found through
+// batched, and knowledge(firm:)), by name then id, after the keyset cursor ($cursorKey, $cursorId;
+// with $backward the ones before it, nearest first); total counts every item, whatever the cursor. A firm's items are found through
 // the Knowledge.firm index; the page is cut before an item's capabilities are read.
-// params: firms: LIST<STRING>, afterKey: STRING, afterId: STRING, limit: INTEGER
+// params: firms: LIST<STRING>, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: KnowledgeView
 // (:Knowledge {firm})-[:BUILDS]->(:Capability)
 UNWIND $firms AS parent
 MATCH (k:Knowledge {firm: parent})
 WITH parent, k
-ORDER BY parent, k.name, k.id
+ORDER BY parent, CASE WHEN $backward THEN k.name END DESC,
+         CASE WHEN $backward THEN k.id END DESC, k.name, k.id
 WITH parent, count(k) AS total,
-     collect(CASE WHEN $afterId IS NULL OR k.name > $afterKey
-               OR (k.name = $afterKey AND k.id > $afterId) THEN k END)[0..$limit] AS page
+     collect(CASE WHEN $cursorId IS NULL OR CASE WHEN $backward
+               THEN k.name < $cursorKey OR (k.name = $cursorKey AND k.id < $cursorId)
+               ELSE k.name > $cursorKey OR (k.name = $cursorKey AND k.id > $cursorId) END THEN k END)[0..$limit] AS page
 UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE range(0, size(page) - 1) END AS i
 WITH parent, total, i, page[i] AS k
 OPTIONAL MATCH (k)-[:BUILDS]->(c:Capability)

@@ -1,10 +1,10 @@
 // List what the units of each of the given firms learned from outside sources, one page per
 // firm (learningEvents(firm:)), found through the LearningEvent.firm index, in date order
 // (undated last: the sort key is the date, or "~"), then by id, after the keyset cursor
-// ($afterKey, $afterId); $since and $until (partial dates, overlapping at their common
+// ($cursorKey, $cursorId; with $backward the ones before it, nearest first); $since and $until (partial dates, overlapping at their common
 // precision) filter; total counts every event the filters keep, whatever the cursor. The
 // page is cut before an event's unit and source are read.
-// params: firms: LIST<STRING>, since: STRING, until: STRING, afterKey: STRING, afterId: STRING, limit: INTEGER
+// params: firms: LIST<STRING>, since: STRING, until: STRING, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: LearningView
 // (:LearningEvent {firm}), (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)
 UNWIND $firms AS parent
@@ -13,10 +13,12 @@ WHERE (:Unit)-[:LEARNED]->(e) AND (e)-[:FROM]->(:Actor)
   AND ($since IS NULL OR (e.date IS NOT NULL AND left(e.date, size($since)) >= left($since, size(e.date))))
   AND ($until IS NULL OR (e.date IS NOT NULL AND left(e.date, size($until)) <= left($until, size(e.date))))
 WITH parent, e, coalesce(e.date, '~') AS key
-ORDER BY parent, key, e.id
+ORDER BY parent, CASE WHEN $backward THEN key END DESC,
+         CASE WHEN $backward THEN e.id END DESC, key, e.id
 WITH parent, count(e) AS total,
-     collect(CASE WHEN $afterId IS NULL OR key > $afterKey
-               OR (key = $afterKey AND e.id > $afterId) THEN {e: e, key: key} END)[0..$limit] AS page
+     collect(CASE WHEN $cursorId IS NULL OR CASE WHEN $backward
+               THEN key < $cursorKey OR (key = $cursorKey AND e.id < $cursorId)
+               ELSE key > $cursorKey OR (key = $cursorKey AND e.id > $cursorId) END THEN {e: e, key: key} END)[0..$limit] AS page
 // The page's events are unwound in order (an empty page as one null row) to read each one's
 // unit and source, then collected again in that order.
 UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE range(0, size(page) - 1) END AS i

@@ -3,9 +3,9 @@
 // filter. $orderBy is 'name' (the sort key is the name) or 'flow_volume' (the flows a unit
 // sent and received, from the counts every flow write keeps on the unit, zero-padded to 12
 // digits so keys compare as strings; with $descending, most first). Each page holds the
-// units after the keyset cursor ($afterKey, $afterId), then by id, cut per firm before a
+// units after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first), then by id, cut per firm before a
 // unit's boss is read; total counts every unit the filters keep, whatever the cursor.
-// params: firms: LIST<STRING>, role: STRING, country: STRING, orderBy: STRING, descending: BOOLEAN, afterKey: STRING, afterId: STRING, limit: INTEGER
+// params: firms: LIST<STRING>, role: STRING, country: STRING, orderBy: STRING, descending: BOOLEAN, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: UnitView
 // (:Unit {firm, outflow_*, inflow_*}), (:Unit)-[:REPORTS_TO]->(:Unit)
 UNWIND $firms AS parent
@@ -16,12 +16,12 @@ WITH parent, u, CASE WHEN $orderBy = 'flow_volume'
          coalesce(u.outflow_hq, 0) + coalesce(u.outflow_hub, 0) + coalesce(u.outflow_peer, 0) +
          coalesce(u.inflow_hq, 0) + coalesce(u.inflow_hub, 0) + coalesce(u.inflow_peer, 0))), 12)
   ELSE u.name END AS key
-ORDER BY parent, CASE WHEN $descending THEN key END DESC,
-         CASE WHEN $descending THEN u.id END DESC, key, u.id
+ORDER BY parent, CASE WHEN $descending <> $backward THEN key END DESC,
+         CASE WHEN $descending <> $backward THEN u.id END DESC, key, u.id
 WITH parent, count(u) AS total,
-     collect(CASE WHEN $afterId IS NULL OR CASE WHEN $descending
-               THEN key < $afterKey OR (key = $afterKey AND u.id < $afterId)
-               ELSE key > $afterKey OR (key = $afterKey AND u.id > $afterId) END
+     collect(CASE WHEN $cursorId IS NULL OR CASE WHEN $descending <> $backward
+               THEN key < $cursorKey OR (key = $cursorKey AND u.id < $cursorId)
+               ELSE key > $cursorKey OR (key = $cursorKey AND u.id > $cursorId) END
              THEN {u: u, key: key} END)[0..$limit] AS page
 // The page's units are unwound in order (a firm with an empty page as one null row) to read
 // each one's boss, then collected again in that order.

@@ -1,13 +1,13 @@
 // List the flows each of the given units sent, one page per unit (Unit.flowsOut, batched
 // across units, and flows(unit:) with list_unit_flows_in).
-// Each page holds the flows after the keyset cursor ($afterKey, $afterId), in date order
+// Each page holds the flows after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first), in date order
 // ($descending: newest first; undated flows come last either way), then by id; the sort key
 // is the date, or "~" ("" when descending) for an undated flow. $firm, $knowledge, $since and
 // $until (partial dates, overlapping at their common precision) filter. Each parent's flows are
 // sorted and cut to the page before any row is built (FLOWS join units only, so the far
 // end is read for the page alone); total counts every flow the filters
 // keep, whatever the cursor, and only when $counted (0 otherwise).
-// params: firm: STRING, knowledge: STRING, since: STRING, until: STRING, descending: BOOLEAN, afterKey: STRING, afterId: STRING, limit: INTEGER, counted: BOOLEAN, units: LIST<STRING>
+// params: firm: STRING, knowledge: STRING, since: STRING, until: STRING, descending: BOOLEAN, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER, counted: BOOLEAN, units: LIST<STRING>
 // returns: page: FlowView
 // (:Unit)-[:FLOWS]->(:Unit)
 UNWIND $units AS parent
@@ -17,12 +17,12 @@ WHERE ($firm IS NULL OR r.firm = $firm)
   AND ($since IS NULL OR (r.date IS NOT NULL AND left(r.date, size($since)) >= left($since, size(r.date))))
   AND ($until IS NULL OR (r.date IS NOT NULL AND left(r.date, size($until)) <= left($until, size(r.date))))
 WITH parent, r, CASE WHEN $descending THEN coalesce(r.date, '') ELSE coalesce(r.date, '~') END AS key
-ORDER BY parent, CASE WHEN $descending THEN key END DESC,
-         CASE WHEN $descending THEN r.id END DESC, key, r.id
+ORDER BY parent, CASE WHEN $descending <> $backward THEN key END DESC,
+         CASE WHEN $descending <> $backward THEN r.id END DESC, key, r.id
 WITH parent, count(r) AS total,
-     collect(CASE WHEN $afterId IS NULL OR CASE WHEN $descending
-               THEN key < $afterKey OR (key = $afterKey AND r.id < $afterId)
-               ELSE key > $afterKey OR (key = $afterKey AND r.id > $afterId) END
+     collect(CASE WHEN $cursorId IS NULL OR CASE WHEN $descending <> $backward
+               THEN key < $cursorKey OR (key = $cursorKey AND r.id < $cursorId)
+               ELSE key > $cursorKey OR (key = $cursorKey AND r.id > $cursorId) END
              THEN r END)[0..$limit] AS page
 RETURN {parent: parent, total: CASE WHEN $counted THEN total ELSE 0 END,
         items: [r IN page | r {.id, .direction, .mode, .knowledge, .date, .citation,

@@ -1,11 +1,11 @@
 // List the integration events in which each of the given units plays a role (sponsor,
 // beneficiary or coordinator), one page per unit
 // (Unit.integrationEvents, batched across units), in time order (undated last: the sort key
-// is the date, or "~"), then by id, after the keyset cursor ($afterKey, $afterId). $since and
+// is the date, or "~"), then by id, after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first). $since and
 // $until keep events whose date or period overlaps them, as integrationEvents does; total
 // counts every event the filters keep, whatever the cursor. Knowledge and resources are read
 // for the page only.
-// params: units: LIST<STRING>, since: STRING, until: STRING, afterKey: STRING, afterId: STRING, limit: INTEGER
+// params: units: LIST<STRING>, since: STRING, until: STRING, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: IntegrationEventView
 // (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit), -[:USED]->(:Knowledge),
 // -[:INVOLVED]->(:Resource)
@@ -19,8 +19,11 @@ WHERE ($since IS NULL OR (coalesce(i.until, i.date) IS NOT NULL
 WITH parent, i, coalesce(i.date, '~') AS key
 ORDER BY parent, key, i.id
 WITH parent, collect({i: i, key: key}) AS rows
-WITH parent, size(rows) AS total, [x IN rows WHERE $afterId IS NULL OR x.key > $afterKey
-       OR (x.key = $afterKey AND x.i.id > $afterId)][0..$limit] AS page
+WITH parent, size(rows) AS total, [x IN rows WHERE $cursorId IS NULL OR CASE WHEN $backward
+       THEN x.key < $cursorKey OR (x.key = $cursorKey AND x.i.id < $cursorId)
+       ELSE x.key > $cursorKey OR (x.key = $cursorKey AND x.i.id > $cursorId) END] AS kept
+WITH parent, total, CASE WHEN $backward THEN reverse(kept) ELSE kept END AS kept
+WITH parent, total, kept[0..$limit] AS page
 UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE range(0, size(page) - 1) END AS n
 WITH parent, total, n, page[n].i AS i, page[n].key AS key
 OPTIONAL MATCH (i)-[:USED]->(k:Knowledge)

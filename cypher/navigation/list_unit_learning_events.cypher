@@ -1,8 +1,8 @@
 // List what each of the given units learned from outside sources, one page per unit
 // (Unit.learningEvents batched, and learningEvents(unit:)), in date order (undated
-// last: the sort key is the date, or "~"), then by id, after the keyset cursor ($afterKey, $afterId); $since and $until (partial dates, overlapping at their common
+// last: the sort key is the date, or "~"), then by id, after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first); $since and $until (partial dates, overlapping at their common
 // precision) filter; total counts every event the filters keep, whatever the cursor.
-// params: units: LIST<STRING>, firm: STRING, since: STRING, until: STRING, afterKey: STRING, afterId: STRING, limit: INTEGER
+// params: units: LIST<STRING>, firm: STRING, since: STRING, until: STRING, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: LearningView
 // (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)
 UNWIND $units AS parent
@@ -14,8 +14,11 @@ WITH parent, u, e, a, coalesce(e.date, '~') AS key
 ORDER BY parent, key, e.id
 WITH parent, collect({e: e, key: key, unit: u {.id, .name, .role, .country, .firm},
                        source: a {.id, .name, .kind, .country}}) AS rows
-WITH parent, size(rows) AS total, [x IN rows WHERE $afterId IS NULL OR x.key > $afterKey
-       OR (x.key = $afterKey AND x.e.id > $afterId)][0..$limit] AS page
+WITH parent, size(rows) AS total, [x IN rows WHERE $cursorId IS NULL OR CASE WHEN $backward
+       THEN x.key < $cursorKey OR (x.key = $cursorKey AND x.e.id < $cursorId)
+       ELSE x.key > $cursorKey OR (x.key = $cursorKey AND x.e.id > $cursorId) END] AS kept
+WITH parent, total, CASE WHEN $backward THEN reverse(kept) ELSE kept END AS kept
+WITH parent, total, kept[0..$limit] AS page
 RETURN {parent: parent, total: total,
         items: [x IN page | {key: x.key, id: x.e.id, channel: x.e.channel, date: x.e.date,
                              citation: x.e.citation, assumption: x.e.assumption,

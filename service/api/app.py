@@ -24,6 +24,7 @@ from service.api.observability import (
     note_store_info,
     observe_store,
 )
+from service.api.ratelimit import RateLimit
 from service.api.transport import GraphQLTransport
 from service.bootstrap import running
 from service.services.health import PublicReadiness, get_readiness
@@ -105,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_error_handlers(app)
     app.add_middleware(CancelOnDisconnect)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.rate_limit_per_minute:
+        app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

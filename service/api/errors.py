@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from graphql import GraphQLError
 from starlette.requests import HTTPConnection
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from service.api.observability import current_request_id
 from service.failures import ANSWERS, answer_of, details_of
@@ -83,6 +85,20 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid_request)
 
 
+# Strawberry refuses an operation of the wrong type only where it runs subscriptions alone:
+# the legacy graphql-ws subprotocol (HTTP refuses a GET mutation before the schema).
+LEGACY_SOCKET_CODE = {"code": "OPERATION_NOT_SUPPORTED"}
+
+
+def legacy_socket_refusal(error: InvalidOperationTypeError) -> str:
+    """Why a query or mutation sent over the legacy graphql-ws subprotocol did not run."""
+    kind = "a mutation" if error.operation_type is OperationType.MUTATION else "a query"
+    return (
+        f"{kind} cannot run over the legacy graphql-ws subprotocol, which kflow uses for "
+        "subscriptions only: connect with graphql-transport-ws for queries and mutations"
+    )
+
+
 class PublicErrors(MaskErrors):
     """GraphQL's errors as a client may see them: expected ones published (see `publish`),
     unexpected ones masked."""
@@ -98,6 +114,10 @@ def publish(error: GraphQLError) -> None:
     the public message in place of the store's text (in place: strawberry answers with the
     errors it holds, whichever step raised them)."""
     original = error.original_error
+    if isinstance(original, InvalidOperationTypeError):
+        error.message = legacy_socket_refusal(original)
+        error.extensions = {**(error.extensions or {}), **LEGACY_SOCKET_CODE}
+        return
     found = answer_of(original) if original is not None else None
     if original is None or found is None or found.graphql is None:
         return
@@ -108,7 +128,7 @@ def publish(error: GraphQLError) -> None:
 def is_unexpected(error: GraphQLError) -> bool:
     """Mask everything but the errors a client can act on (and log what is masked)."""
     original = error.original_error
-    if original is None or isinstance(original, GraphQLError):
+    if original is None or isinstance(original, (GraphQLError, InvalidOperationTypeError)):
         return False
     found = answer_of(original)
     if found is not None and found.graphql is not None:

@@ -12,10 +12,19 @@ def parse_as_of(*, value: str | None) -> str | None:
     """The `asOf` argument checked as a partial date, or InvalidArgument naming it."""
     if value is None:
         return None
+    problem = partial_date_problem(value=value)
+    if problem is not None:
+        raise InvalidArgument("asOf", problem)
+    return value
+
+
+def partial_date_problem(*, value: str) -> str | None:
+    """What keeps a text from being a partial date (the case files' rules), or None."""
     try:
-        return _partial_date.validate_python(value)
+        _partial_date.validate_python(value)
     except ValidationError as error:
-        raise InvalidArgument("asOf", error.errors()[0]["msg"]) from None
+        return str(error.errors()[0]["msg"])
+    return None
 
 
 def is_on_or_before(*, date: str, as_of: str) -> bool:

@@ -12,6 +12,14 @@ class TooLarge(ExpectedFailure):
     """A request over a size limit; it was refused before it was read."""
 
 
+class RateLimited(ExpectedFailure):
+    """A caller over its request budget for the minute; it was refused before it was read."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class NotFound(ExpectedFailure):
     """No node of that kind has that id."""
 

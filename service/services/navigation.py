@@ -4,7 +4,6 @@ Each use case takes many parents at once (the GraphQL loaders batch one field ac
 parent of a level) and answers one keyset page per parent, with the parent's total.
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -14,12 +13,14 @@ from pydantic import BaseModel
 from service import cypher
 from service.model.enums import FlowOrder, UnitOrder, UnitRole
 from service.model.views import (
+    FirmView,
     FlowView,
     IntegrationEventView,
     KnowledgeView,
     LearningView,
     UnitView,
 )
+from service.services.dating import partial_date_problem
 from service.services.errors import InvalidArgument
 from service.services.paging import KeysetRequest, encode_keyset_cursor
 from service.store.port import GraphStore
@@ -27,13 +28,13 @@ from service.store.port import GraphStore
 NAVIGATION = cypher.Folder("navigation")
 
 V = TypeVar("V", bound=BaseModel)
-_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 def check_partial_date(name: str, value: str | None) -> None:
     """Raise InvalidArgument unless the value is None or a partial date (YYYY[-MM[-DD]])."""
-    if value is not None and not _PARTIAL_DATE.match(value):
-        raise InvalidArgument(name, f"'{value}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+    problem = None if value is None else partial_date_problem(value=value)
+    if problem is not None:
+        raise InvalidArgument(name, problem)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,13 @@ class Page(Generic[V]):
     @classmethod
     def empty(cls, request: KeysetRequest) -> "Page[V]":
         """The page of a parent with nothing to list."""
-        return cls([], [], False, request.after_id is not None, 0)
+        return cls(
+            [],
+            [],
+            has_next=_beyond_cursor(request, forward=True, more=False),
+            has_previous=_beyond_cursor(request, forward=False, more=False),
+            total=0,
+        )
 
 
 @dataclass(frozen=True)
@@ -108,14 +115,29 @@ def _pages(
     for row in rows:
         page = row["page"]
         shown = page["items"][: request.size]
+        more = len(page["items"]) > request.size
+        if request.backward:
+            shown.reverse()  # read nearest the cursor first, shown in the list's order
         pages[page["parent"]] = Page(
             items=[model.model_validate(item) for item in shown],
             cursors=[encode_keyset_cursor(item["key"], item["id"]) for item in shown],
-            has_next=len(page["items"]) > request.size,
-            has_previous=request.after_id is not None,
+            has_next=_beyond_cursor(request, forward=True, more=more),
+            has_previous=_beyond_cursor(request, forward=False, more=more),
             total=int(page["total"]),
         )
     return pages
+
+
+def _beyond_cursor(request: KeysetRequest, *, forward: bool, more: bool) -> bool:
+    """Whether items lie past the page on one side: read ahead in the paging direction, and
+    the cursor's own item behind it."""
+    return more if forward != request.backward else request.cursor_id is not None
+
+
+async def list_firms_paged(store: GraphStore, *, page: KeysetRequest) -> Page[FirmView]:
+    """A page of the firms, by name."""
+    rows = await store.read(NAVIGATION.list_firms_page, page.params())
+    return _pages(rows, FirmView, page).get(None) or Page.empty(page)
 
 
 async def list_firm_units(
@@ -212,12 +234,16 @@ def _merged(pages: list[Page[FlowView]], filters: FlowFilter) -> Page[FlowView]:
         key=lambda entry: entry[0],
         reverse=filters.order is FlowOrder.DATE_DESC,
     )
-    shown = entries[: filters.page.size]
+    request = filters.page
+    shown = entries[-request.size :] if request.backward else entries[: request.size]
+    more = len(entries) > len(shown) or any(
+        page.has_previous if request.backward else page.has_next for page in pages
+    )
     return Page(
         items=[flow for _, flow, _ in shown],
         cursors=[cursor for _, _, cursor in shown],
-        has_next=len(entries) > len(shown) or any(page.has_next for page in pages),
-        has_previous=filters.page.after_id is not None,
+        has_next=_beyond_cursor(request, forward=True, more=more),
+        has_previous=_beyond_cursor(request, forward=False, more=more),
         total=sum(page.total for page in pages),
     )
 

@@ -192,6 +192,8 @@ class FirmNetwork(BaseModel):
     sources: list[SourceLink]
     total_units: int
     has_next: bool
+    has_previous: bool
+    start_cursor: str | None
     end_cursor: str | None
     undated_excluded: int = 0  # with as_of: undated flows and learning events left out
 
@@ -233,6 +235,8 @@ async def get_firm_network(
         sources=sources,
         total_units=units.total,
         has_next=units.has_next,
+        has_previous=units.has_previous,
+        start_cursor=units.cursors[0] if units.cursors else None,
         end_cursor=units.cursors[-1] if units.cursors else None,
         undated_excluded=undated,
     )

@@ -322,7 +322,7 @@ async def count_reverse_transfer_paths(
     store: GraphStore,
     *,
     unit_id: str,
-    to_id: str,
+    to_id: str | None,
     knowledge_id: str | None,
     max_hops: int,
     as_of: str | None = None,
@@ -330,10 +330,13 @@ async def count_reverse_transfer_paths(
 ) -> int:
     """How many such paths there are, counting up to MAX_COUNTED_PATHS."""
     _check_hops(max_hops)
+    target = await _reverse_transfer_target(
+        store, unit_id=unit_id, to_id=to_id, knowledge_id=knowledge_id
+    )
     rows, _ = await _walk_paths(
         store,
         unit_id=unit_id,
-        to_id=to_id,
+        to_id=target,
         knowledge_id=knowledge_id,
         max_hops=max_hops,
         page=PageRequest(skip=0, limit=MAX_COUNTED_PATHS),

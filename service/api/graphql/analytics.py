@@ -3,10 +3,18 @@
 import strawberry
 
 from service.api.graphql.context import Info
-from service.api.graphql.types import Connection, Firm, Knowledge, Unit, load_unit, make_connection
+from service.api.graphql.scalars import PartialDate
+from service.api.graphql.types import (
+    Connection,
+    Firm,
+    Knowledge,
+    Unit,
+    load_unit,
+    make_connection,
+    position_page,
+)
 from service.services import analytics
 from service.services.dating import parse_as_of
-from service.services.paging import page_request
 
 
 @strawberry.type(description="A unit whose release would cut other units off from the centre.")
@@ -59,15 +67,21 @@ class CriticalUnits:
     @strawberry.field(
         description="The units whose release cuts any unit off, most cut off first, then by id."
     )
-    def units(
-        self, info: Info, first: int | None = None, after: str | None = None
+    async def units(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[CriticalUnit]:
-        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
-        shown = self.answer.ranked[page.skip : page.skip + page.limit]
         ranked = len(self.answer.ranked)
 
         async def count() -> int:
             return ranked
+
+        page = await position_page(info, count, first=first, after=after, last=last, before=before)
+        shown = self.answer.ranked[page.skip : page.skip + page.limit]
 
         return make_connection(
             [CriticalUnit(cut_off=c.cut_off, unit_id=c.unit) for c in shown], page, count
@@ -98,14 +112,20 @@ class ReleaseImpact:
 
     @strawberry.field(description="The units that would be cut off, a page at a time, by id.")
     async def cut_off(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Unit]:
-        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
-        shown = self.answer.cut_off[page.skip : page.skip + page.limit]
         total = len(self.answer.cut_off)
 
         async def count() -> int:
             return total
+
+        page = await position_page(info, count, first=first, after=after, last=last, before=before)
+        shown = self.answer.cut_off[page.skip : page.skip + page.limit]
 
         return make_connection([await load_unit(info, unit) for unit in shown], page, count)
 
@@ -168,15 +188,21 @@ class TransferLag:
     unit_lags: strawberry.Private[list[analytics.UnitLag]]
 
     @strawberry.field(description="Per learning unit, by id, a page at a time.")
-    def units(
-        self, info: Info, first: int | None = None, after: str | None = None
+    async def units(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[UnitLag]:
-        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
-        shown = self.unit_lags[page.skip : page.skip + page.limit]
         total = len(self.unit_lags)
 
         async def count() -> int:
             return total
+
+        page = await position_page(info, count, first=first, after=after, last=last, before=before)
+        shown = self.unit_lags[page.skip : page.skip + page.limit]
 
         return make_connection(
             [
@@ -246,7 +272,7 @@ class AnalyticsQuery:
         "on or before it; the pairs left out are counted."
     )
     async def critical_units(
-        self, info: Info, firm: strawberry.ID, as_of: str | None = None
+        self, info: Info, firm: strawberry.ID, as_of: PartialDate | None = None
     ) -> CriticalUnits:
         answer = await analytics.list_critical_units(
             info.context.store, firm_id=str(firm), as_of=parse_as_of(value=as_of)

@@ -100,9 +100,9 @@ class DocumentCost:
         return None
 
     def _first(self, node: FieldNode) -> int | None:
-        """The `first` a field asks for, from the document or its variables."""
+        """The `first` (or `last`) a field asks for, from the document or its variables."""
         for argument in node.arguments or ():
-            if argument.name.value != "first":
+            if argument.name.value not in ("first", "last"):
                 continue
             value = argument.value
             if isinstance(value, VariableNode):

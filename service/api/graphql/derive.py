@@ -54,9 +54,9 @@ def fields_of(model: type[BaseModel], *, skip: Iterable[str] = ()) -> Callable[[
                 continue
             if name in own:
                 fields[name] = own.pop(name)
-                continue
-            fields[name] = _graphql_annotation(field.annotation)
-            if field.description:
+            else:
+                fields[name] = _graphql_annotation(field.annotation)
+            if field.description and name not in cls.__dict__:
                 setattr(cls, name, strawberry.field(description=field.description))
         cls.__annotations__ = fields | own
         if isinstance(cls, type) and issubclass(cls, Derived):

@@ -3,10 +3,15 @@
 import strawberry
 
 from service.api.graphql.context import Info
-from service.api.graphql.types import Connection, IntegrationEvent, make_connection
+from service.api.graphql.scalars import PartialDate
+from service.api.graphql.types import (
+    Connection,
+    IntegrationEvent,
+    make_connection,
+    position_page,
+)
 from service.model.enums import IntegrationStep, IntegrationTier
 from service.services import integration
-from service.services.paging import page_request
 
 
 @strawberry.type(description="One cell of the integration matrix: a tier and a step.")
@@ -34,12 +39,13 @@ class IntegrationQuery:
         step: IntegrationStep | None = None,
         tier: IntegrationTier | None = None,
         unit: strawberry.ID | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[IntegrationEvent]:
-        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
         filters = integration.EventFilter(
             firm=str(firm) if firm else None,
             step=step,
@@ -48,12 +54,14 @@ class IntegrationQuery:
             since=since,
             until=until,
         )
-        views = await integration.list_integration_events(
-            info.context.store, filters=filters, page=page
-        )
 
         async def count() -> int:
             return await integration.count_integration_events(info.context.store, filters=filters)
+
+        page = await position_page(info, count, first=first, after=after, last=last, before=before)
+        views = await integration.list_integration_events(
+            info.context.store, filters=filters, page=page
+        )
 
         return make_connection([IntegrationEvent.from_view(v) for v in views], page, count)
 

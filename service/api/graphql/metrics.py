@@ -3,6 +3,7 @@
 import strawberry
 
 from service.api.graphql.context import Info
+from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
     Actor,
     Capability,
@@ -13,12 +14,12 @@ from service.api.graphql.types import (
     UnitPair,
     load_unit,
     make_connection,
+    position_page,
 )
 from service.model import enums
 from service.model.enums import Interdependence, UnitRole
 from service.services import metrics
 from service.services.dating import parse_as_of
-from service.services.paging import page_request
 
 strawberry.enum(enums.HubMetricOrder, description="How hub metrics are sorted.")
 strawberry.enum(
@@ -83,8 +84,13 @@ class HubMetrics:
         order_by: enums.HubMetricOrder = enums.HubMetricOrder.UNIT,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[HubMetric]:
-        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
+        async def count() -> int:
+            return self.thresholds.count_units(roles)
+
+        page = await position_page(info, count, first=first, after=after, last=last, before=before)
         if self.dated is not None:
             found = metrics.rank_hub_metrics(
                 metrics=self.dated.metrics, roles=roles, order=order_by, page=page
@@ -97,10 +103,6 @@ class HubMetrics:
                 order=order_by,
                 page=page,
             )
-
-        async def count() -> int:
-            return self.thresholds.count_units(roles)
-
         return make_connection([hub_metric_of(m) for m in found], page, count)
 
 
@@ -183,7 +185,7 @@ class MetricsQuery:
         "YYYY-MM-DD) counts only the flows dated on or before it (slower: every flow is read)."
     )
     async def hub_metrics(
-        self, info: Info, firm: strawberry.ID, as_of: str | None = None
+        self, info: Info, firm: strawberry.ID, as_of: PartialDate | None = None
     ) -> HubMetrics | None:
         date = parse_as_of(value=as_of)
         if date is not None:

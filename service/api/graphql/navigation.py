@@ -3,8 +3,10 @@
 import strawberry
 
 from service.api.graphql.context import Info
+from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
     Connection,
+    Firm,
     Flow,
     Knowledge,
     LearningEvent,
@@ -20,6 +22,22 @@ from service.services.navigation import EventFilter, Page, Period
 @strawberry.type
 class NavigationQuery:
     @strawberry.field(
+        description="The firms, by name, a page at a time: where a front end starts a walk."
+    )
+    async def firms_connection(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Firm]:
+        page = await navigation.list_firms_paged(
+            info.context.store, page=keyset(info, first, after, last, before)
+        )
+        return page_connection(page, Firm.from_view)
+
+    @strawberry.field(
         description="Flows touching a unit, carrying a knowledge item, or between a firm's "
         "units (name at least one; the others filter), in date order."
     )
@@ -29,13 +47,17 @@ class NavigationQuery:
         firm: strawberry.ID | None = None,
         knowledge: strawberry.ID | None = None,
         unit: strawberry.ID | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         order_by: FlowOrder = FlowOrder.DATE_ASC,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Flow]:
-        filters = flow_filter(info, firm, knowledge, since, until, order_by, first, after)
+        filters = flow_filter(
+            info, firm, knowledge, since, until, order_by, keyset(info, first, after, last, before)
+        )
         page = await navigation.list_flows(
             info.context.store, unit=str(unit) if unit is not None else None, filters=filters
         )
@@ -48,8 +70,10 @@ class NavigationQuery:
         firm: strawberry.ID | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Knowledge]:
-        request = keyset(info, first, after)
+        request = keyset(info, first, after, last, before)
         firm_id = str(firm) if firm is not None else None
         pages = await navigation.list_firm_knowledge(
             info.context.store, firms=[firm_id], page=request
@@ -65,12 +89,14 @@ class NavigationQuery:
         info: Info,
         firm: strawberry.ID | None = None,
         unit: strawberry.ID | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[LearningEvent]:
-        filters = EventFilter(Period(since, until), keyset(info, first, after))
+        filters = EventFilter(Period(since, until), keyset(info, first, after, last, before))
         store = info.context.store
         firm_id = str(firm) if firm is not None else None
         if unit is not None:

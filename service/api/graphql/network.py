@@ -4,6 +4,7 @@ import strawberry
 
 from service.api.graphql.context import Info
 from service.api.graphql.derive import graphql_object
+from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
     Actor,
     Connection,
@@ -15,6 +16,7 @@ from service.api.graphql.types import (
     UnitPair,
     load_unit,
     make_connection,
+    position_page,
 )
 from service.model.enums import Channel, FlowDirection, UnitRole
 from service.services.dating import parse_as_of
@@ -28,12 +30,15 @@ from service.services.network import (
     list_firms,
     list_units,
 )
-from service.services.paging import keyset_request, page_request
+from service.services.paging import keyset_request
 
 
 @strawberry.type
 class NetworkQuery:
-    @strawberry.field(description="Every firm in the graph.")
+    @strawberry.field(
+        description="Every firm in the graph, by id, as a plain list: kept because the "
+        "explorer page, scripts and existing clients read it; page with firmsConnection."
+    )
     async def firms(self, info: Info) -> list[Firm]:
         return [Firm.from_view(view) for view in await list_firms(info.context.store)]
 
@@ -60,15 +65,17 @@ class NetworkQuery:
         country: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Unit]:
-        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
         store = info.context.store
         firm_id = str(firm) if firm is not None else None
-        views = await list_units(store, firm=firm_id, role=role, country=country, page=page)
 
         async def count() -> int:
             return await count_units(store, firm=firm_id, role=role, country=country)
 
+        page = await position_page(info, count, first=first, after=after, last=last, before=before)
+        views = await list_units(store, firm=firm_id, role=role, country=country, page=page)
         return make_connection([Unit.from_view(v) for v in views], page, count)
 
     @strawberry.field(description="Any node by its id (Relay); null if there is none.")
@@ -146,11 +153,17 @@ class FirmNetworkQuery:
         firm: strawberry.ID,
         first: int | None = None,
         after: str | None = None,
-        as_of: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        as_of: PartialDate | None = None,
     ) -> FirmNetwork | None:
         page = keyset_request(
-            first=MAX_NETWORK_UNITS if first is None else first,
+            first=MAX_NETWORK_UNITS if first is None and last is None and before is None else first,
             after=after,
+            last=MAX_NETWORK_UNITS
+            if last is None and before is not None and first is None
+            else last,
+            before=before,
             max_size=MAX_NETWORK_UNITS,
         )
         network = await get_firm_network(
@@ -181,8 +194,8 @@ class FirmNetworkQuery:
             total_units=network.total_units,
             page_info=PageInfo(
                 has_next_page=network.has_next,
-                has_previous_page=after is not None,
-                start_cursor=None,
+                has_previous_page=network.has_previous,
+                start_cursor=network.start_cursor,
                 end_cursor=network.end_cursor,
             ),
             undated_excluded=network.undated_excluded,

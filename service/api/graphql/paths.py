@@ -6,6 +6,7 @@ from typing import Annotated
 import strawberry
 
 from service.api.graphql.context import Info
+from service.api.graphql.scalars import PartialDate, stored_date
 from service.api.graphql.types import (
     Connection,
     Flow,
@@ -14,11 +15,11 @@ from service.api.graphql.types import (
     LearningEvent,
     Unit,
     make_connection,
+    position_page,
 )
 from service.model import enums
 from service.services import paths
 from service.services.dating import parse_as_of
-from service.services.paging import page_request
 
 strawberry.enum(enums.PathRole, description="What a unit does on one path.")
 strawberry.enum(enums.Stage, description="A step in the life of a knowledge item.")
@@ -79,7 +80,7 @@ class Reach:
 @strawberry.type(description="One step of a circulation; exactly one of its details is set.")
 class CirculationStep:
     stage: enums.Stage
-    date: str | None
+    date: PartialDate | None
     learning: LearningEvent | None
     flow: Flow | None
     integration: IntegrationEvent | None
@@ -136,6 +137,8 @@ class PathsQuery:
         max_hops: int = 4,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         same_knowledge: Annotated[
             bool,
             strawberry.argument(
@@ -143,10 +146,22 @@ class PathsQuery:
                 "way (of any item the unit sent), instead of routes of units."
             ),
         ] = False,
-        as_of: str | None = None,
+        as_of: PartialDate | None = None,
     ) -> KnowledgePathConnection | None:
-        page = page_request(first=first, after=after, max_size=info.context.max_page_size)
         date = parse_as_of(value=as_of)
+
+        async def count() -> int:
+            return await paths.count_reverse_transfer_paths(
+                info.context.store,
+                unit_id=str(from_),
+                to_id=str(to) if to else None,
+                knowledge_id=str(knowledge) if knowledge else None,
+                max_hops=max_hops,
+                as_of=date,
+                same_knowledge=same_knowledge,
+            )
+
+        page = await position_page(info, count, first=first, after=after, last=last, before=before)
         result = await paths.list_reverse_transfer_paths(
             info.context.store,
             unit_id=str(from_),
@@ -157,17 +172,6 @@ class PathsQuery:
             as_of=date,
             same_knowledge=same_knowledge,
         )
-
-        async def count() -> int:
-            return await paths.count_reverse_transfer_paths(
-                info.context.store,
-                unit_id=str(from_),
-                to_id=result.target,
-                knowledge_id=str(knowledge) if knowledge else None,
-                max_hops=max_hops,
-                as_of=date,
-                same_knowledge=same_knowledge,
-            )
 
         units = await units_of(info, (h.unit.id for p in result.paths for h in p.hops))
         connection = make_connection([path_of(p, units) for p in result.paths], page, count)
@@ -193,7 +197,7 @@ class PathsQuery:
             timeline=[
                 CirculationStep(
                     stage=step.stage,
-                    date=step.date,
+                    date=stored_date(step.date),
                     learning=LearningEvent.from_view(step.learning) if step.learning else None,
                     flow=Flow.from_view(step.flow) if step.flow else None,
                     integration=IntegrationEvent.from_view(step.integration)

@@ -28,6 +28,7 @@ from service.api.graphql.network import FirmNetworkQuery, NetworkQuery
 from service.api.graphql.overview import OverviewQuery
 from service.api.graphql.paths import PathsQuery
 from service.api.graphql.recording import RecordingMutation, RecordingSubscription
+from service.api.graphql.scalars import PARTIAL_DATE, PartialDate
 from service.api.graphql.store import StoreQuery
 from service.api.graphql.types import DateTime
 from service.api.guard import AuthoriseOperation, GuardedSchema
@@ -113,7 +114,9 @@ def create_schema(
         mutation=Mutation,
         subscription=Subscription,
         max_document_bytes=max_document_bytes,
-        config=StrawberryConfig(scalar_map={datetime.datetime: DateTime}),
+        config=StrawberryConfig(
+            scalar_map={datetime.datetime: DateTime, PartialDate: PARTIAL_DATE}
+        ),
         extensions=[
             lambda: DocumentLimits(cache=documents, max_tokens=max_tokens),
             lambda: AddValidationRules(limits),

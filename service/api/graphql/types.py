@@ -10,6 +10,7 @@ from strawberry.types.nodes import SelectedField, Selection
 from service.api.graphql.context import Info
 from service.api.graphql.derive import Derived, fields_of
 from service.api.graphql.loaders import NavigationLoaders, PageLoader
+from service.api.graphql.scalars import PartialDate
 from service.model import enums
 from service.model.enums import FlowOrder, UnitOrder, UnitRole
 from service.model.views import (
@@ -31,7 +32,13 @@ from service.services.navigation import (
     Period,
     UnitFilter,
 )
-from service.services.paging import KeysetRequest, PageRequest, encode_cursor, keyset_request
+from service.services.paging import (
+    KeysetRequest,
+    PageRequest,
+    encode_cursor,
+    keyset_request,
+    page_request,
+)
 
 strawberry.enum(enums.UnitRole, description="A unit's place in the multi-level hub.")
 strawberry.enum(enums.Market)
@@ -95,13 +102,17 @@ def unit_flows(
         root: Node,
         info: Info,
         knowledge: strawberry.ID | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         order_by: FlowOrder = FlowOrder.DATE_ASC,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[Flow]":
-        filters = flow_filter(info, None, knowledge, since, until, order_by, first, after)
+        filters = flow_filter(
+            info, None, knowledge, since, until, order_by, keyset(info, first, after, last, before)
+        )
         page = await loader(info.context.navigation).load(root.id, filters)
         return page_connection(page, Flow.from_view)
 
@@ -120,17 +131,24 @@ class Firm(Node, Derived):
         order_by: UnitOrder = UnitOrder.NAME,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[Unit]":
-        filters = UnitFilter(role, country, order_by, keyset(info, first, after))
+        filters = UnitFilter(role, country, order_by, keyset(info, first, after, last, before))
         page = await info.context.navigation.firm_units.load(self.id, filters)
         return page_connection(page, Unit.from_view)
 
     @strawberry.field(description="The firm's knowledge items, by name.")
     async def knowledge(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[Knowledge]":
         page = await info.context.navigation.firm_knowledge.load(
-            self.id, keyset(info, first, after)
+            self.id, keyset(info, first, after, last, before)
         )
         return page_connection(page, Knowledge.from_view)
 
@@ -165,21 +183,30 @@ class Unit(Node, Derived):
 
     @strawberry.field(description="The units reporting directly to this one, by name.")
     async def subordinates(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[Unit]":
-        page = await info.context.navigation.subordinates.load(self.id, keyset(info, first, after))
+        page = await info.context.navigation.subordinates.load(
+            self.id, keyset(info, first, after, last, before)
+        )
         return page_connection(page, Unit.from_view)
 
     @strawberry.field(description="What this unit learned from outside sources, in date order.")
     async def learning_events(
         self,
         info: Info,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[LearningEvent]":
-        filters = EventFilter(Period(since, until), keyset(info, first, after))
+        filters = EventFilter(Period(since, until), keyset(info, first, after, last, before))
         page = await info.context.navigation.unit_learning.load(self.id, filters)
         return page_connection(page, LearningEvent.from_view)
 
@@ -191,12 +218,14 @@ class Unit(Node, Derived):
     async def integration_events(
         self,
         info: Info,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[IntegrationEvent]":
-        filters = EventFilter(Period(since, until), keyset(info, first, after))
+        filters = EventFilter(Period(since, until), keyset(info, first, after, last, before))
         page = await info.context.navigation.unit_integrations.load(self.id, filters)
         return page_connection(page, IntegrationEvent.from_view)
 
@@ -239,13 +268,17 @@ class Knowledge(Node, Derived):
     async def flows(
         self,
         info: Info,
-        since: str | None = None,
-        until: str | None = None,
+        since: PartialDate | None = None,
+        until: PartialDate | None = None,
         order_by: FlowOrder = FlowOrder.DATE_ASC,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> "Connection[Flow]":
-        filters = flow_filter(info, None, None, since, until, order_by, first, after)
+        filters = flow_filter(
+            info, None, None, since, until, order_by, keyset(info, first, after, last, before)
+        )
         page = await info.context.navigation.knowledge_flows.load(self.id, filters)
         return page_connection(page, Flow.from_view)
 
@@ -267,6 +300,7 @@ class Actor(Node, Derived):
 @strawberry.type(description="Knowledge passed from one unit to another.")
 @fields_of(FlowView)
 class Flow(Node, Derived):
+    date: PartialDate | None
     recorded_at: datetime.datetime | None = strawberry.field(
         description="When it was recorded through the API (UTC); null for seeded facts."
     )
@@ -308,6 +342,8 @@ class Resource(Node, Derived):
 @strawberry.type(description="The firm leveraged, renewed or released resources (Table 3).")
 @fields_of(IntegrationEventView, skip={"firm"})
 class IntegrationEvent(Node, Derived):
+    date: PartialDate | None
+    until: PartialDate | None
     recorded_at: datetime.datetime | None
     sponsor_ids: strawberry.Private[Sequence[str]]
     beneficiary_ids: strawberry.Private[Sequence[str]]
@@ -363,6 +399,7 @@ class IntegrationEvent(Node, Derived):
 @strawberry.type(description="A unit learned knowledge from an outside source.")
 @fields_of(LearningView)
 class LearningEvent(Node, Derived):
+    date: PartialDate | None
     unit_id: strawberry.Private[str]
 
     @strawberry.field(description="The unit that learned.")
@@ -411,13 +448,13 @@ class Connection(Generic[T]):
 def make_connection(
     items: Sequence[T], page: PageRequest, count: Callable[[], Awaitable[int]]
 ) -> Connection[T]:
-    """A connection for one page; the store was asked for one row more than the page."""
-    shown = list(items[: page.limit - 1])
+    """A connection for one page of a list ordered by position."""
+    shown = list(items[: page.limit if page.backward else page.limit - 1])
     edges = [Edge(cursor=encode_cursor(page.skip + i), node=item) for i, item in enumerate(shown)]
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(items) > len(shown),
+            has_next_page=not page.at_end if page.backward else len(items) > len(shown),
             has_previous_page=page.skip > 0,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
@@ -448,9 +485,34 @@ def page_connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[
     )
 
 
-def keyset(info: Info, first: int | None, after: str | None) -> KeysetRequest:
+def keyset(
+    info: Info, first: int | None, after: str | None, last: int | None, before: str | None
+) -> KeysetRequest:
     """The keyset page a navigation field asks for, within the request's page-size cap."""
-    return keyset_request(first=first, after=after, max_size=info.context.max_page_size)
+    return keyset_request(
+        first=first, after=after, last=last, before=before, max_size=info.context.max_page_size
+    )
+
+
+async def position_page(
+    info: Info,
+    count: Callable[[], Awaitable[int]],
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> PageRequest:
+    """The page a list ordered by position asks for; `last` alone counts it to find its end."""
+    total = await count() if last is not None and before is None else None
+    return page_request(
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        total=total,
+        max_size=info.context.max_page_size,
+    )
 
 
 def wants_total(info: Info) -> bool:
@@ -474,8 +536,7 @@ def flow_filter(
     since: str | None,
     until: str | None,
     order_by: FlowOrder,
-    first: int | None,
-    after: str | None,
+    page: KeysetRequest,
 ) -> FlowFilter:
     """The filters and page of a flow list."""
     return FlowFilter(
@@ -483,6 +544,6 @@ def flow_filter(
         knowledge=str(knowledge) if knowledge is not None else None,
         period=Period(since, until),
         order=order_by,
-        page=keyset(info, first, after),
+        page=page,
         counted=wants_total(info),
     )

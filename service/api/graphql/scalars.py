@@ -1,0 +1,42 @@
+"""The PartialDate scalar: a date at the precision its source gives (docs/partial-date.md)."""
+
+from typing import Any, NewType
+
+import strawberry
+from graphql import GraphQLError, StringValueNode, ValueNode
+
+SPECIFICATION = "docs/partial-date.md"
+NOT_A_STRING = f"a PartialDate is a string: YYYY, YYYY-MM or YYYY-MM-DD ({SPECIFICATION})"
+
+PartialDate = NewType("PartialDate", str)
+
+
+# Only the type is checked here: the services check the date where they read the argument,
+# so the error names it (`since: month 13 does not exist`), whether the value came as a
+# literal or in a variable. Refusals are GraphQLErrors, a client's mistake, never masked.
+def _parse_value(value: object) -> str:
+    if not isinstance(value, str):
+        raise GraphQLError(NOT_A_STRING)
+    return value
+
+
+def _parse_literal(node: ValueNode, _variables: dict[str, Any] | None = None) -> str:
+    if not isinstance(node, StringValueNode):
+        raise GraphQLError(NOT_A_STRING)
+    return node.value
+
+
+PARTIAL_DATE = strawberry.scalar(
+    name="PartialDate",
+    description="A date at the precision its source gives: YYYY, YYYY-MM or YYYY-MM-DD "
+    "(year 1800-2100, a real month and day). Compared at the coarser of two precisions.",
+    specified_by_url=SPECIFICATION,
+    serialize=str,
+    parse_value=_parse_value,
+    parse_literal=_parse_literal,
+)
+
+
+def stored_date(value: str | None) -> PartialDate | None:
+    """A date read from the graph (checked when it was written) as a PartialDate."""
+    return None if value is None else PartialDate(value)
