@@ -6,7 +6,11 @@ rows disagreed; `test_cypher_files.py` now checks every statement against its re
 import itertools
 from typing import Any
 
+import pytest
+
 from tests.helpers import Served
+
+pytestmark = pytest.mark.e2e
 
 CUSTOMER_VALUE = [{"id": "huawei-cap-customer-value", "channel": "CUSTOMERS"}]
 
