@@ -1,6 +1,7 @@
 """The kflow benchmark: a synthetic firm, loaded and queried on this machine, against the engine.
 
-    .venv/bin/python bench/run.py [--size large] [--backend embedded|neo4j] [--out bench]
+    .venv/bin/python bench/run.py [--size small --size large] [--backend embedded|neo4j]
+        [--only NAME] [--requests 3000] [--out bench] [--keep]
 
 In one run it:
 1. generates the synthetic firm (`kflow generate`'s generator) and loads it through kflow's
@@ -20,7 +21,10 @@ scripts/neo4j.sh in the work directory: one for kflow's load, one for the raw lo
 replay goes through the Neo4j driver and the engine's time is the server's own (result
 available + consumed); it writes results-neo4j.json and results-neo4j.md.
 
-It writes bench/results.json and bench/results.md. It is not a test; nothing asserts a target.
+By default it runs the small firm, then the large one (`--size` picks the sizes; repeat it),
+and prints a scaling table (each query's HTTP p50 at the smallest and largest size and their
+ratio) and the targets table. It writes bench/results.json and bench/results.md (with
+`--backend neo4j`, results-neo4j.json and .md). It is not a test; nothing asserts a target.
 """
 
 import argparse
@@ -995,9 +999,8 @@ def target_rows(results: dict[str, Any]) -> list[str]:
 def render_markdown(results: dict[str, Any]) -> str:
     load, env = results["load"], results["environment"]
     lines = [
-        "# kflow benchmark",
+        f"# {results['firm']['size']} firm",
         "",
-        f"Command: `{results['command']}`  ",
         f"Run: {results['started']} on {env['cores']} cores ({env['cpu']}), "
         f"load average {env['load_before']} before and {env['load_after']} after; "
         f"{env['engine']}; total {results['total_seconds']:.0f} s. During the run the "
@@ -1095,20 +1098,10 @@ def render_markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", choices=sorted(SIZES), default="large")
-    parser.add_argument("--out", type=Path, default=REPO / "bench")
-    parser.add_argument("--backend", choices=("embedded", "neo4j"), default="embedded")
-    parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--keep", action="store_true", help="keep the data directories")
-    parser.add_argument(
-        "--only", action="append", help="time only these queries (by name, e.g. nestedWalk)"
-    )
-    args = parser.parse_args()
+def run_size(size_name: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Generate, load, serve and time one size of the synthetic firm on fresh engines."""
     began = time.perf_counter()
     results: dict[str, Any] = {
-        "command": " ".join(["bench/run.py", *sys.argv[1:]]),
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "environment": {
             "cores": os.cpu_count(),
@@ -1125,33 +1118,188 @@ def main() -> None:
         },
     }
     cpu_before = cpu_times()
-    work = Path(tempfile.mkdtemp(prefix="kflow-bench-"))
-    with engines_for(args.backend, work) as engines:
-        run_bench(args, engines, work, results)
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
+    work = Path(tempfile.mkdtemp(prefix=f"kflow-bench-{size_name}-"))
+    try:
+        with engines_for(args.backend, work) as engines:
+            run_bench(size_name, args, engines, work, results)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
     results["environment"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
     results["environment"]["cpu_during_run"] = cpu_shares(cpu_before, cpu_times())
     results["total_seconds"] = time.perf_counter() - began
+    return results
+
+
+def size_order(name: str) -> int:
+    return list(SIZES).index(name)
+
+
+def scaling_rows(runs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each query's HTTP p50 at the smallest and the largest size run, and their ratio."""
+    smallest, largest = runs[min(runs, key=size_order)], runs[max(runs, key=size_order)]
+    small = {q["name"]: q for q in smallest["queries"]}
+    return [
+        {
+            "name": q["name"],
+            "query": q["query"],
+            "small_p50_ms": small[q["name"]]["http"]["p50_ms"],
+            "large_p50_ms": q["http"]["p50_ms"],
+            "ratio": round(q["http"]["p50_ms"] / small[q["name"]]["http"]["p50_ms"], 2),
+        }
+        for q in largest["queries"]
+        if q["name"] in small
+    ]
+
+
+def issue_targets(runs: dict[str, dict[str, Any]]) -> list[tuple[str, str, str, bool]]:
+    """The targets with this run's figures at the largest size: figure, value, target, met."""
+    smallest, largest = min(runs, key=size_order), max(runs, key=size_order)
+    large = runs[largest]
+    c = large["concurrency"]
+    cpu = c["cpu_ms_per_request"]
+    cpu_ratio = cpu["service"] / cpu["engine"] if cpu["engine"] else float("inf")
+    spent = cpu["service"] + cpu["engine"]
+    bound = (large["environment"]["cores"] or 1) * 1000 / spent if spent else float("inf")
+    rows: list[tuple[str, str, str, bool]] = []
+    # The analytics compute in Python, so their HTTP time over the engine's says nothing.
+    engine_bound = [q for q in large["queries"] if q.get("engine_bound", True)]
+    if engine_bound:
+        worst = max(engine_bound, key=lambda q: q["http_over_engine_p50"])
+        rows.append(
+            (
+                "HTTP p50 / engine p50, every engine-bound query",
+                f"up to {worst['http_over_engine_p50']}x ({worst['name']})",
+                "<= 1.3x",
+                worst["http_over_engine_p50"] <= 1.3,
+            )
+        )
+    rows += [
+        (
+            "API CPU per request / engine CPU per request",
+            f"{cpu_ratio:.2f}x ({cpu['service']} / {cpu['engine']} ms)",
+            "<= 1.0x",
+            cpu_ratio <= 1.0,
+        ),
+        (
+            f"requests/s under {c['clients']} clients / CPU bound",
+            f"{c['throughput_rps'] / bound:.2f} ({c['throughput_rps']} of {bound:.0f} requests/s),"
+            f" {c['errors']} errors",
+            ">= 0.8, zero errors",
+            c["throughput_rps"] / bound >= 0.8 and c["errors"] == 0,
+        ),
+    ]
+    if len(runs) > 1:
+        scaling = {row["name"]: row for row in scaling_rows(runs)}
+        for name in ("circulation", "integrationMatrix"):
+            if name in scaling:
+                rows.append(
+                    (
+                        f"`{name}` p50 {largest} / {smallest}",
+                        f"{scaling[name]['ratio']}x",
+                        "<= 2x",
+                        scaling[name]["ratio"] <= 2,
+                    )
+                )
+    rows.append(
+        (
+            "load through kflow / raw",
+            f"{large['load']['ratio']:.2f}",
+            ">= 0.9",
+            large["load"]["ratio"] >= 0.9,
+        )
+    )
+    return rows
+
+
+def render_summary(runs: dict[str, dict[str, Any]], command: str) -> str:
+    """The scaling table and the targets table, over every size run."""
+    order = sorted(runs, key=size_order)
+    engine = runs[order[-1]]["environment"]["engine"]
+    lines = [f"# kflow benchmark: {', '.join(order)} ({engine})", "", f"Command: `{command}`", ""]
+    for name in order:
+        env = runs[name]["environment"]
+        lines.append(
+            f"- {name}: load average {env['load_before']} before and {env['load_after']} after,"
+            f" cores {env['cpu_during_run']['busy_percent']}% busy,"
+            f" {runs[name]['total_seconds']:.0f} s"
+        )
+    if len(runs) > 1:
+        lines += [
+            "",
+            "## Scaling: HTTP p50 (ms) at each size",
+            "",
+            f"| query | {order[0]} | {order[-1]} | {order[-1]} / {order[0]} |",
+            "| --- | ---: | ---: | ---: |",
+            *(
+                f"| {row['query']} | {row['small_p50_ms']} | {row['large_p50_ms']} | "
+                f"{row['ratio']}x |"
+                for row in scaling_rows(runs)
+            ),
+        ]
+    lines += [
+        "",
+        f"## Targets (at the {order[-1]} size)",
+        "",
+        "| figure | this run | target | met |",
+        "| --- | --- | --- | --- |",
+        *(
+            f"| {figure} | {value} | {target} | {'yes' if met else '**no**'} |"
+            for figure, value, target, met in issue_targets(runs)
+        ),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--size",
+        choices=sorted(SIZES),
+        action="append",
+        help="a size to run (repeat for more); default: small, then large",
+    )
+    parser.add_argument("--out", type=Path, default=REPO / "bench")
+    parser.add_argument("--backend", choices=("embedded", "neo4j"), default="embedded")
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--keep", action="store_true", help="keep the data directories")
+    parser.add_argument(
+        "--only", action="append", help="time only these queries (by name, e.g. nestedWalk)"
+    )
+    args = parser.parse_args()
+    sizes = sorted(set(args.size or ["small", "large"]), key=size_order)
+    command = " ".join(["bench/run.py", *sys.argv[1:]])
+    runs = {size: run_size(size, args) for size in sizes}
+    summary = render_summary(runs, command)
     args.out.mkdir(parents=True, exist_ok=True)
     stem = "results" if args.backend == "embedded" else f"results-{args.backend}"
-    (args.out / f"{stem}.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-    (args.out / f"{stem}.md").write_text(render_markdown(results))
-    log(
-        f"wrote {args.out / (stem + '.json')} and {args.out / (stem + '.md')} "
-        f"in {results['total_seconds']:.0f} s"
+    report = {
+        "command": command,
+        "sizes": runs,
+        "scaling": scaling_rows(runs) if len(runs) > 1 else [],
+    }
+    (args.out / f"{stem}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+    (args.out / f"{stem}.md").write_text(
+        summary + "\n" + "\n".join(render_markdown(runs[size]) for size in sizes)
     )
+    print(summary)
+    log(f"wrote {args.out / (stem + '.json')} and {args.out / (stem + '.md')}")
 
 
 def run_bench(
-    args: argparse.Namespace, engines: Engines, work: Path, results: dict[str, Any]
+    size_name: str,
+    args: argparse.Namespace,
+    engines: Engines,
+    work: Path,
+    results: dict[str, Any],
 ) -> None:
     """Generate, load, serve and time."""
-    size = SIZES[args.size]
-    log(f"generating the {args.size} firm in {work}")
+    size = SIZES[size_name]
+    log(f"generating the {size_name} firm in {work}")
     with paused_gc():
         generated, document = timed(lambda: generate_case_document(size=size))
-    results["firm"] = {"size": args.size, "generate_seconds": generated / 1000}
+    results["firm"] = {"size": size_name, "generate_seconds": generated / 1000}
 
     log("loading through kflow (validate, check, staged batches, publish)")
     case, validate_seconds = validate_for_load(document)
@@ -1193,7 +1341,7 @@ def run_bench(
         results["networkx_build_seconds"] = (exported + built) / 1000
 
         results["queries"] = []
-        for spec in specs(export, args.size):
+        for spec in specs(export, size_name):
             if args.only and spec.name not in args.only:
                 continue
             log(f"timing {spec.label}")
