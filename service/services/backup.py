@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.model.case import CaseFile, count_records
 from service.model.files import CaseFileInvalid, FileProblem
-from service.services.bulk import delete_firm, write_case
+from service.services.bulk import write_case
 from service.services.cases import node_ids
 from service.services.errors import ExpectedFailure
 from service.services.exchange import (
@@ -159,22 +159,13 @@ async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> Restor
             "(a new data directory or database)"
         )
     started = time.perf_counter()
-    # Staged, a restore killed half-way leaves the store as it was; in place, what was
-    # written is deleted again when it fails.
+    # A load with the keys is whole or nothing on every backend: one killed half-way leaves
+    # the store as it was.
     async with store.bulk_load(with_keys=True) as load:
-        written: list[str] = []
-        try:
-            for case in cases:
-                written.append(case.firm.id)
-                await write_case(load.graph, case=case)
-            for key in keys:
-                await load.keys.add_key(key)
-        except BaseException:
-            if not load.staged:
-                for firm_id in written:
-                    await delete_firm(load.graph, firm_id=firm_id)
-                await load.keys.delete_keys([key["id"] for key in keys])
-            raise
+        for case in cases:
+            await write_case(load.graph, case=case)
+        for key in keys:
+            await load.keys.add_key(key)
     nodes, relationships = await count_graph(store)
     return RestoreSummary(
         cases=[

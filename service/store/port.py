@@ -209,8 +209,9 @@ class GraphStore(Protocol):
         dropped when it raises: `staged` is then True. Neo4j holds no second copy: a load
         `with_keys` (a whole store's, into an empty one) is written behind a marker its
         process holds locked and published by deleting it, a failed one removed at once and
-        a killed one by the next process to open the store (`staged` True too); any other
-        load is written in place (`staged` False) and the caller undoes it when it raises.
+        a killed one by the next process to open the store (`staged` True too). So a load
+        `with_keys` is whole or nothing on every backend; any other load on Neo4j is written
+        in place (`staged` False) and the caller undoes it when it raises.
         """
         ...
 
