@@ -1,12 +1,13 @@
 // List one page of the flows between a firm's units (flows(firm:)), found through the
-// Unit.firm index, then their outgoing flows. The page holds the flows after the keyset
-// cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first), in date order ($descending: newest first; undated flows
-// come last either way), then by id; the sort key is the date, or "~" ("" when descending)
-// for an undated flow. $firm, $knowledge, $since and $until (partial dates, overlapping at
-// their common precision) filter. A large firm has a million flows: they are kept to the
-// page as they are read (the engine's top-k), never sorted whole, and a unit's far end is
-// read for the page alone. total counts every flow the filters keep, whatever the cursor,
-// only when $counted (a second walk, which starts from no unit otherwise; 0 then).
+// Unit.firm index, then their outgoing flows. The page holds the flows after the keyset cursor
+// ($cursorKey, $cursorId; with $backward the ones before it, nearest first), in date order
+// ($descending: newest first; undated flows come last either way), then by id; the sort key is
+// the date, or "~" ("" when descending) for an undated flow. $firm, $knowledge, $since and
+// $until (partial dates, overlapping at their common precision) filter. A large firm has a
+// million flows: they are kept to the page as they are read (the engine's top-k), never sorted
+// whole, and a unit's far end is read for the page alone. total counts every flow the filters
+// keep, whatever the cursor, only when $counted (a second walk, which starts from no unit
+// otherwise; 0 then).
 // params: firm: STRING, knowledge: STRING, since: STRING, until: STRING, descending: BOOLEAN, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER, counted: BOOLEAN, parent: STRING
 // returns: page: FlowView
 // (:Unit {firm})-[:FLOWS]->(:Unit)

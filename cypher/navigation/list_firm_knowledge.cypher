@@ -1,7 +1,8 @@
 // List the knowledge items of each of the given firms, one page per firm (Firm.knowledge
-// batched, and knowledge(firm:)), by name then id, after the keyset cursor ($cursorKey, $cursorId;
-// with $backward the ones before it, nearest first); total counts every item, whatever the cursor. A firm's items are found through
-// the Knowledge.firm index; the page is cut before an item's capabilities are read.
+// batched, and knowledge(firm:)), by name then id, after the keyset cursor ($cursorKey,
+// $cursorId; with $backward the ones before it, nearest first); total counts every item,
+// whatever the cursor. A firm's items are found through the Knowledge.firm index; the page is
+// cut before an item's capabilities are read.
 // params: firms: LIST<STRING>, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: KnowledgeView
 // (:Knowledge {firm})-[:BUILDS]->(:Capability)

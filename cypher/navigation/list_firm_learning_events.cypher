@@ -1,9 +1,10 @@
 // List what the units of each of the given firms learned from outside sources, one page per
 // firm (learningEvents(firm:)), found through the LearningEvent.firm index, in date order
 // (undated last: the sort key is the date, or "~"), then by id, after the keyset cursor
-// ($cursorKey, $cursorId; with $backward the ones before it, nearest first); $since and $until (partial dates, overlapping at their common
-// precision) filter; total counts every event the filters keep, whatever the cursor. The
-// page is cut before an event's unit and source are read.
+// ($cursorKey, $cursorId; with $backward the ones before it, nearest first); $since and $until
+// (partial dates, overlapping at their common precision) filter; total counts every event the
+// filters keep, whatever the cursor. The page is cut before an event's unit and source are
+// read.
 // params: firms: LIST<STRING>, since: STRING, until: STRING, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: LearningView
 // (:LearningEvent {firm}), (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)

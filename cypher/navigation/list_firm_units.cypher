@@ -2,9 +2,10 @@
 // firms, and firmNetwork's pages), found through the Unit.firm index; $role and $country
 // filter. $orderBy is 'name' (the sort key is the name) or 'flow_volume' (the flows a unit
 // sent and received, from the counts every flow write keeps on the unit, zero-padded to 12
-// digits so keys compare as strings; with $descending, most first). Each page holds the
-// units after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first), then by id, cut per firm before a
-// unit's boss is read; total counts every unit the filters keep, whatever the cursor.
+// digits so keys compare as strings; with $descending, most first). Each page holds the units
+// after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest
+// first), then by id, cut per firm before a unit's boss is read; total counts every unit the
+// filters keep, whatever the cursor.
 // params: firms: LIST<STRING>, role: STRING, country: STRING, orderBy: STRING, descending: BOOLEAN, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: UnitView
 // (:Unit {firm, outflow_*, inflow_*}), (:Unit)-[:REPORTS_TO]->(:Unit)

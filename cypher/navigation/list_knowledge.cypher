@@ -1,7 +1,7 @@
-// List every firm's knowledge items as one page (the root knowledge list without a firm),
-// by name then id, after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first); total counts every item,
-// whatever the cursor; the page's parent is null. The page is cut before an item's
-// capabilities are read.
+// List every firm's knowledge items as one page (the root knowledge list without a firm), by
+// name then id, after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before
+// it, nearest first); total counts every item, whatever the cursor; the page's parent is null.
+// The page is cut before an item's capabilities are read.
 // params: cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: KnowledgeView
 // (:Knowledge)-[:BUILDS]->(:Capability)

@@ -1,13 +1,13 @@
 // List the flows that carried each of the given knowledge items, one page per item
 // (Knowledge.flows batched, and flows(knowledge:)). Only the pairs of units an item went
-// between (its `flowed` list) are read, never all the flows of the graph.
-// Each page holds the flows after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first), in date order
-// ($descending: newest first; undated flows come last either way), then by id; the sort key
-// is the date, or "~" ("" when descending) for an undated flow. $firm, $knowledge, $since and
-// $until (partial dates, overlapping at their common precision) filter. Each parent's flows are
-// sorted and cut to the page before any row is built (FLOWS join units only, so the far
-// end is read for the page alone); total counts every flow the filters
-// keep, whatever the cursor, and only when $counted (0 otherwise).
+// between (its `flowed` list) are read, never all the flows of the graph. Each page holds the
+// flows after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it,
+// nearest first), in date order ($descending: newest first; undated flows come last either
+// way), then by id; the sort key is the date, or "~" ("" when descending) for an undated flow.
+// $firm, $knowledge, $since and $until (partial dates, overlapping at their common precision)
+// filter. Each parent's flows are sorted and cut to the page before any row is built (FLOWS
+// join units only, so the far end is read for the page alone); total counts every flow the
+// filters keep, whatever the cursor, and only when $counted (0 otherwise).
 // params: firm: STRING, knowledge: STRING, since: STRING, until: STRING, descending: BOOLEAN, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER, counted: BOOLEAN, items: LIST<STRING>
 // returns: page: FlowView
 // (:Knowledge {flowed}), (:Unit)-[:FLOWS {knowledge}]->(:Unit)

@@ -1,9 +1,9 @@
-// List what the units of every firm learned from outside sources as one page
-// (learningEvents without a firm or unit), in date order (undated last: the sort key is the
-// date, or "~"), then by id, after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first); $since and $until
-// (partial dates, overlapping at their common precision) filter; total counts every event
-// the filters keep, whatever the cursor; the page's parent is null. The page is cut before
-// an event's unit and source are read.
+// List what the units of every firm learned from outside sources as one page (learningEvents
+// without a firm or unit), in date order (undated last: the sort key is the date, or "~"),
+// then by id, after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before
+// it, nearest first); $since and $until (partial dates, overlapping at their common precision)
+// filter; total counts every event the filters keep, whatever the cursor; the page's parent is
+// null. The page is cut before an event's unit and source are read.
 // params: since: STRING, until: STRING, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: LearningView
 // (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)

@@ -1,12 +1,12 @@
 // List the flows each of the given units sent, one page per unit (Unit.flowsOut, batched
-// across units, and flows(unit:) with list_unit_flows_in).
-// Each page holds the flows after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first), in date order
-// ($descending: newest first; undated flows come last either way), then by id; the sort key
-// is the date, or "~" ("" when descending) for an undated flow. $firm, $knowledge, $since and
-// $until (partial dates, overlapping at their common precision) filter. Each parent's flows are
-// sorted and cut to the page before any row is built (FLOWS join units only, so the far
-// end is read for the page alone); total counts every flow the filters
-// keep, whatever the cursor, and only when $counted (0 otherwise).
+// across units, and flows(unit:) with list_unit_flows_in). Each page holds the flows after the
+// keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first), in
+// date order ($descending: newest first; undated flows come last either way), then by id; the
+// sort key is the date, or "~" ("" when descending) for an undated flow. $firm, $knowledge,
+// $since and $until (partial dates, overlapping at their common precision) filter. Each
+// parent's flows are sorted and cut to the page before any row is built (FLOWS join units
+// only, so the far end is read for the page alone); total counts every flow the filters keep,
+// whatever the cursor, and only when $counted (0 otherwise).
 // params: firm: STRING, knowledge: STRING, since: STRING, until: STRING, descending: BOOLEAN, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER, counted: BOOLEAN, units: LIST<STRING>
 // returns: page: FlowView
 // (:Unit)-[:FLOWS]->(:Unit)

@@ -1,10 +1,10 @@
 // List the integration events in which each of the given units plays a role (sponsor,
-// beneficiary or coordinator), one page per unit
-// (Unit.integrationEvents, batched across units), in time order (undated last: the sort key
-// is the date, or "~"), then by id, after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first). $since and
-// $until keep events whose date or period overlaps them, as integrationEvents does; total
-// counts every event the filters keep, whatever the cursor. Knowledge and resources are read
-// for the page only.
+// beneficiary or coordinator), one page per unit (Unit.integrationEvents, batched across
+// units), in time order (undated last: the sort key is the date, or "~"), then by id, after
+// the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first).
+// $since and $until keep events whose date or period overlaps them, as integrationEvents does;
+// total counts every event the filters keep, whatever the cursor. Knowledge and resources are
+// read for the page only.
 // params: units: LIST<STRING>, since: STRING, until: STRING, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: IntegrationEventView
 // (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit), -[:USED]->(:Knowledge),

@@ -1,7 +1,9 @@
 // List what each of the given units learned from outside sources, one page per unit
-// (Unit.learningEvents batched, and learningEvents(unit:)), in date order (undated
-// last: the sort key is the date, or "~"), then by id, after the keyset cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first); $since and $until (partial dates, overlapping at their common
-// precision) filter; total counts every event the filters keep, whatever the cursor.
+// (Unit.learningEvents batched, and learningEvents(unit:)), in date order (undated last: the
+// sort key is the date, or "~"), then by id, after the keyset cursor ($cursorKey, $cursorId;
+// with $backward the ones before it, nearest first); $since and $until (partial dates,
+// overlapping at their common precision) filter; total counts every event the filters keep,
+// whatever the cursor.
 // params: units: LIST<STRING>, firm: STRING, since: STRING, until: STRING, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: LearningView
 // (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)

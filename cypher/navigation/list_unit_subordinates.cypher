@@ -1,6 +1,7 @@
 // List the units reporting directly to each of the given units, one page per unit
 // (Unit.subordinates, batched across units), by name then id, after the keyset cursor
-// ($cursorKey, $cursorId; with $backward the ones before it, nearest first); total counts every subordinate, whatever the cursor.
+// ($cursorKey, $cursorId; with $backward the ones before it, nearest first); total counts
+// every subordinate, whatever the cursor.
 // params: units: LIST<STRING>, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: UnitView
 // (:Unit)-[:REPORTS_TO]->(:Unit)
