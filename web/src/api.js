@@ -59,7 +59,7 @@ export async function runQuery(query, variables = {}) {
 
 const FIRMS = `query Firms { firms { id name outcome homeCountry industry } }`;
 
-const NETWORK = `query Network($firm: ID!, $asOf: String) {
+const NETWORK = `query Network($firm: ID!, $asOf: PartialDate) {
   firmNetwork(firm: $firm, asOf: $asOf) {
     undatedExcluded
     firm { id name outcome homeCountry industry }
