@@ -759,7 +759,7 @@ async def test_what_if_released_greys_the_units_a_hub_would_cut_off(
 
 DATED_FIRM = ["--hubs", "2", "--subsidiaries", "14", "--flows", "120", "--learning", "20"]
 DATED_FIRM += ["--integrations", "6"]
-AS_OF_NETWORK = """query($asOf: String) { firmNetwork(firm: "dated", asOf: $asOf) {
+AS_OF_NETWORK = """query($asOf: PartialDate) { firmNetwork(firm: "dated", asOf: $asOf) {
   undatedExcluded links { flows { id date } } } }"""
 
 
