@@ -21,6 +21,27 @@ class RemoteError(Exception):
     """The server could not be reached, or refused the request (the message says why)."""
 
 
+class RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """Never follow a redirect: urllib would resend the API key to wherever it points."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        raise RemoteError(
+            f"{req.full_url} redirects (HTTP {code}) to {newurl}: kflow does not follow "
+            "redirects, as the API key would go with it; give --url the server's own address"
+        )
+
+
+OPENER = urllib.request.build_opener(RefuseRedirects)
+
+
 @dataclass(frozen=True)
 class RemoteServer:
     """A kflow server's HTTP API, and the API key to call it with (if any)."""
@@ -43,7 +64,7 @@ class RemoteServer:
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(address, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_S) as answer:
+            with OPENER.open(request, timeout=REQUEST_TIMEOUT_S) as answer:
                 return bytes(answer.read())
         except urllib.error.HTTPError as refused:
             raise RemoteError(self._refusal(refused)) from None

@@ -1,7 +1,9 @@
 """`kflow --url URL --key KEY`: the analyst commands run on a server elsewhere, over its HTTP
 API, with its limits and its keys' roles, and every refusal told plainly."""
 
+import http.server
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,3 +123,52 @@ def test_a_server_that_is_not_there_is_named(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "http(s)://HOST:PORT" in bad.stderr
     stray = kflow("--key", "k", "status", data=tmp_path / "never")
     assert stray.returncode == 2 and "--key goes with --url" in stray.stderr
+
+
+def test_a_redirect_is_refused_and_the_key_never_reaches_where_it_points(tmp_path: Path) -> None:
+    seen_by_target: list[str | None] = []
+
+    class Target(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen_by_target.append(self.headers.get("Authorization"))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    target = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Target)
+    target_url = f"http://127.0.0.1:{target.server_address[1]}/stolen"
+
+    class Redirector(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", target_url)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    redirector = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirector)
+    servers = [target, redirector]
+    threads = [threading.Thread(target=server.serve_forever, daemon=True) for server in servers]
+    for thread in threads:
+        thread.start()
+    try:
+        ran = kflow(
+            "--url",
+            f"http://127.0.0.1:{redirector.server_address[1]}",
+            "--key",
+            "kflow_secret_key",
+            "status",
+            data=tmp_path,
+            backend=EMBEDDED,
+        )
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    assert ran.returncode != 0
+    assert "redirects (HTTP 302)" in ran.stderr and "does not follow" in ran.stderr
+    assert seen_by_target == []
