@@ -25,6 +25,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests.backends import BACKENDS, backend_named
 from tests.helpers import (
+    EMBEDDED,
     KFLOW,
     REPO,
     Backend,
@@ -524,3 +525,25 @@ def test_sigterm_stops_the_server_with_a_subscription_and_a_stalled_request_open
         finally:
             if process.poll() is None:
                 process.kill()
+
+
+def test_one_key_spelt_many_ways_shares_one_rate_limit_budget(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    limit = 3
+    token = "kflow_0123456789ab_" + "A" * 43  # the shape of a key, whatever it opens
+    spellings = [f"Bearer {token}", f"bearer  {token}", f"BEARER   {token}", f"bEaRer {token}"]
+    data = tmp_path_factory.mktemp("rate-spelt")
+    with serve(data, backend=EMBEDDED, KFLOW_RATE_LIMIT_PER_MINUTE=str(limit)) as served:
+        statuses = [
+            httpx.post(
+                f"{served.base}/graphql",
+                json={"query": "{ __typename }"},
+                headers={"Authorization": spelling},
+                timeout=10,
+            ).status_code
+            for spelling in spellings * 2
+        ]
+    # Every spelling is one caller: past the budget the same key is refused, however spelt.
+    assert 429 in statuses[limit:], statuses
+    assert all(status != 429 for status in statuses[:limit]), statuses

@@ -1,8 +1,9 @@
 """A per-caller request budget: over KFLOW_RATE_LIMIT_PER_MINUTE requests in a minute, 429.
 
-A caller is its API key (the Authorization header), or its address without one. Windows are
-whole minutes, counted in the process: with several workers each counts its own callers.
-The health probes are never counted.
+A caller is the API key it presents (however the header is spelt), or its address when it
+presents none, or nothing shaped like a key. Windows are whole minutes, counted in the
+process: with several workers each counts its own callers. The health probes are never
+counted.
 """
 
 import hashlib
@@ -15,10 +16,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.api.errors import error_body, is_graphql
 from service.failures import answer_of, details_of
+from service.services.access import TOKEN_SHAPE
 from service.services.errors import RateLimited
 
 WINDOW_S = 60.0
 UNCOUNTED_PATHS = frozenset({"/healthz", "/readyz"})
+# Callers kept apart in one minute; past it, a new key shares its address's budget, so a
+# stream of made-up keys neither escapes the limit nor grows the table without end.
+MAX_CALLERS = 10_000
 
 
 class RateLimit:
@@ -41,7 +46,9 @@ class RateLimit:
         window = int(now // WINDOW_S)
         if window != self._window:  # a new minute: every caller starts again
             self._window, self._counts = window, {}
-        caller = _caller(scope)
+        caller, address = _caller(scope)
+        if caller not in self._counts and len(self._counts) >= MAX_CALLERS:
+            caller = address
         self._counts[caller] = self._counts.get(caller, 0) + 1
         if self._counts[caller] <= self.per_minute:
             await self.app(scope, receive, send)
@@ -73,10 +80,12 @@ class RateLimit:
         await send({"type": "http.response.body", "body": payload})
 
 
-def _caller(scope: Scope) -> str:
-    """Who is asking: a digest of the presented key, else the client's address."""
-    authorization = dict(scope["headers"]).get(b"authorization")
-    if authorization:
-        return "key:" + hashlib.sha256(authorization).hexdigest()[:32]
+def _caller(scope: Scope) -> tuple[str, str]:
+    """Who is asking (a digest of the key it presents, else its address), and its address."""
     client = scope.get("client")
-    return f"address:{client[0] if client else 'unknown'}"
+    address = f"address:{client[0] if client else 'unknown'}"
+    header = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() == "bearer" and TOKEN_SHAPE.fullmatch(token.strip()):
+        return "key:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32], address
+    return address, address
