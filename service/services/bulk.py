@@ -377,8 +377,8 @@ async def load_case_in_batches(
             on_progress(phase, rows)
 
         phases = list_phases(case)
-        on_start(1 + sum(phase.count for phase in phases))
         async with store.bulk_load() as load:
+            on_start(1 + sum(phase.count for phase in phases))
             try:
                 statements = await write_case(
                     load.graph, case=case, phases=phases, batch_size=batch_size, progress=progress
