@@ -34,6 +34,25 @@ def cite(where: str = "Figure 1") -> dict[str, str]:
     return {"paper": "fu2018", "where": where}
 
 
+# Record a unit over GraphQL, for tests that write through a running server.
+RECORD_UNIT = """mutation($input: UnitInput!) { recordUnit(input: $input) {
+  __typename ... on UnitRecorded { unit { id } } } }"""
+
+
+def acme_subsidiary(
+    unit_id: str, *, role: str = "SUBSIDIARY", reports_to: str = "acme-europe"
+) -> dict[str, object]:
+    """A new unit of tiny_firm's acme (a subsidiary unless said), as RECORD_UNIT's input."""
+    return {
+        "firm": "acme",
+        "id": unit_id,
+        "name": unit_id,
+        "role": role,
+        "reportsTo": reports_to,
+        "cite": {"paper": "FU2018", "where": "Figure 1"},
+    }
+
+
 def tiny_firm(firm_id: str = "acme", **sections: Any) -> dict[str, Any]:
     """A small hub-and-spoke firm: HQ, capability centre, one region, two subsidiaries."""
 
@@ -140,22 +159,12 @@ def create_key(
     return made.stdout.strip()
 
 
-RECORD_UNIT = """mutation($input: UnitInput!) { recordUnit(input: $input) { __typename } }"""
-
-
 def add_units(base: str, units: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
     """Record units of acme through the API, each (id, role, the unit it reports to); return
     each answer's recordUnit."""
     answers = []
     for unit_id, role, boss in units:
-        unit = {
-            "firm": "acme",
-            "id": unit_id,
-            "name": unit_id,
-            "role": role,
-            "reportsTo": boss,
-            "cite": {"paper": "FU2018", "where": "Figure 1"},
-        }
+        unit = acme_subsidiary(unit_id, role=role, reports_to=boss)
         answer = httpx.post(
             f"{base}/graphql",
             json={"query": RECORD_UNIT, "variables": {"input": unit}},

@@ -13,23 +13,9 @@ import yaml
 from service.bootstrap import open_store
 from service.settings import Settings
 from service.store.embedded import EmbeddedStore
-from tests.helpers import EMBEDDED, Served, kflow, serve, tiny_firm
+from tests.helpers import EMBEDDED, RECORD_UNIT, Served, acme_subsidiary, kflow, serve, tiny_firm
 
 pytestmark = pytest.mark.e2e
-
-RECORD_UNIT = """mutation($input: UnitInput!) { recordUnit(input: $input) {
-  __typename ... on UnitRecorded { unit { id } } } }"""
-
-
-def unit(unit_id: str) -> dict[str, object]:
-    return {
-        "firm": "acme",
-        "id": unit_id,
-        "name": unit_id,
-        "role": "SUBSIDIARY",
-        "reportsTo": "acme-europe",
-        "cite": {"paper": "FU2018", "where": "Figure 1"},
-    }
 
 
 def seeded(tmp_path: Path) -> Path:
@@ -55,7 +41,7 @@ def test_a_data_directory_lost_while_serving_stops_writes_and_readiness_says_why
 ) -> None:
     data = seeded(tmp_path)
     with serve(data, backend=EMBEDDED, KFLOW_ANONYMOUS_ROLE="editor") as server:
-        first = server.graphql(RECORD_UNIT, input=unit("acme-fr"))
+        first = server.graphql(RECORD_UNIT, input=acme_subsidiary("acme-fr"))
         assert first["data"]["recordUnit"]["unit"] == {"id": "acme-fr"}
         shutil.rmtree(data)
         if how == "replaced":
@@ -68,7 +54,7 @@ def test_a_data_directory_lost_while_serving_stops_writes_and_readiness_says_why
         assert ("gone" if how == "deleted" else "replaced") in ready.json()["detail"]
         second = httpx.post(
             f"{server.base}/graphql",
-            json={"query": RECORD_UNIT, "variables": {"input": unit("acme-it")}},
+            json={"query": RECORD_UNIT, "variables": {"input": acme_subsidiary("acme-it")}},
             timeout=30,
         )
         assert second.status_code == 503

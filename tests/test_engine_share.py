@@ -21,23 +21,18 @@ from service.settings import Settings
 from service.store.embedded import EmbeddedStore
 from service.store.engine import lock_holders
 from service.store.engine_share import read_state
-from tests.helpers import EMBEDDED, Backend, as_case, kflow, serve, tiny_firm
+from tests.helpers import (
+    EMBEDDED,
+    RECORD_UNIT,
+    Backend,
+    acme_subsidiary,
+    as_case,
+    kflow,
+    serve,
+    tiny_firm,
+)
 
 pytestmark = pytest.mark.e2e
-
-RECORD_UNIT = """mutation($input: UnitInput!) { recordUnit(input: $input) {
-  __typename ... on UnitRecorded { unit { id } } } }"""
-
-
-def unit(unit_id: str) -> dict[str, object]:
-    return {
-        "firm": "acme",
-        "id": unit_id,
-        "name": unit_id,
-        "role": "SUBSIDIARY",
-        "reportsTo": "acme-europe",
-        "cite": {"paper": "FU2018", "where": "Figure 1"},
-    }
 
 
 def seeded(tmp_path: Path, backend: Backend = EMBEDDED) -> Path:
@@ -103,7 +98,7 @@ def test_a_write_through_the_api_is_read_by_the_next_cli_command(
     with serve(data, backend=backend, KFLOW_ANONYMOUS_ROLE="editor") as server:
         for number in range(3):
             unit_id = f"acme-new{number}"
-            recorded = server.graphql(RECORD_UNIT, input=unit(unit_id))
+            recorded = server.graphql(RECORD_UNIT, input=acme_subsidiary(unit_id))
             assert recorded["data"]["recordUnit"]["unit"] == {"id": unit_id}
             assert unit_id in unit_ids(data, backend)
 
@@ -116,7 +111,7 @@ def test_a_write_waits_while_another_process_loads_and_neither_is_lost(tmp_path:
             target=lambda: answers.append(
                 httpx.post(
                     f"{server.base}/graphql",
-                    json={"query": RECORD_UNIT, "variables": {"input": unit("acme-w")}},
+                    json={"query": RECORD_UNIT, "variables": {"input": acme_subsidiary("acme-w")}},
                     timeout=60,
                 )
             )
@@ -163,7 +158,7 @@ def test_a_write_during_a_long_load_elsewhere_is_refused_by_name(tmp_path: Path)
                 answer = await asyncio.to_thread(
                     httpx.post,
                     f"{server.base}/graphql",
-                    json={"query": RECORD_UNIT, "variables": {"input": unit("acme-w")}},
+                    json={"query": RECORD_UNIT, "variables": {"input": acme_subsidiary("acme-w")}},
                     timeout=60,
                 )
                 await store.discard_staging(staging)
@@ -175,7 +170,7 @@ def test_a_write_during_a_long_load_elsewhere_is_refused_by_name(tmp_path: Path)
         assert refused.status_code == 503, refused.text
         error = refused.json()["errors"][0]
         assert error["extensions"]["code"] == "STORE_UNAVAILABLE"
-        recorded = server.graphql(RECORD_UNIT, input=unit("acme-x"))
+        recorded = server.graphql(RECORD_UNIT, input=acme_subsidiary("acme-x"))
         assert recorded["data"]["recordUnit"]["unit"] == {"id": "acme-x"}
     ids = unit_ids(data)
     assert "acme-x" in ids and "acme-w" not in ids
