@@ -5,6 +5,8 @@ import logging
 
 import pytest
 
+from service.store.embedded import EmbeddedStore
+from service.store.engine import EngineProcess
 from service.store.neo4j import Neo4jStore
 from service.store.port import (
     AdhocLimits,
@@ -12,6 +14,7 @@ from service.store.port import (
     GraphStore,
     QueryFailed,
     QueryParameterError,
+    QueryTimedOut,
     StatementPlan,
     StoreUnavailable,
 )
@@ -23,6 +26,7 @@ CREATE_UNIT = load_test_statement("contract/create_unit")
 LIST_UNITS = load_test_statement("contract/list_units")
 GET_VALUES = load_test_statement("contract/get_values")
 GET_DIVISION = load_test_statement("contract/get_division")
+COUNT_PAIRS = load_test_statement("contract/count_pairs")
 
 
 async def test_a_write_is_read_back_as_plain_maps(store: GraphStore) -> None:
@@ -184,3 +188,35 @@ async def test_the_routing_driver_reaches_the_same_neo4j(neo4j_backend: Backend)
         assert (await routed.info()).backend == "neo4j"
     finally:
         await routed.close()
+
+
+async def test_kflows_own_statement_past_the_time_limit_says_which_limit(
+    backend: Backend, engine: EngineProcess
+) -> None:
+    # A timed-out statement is the server's limit, not a fault: callers see a 408 naming it.
+    limited = "contract/count_pairs' ran past the 300 ms limit \\(KFLOW_QUERY_TIMEOUT_MS\\)"
+    if backend.name == "neo4j":
+        neo4j = await Neo4jStore.connect(
+            backend.url,
+            user="neo4j",
+            password=backend.password,
+            database=None,
+            pool_size=1,
+            query_timeout_ms=300,
+        )
+        try:
+            with pytest.raises(QueryTimedOut, match=limited):
+                await neo4j.read(COUNT_PAIRS, {"n": 40_000})
+        finally:
+            await neo4j.close()
+        return
+    embedded = EmbeddedStore(
+        engine, graph_name="timelimit", pool_size=1, query_timeout_ms=300, owns_engine=False
+    )
+    await embedded.ensure_schema()
+    try:
+        with pytest.raises(QueryTimedOut, match=limited):
+            await embedded.read(COUNT_PAIRS, {"n": 40_000})
+    finally:
+        await embedded.drop_graph()
+        await embedded.close()

@@ -141,10 +141,17 @@ def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
-def write_error(err: Neo4jError | DriverError, *, query: str, url: str) -> StoreError:
+def write_error(
+    err: Neo4jError | DriverError, *, query: str, url: str, timeout_s: float | None = None
+) -> StoreError:
     """The port's error for a failed statement of the service's own."""
     if isinstance(err, ServiceUnavailable | SessionExpired | AuthError):
         return StoreUnavailable(f"Neo4j at {url}: {err.message or err}")
+    if timeout_s is not None and err.code and "TransactionTimedOut" in err.code:
+        return QueryTimedOut(
+            f"query '{query}' ran past the {round(timeout_s * 1000)} ms limit "
+            "(KFLOW_QUERY_TIMEOUT_MS)"
+        )
     if err.code and "ConstraintValidationFailed" in err.code:
         return ConstraintViolation(query, err.message or str(err))
     if err.code and "MemoryPoolOutOfMemory" in err.code:
@@ -205,7 +212,7 @@ class Neo4jStore:
                 statement, values, routing_=routing, database_=self.database
             )
         except (ServiceUnavailable, SessionExpired, AuthError, Neo4jError) as err:
-            raise write_error(err, query=query.name, url=self.url) from None
+            raise write_error(err, query=query.name, url=self.url, timeout_s=timeout) from None
         return [plain(record.data()) for record in records]
 
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
