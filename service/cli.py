@@ -637,8 +637,9 @@ def query_command(
                 f"{p.name}: {p.type}" + ("" if p.required else f" = {json.dumps(p.default)}")
                 for p in query.params
             )
-            rows.append([query.name, query.title, signature, ", ".join(query.columns)])
-        _print_table(["query", "answers", "parameters", "columns"], rows, wide=wide)
+            kind = "computed" if query.computed else "cypher"
+            rows.append([query.name, query.title, signature, ", ".join(query.columns), kind])
+        _print_table(["query", "answers", "parameters", "columns", "kind"], rows, wide=wide)
         return
     if remote is not None:
         params = _parse_params(param or [], as_json=False)

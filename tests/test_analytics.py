@@ -2,10 +2,14 @@
 answers on the seeded demos over real HTTP, and on synthetic graphs checked against a
 brute-force networkx reading (remove the unit, search again)."""
 
+import csv
+import io
+import json
 import random
 from pathlib import Path
 from typing import Any
 
+import httpx
 import networkx as nx
 import pytest
 
@@ -24,7 +28,7 @@ from service.services.paths import list_reverse_transfer_paths
 from service.services.recording import record_flow
 from service.services.synthetic import FirmSize, generate_case_document, generate_firm
 from service.store.port import GraphStore
-from tests.helpers import Served, as_case, cite, kflow, tiny_firm
+from tests.helpers import Backend, Served, as_case, cite, kflow, tiny_firm
 
 pytestmark = pytest.mark.e2e
 
@@ -340,6 +344,36 @@ async def test_transfer_lag_measures_only_dated_steps_and_counts_the_rest(
     assert by_unit["acme-de"].to_hq.median_months == pytest.approx(31 / analytics.DAYS_PER_MONTH)
 
 
+async def test_transfer_lag_keeps_alike_learning_events_apart(store: GraphStore) -> None:
+    # Two events of one unit on one date whose items never came up: only one item was
+    # integrated, so one lag is measured and the other never came.
+    integration = {
+        "id": "acme-i1",
+        "step": "leverage",
+        "tier": "high",
+        "coordinator": "acme-ccd",
+        "description": "used k4",
+        "knowledge": ["acme-k4"],
+        "date": "2015",
+        "cite": cite(),
+    }
+    document = tiny_firm(
+        actors=[{"id": "acme-customers", "name": "Customers", "kind": "customer", "cite": cite()}],
+        knowledge=[knowledge("acme-k4"), knowledge("acme-k5")],
+        learning=[
+            learning("acme-l4", "uk", "acme-k4", "2014"),
+            learning("acme-l5", "uk", "acme-k5", "2014"),
+        ],
+        integrations=[integration],
+    )
+    await load_case(store, case=as_case(document))
+    lag = await analytics.measure_transfer_lag(store, firm_id="acme")
+    assert lag.learning_events == 2
+    assert (lag.to_hq.count, lag.to_hq.never) == (0, 2)
+    assert (lag.to_integration.count, lag.to_integration.never) == (1, 1)
+    assert lag.to_integration.median_months == 12.0
+
+
 async def test_hub_metrics_as_of_a_date_count_only_the_flows_dated_by_then(
     store: GraphStore,
 ) -> None:
@@ -474,3 +508,173 @@ def test_the_command_line_answers_the_release_question_and_names_a_bad_date(
     bad = kflow("analytics", "critical", "huawei", "--as-of", "2001-15", data=tmp_path)
     assert bad.returncode == 1
     assert "--as-of: month 15 does not exist" in bad.stderr
+
+
+LAG = """
+query Lag($firm: ID!) {
+  transferLag(firm: $firm) {
+    toHq { ...lag } toIntegration { ...lag }
+    units(first: 100) {
+      totalCount edges { node { unit { id } toHq { ...lag } toIntegration { ...lag } } }
+    }
+  }
+}
+fragment lag on LagDistribution { count medianMonths p90Months undated never }"""
+SCORECARD = """
+query Card($firm: ID!) { firmScorecard(firm: $firm) { measures { name value source } } }"""
+LAG_FIELDS = {
+    "count": "count",
+    "median_months": "medianMonths",
+    "p90_months": "p90Months",
+    "undated": "undated",
+    "never": "never",
+}
+
+
+def named_rows(server: Served, name: str, **params: Any) -> list[dict[str, Any]]:
+    response = httpx.post(f"{server.base}/queries/{name}", json={"parameters": params})
+    assert response.status_code == 200, response.text
+    rows: list[dict[str, Any]] = response.json()["rows"]
+    return rows
+
+
+def test_the_analytics_named_queries_are_listed_as_computed(server: Served) -> None:
+    catalogue = {q["name"]: q for q in httpx.get(f"{server.base}/queries").json()}
+    computed = {name for name, q in catalogue.items() if q["computed"]}
+    assert computed == {
+        "list_release_impact",
+        "list_critical_units",
+        "list_transfer_lag",
+        "list_firm_scorecard",
+    }
+    assert not catalogue["list_unit_roles"]["computed"]
+    assert {
+        (p["name"], p["type"], p["required"]) for p in catalogue["list_critical_units"]["params"]
+    } == {
+        ("firm", "STRING", True),
+        ("asOf", "DATE", False),
+    }
+    assert all(
+        q["columns"][-2:] == ["citation", "assumption"]
+        for n, q in catalogue.items()
+        if n in computed
+    )
+
+
+def test_the_release_named_queries_answer_as_graphql_and_cite_the_flows(server: Served) -> None:
+    impact = data(server.graphql(RELEASE, unit="huawei-rhq"))["releaseImpact"]
+    rows = named_rows(server, "list_release_impact", unit="huawei-rhq")
+    assert [r["id"] for r in rows if r["kind"] == "unit"] == impact["cutOffIds"]
+    lost = [r for r in rows if r["kind"] == "knowledge"]
+    assert [r["id"] for r in lost] == [k["id"] for k in impact["lostKnowledge"]]
+    assert all(r["citation"] for r in rows), rows
+    assert all(c.startswith("Fu, Sun & Ghauri") for r in rows for c in r["citation"])
+
+    for as_of in (None, "1990"):
+        variables = {"firm": "huawei"} | ({"asOf": as_of} if as_of else {})
+        critical = data(server.graphql(CRITICAL, **variables))["criticalUnits"]
+        ranked = [
+            (e["node"]["unit"]["id"], e["node"]["cutOff"]) for e in critical["units"]["edges"]
+        ]
+        rows = named_rows(server, "list_critical_units", **variables)
+        assert [(r["unit"], r["cut_off"]) for r in rows] == ranked, as_of
+    assert rows == [] or all(r["citation"] for r in rows)
+    rows = named_rows(server, "list_critical_units", firm="huawei")
+    assert rows[0]["role"] == "regional_hq" and rows[0]["citation"]
+
+
+@pytest.mark.parametrize("firm", ["zte", "huawei"])
+def test_the_lag_and_scorecard_named_queries_answer_as_graphql(server: Served, firm: str) -> None:
+    lag = data(server.graphql(LAG, firm=firm))["transferLag"]
+    expected = [("firm", firm, lag)] + [
+        ("unit", e["node"]["unit"]["id"], e["node"]) for e in lag["units"]["edges"]
+    ]
+    assert lag["units"]["totalCount"] == len(lag["units"]["edges"]) > 0
+    rows = named_rows(server, "list_transfer_lag", firm=firm)
+    assert [(r["level"], r["id"], r["step"]) for r in rows] == [
+        (level, unit, step) for level, unit, _ in expected for step in ("to_hq", "to_integration")
+    ]
+    for row, (level, _, node) in zip(rows, [e for e in expected for _ in range(2)], strict=True):
+        answer = node["toHq" if row["step"] == "to_hq" else "toIntegration"]
+        assert {k: row[k] for k in LAG_FIELDS} == {k: answer[f] for k, f in LAG_FIELDS.items()}
+        if level == "unit":
+            assert row["citation"], row
+
+    card = data(server.graphql(SCORECARD, firm=firm))["firmScorecard"]["measures"]
+    rows = named_rows(server, "list_firm_scorecard", firm=firm)
+    assert [(r["measure"], r["value"], r["source"]) for r in rows] == [
+        (m["name"], m["value"], m["source"]) for m in card
+    ]
+    routes = next(r for r in rows if r["measure"] == "route_share")
+    assert routes["citation"] and all(isinstance(c, str) for c in routes["citation"])
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "status", "detail"),
+    [
+        ("list_critical_units", {"firm": "huawei", "asOf": "2001-15"}, 400, "asOf: month 15"),
+        ("list_critical_units", {"firm": "huawei", "asOf": 2001}, 400, "asOf: expects DATE"),
+        ("list_critical_units", {}, 400, "firm: is required (STRING)"),
+        ("list_transfer_lag", {"firm": "huawei", "unit": "x"}, 400, "unit: is not a parameter"),
+        ("list_release_impact", {"unit": "huawei-ku"}, 404, "did you mean huawei-uk"),
+        ("list_firm_scorecard", {"firm": "huawie"}, 404, "did you mean huawei"),
+    ],
+)
+def test_a_bad_analytics_parameter_is_refused_by_name(
+    server: Served, name: str, params: dict[str, Any], status: int, detail: str
+) -> None:
+    response = httpx.post(f"{server.base}/queries/{name}", json={"parameters": params})
+    assert response.status_code == status, response.text
+    assert detail in response.json()["detail"]
+
+
+def test_the_command_line_runs_the_analytics_named_queries(
+    tmp_path: Path, backend: Backend
+) -> None:
+    assert kflow("seed", "huawei", data=tmp_path, backend=backend).returncode == 0
+    listed = kflow("query", "list", "--wide", data=tmp_path, backend=backend)
+    assert listed.returncode == 0, listed.stderr
+    line = next(line for line in listed.stdout.splitlines() if "list_release_impact" in line)
+    assert "computed" in line
+    critical = kflow(
+        "query",
+        "list_critical_units",
+        "-p",
+        "firm=huawei",
+        "--format",
+        "csv",
+        data=tmp_path,
+        backend=backend,
+    )
+    assert critical.returncode == 0, critical.stderr
+    [row] = list(csv.DictReader(io.StringIO(critical.stdout)))
+    assert (row["unit"], row["role"], row["cut_off"]) == ("huawei-rhq", "regional_hq", "3")
+    assert json.loads(row["citation"]) and json.loads(row["assumption"]) is not None
+    release = kflow(
+        "query",
+        "list_release_impact",
+        "-p",
+        "unit=huawei-rhq",
+        "--format",
+        "json",
+        data=tmp_path,
+        backend=backend,
+    )
+    rows = json.loads(release.stdout)["rows"]
+    assert [(r["kind"], r["id"]) for r in rows] == [
+        ("unit", "huawei-dm-subsidiaries"),
+        ("unit", "huawei-em-subsidiaries"),
+        ("unit", "huawei-uk"),
+        ("knowledge", "huawei-uk-customer-feedback"),
+    ]
+    bad = kflow(
+        "query",
+        "list_critical_units",
+        "-p",
+        "firm=huawei",
+        "-p",
+        "asOf=2001-15",
+        data=tmp_path,
+        backend=backend,
+    )
+    assert bad.returncode == 1 and "asOf: month 15 does not exist" in bad.stderr

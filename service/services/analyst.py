@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from service import cypher
 from service.cypher import Param, Query
+from service.services.analytics_queries import COMPUTED_QUERIES, ComputedQuery
 from service.services.errors import InvalidArgument, NotFound
 from service.services.lookup import check_known_ids
 from service.store.port import (
@@ -411,6 +412,8 @@ class NamedQuery(BaseModel):
     description: str
     params: list[ParamInfo]
     columns: list[str]
+    # Answered by a service computation (a dominator tree, matching events), not one statement.
+    computed: bool = False
 
 
 def _default_value(param: Param) -> Any:
@@ -420,12 +423,15 @@ def _default_value(param: Param) -> Any:
     return None if text == "null" else coerce_value(param, text)
 
 
-def _user_params(query: Query) -> tuple[Param, ...]:
+Named = Query | ComputedQuery
+
+
+def _user_params(query: Named) -> tuple[Param, ...]:
     """The parameters an analyst gives (all but the row limit run_named_query binds)."""
     return tuple(p for p in query.params if p.name != ROW_LIMIT)
 
 
-def _describe(query: Query) -> NamedQuery:
+def _describe(query: Named) -> NamedQuery:
     return NamedQuery(
         name=query.name.removeprefix(QUERY_AREA),
         title=query.title,
@@ -437,6 +443,7 @@ def _describe(query: Query) -> NamedQuery:
             for p in _user_params(query)
         ],
         columns=list(query.returns),
+        computed=isinstance(query, ComputedQuery),
     )
 
 
@@ -445,11 +452,13 @@ LIBRARY: dict[str, Query] = {
     for name in sorted(cypher.CATALOGUE)
     if name.startswith(QUERY_AREA)
 }
+COMPUTED: dict[str, ComputedQuery] = {query.name: query for query in COMPUTED_QUERIES}
 
 
 def list_named_queries() -> list[NamedQuery]:
     """The catalogue of named questions, with their parameters and columns."""
-    return [_describe(query) for query in LIBRARY.values()]
+    catalogue: dict[str, Named] = {**LIBRARY, **COMPUTED}
+    return [_describe(catalogue[name]) for name in sorted(catalogue)]
 
 
 def get_named_query(*, name: str) -> NamedQuery:
@@ -457,11 +466,11 @@ def get_named_query(*, name: str) -> NamedQuery:
     return _describe(_lookup(name))
 
 
-def _lookup(name: str) -> Query:
-    try:
-        return LIBRARY[name]
-    except KeyError:
-        raise NotFound("named query", name) from None
+def _lookup(name: str) -> Named:
+    found = LIBRARY.get(name) or COMPUTED.get(name)
+    if found is None:
+        raise NotFound("named query", name)
+    return found
 
 
 def coerce_value(param: Param, value: Any) -> Any:
@@ -509,7 +518,7 @@ def coerce_value(param: Param, value: Any) -> Any:
     raise InvalidArgument(param.name, f"has type {kind}, which named queries do not take")
 
 
-def bind_params(query: Query, given: Mapping[str, Any]) -> dict[str, Any]:
+def bind_params(query: Named, given: Mapping[str, Any]) -> dict[str, Any]:
     """Every declared parameter with a value: given, or its default; unknown ones refused."""
     params = _user_params(query)
     unknown = sorted(set(given) - {p.name for p in params})
@@ -535,7 +544,8 @@ async def run_named_query(
     """Run a named question with validated parameters; rows follow its declared columns.
 
     The statement stops at one row past the cap, so a cut answer costs the engine no more
-    than a full page, and `truncated` says whether there was more.
+    than a full page, and `truncated` says whether there was more; a computed question is
+    answered whole (from the service's kept trees) and cut at the cap the same way.
     """
     query = _lookup(name)
     bound = bind_params(query, params)
@@ -545,9 +555,12 @@ async def run_named_query(
             await check_known_ids(
                 store, kind=kind, ids=value if isinstance(value, list) else [value]
             )
-    if ROW_LIMIT in query.param_names:
-        bound[ROW_LIMIT] = row_cap + 1
-    rows = await store.read(query, bound)
+    if isinstance(query, ComputedQuery):
+        rows = await query.compute(store, bound)
+    else:
+        if ROW_LIMIT in query.param_names:
+            bound[ROW_LIMIT] = row_cap + 1
+        rows = await store.read(query, bound)
     columns = list(query.returns)
     return QueryAnswer(
         columns=columns,
