@@ -10,7 +10,7 @@ from service.model import views
 from service.model.enums import Channel, FlowDirection, UnitRole
 from service.services.dating import is_on_or_before
 from service.services.errors import NotFound
-from service.services.navigation import Page, UnitFilter, list_firm_units
+from service.services.navigation import Page, UnitFilter, list_firm_units, root_page
 from service.services.paging import KeysetRequest, PageRequest
 from service.store.port import GraphReader, GraphStore
 
@@ -62,6 +62,21 @@ async def list_units(
         _unit_filters(firm, role, country) | {"skip": page.skip, "limit": page.limit},
     )
     return [views.UnitView.model_validate(row["unit"]) for row in rows]
+
+
+async def list_units_paged(
+    store: GraphStore,
+    *,
+    firm: str | None,
+    role: UnitRole | None,
+    country: str | None,
+    page: KeysetRequest,
+) -> Page[views.UnitView]:
+    """A page of units, filtered, by id: stable when units are recorded between pages."""
+    rows = await store.read(
+        NETWORK.list_units_page, _unit_filters(firm, role, country) | page.params()
+    )
+    return root_page(rows, views.UnitView, page)
 
 
 async def count_units(
