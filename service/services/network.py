@@ -115,6 +115,7 @@ NodeView = (
     | views.FlowView
     | views.IntegrationEventView
     | views.LearningView
+    | views.CustomerManagementView
 )
 
 
@@ -134,8 +135,11 @@ async def get_nodes_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, Nod
         else:
             kind = next(iter(_BATCHED_KINDS.keys() & set(labels)), "")
             kinds.setdefault(kind, []).append(node_id)
-    # Flows are relationships, so find_nodes never sees them: the ids it did not find may be.
-    kinds["Flow"] = [node_id for node_id in ids if node_id not in found]
+    # Flows and customer management are relationships, so find_nodes never sees them: the
+    # ids it did not find may be either.
+    kinds["Flow"] = kinds["CustomerManagement"] = [
+        node_id for node_id in ids if node_id not in found
+    ]
     for kind, wanted in kinds.items():
         if wanted and kind:
             node_views.update(await _BATCHED_KINDS[kind](store, wanted))
@@ -152,6 +156,11 @@ async def get_integration_events_by_id(
     """The integration events with these ids, with their roles, knowledge and resources."""
     query = NETWORK.list_integration_events_by_id
     return await _read_by_id(store, query, views.IntegrationEventView, ids)
+
+
+async def _customer_management_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
+    query = NETWORK.list_customer_management_by_id
+    return dict(await _read_by_id(store, query, views.CustomerManagementView, ids))
 
 
 async def _integration_events(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
@@ -180,6 +189,7 @@ _BATCHED_KINDS: dict[str, Callable[[GraphStore, list[str]], Awaitable[dict[str, 
     "Unit": _units,
     "Knowledge": _knowledge,
     "Flow": _flows_by_id,
+    "CustomerManagement": _customer_management_by_id,
     "IntegrationEvent": _integration_events,
     "LearningEvent": _learning_events_by_id,
 }
