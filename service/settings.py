@@ -93,6 +93,13 @@ class Settings(BaseSettings):
         description="Requests one caller (API key, else address) may make a minute; over it "
         "429. 0: no limit.",
     )
+    public_url: str = Field(
+        default="",
+        pattern=r"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$",
+        description="The address clients reach kflow at (e.g. https://kflow.example.org): "
+        "the specifications the schema points at are given under it; blank: their paths "
+        "on this server.",
+    )
     max_page_size: int = Field(
         default=100, ge=1, le=10_000, description="Largest page a list returns."
     )

@@ -3,6 +3,7 @@ in production mode: graphql-ws, Apollo Client and GraphQL Code Generator (the no
 clients/test, pinned by clients/package-lock.json) and Python gql over HTTP and WebSocket."""
 
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -11,14 +12,17 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 import yaml
 from gql import Client, gql
 from gql.transport.exceptions import TransportQueryError
-from gql.transport.httpx import HTTPXAsyncTransport
 from gql.transport.websockets import WebsocketsTransport
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.typing import Subprotocol
 
 from tests.backends import BACKENDS, backend_named
 from tests.helpers import EMBEDDED, REPO, Served, create_key, kflow, serve, tiny_firm
@@ -226,30 +230,175 @@ def test_python_gql_shows_a_413_as_a_graphql_error_naming_the_limit(
     assert limit in error["message"]
 
 
-def test_python_gql_shows_a_429_as_a_graphql_error_saying_when_to_retry(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    limit = 3
+RATE_LIMIT = 5
+# The rate-limit tests' own keys: one budget each.
+LIMITED_KEYS = ("gql", "apollo", "socket-messages", "socket-upgrades", "public-url")
+PUBLIC_URL = "https://kflow.example.org/"
+
+
+@dataclass(frozen=True)
+class LimitedServer:
+    url: str
+    tokens: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def rate_limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LimitedServer]:
+    """Production mode with KFLOW_RATE_LIMIT_PER_MINUTE and KFLOW_PUBLIC_URL on an empty graph
+    (embedded): the one server the rate-limit tests share, each test with a reader key of its
+    own."""
     data = tmp_path_factory.mktemp("rate-limited")
-    with serve(data, backend=EMBEDDED, KFLOW_RATE_LIMIT_PER_MINUTE=str(limit)) as served:
-        transport = HTTPXAsyncTransport(url=f"{served.base}/graphql")
-
-        async def scenario() -> list[TransportQueryError]:
-            refusals = []
-            async with Client(transport=transport) as session:
-                # 2 * limit + 1 requests, well within two minutes: one minute sees limit + 1.
-                for _ in range(2 * limit + 1):
-                    try:
-                        await session.execute(gql("{ __typename }"))
-                    except TransportQueryError as refused:
-                        refusals.append(refused)
-            return refusals
-
-        refusals = asyncio.run(scenario())
+    admin = create_key(data, "admin", name="admin")
+    environment = {
+        "KFLOW_ENV": "production",
+        "KFLOW_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+        "KFLOW_PUBLIC_URL": PUBLIC_URL,
+    }
+    with serve(data, backend=EMBEDDED, **environment) as served:
+        tokens = {}
+        for name in LIMITED_KEYS:  # fewer requests than the admin key's budget
+            issued = httpx.post(
+                f"{served.base}/keys",
+                json={"name": name, "role": "reader"},
+                headers={"Authorization": f"Bearer {admin}"},
+                timeout=30,
+            )
+            assert issued.status_code == 201, issued.text
+            tokens[name] = issued.json()["token"]
+        yield LimitedServer(f"{served.base}/graphql", tokens)
         health = httpx.get(f"{served.base}/healthz", timeout=10)
+        assert health.status_code == 200  # the probes are never counted
+
+
+def assert_rate_limited(error: dict[str, Any]) -> None:
+    """A 429 in GraphQL's shape: its code, when to retry, and the setting named."""
+    assert error["extensions"]["code"] == "RATE_LIMITED", error
+    assert 1 <= error["extensions"]["retryAfter"] <= 60, error
+    assert "KFLOW_RATE_LIMIT_PER_MINUTE" in error["message"], error
+
+
+def test_python_gql_shows_a_429_as_a_graphql_error_saying_when_to_retry(
+    rate_limited: LimitedServer,
+) -> None:
+    snippets = python_clients()
+
+    async def scenario() -> list[TransportQueryError]:
+        refusals = []
+        client: Client = snippets["kflow_http"](rate_limited.url, rate_limited.tokens["gql"])
+        async with client as session:
+            # 2 * limit + 1 requests, well within two minutes: one minute sees limit + 1.
+            for _ in range(2 * RATE_LIMIT + 1):
+                try:
+                    await session.execute(gql("{ __typename }"))
+                except TransportQueryError as refused:
+                    refusals.append(refused)
+        return refusals
+
+    refusals = asyncio.run(scenario())
     assert refusals, "no request was refused over the rate limit"
     [error] = refusals[0].errors or []
-    assert error["extensions"]["code"] == "RATE_LIMITED"
-    assert 1 <= error["extensions"]["retryAfter"] <= 60
-    assert "KFLOW_RATE_LIMIT_PER_MINUTE" in error["message"]
-    assert health.status_code == 200  # the probes are not counted
+    assert_rate_limited(error)
+
+
+def test_apollo_shows_a_429_as_a_graphql_error_saying_when_to_retry(
+    rate_limited: LimitedServer,
+) -> None:
+    env = {
+        **os.environ,
+        "KFLOW_URL": rate_limited.url,
+        "KFLOW_READER_KEY": rate_limited.tokens["apollo"],
+        "KFLOW_RATE_LIMIT": str(RATE_LIMIT),
+    }
+    ran = subprocess.run(
+        ["node", "--test", "rate-limit/apollo.test.mjs"],
+        cwd=CLIENTS,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert re.search(r"^# pass 1$", ran.stdout, re.M), ran.stdout
+
+
+def subscribe(operation: int) -> str:
+    return json.dumps(
+        {"id": str(operation), "type": "subscribe", "payload": {"query": "{ __typename }"}}
+    )
+
+
+def test_a_websocket_flooding_messages_is_closed_4429_and_answered_no_further(
+    rate_limited: LimitedServer,
+) -> None:
+    headers = {"Authorization": f"Bearer {rate_limited.tokens['socket-messages']}"}
+
+    async def flood() -> tuple[int | None, str, list[str]]:
+        answered: list[str] = []
+        async with connect(
+            rate_limited.url.replace("http://", "ws://"),
+            subprotocols=[Subprotocol("graphql-transport-ws")],
+            additional_headers=headers,
+        ) as socket:
+            await socket.send(json.dumps({"type": "connection_init"}))
+            assert json.loads(await socket.recv())["type"] == "connection_ack"
+            try:
+                # The upgrade and connection_init counted: far more than the budget follows.
+                for operation in range(2 * RATE_LIMIT + 2):
+                    await socket.send(subscribe(operation))
+                    reply = json.loads(await asyncio.wait_for(socket.recv(), timeout=10))
+                    if reply["type"] == "next":
+                        answered.append(reply["id"])
+                        await socket.recv()  # its complete
+            except ConnectionClosed:
+                pass
+            assert socket.close_code is not None, "the flood was never stopped"
+            return socket.close_code, socket.close_reason or "", answered
+
+    code, reason, answered = asyncio.run(flood())
+    assert code == 4429, (code, reason)
+    assert "KFLOW_RATE_LIMIT_PER_MINUTE" in reason and "retry in" in reason, reason
+    # At most one minute's budget, and a second one's after a minute boundary, was answered.
+    assert len(answered) <= 2 * RATE_LIMIT, answered
+
+
+def test_websocket_upgrades_over_the_budget_get_a_429_saying_when_to_retry(
+    rate_limited: LimitedServer,
+) -> None:
+    headers = {"Authorization": f"Bearer {rate_limited.tokens['socket-upgrades']}"}
+
+    async def open_until_refused() -> InvalidStatus | None:
+        for _ in range(2 * RATE_LIMIT + 1):
+            try:
+                async with connect(
+                    rate_limited.url.replace("http://", "ws://"),
+                    subprotocols=[Subprotocol("graphql-transport-ws")],
+                    additional_headers=headers,
+                ):
+                    pass
+            except InvalidStatus as refused:
+                return refused
+        return None
+
+    refused = asyncio.run(open_until_refused())
+    assert refused is not None, "no upgrade was refused over the rate limit"
+    assert refused.response.status_code == 429
+    retry_after = refused.response.headers["Retry-After"]
+    [error] = json.loads(refused.response.body or b"")["errors"]
+    assert_rate_limited(error)
+    assert str(error["extensions"]["retryAfter"]) == retry_after
+
+
+def test_with_a_public_url_partial_dates_specification_is_an_absolute_url_under_it(
+    rate_limited: LimitedServer,
+) -> None:
+    answer = httpx.post(
+        rate_limited.url,
+        json={"query": '{ __type(name: "PartialDate") { specifiedByURL } }'},
+        headers={"Authorization": f"Bearer {rate_limited.tokens['public-url']}"},
+        timeout=30,
+    ).json()
+    url = answer["data"]["__type"]["specifiedByURL"]
+    assert url == "https://kflow.example.org/docs/partial-date.md"
+    # The same path on this server (the public URL would reach it through a proxy).
+    served = httpx.get(rate_limited.url.replace("/graphql", urlsplit(url).path), timeout=10)
+    assert served.status_code == 200 and served.text.startswith("# PartialDate")

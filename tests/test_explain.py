@@ -16,7 +16,7 @@ async def test_a_firms_events_are_found_through_the_firm_index(store: GraphStore
     plan = await profile_statement(
         store,
         name="integration/list_integration_events",
-        params={"firm": "huawei", "skip": "0", "limit": "10"},
+        params={"firm": "huawei", "limit": "10"},
     )
     seeks = [line for line in plan if "IntegrationEvent" in line and "Index" in line]
     assert seeks, "\n".join(plan)

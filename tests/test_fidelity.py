@@ -20,7 +20,7 @@ from service.services.integration import (
     count_integration_events,
     list_integration_events,
 )
-from service.services.paging import PageRequest
+from service.services.paging import KeysetRequest
 from service.services.seeding import list_case_files, seed_cases, select_case_files
 from service.services.sources import SOURCES_PATH, render_sources
 from service.store.embedded import EmbeddedStore
@@ -247,7 +247,7 @@ async def test_events_are_found_by_a_unit_in_any_role_and_by_knowledge(
     store: EmbeddedStore,
 ) -> None:
     await seed_cases(store, paths=select_case_files(["zte"]))
-    page = PageRequest(skip=0, limit=100)
+    page = KeysetRequest(size=100)
     solar = "zte-solar-battery-storage"
     expected = {
         (None, "zte-us"): {"zte-high-level-v3-wcdma", "zte-leverage-solar-battery"},
@@ -260,7 +260,7 @@ async def test_events_are_found_by_a_unit_in_any_role_and_by_knowledge(
     }
     for (knowledge, unit), ids in expected.items():
         filters = EventFilter(firm="zte", knowledge=knowledge, unit=unit)
-        events = await list_integration_events(store, filters=filters, page=page)
+        events = (await list_integration_events(store, filters=filters, page=page)).items
         assert {e.id for e in events} == ids, (knowledge, unit)
         assert len(events) == len(ids)  # an event with the unit in two roles comes once
         assert await count_integration_events(store, filters=filters) == len(ids)

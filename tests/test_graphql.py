@@ -432,7 +432,8 @@ def test_every_entity_with_an_id_is_a_node_and_nodes_reads_each_kind_once(
             """{ flows(firm: "huawei", first: 1) { edges { node { id } } }
                  learningEvents(firm: "huawei", first: 1) { edges { node { id } } }
                  unit(id: "huawei-uk") { integrationEvents(first: 1) { edges { node {
-                   id resources { id } } } } } }"""
+                   id resources { id } } } } }
+                 customerManagement(firm: "senn-hospitality") { id } }"""
         )
     )
     event = walk["unit"]["integrationEvents"]["edges"][0]["node"]
@@ -444,20 +445,23 @@ def test_every_entity_with_an_id_is_a_node_and_nodes_reads_each_kind_once(
         "huawei": "Firm",
         "huawei-uk": "Unit",
         "huawei-uk-customer-feedback": "Knowledge",
+        walk["customerManagement"][0]["id"]: "CustomerManagement",
     }
     ids = [*wanted, "nobody"]
     answer = server.graphql(
         """query($ids: [ID!]!) { nodes(ids: $ids) { __typename id
              ... on Flow { from { id } } ... on LearningEvent { unit { id } }
-             ... on IntegrationEvent { step } ... on Resource { kind } } }""",
+             ... on IntegrationEvent { step } ... on Resource { kind }
+             ... on CustomerManagement { customer { id } } } }""",
         ids=ids,
     )
     nodes = data(answer)["nodes"]
     assert [n["id"] if n else None for n in nodes] == [*wanted, None]
     assert [n["__typename"] for n in nodes[:-1]] == list(wanted.values())
-    # find_nodes, then one read per kind (firm, unit, knowledge, flow, both events), and the
-    # flow's unit and the learning event's unit through the batched unit loader.
-    assert answer["extensions"]["storeRoundTrips"] <= 8
+    # find_nodes, then one read per kind (firm, unit, knowledge, flow, customer management,
+    # both events), and the flow's unit and the learning event's unit through the batched
+    # unit loader.
+    assert answer["extensions"]["storeRoundTrips"] <= 9
     for node_id, typename in wanted.items():
         single = server.graphql("query($id: ID!) { node(id: $id) { __typename } }", id=node_id)
         assert data(single)["node"]["__typename"] == typename

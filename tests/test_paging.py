@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import Served
+from tests.helpers import RECORD_UNIT, Served, acme_subsidiary
 
 pytestmark = pytest.mark.e2e
 
@@ -38,11 +38,8 @@ CONNECTIONS = {
         'unit(id: "huawei-ccd") { integrationEvents(PAGE) }',
         ["unit", "integrationEvents"],
     ),
-    "integrationEvents (by position)": (
-        'integrationEvents(firm: "huawei", PAGE)',
-        ["integrationEvents"],
-    ),
-    "units (by position)": ('units(firm: "huawei", PAGE)', ["units"]),
+    "integrationEvents": ('integrationEvents(firm: "huawei", PAGE)', ["integrationEvents"]),
+    "units": ('units(firm: "huawei", PAGE)', ["units"]),
     "hubMetrics.units (by position)": (
         'hubMetrics(firm: "huawei") { units(orderBy: OUTFLOW, PAGE) }',
         ["hubMetrics", "units"],
@@ -212,3 +209,72 @@ def test_a_firm_network_pages_its_units_backward_too(server: Served) -> None:
     before = network(last=2, before=tail["pageInfo"]["startCursor"])
     assert [unit["id"] for unit in before["units"]] == every[-4:-2]
     assert before["pageInfo"]["hasNextPage"] is True
+
+
+# The root lists, each narrowed to records only the test below makes (a country no seeded
+# unit has; dates in 1850), with the record each ordinal stands for: its place in the order.
+ROOT_LISTS = {
+    "units": 'units(firm: "acme", country: "Paginia", PAGE)',
+    "integrationEvents": 'integrationEvents(firm: "acme", since: "1850", until: "1850", PAGE)',
+}
+RECORD_EVENT = """mutation($input: IntegrationEventInput!) {
+  recordIntegrationEvent(input: $input) { __typename } }"""
+
+
+def record_root_item(server: Served, root: str, ordinal: int) -> None:
+    if root == "units":
+        unit = acme_subsidiary(f"acme-paging-unit-{ordinal}") | {"country": "Paginia"}
+        answer = server.graphql(RECORD_UNIT, input=unit)
+        assert answer["data"]["recordUnit"]["__typename"] == "UnitRecorded", answer
+        return
+    event = {
+        "id": f"acme-paging-event-{ordinal}",
+        "step": "LEVERAGE",
+        "tier": "LOW",
+        "activity": "MARKETING_AND_SALES",
+        "sponsors": ["acme-uk"],
+        "coordinator": "acme-ccd",
+        "date": f"1850-0{ordinal}",
+        "description": "an event to page through",
+        "cite": {"paper": "FU2018", "where": "Table 3"},
+    }
+    answer = server.graphql(RECORD_EVENT, input=event)
+    assert answer["data"]["recordIntegrationEvent"]["__typename"] == "IntegrationEventRecorded"
+
+
+def root_page(server: Served, root: str, paging: str) -> tuple[list[int], dict[str, Any]]:
+    """The ordinals of one page of a root list, and its pageInfo."""
+    selection = f"{{ totalCount edges {{ node {{ ...on Node {{ id }} }} }} {PAGE_INFO} }}"
+    answer = server.graphql(_document(ROOT_LISTS[root], paging, selection))
+    assert "errors" not in answer, answer["errors"]
+    page = answer["data"][root]
+    return [int(edge["node"]["id"][-1]) for edge in page["edges"]], page
+
+
+@pytest.mark.parametrize("root", list(ROOT_LISTS))
+def test_root_list_records_made_between_page_loads_shift_no_page_either_way(
+    server: Served, root: str
+) -> None:
+    for ordinal in range(3, 9):
+        record_root_item(server, root, ordinal)
+
+    # Backward from the end: a record made at each end between two loads moves nothing.
+    ordinals, page = root_page(server, root, "last: 2")
+    assert ordinals == [7, 8]
+    info = page["pageInfo"]
+    assert info["hasPreviousPage"] is True and info["hasNextPage"] is False
+    record_root_item(server, root, 9)
+    record_root_item(server, root, 2)
+    ordinals, page = root_page(server, root, f'last: 2, before: "{info["startCursor"]}"')
+    assert ordinals == [5, 6]
+    assert page["pageInfo"]["hasPreviousPage"] is True and page["pageInfo"]["hasNextPage"] is True
+
+    # Forward from the start: the same.
+    ordinals, page = root_page(server, root, "first: 2")
+    assert ordinals == [2, 3]
+    assert page["pageInfo"]["hasPreviousPage"] is False
+    record_root_item(server, root, 1)
+    ordinals, page = root_page(server, root, f'first: 2, after: "{page["pageInfo"]["endCursor"]}"')
+    assert ordinals == [4, 5]
+    assert page["pageInfo"]["hasPreviousPage"] is True and page["pageInfo"]["hasNextPage"] is True
+    assert page["totalCount"] == 9

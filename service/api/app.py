@@ -25,6 +25,7 @@ from service.api.observability import (
     observe_store,
 )
 from service.api.ratelimit import RateLimit
+from service.api.specifications import router as specifications_router
 from service.api.transport import GraphQLTransport
 from service.bootstrap import running
 from service.services.health import PublicReadiness, get_readiness
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_aliases=settings.graphql_max_aliases,
         max_tokens=settings.graphql_max_tokens,
         max_document_bytes=settings.graphql_max_document_bytes,
+        public_url=settings.public_url,
     )
     graphql = GraphQLTransport(
         schema,
@@ -99,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(explorer_router)
+    app.include_router(specifications_router)
     if settings.graphiql_enabled:
         app.include_router(graphiql_router)
     app.include_router(analyst_router)

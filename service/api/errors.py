@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from graphql import GraphQLError
 from starlette.requests import HTTPConnection
 from strawberry.extensions import MaskErrors
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
@@ -24,6 +25,8 @@ from service.store.port import StoreFilesLost, StoreUnavailable
 
 log = logging.getLogger("kflow.errors")
 GRAPHQL_PATH = "/graphql"
+JSON = "application/json"
+GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
 def public_message(error: BaseException) -> str:
@@ -55,6 +58,28 @@ def error_body(code: str, message: str, *, graphql: bool, **extra: Any) -> dict[
     return {"error": code, "detail": message, **extra}
 
 
+def wants_graphql_response(accept: str) -> bool:
+    """Whether the Accept header prefers application/graphql-response+json to JSON."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate(accept.split(",")):
+        media, params = parse_content_type(item.strip() or "*/*")
+        try:
+            quality = float(params.get("q", "1"))
+        except ValueError:
+            quality = 0.0
+        ranked.append((-quality, position, media.lower()))
+    for _, _, media in sorted(ranked):
+        if media in (GRAPHQL_RESPONSE, JSON):
+            return media == GRAPHQL_RESPONSE
+    return False
+
+
+def refusal_media_type(path: str, accept: str) -> str:
+    """A refusal's media type: GraphQL-over-HTTP's own on /graphql when the client prefers it
+    (Apollo Client 4 then shows the errors, not only the status), else JSON."""
+    return GRAPHQL_RESPONSE if is_graphql(None, path) and wants_graphql_response(accept) else JSON
+
+
 def add_error_handlers(app: FastAPI) -> None:
     """Answer each expected failure with its status and a JSON body naming the problem."""
 
@@ -65,7 +90,10 @@ def add_error_handlers(app: FastAPI) -> None:
             found.code, public_message(error), graphql=is_graphql(request), **details_of(error)
         )
         headers = {"WWW-Authenticate": "Bearer"} if found.status == 401 else None
-        return JSONResponse(status_code=found.status, content=body, headers=headers)
+        media = refusal_media_type(request.url.path, request.headers.get("accept", ""))
+        return JSONResponse(
+            status_code=found.status, content=body, headers=headers, media_type=media
+        )
 
     async def invalid_request(_: Request, error: Exception) -> JSONResponse:
         # The same shape as every other refusal, naming the first bad argument.

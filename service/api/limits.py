@@ -26,7 +26,7 @@ from graphql import (
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
-from service.api.errors import error_body, is_graphql
+from service.api.errors import error_body, is_graphql, refusal_media_type
 
 
 class BodySizeLimit:
@@ -77,14 +77,16 @@ class BodySizeLimit:
             f"the request body is {size} bytes or more; the limit is {self.max_bytes} "
             "(KFLOW_MAX_BODY_BYTES)"
         )
-        graphql = is_graphql(None, str(scope.get("path", "")))
+        path = str(scope.get("path", ""))
+        graphql = is_graphql(None, path)
         payload = json.dumps(error_body("body_too_large", detail, graphql=graphql)).encode()
+        accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", refusal_media_type(path, accept).encode()),
                     (b"content-length", str(len(payload)).encode()),
                 ],
             }

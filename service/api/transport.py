@@ -35,15 +35,13 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
 
 from service.api.deps import Credential, bearer_token, credential_of
-from service.api.errors import error_body
+from service.api.errors import GRAPHQL_RESPONSE, JSON, error_body, wants_graphql_response
 from service.api.guard import CONNECTION_INIT_HINT, audit_log
 from service.api.observability import ObservedGraphQLRouter
 from service.failures import answer_of
 from service.services.access import NotAllowed, NotAuthenticated, Role, require
 from service.store.port import StoreError
 
-JSON = "application/json"
-GRAPHQL_RESPONSE = "application/graphql-response+json"
 KEY_CHECK_EVERY_S = 1.0
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -117,22 +115,6 @@ def decode_json_safely(data: str | bytes) -> object:
         return json.loads(data)
     except (RecursionError, UnicodeDecodeError) as error:
         raise json.JSONDecodeError(f"unreadable JSON ({type(error).__name__})", "", 0) from None
-
-
-def wants_graphql_response(accept: str) -> bool:
-    """Whether the Accept header prefers application/graphql-response+json to JSON."""
-    ranked: list[tuple[float, int, str]] = []
-    for position, item in enumerate(accept.split(",")):
-        media, params = parse_content_type(item.strip() or "*/*")
-        try:
-            quality = float(params.get("q", "1"))
-        except ValueError:
-            quality = 0.0
-        ranked.append((-quality, position, media.lower()))
-    for _, _, media in sorted(ranked):
-        if media in (GRAPHQL_RESPONSE, JSON):
-            return media == GRAPHQL_RESPONSE
-    return False
 
 
 class GraphQLTransport(ObservedGraphQLRouter):

@@ -8,9 +8,9 @@ from service import cypher
 from service.model.enums import IntegrationStep, IntegrationTier
 from service.model.views import IntegrationEventView
 from service.services.errors import NotFound
-from service.services.navigation import check_partial_date
+from service.services.navigation import Page, check_partial_date, root_page
 from service.services.network import get_firms_by_id, get_integration_events_by_id
-from service.services.paging import PageRequest
+from service.services.paging import KeysetRequest
 from service.store.port import GraphStore
 
 INTEGRATION = cypher.Folder("integration")
@@ -52,14 +52,12 @@ class EventFilter:
 
 
 async def list_integration_events(
-    store: GraphStore, *, filters: EventFilter, page: PageRequest
-) -> list[IntegrationEventView]:
-    """One page of integration events in time order; since/until overlap partial dates."""
-    rows = await store.read(
-        INTEGRATION.list_integration_events,
-        filters.params() | {"skip": page.skip, "limit": page.limit},
-    )
-    return [IntegrationEventView.model_validate(row["event"]) for row in rows]
+    store: GraphStore, *, filters: EventFilter, page: KeysetRequest
+) -> Page[IntegrationEventView]:
+    """A page of integration events in time order, stable when events are recorded between
+    pages; since/until overlap partial dates."""
+    rows = await store.read(INTEGRATION.list_integration_events, filters.params() | page.params())
+    return root_page(rows, IntegrationEventView, page)
 
 
 async def list_knowledge_integration_events(

@@ -123,9 +123,14 @@ def _pages(
             cursors=[encode_keyset_cursor(item["key"], item["id"]) for item in shown],
             has_next=_beyond_cursor(request, forward=True, more=more),
             has_previous=_beyond_cursor(request, forward=False, more=more),
-            total=int(page["total"]),
+            total=int(page.get("total", 0)),  # a root list counts apart, when asked
         )
     return pages
+
+
+def root_page(rows: list[dict[str, Any]], model: type[V], request: KeysetRequest) -> Page[V]:
+    """The page a root list's statement read (its parent is null)."""
+    return _pages(rows, model, request).get(None) or Page.empty(request)
 
 
 def _beyond_cursor(request: KeysetRequest, *, forward: bool, more: bool) -> bool:

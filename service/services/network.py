@@ -10,7 +10,7 @@ from service.model import views
 from service.model.enums import Channel, FlowDirection, UnitRole
 from service.services.dating import is_on_or_before
 from service.services.errors import NotFound
-from service.services.navigation import Page, UnitFilter, list_firm_units
+from service.services.navigation import Page, UnitFilter, list_firm_units, root_page
 from service.services.paging import KeysetRequest, PageRequest
 from service.store.port import GraphReader, GraphStore
 
@@ -64,6 +64,21 @@ async def list_units(
     return [views.UnitView.model_validate(row["unit"]) for row in rows]
 
 
+async def list_units_paged(
+    store: GraphStore,
+    *,
+    firm: str | None,
+    role: UnitRole | None,
+    country: str | None,
+    page: KeysetRequest,
+) -> Page[views.UnitView]:
+    """A page of units, filtered, by id: stable when units are recorded between pages."""
+    rows = await store.read(
+        NETWORK.list_units_page, _unit_filters(firm, role, country) | page.params()
+    )
+    return root_page(rows, views.UnitView, page)
+
+
 async def count_units(
     store: GraphStore, *, firm: str | None, role: UnitRole | None, country: str | None
 ) -> int:
@@ -100,6 +115,7 @@ NodeView = (
     | views.FlowView
     | views.IntegrationEventView
     | views.LearningView
+    | views.CustomerManagementView
 )
 
 
@@ -119,8 +135,11 @@ async def get_nodes_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, Nod
         else:
             kind = next(iter(_BATCHED_KINDS.keys() & set(labels)), "")
             kinds.setdefault(kind, []).append(node_id)
-    # Flows are relationships, so find_nodes never sees them: the ids it did not find may be.
-    kinds["Flow"] = [node_id for node_id in ids if node_id not in found]
+    # Flows and customer management are relationships, so find_nodes never sees them: the
+    # ids it did not find may be either.
+    kinds["Flow"] = kinds["CustomerManagement"] = [
+        node_id for node_id in ids if node_id not in found
+    ]
     for kind, wanted in kinds.items():
         if wanted and kind:
             node_views.update(await _BATCHED_KINDS[kind](store, wanted))
@@ -137,6 +156,11 @@ async def get_integration_events_by_id(
     """The integration events with these ids, with their roles, knowledge and resources."""
     query = NETWORK.list_integration_events_by_id
     return await _read_by_id(store, query, views.IntegrationEventView, ids)
+
+
+async def _customer_management_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
+    query = NETWORK.list_customer_management_by_id
+    return dict(await _read_by_id(store, query, views.CustomerManagementView, ids))
 
 
 async def _integration_events(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
@@ -165,6 +189,7 @@ _BATCHED_KINDS: dict[str, Callable[[GraphStore, list[str]], Awaitable[dict[str, 
     "Unit": _units,
     "Knowledge": _knowledge,
     "Flow": _flows_by_id,
+    "CustomerManagement": _customer_management_by_id,
     "IntegrationEvent": _integration_events,
     "LearningEvent": _learning_events_by_id,
 }

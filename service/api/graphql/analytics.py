@@ -5,6 +5,7 @@ import strawberry
 from service.api.graphql.context import Info
 from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
+    COMPUTED_PAGES,
     Connection,
     Firm,
     Knowledge,
@@ -66,6 +67,7 @@ class CriticalUnits:
 
     @strawberry.field(
         description="The units whose release cuts any unit off, most cut off first, then by id."
+        + COMPUTED_PAGES
     )
     async def units(
         self,
@@ -110,7 +112,9 @@ class ReleaseImpact:
     def cut_off_ids(self) -> list[strawberry.ID]:
         return [strawberry.ID(unit) for unit in self.answer.cut_off]
 
-    @strawberry.field(description="The units that would be cut off, a page at a time, by id.")
+    @strawberry.field(
+        description="The units that would be cut off, a page at a time, by id." + COMPUTED_PAGES
+    )
     async def cut_off(
         self,
         info: Info,
@@ -187,7 +191,7 @@ class TransferLag:
     to_integration: LagDistribution
     unit_lags: strawberry.Private[list[analytics.UnitLag]]
 
-    @strawberry.field(description="Per learning unit, by id, a page at a time.")
+    @strawberry.field(description="Per learning unit, by id, a page at a time." + COMPUTED_PAGES)
     async def units(
         self,
         info: Info,

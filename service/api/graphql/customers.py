@@ -4,7 +4,7 @@ import strawberry
 
 from service.api.graphql.context import Info
 from service.api.graphql.derive import Derived, fields_of
-from service.api.graphql.types import Unit, load_unit
+from service.api.graphql.types import Node, Unit, load_unit
 from service.model.views import CustomerManagementView
 from service.services import customers
 
@@ -15,8 +15,7 @@ from service.services import customers
     "and the advantages gained."
 )
 @fields_of(CustomerManagementView, skip={"firm"})
-class CustomerManagement(Derived):
-    id: strawberry.ID
+class CustomerManagement(Node, Derived):
     unit_id: strawberry.Private[str]
 
     @strawberry.field(description="The unit the customer manager works in.")

@@ -4,12 +4,7 @@ import strawberry
 
 from service.api.graphql.context import Info
 from service.api.graphql.scalars import PartialDate
-from service.api.graphql.types import (
-    Connection,
-    IntegrationEvent,
-    make_connection,
-    position_page,
-)
+from service.api.graphql.types import Connection, IntegrationEvent, keyset, page_connection
 from service.model.enums import IntegrationStep, IntegrationTier
 from service.services import integration
 
@@ -28,8 +23,9 @@ class MatrixCell:
 class IntegrationQuery:
     @strawberry.field(
         description=(
-            "Integration events in time order (undated last). since/until take YYYY, YYYY-MM "
-            "or YYYY-MM-DD and keep events whose date or period overlaps them."
+            "Integration events in time order (undated last), then by id; keyset cursors, so "
+            "events recorded between two page loads shift no page. since/until take YYYY, "
+            "YYYY-MM or YYYY-MM-DD and keep events whose date or period overlaps them."
         )
     )
     async def integration_events(
@@ -58,12 +54,10 @@ class IntegrationQuery:
         async def count() -> int:
             return await integration.count_integration_events(info.context.store, filters=filters)
 
-        page = await position_page(info, count, first=first, after=after, last=last, before=before)
-        views = await integration.list_integration_events(
-            info.context.store, filters=filters, page=page
+        page = await integration.list_integration_events(
+            info.context.store, filters=filters, page=keyset(info, first, after, last, before)
         )
-
-        return make_connection([IntegrationEvent.from_view(v) for v in views], page, count)
+        return page_connection(page, IntegrationEvent.from_view, count)
 
     @strawberry.field(
         description="A firm's integration events counted by tier and step; "

@@ -5,6 +5,7 @@ import strawberry
 from service.api.graphql.context import Info
 from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
+    COMPUTED_PAGES,
     Actor,
     Capability,
     Connection,
@@ -75,7 +76,7 @@ class HubMetrics:
     # serialisation alone took over a second.
     @strawberry.field(
         description="The firm's units (of `roles`, or all), a page at a time; orderBy UNIT "
-        "sorts by id, the others largest first. totalCount costs no extra query."
+        "sorts by id, the others largest first. totalCount costs no extra query." + COMPUTED_PAGES
     )
     async def units(
         self,

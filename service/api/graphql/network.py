@@ -14,9 +14,9 @@ from service.api.graphql.types import (
     PageInfo,
     Unit,
     UnitPair,
+    keyset,
     load_unit,
-    make_connection,
-    position_page,
+    page_connection,
 )
 from service.model.enums import Channel, FlowDirection, UnitRole
 from service.services.dating import parse_as_of
@@ -28,7 +28,7 @@ from service.services.network import (
     get_firm_network,
     get_nodes_by_id,
     list_firms,
-    list_units,
+    list_units_paged,
 )
 from service.services.paging import keyset_request
 
@@ -56,7 +56,10 @@ class NetworkQuery:
             raise NotFound("unit", str(id))
         return Unit.from_view(view)
 
-    @strawberry.field(description="Units, filtered, in id order (at most 100 a page).")
+    @strawberry.field(
+        description="Units, filtered, in id order (at most 100 a page); keyset cursors, so "
+        "units recorded between two page loads shift no page."
+    )
     async def units(
         self,
         info: Info,
@@ -74,9 +77,14 @@ class NetworkQuery:
         async def count() -> int:
             return await count_units(store, firm=firm_id, role=role, country=country)
 
-        page = await position_page(info, count, first=first, after=after, last=last, before=before)
-        views = await list_units(store, firm=firm_id, role=role, country=country, page=page)
-        return make_connection([Unit.from_view(v) for v in views], page, count)
+        page = await list_units_paged(
+            store,
+            firm=firm_id,
+            role=role,
+            country=country,
+            page=keyset(info, first, after, last, before),
+        )
+        return page_connection(page, Unit.from_view, count)
 
     @strawberry.field(description="Any node by its id (Relay); null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:

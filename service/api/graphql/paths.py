@@ -8,6 +8,7 @@ import strawberry
 from service.api.graphql.context import Info
 from service.api.graphql.scalars import PartialDate, stored_date
 from service.api.graphql.types import (
+    COMPUTED_PAGES,
     Connection,
     Flow,
     IntegrationEvent,
@@ -126,6 +127,7 @@ class PathsQuery:
             "many to rank shortest first, the request fails with INVALID_ARGUMENT on maxHops. "
             "asOf (YYYY, YYYY-MM or YYYY-MM-DD) keeps only paths whose every hop is dated on "
             "or before it; undatedExcluded counts those left out for an undated hop."
+            + COMPUTED_PAGES
         )
     )
     async def reverse_transfer_paths(

@@ -9,6 +9,7 @@ import strawberry
 from pydantic import BaseModel, ValidationError
 
 from service.api.graphql.context import Info
+from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import Flow, IntegrationEvent, Unit, from_epoch_ms
 from service.model import case, enums
 from service.model.enums import (
@@ -63,7 +64,7 @@ class FlowInput:
     direction: FlowDirection
     mode: FlowMode
     knowledge: strawberry.ID | None = None
-    date: str | None = None
+    date: PartialDate | None = None
     cite: CitationInput
     assumption: str | None = None
 
@@ -75,7 +76,7 @@ class LearningEventInput:
     source: strawberry.ID
     channel: Channel
     knowledge: list[strawberry.ID]
-    date: str | None = None
+    date: PartialDate | None = None
     cite: CitationInput
     assumption: str | None = None
 
@@ -94,8 +95,8 @@ class IntegrationEventInput:
     knowledge: list[strawberry.ID] = strawberry.field(default_factory=list)
     resources: list[strawberry.ID] = strawberry.field(default_factory=list)
     mechanisms: list[SupportingMechanism] = strawberry.field(default_factory=list)
-    date: str | None = None
-    until: str | None = None
+    date: PartialDate | None = None
+    until: PartialDate | None = None
     cite: CitationInput
     assumption: str | None = None
 
@@ -107,7 +108,7 @@ class SupportInput:
     target: strawberry.ID = strawberry.field(name="to")
     project: strawberry.ID | None = None
     description: str | None = None
-    date: str | None = None
+    date: PartialDate | None = None
     cite: CitationInput
     assumption: str | None = None
 

@@ -28,7 +28,7 @@ from service.api.graphql.network import FirmNetworkQuery, NetworkQuery
 from service.api.graphql.overview import OverviewQuery
 from service.api.graphql.paths import PathsQuery
 from service.api.graphql.recording import RecordingMutation, RecordingSubscription
-from service.api.graphql.scalars import PARTIAL_DATE, PartialDate
+from service.api.graphql.scalars import PartialDate, partial_date_scalar
 from service.api.graphql.store import StoreQuery
 from service.api.graphql.types import DateTime
 from service.api.guard import AuthoriseOperation, GuardedSchema
@@ -98,8 +98,10 @@ def create_schema(
     max_aliases: int = MAX_ALIASES,
     max_tokens: int = MAX_TOKENS,
     max_document_bytes: int = MAX_DOCUMENT_BYTES,
+    public_url: str = "",
 ) -> strawberry.Schema:
-    """The schema with its cost limits (settings KFLOW_GRAPHQL_MAX_*) and its authorisation."""
+    """The schema with its cost limits (settings KFLOW_GRAPHQL_MAX_*), its authorisation, and
+    its scalars' specifications under the public URL (KFLOW_PUBLIC_URL)."""
     # The limits' validation rules are built once, so a document's validation result can be
     # kept with its parsed form: parsing and validating a document cost more than answering a
     # small query, and clients send the same documents again and again. Only small documents
@@ -115,7 +117,10 @@ def create_schema(
         subscription=Subscription,
         max_document_bytes=max_document_bytes,
         config=StrawberryConfig(
-            scalar_map={datetime.datetime: DateTime, PartialDate: PARTIAL_DATE}
+            scalar_map={
+                datetime.datetime: DateTime,
+                PartialDate: partial_date_scalar(public_url),
+            }
         ),
         extensions=[
             lambda: DocumentLimits(cache=documents, max_tokens=max_tokens),

@@ -463,15 +463,19 @@ def make_connection(
     )
 
 
-def page_connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:
-    """A connection for one keyset page, its total already known."""
+def page_connection(
+    page: Page[Any],
+    convert: Callable[[Any], T],
+    count: Callable[[], Awaitable[int]] | None = None,
+) -> Connection[T]:
+    """A connection for one keyset page: its total known, or counted when asked (`count`)."""
     edges = [
         Edge(cursor=cursor, node=convert(item))
         for cursor, item in zip(page.cursors, page.items, strict=True)
     ]
 
     async def total() -> int:
-        return page.total
+        return page.total if count is None else await count()
 
     return Connection(
         edges=edges,
@@ -492,6 +496,15 @@ def keyset(
     return keyset_request(
         first=first, after=after, last=last, before=before, max_size=info.context.max_page_size
     )
+
+
+# Why the lists of a computed answer page by position, not by keyset: the answer is computed
+# afresh from the whole graph at each request, and one record can add, drop or re-rank entries
+# anywhere in it, so no cursor could keep a page in place; the graph's own lists use keysets.
+COMPUTED_PAGES = (
+    " Paged by position: the answer is computed afresh at each page load, and a record "
+    "written between loads can re-rank it."
+)
 
 
 async def position_page(
