@@ -3,7 +3,7 @@ the provenance of capabilities."""
 
 from collections import Counter
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from service import cypher
 from service.model.enums import Channel, HubMetricOrder, Interdependence, SubsidiaryRole, UnitRole
@@ -28,9 +28,9 @@ SUBSIDIARY_ROLES = (UnitRole.SUBSIDIARY, UnitRole.CORE_SUBSIDIARY)
 
 
 class FlowCounts(BaseModel):
-    hq: int
-    hub: int
-    peer: int
+    hq: int = Field(description="With the HQ or its capability centre.")
+    hub: int = Field(description="With a regional HQ.")
+    peer: int = Field(description="With a subsidiary.")
 
     @property
     def total(self) -> int:
@@ -39,11 +39,16 @@ class FlowCounts(BaseModel):
 
 
 class HubMetric(BaseModel):
-    unit: UnitView
     inflow: FlowCounts
     outflow: FlowCounts
-    brokerage: int
-    subsidiary_role: SubsidiaryRole | None
+    brokerage: int = Field(
+        description="Distinct pairs (a, b) with flows a -> unit -> b, a != b, and no direct "
+        "flow a -> b."
+    )
+    subsidiary_role: SubsidiaryRole | None = Field(
+        description="Subsidiaries only: high means at or above the threshold and above zero."
+    )
+    unit: UnitView
 
 
 class HubThresholds(BaseModel):

@@ -4,7 +4,7 @@ import strawberry
 
 from service.api.graphql.context import Info
 from service.api.graphql.derive import Derived, fields_of
-from service.api.graphql.types import Unit, load_unit
+from service.api.graphql.types import unit_field
 from service.model.views import CustomerManagementView
 from service.services import customers
 
@@ -19,9 +19,7 @@ class CustomerManagement(Derived):
     id: strawberry.ID
     unit_id: strawberry.Private[str]
 
-    @strawberry.field(description="The unit the customer manager works in.")
-    async def unit(self, info: Info) -> Unit:
-        return await load_unit(info, self.unit_id)
+    unit = unit_field("unit_id", description="The unit the customer manager works in.")
 
     @classmethod
     def from_view(cls, view: CustomerManagementView) -> "CustomerManagement":

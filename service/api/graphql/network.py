@@ -14,9 +14,9 @@ from service.api.graphql.types import (
     PageInfo,
     Unit,
     UnitPair,
-    load_unit,
     make_connection,
     position_page,
+    unit_field,
 )
 from service.model.enums import Channel, FlowDirection, UnitRole
 from service.services.dating import parse_as_of
@@ -119,9 +119,7 @@ class SourceLink:
     source: Actor
     unit_id: strawberry.Private[str]
 
-    @strawberry.field
-    async def unit(self, info: Info) -> Unit:
-        return await load_unit(info, self.unit_id)
+    unit = unit_field("unit_id")
 
 
 @strawberry.type(description="Everything needed to draw a firm's hub-and-spoke network.")

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import strawberry
 
+from service.api.graphql.arguments import Paging, grouped
 from service.api.graphql.context import Info
 from service.api.graphql.scalars import PartialDate, stored_date
 from service.api.graphql.types import (
@@ -15,7 +16,6 @@ from service.api.graphql.types import (
     LearningEvent,
     Unit,
     make_connection,
-    position_page,
 )
 from service.model import enums
 from service.services import paths
@@ -128,6 +128,7 @@ class PathsQuery:
             "or before it; undatedExcluded counts those left out for an undated hop."
         )
     )
+    @grouped
     async def reverse_transfer_paths(
         self,
         info: Info,
@@ -135,10 +136,7 @@ class PathsQuery:
         to: strawberry.ID | None = None,
         knowledge: strawberry.ID | None = None,
         max_hops: int = 4,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        paging: Paging = Paging(),
         same_knowledge: Annotated[
             bool,
             strawberry.argument(
@@ -161,7 +159,7 @@ class PathsQuery:
                 same_knowledge=same_knowledge,
             )
 
-        page = await position_page(info, count, first=first, after=after, last=last, before=before)
+        page = await paging.position(info, count)
         result = await paths.list_reverse_transfer_paths(
             info.context.store,
             unit_id=str(from_),

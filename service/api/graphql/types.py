@@ -1,12 +1,14 @@
 """GraphQL types shared by every domain: the graph's nodes, enums and connections."""
 
 import datetime
+import operator
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
+from service.api.graphql.arguments import Dates, Paging, grouped
 from service.api.graphql.context import Info
 from service.api.graphql.derive import Derived, fields_of
 from service.api.graphql.loaders import NavigationLoaders, PageLoader
@@ -29,16 +31,9 @@ from service.services.navigation import (
     EventFilter,
     FlowFilter,
     Page,
-    Period,
     UnitFilter,
 )
-from service.services.paging import (
-    KeysetRequest,
-    PageRequest,
-    encode_cursor,
-    keyset_request,
-    page_request,
-)
+from service.services.paging import PageRequest, encode_cursor
 
 strawberry.enum(enums.UnitRole, description="A unit's place in the multi-level hub.")
 strawberry.enum(enums.Market)
@@ -98,21 +93,16 @@ def unit_flows(
 ) -> Callable[..., Awaitable["Connection[Flow]"]]:
     """The resolver of a unit's flows one way: the same arguments, another loader."""
 
+    @grouped
     async def resolve(
         root: Node,
         info: Info,
         knowledge: strawberry.ID | None = None,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
+        dates: Dates = Dates(),
         order_by: FlowOrder = FlowOrder.DATE_ASC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        paging: Paging = Paging(),
     ) -> "Connection[Flow]":
-        filters = flow_filter(
-            info, None, knowledge, since, until, order_by, keyset(info, first, after, last, before)
-        )
+        filters = flow_filter(info, None, knowledge, dates, order_by, paging)
         page = await loader(info.context.navigation).load(root.id, filters)
         return page_connection(page, Flow.from_view)
 
@@ -123,33 +113,23 @@ def unit_flows(
 @fields_of(FirmView, skip={"case", "assumption"})
 class Firm(Node, Derived):
     @strawberry.field(description="The firm's units, by name or by flow volume (most first).")
+    @grouped
     async def units(
         self,
         info: Info,
         role: UnitRole | None = None,
         country: str | None = None,
         order_by: UnitOrder = UnitOrder.NAME,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        paging: Paging = Paging(),
     ) -> "Connection[Unit]":
-        filters = UnitFilter(role, country, order_by, keyset(info, first, after, last, before))
+        filters = UnitFilter(role, country, order_by, paging.keyset(info))
         page = await info.context.navigation.firm_units.load(self.id, filters)
         return page_connection(page, Unit.from_view)
 
     @strawberry.field(description="The firm's knowledge items, by name.")
-    async def knowledge(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> "Connection[Knowledge]":
-        page = await info.context.navigation.firm_knowledge.load(
-            self.id, keyset(info, first, after, last, before)
-        )
+    @grouped
+    async def knowledge(self, info: Info, paging: Paging = Paging()) -> "Connection[Knowledge]":
+        page = await info.context.navigation.firm_knowledge.load(self.id, paging.keyset(info))
         return page_connection(page, Knowledge.from_view)
 
 
@@ -182,31 +162,17 @@ class Unit(Node, Derived):
     )
 
     @strawberry.field(description="The units reporting directly to this one, by name.")
-    async def subordinates(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> "Connection[Unit]":
-        page = await info.context.navigation.subordinates.load(
-            self.id, keyset(info, first, after, last, before)
-        )
+    @grouped
+    async def subordinates(self, info: Info, paging: Paging = Paging()) -> "Connection[Unit]":
+        page = await info.context.navigation.subordinates.load(self.id, paging.keyset(info))
         return page_connection(page, Unit.from_view)
 
     @strawberry.field(description="What this unit learned from outside sources, in date order.")
+    @grouped
     async def learning_events(
-        self,
-        info: Info,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        self, info: Info, dates: Dates = Dates(), paging: Paging = Paging()
     ) -> "Connection[LearningEvent]":
-        filters = EventFilter(Period(since, until), keyset(info, first, after, last, before))
+        filters = EventFilter(dates.period, paging.keyset(info))
         page = await info.context.navigation.unit_learning.load(self.id, filters)
         return page_connection(page, LearningEvent.from_view)
 
@@ -215,17 +181,11 @@ class Unit(Node, Derived):
         "coordinator, in time order; since/until keep events "
         "whose date or period overlaps them."
     )
+    @grouped
     async def integration_events(
-        self,
-        info: Info,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        self, info: Info, dates: Dates = Dates(), paging: Paging = Paging()
     ) -> "Connection[IntegrationEvent]":
-        filters = EventFilter(Period(since, until), keyset(info, first, after, last, before))
+        filters = EventFilter(dates.period, paging.keyset(info))
         page = await info.context.navigation.unit_integrations.load(self.id, filters)
         return page_connection(page, IntegrationEvent.from_view)
 
@@ -241,18 +201,34 @@ async def load_unit(info: Info, ref: UnitRef | str) -> Unit:
     return Unit.from_view(view)
 
 
+def unit_field(attribute: str, **options: Any) -> Any:
+    """A field resolving to the unit whose id the object keeps at `attribute` (dotted)."""
+    unit_id = operator.attrgetter(attribute)
+
+    async def resolve(root: Any, info: Info) -> Unit:
+        return await load_unit(info, unit_id(root))
+
+    return strawberry.field(resolver=resolve, **options)
+
+
+def optional_unit_field(attribute: str, **options: Any) -> Any:
+    """As `unit_field`, null where the object keeps no id."""
+    unit_id = operator.attrgetter(attribute)
+
+    async def resolve(root: Any, info: Info) -> Unit | None:
+        found = unit_id(root)
+        return None if found is None else await load_unit(info, found)
+
+    return strawberry.field(resolver=resolve, **options)
+
+
 @strawberry.interface(description="A fact that runs from one unit to another.")
 class UnitPair:
     source_id: strawberry.Private[str]
     target_id: strawberry.Private[str]
 
-    @strawberry.field(name="from")
-    async def source(self, info: Info) -> Unit:
-        return await load_unit(info, self.source_id)
-
-    @strawberry.field(name="to")
-    async def target(self, info: Info) -> Unit:
-        return await load_unit(info, self.target_id)
+    source = unit_field("source_id", name="from")
+    target = unit_field("target_id", name="to")
 
 
 @strawberry.type(description="A capability the knowledge builds (Fu et al., Table 2).")
@@ -265,20 +241,15 @@ class Capability(Node, Derived):
 @fields_of(KnowledgeView, skip={"firm"})
 class Knowledge(Node, Derived):
     @strawberry.field(description="The flows that carried this item, in date order.")
+    @grouped
     async def flows(
         self,
         info: Info,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
+        dates: Dates = Dates(),
         order_by: FlowOrder = FlowOrder.DATE_ASC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        paging: Paging = Paging(),
     ) -> "Connection[Flow]":
-        filters = flow_filter(
-            info, None, None, since, until, order_by, keyset(info, first, after, last, before)
-        )
+        filters = flow_filter(info, None, None, dates, order_by, paging)
         page = await info.context.navigation.knowledge_flows.load(self.id, filters)
         return page_connection(page, Flow.from_view)
 
@@ -314,13 +285,8 @@ class Flow(Node, Derived):
     async def knowledge(self, info: Info) -> Knowledge | None:
         return await load_knowledge(info, self.knowledge_id)
 
-    @strawberry.field(name="from", description="Where the knowledge came from.")
-    async def source(self, info: Info) -> Unit:
-        return await load_unit(info, self.source_id)
-
-    @strawberry.field(name="to", description="Where the knowledge went.")
-    async def target(self, info: Info) -> Unit:
-        return await load_unit(info, self.target_id)
+    source = unit_field("source_id", name="from", description="Where the knowledge came from.")
+    target = unit_field("target_id", name="to", description="Where the knowledge went.")
 
     @classmethod
     def from_view(cls, view: FlowView) -> "Flow":
@@ -364,12 +330,11 @@ class IntegrationEvent(Node, Derived):
     async def beneficiaries(self, info: Info) -> list[Unit]:
         return [await load_unit(info, unit_id) for unit_id in self.beneficiary_ids]
 
-    @strawberry.field(
+    coordinator = optional_unit_field(
+        "coordinator_id",
         description="The HQ, capability centre or regional HQ that coordinates it (Table 5); "
-        "null where the source names none."
+        "null where the source names none.",
     )
-    async def coordinator(self, info: Info) -> Unit | None:
-        return None if self.coordinator_id is None else await load_unit(info, self.coordinator_id)
 
     @strawberry.field(
         description="The first sponsor, or null when the source names none.",
@@ -402,9 +367,7 @@ class LearningEvent(Node, Derived):
     date: PartialDate | None
     unit_id: strawberry.Private[str]
 
-    @strawberry.field(description="The unit that learned.")
-    async def unit(self, info: Info) -> Unit:
-        return await load_unit(info, self.unit_id)
+    unit = unit_field("unit_id", description="The unit that learned.")
 
     @strawberry.field(description="The knowledge it yielded, by id.")
     async def knowledge(self, info: Info) -> list[Knowledge]:
@@ -485,15 +448,6 @@ def page_connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[
     )
 
 
-def keyset(
-    info: Info, first: int | None, after: str | None, last: int | None, before: str | None
-) -> KeysetRequest:
-    """The keyset page a navigation field asks for, within the request's page-size cap."""
-    return keyset_request(
-        first=first, after=after, last=last, before=before, max_size=info.context.max_page_size
-    )
-
-
 async def position_page(
     info: Info,
     count: Callable[[], Awaitable[int]],
@@ -503,16 +457,8 @@ async def position_page(
     last: int | None,
     before: str | None,
 ) -> PageRequest:
-    """The page a list ordered by position asks for; `last` alone counts it to find its end."""
-    total = await count() if last is not None and before is None else None
-    return page_request(
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-        total=total,
-        max_size=info.context.max_page_size,
-    )
+    """The page a list ordered by position asks for (fields not yet taking `Paging`)."""
+    return await Paging(first, after, last, before).position(info, count)
 
 
 def wants_total(info: Info) -> bool:
@@ -533,17 +479,16 @@ def flow_filter(
     info: Info,
     firm: strawberry.ID | None,
     knowledge: strawberry.ID | None,
-    since: str | None,
-    until: str | None,
+    dates: Dates,
     order_by: FlowOrder,
-    page: KeysetRequest,
+    paging: Paging,
 ) -> FlowFilter:
     """The filters and page of a flow list."""
     return FlowFilter(
         firm=str(firm) if firm is not None else None,
         knowledge=str(knowledge) if knowledge is not None else None,
-        period=Period(since, until),
+        period=dates.period,
         order=order_by,
-        page=page,
+        page=paging.keyset(info),
         counted=wants_total(info),
     )
