@@ -26,6 +26,7 @@ from graphql import (
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
+from service.api.asgi import send_json
 from service.api.errors import error_body, is_graphql
 
 
@@ -79,17 +80,7 @@ class BodySizeLimit:
         )
         graphql = is_graphql(None, str(scope.get("path", "")))
         payload = json.dumps(error_body("body_too_large", detail, graphql=graphql)).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(payload)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": payload})
+        await send_json(send, 413, payload)
 
 
 # --- GraphQL documents -----------------------------------------------------------------

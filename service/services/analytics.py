@@ -277,17 +277,24 @@ async def analyse_upward_graph(
 
 class CriticalUnit(BaseModel):
     unit: str
-    cut_off: int
+    cut_off: int = Field(
+        description="Units that would lose every upward route to the centre without this one."
+    )
 
 
 class CriticalUnits(BaseModel):
     firm: str
     target: str | None
-    units_with_route: int  # besides the target
-    units_without_route: int
-    links: int
-    undated_links: int
-    later_links: int
+    # Besides the target.
+    units_with_route: int = Field(description="Units with at least one upward route to the target.")
+    units_without_route: int = Field(description="Units with no upward route to the target at all.")
+    links: int = Field(description="Pairs of units (SENDS_UP, SENDS_ACROSS) the answer used.")
+    undated_links: int = Field(
+        description="With asOf: pairs left out because every flow between the units is undated."
+    )
+    later_links: int = Field(
+        description="With asOf: pairs left out because their first flow is later."
+    )
     ranked: list[CriticalUnit]  # every unit whose release cuts another off, most first
 
 

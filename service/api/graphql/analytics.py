@@ -13,6 +13,7 @@ from service.api.graphql.types import (
     load_unit,
     make_connection,
     optional_unit_field,
+    shows_unit,
     unit_field,
 )
 from service.services import analytics
@@ -20,13 +21,10 @@ from service.services.dating import parse_as_of
 
 
 @strawberry.type(description="A unit whose release would cut other units off from the centre.")
-class CriticalUnit:
-    cut_off: int = strawberry.field(
-        description="Units that would lose every upward route to the centre without this one."
-    )
-    unit_id: strawberry.Private[str]
-
-    unit = unit_field("unit_id")
+@fields_of(analytics.CriticalUnit)
+@shows_unit
+class CriticalUnit(Derived):
+    pass
 
 
 @strawberry.type(
@@ -35,34 +33,13 @@ class CriticalUnit:
     "flows, as SENDS pairs), i.e. lie on every route those units have to the HQ capability "
     "centre (the HQ where there is no centre)."
 )
-class CriticalUnits:
+@fields_of(analytics.CriticalUnits, skip={"firm", "ranked"})
+class CriticalUnits(Derived):
+    # A plain field, loaded with the answer: one unit, through the request's batched loader.
+    target: Unit | None = strawberry.field(
+        description="The HQ capability centre, or the HQ, the routes lead to."
+    )
     answer: strawberry.Private[analytics.CriticalUnits]
-
-    target = optional_unit_field(
-        "answer.target", description="The HQ capability centre, or the HQ, the routes lead to."
-    )
-
-    @strawberry.field(description="Units with at least one upward route to the target.")
-    def units_with_route(self) -> int:
-        return self.answer.units_with_route
-
-    @strawberry.field(description="Units with no upward route to the target at all.")
-    def units_without_route(self) -> int:
-        return self.answer.units_without_route
-
-    @strawberry.field(description="Pairs of units (SENDS_UP, SENDS_ACROSS) the answer used.")
-    def links(self) -> int:
-        return self.answer.links
-
-    @strawberry.field(
-        description="With asOf: pairs left out because every flow between the units is undated."
-    )
-    def undated_links(self) -> int:
-        return self.answer.undated_links
-
-    @strawberry.field(description="With asOf: pairs left out because their first flow is later.")
-    def later_links(self) -> int:
-        return self.answer.later_links
 
     @strawberry.field(
         description="The units whose release cuts any unit off, most cut off first, then by id."
@@ -70,9 +47,7 @@ class CriticalUnits:
     @grouped
     async def units(self, info: Info, paging: Paging = Paging()) -> Connection[CriticalUnit]:
         shown, page, count = await paging.slice(info, self.answer.ranked)
-        return make_connection(
-            [CriticalUnit(cut_off=c.cut_off, unit_id=c.unit) for c in shown], page, count
-        )
+        return make_connection([CriticalUnit.from_view(c) for c in shown], page, count)
 
 
 @strawberry.type(description="What would no longer reach the HQ capability centre without a unit.")
@@ -124,14 +99,9 @@ class LagDistribution(Derived):
 
 @strawberry.type(description="Transfer lag of the knowledge one unit learned.")
 @fields_of(analytics.UnitLag)
+@shows_unit
 class UnitLag(Derived):
-    unit_id: strawberry.Private[str]
-
-    unit = unit_field("unit_id")
-
-    @classmethod
-    def from_view(cls, view: analytics.UnitLag) -> "UnitLag":
-        return cls.from_model(view, unit_id=view.unit)
+    pass
 
 
 @strawberry.type(
@@ -188,7 +158,8 @@ class AnalyticsQuery:
         answer = await analytics.list_critical_units(
             info.context.store, firm_id=str(firm), as_of=parse_as_of(value=as_of)
         )
-        return CriticalUnits(answer=answer)
+        target = await load_unit(info, answer.target) if answer.target else None
+        return CriticalUnits.from_model(answer, target=target, answer=answer)
 
     @strawberry.field(
         description="Months from learning to HQ arrival and to integration, per learning unit "

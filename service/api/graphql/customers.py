@@ -14,16 +14,12 @@ from service.services import customers
     "at each stage of Senn, Thoma & Yip's Figure 1 (null where the source says nothing), "
     "and the advantages gained."
 )
-@fields_of(CustomerManagementView, skip={"firm"})
+@fields_of(CustomerManagementView, skip={"firm"}, ids={"unit_id": "unit"})
 class CustomerManagement(Derived):
     id: strawberry.ID
     unit_id: strawberry.Private[str]
 
     unit = unit_field("unit_id", description="The unit the customer manager works in.")
-
-    @classmethod
-    def from_view(cls, view: CustomerManagementView) -> "CustomerManagement":
-        return cls.from_model(view, unit_id=view.unit)
 
 
 @strawberry.type

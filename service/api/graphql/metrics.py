@@ -15,7 +15,7 @@ from service.api.graphql.types import (
     UnitPair,
     make_connection,
     optional_unit_field,
-    unit_field,
+    shows_unit,
 )
 from service.model import enums
 from service.model.enums import UnitRole
@@ -117,14 +117,9 @@ class SupportPair(UnitPair, Derived):
 
 @strawberry.type
 @fields_of(metrics.ProjectMember)
+@shows_unit
 class ProjectMember(Derived):
-    unit_id: strawberry.Private[str]
-
-    unit = unit_field("unit_id")
-
-    @classmethod
-    def from_view(cls, view: metrics.ProjectMember) -> "ProjectMember":
-        return cls.from_model(view, unit_id=view.unit.id)
+    pass
 
 
 @strawberry.type(description="One unit needs another's part of the project first.")

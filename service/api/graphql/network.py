@@ -1,5 +1,7 @@
 """GraphQL: firms, units and any node by id."""
 
+from typing import TypeVar
+
 import strawberry
 
 from service.api.graphql.context import Info
@@ -32,6 +34,8 @@ from service.services.network import (
 )
 from service.services.paging import keyset_request
 
+V = TypeVar("V")
+
 
 @strawberry.type
 class NetworkQuery:
@@ -44,17 +48,11 @@ class NetworkQuery:
 
     @strawberry.field(description="One firm by id; null, with a NOT_FOUND error, if none.")
     async def firm(self, info: Info, id: strawberry.ID) -> Firm | None:
-        view = await info.context.firms.load(str(id))
-        if view is None:
-            raise NotFound("firm", str(id))
-        return Firm.from_view(view)
+        return Firm.from_view(found(await info.context.firms.load(str(id)), "firm", id))
 
     @strawberry.field(description="One unit by id; null, with a NOT_FOUND error, if none.")
     async def unit(self, info: Info, id: strawberry.ID) -> Unit | None:
-        view = await info.context.units.load(str(id))
-        if view is None:
-            raise NotFound("unit", str(id))
-        return Unit.from_view(view)
+        return Unit.from_view(found(await info.context.units.load(str(id)), "unit", id))
 
     @strawberry.field(description="Units, filtered, in id order (at most 100 a page).")
     async def units(
@@ -94,6 +92,13 @@ async def resolve_nodes(info: Info, ids: list[strawberry.ID]) -> list[Node | Non
     """The nodes with these ids as GraphQL types, in the order asked."""
     views = await get_nodes_by_id(info.context.store, ids=list(dict.fromkeys(map(str, ids))))
     return [node_of(views.get(str(node_id))) for node_id in ids]
+
+
+def found(view: V | None, kind: str, node_id: strawberry.ID) -> V:
+    """The view read by id; NotFound (GraphQL's NOT_FOUND) when there is none."""
+    if view is None:
+        raise NotFound(kind, str(node_id))
+    return view
 
 
 def node_of(view: NodeView | None) -> Node | None:

@@ -146,29 +146,21 @@ class PathsQuery:
         ] = False,
         as_of: PartialDate | None = None,
     ) -> KnowledgePathConnection | None:
-        date = parse_as_of(value=as_of)
-
-        async def count() -> int:
-            return await paths.count_reverse_transfer_paths(
-                info.context.store,
-                unit_id=str(from_),
-                to_id=str(to) if to else None,
-                knowledge_id=str(knowledge) if knowledge else None,
-                max_hops=max_hops,
-                as_of=date,
-                same_knowledge=same_knowledge,
-            )
-
-        page = await paging.position(info, count)
-        result = await paths.list_reverse_transfer_paths(
-            info.context.store,
+        question = paths.PathQuestion(
             unit_id=str(from_),
             to_id=str(to) if to else None,
             knowledge_id=str(knowledge) if knowledge else None,
             max_hops=max_hops,
-            page=page,
-            as_of=date,
+            as_of=parse_as_of(value=as_of),
             same_knowledge=same_knowledge,
+        )
+
+        async def count() -> int:
+            return await paths.count_reverse_transfer_paths(info.context.store, question=question)
+
+        page = await paging.position(info, count)
+        result = await paths.list_reverse_transfer_paths(
+            info.context.store, question=question, page=page
         )
 
         units = await units_of(info, (h.unit.id for p in result.paths for h in p.hops))

@@ -1,6 +1,7 @@
 """GraphQL types shared by every domain: the graph's nodes, enums and connections."""
 
 import datetime
+import inspect
 import operator
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -76,11 +77,6 @@ def from_epoch_ms(value: int) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(value / 1000, tz=datetime.UTC)
 
 
-def recorded(value: int | None) -> datetime.datetime | None:
-    """When a record came in through the API, if it did."""
-    return None if value is None else from_epoch_ms(value)
-
-
 @strawberry.interface(description="Anything that can be fetched again with node(id).")
 class Node:
     id: strawberry.ID = strawberry.field(
@@ -134,7 +130,7 @@ class Firm(Node, Derived):
 
 
 @strawberry.type(description="An HQ, capability centre, regional HQ or subsidiary.")
-@fields_of(UnitView)
+@fields_of(UnitView, ids={"firm_id": "firm", "reports_to_id": "reports_to"})
 class Unit(Node, Derived):
     firm_id: strawberry.Private[str]
     reports_to_id: strawberry.Private[str | None]
@@ -189,10 +185,6 @@ class Unit(Node, Derived):
         page = await info.context.navigation.unit_integrations.load(self.id, filters)
         return page_connection(page, IntegrationEvent.from_view)
 
-    @classmethod
-    def from_view(cls, view: UnitView) -> "Unit":
-        return cls.from_model(view, firm_id=view.firm, reports_to_id=view.reports_to)
-
 
 async def load_unit(info: Info, ref: UnitRef | str) -> Unit:
     """A full Unit for a reference, through the request's batched unit loader."""
@@ -220,6 +212,18 @@ def optional_unit_field(attribute: str, **options: Any) -> Any:
         return None if found is None else await load_unit(info, found)
 
     return strawberry.field(resolver=resolve, **options)
+
+
+D = TypeVar("D", bound=Derived)
+
+
+def shows_unit(cls: type[D]) -> type[D]:
+    """Give a derived type (applied below `fields_of`) the field `unit`, after the model's
+    fields: the Unit its model names in its own `unit`, by id or as a UnitRef."""
+    cls.__annotations__ = {**inspect.get_annotations(cls), "unit_id": strawberry.Private[str]}
+    setattr(cls, "unit", unit_field("unit_id"))  # noqa: B010
+    cls.ids_from = {"unit_id": "unit"}
+    return cls
 
 
 @strawberry.interface(description="A fact that runs from one unit to another.")
@@ -269,7 +273,9 @@ class Actor(Node, Derived):
 
 
 @strawberry.type(description="Knowledge passed from one unit to another.")
-@fields_of(FlowView)
+@fields_of(
+    FlowView, ids={"knowledge_id": "knowledge", "source_id": "source", "target_id": "target"}
+)
 class Flow(Node, Derived):
     date: PartialDate | None
     recorded_at: datetime.datetime | None = strawberry.field(
@@ -288,16 +294,6 @@ class Flow(Node, Derived):
     source = unit_field("source_id", name="from", description="Where the knowledge came from.")
     target = unit_field("target_id", name="to", description="Where the knowledge went.")
 
-    @classmethod
-    def from_view(cls, view: FlowView) -> "Flow":
-        return cls.from_model(
-            view,
-            recorded_at=recorded(view.recorded_at),
-            knowledge_id=view.knowledge,
-            source_id=view.source,
-            target_id=view.target,
-        )
-
 
 @strawberry.type(description="A resource an integration event leveraged, renewed or released.")
 @fields_of(ResourceView)
@@ -306,7 +302,16 @@ class Resource(Node, Derived):
 
 
 @strawberry.type(description="The firm leveraged, renewed or released resources (Table 3).")
-@fields_of(IntegrationEventView, skip={"firm"})
+@fields_of(
+    IntegrationEventView,
+    skip={"firm"},
+    ids={
+        "sponsor_ids": "sponsors",
+        "beneficiary_ids": "beneficiaries",
+        "coordinator_id": "coordinator",
+        "knowledge_ids": "knowledge",
+    },
+)
 class IntegrationEvent(Node, Derived):
     date: PartialDate | None
     until: PartialDate | None
@@ -349,20 +354,9 @@ class IntegrationEvent(Node, Derived):
         views = await info.context.knowledge.load_many(list(self.knowledge_ids))
         return [Knowledge.from_view(view) for view in views if view is not None]
 
-    @classmethod
-    def from_view(cls, view: IntegrationEventView) -> "IntegrationEvent":
-        return cls.from_model(
-            view,
-            recorded_at=recorded(view.recorded_at),
-            sponsor_ids=view.sponsors,
-            beneficiary_ids=view.beneficiaries,
-            coordinator_id=view.coordinator,
-            knowledge_ids=view.knowledge,
-        )
-
 
 @strawberry.type(description="A unit learned knowledge from an outside source.")
-@fields_of(LearningView)
+@fields_of(LearningView, ids={"unit_id": "unit"})
 class LearningEvent(Node, Derived):
     date: PartialDate | None
     unit_id: strawberry.Private[str]
@@ -374,10 +368,6 @@ class LearningEvent(Node, Derived):
         ids = await info.context.navigation.learning_knowledge.load(self.id)
         views = await info.context.knowledge.load_many(ids)
         return [Knowledge.from_view(view) for view in views if view is not None]
-
-    @classmethod
-    def from_view(cls, view: LearningView) -> "LearningEvent":
-        return cls.from_model(view, unit_id=view.unit.id)
 
 
 T = TypeVar("T")
