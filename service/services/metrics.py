@@ -203,7 +203,8 @@ async def get_project_interdependence(
     store: GraphStore, *, project_id: str
 ) -> ProjectInterdependence:
     """A cross-border project's subsidiaries, their dependencies, and who coordinates."""
-    project = await _read_one(store, METRICS.get_project_interdependence, "project", project_id)
+    row = await _read_one(store, METRICS.get_project_interdependence, "project", project_id)
+    project = row["project"]
     return ProjectInterdependence.model_validate(project | {"third_actors": project["thirdActors"]})
 
 
