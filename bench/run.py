@@ -36,7 +36,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -65,12 +64,16 @@ from bench.engines import DirectClient, Engines, engines_for  # noqa: E402
 from service.api.deps import Credential  # noqa: E402
 from service.api.graphql.context import Context  # noqa: E402
 from service.api.graphql.schema import schema  # noqa: E402
-from service.cypher import Query  # noqa: E402
+from service.cypher import Query, read_catalogue  # noqa: E402
 from service.model.files import paused_gc, validate_case_document  # noqa: E402
 from service.services import bulk  # noqa: E402
 from service.services.access import Role  # noqa: E402
 from service.services.synthetic import SIZES, generate_case_document  # noqa: E402
 from service.store.port import GraphStore, check_params  # noqa: E402
+from tests.helpers import free_port, wait_until_up  # noqa: E402
+
+# The statements only the benchmark runs (linted with the catalogue by the tests).
+BENCH_STATEMENTS = read_catalogue(REPO / "bench" / "cypher")
 
 FIRM = "synth"
 TARGET = "synth-ccd"  # the synthetic firm's capability centre
@@ -197,12 +200,6 @@ async def load_raw(case: Any, engines: Engines) -> dict[str, Any]:
 # --- 2. the server ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class Server:
     process: subprocess.Popen[bytes]
@@ -224,15 +221,8 @@ def start_server(engines: Engines, log_path: Path) -> Server:
         stderr=log_path.open("wb"),
     )
     base = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None:
-            raise SystemExit(f"kflow serve exited; see {log_path}")
-        time.sleep(0.2)
+    if not wait_until_up(base, process, path="/readyz", seconds=600):
+        raise SystemExit(f"kflow serve did not come up; see {log_path}")
     server = Server(process, base, port, start_seconds=time.perf_counter() - started)
     server.engine_pid = engines.engine_pid(process.pid)
     return server
@@ -271,18 +261,12 @@ def read_in_pages(graph: DirectClient, text: str, page: int = 20_000) -> Iterato
 def export_graph(graph: DirectClient) -> Export:
     """Read the firm back from the engine, page by page (the 10 s query limit applies)."""
     export = Export()
-    for (unit,) in graph.rows(
-        "MATCH (u:Unit) WHERE u.firm = $firm "
-        "OPTIONAL MATCH (u)-[:REPORTS_TO]->(b:Unit) "
-        "RETURN u {.id, .name, .role, .country, .firm, reportsTo: b.id}",
-        {"firm": FIRM},
-    ):
+    for (unit,) in graph.rows(BENCH_STATEMENTS["export/list_firm_units"].text, {"firm": FIRM}):
         export.units[unit["id"]] = dict(unit)
     ids = sorted(export.units)
     for start in range(0, len(ids), 400):
         for row in graph.rows(
-            "UNWIND $ids AS uid MATCH (a:Unit {id: uid})-[r:FLOWS]->(b:Unit) "
-            "RETURN a.id, b.id, r.id, r.direction, r.mode, r.knowledge, r.date",
+            BENCH_STATEMENTS["export/list_flows_from_units"].text,
             {"ids": ids[start : start + 400]},
         ):
             source, target, flow_id, direction, mode, item, date = row
@@ -298,19 +282,12 @@ def export_graph(graph: DirectClient) -> Export:
                 }
             )
     for item, name, learned in read_in_pages(
-        graph,
-        "MATCH (k:Knowledge) WHERE k.firm = $firm WITH k ORDER BY k.id SKIP $skip "
-        "LIMIT $limit OPTIONAL MATCH (u:Unit)-[:LEARNED]->(e:LearningEvent)-[:YIELDED]->(k) "
-        "RETURN k.id, k.name, collect({id: e.id, date: e.date, unit: u.id})",
+        graph, BENCH_STATEMENTS["export/list_knowledge_learning"].text
     ):
         export.knowledge[item] = {"id": item, "name": name}
         export.learning[item] = [dict(e) for e in learned if e["id"] is not None]
     for event, used in read_in_pages(
-        graph,
-        "MATCH (i:IntegrationEvent) WHERE i.firm = $firm WITH i ORDER BY i.id SKIP $skip "
-        "LIMIT $limit OPTIONAL MATCH (i)-[:SPONSORED_BY]->(u:Unit) "
-        "WITH i, head(collect(u.id)) AS unit OPTIONAL MATCH (i)-[:USED]->(k:Knowledge) "
-        "RETURN i {.id, .step, .tier, .date, .until, unit: unit}, collect(k.id)",
+        graph, BENCH_STATEMENTS["export/list_integration_events"].text
     ):
         export.events.append(dict(event) | {"knowledge": used})
     return export

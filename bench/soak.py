@@ -25,7 +25,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,12 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tests.helpers import free_port, wait_until_up  # noqa: E402
+from tests.helpers import kflow as run_kflow  # noqa: E402
 from tests.load import Plan, find_written, percentile, run_load, windows  # noqa: E402
 
 MIB = 1024 * 1024
@@ -79,12 +79,6 @@ def engine_child(pid: int) -> int | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class Server:
     base: str
@@ -107,15 +101,7 @@ def served(data: Path, firm_document: dict[str, Any], demos: Sequence[str]) -> I
     for demo in demos:
         shutil.copy(REPO / "seed" / f"{demo}.yaml", seeds)
     (seeds / f"{firm_document['case']}.yaml").write_text(yaml.safe_dump(firm_document))
-    seeded = subprocess.run(
-        [*kflow, "seed", "--seed-dir", str(seeds)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    seeded = run_kflow("seed", "--seed-dir", str(seeds), data=data, timeout=300)
     if seeded.returncode != 0:
         raise RuntimeError(f"kflow seed failed: {seeded.stderr}")
     port = free_port()
@@ -130,14 +116,8 @@ def served(data: Path, firm_document: dict[str, Any], demos: Sequence[str]) -> I
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                        break
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"kflow serve did not come up: {log.read_text()[-2000:]}")
-                time.sleep(0.1)
+            if not wait_until_up(base, process, path="/readyz"):
+                raise RuntimeError(f"kflow serve did not come up: {log.read_text()[-2000:]}")
             yield Server(base, process, engine_child(process.pid), log)
         finally:
             process.send_signal(signal.SIGINT)

@@ -22,6 +22,7 @@ from rich.table import Table
 
 from service.bootstrap import running
 from service.failures import exit_code_of
+from service.model.enums import GraphFormat
 from service.model.files import CaseFileInvalid
 from service.remote import RemoteError, RemoteServer
 from service.services.cases import LoadSummary
@@ -61,13 +62,6 @@ T = TypeVar("T")
 # A request that never ends (a client that sends half a body) would hold a shutdown for
 # ever; after this long, open connections and sockets are cut.
 GRACEFUL_SHUTDOWN_S = 5
-
-
-class ExportFormat(StrEnum):
-    JSON = "json"
-    CSV = "csv"
-    GRAPHML = "graphml"
-    CYTOSCAPE = "cytoscape"
 
 
 class TableFormat(StrEnum):
@@ -415,8 +409,8 @@ def export_command(
     ] = None,
     hops: Annotated[int, typer.Option(help="Neighbourhood radius for --unit (1-3).")] = 2,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", help="json, csv, graphml or cytoscape.")
-    ] = ExportFormat.JSON,
+        GraphFormat, typer.Option("--format", help="json, csv, graphml or cytoscape.")
+    ] = GraphFormat.JSON,
     derived: Annotated[
         bool,
         typer.Option(
@@ -436,32 +430,32 @@ def export_command(
         render_graphml,
     )
 
-    if fmt is ExportFormat.CSV and output is None:
+    if fmt is GraphFormat.CSV and output is None:
         raise _fail(
             "CSV export writes two tables (nodes.csv, relationships.csv): give a directory with -o"
         )
-    if unit is not None and fmt is ExportFormat.JSON:
+    if unit is not None and fmt is GraphFormat.JSON:
         raise _fail("a unit's neighbourhood is not a case: export it as graphml, cytoscape or csv")
-    if derived and fmt is ExportFormat.JSON:
+    if derived and fmt is GraphFormat.JSON:
         raise _fail("--derived: a JSON export holds cases, which hold facts only")
 
     async def work(store: GraphStore) -> dict[str, str]:
-        if fmt is ExportFormat.JSON:
+        if fmt is GraphFormat.JSON:
             return {"kflow.json": render_cases_json(await export_cases(store, firm_id=firm))}
         if unit is not None:
             graph = await export_neighbourhood(store, unit_id=unit, hops=hops, derived=derived)
         else:
             graph = await export_graph(store, firm_id=firm, derived=derived)
-        if fmt is ExportFormat.CSV:
+        if fmt is GraphFormat.CSV:
             return render_csv(graph)
-        if fmt is ExportFormat.CYTOSCAPE:
+        if fmt is GraphFormat.CYTOSCAPE:
             return {"kflow.cyjs": render_cytoscape(graph)}
         return {"kflow.graphml": render_graphml(graph)}
 
     remote = _remote(ctx)
     if remote is None:
         files = _with_store(work)
-    elif fmt is ExportFormat.JSON:
+    elif fmt is GraphFormat.JSON:
         raise _fail("over --url, export as graphml, cytoscape or csv (cases are exported here)")
     else:
         files = _ask_remote(

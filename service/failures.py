@@ -7,6 +7,7 @@ failure of the engine running kflow's own statements, or of the store's connecti
 5xx whose text stays in the log, since it tells the client nothing it can act on.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from service.model.files import CaseFileInvalid
@@ -42,7 +43,9 @@ class Answer:
 
     `graphql` is the code a GraphQL error carries (None: GraphQL masks the error as
     unexpected); `shown` says whether the message may reach a client as it is (False: the
-    client reads a generic sentence and the request id, the log the message).
+    client reads a generic sentence and the request id, the log the message);
+    `fails_graphql_response` gives a GraphQL response carrying the error the HTTP `status`
+    (a GraphQL error is otherwise in the body of a 200).
     """
 
     status: int
@@ -50,6 +53,7 @@ class Answer:
     graphql: str | None
     exit_code: int = EXIT_FAILED
     shown: bool = True
+    fails_graphql_response: bool = False
 
 
 # Checked in order: the first class an error is an instance of decides its answer.
@@ -69,10 +73,28 @@ ANSWERS: list[tuple[type[Exception], Answer]] = [
     (QueryParameterError, Answer(400, "invalid_parameter", None)),
     (StatementRejected, Answer(400, "query_failed", None)),
     (QueryFailed, Answer(500, "engine_failed", None, EXIT_ENGINE, shown=False)),
-    (StoreFilesLost, Answer(503, "store_unavailable", "STORE_UNAVAILABLE")),
-    (StoreUnavailable, Answer(503, "store_unavailable", "STORE_UNAVAILABLE", shown=False)),
+    (
+        StoreFilesLost,
+        Answer(503, "store_unavailable", "STORE_UNAVAILABLE", fails_graphql_response=True),
+    ),
+    (
+        StoreUnavailable,
+        Answer(
+            503, "store_unavailable", "STORE_UNAVAILABLE", shown=False, fails_graphql_response=True
+        ),
+    ),
     (StoreError, Answer(500, "engine_failed", None, EXIT_ENGINE, shown=False)),
 ]
+
+
+def graphql_status_of(errors: Iterable[BaseException | None]) -> int | None:
+    """The HTTP status of a GraphQL answer with these errors, where one of them fails the
+    whole answer (the store did not answer); None: the errors are in the body of a 200."""
+    answers = (answer_of(error) for error in errors if error is not None)
+    return max(
+        (answer.status for answer in answers if answer and answer.fails_graphql_response),
+        default=None,
+    )
 
 
 def answer_of(error: BaseException) -> Answer | None:

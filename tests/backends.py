@@ -14,12 +14,16 @@ import contextlib
 import os
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
+import pytest
 from neo4j import GraphDatabase
 
 from service import cypher
 from tests.helpers import EMBEDDED, REPO, Backend
+
+T = TypeVar("T")
 
 BACKENDS = [
     name.strip()
@@ -98,6 +102,16 @@ def stop_own_servers() -> None:
             capture_output=True,
             check=False,
         )
+
+
+def on_backend(
+    request: pytest.FixtureRequest,
+    factory: pytest.TempPathFactory,
+    start: Callable[[pytest.TempPathFactory, Backend], Iterator[T]],
+) -> Iterator[T]:
+    """What `start` yields on the backend a fixture's parameter names."""
+    with backend_named(request.param) as backend:
+        yield from start(factory, backend)
 
 
 @contextlib.contextmanager

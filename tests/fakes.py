@@ -4,7 +4,7 @@ would send a statement raises, so a service that reaches the graph is tested on 
 adapters instead. tests/test_key_store_contract.py holds it to the same contract as them."""
 
 import copy
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, NoReturn
 
@@ -63,10 +63,6 @@ class MemoryKeyStore:
         if found.get("revoked_at") is None:
             found["revoked_at"] = at
         return self._public(found)
-
-    async def delete_keys(self, ids: Sequence[str]) -> int:
-        """Delete the keys with these ids."""
-        return sum(self.records.pop(key_id, None) is not None for key_id in set(ids))
 
 
 class MemoryStore:

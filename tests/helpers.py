@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import yaml
 
 from service.cypher import Query, read_catalogue
@@ -126,19 +127,42 @@ EMBEDDED = Backend("embedded")
 
 
 def kflow(
-    *args: str, data: Path, backend: Backend = EMBEDDED, **env: str
+    *args: str, data: Path, backend: Backend = EMBEDDED, timeout: float = 120, **env: str
 ) -> subprocess.CompletedProcess[str]:
     """Run the kflow command on the backend's graph (embedded: in the data directory)."""
     environment = {**os.environ, **backend.env(data), **env}
+    command = [*KFLOW, *args]
+    # Not checked: the tests read the exit code and stderr themselves.
     return subprocess.run(
-        [*KFLOW, *args],
-        cwd=REPO,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        command, cwd=REPO, env=environment, capture_output=True, text=True, timeout=timeout
     )
+
+
+def generated_server(
+    factory: pytest.TempPathFactory, firm: str, options: list[str]
+) -> Iterator["Served"]:
+    """`kflow serve` on one synthetic firm made by `kflow generate` with these options."""
+    data = factory.mktemp(firm)
+    made = kflow("generate", "--size", "small", "--firm", firm, *options, data=data)
+    assert made.returncode == 0, made.stderr
+    with serve(data, backend=EMBEDDED) as served:
+        yield served
+
+
+def seed_tiny_firm(data: Path, backend: Backend) -> None:
+    """Seed the tiny firm `acme` into the backend's graph of `data`."""
+    seeds = data / "tiny-seed"
+    seeds.mkdir()
+    (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
+    seeded = kflow("seed", "--seed-dir", str(seeds), data=data, backend=backend)
+    assert seeded.returncode == 0, seeded.stderr
+
+
+def seeded_tiny_firm(factory: pytest.TempPathFactory, name: str, backend: Backend) -> Path:
+    """A new data directory whose graph (on the backend) holds the tiny firm `acme`."""
+    data = factory.mktemp(name)
+    seed_tiny_firm(data, backend)
+    return data
 
 
 def create_key(
@@ -180,6 +204,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_until_up(
+    base: str, process: subprocess.Popen[Any], *, path: str, seconds: float = 60
+) -> bool:
+    """Poll `path` until it answers 200 (True), or the process ends or time runs out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(f"{base}{path}", timeout=2).status_code == 200:
+                return True
+        if process.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+
+
 @dataclass(frozen=True)
 class Served:
     """A running `kflow serve`: its base URL, data directory, log file, backend and pid."""
@@ -218,17 +256,9 @@ def serve(
             stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"kflow serve did not come up: {log.read_text()}")
-            time.sleep(0.1)
+        if not wait_until_up(base, process, path="/healthz"):
+            process.kill()
+            raise RuntimeError(f"kflow serve did not come up: {log.read_text()}")
         try:
             yield Served(base=base, data=data, log=log, backend=backend, pid=process.pid)
         finally:

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
 from service.settings import Settings
 from tests.backends import BACKENDS, backend_named
-from tests.helpers import Backend, Served, create_key, kflow, serve, tiny_firm
+from tests.helpers import Backend, Served, create_key, kflow, seeded_tiny_firm, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -57,11 +56,7 @@ def secured(
 
 @contextlib.contextmanager
 def secured_server(factory: pytest.TempPathFactory, backend: Backend) -> Iterator[Secured]:
-    data = factory.mktemp("secured")
-    seeds = factory.mktemp("secured-seed")
-    (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
-    seeded = kflow("seed", "--seed-dir", str(seeds), data=data, backend=backend)
-    assert seeded.returncode == 0, seeded.stderr
+    data = seeded_tiny_firm(factory, "secured", backend)
     tokens = {role: create_key(data, role, backend=backend) for role in ROLES}
     with serve(
         data,

@@ -24,7 +24,7 @@ from service.services.metrics import (
     rank_hub_metrics,
 )
 from service.services.paging import PageRequest
-from service.services.paths import list_reverse_transfer_paths
+from service.services.paths import PathQuestion, list_reverse_transfer_paths
 from service.services.recording import record_flow
 from service.services.synthetic import FirmSize, generate_case_document, generate_firm
 from service.store.port import GraphStore
@@ -404,16 +404,10 @@ async def test_hub_metrics_as_of_a_date_count_only_the_flows_dated_by_then(
     counted = [0, 0]
     for unit in ("synth-sub-00001", "synth-sub-00017", "synth-sub-00042"):
         whole = await list_reverse_transfer_paths(
-            store, unit_id=unit, to_id=None, knowledge_id=None, max_hops=4, page=every_route
+            store, question=PathQuestion(unit_id=unit), page=every_route
         )
         then = await list_reverse_transfer_paths(
-            store,
-            unit_id=unit,
-            to_id=None,
-            knowledge_id=None,
-            max_hops=4,
-            page=every_route,
-            as_of="2010-06",
+            store, question=PathQuestion(unit_id=unit, as_of="2010-06"), page=every_route
         )
         assert then.paths == [
             p

@@ -247,15 +247,7 @@ def test_a_restore_killed_half_way_leaves_the_store_as_it_was_and_runs_again(
         assert kflow("keys", "list", data=restored, backend=backend).stdout.count(KEY["id"]) == 0
 
         # A medium firm takes Neo4j minutes on a busy machine: more than kflow()'s limit.
-        again = subprocess.run(
-            [*KFLOW, "restore", str(backup)],
-            cwd=REPO,
-            env={**os.environ, **backend.env(restored)},
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
+        again = kflow("restore", str(backup), data=restored, backend=backend, timeout=900)
         assert again.returncode == 0, again.stderr
         assert "restored 1 case(s) and 1 API key(s)" in again.stderr
         counts = [

@@ -7,9 +7,7 @@ of kflow's soon after); the embedded engine cannot stop a running statement from
 so there the request sends no further statement and the engine's own timeout
 (KFLOW_QUERY_TIMEOUT_MS) bounds the one running. Either way the server keeps answering."""
 
-import os
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -21,7 +19,7 @@ import redis
 from neo4j import GraphDatabase
 
 from tests.backends import BACKENDS, backend_named
-from tests.helpers import KFLOW, REPO, Backend, Served, kflow, serve
+from tests.helpers import Backend, Served, kflow, serve
 from tests.test_backup import clear_in_chunks
 
 pytestmark = pytest.mark.e2e
@@ -39,14 +37,15 @@ def medium(
     with backend_named(request.param) as backend:
         data = tmp_path_factory.mktemp("cancel")
         try:
-            made = subprocess.run(
-                [*KFLOW, "generate", "--size", "medium", "--firm", "med"],
-                cwd=REPO,
-                env={**os.environ, **backend.env(data)},
-                capture_output=True,
-                text=True,
+            made = kflow(
+                "generate",
+                "--size",
+                "medium",
+                "--firm",
+                "med",
+                data=data,
+                backend=backend,
                 timeout=900,
-                check=False,
             )
             assert made.returncode == 0, made.stderr
             key = kflow(

@@ -16,7 +16,7 @@ import pytest
 from pydantic import BaseModel
 
 from service import services
-from service.cypher import CATALOGUE, Query
+from service.cypher import CATALOGUE, Query, read_catalogue
 from service.model import views
 from service.store.embedded import EmbeddedStore
 from service.store.port import QueryFailed
@@ -24,10 +24,13 @@ from tests.helpers import REPO, TEST_CATALOGUE
 
 pytestmark = pytest.mark.integration
 
-# The production catalogue and the statements only tests run: both are linted and run alike.
+# The production catalogue and the statements only tests or the benchmark run: all are
+# linted and run alike.
+BENCH_CATALOGUE = read_catalogue(REPO / "bench" / "cypher")
 EVERY_STATEMENT: dict[str, Query] = {
     **CATALOGUE,
     **{f"tests/{name}": query for name, query in TEST_CATALOGUE.items()},
+    **{f"bench/{name}": query for name, query in BENCH_CATALOGUE.items()},
 }
 
 WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b", re.I)
@@ -201,6 +204,12 @@ def test_every_test_statement_is_used_by_a_test() -> None:
     sources = "".join(path.read_text() for path in (REPO / "tests").glob("*.py"))
     unused = [name for name in TEST_CATALOGUE if f'"{name}"' not in sources]
     assert unused == [], "statements under tests/cypher/ no test loads"
+
+
+def test_every_bench_statement_is_used_by_the_benchmark() -> None:
+    sources = "".join(path.read_text() for path in (REPO / "bench").glob("*.py"))
+    unused = [name for name in BENCH_CATALOGUE if f'"{name}"' not in sources]
+    assert unused == [], "statements under bench/cypher/ the benchmark never runs"
 
 
 async def test_every_statement_runs_on_the_embedded_engine(engine: Any) -> None:

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from playwright.async_api import Browser, Page, Route, async_playwright
 
 from service.api import explorer, graphiql
-from tests.helpers import EMBEDDED, REPO, Served, kflow, serve
+from tests.helpers import REPO, Served, generated_server
 
 pytestmark = pytest.mark.e2e
 
@@ -599,11 +599,7 @@ OVERVIEW = """query($firm: ID!) { firmOverview(firm: $firm, perGroup: 1) {
 @pytest.fixture(scope="module")
 def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """`kflow serve` on a synthetic firm of 3,000 subsidiaries, and nothing else."""
-    data = tmp_path_factory.mktemp("large")
-    made = kflow("generate", "--size", "small", "--firm", "synth", *LARGE_FIRM, data=data)
-    assert made.returncode == 0, made.stderr
-    with serve(data, backend=EMBEDDED) as served:
-        yield served
+    yield from generated_server(tmp_path_factory, "synth", LARGE_FIRM)
 
 
 async def drawn_fonts(visit: Visit) -> list[float]:
@@ -766,11 +762,7 @@ AS_OF_NETWORK = """query($asOf: PartialDate) { firmNetwork(firm: "dated", asOf: 
 @pytest.fixture(scope="module")
 def dated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """`kflow serve` on a small synthetic firm whose flows are dated (the seeds' are not)."""
-    data = tmp_path_factory.mktemp("dated")
-    made = kflow("generate", "--size", "small", "--firm", "dated", *DATED_FIRM, data=data)
-    assert made.returncode == 0, made.stderr
-    with serve(data, backend=EMBEDDED) as served:
-        yield served
+    yield from generated_server(tmp_path_factory, "dated", DATED_FIRM)
 
 
 async def test_the_date_slider_draws_the_network_as_of_a_year(

@@ -78,13 +78,6 @@ async def test_a_revocation_keeps_its_first_time(any_store: GraphStore) -> None:
     assert await any_store.keys.revoke_key("nobody", at=10) is None
 
 
-async def test_deleting_keys_counts_those_there_were(any_store: GraphStore) -> None:
-    for key_id in ("k1", "k2"):
-        await any_store.keys.add_key(record(key_id, created_at=1))
-    assert await any_store.keys.delete_keys(["k1", "nobody"]) == 1
-    assert [key["id"] for key in await any_store.keys.list_keys()] == ["k2"]
-
-
 async def test_keys_of_a_bulk_load_are_in_when_the_block_ends(any_store: GraphStore) -> None:
     async with any_store.bulk_load(with_keys=True) as load:
         await load.keys.add_key(record("k1", created_at=1))

@@ -21,7 +21,7 @@ from service.services.migration import (
     migrate_integration_roles,
 )
 from service.services.paging import PageRequest
-from service.services.paths import list_reverse_transfer_paths
+from service.services.paths import PathQuestion, list_reverse_transfer_paths
 from service.services.recording import record_unit
 from service.services.seeding import list_case_files, seed_cases
 from service.settings import Settings
@@ -98,12 +98,7 @@ async def read_answers(store: GraphStore) -> dict[str, Any]:
             page=PageRequest(skip=0, limit=1_000),
         )
     routes = await list_reverse_transfer_paths(
-        store,
-        unit_id="huawei-uk",
-        to_id=None,
-        knowledge_id=None,
-        max_hops=4,
-        page=PageRequest(skip=0, limit=100),
+        store, question=PathQuestion(unit_id="huawei-uk"), page=PageRequest(skip=0, limit=100)
     )
     return {"routes": routes, "metrics": metrics, **graph}
 

@@ -139,6 +139,13 @@ def dated_pages(server: Served, **paging: Any) -> list[tuple[list[str], dict[str
     return [([edge["node"]["date"] for edge in page["edges"]], page["pageInfo"]) for page in lists]
 
 
+def assert_middle_pages(pages: list[tuple[list[str], dict[str, Any]]], dates: list[str]) -> None:
+    """Each list's page holds these dates and has pages on both sides."""
+    for found, info in pages:
+        assert found == dates
+        assert info["hasPreviousPage"] is True and info["hasNextPage"] is True
+
+
 def test_flows_recorded_between_page_loads_shift_no_page_either_way(server: Served) -> None:
     for month in range(1, 7):
         record_dated_flow(server, f"acme-paging-{month}", f"1901-0{month}")
@@ -150,26 +157,20 @@ def test_flows_recorded_between_page_loads_shift_no_page_either_way(server: Serv
     cursors = [info["startCursor"] for _, info in dated_pages(server, last=2)]
     record_dated_flow(server, "acme-paging-late", "1901-07")
     record_dated_flow(server, "acme-paging-early", "1900-12")
-    flows, flows_out = (
-        dated_pages(server, last=2, before=cursors[0])[0],
-        dated_pages(server, last=2, before=cursors[1])[1],
+    assert_middle_pages(
+        [dated_pages(server, last=2, before=cursor)[i] for i, cursor in enumerate(cursors)],
+        ["1901-03", "1901-04"],
     )
-    for dates, info in (flows, flows_out):
-        assert dates == ["1901-03", "1901-04"]
-        assert info["hasPreviousPage"] is True and info["hasNextPage"] is True
 
     # Forward from the start: the same.
     firsts = dated_pages(server, first=2)
     assert [dates for dates, _ in firsts] == [["1900-12", "1901-01"]] * 2
     start = [info["endCursor"] for _, info in firsts]
     record_dated_flow(server, "acme-paging-earlier", "1900-11")
-    flows, flows_out = (
-        dated_pages(server, first=2, after=start[0])[0],
-        dated_pages(server, first=2, after=start[1])[1],
+    assert_middle_pages(
+        [dated_pages(server, first=2, after=cursor)[i] for i, cursor in enumerate(start)],
+        ["1901-02", "1901-03"],
     )
-    for dates, info in (flows, flows_out):
-        assert dates == ["1901-02", "1901-03"]
-        assert info["hasPreviousPage"] is True and info["hasNextPage"] is True
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,8 @@ from typing import Any
 import httpx
 import pytest
 import websockets
-import yaml
 
-from tests.helpers import Backend, Served, kflow, serve, tiny_firm
+from tests.helpers import Backend, Served, acme_subsidiary, seed_tiny_firm, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -107,15 +106,18 @@ RECORD_EVENT = """mutation($input: IntegrationEventInput!) { recordIntegrationEv
   ... on Rejected { problems { field message } } } }"""
 
 
+def integration_event(
+    event_id: str, step: str, tier: str, description: str, **fields: Any
+) -> dict[str, Any]:
+    """An IntegrationEventInput, cited to Fu et al.'s Table 3."""
+    cited = {"cite": {"paper": "FU2018", "where": "Table 3"}}
+    return {"id": event_id, "step": step, "tier": tier, "description": description} | fields | cited
+
+
 def test_a_release_must_name_a_resource_of_the_firm(server: Served) -> None:
-    event = {
-        "id": "acme-release-1",
-        "step": "RELEASE",
-        "tier": "HIGH",
-        "coordinator": "acme-hq",
-        "description": "sold a plant",
-        "cite": {"paper": "FU2018", "where": "Table 3"},
-    }
+    event = integration_event(
+        "acme-release-1", "RELEASE", "HIGH", "sold a plant", coordinator="acme-hq"
+    )
     problems = rejected(server, RECORD_EVENT, input=event)
     assert ("input", "a release must name the resource(s) the firm lets go") in problems
     problems = rejected(server, RECORD_EVENT, input=event | {"resources": ["huawei-avansys"]})
@@ -123,18 +125,17 @@ def test_a_release_must_name_a_resource_of_the_firm(server: Served) -> None:
 
 
 def test_a_leverage_event_is_recorded_and_listed(server: Served) -> None:
-    event = {
-        "id": "acme-leverage-1",
-        "step": "LEVERAGE",
-        "tier": "LOW",
-        "activity": "MARKETING_AND_SALES",
-        "sponsors": ["acme-uk"],
-        "beneficiaries": ["acme-de"],
-        "coordinator": "acme-ccd",
-        "date": "2024",
-        "description": "reused the UK brand",
-        "cite": {"paper": "FU2018", "where": "Table 3"},
-    }
+    event = integration_event(
+        "acme-leverage-1",
+        "LEVERAGE",
+        "LOW",
+        "reused the UK brand",
+        activity="MARKETING_AND_SALES",
+        sponsors=["acme-uk"],
+        beneficiaries=["acme-de"],
+        coordinator="acme-ccd",
+        date="2024",
+    )
     answer = server.graphql(RECORD_EVENT, input=event)
     recorded = answer["data"]["recordIntegrationEvent"]["event"]
     assert recorded["unit"] == {"id": "acme-uk"}  # the deprecated alias: the first sponsor
@@ -156,13 +157,9 @@ def test_a_leverage_event_is_recorded_and_listed(server: Served) -> None:
 
 
 def test_an_integration_event_needs_a_unit_of_one_firm_in_a_role(server: Served) -> None:
-    event = {
-        "id": "acme-renew-1",
-        "step": "RENEW",
-        "tier": "HIGH",
-        "description": "new products from subsidiaries' skills",
-        "cite": {"paper": "FU2018", "where": "Table 3"},
-    }
+    event = integration_event(
+        "acme-renew-1", "RENEW", "HIGH", "new products from subsidiaries' skills"
+    )
     problems = rejected(server, RECORD_EVENT, input=event)
     assert problems[0][0] == "sponsors" and "name at least one unit" in problems[0][1]
     problems = dict(
@@ -181,14 +178,7 @@ RECORD_UNIT = """mutation($input: UnitInput!) { recordUnit(input: $input) {
 
 
 def test_a_new_subsidiary_joins_the_hierarchy_and_a_second_hq_is_refused(server: Served) -> None:
-    unit = {
-        "firm": "acme",
-        "id": "acme-fr",
-        "name": "Acme France",
-        "role": "SUBSIDIARY",
-        "reportsTo": "acme-europe",
-        "cite": CITE,
-    }
+    unit = acme_subsidiary("acme-fr") | {"name": "Acme France"}
     answer = server.graphql(RECORD_UNIT, input=unit)
     assert answer["data"]["recordUnit"]["unit"] == {
         "id": "acme-fr",
@@ -229,11 +219,7 @@ async def test_a_flow_recorded_through_one_process_reaches_anothers_subscribers(
 ) -> None:
     # Two API processes on one Neo4j, the second through the routing driver (neo4j://) a
     # cluster is reached with: subscriptions must not rely on one process's memory.
-    seeds = tmp_path / "seed"
-    seeds.mkdir()
-    (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme"), sort_keys=False))
-    seeded = kflow("seed", "--seed-dir", str(seeds), data=tmp_path, backend=neo4j_backend)
-    assert seeded.returncode == 0, seeded.stderr
+    seed_tiny_firm(tmp_path, neo4j_backend)
     routed = replace(neo4j_backend, url=neo4j_backend.url.replace("bolt://", "neo4j://"))
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -249,11 +235,7 @@ async def test_a_flow_recorded_through_one_process_reaches_anothers_subscribers(
 async def test_every_worker_of_a_server_serves_and_sees_recorded_flows(
     backend: Backend, tmp_path: Path
 ) -> None:
-    seeds = tmp_path / "seed"
-    seeds.mkdir()
-    (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme"), sort_keys=False))
-    seeded = kflow("seed", "--seed-dir", str(seeds), data=tmp_path, backend=backend)
-    assert seeded.returncode == 0, seeded.stderr
+    seed_tiny_firm(tmp_path, backend)
     with serve(
         tmp_path, backend=backend, options=("--workers", "2"), KFLOW_ANONYMOUS_ROLE="editor"
     ) as server:

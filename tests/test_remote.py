@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.backends import BACKENDS, backend_named
-from tests.helpers import EMBEDDED, Backend, Served, free_port, kflow, serve, tiny_firm
+from tests.backends import BACKENDS, on_backend
+from tests.helpers import EMBEDDED, Backend, Served, free_port, kflow, seeded_tiny_firm, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -38,19 +37,8 @@ class Ran:
     stderr: str
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def remote(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Remote]:
-    with backend_named(request.param) as backend:
-        yield from _remote_server(tmp_path_factory, backend)
-
-
 def _remote_server(factory: pytest.TempPathFactory, backend: Backend) -> Iterator[Remote]:
-    data, seeds = factory.mktemp("remote"), factory.mktemp("remote-seed")
-    (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme"), sort_keys=False))
-    seeded = kflow("seed", "--seed-dir", str(seeds), data=data, backend=backend)
-    assert seeded.returncode == 0, seeded.stderr
+    data = seeded_tiny_firm(factory, "remote", backend)
     tokens = {}
     for role in ("reader", "analyst"):
         made = kflow("keys", "create", "--name", role, "--role", role, data=data, backend=backend)
@@ -58,6 +46,13 @@ def _remote_server(factory: pytest.TempPathFactory, backend: Backend) -> Iterato
         tokens[role] = made.stdout.strip()
     with serve(data, backend=backend, KFLOW_ENV="test") as served:
         yield Remote(served, tokens, factory.mktemp("elsewhere") / "never")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def remote(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Remote]:
+    yield from on_backend(request, tmp_path_factory, _remote_server)
 
 
 def test_cypher_runs_on_the_server_not_here(remote: Remote) -> None:

@@ -19,11 +19,10 @@ from typing import Any
 import graphql
 import httpx
 import pytest
-import yaml
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.backends import BACKENDS, backend_named
+from tests.backends import BACKENDS, on_backend
 from tests.helpers import (
     EMBEDDED,
     KFLOW,
@@ -33,9 +32,8 @@ from tests.helpers import (
     create_key,
     engine_pid,
     free_port,
-    kflow,
+    seeded_tiny_firm,
     serve,
-    tiny_firm,
 )
 
 pytestmark = pytest.mark.e2e
@@ -87,16 +85,11 @@ class Attacked:
 def attacked(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Attacked]:
-    with backend_named(request.param) as backend:
-        yield from attacked_server(tmp_path_factory, backend)
+    yield from on_backend(request, tmp_path_factory, attacked_server)
 
 
 def attacked_server(factory: pytest.TempPathFactory, backend: Backend) -> Iterator[Attacked]:
-    data = factory.mktemp("attacked")
-    seeds = factory.mktemp("attacked-seed")
-    (seeds / "acme.yaml").write_text(yaml.safe_dump(tiny_firm("acme")))
-    seeded = kflow("seed", "--seed-dir", str(seeds), data=data, backend=backend)
-    assert seeded.returncode == 0, seeded.stderr
+    data = seeded_tiny_firm(factory, "attacked", backend)
     tokens = {"admin": create_key(data, "admin", backend=backend)}
     with serve(data, backend=backend, KFLOW_ENV="production") as served:
         for role in ("reader", "editor"):

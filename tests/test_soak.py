@@ -16,7 +16,7 @@ import yaml
 from service.services.analyst import run_named_query
 from service.services.exchange import export_neighbourhood
 from service.services.paging import page_request
-from service.services.paths import list_reverse_transfer_paths
+from service.services.paths import PathQuestion, list_reverse_transfer_paths
 from service.services.seeding import seed_cases
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineProcess
@@ -98,10 +98,7 @@ async def test_reverse_paths_stay_fast_when_units_share_many_flows(
         started = time.monotonic()
         await list_reverse_transfer_paths(
             store,
-            unit_id="acme-uk",
-            to_id=None,
-            knowledge_id=None,
-            max_hops=4,
+            question=PathQuestion(unit_id="acme-uk"),
             page=page_request(first=10, after=None),
         )
         assert time.monotonic() - started < 1.0

@@ -22,7 +22,12 @@ from service.services.metrics import (
     list_hub_metrics,
 )
 from service.services.paging import KeysetRequest, PageRequest, keyset_request
-from service.services.paths import get_circulation, list_dissemination, list_reverse_transfer_paths
+from service.services.paths import (
+    PathQuestion,
+    get_circulation,
+    list_dissemination,
+    list_reverse_transfer_paths,
+)
 from service.services.recording import record_flow
 from service.services.synthetic import (
     SIZES,
@@ -195,7 +200,7 @@ async def test_every_query_answers_on_the_firm_as_the_case_says(
     await generate_firm(store, size=SMALL)
     sub = "synth-sub-00007"
     page = await list_reverse_transfer_paths(
-        store, unit_id=sub, to_id=None, knowledge_id=None, max_hops=4, page=PageRequest(0, 21)
+        store, question=PathQuestion(unit_id=sub), page=PageRequest(0, 21)
     )
     got = [[hop.unit.id for hop in path.hops] for path in page.paths]
     assert page.target == "synth-ccd" and got == upstream_routes(document, sub, page.target, 4)[:21]
@@ -271,10 +276,7 @@ async def test_flows_recorded_later_keep_the_derived_metrics_and_routes_exact(
     }
     page = await list_reverse_transfer_paths(
         store,
-        unit_id="synth-sub-00001",
-        to_id=None,
-        knowledge_id=None,
-        max_hops=3,
+        question=PathQuestion(unit_id="synth-sub-00001", max_hops=3),
         page=PageRequest(0, 100),
     )
     got = [[hop.unit.id for hop in path.hops] for path in page.paths]

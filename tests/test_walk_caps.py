@@ -45,10 +45,7 @@ def downstream_distances(document: dict[str, Any], source: str, hops: int) -> di
 async def route_ids(store: GraphStore, *, max_hops: int, first: int) -> list[list[str]]:
     page = await paths.list_reverse_transfer_paths(
         store,
-        unit_id=SUBSIDIARY,
-        to_id=None,
-        knowledge_id=None,
-        max_hops=max_hops,
+        question=paths.PathQuestion(unit_id=SUBSIDIARY, max_hops=max_hops),
         page=PageRequest(0, first),
     )
     return [[hop.unit.id for hop in path.hops] for path in page.paths]
@@ -75,7 +72,7 @@ async def test_a_page_that_needs_a_cut_walk_is_refused_naming_max_hops(
     assert "more than 40 paths of up to 4 hops lead from 'synth-sub-00007'" in str(refused.value)
     with pytest.raises(InvalidArgument, match="maxHops"):
         await paths.count_reverse_transfer_paths(
-            store, unit_id=SUBSIDIARY, to_id="synth-ccd", knowledge_id=None, max_hops=4
+            store, question=paths.PathQuestion(unit_id=SUBSIDIARY, to_id="synth-ccd")
         )
 
 

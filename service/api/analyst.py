@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 
 from service.api.deps import SettingsDep, StoreDep, require_role
+from service.model.enums import GraphFormat
 from service.services import analyst, exchange
 from service.services.access import Role
 from service.services.errors import InvalidArgument
@@ -23,13 +24,6 @@ MAX_PARAMETERS = 64
 
 
 class AnswerFormat(StrEnum):
-    JSON = "json"
-    CSV = "csv"
-
-
-class GraphFormat(StrEnum):
-    GRAPHML = "graphml"
-    CYTOSCAPE = "cytoscape"
     JSON = "json"
     CSV = "csv"
 

@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             async with running(settings, decorate=observe_store(app)) as root:
                 await note_store_info(root.store, app)
                 app.state.store = root.store
+                app.state.bare_store = root.bare_store
                 app.state.keys = root.keys
                 yield
         finally:

@@ -26,6 +26,7 @@ from graphql import (
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
+from service.api.asgi import send_json
 from service.api.errors import error_body, is_graphql, refusal_media_type
 
 
@@ -81,17 +82,7 @@ class BodySizeLimit:
         graphql = is_graphql(None, path)
         payload = json.dumps(error_body("body_too_large", detail, graphql=graphql)).encode()
         accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", refusal_media_type(path, accept).encode()),
-                    (b"content-length", str(len(payload)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": payload})
+        await send_json(send, 413, payload, media_type=refusal_media_type(path, accept))
 
 
 # --- GraphQL documents -----------------------------------------------------------------

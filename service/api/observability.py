@@ -49,6 +49,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from service.api.asgi import send_json
 from service.api.deps import require_role
 from service.api.graphiql import render_graphiql_page
 from service.services.access import Role
@@ -550,17 +551,7 @@ async def _answer_unexpected(send: Send, request_id: str) -> None:
             "detail": f"unexpected error; quote request id {request_id} when reporting it",
         }
     ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 500,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_json(send, 500, body)
 
 
 def _log_request(
@@ -631,10 +622,10 @@ def install_observability(app: FastAPI) -> None:
     )
     async def prometheus_metrics() -> Response:
         """Prometheus metrics, in the text exposition format."""
-        store: GraphStore | None = getattr(app.state, "store", None)
-        if isinstance(store, InstrumentedStore):
+        store: GraphStore | None = getattr(app.state, "bare_store", None)
+        if store is not None:
             try:
-                await asyncio.wait_for(store.inner.ping(), STORE_PING_TIMEOUT_S)
+                await asyncio.wait_for(store.ping(), STORE_PING_TIMEOUT_S)
             except Exception:
                 metrics.store_up.set(0)
             else:

@@ -21,6 +21,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.api.asgi import send_json
 from service.api.errors import error_body, is_graphql, refusal_media_type
 from service.api.transport import close_reason
 from service.failures import answer_of, details_of
@@ -133,19 +134,14 @@ class Refusal:
 
 async def send_refusal(send: Send, refusal: Refusal, kind: str) -> None:
     """Send the refusal as an HTTP answer (`kind`: a request's, or a WebSocket upgrade's)."""
-    payload = json.dumps(refusal.body).encode()
-    await send(
-        {
-            "type": f"{kind}.start",
-            "status": refusal.status,
-            "headers": [
-                (b"content-type", refusal.media_type.encode()),
-                (b"content-length", str(len(payload)).encode()),
-                (b"retry-after", str(refusal.retry_after).encode()),
-            ],
-        }
+    await send_json(
+        send,
+        refusal.status,
+        json.dumps(refusal.body).encode(),
+        media_type=refusal.media_type,
+        headers=[(b"retry-after", str(refusal.retry_after).encode())],
+        kind=kind,
     )
-    await send({"type": f"{kind}.body", "body": payload})
 
 
 def _caller(scope: Scope) -> tuple[str, str]:

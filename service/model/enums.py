@@ -206,6 +206,15 @@ class HubMetricOrder(StrEnum):
     INFLOW = auto()
 
 
+class GraphFormat(StrEnum):
+    """The formats a graph export is written in, by the CLI and the API alike."""
+
+    GRAPHML = auto()
+    CYTOSCAPE = auto()
+    JSON = auto()
+    CSV = auto()
+
+
 PAPER_TITLES: dict[Paper, str] = {
     Paper.FU2018: "Fu, Sun & Ghauri (2018)",
     Paper.SARTORIUS2024: "Sartorius-Khalapsina (2024)",

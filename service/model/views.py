@@ -1,6 +1,9 @@
 """What the read use cases return: each query row is a map shaped like one of these."""
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from service.model.case import (
     ActorFields,
@@ -22,6 +25,17 @@ from service.model.enums import (
     UnitRole,
     ValueChainActivity,
 )
+
+
+def _instant(value: Any) -> Any:
+    """An epoch-milliseconds instant (as the graph stores it) as an aware UTC datetime."""
+    if isinstance(value, int):
+        return datetime.datetime.fromtimestamp(value / 1000, tz=datetime.UTC)
+    return value
+
+
+# When a record came in through the API; the graph keeps epoch milliseconds.
+RecordedAt = Annotated[datetime.datetime, BeforeValidator(_instant)]
 
 
 class View(BaseModel):
@@ -82,7 +96,7 @@ class FlowView(View):
     date: str | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD.")
     citation: str | None = None
     assumption: str | None = None
-    recorded_at: int | None = None
+    recorded_at: RecordedAt | None = None
     source: str
     target: str
 
@@ -104,7 +118,7 @@ class IntegrationEventView(View):
     firm: str
     citation: str | None = None
     assumption: str | None = None
-    recorded_at: int | None = None
+    recorded_at: RecordedAt | None = None
     sponsors: tuple[str, ...] = ()
     beneficiaries: tuple[str, ...] = ()
     coordinator: str | None = None

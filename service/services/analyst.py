@@ -389,14 +389,7 @@ async def run_cypher(
         limits=AdhocLimits(timeout_ms=timeout_ms, row_cap=row_cap, max_bytes=max_bytes),
         check=lambda plan: check_plan(plan, text=text),
     )
-    return QueryAnswer(
-        columns=result.columns,
-        rows=result.rows,
-        truncated=result.truncated,
-        row_cap=row_cap,
-        byte_cap=max_bytes,
-        cut_by=result.cut_by,
-    )
+    return QueryAnswer(**vars(result), row_cap=row_cap, byte_cap=max_bytes)
 
 
 class ParamInfo(BaseModel):

@@ -20,7 +20,7 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from service import cypher
 from service.model.enums import IntegrationStep, IntegrationTier, Outcome, UnitRole
@@ -277,17 +277,24 @@ async def analyse_upward_graph(
 
 class CriticalUnit(BaseModel):
     unit: str
-    cut_off: int
+    cut_off: int = Field(
+        description="Units that would lose every upward route to the centre without this one."
+    )
 
 
 class CriticalUnits(BaseModel):
     firm: str
     target: str | None
-    units_with_route: int  # besides the target
-    units_without_route: int
-    links: int
-    undated_links: int
-    later_links: int
+    # Besides the target.
+    units_with_route: int = Field(description="Units with at least one upward route to the target.")
+    units_without_route: int = Field(description="Units with no upward route to the target at all.")
+    links: int = Field(description="Pairs of units (SENDS_UP, SENDS_ACROSS) the answer used.")
+    undated_links: int = Field(
+        description="With asOf: pairs left out because every flow between the units is undated."
+    )
+    later_links: int = Field(
+        description="With asOf: pairs left out because their first flow is later."
+    )
     ranked: list[CriticalUnit]  # every unit whose release cuts another off, most first
 
 
@@ -358,11 +365,13 @@ async def get_release_impact(store: GraphStore, *, unit_id: str) -> ReleaseImpac
 class LagDistribution(BaseModel):
     """Months from learning to a later step, over the learning events where both are dated."""
 
-    count: int
+    count: int = Field(description="Learning events with a dated later step.")
     median_months: float | None
-    p90_months: float | None
-    undated: int  # the later step happened, but it or the learning has no date
-    never: int  # no later step on or after the learning
+    p90_months: float | None = Field(description="90th percentile, nearest rank.")
+    undated: int = Field(
+        description="Left out: the later step happened, but it or the learning is undated."
+    )
+    never: int = Field(description="No later step on or after the learning.")
 
 
 class UnitLag(BaseModel):
@@ -574,10 +583,12 @@ MEASURES = (
 
 class Measure(BaseModel):
     name: str
-    value: float | None
+    value: float | None = Field(description="None when the firm's facts cannot say.")
     definition: str
     source: str
-    named_by_paper: bool
+    named_by_paper: bool = Field(
+        description="Fu, Sun & Ghauri name it among the reasons TCL and SAIC failed."
+    )
 
 
 class Scorecard(BaseModel):

@@ -175,6 +175,5 @@ async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> Restor
         api_keys=len(keys),
         nodes=nodes,
         relationships=relationships,
-        staged=load.staged,
         seconds=time.perf_counter() - started,
     )

@@ -26,13 +26,7 @@ async def get_readiness(store: GraphStore) -> Readiness:
     await store.ping()
     info = await store.info()
     nodes, relationships = await count_graph(store)
-    return Readiness(
-        backend=info.backend,
-        engine_version=info.engine_version,
-        location=info.location,
-        nodes=nodes,
-        relationships=relationships,
-    )
+    return Readiness(**vars(info), nodes=nodes, relationships=relationships)
 
 
 async def count_graph(store: GraphStore) -> tuple[int, int]:

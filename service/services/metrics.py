@@ -3,9 +3,10 @@ the provenance of capabilities."""
 
 from collections import Counter
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from service import cypher
+from service.cypher import Query
 from service.model.enums import Channel, HubMetricOrder, Interdependence, SubsidiaryRole, UnitRole
 from service.model.views import (
     ActorView,
@@ -19,7 +20,7 @@ from service.services.cases import count_unit_metrics
 from service.services.errors import InvalidArgument, NotFound
 from service.services.network import get_firms_by_id, list_units
 from service.services.paging import PageRequest
-from service.store.port import GraphStore
+from service.store.port import GraphStore, Row
 
 METRICS = cypher.Folder("metrics")
 TIERS = ("hq", "hub", "peer")  # the counterpart tiers flows are counted by
@@ -28,9 +29,9 @@ SUBSIDIARY_ROLES = (UnitRole.SUBSIDIARY, UnitRole.CORE_SUBSIDIARY)
 
 
 class FlowCounts(BaseModel):
-    hq: int
-    hub: int
-    peer: int
+    hq: int = Field(description="With the HQ or its capability centre.")
+    hub: int = Field(description="With a regional HQ.")
+    peer: int = Field(description="With a subsidiary.")
 
     @property
     def total(self) -> int:
@@ -39,11 +40,16 @@ class FlowCounts(BaseModel):
 
 
 class HubMetric(BaseModel):
-    unit: UnitView
     inflow: FlowCounts
     outflow: FlowCounts
-    brokerage: int
-    subsidiary_role: SubsidiaryRole | None
+    brokerage: int = Field(
+        description="Distinct pairs (a, b) with flows a -> unit -> b, a != b, and no direct "
+        "flow a -> b."
+    )
+    subsidiary_role: SubsidiaryRole | None = Field(
+        description="Subsidiaries only: high means at or above the threshold and above zero."
+    )
+    unit: UnitView
 
 
 class HubThresholds(BaseModel):
@@ -197,10 +203,8 @@ async def get_project_interdependence(
     store: GraphStore, *, project_id: str
 ) -> ProjectInterdependence:
     """A cross-border project's subsidiaries, their dependencies, and who coordinates."""
-    rows = await store.read(METRICS.get_project_interdependence, {"project": project_id})
-    if not rows:
-        raise NotFound("project", project_id)
-    project = rows[0]["project"]
+    row = await _read_one(store, METRICS.get_project_interdependence, "project", project_id)
+    project = row["project"]
     return ProjectInterdependence.model_validate(project | {"third_actors": project["thirdActors"]})
 
 
@@ -223,17 +227,23 @@ async def get_capability_provenance(
     store: GraphStore, *, capability_id: str
 ) -> CapabilityProvenance:
     """The knowledge that built a capability, and who learned it from whom."""
-    rows = await store.read(METRICS.get_capability_provenance, {"capability": capability_id})
-    if not rows:
-        raise NotFound("capability", capability_id)
+    found = await _read_one(store, METRICS.get_capability_provenance, "capability", capability_id)
     sources = [
         CapabilitySource(
             knowledge=KnowledgeView.model_validate(item["knowledge"]),
             learning=[LearningView.model_validate(e) for e in item["learning"] if e is not None],
         )
-        for item in rows[0]["knowledge"]
+        for item in found["knowledge"]
     ]
-    return CapabilityProvenance.model_validate(rows[0]["capability"] | {"sources": sources})
+    return CapabilityProvenance.model_validate(found["capability"] | {"sources": sources})
+
+
+async def _read_one(store: GraphStore, statement: Query, kind: str, node_id: str) -> Row:
+    """The one row a statement reads about the `kind` with this id (its parameter `kind`)."""
+    rows = await store.read(statement, {kind: node_id})
+    if not rows:
+        raise NotFound(kind, node_id)
+    return rows[0]
 
 
 class DatedHubMetrics(BaseModel):

@@ -1,7 +1,7 @@
 """A large firm at a glance: its upper levels drawn whole, its subsidiaries counted in groups
 by the unit they report to, and a few groups opened to their busiest members."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from service import cypher
 from service.model.enums import UnitRole
@@ -22,18 +22,22 @@ MAX_MEMBERS = 200
 
 class UnitGroup(BaseModel):
     hub: str | None
-    units: int
-    core: int
-    up: int
-    down: int
-    across: int
-    members: list[UnitView]
+    units: int = Field(description="How many subsidiaries the group holds.")
+    core: int = Field(description="How many of them are core subsidiaries.")
+    flows_up: int = Field(description="Flows its members sent to hubs and HQ.")
+    flows_down: int = Field(description="Flows its members got from hubs and HQ.")
+    flows_across: int = Field(description="Flows its members sent to peers.")
+    members: list[UnitView] = Field(
+        description="The busiest members, when the group was asked for in `expand`."
+    )
 
 
 class FirmOverview(BaseModel):
     firm: FirmView
-    unit_count: int
-    upper: list[UnitView]
+    unit_count: int = Field(description="All the firm's units.")
+    upper: list[UnitView] = Field(
+        description="The HQ, the capability centre and the regional hubs."
+    )
     groups: list[UnitGroup]
 
 
@@ -69,16 +73,6 @@ async def get_firm_overview(
                 UnitView.model_validate(found["unit"])
                 for found in await store.read(OVERVIEW.list_group_members, params)
             ]
-        groups.append(
-            UnitGroup(
-                hub=hub,
-                units=int(row["units"]),
-                core=int(row["core"]),
-                up=int(row["up"]),
-                down=int(row["down"]),
-                across=int(row["across"]),
-                members=members,
-            )
-        )
+        groups.append(UnitGroup.model_validate(row | {"members": members}))
     total = await count_units(store, firm=firm_id, role=None, country=None)
     return FirmOverview(firm=firms[firm_id], unit_count=total, upper=upper, groups=groups)

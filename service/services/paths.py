@@ -1,6 +1,7 @@
 """Where knowledge went: reverse transfer up to HQ, dissemination down and across, and the
 whole circulation of one knowledge item (Fu, Sun & Ghauri's Table 5)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -141,31 +142,40 @@ async def _reverse_transfer_target(
     return str(target)
 
 
+@dataclass(frozen=True)
+class PathQuestion:
+    """Which reverse transfer paths are asked for: from a unit to its HQ capability centre
+    (or `to_id`), within `max_hops`; with a knowledge item, the trails that carried it;
+    `same_knowledge`, trails of one item each (of any item); `as_of`, only paths whose every
+    hop is dated on or before it."""
+
+    unit_id: str
+    to_id: str | None = None
+    knowledge_id: str | None = None
+    max_hops: int = 4
+    as_of: str | None = None
+    same_knowledge: bool = False
+
+
 async def _list_routes(
-    store: GraphStore,
-    *,
-    unit_id: str,
-    to_id: str,
-    max_hops: int,
-    wanted: int,
-    as_of: str | None = None,
+    store: GraphStore, question: PathQuestion, to_id: str, *, wanted: int
 ) -> tuple[list[dict[str, Any]], int]:
     """The first `wanted` routes upward, shortest first, and the undated ones left out."""
     routes: list[dict[str, Any]] = []
     undated = 0
-    lengths = _route_lengths(max_hops)
+    lengths = _route_lengths(question.max_hops)
     while lengths and len(routes) < wanted:
         low, high = lengths.pop(0)
         rows = await store.read(
             PATHS.list_reverse_transfer_routes,
             {
-                "from": unit_id,
+                "from": question.unit_id,
                 "to": to_id,
                 "minHops": low,
                 "maxHops": high,
                 "cap": MAX_WALKED_PATHS,
                 "limit": wanted - len(routes),
-                "asOf": as_of,
+                "asOf": question.as_of,
             },
         )
         capped, found, left_out = _walked(rows)
@@ -174,7 +184,7 @@ async def _list_routes(
             lengths[:0] = [(hops, hops) for hops in range(low, high + 1)]
             continue
         if capped:
-            raise _too_many_paths(unit_id=unit_id, to_id=to_id, hops=high)
+            raise _too_many_paths(unit_id=question.unit_id, to_id=to_id, hops=high)
         routes += found
         undated += left_out
     return routes, undated
@@ -208,65 +218,47 @@ def _too_many_paths(*, unit_id: str, to_id: str, hops: int) -> InvalidArgument:
 
 
 async def _list_trails(
-    store: GraphStore,
-    *,
-    unit_id: str,
-    to_id: str,
-    knowledge_id: str,
-    max_hops: int,
-    page: PageRequest,
-    as_of: str | None = None,
+    store: GraphStore, question: PathQuestion, to_id: str, knowledge_id: str, page: PageRequest
 ) -> tuple[list[dict[str, Any]], int]:
+    """One page of the trails that carried one item, and the undated ones left out."""
     rows = await store.read(
         PATHS.list_reverse_transfer_paths,
         {
-            "from": unit_id,
+            "from": question.unit_id,
             "to": to_id,
             "knowledge": knowledge_id,
-            "maxHops": max_hops,
+            "maxHops": question.max_hops,
             "cap": MAX_WALKED_PATHS,
             "skip": page.skip,
             "limit": page.limit,
-            "asOf": as_of,
+            "asOf": question.as_of,
         },
     )
     capped, paths, undated = _walked(rows)
     if capped:
-        raise _too_many_paths(unit_id=unit_id, to_id=to_id, hops=max_hops)
+        raise _too_many_paths(unit_id=question.unit_id, to_id=to_id, hops=question.max_hops)
     return paths, undated
 
 
 async def _list_single_item_trails(
-    store: GraphStore,
-    *,
-    unit_id: str,
-    to_id: str,
-    max_hops: int,
-    wanted: int,
-    as_of: str | None = None,
+    store: GraphStore, question: PathQuestion, to_id: str, *, wanted: int
 ) -> tuple[list[dict[str, Any]], int]:
     """The first `wanted` trails that each carry one item, of any item the unit sent, and
     how many were left out for an undated hop."""
     rows = await store.read(
-        PATHS.list_sent_knowledge, {"from": unit_id, "cap": MAX_TRAIL_ITEMS + 1}
+        PATHS.list_sent_knowledge, {"from": question.unit_id, "cap": MAX_TRAIL_ITEMS + 1}
     )
     if len(rows) > MAX_TRAIL_ITEMS:
         raise InvalidArgument(
             "sameKnowledge",
-            f"'{unit_id}' sent more than {MAX_TRAIL_ITEMS} knowledge items upward or "
+            f"'{question.unit_id}' sent more than {MAX_TRAIL_ITEMS} knowledge items upward or "
             "sideways; name one with `knowledge`",
         )
     trails: list[dict[str, Any]] = []
     undated = 0
     for row in rows:
         found, skipped = await _list_trails(
-            store,
-            unit_id=unit_id,
-            to_id=to_id,
-            knowledge_id=row["knowledge"],
-            max_hops=max_hops,
-            page=PageRequest(skip=0, limit=wanted),
-            as_of=as_of,
+            store, question, to_id, row["knowledge"], PageRequest(skip=0, limit=wanted)
         )
         trails += found
         undated += skipped
@@ -283,15 +275,7 @@ def _trail_order(trail: dict[str, Any]) -> tuple[int, list[str], list[str]]:
 
 
 async def list_reverse_transfer_paths(
-    store: GraphStore,
-    *,
-    unit_id: str,
-    to_id: str | None,
-    knowledge_id: str | None,
-    max_hops: int,
-    page: PageRequest,
-    as_of: str | None = None,
-    same_knowledge: bool = False,
+    store: GraphStore, *, question: PathQuestion, page: PageRequest
 ) -> PathPage:
     """Paths upward from a unit to its HQ capability centre (or `to_id`), shortest first.
 
@@ -301,83 +285,37 @@ async def list_reverse_transfer_paths(
     hop to hop, unless `same_knowledge` asks for trails of one item each (of any item).
     With `as_of`, only paths whose every hop is dated on or before it.
     """
-    _check_hops(max_hops)
-    target = await _reverse_transfer_target(
-        store, unit_id=unit_id, to_id=to_id, knowledge_id=knowledge_id
-    )
-    rows, undated = await _walk_paths(
-        store,
-        unit_id=unit_id,
-        to_id=target,
-        knowledge_id=knowledge_id,
-        max_hops=max_hops,
-        page=page,
-        as_of=as_of,
-        same_knowledge=same_knowledge,
-    )
+    target, rows, undated = await _walk_to_target(store, question, page)
     return PathPage(target=target, paths=[_path(row) for row in rows], undated_excluded=undated)
 
 
-async def count_reverse_transfer_paths(
-    store: GraphStore,
-    *,
-    unit_id: str,
-    to_id: str | None,
-    knowledge_id: str | None,
-    max_hops: int,
-    as_of: str | None = None,
-    same_knowledge: bool = False,
-) -> int:
+async def count_reverse_transfer_paths(store: GraphStore, *, question: PathQuestion) -> int:
     """How many such paths there are, counting up to MAX_COUNTED_PATHS."""
-    _check_hops(max_hops)
-    target = await _reverse_transfer_target(
-        store, unit_id=unit_id, to_id=to_id, knowledge_id=knowledge_id
-    )
-    rows, _ = await _walk_paths(
-        store,
-        unit_id=unit_id,
-        to_id=target,
-        knowledge_id=knowledge_id,
-        max_hops=max_hops,
-        page=PageRequest(skip=0, limit=MAX_COUNTED_PATHS),
-        as_of=as_of,
-        same_knowledge=same_knowledge,
-    )
+    _, rows, _ = await _walk_to_target(store, question, PageRequest(0, MAX_COUNTED_PATHS))
     return len(rows)
 
 
+async def _walk_to_target(
+    store: GraphStore, question: PathQuestion, page: PageRequest
+) -> tuple[str, list[dict[str, Any]], int]:
+    """The target, one page of paths to it, and how many were left out as undated."""
+    _check_hops(question.max_hops)
+    target = await _reverse_transfer_target(
+        store, unit_id=question.unit_id, to_id=question.to_id, knowledge_id=question.knowledge_id
+    )
+    rows, undated = await _walk_paths(store, question, target, page)
+    return target, rows, undated
+
+
 async def _walk_paths(
-    store: GraphStore,
-    *,
-    unit_id: str,
-    to_id: str,
-    knowledge_id: str | None,
-    max_hops: int,
-    page: PageRequest,
-    as_of: str | None,
-    same_knowledge: bool,
+    store: GraphStore, question: PathQuestion, to_id: str, page: PageRequest
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of paths to a known target (trails of one item, or routes), and how many
     were left out as undated."""
-    if knowledge_id is not None:
-        return await _list_trails(
-            store,
-            unit_id=unit_id,
-            to_id=to_id,
-            knowledge_id=knowledge_id,
-            max_hops=max_hops,
-            page=page,
-            as_of=as_of,
-        )
-    walk = _list_single_item_trails if same_knowledge else _list_routes
-    found, undated = await walk(
-        store,
-        unit_id=unit_id,
-        to_id=to_id,
-        max_hops=max_hops,
-        wanted=page.skip + page.limit,
-        as_of=as_of,
-    )
+    if question.knowledge_id is not None:
+        return await _list_trails(store, question, to_id, question.knowledge_id, page)
+    walk = _list_single_item_trails if question.same_knowledge else _list_routes
+    found, undated = await walk(store, question, to_id, wanted=page.skip + page.limit)
     return found[page.skip : page.skip + page.limit], undated
 
 

@@ -6,11 +6,12 @@ ids are unused), and only then written, in one statement.
 """
 
 import time
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from service import cypher
+from service.cypher import Query
 from service.model import case
 from service.model.enums import CHANNEL_OF_SOURCE, ActorKind, UnitRole
 from service.model.views import FlowView, IntegrationEventView, LearningView, SupportView, UnitView
@@ -21,6 +22,7 @@ from service.store.port import GraphStore
 
 NETWORK = cypher.Folder("network")
 RECORDING = cypher.Folder("recording")
+V = TypeVar("V", bound=BaseModel)
 
 
 class Recorded(BaseModel):
@@ -94,9 +96,15 @@ async def record_unit(store: GraphStore, *, firm_id: str, unit: case.Unit) -> Un
     if unit.role is UnitRole.HQ:
         checks.fail("role", f"firm '{firm_id}' has its HQ already; a firm has one HQ")
     checks.done()
-    params = recorded_params(unit, section="units", firm_id=firm_id, recorded_at=now_ms())
-    rows = await store.write(RECORDING.create_unit, params | {"firm": firm_id})
-    return UnitView.model_validate(rows[0]["unit"])
+    return await _write_record(
+        store,
+        RECORDING.create_unit,
+        UnitView,
+        unit,
+        section="units",
+        firm_id=firm_id,
+        extra={"firm": firm_id},
+    )
 
 
 async def record_flow(store: GraphStore, *, flow: case.Flow) -> FlowView:
@@ -117,9 +125,9 @@ async def record_flow(store: GraphStore, *, flow: case.Flow) -> FlowView:
             f"{flow.direction.value}",
         )
     checks.done()
-    params = recorded_params(flow, section="flows", firm_id=str(firm), recorded_at=now_ms())
-    rows = await store.write(RECORDING.create_flow, params)
-    return FlowView.model_validate(rows[0]["flow"])
+    return await _write_record(
+        store, RECORDING.create_flow, FlowView, flow, section="flows", firm_id=str(firm)
+    )
 
 
 async def _direction_fits(store: GraphStore, flow: case.Flow) -> bool:
@@ -145,9 +153,9 @@ async def record_support(store: GraphStore, *, support: case.Support) -> Support
     if support.source == support.target:
         checks.fail("to", "a unit cannot support itself")
     checks.done()
-    params = recorded_params(support, section="support", firm_id=str(firm), recorded_at=now_ms())
-    rows = await store.write(RECORDING.create_support, params)
-    return SupportView.model_validate(rows[0]["support"])
+    return await _write_record(
+        store, RECORDING.create_support, SupportView, support, section="support", firm_id=str(firm)
+    )
 
 
 async def record_learning_event(store: GraphStore, *, event: case.LearningEvent) -> LearningView:
@@ -172,9 +180,14 @@ async def record_learning_event(store: GraphStore, *, event: case.LearningEvent)
                 f"'{expected.value}' channel, not '{event.channel.value}'",
             )
     checks.done()
-    params = recorded_params(event, section="learning", firm_id=str(firm), recorded_at=now_ms())
-    rows = await store.write(RECORDING.create_learning_event, params)
-    return LearningView.model_validate(rows[0]["event"])
+    return await _write_record(
+        store,
+        RECORDING.create_learning_event,
+        LearningView,
+        event,
+        section="learning",
+        firm_id=str(firm),
+    )
 
 
 async def record_integration_event(
@@ -212,9 +225,14 @@ async def record_integration_event(
     for index, resource_id in enumerate(event.resources):
         checks.node(f"resources[{index}]", resource_id, "Resource", firm)
     checks.done()
-    params = recorded_params(event, section="integrations", firm_id=str(firm), recorded_at=now_ms())
-    rows = await store.write(RECORDING.create_integration_event, params)
-    return IntegrationEventView.model_validate(rows[0]["event"])
+    return await _write_record(
+        store,
+        RECORDING.create_integration_event,
+        IntegrationEventView,
+        event,
+        section="integrations",
+        firm_id=str(firm),
+    )
 
 
 async def list_recorded_since(
@@ -230,3 +248,21 @@ async def list_recorded_since(
         Recorded(recorded_at=r["recordedAt"], id=r["id"], flow=r["flow"], event=r["event"])
         for r in records[:limit]
     ]
+
+
+async def _write_record(
+    store: GraphStore,
+    statement: Query,
+    view: type[V],
+    fact: case.Fact,
+    *,
+    section: str,
+    firm_id: str,
+    extra: dict[str, Any] | None = None,
+) -> V:
+    """Write one checked record, stamped now, and read it back as the statement returns it
+    (its one column)."""
+    params = recorded_params(fact, section=section, firm_id=firm_id, recorded_at=now_ms())
+    rows = await store.write(statement, params | (extra or {}))
+    (column,) = statement.returns
+    return view.model_validate(rows[0][column])

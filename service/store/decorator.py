@@ -1,6 +1,6 @@
 """One way to wrap the store port: each decorator (timing, counting) overrides `around`."""
 
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
@@ -111,7 +111,3 @@ class DecoratedKeys:
     async def revoke_key(self, key_id: str, *, at: int) -> Row | None:
         """Mark the key revoked."""
         return await self.decorator.around("auth", self.inner.revoke_key(key_id, at=at))
-
-    async def delete_keys(self, ids: Sequence[str]) -> int:
-        """Delete the keys with these ids."""
-        return await self.decorator.around("auth", self.inner.delete_keys(ids))

@@ -1,17 +1,12 @@
 """API keys kept as :ApiKey nodes, through the statements of `cypher/keys/`."""
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from service import cypher
 from service.store.port import GraphStore, Row
 
-CREATE_API_KEY = cypher.load("keys/create_api_key")
-GET_API_KEY = cypher.load("keys/get_api_key")
-LIST_API_KEYS = cypher.load("keys/list_api_keys")
-LIST_API_KEY_RECORDS = cypher.load("keys/list_api_key_records")
-SET_API_KEY_REVOKED = cypher.load("keys/set_api_key_revoked")
-DELETE_API_KEYS = cypher.load("keys/delete_api_keys")
+KEYS = cypher.Folder("keys")
 
 
 class GraphKeyStore:
@@ -32,29 +27,24 @@ class GraphKeyStore:
 
     async def add_key(self, record: Mapping[str, Any]) -> Row:
         """Keep a new key; return it without its hash."""
-        rows = await (await self.ready()).write(CREATE_API_KEY, {"key": dict(record)})
+        rows = await (await self.ready()).write(KEYS.create_api_key, {"key": dict(record)})
         key: Row = rows[0]["key"]
         return key
 
     async def get_key(self, key_id: str) -> Row | None:
         """The key with this id, hash included."""
-        rows = await (await self.ready()).read(GET_API_KEY, {"id": key_id})
+        rows = await (await self.ready()).read(KEYS.get_api_key, {"id": key_id})
         return rows[0]["key"] if rows else None
 
     async def list_keys(self) -> list[Row]:
         """Every key without its hash, newest first."""
-        return [row["key"] for row in await (await self.ready()).read(LIST_API_KEYS)]
+        return [row["key"] for row in await (await self.ready()).read(KEYS.list_api_keys)]
 
     async def list_key_records(self) -> list[Row]:
         """Every key with its hash, by id."""
-        return [row["key"] for row in await (await self.ready()).read(LIST_API_KEY_RECORDS)]
+        return [row["key"] for row in await (await self.ready()).read(KEYS.list_api_key_records)]
 
     async def revoke_key(self, key_id: str, *, at: int) -> Row | None:
         """Mark the key revoked (an earlier revocation stays)."""
-        rows = await (await self.ready()).write(SET_API_KEY_REVOKED, {"id": key_id, "at": at})
+        rows = await (await self.ready()).write(KEYS.set_api_key_revoked, {"id": key_id, "at": at})
         return rows[0]["key"] if rows else None
-
-    async def delete_keys(self, ids: Sequence[str]) -> int:
-        """Delete the keys with these ids."""
-        rows = await (await self.ready()).write(DELETE_API_KEYS, {"ids": list(ids)})
-        return int(rows[0]["deleted"]) if rows else 0

@@ -395,10 +395,6 @@ class KeyStore(Protocol):
         """Mark the key revoked at `at` (an earlier revocation stays); None: no such key."""
         ...
 
-    async def delete_keys(self, ids: Sequence[str]) -> int:
-        """Delete the keys with these ids; return how many there were."""
-        ...
-
 
 @dataclass(frozen=True)
 class BulkLoad:

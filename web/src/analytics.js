@@ -1,5 +1,6 @@
 // What the record alone does not show: the units a release would cut off from the centre,
 // and a firm's robustness scorecard. Both come from kflow's analytics fields.
+import { element } from "./dom.js";
 import { describeEnum } from "./style.js";
 
 // Why the page asks the release question at all.
@@ -16,14 +17,6 @@ const MEASURE_LABELS = {
   hub_brokerage: "Hub brokerage (mean)",
 };
 
-function element(name, attributes = {}, ...children) {
-  const node = document.createElement(name);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value !== null && value !== undefined) node.setAttribute(key, String(value));
-  }
-  node.append(...children.filter((child) => child !== null && child !== undefined));
-  return node;
-}
 
 /** A measure's value as it reads in the table; a share reads as a percentage. */
 export function describeMeasureValue(measure) {

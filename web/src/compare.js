@@ -1,14 +1,9 @@
 // Two firms side by side: each unit's knowledge inflow and outflow, brokerage and role.
+import { element } from "./dom.js";
 import { describeEnum, describeRole, ROLES } from "./style.js";
 
 const ROLE_ORDER = ["CAPABILITY_CENTRE", "HQ", "REGIONAL_HQ", "CORE_SUBSIDIARY", "SUBSIDIARY"];
 
-function element(name, attributes = {}, ...children) {
-  const node = document.createElement(name);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
-  node.append(...children);
-  return node;
-}
 
 /** "hq / hub / peer" counts with a bar for the total, scaled to the largest total shown. */
 function flowCell(counts, largest) {

@@ -16,6 +16,7 @@ import {
 } from "./api.js";
 import { describeRelease, renderScorecard } from "./analytics.js";
 import { renderComparison } from "./compare.js";
+import { element } from "./dom.js";
 import { describeDate, describePeriod, isOpenRange } from "./dates.js";
 import { renderNetworkLegend, renderTimelineLegend } from "./legend.js";
 import { createNetworkView } from "./network.js";
@@ -89,14 +90,6 @@ const state = {
 let ticket = 0;
 let timer = null;
 
-function element(name, attributes = {}, ...children) {
-  const node = document.createElement(name);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value !== null && value !== undefined) node.setAttribute(key, String(value));
-  }
-  node.append(...children.filter((child) => child !== null && child !== undefined));
-  return node;
-}
 
 function setStatus(text) {
   ui.status.textContent = text;

@@ -2,32 +2,30 @@
 
 import strawberry
 
+from service.api.graphql.arguments import Paging, grouped
 from service.api.graphql.context import Info
+from service.api.graphql.derive import Derived, fields_of
 from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
     COMPUTED_PAGES,
     Connection,
-    Firm,
     Knowledge,
     Unit,
     load_unit,
     make_connection,
-    position_page,
+    optional_unit_field,
+    shows_unit,
+    unit_field,
 )
 from service.services import analytics
 from service.services.dating import parse_as_of
 
 
 @strawberry.type(description="A unit whose release would cut other units off from the centre.")
-class CriticalUnit:
-    cut_off: int = strawberry.field(
-        description="Units that would lose every upward route to the centre without this one."
-    )
-    unit_id: strawberry.Private[str]
-
-    @strawberry.field
-    async def unit(self, info: Info) -> Unit:
-        return await load_unit(info, self.unit_id)
+@fields_of(analytics.CriticalUnit)
+@shows_unit
+class CriticalUnit(Derived):
+    pass
 
 
 @strawberry.type(
@@ -36,71 +34,33 @@ class CriticalUnit:
     "flows, as SENDS pairs), i.e. lie on every route those units have to the HQ capability "
     "centre (the HQ where there is no centre)."
 )
-class CriticalUnits:
-    answer: strawberry.Private[analytics.CriticalUnits]
-
-    @strawberry.field(description="The HQ capability centre, or the HQ, the routes lead to.")
-    async def target(self, info: Info) -> Unit | None:
-        return await load_unit(info, self.answer.target) if self.answer.target else None
-
-    @strawberry.field(description="Units with at least one upward route to the target.")
-    def units_with_route(self) -> int:
-        return self.answer.units_with_route
-
-    @strawberry.field(description="Units with no upward route to the target at all.")
-    def units_without_route(self) -> int:
-        return self.answer.units_without_route
-
-    @strawberry.field(description="Pairs of units (SENDS_UP, SENDS_ACROSS) the answer used.")
-    def links(self) -> int:
-        return self.answer.links
-
-    @strawberry.field(
-        description="With asOf: pairs left out because every flow between the units is undated."
+@fields_of(analytics.CriticalUnits, skip={"firm", "ranked"})
+class CriticalUnits(Derived):
+    # A plain field, loaded with the answer: one unit, through the request's batched loader.
+    target: Unit | None = strawberry.field(
+        description="The HQ capability centre, or the HQ, the routes lead to."
     )
-    def undated_links(self) -> int:
-        return self.answer.undated_links
-
-    @strawberry.field(description="With asOf: pairs left out because their first flow is later.")
-    def later_links(self) -> int:
-        return self.answer.later_links
+    answer: strawberry.Private[analytics.CriticalUnits]
 
     @strawberry.field(
         description="The units whose release cuts any unit off, most cut off first, then by id."
         + COMPUTED_PAGES
     )
-    async def units(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[CriticalUnit]:
-        ranked = len(self.answer.ranked)
-
-        async def count() -> int:
-            return ranked
-
-        page = await position_page(info, count, first=first, after=after, last=last, before=before)
-        shown = self.answer.ranked[page.skip : page.skip + page.limit]
-
-        return make_connection(
-            [CriticalUnit(cut_off=c.cut_off, unit_id=c.unit) for c in shown], page, count
-        )
+    @grouped
+    async def units(self, info: Info, paging: Paging = Paging()) -> Connection[CriticalUnit]:
+        shown, page, count = await paging.slice(info, self.answer.ranked)
+        return make_connection([CriticalUnit.from_view(c) for c in shown], page, count)
 
 
 @strawberry.type(description="What would no longer reach the HQ capability centre without a unit.")
 class ReleaseImpact:
     answer: strawberry.Private[analytics.ReleaseImpact]
 
-    @strawberry.field(description="The unit that would be released.")
-    async def unit(self, info: Info) -> Unit:
-        return await load_unit(info, self.answer.unit)
+    unit = unit_field("answer.unit", description="The unit that would be released.")
 
-    @strawberry.field(description="The HQ capability centre, or the HQ, the routes lead to.")
-    async def target(self, info: Info) -> Unit | None:
-        return await load_unit(info, self.answer.target) if self.answer.target else None
+    target = optional_unit_field(
+        "answer.target", description="The HQ capability centre, or the HQ, the routes lead to."
+    )
 
     @strawberry.field(description="Whether the unit itself has an upward route to the target.")
     def has_route(self) -> bool:
@@ -115,22 +75,9 @@ class ReleaseImpact:
     @strawberry.field(
         description="The units that would be cut off, a page at a time, by id." + COMPUTED_PAGES
     )
-    async def cut_off(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Unit]:
-        total = len(self.answer.cut_off)
-
-        async def count() -> int:
-            return total
-
-        page = await position_page(info, count, first=first, after=after, last=last, before=before)
-        shown = self.answer.cut_off[page.skip : page.skip + page.limit]
-
+    @grouped
+    async def cut_off(self, info: Info, paging: Paging = Paging()) -> Connection[Unit]:
+        shown, page, count = await paging.slice(info, self.answer.cut_off)
         return make_connection([await load_unit(info, unit) for unit in shown], page, count)
 
     @strawberry.field(
@@ -149,35 +96,16 @@ class ReleaseImpact:
     description="Months from a learning event to a later step, over the events where both "
     "are dated; a lag is measured at the coarser precision of the two dates."
 )
-class LagDistribution:
-    count: int = strawberry.field(description="Learning events with a dated later step.")
-    median_months: float | None
-    p90_months: float | None = strawberry.field(description="90th percentile, nearest rank.")
-    undated: int = strawberry.field(
-        description="Left out: the later step happened, but it or the learning is undated."
-    )
-    never: int = strawberry.field(description="No later step on or after the learning.")
-
-    @classmethod
-    def of(cls, lag: analytics.LagDistribution) -> "LagDistribution":
-        return cls(
-            count=lag.count,
-            median_months=lag.median_months,
-            p90_months=lag.p90_months,
-            undated=lag.undated,
-            never=lag.never,
-        )
+@fields_of(analytics.LagDistribution)
+class LagDistribution(Derived):
+    pass
 
 
 @strawberry.type(description="Transfer lag of the knowledge one unit learned.")
-class UnitLag:
-    to_hq: LagDistribution
-    to_integration: LagDistribution
-    unit_id: strawberry.Private[str]
-
-    @strawberry.field
-    async def unit(self, info: Info) -> Unit:
-        return await load_unit(info, self.unit_id)
+@fields_of(analytics.UnitLag)
+@shows_unit
+class UnitLag(Derived):
+    pass
 
 
 @strawberry.type(
@@ -185,77 +113,30 @@ class UnitLag:
     "flow carrying the item into the HQ or its capability centre; toIntegration, to the "
     "first integration event that used it. Only dated facts are measured."
 )
-class TransferLag:
-    learning_events: int
-    to_hq: LagDistribution
-    to_integration: LagDistribution
+@fields_of(analytics.TransferLag, skip={"firm"})
+class TransferLag(Derived):
     unit_lags: strawberry.Private[list[analytics.UnitLag]]
 
     @strawberry.field(description="Per learning unit, by id, a page at a time." + COMPUTED_PAGES)
-    async def units(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[UnitLag]:
-        total = len(self.unit_lags)
-
-        async def count() -> int:
-            return total
-
-        page = await position_page(info, count, first=first, after=after, last=last, before=before)
-        shown = self.unit_lags[page.skip : page.skip + page.limit]
-
-        return make_connection(
-            [
-                UnitLag(
-                    to_hq=LagDistribution.of(u.to_hq),
-                    to_integration=LagDistribution.of(u.to_integration),
-                    unit_id=u.unit,
-                )
-                for u in shown
-            ],
-            page,
-            count,
-        )
+    @grouped
+    async def units(self, info: Info, paging: Paging = Paging()) -> Connection[UnitLag]:
+        shown, page, count = await paging.slice(info, self.unit_lags)
+        return make_connection([UnitLag.from_view(u) for u in shown], page, count)
 
 
 @strawberry.type(description="One measure of the robustness scorecard.")
-class Measure:
-    name: str
-    value: float | None = strawberry.field(description="None when the firm's facts cannot say.")
-    definition: str
-    source: str
-    named_by_paper: bool = strawberry.field(
-        description="Fu, Sun & Ghauri name it among the reasons TCL and SAIC failed."
-    )
+@fields_of(analytics.Measure)
+class Measure(Derived):
+    pass
 
 
 @strawberry.type(
     description="A firm on the measures Fu, Sun & Ghauri's robustness check (Section 5, "
     "Table 4) rests on: learning, sharing up to the hub, and integration."
 )
-class FirmScorecard:
-    firm: Firm
-    measures: list[Measure]
-
-
-def scorecard_of(card: analytics.Scorecard) -> FirmScorecard:
-    return FirmScorecard(
-        firm=Firm.from_view(card.firm),
-        measures=[
-            Measure(
-                name=m.name,
-                value=m.value,
-                definition=m.definition,
-                source=m.source,
-                named_by_paper=m.named_by_paper,
-            )
-            for m in card.measures
-        ],
-    )
+@fields_of(analytics.Scorecard)
+class FirmScorecard(Derived):
+    pass
 
 
 @strawberry.type
@@ -281,7 +162,8 @@ class AnalyticsQuery:
         answer = await analytics.list_critical_units(
             info.context.store, firm_id=str(firm), as_of=parse_as_of(value=as_of)
         )
-        return CriticalUnits(answer=answer)
+        target = await load_unit(info, answer.target) if answer.target else None
+        return CriticalUnits.from_model(answer, target=target, answer=answer)
 
     @strawberry.field(
         description="Months from learning to HQ arrival and to integration, per learning unit "
@@ -289,22 +171,16 @@ class AnalyticsQuery:
     )
     async def transfer_lag(self, info: Info, firm: strawberry.ID) -> TransferLag:
         lag = await analytics.measure_transfer_lag(info.context.store, firm_id=str(firm))
-        return TransferLag(
-            learning_events=lag.learning_events,
-            to_hq=LagDistribution.of(lag.to_hq),
-            to_integration=LagDistribution.of(lag.to_integration),
-            unit_lags=lag.units,
-        )
+        return TransferLag.from_model(lag, unit_lags=lag.units)
 
     @strawberry.field(description="A firm's robustness scorecard, each measure defined and cited.")
     async def firm_scorecard(self, info: Info, firm: strawberry.ID) -> FirmScorecard:
         card = await analytics.get_firm_scorecard(info.context.store, firm_id=str(firm))
-        return scorecard_of(card)
+        return FirmScorecard.from_model(card)
 
     @strawberry.field(
         description="The scorecards of every firm whose outcome the papers give, successes first."
     )
     async def scorecard_comparison(self, info: Info) -> list[FirmScorecard]:
-        return [
-            scorecard_of(c) for c in await analytics.compare_firm_scorecards(info.context.store)
-        ]
+        cards = await analytics.compare_firm_scorecards(info.context.store)
+        return [FirmScorecard.from_model(card) for card in cards]

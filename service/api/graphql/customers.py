@@ -4,7 +4,7 @@ import strawberry
 
 from service.api.graphql.context import Info
 from service.api.graphql.derive import Derived, fields_of
-from service.api.graphql.types import Node, Unit, load_unit
+from service.api.graphql.types import Node, unit_field
 from service.model.views import CustomerManagementView
 from service.services import customers
 
@@ -14,17 +14,11 @@ from service.services import customers
     "at each stage of Senn, Thoma & Yip's Figure 1 (null where the source says nothing), "
     "and the advantages gained."
 )
-@fields_of(CustomerManagementView, skip={"firm"})
+@fields_of(CustomerManagementView, skip={"firm"}, ids={"unit_id": "unit"})
 class CustomerManagement(Node, Derived):
     unit_id: strawberry.Private[str]
 
-    @strawberry.field(description="The unit the customer manager works in.")
-    async def unit(self, info: Info) -> Unit:
-        return await load_unit(info, self.unit_id)
-
-    @classmethod
-    def from_view(cls, view: CustomerManagementView) -> "CustomerManagement":
-        return cls.from_model(view, unit_id=view.unit)
+    unit = unit_field("unit_id", description="The unit the customer manager works in.")
 
 
 @strawberry.type

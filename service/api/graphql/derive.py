@@ -18,8 +18,8 @@ import functools
 import inspect
 import operator
 import types
-from collections.abc import Callable, Iterable
-from typing import Any, Self, TypeVar, Union, get_args, get_origin
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar, Self, TypeVar, Union, get_args, get_origin
 
 import strawberry
 from pydantic import BaseModel
@@ -41,8 +41,11 @@ def _graphql_annotation(annotation: Any) -> Any:
     return annotation
 
 
-def fields_of(model: type[BaseModel], *, skip: Iterable[str] = ()) -> Callable[[type[T]], type[T]]:
-    """Give the decorated class (before `strawberry.type`) the fields of `model`."""
+def fields_of(
+    model: type[BaseModel], *, skip: Iterable[str] = (), ids: Mapping[str, str] | None = None
+) -> Callable[[type[T]], type[T]]:
+    """Give the decorated class (before `strawberry.type`) the fields of `model`; `ids` names,
+    for each private id field, the model field it is read from (see `Derived`)."""
 
     def derive(cls: type[T]) -> type[T]:
         own = dict(inspect.get_annotations(cls))
@@ -59,6 +62,8 @@ def fields_of(model: type[BaseModel], *, skip: Iterable[str] = ()) -> Callable[[
             if field.description and name not in cls.__dict__:
                 setattr(cls, name, strawberry.field(description=field.description))
         cls.__annotations__ = fields | own
+        if ids is not None:
+            setattr(cls, "ids_from", dict(ids))  # noqa: B010
         if isinstance(cls, type) and issubclass(cls, Derived):
             _TYPE_OF_MODEL[model] = cls
         return cls
@@ -79,8 +84,19 @@ def graphql_object(instance: BaseModel) -> "Derived":
     return _TYPE_OF_MODEL[type(instance)].from_view(instance)
 
 
+def _id_of(value: Any) -> Any:
+    """An id as the model holds it: itself, or the id of a reference."""
+    return getattr(value, "id") if isinstance(value, BaseModel) else value  # noqa: B009
+
+
 class Derived:
-    """A GraphQL type whose plain fields come from a pydantic model (see `fields_of`)."""
+    """A GraphQL type whose plain fields come from a pydantic model (see `fields_of`).
+
+    `ids_from` names, for each private id field, the model field it is read from (an id,
+    a tuple of ids, or a reference whose id is kept): the resolvers load what they name.
+    """
+
+    ids_from: ClassVar[Mapping[str, str]] = {}
 
     @classmethod
     def from_model(cls, instance: BaseModel, **given: Any) -> Self:
@@ -95,5 +111,6 @@ class Derived:
 
     @classmethod
     def from_view(cls, view: Any) -> Self:
-        """The GraphQL object for a view; a type with private fields says how it fills them."""
-        return cls.from_model(view)
+        """The GraphQL object for a view, its private ids read as `ids_from` says."""
+        ids = {private: _id_of(getattr(view, name)) for private, name in cls.ids_from.items()}
+        return cls.from_model(view, **ids)

@@ -2,9 +2,9 @@
 
 import strawberry
 
+from service.api.graphql.arguments import Dates, Paging, grouped
 from service.api.graphql.context import Info
-from service.api.graphql.scalars import PartialDate
-from service.api.graphql.types import Connection, IntegrationEvent, keyset, page_connection
+from service.api.graphql.types import Connection, IntegrationEvent, page_connection
 from service.model.enums import IntegrationStep, IntegrationTier
 from service.services import integration
 
@@ -28,6 +28,7 @@ class IntegrationQuery:
             "YYYY-MM or YYYY-MM-DD and keep events whose date or period overlaps them."
         )
     )
+    @grouped
     async def integration_events(
         self,
         info: Info,
@@ -35,27 +36,23 @@ class IntegrationQuery:
         step: IntegrationStep | None = None,
         tier: IntegrationTier | None = None,
         unit: strawberry.ID | None = None,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        dates: Dates = Dates(),
+        paging: Paging = Paging(),
     ) -> Connection[IntegrationEvent]:
         filters = integration.EventFilter(
             firm=str(firm) if firm else None,
             step=step,
             tier=tier,
             unit=str(unit) if unit else None,
-            since=since,
-            until=until,
+            since=dates.since,
+            until=dates.until,
         )
 
         async def count() -> int:
             return await integration.count_integration_events(info.context.store, filters=filters)
 
         page = await integration.list_integration_events(
-            info.context.store, filters=filters, page=keyset(info, first, after, last, before)
+            info.context.store, filters=filters, page=paging.keyset(info)
         )
         return page_connection(page, IntegrationEvent.from_view, count)
 

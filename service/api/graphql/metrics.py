@@ -2,23 +2,24 @@
 
 import strawberry
 
+from service.api.graphql.arguments import Paging, grouped
 from service.api.graphql.context import Info
+from service.api.graphql.derive import Derived, fields_of
 from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
     COMPUTED_PAGES,
-    Actor,
     Capability,
     Connection,
     Knowledge,
     LearningEvent,
     Unit,
     UnitPair,
-    load_unit,
     make_connection,
-    position_page,
+    optional_unit_field,
+    shows_unit,
 )
 from service.model import enums
-from service.model.enums import Interdependence, UnitRole
+from service.model.enums import UnitRole
 from service.services import metrics
 from service.services.dating import parse_as_of
 
@@ -31,25 +32,18 @@ strawberry.enum(
 
 
 @strawberry.type(description="Flows counted by the counterpart's tier.")
-class FlowCounts:
-    hq: int = strawberry.field(description="With the HQ or its capability centre.")
-    hub: int = strawberry.field(description="With a regional HQ.")
-    peer: int = strawberry.field(description="With a subsidiary.")
+@fields_of(metrics.FlowCounts)
+class FlowCounts(Derived):
     total: int
+
+    @classmethod
+    def from_view(cls, view: metrics.FlowCounts) -> "FlowCounts":
+        return cls.from_model(view, total=view.total)
 
 
 @strawberry.type
-class HubMetric:
-    inflow: FlowCounts
-    outflow: FlowCounts
-    brokerage: int = strawberry.field(
-        description=(
-            "Distinct pairs (a, b) with flows a -> unit -> b, a != b, and no direct flow a -> b."
-        )
-    )
-    subsidiary_role: enums.SubsidiaryRole | None = strawberry.field(
-        description="Subsidiaries only: high means at or above the threshold and above zero."
-    )
+@fields_of(metrics.HubMetric)
+class HubMetric(Derived):
     # A plain field: the metrics statement returns each unit whole, and an awaited resolver
     # per unit cost more than the rest of a ten-thousand-unit answer.
     unit: Unit
@@ -78,20 +72,18 @@ class HubMetrics:
         description="The firm's units (of `roles`, or all), a page at a time; orderBy UNIT "
         "sorts by id, the others largest first. totalCount costs no extra query." + COMPUTED_PAGES
     )
+    @grouped
     async def units(
         self,
         info: Info,
         roles: list[UnitRole] | None = None,
         order_by: enums.HubMetricOrder = enums.HubMetricOrder.UNIT,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        paging: Paging = Paging(),
     ) -> Connection[HubMetric]:
         async def count() -> int:
             return self.thresholds.count_units(roles)
 
-        page = await position_page(info, count, first=first, after=after, last=last, before=before)
+        page = await paging.position(info, count)
         if self.dated is not None:
             found = metrics.rank_hub_metrics(
                 metrics=self.dated.metrics, roles=roles, order=order_by, page=page
@@ -104,66 +96,59 @@ class HubMetrics:
                 order=order_by,
                 page=page,
             )
-        return make_connection([hub_metric_of(m) for m in found], page, count)
-
-
-def hub_metric_of(metric: metrics.HubMetric) -> HubMetric:
-    return HubMetric(
-        inflow=counts_of(metric.inflow),
-        outflow=counts_of(metric.outflow),
-        brokerage=metric.brokerage,
-        subsidiary_role=metric.subsidiary_role,
-        unit=Unit.from_view(metric.unit),
-    )
-
-
-def counts_of(counts: metrics.FlowCounts) -> FlowCounts:
-    return FlowCounts(hq=counts.hq, hub=counts.hub, peer=counts.peer, total=counts.total)
+        return make_connection([HubMetric.from_model(m) for m in found], page, count)
 
 
 @strawberry.type(description="Support one unit gave another, and how much came back.")
-class SupportPair(UnitPair):
-    given: int
-    returned: int
+@fields_of(metrics.SupportPair, skip={"source", "target", "support"})
+class SupportPair(UnitPair, Derived):
     reciprocity: float = strawberry.field(description="returned / given, at most 1.")
     one_way: bool = strawberry.field(description="Given and never returned.")
 
+    @classmethod
+    def from_view(cls, view: metrics.SupportPair) -> "SupportPair":
+        return cls.from_model(
+            view,
+            reciprocity=view.reciprocity,
+            one_way=view.one_way,
+            source_id=view.source.id,
+            target_id=view.target.id,
+        )
+
 
 @strawberry.type
-class ProjectMember:
-    part: str | None
-    unit_id: strawberry.Private[str]
-
-    @strawberry.field
-    async def unit(self, info: Info) -> Unit:
-        return await load_unit(info, self.unit_id)
+@fields_of(metrics.ProjectMember)
+@shows_unit
+class ProjectMember(Derived):
+    pass
 
 
 @strawberry.type(description="One unit needs another's part of the project first.")
-class ProjectDependency(UnitPair):
-    kind: Interdependence
+@fields_of(metrics.ProjectDependency, skip={"source", "target"})
+class ProjectDependency(UnitPair, Derived):
+    @classmethod
+    def from_view(cls, view: metrics.ProjectDependency) -> "ProjectDependency":
+        return cls.from_model(view, source_id=view.source, target_id=view.target)
 
 
 @strawberry.type(description="A cross-border customer project (Sartorius-Khalapsina).")
-class ProjectInterdependence:
+@fields_of(metrics.ProjectInterdependence, skip={"firm"})
+class ProjectInterdependence(Derived):
     id: strawberry.ID
-    name: str
-    country: str | None
-    interdependence: Interdependence
-    citation: str | None
-    assumption: str | None
-    customer: Actor | None
-    third_actors: list[Actor]
-    units: list[ProjectMember]
-    dependencies: list[ProjectDependency]
     coordinated_by_hq: bool | None = strawberry.field(
         description="True: the corporate HQ coordinates; false: a core subsidiary does."
     )
     coordinator_id: strawberry.Private[str | None]
 
-    @strawberry.field
-    async def coordinator(self, info: Info) -> Unit | None:
-        return await load_unit(info, self.coordinator_id) if self.coordinator_id else None
+    coordinator = optional_unit_field("coordinator_id")
+
+    @classmethod
+    def from_view(cls, view: metrics.ProjectInterdependence) -> "ProjectInterdependence":
+        return cls.from_model(
+            view,
+            coordinated_by_hq=view.coordinated_by_hq,
+            coordinator_id=view.coordinator.id if view.coordinator else None,
+        )
 
 
 @strawberry.type
@@ -203,17 +188,7 @@ class MetricsQuery:
     )
     async def support_balance(self, info: Info, firm: strawberry.ID) -> list[SupportPair] | None:
         pairs = await metrics.list_support_balance(info.context.store, firm_id=str(firm))
-        return [
-            SupportPair(
-                given=p.given,
-                returned=p.returned,
-                reciprocity=p.reciprocity,
-                one_way=p.one_way,
-                source_id=p.source.id,
-                target_id=p.target.id,
-            )
-            for p in pairs
-        ]
+        return [SupportPair.from_view(p) for p in pairs]
 
     @strawberry.field(
         description="A cross-border project: its subsidiaries, how they "
@@ -223,23 +198,7 @@ class MetricsQuery:
         self, info: Info, project: strawberry.ID
     ) -> ProjectInterdependence | None:
         p = await metrics.get_project_interdependence(info.context.store, project_id=str(project))
-        return ProjectInterdependence(
-            id=strawberry.ID(p.id),
-            name=p.name,
-            country=p.country,
-            interdependence=p.interdependence,
-            citation=p.citation,
-            assumption=p.assumption,
-            customer=Actor.from_view(p.customer) if p.customer else None,
-            third_actors=[Actor.from_view(a) for a in p.third_actors],
-            units=[ProjectMember(part=m.part, unit_id=m.unit.id) for m in p.units],
-            dependencies=[
-                ProjectDependency(kind=d.kind, source_id=d.source, target_id=d.target)
-                for d in p.dependencies
-            ],
-            coordinated_by_hq=p.coordinated_by_hq,
-            coordinator_id=p.coordinator.id if p.coordinator else None,
-        )
+        return ProjectInterdependence.from_view(p)
 
     @strawberry.field(description="The learning sources and units that fed a capability.")
     async def capability_provenance(

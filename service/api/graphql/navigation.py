@@ -2,8 +2,8 @@
 
 import strawberry
 
+from service.api.graphql.arguments import Dates, Paging, grouped
 from service.api.graphql.context import Info
-from service.api.graphql.scalars import PartialDate
 from service.api.graphql.types import (
     Connection,
     Firm,
@@ -11,12 +11,11 @@ from service.api.graphql.types import (
     Knowledge,
     LearningEvent,
     flow_filter,
-    keyset,
     page_connection,
 )
 from service.model.enums import FlowOrder
 from service.services import navigation
-from service.services.navigation import EventFilter, Page, Period
+from service.services.navigation import EventFilter, Page
 
 
 @strawberry.type
@@ -24,56 +23,38 @@ class NavigationQuery:
     @strawberry.field(
         description="The firms, by name, a page at a time: where a front end starts a walk."
     )
-    async def firms_connection(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Firm]:
-        page = await navigation.list_firms_paged(
-            info.context.store, page=keyset(info, first, after, last, before)
-        )
+    @grouped
+    async def firms_connection(self, info: Info, paging: Paging = Paging()) -> Connection[Firm]:
+        page = await navigation.list_firms_paged(info.context.store, page=paging.keyset(info))
         return page_connection(page, Firm.from_view)
 
     @strawberry.field(
         description="Flows touching a unit, carrying a knowledge item, or between a firm's "
         "units (name at least one; the others filter), in date order."
     )
+    @grouped
     async def flows(
         self,
         info: Info,
         firm: strawberry.ID | None = None,
         knowledge: strawberry.ID | None = None,
         unit: strawberry.ID | None = None,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
+        dates: Dates = Dates(),
         order_by: FlowOrder = FlowOrder.DATE_ASC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        paging: Paging = Paging(),
     ) -> Connection[Flow]:
-        filters = flow_filter(
-            info, firm, knowledge, since, until, order_by, keyset(info, first, after, last, before)
-        )
+        filters = flow_filter(info, firm, knowledge, dates, order_by, paging)
         page = await navigation.list_flows(
             info.context.store, unit=str(unit) if unit is not None else None, filters=filters
         )
         return page_connection(page, Flow.from_view)
 
     @strawberry.field(description="Knowledge items, of one firm or of all, by name.")
+    @grouped
     async def knowledge(
-        self,
-        info: Info,
-        firm: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        self, info: Info, firm: strawberry.ID | None = None, paging: Paging = Paging()
     ) -> Connection[Knowledge]:
-        request = keyset(info, first, after, last, before)
+        request = paging.keyset(info)
         firm_id = str(firm) if firm is not None else None
         pages = await navigation.list_firm_knowledge(
             info.context.store, firms=[firm_id], page=request
@@ -84,19 +65,16 @@ class NavigationQuery:
         description="What units learned from outside sources, of one unit, one firm or all, "
         "in date order (undated last); since/until take YYYY, YYYY-MM or YYYY-MM-DD."
     )
+    @grouped
     async def learning_events(
         self,
         info: Info,
         firm: strawberry.ID | None = None,
         unit: strawberry.ID | None = None,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        dates: Dates = Dates(),
+        paging: Paging = Paging(),
     ) -> Connection[LearningEvent]:
-        filters = EventFilter(Period(since, until), keyset(info, first, after, last, before))
+        filters = EventFilter(dates.period, paging.keyset(info))
         store = info.context.store
         firm_id = str(firm) if firm is not None else None
         if unit is not None:

@@ -1,7 +1,10 @@
 """GraphQL: firms, units and any node by id."""
 
+from typing import TypeVar
+
 import strawberry
 
+from service.api.graphql.arguments import Paging, grouped
 from service.api.graphql.context import Info
 from service.api.graphql.derive import graphql_object
 from service.api.graphql.scalars import PartialDate
@@ -14,9 +17,8 @@ from service.api.graphql.types import (
     PageInfo,
     Unit,
     UnitPair,
-    keyset,
-    load_unit,
     page_connection,
+    unit_field,
 )
 from service.model.enums import Channel, FlowDirection, UnitRole
 from service.services.dating import parse_as_of
@@ -32,6 +34,8 @@ from service.services.network import (
 )
 from service.services.paging import keyset_request
 
+V = TypeVar("V")
+
 
 @strawberry.type
 class NetworkQuery:
@@ -44,32 +48,24 @@ class NetworkQuery:
 
     @strawberry.field(description="One firm by id; null, with a NOT_FOUND error, if none.")
     async def firm(self, info: Info, id: strawberry.ID) -> Firm | None:
-        view = await info.context.firms.load(str(id))
-        if view is None:
-            raise NotFound("firm", str(id))
-        return Firm.from_view(view)
+        return Firm.from_view(found(await info.context.firms.load(str(id)), "firm", id))
 
     @strawberry.field(description="One unit by id; null, with a NOT_FOUND error, if none.")
     async def unit(self, info: Info, id: strawberry.ID) -> Unit | None:
-        view = await info.context.units.load(str(id))
-        if view is None:
-            raise NotFound("unit", str(id))
-        return Unit.from_view(view)
+        return Unit.from_view(found(await info.context.units.load(str(id)), "unit", id))
 
     @strawberry.field(
         description="Units, filtered, in id order (at most 100 a page); keyset cursors, so "
         "units recorded between two page loads shift no page."
     )
+    @grouped
     async def units(
         self,
         info: Info,
         firm: strawberry.ID | None = None,
         role: UnitRole | None = None,
         country: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        paging: Paging = Paging(),
     ) -> Connection[Unit]:
         store = info.context.store
         firm_id = str(firm) if firm is not None else None
@@ -82,7 +78,7 @@ class NetworkQuery:
             firm=firm_id,
             role=role,
             country=country,
-            page=keyset(info, first, after, last, before),
+            page=paging.keyset(info),
         )
         return page_connection(page, Unit.from_view, count)
 
@@ -102,6 +98,13 @@ async def resolve_nodes(info: Info, ids: list[strawberry.ID]) -> list[Node | Non
     """The nodes with these ids as GraphQL types, in the order asked."""
     views = await get_nodes_by_id(info.context.store, ids=list(dict.fromkeys(map(str, ids))))
     return [node_of(views.get(str(node_id))) for node_id in ids]
+
+
+def found(view: V | None, kind: str, node_id: strawberry.ID) -> V:
+    """The view read by id; NotFound (GraphQL's NOT_FOUND) when there is none."""
+    if view is None:
+        raise NotFound(kind, str(node_id))
+    return view
 
 
 def node_of(view: NodeView | None) -> Node | None:
@@ -127,9 +130,7 @@ class SourceLink:
     source: Actor
     unit_id: strawberry.Private[str]
 
-    @strawberry.field
-    async def unit(self, info: Info) -> Unit:
-        return await load_unit(info, self.unit_id)
+    unit = unit_field("unit_id")
 
 
 @strawberry.type(description="Everything needed to draw a firm's hub-and-spoke network.")

@@ -3,35 +3,29 @@
 import strawberry
 
 from service.api.graphql.context import Info
-from service.api.graphql.types import Firm, Unit, load_unit
-from service.services.overview import get_firm_overview
+from service.api.graphql.derive import Derived, fields_of
+from service.api.graphql.types import optional_unit_field
+from service.services import overview
 
 
 @strawberry.type(description="The subsidiaries that report to one unit, counted.")
-class UnitGroup:
+@fields_of(overview.UnitGroup)
+class UnitGroup(Derived):
     hub_id: strawberry.Private[str | None]
-    units: int = strawberry.field(description="How many subsidiaries the group holds.")
-    core: int = strawberry.field(description="How many of them are core subsidiaries.")
-    flows_up: int = strawberry.field(description="Flows its members sent to hubs and HQ.")
-    flows_down: int = strawberry.field(description="Flows its members got from hubs and HQ.")
-    flows_across: int = strawberry.field(description="Flows its members sent to peers.")
-    members: list[Unit] = strawberry.field(
-        description="The busiest members, when the group was asked for in `expand`."
+
+    hub = optional_unit_field(
+        "hub_id", description="The unit the group reports to (null: to none)."
     )
 
-    @strawberry.field(description="The unit the group reports to (null: to none).")
-    async def hub(self, info: Info) -> Unit | None:
-        return await load_unit(info, self.hub_id) if self.hub_id else None
+    @classmethod
+    def from_view(cls, view: overview.UnitGroup) -> "UnitGroup":
+        return cls.from_model(view, hub_id=view.hub)
 
 
 @strawberry.type(description="A firm's upper levels whole and its subsidiaries in groups.")
-class FirmOverview:
-    firm: Firm
-    unit_count: int = strawberry.field(description="All the firm's units.")
-    upper: list[Unit] = strawberry.field(
-        description="The HQ, the capability centre and the regional hubs."
-    )
-    groups: list[UnitGroup]
+@fields_of(overview.FirmOverview)
+class FirmOverview(Derived):
+    pass
 
 
 @strawberry.type
@@ -48,26 +42,10 @@ class OverviewQuery:
         expand: list[strawberry.ID] | None = None,
         per_group: int = 40,
     ) -> FirmOverview:
-        overview = await get_firm_overview(
+        found = await overview.get_firm_overview(
             info.context.store,
             firm_id=str(firm),
             expand=[str(hub) for hub in expand or []],
             per_group=per_group,
         )
-        return FirmOverview(
-            firm=Firm.from_view(overview.firm),
-            unit_count=overview.unit_count,
-            upper=[Unit.from_view(unit) for unit in overview.upper],
-            groups=[
-                UnitGroup(
-                    hub_id=group.hub,
-                    units=group.units,
-                    core=group.core,
-                    flows_up=group.up,
-                    flows_down=group.down,
-                    flows_across=group.across,
-                    members=[Unit.from_view(unit) for unit in group.members],
-                )
-                for group in overview.groups
-            ],
-        )
+        return FirmOverview.from_model(found)

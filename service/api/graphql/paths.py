@@ -5,6 +5,7 @@ from typing import Annotated
 
 import strawberry
 
+from service.api.graphql.arguments import Paging, grouped
 from service.api.graphql.context import Info
 from service.api.graphql.scalars import PartialDate, stored_date
 from service.api.graphql.types import (
@@ -16,7 +17,6 @@ from service.api.graphql.types import (
     LearningEvent,
     Unit,
     make_connection,
-    position_page,
 )
 from service.model import enums
 from service.services import paths
@@ -130,6 +130,7 @@ class PathsQuery:
             + COMPUTED_PAGES
         )
     )
+    @grouped
     async def reverse_transfer_paths(
         self,
         info: Info,
@@ -137,10 +138,7 @@ class PathsQuery:
         to: strawberry.ID | None = None,
         knowledge: strawberry.ID | None = None,
         max_hops: int = 4,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        paging: Paging = Paging(),
         same_knowledge: Annotated[
             bool,
             strawberry.argument(
@@ -150,29 +148,21 @@ class PathsQuery:
         ] = False,
         as_of: PartialDate | None = None,
     ) -> KnowledgePathConnection | None:
-        date = parse_as_of(value=as_of)
-
-        async def count() -> int:
-            return await paths.count_reverse_transfer_paths(
-                info.context.store,
-                unit_id=str(from_),
-                to_id=str(to) if to else None,
-                knowledge_id=str(knowledge) if knowledge else None,
-                max_hops=max_hops,
-                as_of=date,
-                same_knowledge=same_knowledge,
-            )
-
-        page = await position_page(info, count, first=first, after=after, last=last, before=before)
-        result = await paths.list_reverse_transfer_paths(
-            info.context.store,
+        question = paths.PathQuestion(
             unit_id=str(from_),
             to_id=str(to) if to else None,
             knowledge_id=str(knowledge) if knowledge else None,
             max_hops=max_hops,
-            page=page,
-            as_of=date,
+            as_of=parse_as_of(value=as_of),
             same_knowledge=same_knowledge,
+        )
+
+        async def count() -> int:
+            return await paths.count_reverse_transfer_paths(info.context.store, question=question)
+
+        page = await paging.position(info, count)
+        result = await paths.list_reverse_transfer_paths(
+            info.context.store, question=question, page=page
         )
 
         units = await units_of(info, (h.unit.id for p in result.paths for h in p.hops))

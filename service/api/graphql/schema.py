@@ -33,7 +33,7 @@ from service.api.graphql.store import StoreQuery
 from service.api.graphql.types import DateTime
 from service.api.guard import AuthoriseOperation, GuardedSchema
 from service.api.limits import DocumentCache, DocumentLimits, depth_limit
-from service.store.port import StoreUnavailable
+from service.failures import graphql_status_of
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -59,12 +59,9 @@ class StoreRoundTrips(SchemaExtension):
         context = self.execution_context.context
         result = self.execution_context.result
         errors = getattr(result, "errors", None) or []
-        if (
-            isinstance(context, Context)
-            and context.response is not None
-            and any(isinstance(e.original_error, StoreUnavailable) for e in errors)
-        ):
-            context.response.status_code = 503  # the store is down, not the request wrong
+        status = graphql_status_of(e.original_error for e in errors)
+        if status is not None and isinstance(context, Context) and context.response is not None:
+            context.response.status_code = status
         return {
             "storeRoundTrips": self.tally.round_trips,
             "cost": self.tally.cost,

@@ -1,12 +1,15 @@
 """GraphQL types shared by every domain: the graph's nodes, enums and connections."""
 
 import datetime
+import inspect
+import operator
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
+from service.api.graphql.arguments import Dates, Paging, grouped
 from service.api.graphql.context import Info
 from service.api.graphql.derive import Derived, fields_of
 from service.api.graphql.loaders import NavigationLoaders, PageLoader
@@ -29,16 +32,9 @@ from service.services.navigation import (
     EventFilter,
     FlowFilter,
     Page,
-    Period,
     UnitFilter,
 )
-from service.services.paging import (
-    KeysetRequest,
-    PageRequest,
-    encode_cursor,
-    keyset_request,
-    page_request,
-)
+from service.services.paging import PageRequest, encode_cursor
 
 strawberry.enum(enums.UnitRole, description="A unit's place in the multi-level hub.")
 strawberry.enum(enums.Market)
@@ -81,11 +77,6 @@ def from_epoch_ms(value: int) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(value / 1000, tz=datetime.UTC)
 
 
-def recorded(value: int | None) -> datetime.datetime | None:
-    """When a record came in through the API, if it did."""
-    return None if value is None else from_epoch_ms(value)
-
-
 @strawberry.interface(description="Anything that can be fetched again with node(id).")
 class Node:
     id: strawberry.ID = strawberry.field(
@@ -98,21 +89,16 @@ def unit_flows(
 ) -> Callable[..., Awaitable["Connection[Flow]"]]:
     """The resolver of a unit's flows one way: the same arguments, another loader."""
 
+    @grouped
     async def resolve(
         root: Node,
         info: Info,
         knowledge: strawberry.ID | None = None,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
+        dates: Dates = Dates(),
         order_by: FlowOrder = FlowOrder.DATE_ASC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        paging: Paging = Paging(),
     ) -> "Connection[Flow]":
-        filters = flow_filter(
-            info, None, knowledge, since, until, order_by, keyset(info, first, after, last, before)
-        )
+        filters = flow_filter(info, None, knowledge, dates, order_by, paging)
         page = await loader(info.context.navigation).load(root.id, filters)
         return page_connection(page, Flow.from_view)
 
@@ -123,38 +109,28 @@ def unit_flows(
 @fields_of(FirmView, skip={"case", "assumption"})
 class Firm(Node, Derived):
     @strawberry.field(description="The firm's units, by name or by flow volume (most first).")
+    @grouped
     async def units(
         self,
         info: Info,
         role: UnitRole | None = None,
         country: str | None = None,
         order_by: UnitOrder = UnitOrder.NAME,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        paging: Paging = Paging(),
     ) -> "Connection[Unit]":
-        filters = UnitFilter(role, country, order_by, keyset(info, first, after, last, before))
+        filters = UnitFilter(role, country, order_by, paging.keyset(info))
         page = await info.context.navigation.firm_units.load(self.id, filters)
         return page_connection(page, Unit.from_view)
 
     @strawberry.field(description="The firm's knowledge items, by name.")
-    async def knowledge(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> "Connection[Knowledge]":
-        page = await info.context.navigation.firm_knowledge.load(
-            self.id, keyset(info, first, after, last, before)
-        )
+    @grouped
+    async def knowledge(self, info: Info, paging: Paging = Paging()) -> "Connection[Knowledge]":
+        page = await info.context.navigation.firm_knowledge.load(self.id, paging.keyset(info))
         return page_connection(page, Knowledge.from_view)
 
 
 @strawberry.type(description="An HQ, capability centre, regional HQ or subsidiary.")
-@fields_of(UnitView)
+@fields_of(UnitView, ids={"firm_id": "firm", "reports_to_id": "reports_to"})
 class Unit(Node, Derived):
     firm_id: strawberry.Private[str]
     reports_to_id: strawberry.Private[str | None]
@@ -182,31 +158,17 @@ class Unit(Node, Derived):
     )
 
     @strawberry.field(description="The units reporting directly to this one, by name.")
-    async def subordinates(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> "Connection[Unit]":
-        page = await info.context.navigation.subordinates.load(
-            self.id, keyset(info, first, after, last, before)
-        )
+    @grouped
+    async def subordinates(self, info: Info, paging: Paging = Paging()) -> "Connection[Unit]":
+        page = await info.context.navigation.subordinates.load(self.id, paging.keyset(info))
         return page_connection(page, Unit.from_view)
 
     @strawberry.field(description="What this unit learned from outside sources, in date order.")
+    @grouped
     async def learning_events(
-        self,
-        info: Info,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        self, info: Info, dates: Dates = Dates(), paging: Paging = Paging()
     ) -> "Connection[LearningEvent]":
-        filters = EventFilter(Period(since, until), keyset(info, first, after, last, before))
+        filters = EventFilter(dates.period, paging.keyset(info))
         page = await info.context.navigation.unit_learning.load(self.id, filters)
         return page_connection(page, LearningEvent.from_view)
 
@@ -215,23 +177,13 @@ class Unit(Node, Derived):
         "coordinator, in time order; since/until keep events "
         "whose date or period overlaps them."
     )
+    @grouped
     async def integration_events(
-        self,
-        info: Info,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        self, info: Info, dates: Dates = Dates(), paging: Paging = Paging()
     ) -> "Connection[IntegrationEvent]":
-        filters = EventFilter(Period(since, until), keyset(info, first, after, last, before))
+        filters = EventFilter(dates.period, paging.keyset(info))
         page = await info.context.navigation.unit_integrations.load(self.id, filters)
         return page_connection(page, IntegrationEvent.from_view)
-
-    @classmethod
-    def from_view(cls, view: UnitView) -> "Unit":
-        return cls.from_model(view, firm_id=view.firm, reports_to_id=view.reports_to)
 
 
 async def load_unit(info: Info, ref: UnitRef | str) -> Unit:
@@ -241,18 +193,46 @@ async def load_unit(info: Info, ref: UnitRef | str) -> Unit:
     return Unit.from_view(view)
 
 
+def unit_field(attribute: str, **options: Any) -> Any:
+    """A field resolving to the unit whose id the object keeps at `attribute` (dotted)."""
+    unit_id = operator.attrgetter(attribute)
+
+    async def resolve(root: Any, info: Info) -> Unit:
+        return await load_unit(info, unit_id(root))
+
+    return strawberry.field(resolver=resolve, **options)
+
+
+def optional_unit_field(attribute: str, **options: Any) -> Any:
+    """As `unit_field`, null where the object keeps no id."""
+    unit_id = operator.attrgetter(attribute)
+
+    async def resolve(root: Any, info: Info) -> Unit | None:
+        found = unit_id(root)
+        return None if found is None else await load_unit(info, found)
+
+    return strawberry.field(resolver=resolve, **options)
+
+
+D = TypeVar("D", bound=Derived)
+
+
+def shows_unit(cls: type[D]) -> type[D]:
+    """Give a derived type (applied below `fields_of`) the field `unit`, after the model's
+    fields: the Unit its model names in its own `unit`, by id or as a UnitRef."""
+    cls.__annotations__ = {**inspect.get_annotations(cls), "unit_id": strawberry.Private[str]}
+    setattr(cls, "unit", unit_field("unit_id"))  # noqa: B010
+    cls.ids_from = {"unit_id": "unit"}
+    return cls
+
+
 @strawberry.interface(description="A fact that runs from one unit to another.")
 class UnitPair:
     source_id: strawberry.Private[str]
     target_id: strawberry.Private[str]
 
-    @strawberry.field(name="from")
-    async def source(self, info: Info) -> Unit:
-        return await load_unit(info, self.source_id)
-
-    @strawberry.field(name="to")
-    async def target(self, info: Info) -> Unit:
-        return await load_unit(info, self.target_id)
+    source = unit_field("source_id", name="from")
+    target = unit_field("target_id", name="to")
 
 
 @strawberry.type(description="A capability the knowledge builds (Fu et al., Table 2).")
@@ -265,20 +245,15 @@ class Capability(Node, Derived):
 @fields_of(KnowledgeView, skip={"firm"})
 class Knowledge(Node, Derived):
     @strawberry.field(description="The flows that carried this item, in date order.")
+    @grouped
     async def flows(
         self,
         info: Info,
-        since: PartialDate | None = None,
-        until: PartialDate | None = None,
+        dates: Dates = Dates(),
         order_by: FlowOrder = FlowOrder.DATE_ASC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        paging: Paging = Paging(),
     ) -> "Connection[Flow]":
-        filters = flow_filter(
-            info, None, None, since, until, order_by, keyset(info, first, after, last, before)
-        )
+        filters = flow_filter(info, None, None, dates, order_by, paging)
         page = await info.context.navigation.knowledge_flows.load(self.id, filters)
         return page_connection(page, Flow.from_view)
 
@@ -298,7 +273,9 @@ class Actor(Node, Derived):
 
 
 @strawberry.type(description="Knowledge passed from one unit to another.")
-@fields_of(FlowView)
+@fields_of(
+    FlowView, ids={"knowledge_id": "knowledge", "source_id": "source", "target_id": "target"}
+)
 class Flow(Node, Derived):
     date: PartialDate | None
     recorded_at: datetime.datetime | None = strawberry.field(
@@ -314,23 +291,8 @@ class Flow(Node, Derived):
     async def knowledge(self, info: Info) -> Knowledge | None:
         return await load_knowledge(info, self.knowledge_id)
 
-    @strawberry.field(name="from", description="Where the knowledge came from.")
-    async def source(self, info: Info) -> Unit:
-        return await load_unit(info, self.source_id)
-
-    @strawberry.field(name="to", description="Where the knowledge went.")
-    async def target(self, info: Info) -> Unit:
-        return await load_unit(info, self.target_id)
-
-    @classmethod
-    def from_view(cls, view: FlowView) -> "Flow":
-        return cls.from_model(
-            view,
-            recorded_at=recorded(view.recorded_at),
-            knowledge_id=view.knowledge,
-            source_id=view.source,
-            target_id=view.target,
-        )
+    source = unit_field("source_id", name="from", description="Where the knowledge came from.")
+    target = unit_field("target_id", name="to", description="Where the knowledge went.")
 
 
 @strawberry.type(description="A resource an integration event leveraged, renewed or released.")
@@ -340,7 +302,16 @@ class Resource(Node, Derived):
 
 
 @strawberry.type(description="The firm leveraged, renewed or released resources (Table 3).")
-@fields_of(IntegrationEventView, skip={"firm"})
+@fields_of(
+    IntegrationEventView,
+    skip={"firm"},
+    ids={
+        "sponsor_ids": "sponsors",
+        "beneficiary_ids": "beneficiaries",
+        "coordinator_id": "coordinator",
+        "knowledge_ids": "knowledge",
+    },
+)
 class IntegrationEvent(Node, Derived):
     date: PartialDate | None
     until: PartialDate | None
@@ -364,12 +335,11 @@ class IntegrationEvent(Node, Derived):
     async def beneficiaries(self, info: Info) -> list[Unit]:
         return [await load_unit(info, unit_id) for unit_id in self.beneficiary_ids]
 
-    @strawberry.field(
+    coordinator = optional_unit_field(
+        "coordinator_id",
         description="The HQ, capability centre or regional HQ that coordinates it (Table 5); "
-        "null where the source names none."
+        "null where the source names none.",
     )
-    async def coordinator(self, info: Info) -> Unit | None:
-        return None if self.coordinator_id is None else await load_unit(info, self.coordinator_id)
 
     @strawberry.field(
         description="The first sponsor, or null when the source names none.",
@@ -384,37 +354,20 @@ class IntegrationEvent(Node, Derived):
         views = await info.context.knowledge.load_many(list(self.knowledge_ids))
         return [Knowledge.from_view(view) for view in views if view is not None]
 
-    @classmethod
-    def from_view(cls, view: IntegrationEventView) -> "IntegrationEvent":
-        return cls.from_model(
-            view,
-            recorded_at=recorded(view.recorded_at),
-            sponsor_ids=view.sponsors,
-            beneficiary_ids=view.beneficiaries,
-            coordinator_id=view.coordinator,
-            knowledge_ids=view.knowledge,
-        )
-
 
 @strawberry.type(description="A unit learned knowledge from an outside source.")
-@fields_of(LearningView)
+@fields_of(LearningView, ids={"unit_id": "unit"})
 class LearningEvent(Node, Derived):
     date: PartialDate | None
     unit_id: strawberry.Private[str]
 
-    @strawberry.field(description="The unit that learned.")
-    async def unit(self, info: Info) -> Unit:
-        return await load_unit(info, self.unit_id)
+    unit = unit_field("unit_id", description="The unit that learned.")
 
     @strawberry.field(description="The knowledge it yielded, by id.")
     async def knowledge(self, info: Info) -> list[Knowledge]:
         ids = await info.context.navigation.learning_knowledge.load(self.id)
         views = await info.context.knowledge.load_many(ids)
         return [Knowledge.from_view(view) for view in views if view is not None]
-
-    @classmethod
-    def from_view(cls, view: LearningView) -> "LearningEvent":
-        return cls.from_model(view, unit_id=view.unit.id)
 
 
 T = TypeVar("T")
@@ -489,15 +442,6 @@ def page_connection(
     )
 
 
-def keyset(
-    info: Info, first: int | None, after: str | None, last: int | None, before: str | None
-) -> KeysetRequest:
-    """The keyset page a navigation field asks for, within the request's page-size cap."""
-    return keyset_request(
-        first=first, after=after, last=last, before=before, max_size=info.context.max_page_size
-    )
-
-
 # Why the lists of a computed answer page by position, not by keyset: the answer is computed
 # afresh from the whole graph at each request, and one record can add, drop or re-rank entries
 # anywhere in it, so no cursor could keep a page in place; the graph's own lists use keysets.
@@ -516,16 +460,8 @@ async def position_page(
     last: int | None,
     before: str | None,
 ) -> PageRequest:
-    """The page a list ordered by position asks for; `last` alone counts it to find its end."""
-    total = await count() if last is not None and before is None else None
-    return page_request(
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-        total=total,
-        max_size=info.context.max_page_size,
-    )
+    """The page a list ordered by position asks for (fields not yet taking `Paging`)."""
+    return await Paging(first, after, last, before).position(info, count)
 
 
 def wants_total(info: Info) -> bool:
@@ -546,17 +482,16 @@ def flow_filter(
     info: Info,
     firm: strawberry.ID | None,
     knowledge: strawberry.ID | None,
-    since: str | None,
-    until: str | None,
+    dates: Dates,
     order_by: FlowOrder,
-    page: KeysetRequest,
+    paging: Paging,
 ) -> FlowFilter:
     """The filters and page of a flow list."""
     return FlowFilter(
         firm=str(firm) if firm is not None else None,
         knowledge=str(knowledge) if knowledge is not None else None,
-        period=Period(since, until),
+        period=dates.period,
         order=order_by,
-        page=page,
+        page=paging.keyset(info),
         counted=wants_total(info),
     )
