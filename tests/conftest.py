@@ -99,15 +99,17 @@ async def embedded_store(engine: EngineProcess) -> AsyncIterator[EmbeddedStore]:
         yield graph
 
 
-async def connect_neo4j(backend: Backend) -> Neo4jStore:
-    """A Neo4j store on a leased server, as the tests configure it."""
+async def connect_neo4j(
+    backend: Backend, *, url: str | None = None, query_timeout_ms: int = NEO4J_TEST_TIMEOUT_MS
+) -> Neo4jStore:
+    """A Neo4j store on a leased server (through `url` if given), as the tests configure it."""
     return await Neo4jStore.connect(
-        backend.url,
+        url or backend.url,
         user="neo4j",
         password=backend.password,
         database=None,
         pool_size=4,
-        query_timeout_ms=NEO4J_TEST_TIMEOUT_MS,
+        query_timeout_ms=query_timeout_ms,
     )
 
 

@@ -18,6 +18,7 @@ from service.store.port import (
     StatementPlan,
     StoreUnavailable,
 )
+from tests.conftest import connect_neo4j
 from tests.helpers import Backend, load_test_statement
 
 pytestmark = pytest.mark.integration
@@ -164,13 +165,8 @@ async def test_a_missing_neo4j_database_is_named_at_start_up(neo4j_backend: Back
 
 async def test_the_routing_driver_reaches_the_same_neo4j(neo4j_backend: Backend) -> None:
     # neo4j:// is how a cluster or Aura is reached: reads are routed to readers.
-    routed = await Neo4jStore.connect(
-        neo4j_backend.url.replace("bolt://", "neo4j://"),
-        user="neo4j",
-        password=neo4j_backend.password,
-        database=None,
-        pool_size=2,
-        query_timeout_ms=10_000,
+    routed = await connect_neo4j(
+        neo4j_backend, url=neo4j_backend.url.replace("bolt://", "neo4j://")
     )
     try:
         await routed.ensure_schema()
@@ -194,29 +190,22 @@ async def test_kflows_own_statement_past_the_time_limit_says_which_limit(
     backend: Backend, engine: EngineProcess
 ) -> None:
     # A timed-out statement is the server's limit, not a fault: callers see a 408 naming it.
-    limited = "contract/count_pairs' ran past the 300 ms limit \\(KFLOW_QUERY_TIMEOUT_MS\\)"
+    store: GraphStore
     if backend.name == "neo4j":
-        neo4j = await Neo4jStore.connect(
-            backend.url,
-            user="neo4j",
-            password=backend.password,
-            database=None,
-            pool_size=1,
-            query_timeout_ms=300,
+        store = await connect_neo4j(backend, query_timeout_ms=300)
+    else:
+        embedded = EmbeddedStore(
+            engine, graph_name="timelimit", pool_size=1, query_timeout_ms=300, owns_engine=False
         )
-        try:
-            with pytest.raises(QueryTimedOut, match=limited):
-                await neo4j.read(COUNT_PAIRS, {"n": 40_000})
-        finally:
-            await neo4j.close()
-        return
-    embedded = EmbeddedStore(
-        engine, graph_name="timelimit", pool_size=1, query_timeout_ms=300, owns_engine=False
-    )
-    await embedded.ensure_schema()
+        await embedded.ensure_schema()
+        store = embedded
     try:
-        with pytest.raises(QueryTimedOut, match=limited):
-            await embedded.read(COUNT_PAIRS, {"n": 40_000})
+        with pytest.raises(
+            QueryTimedOut,
+            match=r"contract/count_pairs' ran past the 300 ms limit \(KFLOW_QUERY_TIMEOUT_MS\)",
+        ):
+            await store.read(COUNT_PAIRS, {"n": 40_000})
     finally:
-        await embedded.drop_graph()
-        await embedded.close()
+        if backend.name != "neo4j":
+            await embedded.drop_graph()
+        await store.close()
