@@ -10,7 +10,6 @@ The kernel drops a process's locks when it dies, so a crashed user or host never
 the next start, and the engine (which holds engine.lock too) dies with its host.
 """
 
-import contextlib
 import fcntl
 import json
 import logging
@@ -30,10 +29,10 @@ from service.store.engine import (
     EngineConfig,
     EngineFiles,
     EngineProcess,
-    lock_holders,
     prepare_data_dir,
 )
 from service.store.port import EngineStartError, StoreError
+from service.store.private_dir import PRIVATE_FILE_MODE, lock_holders, process_user
 
 log = logging.getLogger("kflow.engine")
 
@@ -95,6 +94,54 @@ def get_engine_status(data_dir: Path) -> EngineStatus:
     )
 
 
+HOST_MODULE = "service.store.engine_share"
+
+
+def _is_host_of(pid: int, data_dir: Path) -> bool:
+    """Whether the process is this user's engine host for the data directory, holding its
+    engine.lock: what its command line, its user and /proc/locks say."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    if len(command) < 4 or command[1:3] != [b"-m", HOST_MODULE.encode()]:
+        return False
+    try:
+        served = Path(json.loads(command[3])["data_dir"]).resolve()
+    except (ValueError, KeyError, TypeError):
+        return False
+    return (
+        served == data_dir.resolve()
+        and process_user(pid) == os.geteuid()
+        and pid in lock_holders(data_dir / "engine.lock")
+    )
+
+
+def _signal_host(owner: int, data_dir: Path) -> bool:
+    """Send SIGTERM to the engine host engine.lock names, once it is known to be the host
+    (a stale or forged owner may be any process); True if sent."""
+    try:
+        # A descriptor on the process first: if it exits after the check, its id cannot
+        # be handed to another process that then gets the signal.
+        handle = os.pidfd_open(owner)
+    except OSError:
+        return False
+    try:
+        if not _is_host_of(owner, data_dir):
+            log.warning(
+                "engine.lock in %s names process %s, which is not its engine host: not signalled",
+                data_dir,
+                owner,
+            )
+            return False
+        signal.pidfd_send_signal(handle, signal.SIGTERM)
+        return True
+    except ProcessLookupError:
+        return False
+    finally:
+        os.close(handle)
+
+
 def _stop_host(data_dir: Path) -> None:
     """Ask the engine's host to stop, and wait until the engine has flushed and exited.
 
@@ -102,9 +149,12 @@ def _stop_host(data_dir: Path) -> None:
     """
     state = read_state(data_dir) or {}
     owner = state.get("owner")
-    if isinstance(owner, int) and lock_holders(data_dir / "engine.lock"):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(owner, signal.SIGTERM)
+    if not (
+        isinstance(owner, int)
+        and lock_holders(data_dir / "engine.lock")
+        and _signal_host(owner, data_dir)
+    ):
+        return
     deadline = time.monotonic() + STOP_WAIT_S
     while lock_holders(data_dir / "engine.lock") and time.monotonic() < deadline:
         time.sleep(LOCK_POLL_S)
@@ -189,7 +239,7 @@ class EngineLease(EngineFiles):
     def _start_host(self) -> None:
         config = {key: str(value) for key, value in asdict(self.config).items() if value}
         host = subprocess.Popen(
-            [sys.executable, "-m", "service.store.engine_share", json.dumps(config)],
+            [sys.executable, "-m", HOST_MODULE, json.dumps(config)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -236,7 +286,7 @@ class EngineLease(EngineFiles):
 def keep_engine(config: EngineConfig) -> EngineStatus:
     """Start the engine on the data directory if none runs, and keep it with no users."""
     prepare_data_dir(config.data_dir)
-    (config.data_dir / "engine.keep").touch()
+    (config.data_dir / "engine.keep").touch(mode=PRIVATE_FILE_MODE)
     lease = EngineLease(config)
     lease.attach()
     lease.stop()
@@ -255,6 +305,7 @@ def release_engine(data_dir: Path) -> EngineStatus:
 
 def run_host(config: EngineConfig) -> int:
     """The engine host: start the engine, keep it up while it has users, then stop it."""
+    os.umask(0o077)  # its log and the engine's files are the graph owner's only
     logging.basicConfig(
         filename=config.data_dir / "engine-host.log",
         format="%(asctime)s %(levelname)s engine host %(process)d: %(message)s",
