@@ -10,10 +10,12 @@ The kernel drops a process's locks when it dies, so a crashed user or host never
 the next start, and the engine (which holds engine.lock too) dies with its host.
 """
 
+import contextlib
 import fcntl
 import json
 import logging
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -168,6 +170,10 @@ class EngineLease(EngineFiles):
         self.config = config
         self.pid: int | None = None
         self._users: IO[str] | None = None
+        # A descriptor on the engine process, readable once it has exited: the watchdog's
+        # check every second, without reading /proc/locks (whose size is every lock of the
+        # machine).
+        self._engine_handle: int | None = None
 
     def attach(self) -> None:
         """Use the engine running on the data directory, or start one."""
@@ -195,7 +201,19 @@ class EngineLease(EngineFiles):
         state = read_state(self.data_dir) or {}
         self.pid = state.get("engine")
         self.module_version = str(state.get("version", ""))
+        self._watch_engine()
         self._fit_timeout_cap()
+
+    def _watch_engine(self) -> None:
+        self._close_engine_handle()
+        if isinstance(self.pid, int):
+            with contextlib.suppress(OSError):  # gone already: `running` says so
+                self._engine_handle = os.pidfd_open(self.pid)
+
+    def _close_engine_handle(self) -> None:
+        handle, self._engine_handle = self._engine_handle, None
+        if handle is not None:
+            os.close(handle)
 
     def _fit_timeout_cap(self) -> None:
         """Raise the engine's query time cap to this process's limit if it is lower: the
@@ -259,10 +277,10 @@ class EngineLease(EngineFiles):
     @property
     def running(self) -> bool:
         """Whether the engine this process attached to still runs (not one started since)."""
-        if not lock_holders(self.data_dir / "engine.lock"):
+        if self._engine_handle is None:
             return False
-        state = read_state(self.data_dir) or {}
-        return state.get("state") != "ready" or state.get("engine") == self.pid
+        exited, _, _ = select.select([self._engine_handle], [], [], 0)
+        return not exited
 
     def restart(self) -> None:
         """Attach again after the engine stopped: to the one its host restarted, or a new one."""
@@ -281,6 +299,7 @@ class EngineLease(EngineFiles):
         if self._lock is not None:
             self._lock.close()
             self._lock = None
+        self._close_engine_handle()
 
 
 def keep_engine(config: EngineConfig) -> EngineStatus:
