@@ -9,7 +9,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from service.services.access import KeyChecker
-from service.services.migration import migrate_flow_data, migrate_integration_roles
+from service.services.migration import (
+    migrate_flow_data,
+    migrate_integration_counts,
+    migrate_integration_roles,
+)
 from service.settings import Settings
 from service.store import connect_store
 from service.store.port import GraphStore
@@ -40,6 +44,7 @@ async def open_store(settings: Settings, *, report: Callable[[str], None] = log.
         # before anything reads (`report` hears each firm; an up-to-date graph costs a scan).
         await migrate_flow_data(store, report=report)
         await migrate_integration_roles(store, report=report)
+        await migrate_integration_counts(store, report=report)
     except BaseException:
         await store.close()
         raise

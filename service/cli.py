@@ -211,6 +211,14 @@ def serve(
         readiness.relationships,
         *(shown, bind_port) * 3,
     )
+    if workers > 1 and settings.rate_limit_per_minute:
+        logging.getLogger("kflow.serve").warning(
+            "each of the %d workers counts KFLOW_RATE_LIMIT_PER_MINUTE=%d on its own: a caller "
+            "may make up to %d requests a minute",
+            workers,
+            settings.rate_limit_per_minute,
+            workers * settings.rate_limit_per_minute,
+        )
     # kflow logs every request itself (structured, with its id): no second access log.
     # Workers are separate processes that each build the app from the same environment.
     try:

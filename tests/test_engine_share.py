@@ -19,8 +19,8 @@ from service.bootstrap import open_store
 from service.services.bulk import load_case_in_batches
 from service.settings import Settings
 from service.store.embedded import EmbeddedStore
-from service.store.engine import lock_holders
 from service.store.engine_share import read_state
+from service.store.private_dir import lock_holders
 from tests.helpers import (
     EMBEDDED,
     RECORD_UNIT,

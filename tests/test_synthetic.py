@@ -14,7 +14,7 @@ from service.model.files import CaseFileInvalid, validate_case_document
 from service.services import bulk, network
 from service.services.bulk import FirmExists
 from service.services.health import get_readiness
-from service.services.integration import get_integration_matrix
+from service.services.integration import get_integration_matrix, list_matrix_cell_events
 from service.services.metrics import (
     HubMetric,
     HubMetricOrder,
@@ -108,6 +108,10 @@ async def test_a_small_firm_loads_whole_and_only_once(store: GraphStore) -> None
         assert graph_keys(store) == [store.graph_name]
     nodes = sum(records[s] for s in ("firm", "units", "actors", "capabilities", "knowledge"))
     nodes += sum(records[s] for s in ("learning", "resources", "integrations"))
+    # And its integration matrix: one count per tier and step its events use.
+    matrix = await get_integration_matrix(store, firm_id="synth")
+    assert sum(cell.total for cell in matrix) == records["integrations"]
+    nodes += sum(1 for cell in matrix if cell.total)
     assert after.nodes - before.nodes == nodes
     with pytest.raises(FirmExists):
         await generate_firm(store, size=SMALL)
@@ -219,7 +223,11 @@ async def test_every_query_answers_on_the_firm_as_the_case_says(
 
     matrix = await get_integration_matrix(store, firm_id="synth")
     assert len(matrix) == 6 and sum(cell.total for cell in matrix) == 200
-    assert all(len(cell.events) == min(cell.total, 50) for cell in matrix)
+    for cell in matrix:
+        events = await list_matrix_cell_events(
+            store, firm_id="synth", tier=cell.tier, step=cell.step
+        )
+        assert len(events) == min(cell.total, 50)
 
     reach = await list_dissemination(store, unit_id="synth-ccd", knowledge_id=None, max_hops=2)
     assert [r.distance for r in reach] == sorted(r.distance for r in reach)

@@ -177,5 +177,16 @@ WITH f
 OPTIONAL MATCH (stale {firm: $firmId})
 WHERE NOT stale.id IN $ids
 DETACH DELETE stale
+// The integration matrix of the firm counts its events again (IntegrationCell, see integration/).
+WITH DISTINCT f
+OPTIONAL MATCH (old:IntegrationCell {of_firm: $firmId})
+WITH f, collect(old) AS cells
+FOREACH (cell IN cells | SET cell.total = 0)
+WITH f
+OPTIONAL MATCH (i:IntegrationEvent {firm: $firmId})
+WITH f, i.tier AS tier, i.step AS step, count(i) AS total
+FOREACH (_ IN CASE WHEN tier IS NULL THEN [] ELSE [1] END |
+  MERGE (cell:IntegrationCell {of_firm: $firmId, tier: tier, step: step})
+  SET cell.total = total)
 WITH DISTINCT f
 RETURN f {.id, .name} AS firm

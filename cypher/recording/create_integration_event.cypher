@@ -3,7 +3,7 @@
 // params: sponsors: LIST<STRING>, beneficiaries: LIST<STRING>, coordinator: STRING, knowledge: LIST<STRING>, resources: LIST<STRING>, props: MAP
 // returns: event: IntegrationEventView
 // (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit), -[:USED]->(:Knowledge),
-// -[:INVOLVED]->(:Resource)
+// -[:INVOLVED]->(:Resource); (:IntegrationCell {of_firm, tier, step, total})
 CREATE (i:IntegrationEvent)
 SET i = $props
 FOREACH (unitId IN $sponsors |
@@ -21,6 +21,11 @@ FOREACH (knowledgeId IN $knowledge |
 FOREACH (resourceId IN $resources |
   MERGE (r:Resource {id: resourceId})
   CREATE (i)-[:INVOLVED]->(r))
+// The integration matrix of the firm counts it (IntegrationCell, see integration/).
+WITH i
+FOREACH (_ IN CASE WHEN i.firm IS NULL OR i.tier IS NULL OR i.step IS NULL THEN [] ELSE [1] END |
+  MERGE (cell:IntegrationCell {of_firm: i.firm, tier: i.tier, step: i.step})
+  SET cell.total = coalesce(cell.total, 0) + 1)
 WITH i
 OPTIONAL MATCH (i)-[:INVOLVED]->(r:Resource)
 WITH i, collect(r {.id, .name, .kind}) AS resources

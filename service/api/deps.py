@@ -21,13 +21,17 @@ from service.store.port import GraphStore
 BEARER_HINT = "send the API key as 'Authorization: Bearer <key>'"
 
 
-def get_store(request: HTTPConnection) -> GraphStore:
+# The dependencies are coroutines although they never wait: FastAPI runs a plain function
+# in its thread pool, two thread hops per request for a dictionary lookup.
+
+
+async def get_store(request: HTTPConnection) -> GraphStore:
     """The store the application opened at start-up."""
     store: GraphStore = request.app.state.store
     return store
 
 
-def get_app_settings(request: HTTPConnection) -> Settings:
+async def get_app_settings(request: HTTPConnection) -> Settings:
     """The settings the application was created with."""
     settings: Settings = request.app.state.settings
     return settings
@@ -70,7 +74,7 @@ def credential_of(connection: HTTPConnection, token: str | None) -> Credential:
     )
 
 
-def get_credential(request: HTTPConnection) -> Credential:
+async def get_credential(request: HTTPConnection) -> Credential:
     """The credential in the request's Authorization header."""
     return credential_of(request, bearer_token(request.headers.get("authorization")))
 

@@ -44,6 +44,7 @@ from service.services.network import find_nodes, get_firms_by_id
 from service.store.port import GraphStore, GraphWriter, count_values
 
 BULK = cypher.Folder("bulk")
+INTEGRATION = cypher.Folder("integration")
 
 BATCH_SIZE = 10_000
 IN_FLIGHT = 2
@@ -303,13 +304,20 @@ async def write_case(
     """
     await target.write(BULK.create_firm, {"firm": firm_properties(case)})
     progress("firm", 1)
-    return 1 + await _write_phases(
+    statements = await _write_phases(
         target,
         list_phases(case) if phases is None else phases,
         case.firm.id,
         batch_size=batch_size,
         progress=progress,
     )
+    await count_integration_cells(target, firm_id=case.firm.id)
+    return 2 + statements
+
+
+async def count_integration_cells(target: GraphWriter, *, firm_id: str) -> None:
+    """Count the firm's integration events again into its integration matrix's cells."""
+    await target.write(INTEGRATION.set_integration_cells, {"firm": firm_id})
 
 
 async def find_taken_ids(store: GraphStore, *, ids: list[str], name: str) -> list[FileProblem]:
@@ -338,6 +346,7 @@ async def delete_firm(store: GraphStore, *, firm_id: str) -> int:
         count = int(rows[0]["deleted"]) if rows else 0
         deleted += count
         if count == 0:
+            await count_integration_cells(store, firm_id=firm_id)
             return deleted
 
 

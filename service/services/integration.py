@@ -9,7 +9,7 @@ from service.model.enums import IntegrationStep, IntegrationTier
 from service.model.views import IntegrationEventView
 from service.services.errors import NotFound
 from service.services.navigation import Page, check_partial_date, root_page
-from service.services.network import get_firms_by_id, get_integration_events_by_id
+from service.services.network import get_firms_by_id
 from service.services.paging import KeysetRequest
 from service.store.port import GraphStore
 
@@ -21,7 +21,6 @@ class MatrixCell(BaseModel):
     tier: IntegrationTier
     step: IntegrationStep
     total: int
-    events: list[IntegrationEventView]
 
 
 @dataclass(frozen=True)
@@ -78,20 +77,26 @@ async def count_integration_events(store: GraphStore, *, filters: EventFilter) -
 
 
 async def get_integration_matrix(store: GraphStore, *, firm_id: str) -> list[MatrixCell]:
-    """Tier x step counts of a firm's events, every cell present, with up to 50 events each."""
+    """Tier x step counts of a firm's events, every cell present (read from the counts every
+    write keeps, so it costs the same at any size)."""
     if firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
-    rows = await store.read(
-        INTEGRATION.count_integration_matrix, {"firm": firm_id, "perCell": EVENTS_PER_CELL}
+    rows = await store.read(INTEGRATION.list_integration_cells, {"firm": firm_id})
+    counted = {(row["tier"], row["step"]): int(row["total"]) for row in rows}
+    return [
+        MatrixCell(tier=tier, step=step, total=counted.get((tier.value, step.value), 0))
+        for tier in IntegrationTier
+        for step in IntegrationStep
+    ]
+
+
+async def list_matrix_cell_events(
+    store: GraphStore, *, firm_id: str, tier: IntegrationTier, step: IntegrationStep
+) -> list[IntegrationEventView]:
+    """The first events of one cell of a firm's integration matrix, in time order."""
+    page = await list_integration_events(
+        store,
+        filters=EventFilter(firm=firm_id, tier=tier, step=step),
+        page=KeysetRequest(size=EVENTS_PER_CELL),
     )
-    shown = await get_integration_events_by_id(
-        store, ids=[event_id for row in rows for event_id in row["events"]]
-    )
-    counted = {(row["tier"], row["step"]): row for row in rows}
-    cells = []
-    for tier in IntegrationTier:
-        for step in IntegrationStep:
-            row = counted.get((tier.value, step.value), {"total": 0, "events": []})
-            events = [shown[event_id] for event_id in row["events"]]
-            cells.append(MatrixCell(tier=tier, step=step, total=int(row["total"]), events=events))
-    return cells
+    return page.items

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from service import cypher
 from service.model.case import CaseFile, Fact, Firm, Flow, Unit
 from service.model.graph import UNIT_METRICS
+from service.services.bulk import count_integration_cells
 from service.services.cases import flowed_pairs, record_fields, sends_rows, unit_metrics
 from service.store.port import MAX_PARAM_ITEMS, GraphReader, GraphStore, StoreError, count_values
 
@@ -162,3 +163,13 @@ async def migrate_integration_roles(store: GraphStore, *, report: Callable[[str]
     if moved:
         report(f"made the AT unit of {moved} integration events their sponsor")
     return moved
+
+
+async def migrate_integration_counts(store: GraphStore, *, report: Callable[[str], None]) -> int:
+    """Count the integration events of the firms an older kflow wrote into their matrix's
+    cells (every write keeps them from then on); the number of firms counted."""
+    firms = [row["firm"] for row in await store.read(MIGRATION.list_uncounted_firms)]
+    for firm_id in firms:
+        await count_integration_cells(store, firm_id=firm_id)
+        report(f"counted the integration events of firm {firm_id} into its matrix")
+    return len(firms)

@@ -32,6 +32,7 @@ from service.store.engine_module import (
     installed_module_path,
 )
 from service.store.port import EngineStartError, StoreUnavailable
+from service.store.private_dir import lock_holders, make_private
 
 log = logging.getLogger("kflow.engine")
 
@@ -51,7 +52,10 @@ class EngineConfig:
     watch_interval_s: float = 1.0
 
 
-def _die_with_parent() -> None:
+def _engine_child() -> None:
+    """Set up the engine's process: it dies with its parent, and the files it creates (the
+    append-only and snapshot files, i.e. the graph) are its user's only."""
+    os.umask(0o077)
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
@@ -61,9 +65,10 @@ def _version_text(version: int) -> str:
 
 
 def prepare_data_dir(data_dir: Path) -> None:
-    """Create the data directory; raise EngineStartError if it cannot hold an engine."""
+    """Create the data directory, private to this user; raise EngineStartError if it cannot
+    hold an engine."""
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_private(data_dir)
         probe = data_dir / f".write-test-{os.getpid()}"
         probe.write_text("ok")
         probe.unlink()
@@ -77,19 +82,6 @@ def prepare_data_dir(data_dir: Path) -> None:
             f"the data directory path is too long for the engine's socket "
             f"({len(str(socket_path))} > {MAX_SOCKET_PATH} characters): {data_dir}"
         )
-
-
-def lock_holders(path: Path) -> list[int]:
-    """The ids of the processes holding a lock on the file (from /proc/locks; none if the
-    file is missing). Reading them takes no lock, so it never gets in a locker's way."""
-    try:
-        found = os.stat(path)
-        held = Path("/proc/locks").read_text()
-    except OSError:
-        return []
-    inode = f"{os.major(found.st_dev):02x}:{os.minor(found.st_dev):02x}:{found.st_ino}"
-    rows = [line.split() for line in held.splitlines() if "->" not in line]  # not waiters
-    return [int(fields[4]) for fields in rows if len(fields) > 5 and fields[5] == inode]
 
 
 class LoadGate:
@@ -326,7 +318,7 @@ class EngineProcess(EngineFiles):
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=_engine_child,
                 # The engine holds engine.lock too: until it has exited and flushed its
                 # files, no other engine starts on the directory, even if its owner died.
                 pass_fds=(self._lock.fileno(),) if self._lock is not None else (),

@@ -15,6 +15,7 @@ import fcntl
 import json
 import logging
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -30,10 +31,10 @@ from service.store.engine import (
     EngineConfig,
     EngineFiles,
     EngineProcess,
-    lock_holders,
     prepare_data_dir,
 )
 from service.store.port import EngineStartError, StoreError
+from service.store.private_dir import PRIVATE_FILE_MODE, lock_holders, process_user
 
 log = logging.getLogger("kflow.engine")
 
@@ -95,6 +96,54 @@ def get_engine_status(data_dir: Path) -> EngineStatus:
     )
 
 
+HOST_MODULE = "service.store.engine_share"
+
+
+def _is_host_of(pid: int, data_dir: Path) -> bool:
+    """Whether the process is this user's engine host for the data directory, holding its
+    engine.lock: what its command line, its user and /proc/locks say."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    if len(command) < 4 or command[1:3] != [b"-m", HOST_MODULE.encode()]:
+        return False
+    try:
+        served = Path(json.loads(command[3])["data_dir"]).resolve()
+    except (ValueError, KeyError, TypeError):
+        return False
+    return (
+        served == data_dir.resolve()
+        and process_user(pid) == os.geteuid()
+        and pid in lock_holders(data_dir / "engine.lock")
+    )
+
+
+def _signal_host(owner: int, data_dir: Path) -> bool:
+    """Send SIGTERM to the engine host engine.lock names, once it is known to be the host
+    (a stale or forged owner may be any process); True if sent."""
+    try:
+        # A descriptor on the process first: if it exits after the check, its id cannot
+        # be handed to another process that then gets the signal.
+        handle = os.pidfd_open(owner)
+    except OSError:
+        return False
+    try:
+        if not _is_host_of(owner, data_dir):
+            log.warning(
+                "engine.lock in %s names process %s, which is not its engine host: not signalled",
+                data_dir,
+                owner,
+            )
+            return False
+        signal.pidfd_send_signal(handle, signal.SIGTERM)
+        return True
+    except ProcessLookupError:
+        return False
+    finally:
+        os.close(handle)
+
+
 def _stop_host(data_dir: Path) -> None:
     """Ask the engine's host to stop, and wait until the engine has flushed and exited.
 
@@ -102,9 +151,12 @@ def _stop_host(data_dir: Path) -> None:
     """
     state = read_state(data_dir) or {}
     owner = state.get("owner")
-    if isinstance(owner, int) and lock_holders(data_dir / "engine.lock"):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(owner, signal.SIGTERM)
+    if not (
+        isinstance(owner, int)
+        and lock_holders(data_dir / "engine.lock")
+        and _signal_host(owner, data_dir)
+    ):
+        return
     deadline = time.monotonic() + STOP_WAIT_S
     while lock_holders(data_dir / "engine.lock") and time.monotonic() < deadline:
         time.sleep(LOCK_POLL_S)
@@ -118,6 +170,10 @@ class EngineLease(EngineFiles):
         self.config = config
         self.pid: int | None = None
         self._users: IO[str] | None = None
+        # A descriptor on the engine process, readable once it has exited: the watchdog's
+        # check every second, without reading /proc/locks (whose size is every lock of the
+        # machine).
+        self._engine_handle: int | None = None
 
     def attach(self) -> None:
         """Use the engine running on the data directory, or start one."""
@@ -145,7 +201,19 @@ class EngineLease(EngineFiles):
         state = read_state(self.data_dir) or {}
         self.pid = state.get("engine")
         self.module_version = str(state.get("version", ""))
+        self._watch_engine()
         self._fit_timeout_cap()
+
+    def _watch_engine(self) -> None:
+        self._close_engine_handle()
+        if isinstance(self.pid, int):
+            with contextlib.suppress(OSError):  # gone already: `running` says so
+                self._engine_handle = os.pidfd_open(self.pid)
+
+    def _close_engine_handle(self) -> None:
+        handle, self._engine_handle = self._engine_handle, None
+        if handle is not None:
+            os.close(handle)
 
     def _fit_timeout_cap(self) -> None:
         """Raise the engine's query time cap to this process's limit if it is lower: the
@@ -189,7 +257,7 @@ class EngineLease(EngineFiles):
     def _start_host(self) -> None:
         config = {key: str(value) for key, value in asdict(self.config).items() if value}
         host = subprocess.Popen(
-            [sys.executable, "-m", "service.store.engine_share", json.dumps(config)],
+            [sys.executable, "-m", HOST_MODULE, json.dumps(config)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -209,10 +277,10 @@ class EngineLease(EngineFiles):
     @property
     def running(self) -> bool:
         """Whether the engine this process attached to still runs (not one started since)."""
-        if not lock_holders(self.data_dir / "engine.lock"):
+        if self._engine_handle is None:
             return False
-        state = read_state(self.data_dir) or {}
-        return state.get("state") != "ready" or state.get("engine") == self.pid
+        exited, _, _ = select.select([self._engine_handle], [], [], 0)
+        return not exited
 
     def restart(self) -> None:
         """Attach again after the engine stopped: to the one its host restarted, or a new one."""
@@ -231,12 +299,13 @@ class EngineLease(EngineFiles):
         if self._lock is not None:
             self._lock.close()
             self._lock = None
+        self._close_engine_handle()
 
 
 def keep_engine(config: EngineConfig) -> EngineStatus:
     """Start the engine on the data directory if none runs, and keep it with no users."""
     prepare_data_dir(config.data_dir)
-    (config.data_dir / "engine.keep").touch()
+    (config.data_dir / "engine.keep").touch(mode=PRIVATE_FILE_MODE)
     lease = EngineLease(config)
     lease.attach()
     lease.stop()
@@ -255,6 +324,7 @@ def release_engine(data_dir: Path) -> EngineStatus:
 
 def run_host(config: EngineConfig) -> int:
     """The engine host: start the engine, keep it up while it has users, then stop it."""
+    os.umask(0o077)  # its log and the engine's files are the graph owner's only
     logging.basicConfig(
         filename=config.data_dir / "engine-host.log",
         format="%(asctime)s %(levelname)s engine host %(process)d: %(message)s",

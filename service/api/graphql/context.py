@@ -122,6 +122,6 @@ async def get_context(
     if isinstance(connection, WebSocket):
         context.transport = "websocket"
         return context
-    context.credential = get_credential(connection)
+    context.credential = await get_credential(connection)
     require((await context.credential.caller()).role, Role.READER, what="the GraphQL API")
     return context

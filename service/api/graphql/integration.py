@@ -14,9 +14,14 @@ class MatrixCell:
     tier: IntegrationTier
     step: IntegrationStep
     count: int
-    events: list[IntegrationEvent] = strawberry.field(
-        description="The cell's events in time order (the first 50)."
-    )
+    firm: strawberry.Private[str]
+
+    @strawberry.field(description="The cell's events in time order (the first 50).")
+    async def events(self, info: Info) -> list[IntegrationEvent]:
+        views = await integration.list_matrix_cell_events(
+            info.context.store, firm_id=self.firm, tier=self.tier, step=self.step
+        )
+        return [IntegrationEvent.from_view(v) for v in views]
 
 
 @strawberry.type
@@ -62,12 +67,4 @@ class IntegrationQuery:
     )
     async def integration_matrix(self, info: Info, firm: strawberry.ID) -> list[MatrixCell] | None:
         cells = await integration.get_integration_matrix(info.context.store, firm_id=str(firm))
-        return [
-            MatrixCell(
-                tier=c.tier,
-                step=c.step,
-                count=c.total,
-                events=[IntegrationEvent.from_view(e) for e in c.events],
-            )
-            for c in cells
-        ]
+        return [MatrixCell(tier=c.tier, step=c.step, count=c.total, firm=str(firm)) for c in cells]

@@ -1,0 +1,16 @@
+// Count the integration events of a firm per tier and step again into its IntegrationCell
+// nodes: after a bulk load, a clean-up, or for a graph an older kflow wrote. (Recording one
+// event adds one to its cell, and a case merge recounts, in their own statements.)
+// params: firm: STRING
+// returns: cells
+// (:IntegrationCell {of_firm, tier, step, total})
+OPTIONAL MATCH (old:IntegrationCell {of_firm: $firm})
+WITH collect(old) AS cells
+FOREACH (cell IN cells | SET cell.total = 0)
+WITH count(*) AS cleared
+OPTIONAL MATCH (i:IntegrationEvent {firm: $firm})
+WITH i.tier AS tier, i.step AS step, count(i) AS total
+FOREACH (_ IN CASE WHEN tier IS NULL THEN [] ELSE [1] END |
+  MERGE (cell:IntegrationCell {of_firm: $firm, tier: tier, step: step})
+  SET cell.total = total)
+RETURN count(*) AS cells

@@ -1,0 +1,4 @@
+// Index the firm of :IntegrationCell nodes (a firm's integration matrix is read by it).
+// params: (none)
+// returns: (none)
+CREATE INDEX FOR (n:IntegrationCell) ON (n.of_firm)
