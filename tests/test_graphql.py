@@ -446,22 +446,24 @@ def test_every_entity_with_an_id_is_a_node_and_nodes_reads_each_kind_once(
         "huawei-uk": "Unit",
         "huawei-uk-customer-feedback": "Knowledge",
         walk["customerManagement"][0]["id"]: "CustomerManagement",
+        "beta-qatar-stadium": "ProjectInterdependence",
     }
     ids = [*wanted, "nobody"]
     answer = server.graphql(
         """query($ids: [ID!]!) { nodes(ids: $ids) { __typename id
              ... on Flow { from { id } } ... on LearningEvent { unit { id } }
              ... on IntegrationEvent { step } ... on Resource { kind }
-             ... on CustomerManagement { customer { id } } } }""",
+             ... on CustomerManagement { customer { id } }
+             ... on ProjectInterdependence { coordinatedByHq } } }""",
         ids=ids,
     )
     nodes = data(answer)["nodes"]
     assert [n["id"] if n else None for n in nodes] == [*wanted, None]
     assert [n["__typename"] for n in nodes[:-1]] == list(wanted.values())
     # find_nodes, then one read per kind (firm, unit, knowledge, flow, customer management,
-    # both events), and the flow's unit and the learning event's unit through the batched
-    # unit loader.
-    assert answer["extensions"]["storeRoundTrips"] <= 9
+    # both events, project), and the flow's unit and the learning event's unit through the
+    # batched unit loader.
+    assert answer["extensions"]["storeRoundTrips"] <= 10
     for node_id, typename in wanted.items():
         single = server.graphql("query($id: ID!) { node(id: $id) { __typename } }", id=node_id)
         assert data(single)["node"]["__typename"] == typename

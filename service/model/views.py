@@ -19,6 +19,7 @@ from service.model.enums import (
     FlowMode,
     IntegrationStep,
     IntegrationTier,
+    Interdependence,
     Outcome,
     RenewMode,
     SupportingMechanism,
@@ -84,6 +85,37 @@ class UnitRef(View):
     role: UnitRole
     country: str | None = None
     firm: str
+
+
+class ProjectMemberView(View):
+    unit: UnitRef
+    part: str | None
+
+
+class ProjectDependencyView(View):
+    source: str
+    target: str
+    kind: Interdependence
+
+
+class ProjectView(View):
+    id: str
+    name: str
+    country: str | None
+    interdependence: Interdependence
+    firm: str
+    citation: str | None
+    assumption: str | None
+    customer: ActorView | None
+    coordinator: UnitRef | None
+    third_actors: list[ActorView] = Field(alias="thirdActors")
+    units: list[ProjectMemberView]
+    dependencies: list[ProjectDependencyView]
+
+    @property
+    def coordinated_by_hq(self) -> bool | None:
+        """True when the corporate HQ coordinates, False for a delegated core subsidiary."""
+        return None if self.coordinator is None else self.coordinator.role is UnitRole.HQ
 
 
 class FlowView(View):

@@ -7,18 +7,18 @@ from pydantic import BaseModel, Field
 
 from service import cypher
 from service.cypher import Query
-from service.model.enums import Channel, HubMetricOrder, Interdependence, SubsidiaryRole, UnitRole
+from service.model.enums import Channel, HubMetricOrder, SubsidiaryRole, UnitRole
 from service.model.views import (
-    ActorView,
     KnowledgeView,
     LearningView,
+    ProjectView,
     SupportView,
     UnitRef,
     UnitView,
 )
 from service.services.cases import count_unit_metrics
 from service.services.errors import InvalidArgument, NotFound
-from service.services.network import get_firms_by_id, list_units
+from service.services.network import get_firms_by_id, get_projects_by_id, list_units
 from service.services.paging import PageRequest
 from service.store.port import GraphStore, Row
 
@@ -168,44 +168,12 @@ async def list_support_balance(store: GraphStore, *, firm_id: str) -> list[Suppo
     return [SupportPair.model_validate(row["pair"]) for row in rows]
 
 
-class ProjectMember(BaseModel):
-    unit: UnitRef
-    part: str | None
-
-
-class ProjectDependency(BaseModel):
-    source: str
-    target: str
-    kind: Interdependence
-
-
-class ProjectInterdependence(BaseModel):
-    id: str
-    name: str
-    country: str | None
-    interdependence: Interdependence
-    firm: str
-    citation: str | None
-    assumption: str | None
-    customer: ActorView | None
-    coordinator: UnitRef | None
-    third_actors: list[ActorView]
-    units: list[ProjectMember]
-    dependencies: list[ProjectDependency]
-
-    @property
-    def coordinated_by_hq(self) -> bool | None:
-        """True when the corporate HQ coordinates, False for a delegated core subsidiary."""
-        return None if self.coordinator is None else self.coordinator.role is UnitRole.HQ
-
-
-async def get_project_interdependence(
-    store: GraphStore, *, project_id: str
-) -> ProjectInterdependence:
+async def get_project_interdependence(store: GraphStore, *, project_id: str) -> ProjectView:
     """A cross-border project's subsidiaries, their dependencies, and who coordinates."""
-    row = await _read_one(store, METRICS.get_project_interdependence, "project", project_id)
-    project = row["project"]
-    return ProjectInterdependence.model_validate(project | {"third_actors": project["thirdActors"]})
+    project = (await get_projects_by_id(store, ids=[project_id])).get(project_id)
+    if project is None:
+        raise NotFound("project", project_id)
+    return project
 
 
 class CapabilitySource(BaseModel):

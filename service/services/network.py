@@ -116,6 +116,7 @@ NodeView = (
     | views.IntegrationEventView
     | views.LearningView
     | views.CustomerManagementView
+    | views.ProjectView
 )
 
 
@@ -158,6 +159,15 @@ async def get_integration_events_by_id(
     return await _read_by_id(store, query, views.IntegrationEventView, ids)
 
 
+async def get_projects_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, views.ProjectView]:
+    """The cross-border projects with these ids, with their units, dependencies and customer."""
+    return await _read_by_id(store, NETWORK.list_projects_by_id, views.ProjectView, ids)
+
+
+async def _projects(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
+    return dict(await get_projects_by_id(store, ids=ids))
+
+
 async def _customer_management_by_id(store: GraphStore, ids: list[str]) -> dict[str, NodeView]:
     query = NETWORK.list_customer_management_by_id
     return dict(await _read_by_id(store, query, views.CustomerManagementView, ids))
@@ -192,6 +202,7 @@ _BATCHED_KINDS: dict[str, Callable[[GraphStore, list[str]], Awaitable[dict[str, 
     "CustomerManagement": _customer_management_by_id,
     "IntegrationEvent": _integration_events,
     "LearningEvent": _learning_events_by_id,
+    "Project": _projects,
 }
 
 

@@ -12,13 +12,14 @@ from service.api.graphql.types import (
     Connection,
     Knowledge,
     LearningEvent,
+    Node,
     Unit,
     UnitPair,
     make_connection,
     optional_unit_field,
     shows_unit,
 )
-from service.model import enums
+from service.model import enums, views
 from service.model.enums import UnitRole
 from service.services import metrics
 from service.services.dating import parse_as_of
@@ -117,24 +118,23 @@ class SupportPair(UnitPair, Derived):
 
 
 @strawberry.type
-@fields_of(metrics.ProjectMember)
+@fields_of(views.ProjectMemberView)
 @shows_unit
 class ProjectMember(Derived):
     pass
 
 
 @strawberry.type(description="One unit needs another's part of the project first.")
-@fields_of(metrics.ProjectDependency, skip={"source", "target"})
+@fields_of(views.ProjectDependencyView, skip={"source", "target"})
 class ProjectDependency(UnitPair, Derived):
     @classmethod
-    def from_view(cls, view: metrics.ProjectDependency) -> "ProjectDependency":
+    def from_view(cls, view: views.ProjectDependencyView) -> "ProjectDependency":
         return cls.from_model(view, source_id=view.source, target_id=view.target)
 
 
 @strawberry.type(description="A cross-border customer project (Sartorius-Khalapsina).")
-@fields_of(metrics.ProjectInterdependence, skip={"firm"})
-class ProjectInterdependence(Derived):
-    id: strawberry.ID
+@fields_of(views.ProjectView, skip={"firm"})
+class ProjectInterdependence(Node, Derived):
     coordinated_by_hq: bool | None = strawberry.field(
         description="True: the corporate HQ coordinates; false: a core subsidiary does."
     )
@@ -143,7 +143,7 @@ class ProjectInterdependence(Derived):
     coordinator = optional_unit_field("coordinator_id")
 
     @classmethod
-    def from_view(cls, view: metrics.ProjectInterdependence) -> "ProjectInterdependence":
+    def from_view(cls, view: views.ProjectView) -> "ProjectInterdependence":
         return cls.from_model(
             view,
             coordinated_by_hq=view.coordinated_by_hq,
