@@ -39,6 +39,7 @@ from service.store.port import (
     ConstraintViolation,
     GraphStore,
     KeyStore,
+    LoadTargetNotEmpty,
     PlanCheck,
     QueryFailed,
     QueryTimedOut,
@@ -64,6 +65,7 @@ _NAME = re.compile(r"^\w+$")
 CONSTRAINT_WAIT_S = 30.0
 ENGINE_GRACE_S = 60.0
 SCHEMA_STATEMENTS = cypher.load_schema("embedded")
+COUNT_NODES = cypher.load("store/count_graph_nodes")
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -560,6 +562,13 @@ class EmbeddedStore:
                 keys_copy = await self._keys_graph().open_staging()
                 pairs.append((self._keys_graph(), keys_copy))
                 keys = GraphKeyStore(keys_copy)
+                # A whole store's load waits for any other load first: the copies show
+                # whether one finished meanwhile.
+                if (await graph.read(COUNT_NODES))[0]["nodes"] or await keys.list_key_records():
+                    raise LoadTargetNotEmpty(
+                        f"graph {self.graph_name} holds data: a restore goes into an empty "
+                        "store (did another restore finish first?)"
+                    )
             yield BulkLoad(graph=graph, keys=keys, staged=True)
         except BaseException:
             for _, copy in pairs:
