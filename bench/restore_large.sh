@@ -12,6 +12,10 @@ KFLOW="$REPO/.venv/bin/kflow"
 backend="${1:?backend: embedded or neo4j}"
 work="$(mkdir -p "${2:?work directory}" && cd "$2" && pwd)"
 report="$work/restore-$backend.txt"
+# A backup reads each firm's relationships in one statement: 1.9M of them pass the default
+# limits of one query (10 s, and 1 GB on the embedded engine).
+export KFLOW_QUERY_TIMEOUT_MS="${KFLOW_QUERY_TIMEOUT_MS:-600000}"
+export KFLOW_QUERY_MEMORY_MB="${KFLOW_QUERY_MEMORY_MB:-8192}"
 
 step() {  # step NAME COMMAND...: run it, print wall seconds and peak RSS
   local name="$1"; shift
@@ -22,11 +26,11 @@ step() {  # step NAME COMMAND...: run it, print wall seconds and peak RSS
 
 counts() { "$KFLOW" status 2>/dev/null | tr -d "\n " | grep -oE "\"(nodes|relationships)\":[0-9]+" | tr "\n" " "; }
 
-: >"$report"
+: >>"$report"
 if [ "$backend" = embedded ]; then
   export KFLOW_GRAPH_URL="embedded://$work/source"
-  rm -rf "$work/source" "$work/restored" "$work/large.json"
-  step generate "$KFLOW" generate --size large --firm large
+  rm -rf "$work/restored" "$work/large.json"
+  [ -d "$work/source" ] || step generate "$KFLOW" generate --size large --firm large
   echo "source: $(counts)" | tee -a "$report"
   step backup "$KFLOW" backup -o "$work/large.json"
   export KFLOW_GRAPH_URL="embedded://$work/restored"

@@ -167,7 +167,7 @@ async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> Restor
             for case in cases:
                 await write_case(load.graph, case=case, tag=load.tag)
             for key in keys:
-                await load.keys.add_key({**key, **load.tag})
+                await load.keys.add_key(key)
     except LoadTargetNotEmpty as err:
         raise StoreNotEmpty(str(err)) from None
     nodes, relationships = await count_graph(store)

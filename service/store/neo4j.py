@@ -500,7 +500,8 @@ class Neo4jStore:
             yield BulkLoad(graph=self, keys=self.keys, staged=False)
             return
         async with self._load_behind_marker() as load_id:
-            yield BulkLoad(graph=self, keys=self.keys, staged=True, tag={LOAD_TAG: load_id})
+            tag = {LOAD_TAG: load_id}
+            yield BulkLoad(graph=self, keys=GraphKeyStore(self, tag=tag), staged=True, tag=tag)
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless Neo4j answers, accepts the credentials and has the

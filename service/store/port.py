@@ -217,14 +217,15 @@ class GraphStore(Protocol):
         `with_keys`) that replaces the graph in one atomic step when the block ends, or is
         dropped when it raises: `staged` is then True. Neo4j holds no second copy: a load
         `with_keys` (a whole store's) takes the database's one load slot, which its process
-        holds until it ends, and every node written through it must carry `tag` (the load's
-        id); publishing removes the tag, a failed load's tagged nodes are removed at once and
-        a killed one's by the next process to find the slot free (`staged` True too). Reads
-        are refused while an announced load is unpublished, so none sees part of it. A load
-        `with_keys` raises LoadTargetNotEmpty when the store holds data as it begins (another
-        load may have finished first) and LoadInProgress while another one runs. So a load
-        `with_keys` is whole or nothing on every backend; any other load on Neo4j is written
-        in place (`staged` False) and the caller undoes it when it raises.
+        holds until it ends, and every node written through its `graph` must carry `tag` (the
+        load's id; its `keys` add it themselves). Publishing removes the tag in one step; a
+        failed load's tagged nodes are removed at once, and a killed one's by the next
+        process to find the slot free (`staged` True too). Reads are refused while an
+        announced load is unpublished, so none sees part of it. A load `with_keys` raises
+        LoadTargetNotEmpty when the store holds data as it begins (another load may have
+        finished first) and LoadInProgress while another one runs. So a load `with_keys` is
+        whole or nothing on every backend; any other load on Neo4j is written in place
+        (`staged` False) and the caller undoes it when it raises.
         """
         ...
 
