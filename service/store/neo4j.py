@@ -441,10 +441,18 @@ class Neo4jStore:
                 f"this restore's marker in Neo4j at {self.url} was removed or copied by "
                 "another process: nothing of it is published"
             )
-        await _run_in(slot, LOAD.set_load_published, {"loadId": load_id})
+        started = time.perf_counter()
+        published = await _run_in(slot, LOAD.set_load_published, {"loadId": load_id})
         await _run_in(slot, LOAD.delete_load_markers, {"loadIds": [load_id]})
         await _run_in(slot, LOAD.delete_load_locks, None)
         await slot.commit()
+        log.info(
+            "published load %s in %s: %d nodes in %.2f s",
+            load_id,
+            self.url,
+            published[0]["published"],
+            time.perf_counter() - started,
+        )
 
     async def _remove_own_load(self, load_id: str) -> None:
         """Remove a failed load's nodes; if that fails too (the server went away), the next
