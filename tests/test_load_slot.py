@@ -23,6 +23,7 @@ from service.store.neo4j import LOAD_CHECK_INTERVAL_S, Neo4jStore
 from service.store.port import LoadInProgress
 from tests.conftest import connect_neo4j
 from tests.helpers import REPO, Backend, as_case, kflow, load_test_statement, serve, tiny_firm
+from tests.test_backup import running_statements
 
 pytestmark = pytest.mark.e2e
 
@@ -107,6 +108,11 @@ async def test_a_killed_load_is_removed_by_its_id_and_another_firms_data_survive
             await writer.close()
         holder.send_signal(signal.SIGKILL)
         holder.wait(timeout=30)
+    # The server ends the dead process's transactions (and so frees the load slot) once it
+    # sees the connections drop.
+    deadline = time.monotonic() + 30
+    while running_statements(neo4j_backend) and time.monotonic() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.2)
 
     # The next kflow process finds the load slot free and removes the dead load, by its id.
     status = kflow("status", data=tmp_path, backend=neo4j_backend)
