@@ -400,12 +400,13 @@ class Neo4jStore:
     @asynccontextmanager
     async def _load_behind_marker(self) -> AsyncIterator[str]:
         """A load in batches, each its own transaction, while this process holds the load
-        slot; every node it writes carries the load's id (LOAD_TAG). Publishing removes the
-        tags, the marker and the slot's lock in one transaction. Community Edition has one
-        database and no room in memory for a large load in one transaction, so a load cut
-        short is removed instead, by its id only: at once if it fails, and by the next
-        process to find the slot free if its process died (the server then rolls the slot's
-        transaction back). For empty stores only."""
+        slot; every node it writes carries the load's id (LOAD_TAG). Publishing marks the
+        marker published in one short commit (from then on the load is kept), untags the
+        nodes in chunks and removes the marker; readers are refused until it is gone.
+        Community Edition has one database and no room in memory for a large load in one
+        transaction, so an unpublished load cut short is removed instead, by its id only: at
+        once if it fails, and by the next process to find the slot free if its process died
+        (the server then rolls the slot's transaction back). For empty stores only."""
         load_id = secrets.token_hex(16)
         try:
             async with self._holding_load_slot(load_id) as slot:
@@ -422,37 +423,48 @@ class Neo4jStore:
                 await asyncio.sleep(2 * LOAD_CHECK_INTERVAL_S)
                 try:
                     yield load_id
-                    await self._publish_load(slot, load_id)
+                    await self._mark_published(slot, load_id)
                 except BaseException:
                     await self._remove_own_load(load_id)
                     raise
+                started = time.perf_counter()
+                untagged = await self._finish_publishing(load_id)
+                await _run_in(slot, LOAD.delete_load_locks, None)
+                await slot.commit()
+                log.info(
+                    "published load %s in %s: %d nodes untagged in %.2f s",
+                    load_id,
+                    self.url,
+                    untagged,
+                    time.perf_counter() - started,
+                )
         except (ServiceUnavailable, SessionExpired, AuthError, Neo4jError) as err:
             raise write_error(err, query="load", url=self.url) from None
         finally:
             self._own_loads.discard(load_id)
             self._loads_checked_at = -math.inf
 
-    async def _publish_load(self, slot: neo4j.AsyncTransaction, load_id: str) -> None:
-        """In the slot's transaction: check that this load's marker is there (once), then
-        untag its nodes, delete the marker and the lock, and commit: readers see it whole."""
+    async def _mark_published(self, slot: neo4j.AsyncTransaction, load_id: str) -> None:
+        """Check that this load's marker is there (once), then mark it published: one short
+        commit, after which the load is kept whatever happens to this process."""
         markers = await _run_in(slot, LOAD.list_load_markers, None)
         if [m["id"] for m in markers].count(load_id) != 1:
             raise StoreError(
                 f"this restore's marker in Neo4j at {self.url} was removed or copied by "
                 "another process: nothing of it is published"
             )
-        started = time.perf_counter()
-        published = await _run_in(slot, LOAD.set_load_published, {"loadId": load_id})
-        await _run_in(slot, LOAD.delete_load_markers, {"loadIds": [load_id]})
-        await _run_in(slot, LOAD.delete_load_locks, None)
-        await slot.commit()
-        log.info(
-            "published load %s in %s: %d nodes in %.2f s",
-            load_id,
-            self.url,
-            published[0]["published"],
-            time.perf_counter() - started,
-        )
+        await self._run(LOAD.set_load_marker_published, {"loadId": load_id}, mode="write")
+
+    async def _finish_publishing(self, load_id: str) -> int:
+        """Untag a published load's nodes in chunks (one transaction for the large firm's
+        318,000 would pass a transaction's memory limit), then remove its marker: readers,
+        refused while it is there, then see the load whole. How many nodes were untagged."""
+        untagged = 0
+        params = {"loadId": load_id, "limit": UNFINISHED_CHUNK}
+        while count := (await self.write(LOAD.set_load_nodes_untagged, params))[0]["untagged"]:
+            untagged += count
+        await self.write(LOAD.delete_load_markers, {"loadIds": [load_id]})
+        return untagged
 
     async def _remove_own_load(self, load_id: str) -> None:
         """Remove a failed load's nodes; if that fails too (the server went away), the next
@@ -477,12 +489,16 @@ class Neo4jStore:
             log.warning("a load into %s is in progress: its graph is not whole yet", self.url)
 
     async def _remove_loads_announced(self) -> None:
-        """With the slot held (so no load is live): remove every announced load."""
+        """With the slot held (so no load is live): remove every announced load that was not
+        published, and finish untagging those that were."""
         markers = await self._run(LOAD.list_load_markers, None, mode="read")
+        dead = [m["id"] for m in markers if not m["published"] and isinstance(m["id"], str)]
         if markers:
-            ids = [m["id"] for m in markers if isinstance(m["id"], str)]
-            log.warning("removing %d unfinished load(s) left in %s", len(ids), self.url)
-            await self._remove_loads(ids)
+            log.warning("removing %d unfinished load(s) left in %s", len(dead), self.url)
+            await self._remove_loads(dead)
+        for marker in markers:
+            if marker["published"] and isinstance(marker["id"], str):
+                await self._finish_publishing(marker["id"])
 
     async def _remove_loads(self, load_ids: list[str]) -> None:
         """Delete the nodes tagged with these loads' ids (and their relationships), in

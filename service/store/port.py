@@ -218,9 +218,10 @@ class GraphStore(Protocol):
         dropped when it raises: `staged` is then True. Neo4j holds no second copy: a load
         `with_keys` (a whole store's) takes the database's one load slot, which its process
         holds until it ends, and every node written through its `graph` must carry `tag` (the
-        load's id; its `keys` add it themselves). Publishing removes the tag in one step; a
-        failed load's tagged nodes are removed at once, and a killed one's by the next
-        process to find the slot free (`staged` True too). Reads are refused while an
+        load's id; its `keys` add it themselves). Publishing is one commit that marks the load
+        kept, then its tags go; a failed unpublished load's tagged nodes are removed at once,
+        and a killed one's by the next process to find the slot free, which also finishes
+        untagging a published one (`staged` True too). Reads are refused while an
         announced load is unpublished, so none sees part of it. A load `with_keys` raises
         LoadTargetNotEmpty when the store holds data as it begins (another load may have
         finished first) and LoadInProgress while another one runs. So a load `with_keys` is
