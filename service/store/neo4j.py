@@ -456,9 +456,9 @@ class Neo4jStore:
         await self._run(LOAD.set_load_marker_published, {"loadId": load_id}, mode="write")
 
     async def _finish_publishing(self, load_id: str) -> int:
-        """Untag a published load's nodes in chunks (one transaction for the large firm's
-        318,000 would pass a transaction's memory limit), then remove its marker: readers,
-        refused while it is there, then see the load whole. How many nodes were untagged."""
+        """Untag a published load's nodes in chunks (so the large firm's 318,000 never meet
+        a transaction's memory limit), then remove its marker: readers, refused while it is
+        there, then see the load whole. How many nodes were untagged."""
         untagged = 0
         params = {"loadId": load_id, "limit": UNFINISHED_CHUNK}
         while count := (await self.write(LOAD.set_load_nodes_untagged, params))[0]["untagged"]:
