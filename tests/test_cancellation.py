@@ -7,6 +7,7 @@ of kflow's soon after); the embedded engine cannot stop a running statement from
 so there the request sends no further statement and the engine's own timeout
 (KFLOW_QUERY_TIMEOUT_MS) bounds the one running. Either way the server keeps answering."""
 
+import asyncio
 import socket
 import threading
 import time
@@ -16,10 +17,21 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+import uvicorn
 from neo4j import GraphDatabase
+from starlette.types import Receive, Scope, Send
 
+from service.api.cancellation import CancelOnDisconnect
+from service.store.embedded import EmbeddedStore
 from tests.backends import BACKENDS, backend_named
-from tests.helpers import Backend, Served, kflow, serve
+from tests.helpers import (
+    Backend,
+    Served,
+    free_port,
+    kflow,
+    load_test_statement,
+    serve,
+)
 from tests.test_backup import clear_in_chunks
 
 pytestmark = pytest.mark.e2e
@@ -157,3 +169,54 @@ def test_a_request_the_client_gave_up_on_stops_and_the_server_keeps_serving(
     )
     assert answer.json()["data"] == {"firm": {"id": "med"}}
     assert " 499 " in served.log.read_text() or "-> 499" in served.log.read_text()
+
+
+CREATE_UNIT = load_test_statement("contract/create_unit")
+LIST_UNITS = load_test_statement("contract/list_units")
+
+
+def hang_up_when_told(port: int, arrived: threading.Event, closed: threading.Event) -> None:
+    """A client that sends a request and hangs up once the server says it got that far."""
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+        arrived.wait(timeout=30)
+    closed.set()
+
+
+async def test_a_hang_up_between_two_statements_stops_the_second(
+    embedded_store: EmbeddedStore,
+) -> None:
+    # The request's first statement is answered, then the request works on it (decoding a
+    # large reply, say) while its client hangs up: the hang-up is in the kernel before the
+    # second statement, which the engine could not stop once sent, so it must never go.
+    arrived, closed, second_sent = threading.Event(), threading.Event(), threading.Event()
+
+    async def handler(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await embedded_store.read(LIST_UNITS)
+        arrived.set()
+        closed.wait(timeout=30)
+        time.sleep(0.3)  # noqa: ASYNC251 - the loop is busy: the hang-up waits in the kernel
+        second_sent.set()
+        await embedded_store.write(CREATE_UNIT, {"id": "late", "name": "sent after the hang-up"})
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(CancelOnDisconnect(handler), port=port, lifespan="off", log_level="warning")
+    )
+    serving = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn says so by a flag
+        await asyncio.sleep(0.01)
+    client = threading.Thread(target=hang_up_when_told, args=(port, arrived, closed))
+    client.start()
+    try:
+        while not closed.is_set() or not second_sent.is_set():  # noqa: ASYNC110 - threads
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)
+    finally:
+        client.join(timeout=30)
+        server.should_exit = True
+        await serving
+    assert await embedded_store.read(LIST_UNITS) == []

@@ -1,6 +1,6 @@
-// Mark the graph as holding a load in progress (a restore written in batches on a store that
-// cannot stage it): until the marker is gone, what the graph holds is an unfinished load.
-// params: startedAt: STRING
-// returns: startedAt
-CREATE (m:KflowLoad {startedAt: $startedAt})
-RETURN m.startedAt AS startedAt
+// Announce a load in progress: until its marker is gone, the nodes that carry the load's id
+// in `kflow_load` are an unfinished load, which kflow's readers do not show.
+// params: loadId: STRING, startedAt: STRING
+// returns: id
+CREATE (m:KflowLoad {id: $loadId, startedAt: $startedAt})
+RETURN m.id AS id

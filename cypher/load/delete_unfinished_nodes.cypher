@@ -1,10 +1,9 @@
-// Delete up to $limit nodes of an unfinished load, keeping its marker until the rest is gone
-// (call until it deletes nothing; a load goes into an empty store, so every node but the
-// marker is the load's).
-// params: limit: INTEGER
+// Delete up to $limit nodes of unfinished loads: only nodes tagged with these loads' ids
+// (call until it deletes nothing).
+// params: loadIds: LIST<STRING>, limit: INTEGER
 // returns: deleted
 MATCH (n)
-WHERE NOT n:KflowLoad
+WHERE n.kflow_load IN $loadIds
 WITH n LIMIT $limit
 DETACH DELETE n
 RETURN count(n) AS deleted

@@ -20,7 +20,7 @@ from service.services.exchange import (
     render_cases_json,
 )
 from service.services.health import count_graph, get_readiness
-from service.store.port import GraphStore
+from service.store.port import GraphStore, LoadTargetNotEmpty
 
 BACKUP_FORMAT = "kflow-backup/1"
 
@@ -160,12 +160,16 @@ async def restore_backup(store: GraphStore, *, data: bytes, name: str) -> Restor
         )
     started = time.perf_counter()
     # A load with the keys is whole or nothing on every backend: one killed half-way leaves
-    # the store as it was.
-    async with store.bulk_load(with_keys=True) as load:
-        for case in cases:
-            await write_case(load.graph, case=case)
-        for key in keys:
-            await load.keys.add_key(key)
+    # the store as it was. It refuses to start on data (another restore may have finished
+    # since the check above) and while another one runs.
+    try:
+        async with store.bulk_load(with_keys=True) as load:
+            for case in cases:
+                await write_case(load.graph, case=case, tag=load.tag)
+            for key in keys:
+                await load.keys.add_key(key)
+    except LoadTargetNotEmpty as err:
+        raise StoreNotEmpty(str(err)) from None
     nodes, relationships = await count_graph(store)
     return RestoreSummary(
         cases=[

@@ -19,7 +19,7 @@ may be taken by another firm's nodes.
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -79,6 +79,8 @@ class Phase:
     firm_param: bool = False
     # How many records a row stands for (flows come grouped by pair); one when absent.
     weight: Callable[[dict[str, Any]], int] | None = None
+    # Whether each row creates a node from its `props` (which a load's tag then joins).
+    nodes: bool = False
 
 
 class BulkSummary(BaseModel):
@@ -109,14 +111,14 @@ def list_phases(case: CaseFile) -> list[Phase]:
         return sum(len(getattr(r, field)) for r in getattr(c, section))
 
     return [
-        Phase("units", BULK.create_units, lambda: unit_rows(c), len(c.units), True),
+        Phase("units", BULK.create_units, lambda: unit_rows(c), len(c.units), True, nodes=True),
         Phase(
             "reporting lines",
             BULK.link_reporting_lines,
             lambda: ({"from": u.id, "to": u.reports_to} for u in c.units if u.reports_to),
             sum(1 for u in c.units if u.reports_to),
         ),
-        Phase("actors", BULK.create_actors, records("actors"), len(c.actors), True),
+        Phase("actors", BULK.create_actors, records("actors"), len(c.actors), True, nodes=True),
         Phase("actor links", BULK.create_actor_links, records("actor_links"), len(c.actor_links)),
         Phase(
             "capabilities",
@@ -124,9 +126,15 @@ def list_phases(case: CaseFile) -> list[Phase]:
             records("capabilities"),
             len(c.capabilities),
             True,
+            nodes=True,
         ),
         Phase(
-            "knowledge", BULK.create_knowledge, lambda: knowledge_rows(c), len(c.knowledge), True
+            "knowledge",
+            BULK.create_knowledge,
+            lambda: knowledge_rows(c),
+            len(c.knowledge),
+            True,
+            nodes=True,
         ),
         Phase(
             "knowledge builds",
@@ -134,7 +142,13 @@ def list_phases(case: CaseFile) -> list[Phase]:
             pairs("knowledge", "builds"),
             count_pairs("knowledge", "builds"),
         ),
-        Phase("learning events", BULK.create_learning_events, records("learning"), len(c.learning)),
+        Phase(
+            "learning events",
+            BULK.create_learning_events,
+            records("learning"),
+            len(c.learning),
+            nodes=True,
+        ),
         Phase(
             "learning yields",
             BULK.link_learning_knowledge,
@@ -150,12 +164,15 @@ def list_phases(case: CaseFile) -> list[Phase]:
         ),
         # Worked out when written, not before the load starts: seconds for a large case.
         Phase("flow summaries", BULK.create_sends, lambda: sends_rows(c), count_sends(c)),
-        Phase("resources", BULK.create_resources, records("resources"), len(c.resources)),
+        Phase(
+            "resources", BULK.create_resources, records("resources"), len(c.resources), nodes=True
+        ),
         Phase(
             "integration events",
             BULK.create_integration_events,
             records("integrations"),
             len(c.integrations),
+            nodes=True,
         ),
         Phase(
             "integration roles",
@@ -175,9 +192,18 @@ def list_phases(case: CaseFile) -> list[Phase]:
             pairs("integrations", "resources"),
             count_pairs("integrations", "resources"),
         ),
-        Phase("projects", BULK.create_projects, lambda: project_rows(c), len(c.projects), True),
+        Phase(
+            "projects",
+            BULK.create_projects,
+            lambda: project_rows(c),
+            len(c.projects),
+            True,
+            nodes=True,
+        ),
         Phase("support", BULK.create_support, records("support"), len(c.support)),
-        Phase("tensions", BULK.create_tensions, records("tensions"), len(c.tensions), True),
+        Phase(
+            "tensions", BULK.create_tensions, records("tensions"), len(c.tensions), True, nodes=True
+        ),
         Phase(
             "customer management",
             BULK.create_customer_management,
@@ -190,6 +216,7 @@ def list_phases(case: CaseFile) -> list[Phase]:
             records("case_analyses"),
             len(c.case_analyses),
             True,
+            nodes=True,
         ),
     ]
 
@@ -242,8 +269,12 @@ def _batch_phases(phases: list[Phase], *, batch_size: int) -> Iterator[tuple[Pha
                 yield phase, rows
 
 
-async def _send(target: GraphWriter, phase: Phase, rows: Rows, firm_id: str) -> int:
+async def _send(
+    target: GraphWriter, phase: Phase, rows: Rows, firm_id: str, tag: Mapping[str, str]
+) -> int:
     """Write one batch of a phase; the number of records it stands for."""
+    if phase.nodes and tag:
+        rows = [{**row, "props": {**row["props"], **tag}} for row in rows]
     params: dict[str, Any] = {"rows": rows}
     if phase.firm_param:
         params["firmId"] = firm_id
@@ -253,7 +284,13 @@ async def _send(target: GraphWriter, phase: Phase, rows: Rows, firm_id: str) -> 
 
 
 async def _write_phases(
-    target: GraphWriter, phases: list[Phase], firm_id: str, *, batch_size: int, progress: Progress
+    target: GraphWriter,
+    phases: list[Phase],
+    firm_id: str,
+    *,
+    batch_size: int,
+    progress: Progress,
+    tag: Mapping[str, str],
 ) -> int:
     """Write the phases in order, keeping the engine busy; the number of statements sent.
 
@@ -275,7 +312,7 @@ async def _write_phases(
             while in_flight and (len(in_flight) >= IN_FLIGHT or in_flight[0][0] is not phase):
                 done, task = in_flight.pop(0)
                 progress(done.name, await task)
-            in_flight.append((phase, asyncio.create_task(_send(target, phase, rows, firm_id))))
+            in_flight.append((phase, asyncio.create_task(_send(target, phase, rows, firm_id, tag))))
             statements += 1
         while in_flight:
             done, task = in_flight.pop(0)
@@ -297,12 +334,15 @@ async def write_case(
     phases: list[Phase] | None = None,
     batch_size: int = BATCH_SIZE,
     progress: Progress = lambda _phase, _rows: None,
+    tag: Mapping[str, str] | None = None,
 ) -> int:
     """Write a validated case, its firm first, batch by batch; the number of statements.
+    Every node written carries `tag` (a bulk load's, see `BulkLoad.tag`).
 
     Not all-or-nothing by itself: callers write into a staged copy, or clean up on failure.
     """
-    await target.write(BULK.create_firm, {"firm": firm_properties(case)})
+    tag = tag or {}
+    await target.write(BULK.create_firm, {"firm": {**firm_properties(case), **tag}})
     progress("firm", 1)
     statements = await _write_phases(
         target,
@@ -310,6 +350,7 @@ async def write_case(
         case.firm.id,
         batch_size=batch_size,
         progress=progress,
+        tag=tag,
     )
     await count_integration_cells(target, firm_id=case.firm.id)
     return 2 + statements
@@ -390,7 +431,12 @@ async def load_case_in_batches(
             on_start(1 + sum(phase.count for phase in phases))
             try:
                 statements = await write_case(
-                    load.graph, case=case, phases=phases, batch_size=batch_size, progress=progress
+                    load.graph,
+                    case=case,
+                    phases=phases,
+                    batch_size=batch_size,
+                    progress=progress,
+                    tag=load.tag,
                 )
             except BaseException:
                 if not load.staged:  # a staged load is dropped whole by the store

@@ -39,6 +39,7 @@ from service.store.port import (
     ConstraintViolation,
     GraphStore,
     KeyStore,
+    LoadTargetNotEmpty,
     PlanCheck,
     QueryFailed,
     QueryTimedOut,
@@ -64,9 +65,25 @@ _NAME = re.compile(r"^\w+$")
 CONSTRAINT_WAIT_S = 30.0
 ENGINE_GRACE_S = 60.0
 SCHEMA_STATEMENTS = cypher.load_schema("embedded")
+COUNT_NODES = cypher.load("store/count_graph_nodes")
 
 
 _SCALARS = (str, int, float, bool, type(None))
+
+
+# Turns of the event loop a statement waits before it is sent. A client's hang-up that the
+# kernel holds already takes four to reach the request: the socket's end is read, the server
+# drops the connection, the request's listener hears of it, and the listener cancels the
+# request (CancelOnDisconnect). The engine cannot stop a statement once sent, so a request
+# cancelled between two statements (busy with the first one's answer while the hang-up came)
+# must not send the second; one more turn for margin.
+TURNS_BEFORE_A_STATEMENT = 5
+
+
+async def let_cancellation_land() -> None:
+    """Let a cancellation already on its way reach this task before a statement is sent."""
+    for _ in range(TURNS_BEFORE_A_STATEMENT):
+        await asyncio.sleep(0)
 
 
 def params_header(values: Mapping[str, Any]) -> str:
@@ -297,6 +314,7 @@ class EmbeddedStore:
 
     async def _run(self, query: Query, params: Mapping[str, Any] | None, *, mode: str) -> list[Row]:
         header = encode_header(check_param_names(query, params, mode=mode))
+        await let_cancellation_land()
         if mode == "write":
             self._refuse_if_lost()
         log.debug("query %s (%s)", query.name, mode)
@@ -381,6 +399,7 @@ class EmbeddedStore:
         """The engine's GRAPH.PROFILE of a read statement: each operation with its records
         produced and time, indented by depth."""
         header = encode_header(check_param_names(query, params, mode="read"))
+        await let_cancellation_land()
         try:
             lines = await self._db.connection.execute_command(
                 "GRAPH.PROFILE", self.graph_name, header + query.text
@@ -410,6 +429,7 @@ class EmbeddedStore:
                 statement = header + text
                 plan = await self._explain(statement)
             check(plan)
+            await let_cancellation_land()
             return await self._stream_readonly(statement, limits)
         except redis.ResponseError as err:
             message = str(err)
@@ -560,6 +580,13 @@ class EmbeddedStore:
                 keys_copy = await self._keys_graph().open_staging()
                 pairs.append((self._keys_graph(), keys_copy))
                 keys = GraphKeyStore(keys_copy)
+                # A whole store's load waits for any other load first: the copies show
+                # whether one finished meanwhile.
+                if (await graph.read(COUNT_NODES))[0]["nodes"] or await keys.list_key_records():
+                    raise LoadTargetNotEmpty(
+                        f"graph {self.graph_name} holds data: a restore goes into an empty "
+                        "store (did another restore finish first?)"
+                    )
             yield BulkLoad(graph=graph, keys=keys, staged=True)
         except BaseException:
             for _, copy in pairs:

@@ -13,10 +13,16 @@ class GraphKeyStore:
     """The KeyStore on a graph: each adapter keeps its keys in one of its graphs."""
 
     def __init__(
-        self, graph: GraphStore, *, prepare: Callable[[], Awaitable[None]] | None = None
+        self,
+        graph: GraphStore,
+        *,
+        prepare: Callable[[], Awaitable[None]] | None = None,
+        tag: Mapping[str, str] | None = None,
     ) -> None:
         self.graph = graph
         self._prepare = prepare
+        # Properties every key node it writes carries (a bulk load's, see `BulkLoad.tag`).
+        self._tag = dict(tag or {})
 
     async def ready(self) -> GraphStore:
         """The graph, its schema made on first use when it is a graph of its own."""
@@ -27,7 +33,9 @@ class GraphKeyStore:
 
     async def add_key(self, record: Mapping[str, Any]) -> Row:
         """Keep a new key; return it without its hash."""
-        rows = await (await self.ready()).write(KEYS.create_api_key, {"key": dict(record)})
+        rows = await (await self.ready()).write(
+            KEYS.create_api_key, {"key": {**record, **self._tag}}
+        )
         key: Row = rows[0]["key"]
         return key
 

@@ -1,9 +1,13 @@
 """The Neo4j adapter: the store port on Neo4j 5 through the official async driver."""
 
+import asyncio
 import datetime
 import json
 import logging
+import math
 import re
+import secrets
+import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,6 +31,8 @@ from service.store.port import (
     AdhocResult,
     BulkLoad,
     ConstraintViolation,
+    LoadInProgress,
+    LoadTargetNotEmpty,
     PlanCheck,
     QueryFailed,
     QueryTimedOut,
@@ -43,12 +49,9 @@ from service.store.port import (
 
 SCHEMA_STATEMENTS = cypher.load_schema("neo4j")
 PING = cypher.load("store/get_ping")
-CREATE_LOAD_MARKER = cypher.load("load/create_load_marker")
-GET_LOAD_MARKER = cypher.load("load/get_load_marker")
-CLAIM_LOAD_MARKER = cypher.load("load/set_load_marker_claimed")
-DELETE_LOAD_MARKER = cypher.load("load/delete_load_marker")
-DELETE_UNFINISHED_RELATIONSHIPS = cypher.load("load/delete_unfinished_relationships")
-DELETE_UNFINISHED_NODES = cypher.load("load/delete_unfinished_nodes")
+LOAD = cypher.Folder("load")
+LOAD_SLOT_CONSTRAINT = cypher.load("schema/neo4j/create_constraint_load_lock_slot")
+COUNT_NODES = cypher.load("store/count_graph_nodes")
 log = logging.getLogger("kflow.store")
 
 
@@ -65,13 +68,21 @@ class NotificationsToDebug(logging.Filter):
 logging.getLogger("neo4j.notifications").addFilter(NotificationsToDebug())
 FETCH_SIZE = 1000
 WRITE_TIMEOUT_FACTOR = 10
-# The transaction that holds a load's marker lives as long as the load (minutes for a
-# large firm); if the loading process dies, the server ends it when the connection drops.
+# The transaction that holds the load slot lives as long as the load (minutes for a large
+# firm); if the loading process dies, the server ends it when the connection drops.
 LOAD_TIMEOUT_S = 24 * 3600
-# How long to wait for a load's marker: a live load holds it for its whole length.
+# How long to wait for the load slot: a live load holds it for its whole length.
 LOAD_PROBE_TIMEOUT_S = 2
 # Relationships, then nodes, of an unfinished load deleted per transaction.
 UNFINISHED_CHUNK = 10_000
+# The node property that marks a node as written by a load not yet published.
+LOAD_TAG = "kflow_load"
+# How long a process trusts its last look for unpublished loads before a read. A load waits
+# twice this between announcing itself and writing its first node, so a reader that looked
+# just before the announcement looks again before any of the load is there.
+LOAD_CHECK_INTERVAL_S = 1.0
+# How often a process that finds an announced load checks whether its loader died.
+DEAD_LOAD_CHECK_INTERVAL_S = 30.0
 
 
 def statement_plan(summary: neo4j.ResultSummary) -> StatementPlan:
@@ -185,6 +196,11 @@ class Neo4jStore:
             url, auth=(user, password), max_connection_pool_size=pool_size
         )
         self._keys = GraphKeyStore(self)
+        # Loads this process runs (its own reads see them), and the last look for others'.
+        self._own_loads: set[str] = set()
+        self._foreign_loads: list[Row] = []
+        self._loads_checked_at = -math.inf
+        self._dead_loads_checked_at = -math.inf
 
     @classmethod
     async def connect(cls, url: str, **options: Any) -> "Neo4jStore":
@@ -216,8 +232,32 @@ class Neo4jStore:
         return [plain(record.data()) for record in records]
 
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run a read statement in a read transaction routed to a reader."""
+        """Run a read statement in a read transaction routed to a reader (refused while the
+        graph holds another process's unpublished load)."""
+        await self._refuse_during_load()
         return await self._run(query, params, mode="read")
+
+    async def _refuse_during_load(self) -> None:
+        """Raise LoadInProgress while another process's load is announced and unpublished;
+        look at most once a LOAD_CHECK_INTERVAL_S, and now and then remove a dead one."""
+        now = time.monotonic()
+        if now - self._loads_checked_at >= LOAD_CHECK_INTERVAL_S:
+            markers = await self._run(LOAD.list_load_markers, None, mode="read")
+            foreign = [m for m in markers if m["id"] not in self._own_loads]
+            if foreign and now - self._dead_loads_checked_at >= DEAD_LOAD_CHECK_INTERVAL_S:
+                self._dead_loads_checked_at = now
+                await self.remove_dead_load()
+                markers = await self._run(LOAD.list_load_markers, None, mode="read")
+                foreign = [m for m in markers if m["id"] not in self._own_loads]
+            self._foreign_loads = foreign
+            self._loads_checked_at = time.monotonic()
+        if self._foreign_loads:
+            raise LoadInProgress(
+                f"Neo4j at {self.url} holds a restore that is not whole yet (started "
+                f"{self._foreign_loads[0]['startedAt']}): kflow reads the graph again once it "
+                "is published; one whose process died is removed by the next kflow command, "
+                "or by this process within a minute"
+            )
 
     async def write(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a write statement in one managed write transaction."""
@@ -227,6 +267,7 @@ class Neo4jStore:
         """PROFILE a read statement in a read transaction: each operator with its rows and
         db hits, indented by depth, and a last line with the total db hits and time."""
         values = check_params(query, params, mode="read")
+        await self._refuse_during_load()
         try:
             async with self._driver.session(
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
@@ -262,6 +303,7 @@ class Neo4jStore:
         """EXPLAIN first and let `check` judge the plan; then run in a read transaction with
         a server-side timeout, reading records one by one up to the caps, and roll back."""
         values = encode_params(params)
+        await self._refuse_during_load()
         explaining = True
         rows: list[list[Any]] = []
         cut_by: str | None = None
@@ -322,6 +364,7 @@ class Neo4jStore:
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator["Neo4jSnapshot"]:
         """One read transaction that every read of the snapshot goes through."""
+        await self._refuse_during_load()
         async with self._driver.session(
             database=self.database, default_access_mode=neo4j.READ_ACCESS
         ) as session:
@@ -332,69 +375,146 @@ class Neo4jStore:
                 await transaction.rollback()
 
     @asynccontextmanager
-    async def _load_behind_marker(self) -> AsyncIterator[None]:
-        """Batches in their own transactions, behind a marker this process holds locked in
-        one open transaction; deleting the marker publishes the load. Community Edition has
-        one database and no room in memory for a large load in one transaction, so a load
-        cut short is removed instead: at once if it fails, and by the next open of the store
-        if its process died (the server then rolls back the lock). For empty stores only."""
-        await self.write(CREATE_LOAD_MARKER, {"startedAt": _now()})
-        try:
-            async with self._driver.session(
-                database=self.database, default_access_mode=neo4j.WRITE_ACCESS
-            ) as session:
-                guard = await session.begin_transaction(
-                    timeout=LOAD_TIMEOUT_S, metadata={"kflow_query": "load"}
-                )
+    async def _holding_load_slot(self, load_id: str) -> AsyncIterator[neo4j.AsyncTransaction]:
+        """A transaction that holds the database's one load slot until the block ends (it
+        commits only what the block wrote in it); LoadInProgress if another process holds it.
+        """
+        await self._run(LOAD_SLOT_CONSTRAINT, None, mode="write")
+        async with self._driver.session(
+            database=self.database, default_access_mode=neo4j.WRITE_ACCESS
+        ) as session:
+            slot = await session.begin_transaction(
+                timeout=LOAD_TIMEOUT_S, metadata={"kflow_query": "load"}
+            )
+            try:
                 try:
-                    claim = await guard.run(CLAIM_LOAD_MARKER.text, {"claimedAt": _now()})
-                    if (await claim.single(strict=True))["claimed"] != 1:
-                        raise StoreError(
-                            f"another kflow process removed this load's marker in {self.url}: "
-                            "run one restore at a time"
-                        )
-                    yield
-                    await (await guard.run(DELETE_LOAD_MARKER.text)).consume()
-                    await guard.commit()
-                finally:
-                    await guard.close()
+                    # A live load's uncommitted lock node makes this wait; a committed one is
+                    # a stray that would keep every load out, so it goes first.
+                    async with asyncio.timeout(LOAD_PROBE_TIMEOUT_S):
+                        await _run_in(slot, LOAD.delete_load_locks, None)
+                        await _run_in(slot, LOAD.create_load_lock, {"loadId": load_id})
+                except TimeoutError:
+                    markers = await self._run(LOAD.list_load_markers, None, mode="read")
+                    since = f" (started {markers[0]['startedAt']})" if markers else ""
+                    raise LoadInProgress(
+                        f"another restore into Neo4j at {self.url} is in progress{since}: "
+                        "run one restore at a time"
+                    ) from None
+                yield slot
+            finally:
+                await slot.close()
+
+    @asynccontextmanager
+    async def _load_behind_marker(self) -> AsyncIterator[str]:
+        """A load in batches, each its own transaction, while this process holds the load
+        slot; every node it writes carries the load's id (LOAD_TAG). Publishing marks the
+        marker published in one short commit (from then on the load is kept), untags the
+        nodes in chunks and removes the marker; readers are refused until it is gone.
+        Community Edition has one database and no room in memory for a large load in one
+        transaction, so an unpublished load cut short is removed instead, by its id only: at
+        once if it fails, and by the next process to find the slot free if its process died
+        (the server then rolls the slot's transaction back). For empty stores only."""
+        load_id = secrets.token_hex(16)
+        try:
+            async with self._holding_load_slot(load_id) as slot:
+                await self._remove_loads_announced()
+                if (await self._run(COUNT_NODES, None, mode="read"))[0]["nodes"]:
+                    raise LoadTargetNotEmpty(
+                        f"Neo4j at {self.url} holds data: a restore goes into an empty store "
+                        "(did another restore finish first?)"
+                    )
+                self._own_loads.add(load_id)
+                await self._run(
+                    LOAD.create_load_marker, {"loadId": load_id, "startedAt": _now()}, mode="write"
+                )
+                await asyncio.sleep(2 * LOAD_CHECK_INTERVAL_S)
+                try:
+                    yield load_id
+                    await self._mark_published(slot, load_id)
+                except BaseException:
+                    await self._remove_own_load(load_id)
+                    raise
+                started = time.perf_counter()
+                untagged = await self._finish_publishing(load_id)
+                await _run_in(slot, LOAD.delete_load_locks, None)
+                await slot.commit()
+                log.info(
+                    "published load %s in %s: %d nodes untagged in %.2f s",
+                    load_id,
+                    self.url,
+                    untagged,
+                    time.perf_counter() - started,
+                )
         except (ServiceUnavailable, SessionExpired, AuthError, Neo4jError) as err:
-            await self._remove_unfinished_load()
             raise write_error(err, query="load", url=self.url) from None
-        except BaseException:
-            await self._remove_unfinished_load()
-            raise
+        finally:
+            self._own_loads.discard(load_id)
+            self._loads_checked_at = -math.inf
+
+    async def _mark_published(self, slot: neo4j.AsyncTransaction, load_id: str) -> None:
+        """Check that this load's marker is there (once), then mark it published: one short
+        commit, after which the load is kept whatever happens to this process."""
+        markers = await _run_in(slot, LOAD.list_load_markers, None)
+        if [m["id"] for m in markers].count(load_id) != 1:
+            raise StoreError(
+                f"this restore's marker in Neo4j at {self.url} was removed or copied by "
+                "another process: nothing of it is published"
+            )
+        await self._run(LOAD.set_load_marker_published, {"loadId": load_id}, mode="write")
+
+    async def _finish_publishing(self, load_id: str) -> int:
+        """Untag a published load's nodes in chunks (so the large firm's 318,000 never meet
+        a transaction's memory limit), then remove its marker: readers, refused while it is
+        there, then see the load whole. How many nodes were untagged."""
+        untagged = 0
+        params = {"loadId": load_id, "limit": UNFINISHED_CHUNK}
+        while count := (await self.write(LOAD.set_load_nodes_untagged, params))[0]["untagged"]:
+            untagged += count
+        await self.write(LOAD.delete_load_markers, {"loadIds": [load_id]})
+        return untagged
+
+    async def _remove_own_load(self, load_id: str) -> None:
+        """Remove a failed load's nodes; if that fails too (the server went away), the next
+        process to find the slot free removes them."""
+        try:
+            await self._remove_loads([load_id])
+        except (StoreError, Neo4jError, DriverError) as err:
+            log.warning("could not remove the failed load %s from %s: %s", load_id, self.url, err)
 
     async def remove_dead_load(self) -> None:
-        """Remove what a load whose process died left behind (its marker is no longer
-        locked); a load still running is left alone."""
-        if not await self.read(GET_LOAD_MARKER):
+        """Remove what loads whose process died left behind (announced, and the load slot
+        free); a load still running is left alone."""
+        if not await self._run(LOAD.list_load_markers, None, mode="read"):
             return
         try:
-            async with self._driver.session(
-                database=self.database, default_access_mode=neo4j.WRITE_ACCESS
-            ) as session:
-                probe = await session.begin_transaction(timeout=LOAD_PROBE_TIMEOUT_S)
-                try:
-                    await (await probe.run(CLAIM_LOAD_MARKER.text, {"claimedAt": _now()})).consume()
-                finally:
-                    await probe.close()
-        except Neo4jError as err:
-            if err.code and any(
-                code in err.code
-                for code in ("TransactionTimedOut", "Terminated", "LockClientStopped")
-            ):
-                log.warning("a load into %s is in progress: its graph is not whole yet", self.url)
-                return
-            raise write_error(err, query=CLAIM_LOAD_MARKER.name, url=self.url) from None
-        log.warning("removing an unfinished load left in %s by a process that died", self.url)
-        await self._remove_unfinished_load()
+            async with self._holding_load_slot(secrets.token_hex(16)) as slot:
+                await self._remove_loads_announced()
+                # Commits the removal of a stray committed lock (its own lock goes too).
+                await _run_in(slot, LOAD.delete_load_locks, None)
+                await slot.commit()
+        except LoadInProgress:
+            log.warning("a load into %s is in progress: its graph is not whole yet", self.url)
 
-    async def _remove_unfinished_load(self) -> None:
-        for statement in (DELETE_UNFINISHED_RELATIONSHIPS, DELETE_UNFINISHED_NODES):
-            while (await self.write(statement, {"limit": UNFINISHED_CHUNK}))[0]["deleted"]:
+    async def _remove_loads_announced(self) -> None:
+        """With the slot held (so no load is live): remove every announced load that was not
+        published, and finish untagging those that were."""
+        markers = await self._run(LOAD.list_load_markers, None, mode="read")
+        dead = [m["id"] for m in markers if not m["published"] and isinstance(m["id"], str)]
+        if markers:
+            log.warning("removing %d unfinished load(s) left in %s", len(dead), self.url)
+            await self._remove_loads(dead)
+        for marker in markers:
+            if marker["published"] and isinstance(marker["id"], str):
+                await self._finish_publishing(marker["id"])
+
+    async def _remove_loads(self, load_ids: list[str]) -> None:
+        """Delete the nodes tagged with these loads' ids (and their relationships), in
+        chunks, then their markers; nothing else in the graph is touched."""
+        params = {"loadIds": load_ids, "limit": UNFINISHED_CHUNK}
+        for statement in (LOAD.delete_unfinished_relationships, LOAD.delete_unfinished_nodes):
+            while (await self.write(statement, params))[0]["deleted"]:
                 pass
-        await self.write(DELETE_LOAD_MARKER)
+        await self.write(LOAD.delete_load_markers, {"loadIds": load_ids})
 
     @property
     def keys(self) -> GraphKeyStore:
@@ -403,14 +523,16 @@ class Neo4jStore:
 
     @asynccontextmanager
     async def bulk_load(self, *, with_keys: bool = False) -> AsyncIterator[BulkLoad]:
-        """A whole store's load (`with_keys`, into an empty store) behind a locked marker,
-        removed whole if it fails or its process dies; any other load in the graph itself,
-        which the caller undoes if it fails (Neo4j holds no second copy)."""
+        """A whole store's load (`with_keys`, into an empty store) holding the load slot, its
+        nodes tagged with its id and published in one step, removed by that id if it fails
+        or its process dies; any other load in the graph itself, which the caller undoes if
+        it fails (Neo4j holds no second copy)."""
         if not with_keys:
             yield BulkLoad(graph=self, keys=self.keys, staged=False)
             return
-        async with self._load_behind_marker():
-            yield BulkLoad(graph=self, keys=self.keys, staged=True)
+        async with self._load_behind_marker() as load_id:
+            tag = {LOAD_TAG: load_id}
+            yield BulkLoad(graph=self, keys=GraphKeyStore(self, tag=tag), staged=True, tag=tag)
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless Neo4j answers, accepts the credentials and has the
@@ -452,6 +574,14 @@ class Neo4jStore:
     async def close(self) -> None:
         """Close the driver's connections."""
         await self._driver.close()
+
+
+async def _run_in(
+    transaction: neo4j.AsyncTransaction, query: Query, params: Mapping[str, Any] | None
+) -> list[Row]:
+    """Run one of kflow's statements inside an explicit transaction."""
+    result = await transaction.run(query.text, check_params(query, params, mode=query.mode))
+    return [plain(record.data()) async for record in result]
 
 
 class Neo4jSnapshot:

@@ -4,7 +4,7 @@ import datetime
 import math
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from service.cypher import Query
@@ -42,6 +42,15 @@ class StoreFilesLost(StoreUnavailable):
 
 class EngineStartError(StoreUnavailable):
     """The embedded engine did not start; the message names the cause and the log."""
+
+
+class LoadInProgress(StoreUnavailable):
+    """The graph holds a load that is not published yet (Neo4j, where a load is written in
+    batches in place): reads are refused until it is whole, so none sees part of it."""
+
+
+class LoadTargetNotEmpty(StoreError):
+    """A whole store's load (with the keys) found the store holding data when it began."""
 
 
 class QueryParameterError(StoreError):
@@ -207,11 +216,17 @@ class GraphStore(Protocol):
         Where the engine can, the load goes into a copy of the graph (and of the keys, with
         `with_keys`) that replaces the graph in one atomic step when the block ends, or is
         dropped when it raises: `staged` is then True. Neo4j holds no second copy: a load
-        `with_keys` (a whole store's, into an empty one) is written behind a marker its
-        process holds locked and published by deleting it, a failed one removed at once and
-        a killed one by the next process to open the store (`staged` True too). So a load
-        `with_keys` is whole or nothing on every backend; any other load on Neo4j is written
-        in place (`staged` False) and the caller undoes it when it raises.
+        `with_keys` (a whole store's) takes the database's one load slot, which its process
+        holds until it ends, and every node written through its `graph` must carry `tag` (the
+        load's id; its `keys` add it themselves). Publishing is one commit that marks the load
+        kept, then its tags go; a failed unpublished load's tagged nodes are removed at once,
+        and a killed one's by the next process to find the slot free, which also finishes
+        untagging a published one (`staged` True too). Reads are refused while an
+        announced load is unpublished, so none sees part of it. A load `with_keys` raises
+        LoadTargetNotEmpty when the store holds data as it begins (another load may have
+        finished first) and LoadInProgress while another one runs. So a load `with_keys` is
+        whole or nothing on every backend; any other load on Neo4j is written in place
+        (`staged` False) and the caller undoes it when it raises.
         """
         ...
 
@@ -398,8 +413,10 @@ class KeyStore(Protocol):
 
 @dataclass(frozen=True)
 class BulkLoad:
-    """Where a bulk load writes: the graph (or its staged copy) and the keys (or theirs)."""
+    """Where a bulk load writes: the graph (or its staged copy) and the keys (or theirs),
+    and the properties every node it writes must carry (none where the load is staged)."""
 
     graph: GraphStore
     keys: KeyStore
     staged: bool
+    tag: Mapping[str, str] = field(default_factory=dict)
