@@ -414,9 +414,13 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
             by_label[label].append(node["properties"])
     out: dict[tuple[str, str], list[str]] = defaultdict(list)
     rel_props: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    # The first source of each (type, target), looked up per record: a scan of the
+    # relationships per record would be quadratic (100,000 learning events in a large firm).
+    first_source: dict[tuple[str, str], str] = {}
     for rel in rels:
         out[(rel["type"], rel["from"])].append(rel["to"])
         rel_props[rel["type"]].append({"from": rel["from"], "to": rel["to"], **rel["properties"]})
+        first_source.setdefault((rel["type"], rel["to"]), rel["from"])
 
     def targets(rel_type: str, source: str) -> list[str]:
         return sorted(out.get((rel_type, source), []))
@@ -448,7 +452,7 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         "learning": [
             record_fields(e)
             | {
-                "unit": _source_of(rel_props["LEARNED"], e["id"]),
+                "unit": first_source.get(("LEARNED", e["id"])),
                 "source": first("FROM", e["id"]),
                 "knowledge": targets("YIELDED", e["id"]),
             }
@@ -456,7 +460,7 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         ],
         "flows": [record_fields(flow) for flow in rel_props["FLOWS"]],
         "resources": [
-            record_fields(r) | {"held_by": _source_of(rel_props["HOLDS"], r["id"])}
+            record_fields(r) | {"held_by": first_source.get(("HOLDS", r["id"]))}
             for r in by_label["Resource"]
         ],
         "integrations": [
@@ -486,10 +490,6 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
     for record in document["customer_management"]:
         del record["from"], record["to"]
     return CaseFile.model_validate(document)
-
-
-def _source_of(rels: list[dict[str, Any]], target: str) -> str | None:
-    return next((r["from"] for r in rels if r["to"] == target), None)
 
 
 def _project(
