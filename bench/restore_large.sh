@@ -12,10 +12,8 @@ KFLOW="$REPO/.venv/bin/kflow"
 backend="${1:?backend: embedded or neo4j}"
 work="$(mkdir -p "${2:?work directory}" && cd "$2" && pwd)"
 report="$work/restore-$backend.txt"
-# A backup reads each firm's relationships in one statement: 1.9M of them pass the default
-# limits of one query (10 s, and 1 GB on the embedded engine).
-export KFLOW_QUERY_TIMEOUT_MS="${KFLOW_QUERY_TIMEOUT_MS:-600000}"
-export KFLOW_QUERY_MEMORY_MB="${KFLOW_QUERY_MEMORY_MB:-8192}"
+# Every step runs with kflow's default limits per query (a backup reads a firm's
+# relationships a page of start nodes at a time).
 
 step() {  # step NAME COMMAND...: run it, print wall seconds and peak RSS
   local name="$1"; shift

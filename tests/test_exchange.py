@@ -12,7 +12,9 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from service import cypher
 from service.model.files import CaseFileInvalid
+from service.services.cases import list_case_relationships, list_firm_ids
 from service.services.errors import NotFound
 from service.services.exchange import (
     GraphExport,
@@ -25,8 +27,12 @@ from service.services.exchange import (
 )
 from service.services.health import clear_graph, get_readiness
 from service.services.seeding import list_case_files, seed_cases
+from service.services.synthetic import SIZES, generate_firm
 from service.store.port import GraphStore
-from tests.helpers import SEED_DIR
+from tests.helpers import SEED_DIR, load_test_statement
+
+CASE_NODES = cypher.Folder("cases").list_case_nodes
+WHOLE_CASE_RELATIONSHIPS = load_test_statement("exchange/list_case_relationships_whole")
 
 pytestmark = pytest.mark.integration
 
@@ -154,3 +160,27 @@ async def test_a_broken_import_writes_nothing(store: GraphStore) -> None:
     with pytest.raises(CaseFileInvalid, match="not a kflow export"):
         await import_cases(store, text="{}", name="in.json")
     assert (await get_readiness(store)).nodes == 0
+
+
+@pytest.mark.parametrize("page_nodes", [1, 7, 1000])
+async def test_the_paged_relationship_read_is_the_whole_read(
+    seeded: GraphStore, page_nodes: int
+) -> None:
+    # A synthetic firm's units start hundreds of flows each, so small pages split them.
+    await generate_firm(seeded, size=SIZES["small"], firm_id="paged")
+    firms = await list_firm_ids(seeded)
+    assert "paged" in firms and "huawei" in firms
+    for firm in firms:
+        whole = [
+            row["relationship"]
+            for row in await seeded.read(WHOLE_CASE_RELATIONSHIPS, {"firmId": firm})
+        ]
+        nodes = await seeded.read(CASE_NODES, {"firmId": firm})
+        paged = await list_case_relationships(
+            seeded,
+            firm_id=firm,
+            node_ids=[row["node"]["properties"]["id"] for row in nodes],
+            page_nodes=page_nodes,
+        )
+        assert whole, firm
+        assert paged == whole, firm

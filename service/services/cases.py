@@ -14,6 +14,9 @@ from service.model.graph import PROVENANCE, REFERENCE_FIELDS, UNIT_METRICS
 from service.store.port import GraphReader, GraphStore
 
 CASES = cypher.Folder("cases")
+# Start nodes per page of a case's relationships: a unit of the large firm starts ~190 flows,
+# so a page stays well inside the engines' per-statement memory and time limits.
+RELATIONSHIP_PAGE_NODES = 1000
 
 
 class LoadSummary(BaseModel):
@@ -377,24 +380,47 @@ def record_fields(props: dict[str, Any], *, drop: Iterable[str] = ()) -> dict[st
     return fields
 
 
+async def list_case_relationships(
+    store: GraphReader,
+    *,
+    firm_id: str,
+    node_ids: Sequence[str],
+    page_nodes: int = RELATIONSHIP_PAGE_NODES,
+) -> list[dict[str, Any]]:
+    """The relationships starting at a firm's nodes (`node_ids`, in id order), read a page of
+    start nodes at a time, ordered by start id, type, end id and relationship id."""
+    relationships: list[dict[str, Any]] = []
+    for start in range(0, len(node_ids), page_nodes):
+        page = node_ids[start : start + page_nodes]
+        rows = await store.read(
+            CASES.list_case_relationships_page,
+            {"firmId": firm_id, "firstId": page[0], "lastId": page[-1]},
+        )
+        relationships += [row["relationship"] for row in rows]
+    return relationships
+
+
 async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
     """Rebuild a firm's case from the graph (the inverse of `load_case`)."""
     nodes = [row["node"] for row in await store.read(CASES.list_case_nodes, {"firmId": firm_id})]
     if not nodes:
         return None
-    rels = [
-        row["relationship"]
-        for row in await store.read(CASES.list_case_relationships, {"firmId": firm_id})
-    ]
+    rels = await list_case_relationships(
+        store, firm_id=firm_id, node_ids=[node["properties"]["id"] for node in nodes]
+    )
     by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for node in nodes:
         for label in node["labels"]:
             by_label[label].append(node["properties"])
     out: dict[tuple[str, str], list[str]] = defaultdict(list)
     rel_props: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    # The first source of each (type, target), looked up per record: a scan of the
+    # relationships per record would be quadratic (100,000 learning events in a large firm).
+    first_source: dict[tuple[str, str], str] = {}
     for rel in rels:
         out[(rel["type"], rel["from"])].append(rel["to"])
         rel_props[rel["type"]].append({"from": rel["from"], "to": rel["to"], **rel["properties"]})
+        first_source.setdefault((rel["type"], rel["to"]), rel["from"])
 
     def targets(rel_type: str, source: str) -> list[str]:
         return sorted(out.get((rel_type, source), []))
@@ -426,7 +452,7 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         "learning": [
             record_fields(e)
             | {
-                "unit": _source_of(rel_props["LEARNED"], e["id"]),
+                "unit": first_source.get(("LEARNED", e["id"])),
                 "source": first("FROM", e["id"]),
                 "knowledge": targets("YIELDED", e["id"]),
             }
@@ -434,7 +460,7 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         ],
         "flows": [record_fields(flow) for flow in rel_props["FLOWS"]],
         "resources": [
-            record_fields(r) | {"held_by": _source_of(rel_props["HOLDS"], r["id"])}
+            record_fields(r) | {"held_by": first_source.get(("HOLDS", r["id"]))}
             for r in by_label["Resource"]
         ],
         "integrations": [
@@ -464,10 +490,6 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
     for record in document["customer_management"]:
         del record["from"], record["to"]
     return CaseFile.model_validate(document)
-
-
-def _source_of(rels: list[dict[str, Any]], target: str) -> str | None:
-    return next((r["from"] for r in rels if r["to"] == target), None)
 
 
 def _project(

@@ -12,7 +12,13 @@ from service import cypher
 from service.model.case import CaseFile
 from service.model.files import CaseFileInvalid, FileProblem, validate_case_document
 from service.model.graph import DERIVED_NODE_PROPERTIES, DERIVED_RELATIONSHIPS
-from service.services.cases import LoadSummary, list_firm_ids, load_case, read_case
+from service.services.cases import (
+    LoadSummary,
+    list_case_relationships,
+    list_firm_ids,
+    load_case,
+    read_case,
+)
 from service.services.errors import InvalidArgument
 from service.services.lookup import check_known_ids
 from service.services.seeding import check_against_graph
@@ -57,12 +63,12 @@ def _node(record: dict[str, Any], *, derived: bool) -> GraphNode:
     return GraphNode(id=record["properties"]["id"], labels=record["labels"], properties=properties)
 
 
-def _relationships(rows: list[dict[str, Any]], *, derived: bool) -> list[GraphRelationship]:
+def _relationships(rels: list[dict[str, Any]], *, derived: bool) -> list[GraphRelationship]:
     return [
         GraphRelationship(
             type=rel["type"], source=rel["from"], target=rel["to"], properties=rel["properties"]
         )
-        for rel in (row["relationship"] for row in rows)
+        for rel in rels
         if derived or rel["type"] not in DERIVED_RELATIONSHIPS
     ]
 
@@ -95,9 +101,12 @@ async def export_graph(
     relationships: list[GraphRelationship] = []
     for fid in await _firm_ids(store, firm_id):
         rows = await store.read(CASES.list_case_nodes, {"firmId": fid})
-        nodes += [_node(row["node"], derived=derived) for row in rows]
-        rows = await store.read(CASES.list_case_relationships, {"firmId": fid})
-        relationships += _relationships(rows, derived=derived)
+        firm_nodes = [_node(row["node"], derived=derived) for row in rows]
+        nodes += firm_nodes
+        rels = await list_case_relationships(
+            store, firm_id=fid, node_ids=[node.id for node in firm_nodes]
+        )
+        relationships += _relationships(rels, derived=derived)
     return GraphExport(nodes=nodes, relationships=relationships)
 
 
@@ -115,7 +124,10 @@ async def export_neighbourhood(
     )
     nodes = [_node(row["node"], derived=derived) for row in rows]
     among = await store.read(EXPORTS.list_relationships_among, {"ids": [n.id for n in nodes]})
-    return GraphExport(nodes=nodes, relationships=_relationships(among, derived=derived))
+    return GraphExport(
+        nodes=nodes,
+        relationships=_relationships([row["relationship"] for row in among], derived=derived),
+    )
 
 
 def render_cytoscape(export: GraphExport) -> str:

@@ -1,4 +1,5 @@
-// List every relationship that starts at a node of one firm's case (for export).
+// List every relationship that starts at a node of one firm's case in one statement (the
+// unpaged read the export's pages must add up to).
 // params: firmId: STRING
 // returns: relationship
 MATCH (a {firm: $firmId})-[r]->(b)
