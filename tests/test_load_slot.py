@@ -29,6 +29,7 @@ pytestmark = pytest.mark.e2e
 
 FORGE_MARKERS = load_test_statement("load/create_forged_load_markers")
 COUNT_LEFTOVERS = load_test_statement("load/count_load_leftovers")
+STRAY_LOCK = load_test_statement("load/create_stray_load_lock")
 
 
 def firm_with_flows(firm_id: str) -> dict[str, Any]:
@@ -149,6 +150,23 @@ async def test_a_forged_or_stray_load_marker_deletes_nothing(
     assert (after["nodes"], after["relationships"]) == (before["nodes"], before["relationships"])
     assert exported_firms(neo4j_backend, tmp_path) == {"kept": unit_ids(firm)}
     # The stray lock is gone too, so it keeps no restore out.
+    assert await leftovers(neo4j_backend) == {"tagged": 0, "markers": 0, "locks": 0}
+
+
+async def test_a_stray_load_lock_alone_keeps_no_restore_out(
+    neo4j_store: Neo4jStore, neo4j_backend: Backend, tmp_path: Path
+) -> None:
+    # A committed lock node without any load marker: nothing else in the graph.
+    await neo4j_store.write(STRAY_LOCK, {"loadId": "0" * 32})
+    firm = firm_with_flows("restored")
+    backup = tmp_path / "backup.json"
+    backup.write_text(json.dumps({"format": "kflow-backup/1", "cases": [firm], "api_keys": []}))
+
+    # The restore's process removes the stray when it opens the store, and then finds the
+    # store empty.
+    restored = kflow("restore", str(backup), data=tmp_path, backend=neo4j_backend)
+    assert restored.returncode == 0, restored.stderr
+    assert exported_firms(neo4j_backend, tmp_path) == {"restored": unit_ids(firm)}
     assert await leftovers(neo4j_backend) == {"tagged": 0, "markers": 0, "locks": 0}
 
 

@@ -483,8 +483,12 @@ class Neo4jStore:
 
     async def remove_dead_load(self) -> None:
         """Remove what loads whose process died left behind (announced, and the load slot
-        free); a load still running is left alone."""
-        if not await self._run(LOAD.list_load_markers, None, mode="read"):
+        free) and a committed lock node, which would keep every restore out; a load still
+        running is left alone (its lock node is never committed, so nobody else sees it)."""
+        if (
+            not await self._run(LOAD.list_load_markers, None, mode="read")
+            and not (await self._run(LOAD.count_load_locks, None, mode="read"))[0]["locks"]
+        ):
             return
         try:
             async with self._holding_load_slot(secrets.token_hex(16)) as slot:
