@@ -844,11 +844,17 @@ def backup(
     output: Annotated[Path, typer.Option("--output", "-o", help="The backup file (JSON).")],
 ) -> None:
     """Write a consistent snapshot of the graph and the API keys (hashed) to a file."""
-    from service.services.backup import create_backup
+    from service.services.backup import write_backup
 
-    text = _with_store(create_backup)
-    output.write_text(text, encoding="utf-8")
-    err.print(f"wrote {output} ({len(text.encode()) // 1024} KiB)")
+    # Written beside the file and renamed at the end: a backup cut short leaves no file.
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8") as out_file:
+            _with_store(lambda store: write_backup(store, out_file))
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    err.print(f"wrote {output} ({output.stat().st_size // 1024} KiB)")
 
 
 @app.command()

@@ -4,21 +4,17 @@ restoring it into an empty store."""
 import datetime
 import json
 import time
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.model.case import CaseFile, count_records
 from service.model.files import CaseFileInvalid, FileProblem
 from service.services.bulk import write_case
-from service.services.cases import node_ids
+from service.services.case_json import write_case_json, write_items
+from service.services.cases import list_firm_ids, node_ids
 from service.services.errors import ExpectedFailure
-from service.services.exchange import (
-    export_cases,
-    parse_case_documents,
-    read_json_document,
-    render_cases_json,
-)
+from service.services.exchange import parse_case_documents, read_json_document
 from service.services.health import count_graph, get_readiness
 from service.store.port import GraphStore, LoadTargetNotEmpty
 
@@ -43,18 +39,20 @@ class RestoreSummary(BaseModel):
     seconds: float
 
 
-async def create_backup(store: GraphStore) -> str:
-    """The graph as of one instant, plus the API keys (hashed), as a JSON document."""
+async def write_backup(store: GraphStore, out: TextIO) -> None:
+    """The graph as of one instant, plus the API keys (hashed), as a JSON document written
+    to `out` a page of the graph at a time."""
+    out.write("{\n" + f'  "format": {json.dumps(BACKUP_FORMAT)},\n  "cases": ')
+    written = 0
     async with store.snapshot() as frozen:
-        cases = await export_cases(frozen)
-    keys = await store.keys.list_key_records()
-    document = json.loads(render_cases_json(cases))
-    document.update(
-        format=BACKUP_FORMAT,
-        created_at=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        api_keys=keys,
-    )
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        for firm_id in await list_firm_ids(frozen):
+            prefix = ("[" if not written else ",") + "\n    "
+            written += await write_case_json(frozen, out, firm_id=firm_id, depth=2, prefix=prefix)
+    out.write("\n  ]" if written else "[]")
+    created_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    out.write(f',\n  "created_at": {json.dumps(created_at)},\n  "api_keys": ')
+    write_items(out, await store.keys.list_key_records(), depth=1)
+    out.write("\n}\n")
 
 
 class KeyRecord(BaseModel):

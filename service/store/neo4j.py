@@ -368,9 +368,11 @@ class Neo4jStore:
         async with self._driver.session(
             database=self.database, default_access_mode=neo4j.READ_ACCESS
         ) as session:
-            transaction = await session.begin_transaction(timeout=self.timeout_s * 10)
+            # A backup of a large firm reads for minutes in this one transaction, so the
+            # server's limit is the load's; each read keeps the per-query limit.
+            transaction = await session.begin_transaction(timeout=LOAD_TIMEOUT_S)
             try:
-                yield Neo4jSnapshot(transaction)
+                yield Neo4jSnapshot(transaction, timeout_s=self.timeout_s)
             finally:
                 await transaction.rollback()
 
@@ -591,14 +593,23 @@ async def _run_in(
 class Neo4jSnapshot:
     """Reads inside one Neo4j read transaction: a consistent view of the graph."""
 
-    def __init__(self, transaction: neo4j.AsyncTransaction) -> None:
+    def __init__(self, transaction: neo4j.AsyncTransaction, *, timeout_s: float) -> None:
         self._transaction = transaction
+        self._timeout_s = timeout_s
 
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run a read statement inside the snapshot's transaction."""
+        """Run a read statement inside the snapshot's transaction, within the per-query
+        limit (the driver drops the connection of a cancelled statement and the server then
+        ends the transaction)."""
         values = check_params(query, params, mode="read")
         try:
-            result = await self._transaction.run(query.text, values)
-            return [plain(record.data()) async for record in result]
+            async with asyncio.timeout(self._timeout_s):
+                result = await self._transaction.run(query.text, values)
+                return [plain(record.data()) async for record in result]
+        except TimeoutError:
+            raise QueryTimedOut(
+                f"query '{query.name}' ran past the {round(self._timeout_s * 1000)} ms limit "
+                "(KFLOW_QUERY_TIMEOUT_MS)"
+            ) from None
         except Neo4jError as err:
             raise QueryFailed(query.name, err.message or str(err)) from None
