@@ -64,9 +64,7 @@ async def test_the_streamed_backup_is_the_whole_rendering(
             ensure_ascii=False,
         )
         paged = io.StringIO()
-        assert await case_json.write_case_json(
-            seeded, paged, firm_id=firm, depth=0, page_nodes=7
-        )
+        assert await case_json.write_case_json(seeded, paged, firm_id=firm, depth=0, page_nodes=7)
         assert paged.getvalue() == whole, firm
 
 
