@@ -17,12 +17,22 @@ from typing import Any
 
 import httpx
 import pytest
+from neo4j import GraphDatabase
 
 from service.services.bulk import write_case
 from service.store.neo4j import LOAD_CHECK_INTERVAL_S, Neo4jStore
 from service.store.port import LoadInProgress
 from tests.conftest import connect_neo4j
-from tests.helpers import REPO, Backend, as_case, kflow, load_test_statement, serve, tiny_firm
+from tests.helpers import (
+    KFLOW,
+    REPO,
+    Backend,
+    as_case,
+    kflow,
+    load_test_statement,
+    serve,
+    tiny_firm,
+)
 from tests.test_backup import running_statements
 
 pytestmark = pytest.mark.e2e
@@ -170,6 +180,57 @@ async def test_a_stray_load_lock_alone_keeps_no_restore_out(
     assert await leftovers(neo4j_backend) == {"tagged": 0, "markers": 0, "locks": 0}
 
 
+def generate(backend: Backend, data: Path) -> subprocess.Popen[bytes]:
+    """A real `kflow generate` of a small synthetic firm, in small batches (so many
+    statements: it can be caught half way)."""
+    return subprocess.Popen(
+        [*KFLOW, "generate", "--size", "small", "--firm", "synth", "--batch-size", "100"],
+        cwd=REPO,
+        env={**os.environ, **backend.env(data)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def test_a_generate_killed_half_way_leaves_nothing_of_its_firm_and_runs_again(
+    neo4j_store: Neo4jStore, neo4j_backend: Backend, tmp_path: Path
+) -> None:
+    other = firm_with_flows("other")
+    await write_case(neo4j_store, case=as_case(other))
+    process = generate(neo4j_backend, tmp_path)
+    # Read past kflow (which would clean up first, or be refused): the load's tagged nodes.
+    with GraphDatabase.driver(neo4j_backend.url, auth=("neo4j", neo4j_backend.password)) as driver:
+        try:
+            # Killed once a hundred of its ~800 nodes are in, long before its flows end.
+            deadline = time.monotonic() + 300
+            while process.poll() is None and time.monotonic() < deadline:
+                records, _, _ = driver.execute_query(COUNT_LEFTOVERS.text)
+                if records[0]["tagged"] > 100:
+                    break
+                await asyncio.sleep(0.02)
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+        deadline = time.monotonic() + 30
+        while running_statements(neo4j_backend) and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.2)
+        records, _, _ = driver.execute_query(COUNT_LEFTOVERS.text)
+    assert records[0]["tagged"] > 100 and records[0]["markers"] == 1
+
+    # The next kflow process removes the dead load: nothing of the firm, the other intact.
+    status = kflow("status", data=tmp_path, backend=neo4j_backend)
+    assert status.returncode == 0, status.stderr
+    assert exported_firms(neo4j_backend, tmp_path) == {"other": unit_ids(other)}
+    assert await leftovers(neo4j_backend) == {"tagged": 0, "markers": 0, "locks": 0}
+
+    again = generate(neo4j_backend, tmp_path)
+    assert again.wait(timeout=600) == 0
+    firms = exported_firms(neo4j_backend, tmp_path)
+    assert firms["other"] == unit_ids(other)
+    assert len(firms["synth"]) == 55  # every unit of a small synthetic firm
+    assert await leftovers(neo4j_backend) == {"tagged": 0, "markers": 0, "locks": 0}
+
+
 async def try_a_second_load(backend: Backend) -> None:
     """Enter a whole store's load (as a second restore past its first check would)."""
     store = await connect_neo4j(backend)
@@ -204,7 +265,7 @@ def test_a_second_restore_is_refused_while_one_runs_and_readers_never_see_part_o
             assert refused.returncode != 0
             assert "restore" in refused.stderr and "not whole yet" in refused.stderr
             # A second load that got past that check still cannot take the load slot.
-            with pytest.raises(LoadInProgress, match="another restore"):
+            with pytest.raises(LoadInProgress, match=r"another restore .* is in progress"):
                 asyncio.run(try_a_second_load(neo4j_backend))
 
             assert holder.stdin is not None

@@ -9,9 +9,9 @@ all-or-nothing the write is:
   replaces the graph in one atomic `RENAME` once every batch is in. A failed load drops the
   copy, so readers never see half a firm and the graph stays as it was. (Only one kflow
   process can use a data directory, so nothing else writes to the graph meanwhile.)
-- On Neo4j each batch is its own transaction. A failed load deletes what it wrote of the
-  firm, batch by batch; that clean-up is best effort (if the process dies mid-load, run it
-  again with the firm's id, or delete the firm's nodes by hand).
+- On Neo4j each batch is its own transaction, inside the database's one load slot: every
+  node carries the load's id until the load is published, and a failed or killed load is
+  removed by that id (see `GraphStore.bulk_load`).
 
 Only a firm the graph does not hold yet can be loaded this way, and none of the case's ids
 may be taken by another firm's nodes.

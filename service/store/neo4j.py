@@ -253,7 +253,8 @@ class Neo4jStore:
             self._loads_checked_at = time.monotonic()
         if self._foreign_loads:
             raise LoadInProgress(
-                f"Neo4j at {self.url} holds a restore that is not whole yet (started "
+                f"Neo4j at {self.url} holds a restore (or a generated firm) that is not whole "
+                f"yet (started "
                 f"{self._foreign_loads[0]['startedAt']}): kflow reads the graph again once it "
                 "is published; one whose process died is removed by the next kflow command, "
                 "or by this process within a minute"
@@ -368,11 +369,12 @@ class Neo4jStore:
         async with self._driver.session(
             database=self.database, default_access_mode=neo4j.READ_ACCESS
         ) as session:
-            # A backup of a large firm reads for minutes in this one transaction, so the
-            # server's limit is the load's; each read keeps the per-query limit.
+            # A backup of a large firm reads for minutes in this one transaction, and one of
+            # its pages (a hub's 200,000 flows) can take Neo4j and the driver more than a
+            # minute: the snapshot has the load's limit, not a query's.
             transaction = await session.begin_transaction(timeout=LOAD_TIMEOUT_S)
             try:
-                yield Neo4jSnapshot(transaction, timeout_s=self.timeout_s)
+                yield Neo4jSnapshot(transaction)
             finally:
                 await transaction.rollback()
 
@@ -399,15 +401,15 @@ class Neo4jStore:
                     markers = await self._run(LOAD.list_load_markers, None, mode="read")
                     since = f" (started {markers[0]['startedAt']})" if markers else ""
                     raise LoadInProgress(
-                        f"another restore into Neo4j at {self.url} is in progress{since}: "
-                        "run one restore at a time"
+                        f"another restore into Neo4j at {self.url} (or `kflow generate`) is in "
+                        f"progress{since}: run one load at a time"
                     ) from None
                 yield slot
             finally:
                 await slot.close()
 
     @asynccontextmanager
-    async def _load_behind_marker(self) -> AsyncIterator[str]:
+    async def _load_behind_marker(self, *, into_empty: bool) -> AsyncIterator[str]:
         """A load in batches, each its own transaction, while this process holds the load
         slot; every node it writes carries the load's id (LOAD_TAG). Publishing marks the
         marker published in one short commit (from then on the load is kept), untags the
@@ -415,12 +417,13 @@ class Neo4jStore:
         Community Edition has one database and no room in memory for a large load in one
         transaction, so an unpublished load cut short is removed instead, by its id only: at
         once if it fails, and by the next process to find the slot free if its process died
-        (the server then rolls the slot's transaction back). For empty stores only."""
+        (the server then rolls the slot's transaction back). `into_empty`: a whole store's
+        load, refused (LoadTargetNotEmpty) unless the store is empty."""
         load_id = secrets.token_hex(16)
         try:
             async with self._holding_load_slot(load_id) as slot:
                 await self._remove_loads_announced()
-                if (await self._run(COUNT_NODES, None, mode="read"))[0]["nodes"]:
+                if into_empty and (await self._run(COUNT_NODES, None, mode="read"))[0]["nodes"]:
                     raise LoadTargetNotEmpty(
                         f"Neo4j at {self.url} holds data: a restore goes into an empty store "
                         "(did another restore finish first?)"
@@ -529,14 +532,10 @@ class Neo4jStore:
 
     @asynccontextmanager
     async def bulk_load(self, *, with_keys: bool = False) -> AsyncIterator[BulkLoad]:
-        """A whole store's load (`with_keys`, into an empty store) holding the load slot, its
-        nodes tagged with its id and published in one step, removed by that id if it fails
-        or its process dies; any other load in the graph itself, which the caller undoes if
-        it fails (Neo4j holds no second copy)."""
-        if not with_keys:
-            yield BulkLoad(graph=self, keys=self.keys, staged=False)
-            return
-        async with self._load_behind_marker() as load_id:
+        """A load holding the load slot, its nodes tagged with its id and published in one
+        step, removed by that id if it fails or its process dies; a whole store's load
+        (`with_keys`) goes into an empty store only."""
+        async with self._load_behind_marker(into_empty=with_keys) as load_id:
             tag = {LOAD_TAG: load_id}
             yield BulkLoad(graph=self, keys=GraphKeyStore(self, tag=tag), staged=True, tag=tag)
 
@@ -593,23 +592,14 @@ async def _run_in(
 class Neo4jSnapshot:
     """Reads inside one Neo4j read transaction: a consistent view of the graph."""
 
-    def __init__(self, transaction: neo4j.AsyncTransaction, *, timeout_s: float) -> None:
+    def __init__(self, transaction: neo4j.AsyncTransaction) -> None:
         self._transaction = transaction
-        self._timeout_s = timeout_s
 
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run a read statement inside the snapshot's transaction, within the per-query
-        limit (the driver drops the connection of a cancelled statement and the server then
-        ends the transaction)."""
+        """Run a read statement inside the snapshot's transaction."""
         values = check_params(query, params, mode="read")
         try:
-            async with asyncio.timeout(self._timeout_s):
-                result = await self._transaction.run(query.text, values)
-                return [plain(record.data()) async for record in result]
-        except TimeoutError:
-            raise QueryTimedOut(
-                f"query '{query.name}' ran past the {round(self._timeout_s * 1000)} ms limit "
-                "(KFLOW_QUERY_TIMEOUT_MS)"
-            ) from None
+            result = await self._transaction.run(query.text, values)
+            return [plain(record.data()) async for record in result]
         except Neo4jError as err:
             raise QueryFailed(query.name, err.message or str(err)) from None

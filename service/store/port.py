@@ -216,17 +216,17 @@ class GraphStore(Protocol):
         Where the engine can, the load goes into a copy of the graph (and of the keys, with
         `with_keys`) that replaces the graph in one atomic step when the block ends, or is
         dropped when it raises: `staged` is then True. Neo4j holds no second copy: a load
-        `with_keys` (a whole store's) takes the database's one load slot, which its process
-        holds until it ends, and every node written through its `graph` must carry `tag` (the
-        load's id; its `keys` add it themselves). Publishing is one commit that marks the load
-        kept, then its tags go; a failed unpublished load's tagged nodes are removed at once,
-        and a killed one's by the next process to find the slot free, which also finishes
-        untagging a published one (`staged` True too). Reads are refused while an
-        announced load is unpublished, so none sees part of it. A load `with_keys` raises
-        LoadTargetNotEmpty when the store holds data as it begins (another load may have
-        finished first) and LoadInProgress while another one runs. So a load `with_keys` is
-        whole or nothing on every backend; any other load on Neo4j is written in place
-        (`staged` False) and the caller undoes it when it raises.
+        takes the database's one load slot, which its process holds until it ends, and every
+        node written through its `graph` must carry `tag` (the load's id; its `keys` add it
+        themselves). Publishing is one commit that marks the load kept, then its tags go; a
+        failed unpublished load's tagged nodes are removed at once, and a killed one's by the
+        next process to find the slot free, which also finishes untagging a published one
+        (`staged` True too). Reads are refused while an announced load is unpublished, so
+        none sees part of it. A load raises LoadInProgress while another one runs, and a
+        load `with_keys` (a whole store's) LoadTargetNotEmpty when the store holds data as
+        it begins (another load may have finished first). So a load is whole or nothing on
+        both backends; a store that cannot stage one (`staged` False) writes in place, and
+        the caller undoes it when it raises.
         """
         ...
 
