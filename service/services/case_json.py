@@ -74,6 +74,8 @@ OUTGOING: dict[str, tuple[tuple[str, str, bool], ...]] = {
     ),
     "tensions": (("units", "BETWEEN", False),),
 }
+# A node's references read from the first relationship of a type that ends at it.
+INCOMING = {"LEARNED", "HOLDS"}
 # Node properties that are not a record's fields.
 DROPPED = {"units": tuple(UNIT_METRICS), "knowledge": ("flowed",)}
 
@@ -184,7 +186,8 @@ async def _spool_case(
         for rel in (row["relationship"] for row in rels):
             rel_type, source, target = rel["type"], rel["from"], rel["to"]
             out[(rel_type, source)].append(target)
-            first_source.setdefault((rel_type, target), source)
+            if rel_type in INCOMING:
+                first_source.setdefault((rel_type, target), source)
             props = {"from": source, "to": target, **rel["properties"]}
             if rel_type in RELATIONSHIP_SECTIONS:
                 spools.add_unsorted(RELATIONSHIP_SECTIONS[rel_type], props)
