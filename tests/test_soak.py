@@ -20,7 +20,7 @@ from service.services.paths import PathQuestion, list_reverse_transfer_paths
 from service.services.seeding import seed_cases
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineProcess
-from tests.helpers import Served, add_units, cite, tiny_firm
+from tests.helpers import Served, add_units, tiny_firm, tiny_flow
 from tests.load import Plan, find_written, run_load
 
 pytestmark = pytest.mark.e2e
@@ -68,14 +68,7 @@ def parallel_flows(copies: int) -> list[dict[str, object]]:
         ("de", "uk", "horizontal"),
     ]
     return [
-        {
-            "id": f"acme-flow-{source}-{target}-{n}",
-            "from": f"acme-{source}",
-            "to": f"acme-{target}",
-            "direction": direction,
-            "mode": "planned",
-            "cite": cite(),
-        }
+        tiny_flow(f"acme-flow-{source}-{target}-{n}", source, target, direction)
         for source, target, direction in edges
         for n in range(copies)
     ]
