@@ -87,6 +87,20 @@ def tiny_firm(firm_id: str = "acme", **sections: Any) -> dict[str, Any]:
     return document
 
 
+# Every link of tiny_firm's hub and spoke one way or the other: up to the centre, down again,
+# and sideways between the two subsidiaries, as (source, target, direction).
+TINY_FIRM_EDGES = (
+    ("uk", "europe", "upward"),
+    ("de", "europe", "upward"),
+    ("europe", "ccd", "upward"),
+    ("ccd", "europe", "downward"),
+    ("europe", "uk", "downward"),
+    ("europe", "de", "downward"),
+    ("uk", "de", "horizontal"),
+    ("de", "uk", "horizontal"),
+)
+
+
 def tiny_flow(
     flow_id: str, source: str, target: str, direction: str, *, firm_id: str = "acme", **extra: Any
 ) -> dict[str, Any]:
