@@ -140,7 +140,9 @@ class Fact(Strict):
     )
 
 
-class Firm(Fact):
+# An entity's own fields are declared once, in a base the case record (with its citation and
+# references) and the view the read use cases return (`service.model.views`) both extend.
+class FirmFields(BaseModel):
     id: Id
     name: Name
     home_country: Name
@@ -149,8 +151,10 @@ class Firm(Fact):
     summary: Text | None = None
 
 
-# An entity's own fields are declared once, in a base the case record (with its citation and
-# references) and the view the read use cases return (`service.model.views`) both extend.
+class Firm(FirmFields, Fact):
+    pass
+
+
 class UnitFields(BaseModel):
     id: Id
     name: Name
