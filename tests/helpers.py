@@ -282,9 +282,13 @@ class Served:
         body: dict[str, Any] = response.json()
         return body
 
+    def post_named_query(self, name: str, params: dict[str, Any]) -> httpx.Response:
+        """Run a named query through the API (POST /queries/NAME)."""
+        return httpx.post(f"{self.base}/queries/{name}", json={"parameters": params}, timeout=60)
+
     def named_rows(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """The rows of a named query run through the API; the answer must be a 200."""
-        response = httpx.post(f"{self.base}/queries/{name}", json={"parameters": params})
+        response = self.post_named_query(name, params)
         assert response.status_code == 200, response.text
         rows: list[dict[str, Any]] = response.json()["rows"]
         return rows

@@ -439,7 +439,7 @@ def test_the_catalogue_documents_parameters_and_columns(server: Served) -> None:
 def test_bad_named_query_calls_get_a_4xx_naming_the_parameter(
     server: Served, name: str, params: dict[str, Any], status: int, detail: str
 ) -> None:
-    response = httpx.post(f"{server.base}/queries/{name}", json={"parameters": params})
+    response = server.post_named_query(name, params)
     assert response.status_code == status, response.text
     assert response.json()["detail"] == detail
 

@@ -608,7 +608,7 @@ def test_the_lag_and_scorecard_named_queries_answer_as_graphql(server: Served, f
 def test_a_bad_analytics_parameter_is_refused_by_name(
     server: Served, name: str, params: dict[str, Any], status: int, detail: str
 ) -> None:
-    response = httpx.post(f"{server.base}/queries/{name}", json={"parameters": params})
+    response = server.post_named_query(name, params)
     assert response.status_code == status, response.text
     assert detail in response.json()["detail"]
 
