@@ -147,10 +147,15 @@ class Settings(BaseSettings):
         return "embedded" if urlsplit(self.graph_url).scheme == "embedded" else "neo4j"
 
     @property
+    def _embedded_location(self) -> str:
+        """The directory an embedded:// graph URL names, as written."""
+        parts = urlsplit(self.graph_url)
+        return parts.netloc + parts.path
+
+    @property
     def embedded_dir(self) -> Path:
         """The embedded engine's data directory; a relative one is under the project root."""
-        parts = urlsplit(self.graph_url)
-        return (PROJECT_ROOT / Path(parts.netloc + parts.path).expanduser()).resolve()
+        return (PROJECT_ROOT / Path(self._embedded_location).expanduser()).resolve()
 
     @property
     def anonymous_access(self) -> str:
@@ -183,9 +188,7 @@ class Settings(BaseSettings):
                 f"KFLOW_GRAPH_URL '{self.graph_url}': unknown scheme '{scheme}'; use "
                 f"embedded://DIR or one of {', '.join(s + '://' for s in NEO4J_SCHEMES)}"
             )
-        if scheme == "embedded" and not (
-            urlsplit(self.graph_url).netloc + urlsplit(self.graph_url).path
-        ):
+        if scheme == "embedded" and not self._embedded_location:
             raise ValueError(
                 "KFLOW_GRAPH_URL 'embedded://' needs a directory, e.g. embedded://./data"
             )
@@ -208,12 +211,7 @@ class Settings(BaseSettings):
             )
         if "*" in self.cors_origins:
             raise ValueError("KFLOW_CORS_ORIGINS=* is refused in production: list the origins")
-        if (
-            scheme == "embedded"
-            and not Path(
-                urlsplit(self.graph_url).netloc + urlsplit(self.graph_url).path
-            ).is_absolute()
-        ):
+        if scheme == "embedded" and not Path(self._embedded_location).is_absolute():
             raise ValueError(
                 "in production the embedded data directory must be an absolute "
                 "path (KFLOW_GRAPH_URL=embedded:///var/lib/kflow)"

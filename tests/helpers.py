@@ -1,6 +1,9 @@
 """Small builders the tests share."""
 
 import contextlib
+import csv
+import io
+import json
 import os
 import signal
 import socket
@@ -84,6 +87,35 @@ def tiny_firm(firm_id: str = "acme", **sections: Any) -> dict[str, Any]:
     return document
 
 
+# Every link of tiny_firm's hub and spoke one way or the other: up to the centre, down again,
+# and sideways between the two subsidiaries, as (source, target, direction).
+TINY_FIRM_EDGES = (
+    ("uk", "europe", "upward"),
+    ("de", "europe", "upward"),
+    ("europe", "ccd", "upward"),
+    ("ccd", "europe", "downward"),
+    ("europe", "uk", "downward"),
+    ("europe", "de", "downward"),
+    ("uk", "de", "horizontal"),
+    ("de", "uk", "horizontal"),
+)
+
+
+def tiny_flow(
+    flow_id: str, source: str, target: str, direction: str, *, firm_id: str = "acme", **extra: Any
+) -> dict[str, Any]:
+    """A planned flow between two units of tiny_firm, named by their suffix (uk, europe...)."""
+    return {
+        "id": flow_id,
+        "from": f"{firm_id}-{source}",
+        "to": f"{firm_id}-{target}",
+        "direction": direction,
+        "mode": "planned",
+        "cite": cite(),
+        **extra,
+    }
+
+
 def as_case(document: dict[str, Any]) -> CaseFile:
     """Validate a document the way a seed file is validated."""
     return parse_case_text(yaml.safe_dump(document, sort_keys=False), name="test.yaml")
@@ -136,6 +168,19 @@ def kflow(
     return subprocess.run(
         command, cwd=REPO, env=environment, capture_output=True, text=True, timeout=timeout
     )
+
+
+def kflow_rows(
+    *args: str, data: Path, backend: Backend = EMBEDDED, fmt: str = "json"
+) -> list[dict[str, Any]]:
+    """The rows a `kflow query` or `kflow cypher` command prints in `fmt` (json or csv); the
+    command must succeed."""
+    answer = kflow(*args, "--format", fmt, data=data, backend=backend)
+    assert answer.returncode == 0, answer.stderr
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(answer.stdout)))
+    rows: list[dict[str, Any]] = json.loads(answer.stdout)["rows"]
+    return rows
 
 
 def generated_server(
@@ -236,6 +281,17 @@ class Served:
         assert response.status_code < 500, response.text
         body: dict[str, Any] = response.json()
         return body
+
+    def post_named_query(self, name: str, params: dict[str, Any]) -> httpx.Response:
+        """Run a named query through the API (POST /queries/NAME)."""
+        return httpx.post(f"{self.base}/queries/{name}", json={"parameters": params}, timeout=60)
+
+    def named_rows(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """The rows of a named query run through the API; the answer must be a 200."""
+        response = self.post_named_query(name, params)
+        assert response.status_code == 200, response.text
+        rows: list[dict[str, Any]] = response.json()["rows"]
+        return rows
 
 
 @contextlib.contextmanager

@@ -45,7 +45,7 @@ from service.store.port import (
     StatementPlan,
     WriteRefused,
 )
-from tests.helpers import KFLOW, REPO, SEED_DIR, Backend, Served, kflow
+from tests.helpers import KFLOW, REPO, SEED_DIR, Backend, Served, kflow, kflow_rows
 from tests.test_synthetic import upstream_routes
 
 pytestmark = pytest.mark.e2e
@@ -226,9 +226,7 @@ def test_the_library_ships_every_question_with_an_answer_checked_here() -> None:
 @pytest.mark.parametrize("name", sorted(NAMED_ANSWERS))
 def test_every_named_query_answers_on_the_seeded_demos(server: Served, name: str) -> None:
     params, expected = NAMED_ANSWERS[name]
-    response = httpx.post(f"{server.base}/queries/{name}", json={"parameters": params})
-    assert response.status_code == 200, response.text
-    rows = response.json()["rows"]
+    rows = server.named_rows(name, **params)
     if expected is None:
         assert rows == []
         return
@@ -441,7 +439,7 @@ def test_the_catalogue_documents_parameters_and_columns(server: Served) -> None:
 def test_bad_named_query_calls_get_a_4xx_naming_the_parameter(
     server: Served, name: str, params: dict[str, Any], status: int, detail: str
 ) -> None:
-    response = httpx.post(f"{server.base}/queries/{name}", json={"parameters": params})
+    response = server.post_named_query(name, params)
     assert response.status_code == status, response.text
     assert response.json()["detail"] == detail
 
@@ -473,8 +471,7 @@ def test_analysts_work_from_the_command_line_too(tmp_path: Path, backend: Backen
     assert kflow("seed", "huawei", "zte", data=data, backend=backend).returncode == 0
     listed = kflow("query", "list", data=data, backend=backend)
     assert listed.returncode == 0 and "list_unit_roles" in listed.stdout
-    answer = kflow("query", "count_firm_comparison", "--format", "json", data=data, backend=backend)
-    rows = json.loads(answer.stdout)["rows"]
+    rows = kflow_rows("query", "count_firm_comparison", data=data, backend=backend)
     assert {row["firm"] for row in rows} == {"huawei", "zte"}
     refused = kflow("cypher", "MATCH (u:Unit) SET u.x = 1", data=data, backend=backend)
     assert refused.returncode == 1 and "writes; analyst Cypher runs read-only" in refused.stderr

@@ -2,8 +2,6 @@
 answers on the seeded demos over real HTTP, and on synthetic graphs checked against a
 brute-force networkx reading (remove the unit, search again)."""
 
-import csv
-import io
 import json
 import random
 from pathlib import Path
@@ -28,7 +26,7 @@ from service.services.paths import PathQuestion, list_reverse_transfer_paths
 from service.services.recording import record_flow
 from service.services.synthetic import FirmSize, generate_case_document, generate_firm
 from service.store.port import GraphStore
-from tests.helpers import Backend, Served, as_case, cite, kflow, tiny_firm
+from tests.helpers import Backend, Served, as_case, cite, kflow, kflow_rows, tiny_firm
 
 pytestmark = pytest.mark.e2e
 
@@ -525,13 +523,6 @@ LAG_FIELDS = {
 }
 
 
-def named_rows(server: Served, name: str, **params: Any) -> list[dict[str, Any]]:
-    response = httpx.post(f"{server.base}/queries/{name}", json={"parameters": params})
-    assert response.status_code == 200, response.text
-    rows: list[dict[str, Any]] = response.json()["rows"]
-    return rows
-
-
 def test_the_analytics_named_queries_are_listed_as_computed(server: Served) -> None:
     catalogue = {q["name"]: q for q in httpx.get(f"{server.base}/queries").json()}
     computed = {name for name, q in catalogue.items() if q["computed"]}
@@ -557,7 +548,7 @@ def test_the_analytics_named_queries_are_listed_as_computed(server: Served) -> N
 
 def test_the_release_named_queries_answer_as_graphql_and_cite_the_flows(server: Served) -> None:
     impact = data(server.graphql(RELEASE, unit="huawei-rhq"))["releaseImpact"]
-    rows = named_rows(server, "list_release_impact", unit="huawei-rhq")
+    rows = server.named_rows("list_release_impact", unit="huawei-rhq")
     assert [r["id"] for r in rows if r["kind"] == "unit"] == impact["cutOffIds"]
     lost = [r for r in rows if r["kind"] == "knowledge"]
     assert [r["id"] for r in lost] == [k["id"] for k in impact["lostKnowledge"]]
@@ -570,10 +561,10 @@ def test_the_release_named_queries_answer_as_graphql_and_cite_the_flows(server: 
         ranked = [
             (e["node"]["unit"]["id"], e["node"]["cutOff"]) for e in critical["units"]["edges"]
         ]
-        rows = named_rows(server, "list_critical_units", **variables)
+        rows = server.named_rows("list_critical_units", **variables)
         assert [(r["unit"], r["cut_off"]) for r in rows] == ranked, as_of
     assert rows == [] or all(r["citation"] for r in rows)
-    rows = named_rows(server, "list_critical_units", firm="huawei")
+    rows = server.named_rows("list_critical_units", firm="huawei")
     assert rows[0]["role"] == "regional_hq" and rows[0]["citation"]
 
 
@@ -584,7 +575,7 @@ def test_the_lag_and_scorecard_named_queries_answer_as_graphql(server: Served, f
         ("unit", e["node"]["unit"]["id"], e["node"]) for e in lag["units"]["edges"]
     ]
     assert lag["units"]["totalCount"] == len(lag["units"]["edges"]) > 0
-    rows = named_rows(server, "list_transfer_lag", firm=firm)
+    rows = server.named_rows("list_transfer_lag", firm=firm)
     assert [(r["level"], r["id"], r["step"]) for r in rows] == [
         (level, unit, step) for level, unit, _ in expected for step in ("to_hq", "to_integration")
     ]
@@ -595,7 +586,7 @@ def test_the_lag_and_scorecard_named_queries_answer_as_graphql(server: Served, f
             assert row["citation"], row
 
     card = data(server.graphql(SCORECARD, firm=firm))["firmScorecard"]["measures"]
-    rows = named_rows(server, "list_firm_scorecard", firm=firm)
+    rows = server.named_rows("list_firm_scorecard", firm=firm)
     assert [(r["measure"], r["value"], r["source"]) for r in rows] == [
         (m["name"], m["value"], m["source"]) for m in card
     ]
@@ -617,7 +608,7 @@ def test_the_lag_and_scorecard_named_queries_answer_as_graphql(server: Served, f
 def test_a_bad_analytics_parameter_is_refused_by_name(
     server: Served, name: str, params: dict[str, Any], status: int, detail: str
 ) -> None:
-    response = httpx.post(f"{server.base}/queries/{name}", json={"parameters": params})
+    response = server.post_named_query(name, params)
     assert response.status_code == status, response.text
     assert detail in response.json()["detail"]
 
@@ -630,45 +621,17 @@ def test_the_command_line_runs_the_analytics_named_queries(
     assert listed.returncode == 0, listed.stderr
     line = next(line for line in listed.stdout.splitlines() if "list_release_impact" in line)
     assert "computed" in line
-    critical = kflow(
-        "query",
-        "list_critical_units",
-        "-p",
-        "firm=huawei",
-        "--format",
-        "csv",
-        data=tmp_path,
-        backend=backend,
-    )
-    assert critical.returncode == 0, critical.stderr
-    [row] = list(csv.DictReader(io.StringIO(critical.stdout)))
+    critical = ("query", "list_critical_units", "-p", "firm=huawei")
+    [row] = kflow_rows(*critical, data=tmp_path, backend=backend, fmt="csv")
     assert (row["unit"], row["role"], row["cut_off"]) == ("huawei-rhq", "regional_hq", "3")
     assert json.loads(row["citation"]) and json.loads(row["assumption"]) is not None
-    release = kflow(
-        "query",
-        "list_release_impact",
-        "-p",
-        "unit=huawei-rhq",
-        "--format",
-        "json",
-        data=tmp_path,
-        backend=backend,
-    )
-    rows = json.loads(release.stdout)["rows"]
+    release = ("query", "list_release_impact", "-p", "unit=huawei-rhq")
+    rows = kflow_rows(*release, data=tmp_path, backend=backend)
     assert [(r["kind"], r["id"]) for r in rows] == [
         ("unit", "huawei-dm-subsidiaries"),
         ("unit", "huawei-em-subsidiaries"),
         ("unit", "huawei-uk"),
         ("knowledge", "huawei-uk-customer-feedback"),
     ]
-    bad = kflow(
-        "query",
-        "list_critical_units",
-        "-p",
-        "firm=huawei",
-        "-p",
-        "asOf=2001-15",
-        data=tmp_path,
-        backend=backend,
-    )
+    bad = kflow(*critical, "-p", "asOf=2001-15", data=tmp_path, backend=backend)
     assert bad.returncode == 1 and "asOf: month 15 does not exist" in bad.stderr

@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from graphql import (
     GraphQLField,
@@ -144,9 +143,7 @@ def test_every_named_query_answers_alike(twins: dict[str, Served], name: str) ->
     params, expected = NAMED_ANSWERS[name]
 
     def ask(served: Served) -> Any:
-        answer = httpx.post(
-            f"{served.base}/queries/{name}", json={"parameters": params}, timeout=60
-        )
+        answer = served.post_named_query(name, params)
         assert answer.status_code == 200, answer.text
         return answer.json()
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from service.model.files import CaseFileInvalid, FileProblem, parse_case_text
-from tests.helpers import cite, tiny_firm
+from tests.helpers import cite, tiny_firm, tiny_flow
 
 pytestmark = pytest.mark.unit
 
@@ -18,20 +18,8 @@ def problems_of(document: dict[str, Any] | str) -> list[FileProblem]:
     return failure.value.problems
 
 
-def flow(flow_id: str, source: str, target: str, direction: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": flow_id,
-        "from": f"acme-{source}",
-        "to": f"acme-{target}",
-        "direction": direction,
-        "mode": "planned",
-        "cite": cite(),
-        **extra,
-    }
-
-
 def test_a_wrong_enum_names_the_field_the_line_and_the_choices() -> None:
-    document = tiny_firm(flows=[flow("f1", "uk", "europe", "sideways")])
+    document = tiny_firm(flows=[tiny_flow("f1", "uk", "europe", "sideways")])
     [problem] = problems_of(document)
     assert problem.path == "flows[0].direction"
     assert "'upward', 'downward' or 'horizontal'" in problem.message
@@ -40,7 +28,7 @@ def test_a_wrong_enum_names_the_field_the_line_and_the_choices() -> None:
 
 
 def test_a_dangling_reference_is_named() -> None:
-    [problem] = problems_of(tiny_firm(flows=[flow("f1", "uk", "asia", "upward")]))
+    [problem] = problems_of(tiny_firm(flows=[tiny_flow("f1", "uk", "asia", "upward")]))
     assert (problem.path, problem.message) == (
         "flows[0].to",
         "unknown unit 'acme-asia' (not a unit of this firm)",
@@ -48,7 +36,7 @@ def test_a_dangling_reference_is_named() -> None:
 
 
 def test_a_duplicate_id_points_to_its_first_use() -> None:
-    document = tiny_firm(flows=[flow("acme-uk", "uk", "europe", "upward")])
+    document = tiny_firm(flows=[tiny_flow("acme-uk", "uk", "europe", "upward")])
     [problem] = problems_of(document)
     assert problem.path == "flows[0].id"
     assert "duplicate id 'acme-uk' (first used at units.3.id)" in problem.message
@@ -64,7 +52,7 @@ def test_a_duplicate_id_points_to_its_first_use() -> None:
     ],
 )
 def test_a_bad_date_is_refused(date: str, reason: str) -> None:
-    [problem] = problems_of(tiny_firm(flows=[flow("f1", "uk", "europe", "upward", date=date)]))
+    [problem] = problems_of(tiny_firm(flows=[tiny_flow("f1", "uk", "europe", "upward", date=date)]))
     assert problem.path == "flows[0].date"
     assert reason in problem.message
 
@@ -76,18 +64,18 @@ def test_a_yaml_syntax_error_gives_its_line() -> None:
 
 
 def test_an_upward_flow_must_really_go_up() -> None:
-    [problem] = problems_of(tiny_firm(flows=[flow("f1", "europe", "uk", "upward")]))
+    [problem] = problems_of(tiny_firm(flows=[tiny_flow("f1", "europe", "uk", "upward")]))
     assert problem.path == "flows[0].direction"
     assert "from regional_hq 'acme-europe' to subsidiary 'acme-uk' is not upward" in problem.message
 
 
 def test_a_horizontal_flow_stays_on_one_level() -> None:
-    [problem] = problems_of(tiny_firm(flows=[flow("f1", "uk", "ccd", "horizontal")]))
+    [problem] = problems_of(tiny_firm(flows=[tiny_flow("f1", "uk", "ccd", "horizontal")]))
     assert "is not horizontal" in problem.message
 
 
 def test_a_flow_cannot_loop_on_one_unit() -> None:
-    [problem] = problems_of(tiny_firm(flows=[flow("f1", "uk", "uk", "horizontal")]))
+    [problem] = problems_of(tiny_firm(flows=[tiny_flow("f1", "uk", "uk", "horizontal")]))
     assert problem.message == "a flow cannot go from a unit to itself"
 
 
@@ -161,9 +149,9 @@ def test_every_broken_rule_is_reported_at_once() -> None:
     problems = problems_of(
         tiny_firm(
             flows=[
-                flow("f1", "uk", "asia", "upward"),
-                flow("f2", "uk", "uk", "horizontal"),
-                flow("f3", "europe", "uk", "upward"),
+                tiny_flow("f1", "uk", "asia", "upward"),
+                tiny_flow("f2", "uk", "uk", "horizontal"),
+                tiny_flow("f3", "europe", "uk", "upward"),
             ]
         )
     )
@@ -175,9 +163,9 @@ def test_every_bad_field_is_reported_at_once_before_the_rules_are_checked() -> N
     problems = problems_of(
         tiny_firm(
             flows=[
-                flow("f1", "uk", "asia", "sideways"),
-                flow("f2", "uk", "europe", "upward", date="x"),
-                flow("f3", "europe", "uk", "upward", mode="loud"),
+                tiny_flow("f1", "uk", "asia", "sideways"),
+                tiny_flow("f2", "uk", "europe", "upward", date="x"),
+                tiny_flow("f3", "europe", "uk", "upward", mode="loud"),
             ]
         )
     )

@@ -61,15 +61,15 @@ def keyed(
         with serve(data, backend=backend, KFLOW_ENV="production") as served:
             tokens = {}
             for role in ("reader", "editor"):
-                issued = httpx.post(
-                    f"{served.base}/keys",
-                    json={"name": role, "role": role},
-                    headers={"Authorization": f"Bearer {admin}"},
-                    timeout=30,
-                )
+                issued = post_with_key(f"{served.base}/keys", admin, {"name": role, "role": role})
                 assert issued.status_code == 201, issued.text
                 tokens[role] = issued.json()["token"]
             yield KeyedServer(served, tokens)
+
+
+def post_with_key(url: str, token: str, body: dict[str, Any]) -> httpx.Response:
+    """POST a JSON body to kflow with an API key."""
+    return httpx.post(url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
 def readme_snippet(name: str) -> str:
@@ -80,29 +80,36 @@ def readme_snippet(name: str) -> str:
     return found[0]
 
 
+def run_node_tests(tests: list[str], *, timeout: float, **env: str) -> str:
+    """Run node test files of clients/ with these environment variables; they must pass.
+    Returns node's test report."""
+    ran = subprocess.run(
+        ["node", "--test", *tests],
+        cwd=CLIENTS,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    return ran.stdout
+
+
 def test_graphql_ws_apollo_and_codegen_work_as_the_readme_shows(keyed: KeyedServer) -> None:
     if not (CLIENTS / "node_modules").is_dir():
         pytest.fail(
             "clients/node_modules is missing: run `npm ci` in clients/ (scripts/test.sh does)"
         )
-    env = {
-        **os.environ,
-        "KFLOW_URL": keyed.url,
-        "KFLOW_READER_KEY": keyed.tokens["reader"],
-        "KFLOW_EDITOR_KEY": keyed.tokens["editor"],
-    }
     tests = sorted(str(path) for path in (CLIENTS / "test").glob("*.test.mjs"))
-    ran = subprocess.run(
-        ["node", "--test", *tests],
-        cwd=CLIENTS,
-        env=env,
-        capture_output=True,
-        text=True,
+    report = run_node_tests(
+        tests,
         timeout=300,
+        KFLOW_URL=keyed.url,
+        KFLOW_READER_KEY=keyed.tokens["reader"],
+        KFLOW_EDITOR_KEY=keyed.tokens["editor"],
     )
-    assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert re.search(r"^# pass ([1-9]\d*)$", ran.stdout, re.M), ran.stdout
-    assert re.search(r"^# fail 0$", ran.stdout, re.M), ran.stdout
+    assert re.search(r"^# pass ([1-9]\d*)$", report, re.M), report
+    assert re.search(r"^# fail 0$", report, re.M), report
 
 
 def python_clients() -> dict[str, Any]:
@@ -130,11 +137,8 @@ def test_python_gql_reads_over_http_and_shows_a_refusal_reason(keyed: KeyedServe
         assert refused.value.errors[0]["extensions"]["code"] == "FORBIDDEN"
 
     asyncio.run(scenario())
-    nothing = httpx.post(
-        keyed.url,
-        json={"query": '{ node(id: "acme-py-http") { id } }'},
-        headers={"Authorization": f"Bearer {keyed.tokens['reader']}"},
-        timeout=30,
+    nothing = post_with_key(
+        keyed.url, keyed.tokens["reader"], {"query": '{ node(id: "acme-py-http") { id } }'}
     ).json()
     assert nothing["data"]["node"] is None  # the refused mutation wrote nothing
 
@@ -257,12 +261,7 @@ def rate_limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LimitedSe
     with serve(data, backend=EMBEDDED, **environment) as served:
         tokens = {}
         for name in LIMITED_KEYS:  # fewer requests than the admin key's budget
-            issued = httpx.post(
-                f"{served.base}/keys",
-                json={"name": name, "role": "reader"},
-                headers={"Authorization": f"Bearer {admin}"},
-                timeout=30,
-            )
+            issued = post_with_key(f"{served.base}/keys", admin, {"name": name, "role": "reader"})
             assert issued.status_code == 201, issued.text
             tokens[name] = issued.json()["token"]
         yield LimitedServer(f"{served.base}/graphql", tokens)
@@ -303,22 +302,14 @@ def test_python_gql_shows_a_429_as_a_graphql_error_saying_when_to_retry(
 def test_apollo_shows_a_429_as_a_graphql_error_saying_when_to_retry(
     rate_limited: LimitedServer,
 ) -> None:
-    env = {
-        **os.environ,
-        "KFLOW_URL": rate_limited.url,
-        "KFLOW_READER_KEY": rate_limited.tokens["apollo"],
-        "KFLOW_RATE_LIMIT": str(RATE_LIMIT),
-    }
-    ran = subprocess.run(
-        ["node", "--test", "rate-limit/apollo.test.mjs"],
-        cwd=CLIENTS,
-        env=env,
-        capture_output=True,
-        text=True,
+    report = run_node_tests(
+        ["rate-limit/apollo.test.mjs"],
         timeout=120,
+        KFLOW_URL=rate_limited.url,
+        KFLOW_READER_KEY=rate_limited.tokens["apollo"],
+        KFLOW_RATE_LIMIT=str(RATE_LIMIT),
     )
-    assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert re.search(r"^# pass 1$", ran.stdout, re.M), ran.stdout
+    assert re.search(r"^# pass 1$", report, re.M), report
 
 
 def subscribe(operation: int) -> str:
@@ -391,11 +382,10 @@ def test_websocket_upgrades_over_the_budget_get_a_429_saying_when_to_retry(
 def test_with_a_public_url_partial_dates_specification_is_an_absolute_url_under_it(
     rate_limited: LimitedServer,
 ) -> None:
-    answer = httpx.post(
+    answer = post_with_key(
         rate_limited.url,
-        json={"query": '{ __type(name: "PartialDate") { specifiedByURL } }'},
-        headers={"Authorization": f"Bearer {rate_limited.tokens['public-url']}"},
-        timeout=30,
+        rate_limited.tokens["public-url"],
+        {"query": '{ __type(name: "PartialDate") { specifiedByURL } }'},
     ).json()
     url = answer["data"]["__type"]["specifiedByURL"]
     assert url == "https://kflow.example.org/docs/partial-date.md"

@@ -12,7 +12,17 @@ import httpx
 import pytest
 import yaml
 
-from tests.helpers import EMBEDDED, KFLOW, REPO, cite, engine_pid, kflow, serve, tiny_firm
+from tests.helpers import (
+    EMBEDDED,
+    KFLOW,
+    REPO,
+    engine_pid,
+    kflow,
+    kflow_rows,
+    serve,
+    tiny_firm,
+    tiny_flow,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -20,9 +30,7 @@ FLOWS_IN_BIG_CASE = 20_000
 
 
 def count(data: Path, cypher: str) -> int:
-    answer = kflow("cypher", cypher, "--format", "json", data=data)
-    assert answer.returncode == 0, answer.stderr
-    return int(json.loads(answer.stdout)["rows"][0]["n"])
+    return int(kflow_rows("cypher", cypher, data=data)[0]["n"])
 
 
 @pytest.mark.parametrize("delay_s", [0.4, 0.9, 1.6])
@@ -30,14 +38,7 @@ def test_killing_the_service_mid_import_loads_the_file_whole_or_not_at_all(
     tmp_path: Path, delay_s: float
 ) -> None:
     flows = [
-        {
-            "id": f"bulk-flow-{i}",
-            "from": "bulk-uk",
-            "to": "bulk-europe",
-            "direction": "upward",
-            "mode": "planned",
-            "cite": cite(),
-        }
+        tiny_flow(f"bulk-flow-{i}", "uk", "europe", "upward", firm_id="bulk")
         for i in range(FLOWS_IN_BIG_CASE)
     ]
     export = {"format": "kflow-cases/1", "cases": [tiny_firm("bulk", flows=flows)]}

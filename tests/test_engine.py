@@ -18,7 +18,7 @@ from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineProcess
 from service.store.port import EngineStartError, StoreUnavailable
 from tests.conftest import engine_config
-from tests.helpers import as_case, cite, load_test_statement, tiny_firm
+from tests.helpers import TINY_FIRM_EDGES, as_case, load_test_statement, tiny_firm, tiny_flow
 
 pytestmark = pytest.mark.integration
 
@@ -65,27 +65,8 @@ async def test_variable_length_paths_on_a_cyclic_hub_and_spoke_are_counted_right
     store: EmbeddedStore,
 ) -> None:
     # Up to the centre, down again, and sideways: the cycles that FalkorDB 4.16 undercounted.
-    edges = [
-        ("uk", "europe", "upward"),
-        ("de", "europe", "upward"),
-        ("europe", "ccd", "upward"),
-        ("ccd", "europe", "downward"),
-        ("europe", "uk", "downward"),
-        ("europe", "de", "downward"),
-        ("uk", "de", "horizontal"),
-        ("de", "uk", "horizontal"),
-    ]
-    flows = [
-        {
-            "id": f"acme-flow-{i}",
-            "from": f"acme-{a}",
-            "to": f"acme-{b}",
-            "direction": d,
-            "mode": "planned",
-            "cite": cite(),
-        }
-        for i, (a, b, d) in enumerate(edges)
-    ]
+    edges = TINY_FIRM_EDGES
+    flows = [tiny_flow(f"acme-flow-{i}", *edge) for i, edge in enumerate(edges)]
     await load_case(store, case=as_case(tiny_firm(flows=flows)))
     graph = nx.MultiDiGraph()
     graph.add_edges_from((f"acme-{a}", f"acme-{b}") for a, b, _ in edges)

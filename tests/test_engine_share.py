@@ -28,6 +28,7 @@ from tests.helpers import (
     acme_subsidiary,
     as_case,
     kflow,
+    kflow_rows,
     serve,
     tiny_firm,
 )
@@ -57,16 +58,8 @@ def wait_until(condition: Callable[[], bool], what: str, seconds: float = 30) ->
 
 
 def unit_ids(data: Path, backend: Backend = EMBEDDED) -> list[str]:
-    answer = kflow(
-        "cypher",
-        "MATCH (u:Unit {firm: 'acme'}) RETURN u.id AS id ORDER BY id",
-        "--format",
-        "json",
-        data=data,
-        backend=backend,
-    )
-    assert answer.returncode == 0, answer.stderr
-    return [row["id"] for row in json.loads(answer.stdout)["rows"]]
+    ids = "MATCH (u:Unit {firm: 'acme'}) RETURN u.id AS id ORDER BY id"
+    return [row["id"] for row in kflow_rows("cypher", ids, data=data, backend=backend)]
 
 
 def test_analyst_commands_work_beside_a_running_server(tmp_path: Path, backend: Backend) -> None:

@@ -4,8 +4,6 @@ Each expectation below is the paper's, transcribed from its table; the answers c
 real `kflow serve` over the seeded demos.
 """
 
-import csv
-import io
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,7 @@ from service.services.paging import KeysetRequest
 from service.services.seeding import list_case_files, seed_cases, select_case_files
 from service.services.sources import SOURCES_PATH, render_sources
 from service.store.embedded import EmbeddedStore
-from tests.helpers import Served, kflow, tiny_firm
+from tests.helpers import Served, kflow, kflow_rows, tiny_firm
 
 pytestmark = pytest.mark.e2e
 
@@ -124,15 +122,8 @@ SENN_TABLE_4_ROWS = {
 }
 
 
-def named(server: Served, name: str, **params: Any) -> list[dict[str, Any]]:
-    response = httpx.post(f"{server.base}/queries/{name}", json={"parameters": params})
-    assert response.status_code == 200, response.text
-    rows: list[dict[str, Any]] = response.json()["rows"]
-    return rows
-
-
 def test_senns_table_4_comes_back_from_its_named_query(server: Served) -> None:
-    rows = named(server, "list_customer_asset_cases")
+    rows = server.named_rows("list_customer_asset_cases")
     assert [row["case_no"] for row in rows] == list(range(1, 115))
     per_firm = Counter(row["firm"] for row in rows)
     assert per_firm == {f"senn-firm-{n}": count for n, count in SENN_TABLE_3.items()}
@@ -152,7 +143,7 @@ def test_senns_table_4_comes_back_from_its_named_query(server: Served) -> None:
         assert got == expected, case_no
     assert all(row["citation"] == "Senn, Thoma & Yip (2013), Table 4" for row in rows)
     # The network-perspective cases are the 18 of Table 5; damaged cells say so.
-    assert len(named(server, "list_customer_asset_cases", depth="high")) == 18
+    assert len(server.named_rows("list_customer_asset_cases", depth="high")) == 18
     assert {row["case_no"] for row in rows if row["assumption"]} == {28, 29, 31, 32}
 
 
@@ -168,9 +159,9 @@ def test_customer_knowledge_enters_through_the_manager(server: Served) -> None:
     assert group["riskFocus"] and "KNOWLEDGE" in group["advantages"]
     assert managed["senn-chemicals-unit-kams"]["perspective"] == "SALES"
     # What the group account manager learned from the customer reached the units.
-    sources = named(server, "find_knowledge_sources", firm="senn-specialty-chemicals")
+    sources = server.named_rows("find_knowledge_sources", firm="senn-specialty-chemicals")
     assert {row["unit"] for row in sources} == {"senn-chemicals-group"}
-    flows = named(server, "list_disseminations", firm="senn-specialty-chemicals")
+    flows = server.named_rows("list_disseminations", firm="senn-specialty-chemicals")
     assert {row["to_unit"] for row in flows} == {
         "senn-chemicals-pigments-unit",
         "senn-chemicals-additives-unit",
@@ -222,7 +213,7 @@ def test_every_named_answer_built_from_facts_carries_its_provenance(server: Serv
             assert "citation" not in query["columns"], query["name"]
         else:
             assert query["columns"][-2:] == ["citation", "assumption"], query["name"]
-    rows = named(server, "list_one_way_support", firm="beta")
+    rows = server.named_rows("list_one_way_support", firm="beta")
     usa_china = next(
         r for r in rows if (r["from_unit"], r["to_unit"]) == ("beta-usa", "beta-china")
     )
@@ -232,11 +223,8 @@ def test_every_named_answer_built_from_facts_carries_its_provenance(server: Serv
 
 def test_the_cli_answer_carries_citation_and_assumption(tmp_path: Path) -> None:
     assert kflow("seed", "huawei", data=tmp_path).returncode == 0
-    answer = kflow(
-        "query", "list_integration_events", "-p", "firm=huawei", "--format", "csv", data=tmp_path
-    )
-    assert answer.returncode == 0, answer.stderr
-    rows = list(csv.DictReader(io.StringIO(answer.stdout)))
+    question = ("query", "list_integration_events", "-p", "firm=huawei")
+    rows = kflow_rows(*question, data=tmp_path, fmt="csv")
     assert len(rows) == 4
     for row in rows:
         assert row["citation"].startswith("Fu, Sun & Ghauri (2018), Table 3")

@@ -20,7 +20,7 @@ from service.services.paths import PathQuestion, list_reverse_transfer_paths
 from service.services.seeding import seed_cases
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineProcess
-from tests.helpers import Served, add_units, cite, tiny_firm
+from tests.helpers import TINY_FIRM_EDGES, Served, add_units, tiny_firm, tiny_flow
 from tests.load import Plan, find_written, run_load
 
 pytestmark = pytest.mark.e2e
@@ -59,23 +59,10 @@ def test_concurrent_reads_and_writes_make_no_errors_and_lose_no_write(server: Se
 
 
 def parallel_flows(copies: int) -> list[dict[str, object]]:
-    """`copies` flows on each of five edges of the test firm, all going the right way."""
-    edges = [
-        ("uk", "europe", "upward"),
-        ("de", "europe", "upward"),
-        ("europe", "ccd", "upward"),
-        ("uk", "de", "horizontal"),
-        ("de", "uk", "horizontal"),
-    ]
+    """`copies` flows on each of the five upward and sideways edges of the test firm."""
+    edges = [edge for edge in TINY_FIRM_EDGES if edge[2] != "downward"]
     return [
-        {
-            "id": f"acme-flow-{source}-{target}-{n}",
-            "from": f"acme-{source}",
-            "to": f"acme-{target}",
-            "direction": direction,
-            "mode": "planned",
-            "cite": cite(),
-        }
+        tiny_flow(f"acme-flow-{source}-{target}-{n}", source, target, direction)
         for source, target, direction in edges
         for n in range(copies)
     ]

@@ -1,4 +1,4 @@
-// Count the units that list_units and list_units_page page through.
+// Count the units that list_units_page pages through.
 // params: firm: STRING, role: STRING, country: STRING
 // returns: total
 MATCH (u:Unit)

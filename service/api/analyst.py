@@ -13,6 +13,8 @@ from service.services import analyst, exchange
 from service.services.access import Role
 from service.services.errors import InvalidArgument
 from service.services.rendering import AnswerRenderer, describe_byte_cut
+from service.settings import Settings
+from service.store.port import GraphStore
 
 router = APIRouter(
     tags=["analysts"],
@@ -92,14 +94,27 @@ async def get_queries() -> list[analyst.NamedQuery]:
     return analyst.list_named_queries()
 
 
+# What running a named query can answer besides its rows, over GET or POST.
+_NAMED_QUERY_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Missing or ill-typed parameter"},
+    404: {"description": "No such named query, or an id that names nothing"},
+}
+
+
+async def _run_named_query(
+    store: GraphStore, settings: Settings, name: str, params: dict[str, Any], fmt: AnswerFormat
+) -> Response:
+    answer = await analyst.run_named_query(
+        store, name=name, params=params, row_cap=settings.analyst_row_cap
+    )
+    return await _answer(answer, fmt, max_bytes=settings.analyst_max_response_bytes)
+
+
 @router.get(
     "/queries/{name}",
     summary="One named query, or its answer",
     response_model=analyst.NamedQuery,
-    responses={
-        400: {"description": "Missing or ill-typed parameter"},
-        404: {"description": "No such named query, or an id that names nothing"},
-    },
+    responses=_NAMED_QUERY_ERRORS,
 )
 async def get_query(
     request: Request,
@@ -115,20 +130,10 @@ async def get_query(
     if format is None:
         return JSONResponse(analyst.get_named_query(name=name).model_dump(mode="json"))
     params = {k: v for k, v in request.query_params.items() if k != "format"}
-    answer = await analyst.run_named_query(
-        store, name=name, params=params, row_cap=settings.analyst_row_cap
-    )
-    return await _answer(answer, format, max_bytes=settings.analyst_max_response_bytes)
+    return await _run_named_query(store, settings, name, params, format)
 
 
-@router.post(
-    "/queries/{name}",
-    summary="Run a named query",
-    responses={
-        400: {"description": "Missing or ill-typed parameter"},
-        404: {"description": "No such named query"},
-    },
-)
+@router.post("/queries/{name}", summary="Run a named query", responses=_NAMED_QUERY_ERRORS)
 async def post_query(
     store: StoreDep,
     settings: SettingsDep,
@@ -139,10 +144,7 @@ async def post_query(
     format: Annotated[AnswerFormat, Query()] = AnswerFormat.JSON,
 ) -> Response:
     """Run a named question with parameters checked against its header."""
-    answer = await analyst.run_named_query(
-        store, name=name, params=parameters or {}, row_cap=settings.analyst_row_cap
-    )
-    return await _answer(answer, format, max_bytes=settings.analyst_max_response_bytes)
+    return await _run_named_query(store, settings, name, parameters or {}, format)
 
 
 def _graph(export: exchange.GraphExport, fmt: GraphFormat, table: CsvTable | None) -> Response:

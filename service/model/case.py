@@ -140,7 +140,9 @@ class Fact(Strict):
     )
 
 
-class Firm(Fact):
+# An entity's own fields are declared once, in a base the case record (with its citation and
+# references) and the view the read use cases return (`service.model.views`) both extend.
+class FirmFields(BaseModel):
     id: Id
     name: Name
     home_country: Name
@@ -149,8 +151,10 @@ class Firm(Fact):
     summary: Text | None = None
 
 
-# An entity's own fields are declared once, in a base the case record (with its citation and
-# references) and the view the read use cases return (`service.model.views`) both extend.
+class Firm(FirmFields, Fact):
+    pass
+
+
 class UnitFields(BaseModel):
     id: Id
     name: Name
@@ -176,14 +180,19 @@ class Actor(ActorFields, Fact):
     buying: BuyingMode | None = None
 
 
-class ActorLink(Fact):
+class Link(Fact):
+    """A record from one record to another: `from` and `to` in files and the API."""
+
     id: Id
     source: Id = Field(alias="from")
     target: Id = Field(alias="to")
-    kind: ActorLinkKind
-    date: PartialDate | None = None
 
     model_config = ConfigDict(populate_by_name=True)
+
+
+class ActorLink(Link):
+    kind: ActorLinkKind
+    date: PartialDate | None = None
 
 
 class CapabilityFields(BaseModel):
@@ -218,18 +227,13 @@ class LearningEvent(Fact):
     date: PartialDate | None = None
 
 
-class Flow(Fact):
+class Flow(Link):
     """Knowledge passed from one unit to another (Figure 1's solid and dotted lines)."""
 
-    id: Id
-    source: Id = Field(alias="from")
-    target: Id = Field(alias="to")
     direction: FlowDirection
     mode: FlowMode
     knowledge: Id | None = None
     date: PartialDate | None = None
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class ResourceFields(BaseModel):
@@ -335,17 +339,12 @@ class Project(Fact):
     dependencies: tuple[Dependency, ...] = ()
 
 
-class Support(Fact):
+class Support(Link):
     """One subsidiary helped another sell or deliver (given, not necessarily returned)."""
 
-    id: Id
-    source: Id = Field(alias="from")
-    target: Id = Field(alias="to")
     project: Id | None = None
     description: Text | None = None
     date: PartialDate | None = None
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class Tension(Fact):
@@ -514,6 +513,15 @@ def find_case_problems(case: CaseFile) -> Iterable[Problem]:
         if value is not None and value not in pool:
             yield loc, f"unknown {what} '{value}'"
 
+    def ends(
+        section: str, i: int, link: Link, pool: Iterable[str], what: str, itself: str
+    ) -> Iterable[Problem]:
+        """A link's two ends: each one known, and not the same one."""
+        yield from ref((section, i, "from"), link.source, pool, what)
+        yield from ref((section, i, "to"), link.target, pool, what)
+        if link.source == link.target:
+            yield (section, i, "to"), itself
+
     roots = [u.id for u in case.units if u.reports_to is None]
     for i, unit in enumerate(case.units):
         yield from ref(("units", i, "reports_to"), unit.reports_to, units, "unit")
@@ -531,10 +539,9 @@ def find_case_problems(case: CaseFile) -> Iterable[Problem]:
         )
 
     for i, link in enumerate(case.actor_links):
-        yield from ref(("actor_links", i, "from"), link.source, actors, "actor")
-        yield from ref(("actor_links", i, "to"), link.target, actors, "actor")
-        if link.source == link.target:
-            yield ("actor_links", i, "to"), "an actor cannot be linked to itself"
+        yield from ends(
+            "actor_links", i, link, actors, "actor", "an actor cannot be linked to itself"
+        )
 
     for i, item in enumerate(case.knowledge):
         for j, cap in enumerate(item.builds):
@@ -666,11 +673,8 @@ def find_case_problems(case: CaseFile) -> Iterable[Problem]:
                 )
 
     for i, support in enumerate(case.support):
-        yield from ref(("support", i, "from"), support.source, units, "unit")
-        yield from ref(("support", i, "to"), support.target, units, "unit")
+        yield from ends("support", i, support, units, "unit", "a unit cannot support itself")
         yield from ref(("support", i, "project"), support.project, projects, "project")
-        if support.source == support.target:
-            yield ("support", i, "to"), "a unit cannot support itself"
 
     for i, tension in enumerate(case.tensions):
         for j, unit_id in enumerate(tension.units):

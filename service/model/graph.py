@@ -4,25 +4,11 @@
 checks that the seeded graph holds nothing else.
 """
 
+from typing import get_args
+
 from pydantic import BaseModel
 
-from service.model.case import (
-    Actor,
-    ActorLink,
-    Capability,
-    CaseAnalysis,
-    CustomerManagement,
-    Firm,
-    Flow,
-    IntegrationEvent,
-    Knowledge,
-    LearningEvent,
-    Project,
-    Resource,
-    Support,
-    Tension,
-    Unit,
-)
+from service.model.case import CaseFile
 
 # Fields of a record that become relationships or references, not its own properties.
 REFERENCE_FIELDS: dict[str, set[str]] = {
@@ -52,27 +38,28 @@ FIRST_FLOW_FIELDS = (
     "first_recorded_at",
 )
 
-_NODES: dict[str, tuple[str, type[BaseModel]]] = {
-    "Firm": ("firm", Firm),
-    "Unit": ("units", Unit),
-    "Actor": ("actors", Actor),
-    "Capability": ("capabilities", Capability),
-    "Knowledge": ("knowledge", Knowledge),
-    "LearningEvent": ("learning", LearningEvent),
-    "Resource": ("resources", Resource),
-    "IntegrationEvent": ("integrations", IntegrationEvent),
-    "Project": ("projects", Project),
-    "Tension": ("tensions", Tension),
-    "CaseAnalysis": ("case_analyses", CaseAnalysis),
+# The case section each node label and fact relationship type is stored from.
+_NODES = {
+    "Firm": "firm",
+    "Unit": "units",
+    "Actor": "actors",
+    "Capability": "capabilities",
+    "Knowledge": "knowledge",
+    "LearningEvent": "learning",
+    "Resource": "resources",
+    "IntegrationEvent": "integrations",
+    "Project": "projects",
+    "Tension": "tensions",
+    "CaseAnalysis": "case_analyses",
 }
-_FACT_RELATIONSHIPS: dict[str, tuple[str, type[BaseModel]]] = {
-    "FLOWS": ("flows", Flow),
-    "ACQUIRED": ("actor_links", ActorLink),
-    "SUBCONTRACTS_TO": ("actor_links", ActorLink),
-    "SUBUNIT_OF": ("actor_links", ActorLink),
-    "JOINT_VENTURE_WITH": ("actor_links", ActorLink),
-    "SUPPORTED": ("support", Support),
-    "MANAGES": ("customer_management", CustomerManagement),
+_FACT_RELATIONSHIPS = {
+    "FLOWS": "flows",
+    "ACQUIRED": "actor_links",
+    "SUBCONTRACTS_TO": "actor_links",
+    "SUBUNIT_OF": "actor_links",
+    "JOINT_VENTURE_WITH": "actor_links",
+    "SUPPORTED": "support",
+    "MANAGES": "customer_management",
 }
 # Computed from FLOWS; exports leave them out unless asked, or a tool would count flows twice.
 DERIVED_RELATIONSHIPS = ("SENDS_UP", "SENDS_DOWN", "SENDS_ACROSS")
@@ -118,14 +105,18 @@ DERIVED_NODE_PROPERTIES = frozenset({*UNIT_METRICS, "flowed"})
 UNIT_ROLE_LABELS = ("HQ", "CapabilityCentre", "RegionalHQ", "CoreSubsidiary", "Subsidiary")
 
 
-def _stored(section: str, model: type[BaseModel]) -> set[str]:
+def _stored(section: str) -> set[str]:
+    """The properties a record of a case section is stored with."""
+    annotation = CaseFile.model_fields[section].annotation
+    # A section is one record (the firm) or a tuple of them.
+    model: type[BaseModel] = (get_args(annotation) or (annotation,))[0]
     fields = set(model.model_fields) - REFERENCE_FIELDS.get(section, set()) - {"cite"}
     return fields | PROVENANCE
 
 
 def node_properties() -> dict[str, set[str]]:
     """The properties each node label can hold."""
-    shapes = {label: _stored(section, model) for label, (section, model) in _NODES.items()}
+    shapes = {label: _stored(section) for label, section in _NODES.items()}
     shapes["Firm"] |= {"case", "title"}
     shapes["Unit"] |= set(UNIT_METRICS)
     shapes["Knowledge"] |= {"flowed"}
@@ -134,8 +125,6 @@ def node_properties() -> dict[str, set[str]]:
 
 def relationship_properties() -> dict[str, set[str]]:
     """The properties each relationship type can hold."""
-    shapes = {
-        kind: _stored(section, model) for kind, (section, model) in _FACT_RELATIONSHIPS.items()
-    }
+    shapes = {kind: _stored(section) for kind, section in _FACT_RELATIONSHIPS.items()}
     shapes.update(_STRUCTURAL_RELATIONSHIPS)
     return shapes

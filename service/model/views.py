@@ -9,6 +9,7 @@ from service.model.case import (
     ActorFields,
     CapabilityFields,
     CustomerManagementFields,
+    FirmFields,
     KnowledgeFields,
     ResourceFields,
     UnitFields,
@@ -20,7 +21,6 @@ from service.model.enums import (
     IntegrationStep,
     IntegrationTier,
     Interdependence,
-    Outcome,
     RenewMode,
     SupportingMechanism,
     UnitRole,
@@ -43,14 +43,8 @@ class View(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
 
 
-class FirmView(View):
-    id: str
-    name: str
+class FirmView(FirmFields, View):
     case: str | None = None
-    home_country: str | None = None
-    industry: str | None = None
-    outcome: Outcome | None = None
-    summary: str | None = None
     citation: str | None = None
     assumption: str | None = None
 

@@ -18,8 +18,8 @@ from service.model.views import (
 )
 from service.services.cases import count_unit_metrics
 from service.services.errors import InvalidArgument, NotFound
-from service.services.network import get_firms_by_id, get_projects_by_id, list_units
-from service.services.paging import PageRequest
+from service.services.network import get_firms_by_id, get_projects_by_id, list_units_paged
+from service.services.paging import KeysetRequest, PageRequest
 from service.store.port import GraphStore, Row
 
 METRICS = cypher.Folder("metrics")
@@ -226,12 +226,13 @@ async def count_hub_metrics_as_of(
     store: GraphStore, *, firm_id: str, as_of: str
 ) -> DatedHubMetrics:
     """A firm's hub metrics as of a date: only flows dated on or before it are counted."""
-    units = await list_units(
-        store, firm=firm_id, role=None, country=None, page=PageRequest(0, MAX_DATED_UNITS)
+    page = await list_units_paged(
+        store, firm=firm_id, role=None, country=None, page=KeysetRequest(MAX_DATED_UNITS)
     )
+    units = page.items
     if not units and firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
-    if len(units) >= MAX_DATED_UNITS:
+    if page.has_next:
         raise InvalidArgument(
             "asOf", f"'{firm_id}' has more than {MAX_DATED_UNITS:,} units to count again by date"
         )

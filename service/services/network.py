@@ -11,7 +11,7 @@ from service.model.enums import Channel, FlowDirection, UnitRole
 from service.services.dating import is_on_or_before
 from service.services.errors import NotFound
 from service.services.navigation import Page, UnitFilter, list_firm_units, root_page
-from service.services.paging import KeysetRequest, PageRequest
+from service.services.paging import KeysetRequest
 from service.store.port import GraphReader, GraphStore
 
 CASES = cypher.Folder("cases")
@@ -46,22 +46,6 @@ async def get_firms_by_id(store: GraphStore, *, ids: list[str]) -> dict[str, vie
 
 def _unit_filters(firm: str | None, role: UnitRole | None, country: str | None) -> dict[str, Any]:
     return {"firm": firm, "role": role.value if role else None, "country": country}
-
-
-async def list_units(
-    store: GraphStore,
-    *,
-    firm: str | None,
-    role: UnitRole | None,
-    country: str | None,
-    page: PageRequest,
-) -> list[views.UnitView]:
-    """One page of units, filtered, in id order."""
-    rows = await store.read(
-        NETWORK.list_units,
-        _unit_filters(firm, role, country) | {"skip": page.skip, "limit": page.limit},
-    )
-    return [views.UnitView.model_validate(row["unit"]) for row in rows]
 
 
 async def list_units_paged(

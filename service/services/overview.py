@@ -8,8 +8,8 @@ from service.model.enums import UnitRole
 from service.model.views import FirmView, UnitView
 from service.services.errors import InvalidArgument
 from service.services.lookup import check_known_ids
-from service.services.network import count_units, get_firms_by_id, list_units
-from service.services.paging import PageRequest
+from service.services.network import count_units, get_firms_by_id, list_units_paged
+from service.services.paging import KeysetRequest
 from service.store.port import GraphStore
 
 OVERVIEW = cypher.Folder("overview")
@@ -56,13 +56,9 @@ async def get_firm_overview(
     firms = await get_firms_by_id(store, ids=[firm_id])
     upper: list[UnitView] = []
     for role in UPPER_ROLES:
-        upper += await list_units(
-            store,
-            firm=firm_id,
-            role=role,
-            country=None,
-            page=PageRequest(skip=0, limit=MAX_UPPER_UNITS),
-        )
+        page = KeysetRequest(MAX_UPPER_UNITS)
+        found = await list_units_paged(store, firm=firm_id, role=role, country=None, page=page)
+        upper += found.items
     groups = []
     for row in await store.read(OVERVIEW.list_unit_groups, {"firm": firm_id}):
         hub = row["hub"]
