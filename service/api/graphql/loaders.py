@@ -19,7 +19,7 @@ from service.model.views import (
     UnitView,
 )
 from service.services import navigation
-from service.services.navigation import EventFilter, FlowFilter, Page, UnitFilter
+from service.services.navigation import EventFilter, FlowFilter, Page, Related, UnitFilter
 from service.services.paging import KeysetRequest
 from service.store.port import GraphStore
 
@@ -35,8 +35,9 @@ def _request_of(args: Hashable) -> KeysetRequest:
 class PageLoader(Generic[A, V]):
     """Pages of one relationship field, batched across the parents of a level."""
 
-    def __init__(self, fetch: Fetch[A, V]) -> None:
+    def __init__(self, fetch: Fetch[A, V], remember: Callable[[Related], None]) -> None:
         self._fetch = fetch
+        self._remember = remember
         self._loader = DataLoader[tuple[str, A], Page[V]](self._batch)
 
     async def _batch(self, keys: list[tuple[str, A]]) -> list[Page[V]]:
@@ -46,6 +47,8 @@ class PageLoader(Generic[A, V]):
         found: dict[tuple[str, A], Page[V]] = {}
         for args, parents in groups.items():
             pages = await self._fetch(sorted(set(parents)), args)
+            for page in pages.values():
+                self._remember(page.related)
             empty: Page[V] = Page.empty(_request_of(args))
             found |= {(parent, args): pages.get(parent, empty) for parent in parents}
         return [found[key] for key in keys]
@@ -58,42 +61,50 @@ class PageLoader(Generic[A, V]):
 class NavigationLoaders:
     """The navigation fields' loaders of one request."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, *, remember: Callable[[Related], None]) -> None:
         self.firm_units = PageLoader[UnitFilter, UnitView](
-            lambda firms, filters: navigation.list_firm_units(store, firms=firms, filters=filters)
+            lambda firms, filters: navigation.list_firm_units(store, firms=firms, filters=filters),
+            remember,
         )
         self.firm_knowledge = PageLoader[KeysetRequest, KnowledgeView](
             lambda firms, page: navigation.list_firm_knowledge(
                 store, firms=list[str | None](firms), page=page
-            )
+            ),
+            remember,
         )
         self.subordinates = PageLoader[KeysetRequest, UnitView](
-            lambda units, page: navigation.list_unit_subordinates(store, units=units, page=page)
+            lambda units, page: navigation.list_unit_subordinates(store, units=units, page=page),
+            remember,
         )
         self.flows_out = PageLoader[FlowFilter, FlowView](
             lambda units, filters: navigation.list_unit_flows(
                 store, units=units, outgoing=True, filters=filters
-            )
+            ),
+            remember,
         )
         self.flows_in = PageLoader[FlowFilter, FlowView](
             lambda units, filters: navigation.list_unit_flows(
                 store, units=units, outgoing=False, filters=filters
-            )
+            ),
+            remember,
         )
         self.knowledge_flows = PageLoader[FlowFilter, FlowView](
             lambda items, filters: navigation.list_knowledge_flows(
                 store, items=items, filters=filters
-            )
+            ),
+            remember,
         )
         self.unit_learning = PageLoader[EventFilter, LearningView](
             lambda units, filters: navigation.list_unit_learning_events(
                 store, units=units, filters=filters
-            )
+            ),
+            remember,
         )
         self.unit_integrations = PageLoader[EventFilter, IntegrationEventView](
             lambda units, filters: navigation.list_unit_integration_events(
                 store, units=units, filters=filters
-            )
+            ),
+            remember,
         )
         self.learning_knowledge = DataLoader[str, list[str]](self._load_learning_knowledge)
         self._store = store
