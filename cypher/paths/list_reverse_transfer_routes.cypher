@@ -71,7 +71,7 @@ WITH ends, walked, undated, ids, collect(p)[0] AS p
 ORDER BY size(ids), ids
 WITH ends, size(walked) >= $cap AS capped, undated, collect(p)[0..$limit] AS best
 // The distinct units of the kept routes are read whole (each with its boss), once each, so
-// the request needs no second round trip for them.
+// the request needs no second round trip for them; a route names its units by id.
 UNWIND CASE WHEN size(best) = 0 THEN [null] ELSE best END AS p
 UNWIND CASE WHEN p IS NULL THEN [null] ELSE nodes(p) END AS n
 WITH DISTINCT ends, capped, undated, best, n
@@ -81,7 +81,7 @@ WITH ends, capped, undated, best,
        n {.id, .name, .role, .country, .market, .firm, .citation, .assumption,
           reportsTo: boss.id} END) AS units
 RETURN {ends: ends, capped: capped, units: units,
-        paths: [p IN best | {units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
+        paths: [p IN best | {units: [n IN nodes(p) | n.id],
                              flows: [r IN relationships(p) | {id: r.first_flow, direction: r.direction,
                                       mode: r.first_mode, knowledge: r.first_knowledge,
                                       date: r.first_date, citation: r.first_citation,

@@ -236,9 +236,14 @@ def _walked(rows: list[dict[str, Any]]) -> tuple[bool, Walked]:
     if not rows:
         return False, Walked([])
     walk = rows[0]["walk"]
-    units = (UnitView.model_validate(unit) for unit in walk.get("units") or ())
+    paths = list(walk["paths"])
+    units = walk.get("units")
+    if units is not None:  # the walk named each route's units by id, and read them once
+        by_id = {unit["id"]: unit for unit in units}
+        paths = [path | {"units": [by_id[i] for i in path["units"]]} for path in paths]
+    views = (UnitView.model_validate(unit) for unit in units or ())
     return bool(walk["capped"]), Walked(
-        list(walk["paths"]), int(walk.get("undated") or 0), {unit.id: unit for unit in units}
+        paths, int(walk.get("undated") or 0), {view.id: view for view in views}
     )
 
 
