@@ -7,7 +7,7 @@
 // parent's flows are sorted and cut to the page before any row is built (FLOWS join units
 // only, so the far end is read for the page alone); total counts every flow the filters keep,
 // whatever the cursor, and only when $counted (0 otherwise).
-// params: firm: STRING, knowledge: STRING, since: STRING, until: STRING, descending: BOOLEAN, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER, counted: BOOLEAN, units: LIST<STRING>
+// params: firm: STRING, knowledge: STRING, since: STRING, until: STRING, descending: BOOLEAN, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER, counted: BOOLEAN, withUnits: BOOLEAN, withKnowledge: BOOLEAN, units: LIST<STRING>
 // returns: page: FlowView
 // (:Unit)-[:FLOWS]->(:Unit)
 UNWIND $units AS parent
@@ -24,8 +24,32 @@ WITH parent, count(r) AS total,
                THEN key < $cursorKey OR (key = $cursorKey AND r.id < $cursorId)
                ELSE key > $cursorKey OR (key = $cursorKey AND r.id > $cursorId) END
              THEN r END)[0..$limit] AS page
-RETURN {parent: parent, total: CASE WHEN $counted THEN total ELSE 0 END,
-        items: [r IN page | r {.id, .direction, .mode, .knowledge, .date, .citation,
-                               .assumption, .recorded_at, source: startNode(r).id,
-                               target: endNode(r).id,
-                               key: CASE WHEN $descending THEN coalesce(r.date, '') ELSE coalesce(r.date, '~') END}]} AS page
+// The flows of the page are unwound in order (an empty page as one null row) to read, when asked,
+// the units at both ends ($withUnits) and the knowledge item with its capabilities
+// ($withKnowledge), for the loaders of the request; then collected again in that order.
+UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE range(0, size(page) - 1) END AS i
+WITH parent, total, i, page[i] AS r
+WITH parent, total, i, r,
+     CASE WHEN $withUnits AND r IS NOT NULL THEN startNode(r) END AS a,
+     CASE WHEN $withUnits AND r IS NOT NULL THEN endNode(r) END AS b,
+     CASE WHEN $withKnowledge AND r IS NOT NULL THEN r.knowledge END AS itemId
+OPTIONAL MATCH (a)-[:REPORTS_TO]->(aBoss:Unit)
+OPTIONAL MATCH (b)-[:REPORTS_TO]->(bBoss:Unit)
+OPTIONAL MATCH (k:Knowledge {id: itemId})
+OPTIONAL MATCH (k)-[:BUILDS]->(c:Capability)
+WITH parent, total, i, r, a, b, aBoss, bBoss, k,
+     collect(c {.id, .name, .channel, .citation}) AS capabilities
+ORDER BY i
+WITH parent, total, collect(CASE WHEN r IS NULL THEN null ELSE
+       r {.id, .direction, .mode, .knowledge, .date, .citation, .assumption, .recorded_at,
+          source: startNode(r).id, target: endNode(r).id,
+          key: CASE WHEN $descending THEN coalesce(r.date, '') ELSE coalesce(r.date, '~') END,
+          relatedUnits: CASE WHEN a IS NULL THEN null ELSE
+            [a {.id, .name, .role, .country, .market, .firm, .citation, .assumption,
+                reportsTo: aBoss.id},
+             b {.id, .name, .role, .country, .market, .firm, .citation, .assumption,
+                reportsTo: bBoss.id}] END,
+          relatedKnowledge: CASE WHEN NOT $withKnowledge THEN null WHEN k IS NULL THEN []
+            ELSE [k {.id, .name, .kind, .domain, .firm, .citation, .assumption,
+                     capabilities: capabilities}] END} END) AS items
+RETURN {parent: parent, total: CASE WHEN $counted THEN total ELSE 0 END, items: items} AS page

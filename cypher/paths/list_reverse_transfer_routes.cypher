@@ -18,10 +18,22 @@
 // for a hop with no dated flow.
 // params: from: STRING, to: STRING, minHops: INTEGER, maxHops: INTEGER, cap: INTEGER, limit: INTEGER, asOf: STRING
 // returns: walk: Route
-// (:Unit {id: $from})-[:SENDS_UP|SENDS_ACROSS*1..6]->(:Unit {id: $to})
-MATCH (source:Unit {id: $from})
-MATCH (target:Unit {id: $to})
-WITH target,
+// (:Unit {id: $from})-[:SENDS_UP|SENDS_ACROSS*1..6]->(:Unit {id: $to}),
+// (:Unit:CapabilityCentre {firm}), (:Unit:HQ {firm})
+// The ends are found first, as get_reverse_transfer_ends finds them: the target is $to, or
+// without it the source firm's HQ capability centre (its HQ when it has none); `ends` says
+// which exist, so the walk needs no round trip before it.
+OPTIONAL MATCH (source:Unit {id: $from})
+OPTIONAL MATCH (named:Unit {id: coalesce($to, '')})
+OPTIONAL MATCH (centre:CapabilityCentre)
+WHERE $to IS NULL AND centre.firm = source.firm
+OPTIONAL MATCH (hq:HQ)
+WHERE $to IS NULL AND hq.firm = source.firm
+WITH source, named, centre, hq ORDER BY centre.id
+WITH source, named, collect(centre)[0] AS centre, collect(hq)[0] AS hq
+WITH source, CASE WHEN $to IS NULL THEN coalesce(centre, hq) ELSE named END AS target,
+     named
+WITH {source: source.id, named: named.id, target: target.id} AS ends, target,
      CASE WHEN $maxHops = 1 THEN source END AS from1,
      CASE WHEN $maxHops = 2 THEN source END AS from2,
      CASE WHEN $maxHops = 3 THEN source END AS from3,
@@ -34,13 +46,13 @@ OPTIONAL MATCH p3 = (from3)-[:SENDS_UP|SENDS_ACROSS*1..3]->(target)
 OPTIONAL MATCH p4 = (from4)-[:SENDS_UP|SENDS_ACROSS*1..4]->(target)
 OPTIONAL MATCH p5 = (from5)-[:SENDS_UP|SENDS_ACROSS*1..5]->(target)
 OPTIONAL MATCH p6 = (from6)-[:SENDS_UP|SENDS_ACROSS*1..6]->(target)
-WITH coalesce(p1, p2, p3, p4, p5, p6) AS p
-WHERE p IS NOT NULL
-WITH p LIMIT $cap
-WITH collect(p) AS walked
+// No path leaves one null row, which collect() drops: the ends stay in the answer.
+WITH ends, coalesce(p1, p2, p3, p4, p5, p6) AS p
+WITH ends, p LIMIT $cap
+WITH ends, collect(p) AS walked
 // Kept routes are sorted by unwinding them; an empty list unwinds as one null row, so the
 // answer still has its one row.
-WITH walked,
+WITH ends, walked,
      [p IN walked WHERE length(p) >= $minHops
         AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
         AND ($asOf IS NULL OR all(r IN relationships(p) WHERE r.first_date IS NOT NULL AND
@@ -50,16 +62,26 @@ WITH walked,
         AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
         AND any(r IN relationships(p) WHERE r.first_date IS NULL)]) AS undated
 UNWIND CASE WHEN size(kept) = 0 THEN [null] ELSE kept END AS p
-WITH walked, undated, p,
+WITH ends, walked, undated, p,
      CASE WHEN p IS NULL THEN [] ELSE [n IN nodes(p) | n.id] END AS ids,
      CASE WHEN p IS NULL THEN [] ELSE [r IN relationships(p) | r.first_flow] END AS flowIds
 ORDER BY ids, flowIds
 // Many flows between two units are one hop: one route per sequence of units.
-WITH walked, undated, ids, collect(p)[0] AS p
+WITH ends, walked, undated, ids, collect(p)[0] AS p
 ORDER BY size(ids), ids
-WITH walked, undated, collect(p)[0..$limit] AS best
-RETURN {capped: size(walked) >= $cap,
-        paths: [p IN best | {units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
+WITH ends, size(walked) >= $cap AS capped, undated, collect(p)[0..$limit] AS best
+// The distinct units of the kept routes are read whole (each with its boss), once each, so
+// the request needs no second round trip for them; a route names its units by id.
+UNWIND CASE WHEN size(best) = 0 THEN [null] ELSE best END AS p
+UNWIND CASE WHEN p IS NULL THEN [null] ELSE nodes(p) END AS n
+WITH DISTINCT ends, capped, undated, best, n
+OPTIONAL MATCH (n)-[:REPORTS_TO]->(boss:Unit)
+WITH ends, capped, undated, best,
+     collect(CASE WHEN n IS NULL THEN null ELSE
+       n {.id, .name, .role, .country, .market, .firm, .citation, .assumption,
+          reportsTo: boss.id} END) AS units
+RETURN {ends: ends, capped: capped, units: units,
+        paths: [p IN best | {units: [n IN nodes(p) | n.id],
                              flows: [r IN relationships(p) | {id: r.first_flow, direction: r.direction,
                                       mode: r.first_mode, knowledge: r.first_knowledge,
                                       date: r.first_date, citation: r.first_citation,

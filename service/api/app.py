@@ -63,6 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs" if docs else None,
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
+        # kflow keeps its own metrics and log lines; FastAPI's OpenTelemetry hooks, on by
+        # default, would look up the global providers at every request for nothing.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
 

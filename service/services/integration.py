@@ -8,7 +8,7 @@ from service import cypher
 from service.model.enums import IntegrationStep, IntegrationTier
 from service.model.views import IntegrationEventView
 from service.services.errors import NotFound
-from service.services.navigation import Page, check_partial_date, root_page
+from service.services.navigation import Along, Page, check_partial_date, root_page
 from service.services.network import get_firms_by_id
 from service.services.paging import KeysetRequest
 from service.store.port import GraphStore
@@ -51,11 +51,19 @@ class EventFilter:
 
 
 async def list_integration_events(
-    store: GraphStore, *, filters: EventFilter, page: KeysetRequest
+    store: GraphStore,
+    *,
+    filters: EventFilter,
+    page: KeysetRequest,
+    counted: bool = False,
+    along: Along | None = None,
 ) -> Page[IntegrationEventView]:
     """A page of integration events in time order, stable when events are recorded between
-    pages; since/until overlap partial dates."""
-    rows = await store.read(INTEGRATION.list_integration_events, filters.params() | page.params())
+    pages; since/until overlap partial dates; with `counted`, the page's total counts them."""
+    rows = await store.read(
+        INTEGRATION.list_integration_events,
+        filters.params() | page.params() | (along or Along()).params() | {"counted": counted},
+    )
     return root_page(rows, IntegrationEventView, page)
 
 
@@ -67,13 +75,6 @@ async def list_knowledge_integration_events(
         INTEGRATION.list_knowledge_integration_events, {"knowledge": knowledge_id, "limit": limit}
     )
     return [IntegrationEventView.model_validate(row["event"]) for row in rows]
-
-
-async def count_integration_events(store: GraphStore, *, filters: EventFilter) -> int:
-    """How many integration events the filters select."""
-    return int(
-        (await store.read(INTEGRATION.count_integration_events, filters.params()))[0]["total"]
-    )
 
 
 async def get_integration_matrix(store: GraphStore, *, firm_id: str) -> list[MatrixCell]:

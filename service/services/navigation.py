@@ -38,14 +38,63 @@ def check_partial_date(name: str, value: str | None) -> None:
 
 
 @dataclass(frozen=True)
+class Along:
+    """What a page's statement reads beside its items, when the request will show it: the
+    units an item names, and the knowledge items (with their capabilities) it names."""
+
+    units: bool = False
+    knowledge: bool = False
+
+    def params(self) -> dict[str, Any]:
+        """The statement parameters."""
+        return {"withUnits": self.units, "withKnowledge": self.knowledge}
+
+
+@dataclass(frozen=True)
+class Related:
+    """The nodes a page's statement read beside its items (see `Along`), by id, and the
+    knowledge ids each item names, for items whose knowledge was read."""
+
+    units: dict[str, UnitView] = field(default_factory=dict)
+    knowledge: dict[str, KnowledgeView] = field(default_factory=dict)
+    knowledge_of: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def read_from(cls, items: Iterable[dict[str, Any]]) -> "Related":
+        """What the items' `relatedUnits` and `relatedKnowledge` lists hold (null: not read)."""
+        related = cls()
+        for item in items:
+            for unit in item.get("relatedUnits") or ():
+                related.units[unit["id"]] = UnitView.model_validate(unit)
+            known = item.get("relatedKnowledge")
+            if known is not None:
+                related.knowledge_of[item["id"]] = [k["id"] for k in known]
+                for knowledge in known:
+                    related.knowledge[knowledge["id"]] = KnowledgeView.model_validate(knowledge)
+        return related
+
+    @classmethod
+    def combined(cls, parts: Iterable["Related"]) -> "Related":
+        """Everything several pages read beside their items."""
+        related = cls()
+        for part in parts:
+            related.units.update(part.units)
+            related.knowledge.update(part.knowledge)
+            related.knowledge_of.update(part.knowledge_of)
+        return related
+
+
+@dataclass(frozen=True)
 class Page(Generic[V]):
-    """One parent's page: the items with their cursors, and the parent's total."""
+    """One parent's page: the items with their cursors, the parent's total, and the nodes
+    read beside the items."""
 
     items: list[V]
     cursors: list[str]
     has_next: bool
     has_previous: bool
     total: int
+    related: Related = field(default_factory=Related)
 
     @classmethod
     def empty(cls, request: KeysetRequest) -> "Page[V]":
@@ -89,6 +138,7 @@ class FlowFilter:
     order: FlowOrder = FlowOrder.DATE_ASC
     page: KeysetRequest = field(default_factory=lambda: KeysetRequest(size=20))
     counted: bool = True  # whether the total is wanted (it costs a second walk)
+    along: Along = Along()
 
     def params(self) -> dict[str, Any]:
         """The statement parameters shared by every flow list."""
@@ -106,6 +156,7 @@ class FlowFilter:
 class EventFilter:
     period: Period = Period()
     page: KeysetRequest = field(default_factory=lambda: KeysetRequest(size=20))
+    along: Along = Along()
 
 
 def _pages(
@@ -124,6 +175,7 @@ def _pages(
             has_next=_beyond_cursor(request, forward=True, more=more),
             has_previous=_beyond_cursor(request, forward=False, more=more),
             total=int(page.get("total", 0)),  # a root list counts apart, when asked
+            related=Related.read_from(shown),
         )
     return pages
 
@@ -176,7 +228,7 @@ async def list_unit_flows(
 ) -> dict[str | None, Page[FlowView]]:
     """A page of the flows out of (or into) each unit, in date order."""
     query = NAVIGATION.list_unit_flows_out if outgoing else NAVIGATION.list_unit_flows_in
-    rows = await store.read(query, {"units": units, **filters.params()})
+    rows = await store.read(query, {"units": units, **filters.params(), **filters.along.params()})
     return _pages(rows, FlowView, filters.page)
 
 
@@ -184,7 +236,10 @@ async def list_knowledge_flows(
     store: GraphStore, *, items: list[str], filters: FlowFilter
 ) -> dict[str | None, Page[FlowView]]:
     """A page of the flows that carried each knowledge item, in date order."""
-    rows = await store.read(NAVIGATION.list_knowledge_flows, {"items": items, **filters.params()})
+    rows = await store.read(
+        NAVIGATION.list_knowledge_flows,
+        {"items": items, **filters.params(), **filters.along.params()},
+    )
     return _pages(rows, FlowView, filters.page)
 
 
@@ -250,6 +305,7 @@ def _merged(pages: list[Page[FlowView]], filters: FlowFilter) -> Page[FlowView]:
         has_next=_beyond_cursor(request, forward=True, more=more),
         has_previous=_beyond_cursor(request, forward=False, more=more),
         total=sum(page.total for page in pages),
+        related=Related.combined(page.related for page in pages),
     )
 
 
@@ -279,7 +335,13 @@ async def list_unit_learning_events(
     """A page of what each unit learned from outside sources, in date order."""
     rows = await store.read(
         NAVIGATION.list_unit_learning_events,
-        {"units": units, "firm": firm, **filters.period.params(), **filters.page.params()},
+        {
+            "units": units,
+            "firm": firm,
+            "withKnowledge": filters.along.knowledge,
+            **filters.period.params(),
+            **filters.page.params(),
+        },
     )
     return _pages(rows, LearningView, filters.page)
 

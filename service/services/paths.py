@@ -1,14 +1,21 @@
 """Where knowledge went: reverse transfer up to HQ, dissemination down and across, and the
 whole circulation of one knowledge item (Fu, Sun & Ghauri's Table 5)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
 from service import cypher
 from service.model.enums import PathRole, Stage, UnitRole
-from service.model.views import FlowView, IntegrationEventView, KnowledgeView, LearningView, UnitRef
+from service.model.views import (
+    FlowView,
+    IntegrationEventView,
+    KnowledgeView,
+    LearningView,
+    UnitRef,
+    UnitView,
+)
 from service.services.errors import InvalidArgument, NotFound
 from service.services.integration import list_knowledge_integration_events
 from service.services.network import find_nodes, get_units_by_id
@@ -51,6 +58,7 @@ class PathPage(BaseModel):
     target: str
     paths: list[KnowledgePath]
     undated_excluded: int = 0  # with as_of: paths walked for the page left out as undated
+    units: dict[str, UnitView] = {}  # the paths' units read whole by the walk, where it did
 
 
 class Reach(BaseModel):
@@ -130,13 +138,20 @@ async def _reverse_transfer_target(
             {"from": unit_id, "to": to_id, "knowledge": knowledge_id},
         )
     )[0]["ends"]
+    if knowledge_id is not None and ends["knowledge"] is None:
+        raise NotFound("knowledge", knowledge_id)
+    return _checked_target(ends, unit_id=unit_id, to_id=to_id, default=ends["defaultTarget"])
+
+
+def _checked_target(
+    ends: dict[str, Any], *, unit_id: str, to_id: str | None, default: str | None
+) -> str:
+    """The target a statement found for the ends, after checking that the named units exist."""
     if ends["source"] is None:
         raise NotFound("unit", unit_id)
     if to_id is not None and ends["named"] is None:
         raise NotFound("unit", to_id)
-    if knowledge_id is not None and ends["knowledge"] is None:
-        raise NotFound("knowledge", knowledge_id)
-    target = to_id or ends["defaultTarget"]
+    target = to_id or default
     if target is None:
         raise InvalidArgument("to", f"the firm of '{unit_id}' has no HQ; name the target")
     return str(target)
@@ -157,37 +172,55 @@ class PathQuestion:
     same_knowledge: bool = False
 
 
-async def _list_routes(
-    store: GraphStore, question: PathQuestion, to_id: str, *, wanted: int
-) -> tuple[list[dict[str, Any]], int]:
-    """The first `wanted` routes upward, shortest first, and the undated ones left out."""
-    routes: list[dict[str, Any]] = []
-    undated = 0
+@dataclass
+class Walked:
+    """Paths as the traversal statements return them, how many were left out as undated,
+    and the paths' units read whole, where the statement reads them."""
+
+    paths: list[dict[str, Any]]
+    undated: int = 0
+    units: dict[str, UnitView] = field(default_factory=dict)
+    target: str | None = None  # where the paths lead, when the walk found it
+
+    def add(self, other: "Walked") -> None:
+        """Take in the paths of another walk."""
+        self.paths += other.paths
+        self.undated += other.undated
+        self.units |= other.units
+
+
+async def _list_routes(store: GraphStore, question: PathQuestion, *, wanted: int) -> Walked:
+    """The first `wanted` routes upward to the target (which the first walk finds and checks),
+    shortest first, and the undated ones left out."""
+    routes = Walked([])
     lengths = _route_lengths(question.max_hops)
-    while lengths and len(routes) < wanted:
+    while lengths and len(routes.paths) < wanted:
         low, high = lengths.pop(0)
         rows = await store.read(
             PATHS.list_reverse_transfer_routes,
             {
                 "from": question.unit_id,
-                "to": to_id,
+                "to": routes.target or question.to_id,
                 "minHops": low,
                 "maxHops": high,
                 "cap": MAX_WALKED_PATHS,
-                "limit": wanted - len(routes),
+                "limit": wanted - len(routes.paths),
                 "asOf": question.as_of,
             },
         )
-        capped, found, left_out = _walked(rows)
+        ends = rows[0]["walk"]["ends"]
+        target = routes.target = _checked_target(
+            ends, unit_id=question.unit_id, to_id=question.to_id, default=ends["target"]
+        )
+        capped, found = _walked(rows)
         if capped and low < high:
             # Shorter walks may stay under the cap: a page of short routes can still be exact.
             lengths[:0] = [(hops, hops) for hops in range(low, high + 1)]
             continue
         if capped:
-            raise _too_many_paths(unit_id=question.unit_id, to_id=to_id, hops=high)
-        routes += found
-        undated += left_out
-    return routes, undated
+            raise _too_many_paths(unit_id=question.unit_id, to_id=target, hops=high)
+        routes.add(found)
+    return routes
 
 
 def _route_lengths(max_hops: int) -> list[tuple[int, int]]:
@@ -198,12 +231,20 @@ def _route_lengths(max_hops: int) -> list[tuple[int, int]]:
     return [(1, common)] + [(hops, hops) for hops in range(common + 1, max_hops + 1)]
 
 
-def _walked(rows: list[dict[str, Any]]) -> tuple[bool, list[dict[str, Any]], int]:
-    """Whether a capped walk was cut at its cap, the paths it ranked, and those left undated."""
+def _walked(rows: list[dict[str, Any]]) -> tuple[bool, Walked]:
+    """Whether a capped walk was cut at its cap, and what it walked."""
     if not rows:
-        return False, [], 0
+        return False, Walked([])
     walk = rows[0]["walk"]
-    return bool(walk["capped"]), list(walk["paths"]), int(walk.get("undated") or 0)
+    paths = list(walk["paths"])
+    units = walk.get("units")
+    if units is not None:  # the walk named each route's units by id, and read them once
+        by_id = {unit["id"]: unit for unit in units}
+        paths = [path | {"units": [by_id[i] for i in path["units"]]} for path in paths]
+    views = (UnitView.model_validate(unit) for unit in units or ())
+    return bool(walk["capped"]), Walked(
+        paths, int(walk.get("undated") or 0), {view.id: view for view in views}
+    )
 
 
 def _too_many_paths(*, unit_id: str, to_id: str, hops: int) -> InvalidArgument:
@@ -219,7 +260,7 @@ def _too_many_paths(*, unit_id: str, to_id: str, hops: int) -> InvalidArgument:
 
 async def _list_trails(
     store: GraphStore, question: PathQuestion, to_id: str, knowledge_id: str, page: PageRequest
-) -> tuple[list[dict[str, Any]], int]:
+) -> Walked:
     """One page of the trails that carried one item, and the undated ones left out."""
     rows = await store.read(
         PATHS.list_reverse_transfer_paths,
@@ -234,15 +275,15 @@ async def _list_trails(
             "asOf": question.as_of,
         },
     )
-    capped, paths, undated = _walked(rows)
+    capped, walked = _walked(rows)
     if capped:
         raise _too_many_paths(unit_id=question.unit_id, to_id=to_id, hops=question.max_hops)
-    return paths, undated
+    return walked
 
 
 async def _list_single_item_trails(
     store: GraphStore, question: PathQuestion, to_id: str, *, wanted: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> Walked:
     """The first `wanted` trails that each carry one item, of any item the unit sent, and
     how many were left out for an undated hop."""
     rows = await store.read(
@@ -254,15 +295,15 @@ async def _list_single_item_trails(
             f"'{question.unit_id}' sent more than {MAX_TRAIL_ITEMS} knowledge items upward or "
             "sideways; name one with `knowledge`",
         )
-    trails: list[dict[str, Any]] = []
-    undated = 0
+    trails = Walked([])
     for row in rows:
-        found, skipped = await _list_trails(
-            store, question, to_id, row["knowledge"], PageRequest(skip=0, limit=wanted)
+        trails.add(
+            await _list_trails(
+                store, question, to_id, row["knowledge"], PageRequest(skip=0, limit=wanted)
+            )
         )
-        trails += found
-        undated += skipped
-    return sorted(trails, key=_trail_order)[:wanted], undated
+    trails.paths = sorted(trails.paths, key=_trail_order)[:wanted]
+    return trails
 
 
 def _trail_order(trail: dict[str, Any]) -> tuple[int, list[str], list[str]]:
@@ -285,38 +326,48 @@ async def list_reverse_transfer_paths(
     hop to hop, unless `same_knowledge` asks for trails of one item each (of any item).
     With `as_of`, only paths whose every hop is dated on or before it.
     """
-    target, rows, undated = await _walk_to_target(store, question, page)
-    return PathPage(target=target, paths=[_path(row) for row in rows], undated_excluded=undated)
+    target, walked = await _walk_to_target(store, question, page)
+    return PathPage(
+        target=target,
+        paths=[_path(row) for row in walked.paths],
+        undated_excluded=walked.undated,
+        units=walked.units,
+    )
 
 
 async def count_reverse_transfer_paths(store: GraphStore, *, question: PathQuestion) -> int:
     """How many such paths there are, counting up to MAX_COUNTED_PATHS."""
-    _, rows, _ = await _walk_to_target(store, question, PageRequest(0, MAX_COUNTED_PATHS))
-    return len(rows)
+    _, walked = await _walk_to_target(store, question, PageRequest(0, MAX_COUNTED_PATHS))
+    return len(walked.paths)
 
 
 async def _walk_to_target(
     store: GraphStore, question: PathQuestion, page: PageRequest
-) -> tuple[str, list[dict[str, Any]], int]:
-    """The target, one page of paths to it, and how many were left out as undated."""
+) -> tuple[str, Walked]:
+    """The target, and one page of paths to it."""
     _check_hops(question.max_hops)
+    if question.knowledge_id is None and not question.same_knowledge:
+        # Routes find their own ends: one round trip for a page of short routes.
+        routes = await _list_routes(store, question, wanted=page.skip + page.limit)
+        routes.paths = routes.paths[page.skip : page.skip + page.limit]
+        assert routes.target is not None
+        return routes.target, routes
     target = await _reverse_transfer_target(
         store, unit_id=question.unit_id, to_id=question.to_id, knowledge_id=question.knowledge_id
     )
-    rows, undated = await _walk_paths(store, question, target, page)
-    return target, rows, undated
+    return target, await _walk_paths(store, question, target, page)
 
 
 async def _walk_paths(
     store: GraphStore, question: PathQuestion, to_id: str, page: PageRequest
-) -> tuple[list[dict[str, Any]], int]:
+) -> Walked:
     """One page of paths to a known target (trails of one item, or routes), and how many
     were left out as undated."""
     if question.knowledge_id is not None:
         return await _list_trails(store, question, to_id, question.knowledge_id, page)
-    walk = _list_single_item_trails if question.same_knowledge else _list_routes
-    found, undated = await walk(store, question, to_id, wanted=page.skip + page.limit)
-    return found[page.skip : page.skip + page.limit], undated
+    found = await _list_single_item_trails(store, question, to_id, wanted=page.skip + page.limit)
+    found.paths = found.paths[page.skip : page.skip + page.limit]
+    return found
 
 
 def _earliest(flow: dict[str, Any]) -> tuple[bool, str, str]:
@@ -466,14 +517,14 @@ async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulatio
         PATHS.list_circulation_paths,
         {"knowledge": knowledge_id, "cap": MAX_WALKED_PATHS, "limit": MAX_CIRCULATION_PATHS},
     )
-    capped, trails, _ = _walked(rows)
+    capped, trails = _walked(rows)
     if capped:
         raise InvalidArgument(
             "knowledge",
             f"the flows carrying '{knowledge_id}' make more than {MAX_WALKED_PATHS:,} trails "
             "to rank; ask reverseTransferPaths for one unit, with fewer hops",
         )
-    paths = [_path(trail) for trail in trails]
+    paths = [_path(trail) for trail in trails.paths]
     integrations = await list_knowledge_integration_events(
         store, knowledge_id=knowledge_id, limit=MAX_REACH
     )

@@ -106,8 +106,20 @@ def statement_plan(summary: neo4j.ResultSummary) -> StatementPlan:
     )
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """A Neo4j driver value as plain Python data."""
+    # Exact types first: a reply is nearly all scalars, lists and maps, and this runs on
+    # every value of every row.
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list:
+        return [plain(item) for item in value]
+    if kind is dict:
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, Node | Relationship):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, Path):

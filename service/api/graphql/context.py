@@ -15,6 +15,7 @@ from service.api.deps import Credential, SettingsDep, StoreDep, get_credential
 from service.api.graphql.loaders import NavigationLoaders
 from service.model.views import FirmView, KnowledgeView, UnitView
 from service.services.access import Role, require
+from service.services.navigation import Related
 from service.services.network import get_firms_by_id, get_knowledge_by_id, get_units_by_id
 from service.services.paging import MAX_PAGE_SIZE
 from service.store.decorator import StoreDecorator
@@ -83,10 +84,18 @@ class Context(BaseContext):
     def fresh_loaders(self) -> None:
         """New loaders for each operation: a WebSocket keeps one context for many operations,
         and a query after a mutation must not answer from the earlier operation's cache."""
-        self.units = DataLoader[str, UnitView | None](self._load_units)
-        self.firms = DataLoader[str, FirmView | None](self._load_firms)
-        self.knowledge = DataLoader[str, KnowledgeView | None](self._load_knowledge)
-        self.navigation = NavigationLoaders(self.store)
+        # Annotated, not subscripted: calling a subscripted generic costs a request more.
+        self.units: DataLoader[str, UnitView | None] = DataLoader(self._load_units)
+        self.firms: DataLoader[str, FirmView | None] = DataLoader(self._load_firms)
+        self.knowledge: DataLoader[str, KnowledgeView | None] = DataLoader(self._load_knowledge)
+        self.navigation = NavigationLoaders(self.store, remember=self.remember)
+
+    def remember(self, related: Related) -> None:
+        """Prime the loaders with the nodes a statement read beside its page."""
+        self.units.prime_many(related.units)
+        self.knowledge.prime_many(related.knowledge)
+        if related.knowledge_of:
+            self.navigation.learning_knowledge.prime_many(related.knowledge_of)
 
     async def _load_units(self, ids: list[str]) -> list[UnitView | None]:
         found = await get_units_by_id(self.store, ids=ids)

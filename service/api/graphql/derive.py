@@ -89,6 +89,22 @@ def _id_of(value: Any) -> Any:
     return getattr(value, "id") if isinstance(value, BaseModel) else value  # noqa: B009
 
 
+_FIELDS_SHARED: dict[tuple[type, type[BaseModel]], tuple[str, ...]] = {}
+
+
+def _fields_shared(cls: type, model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields a GraphQL type takes that the model has (found once per pair: every object
+    of every answer is built through here)."""
+    found = _FIELDS_SHARED.get((cls, model))
+    if found is None:
+        found = _FIELDS_SHARED[cls, model] = tuple(
+            field.name
+            for field in dataclasses.fields(cls)
+            if field.init and field.name in model.model_fields
+        )
+    return found
+
+
 class Derived:
     """A GraphQL type whose plain fields come from a pydantic model (see `fields_of`).
 
@@ -101,11 +117,10 @@ class Derived:
     @classmethod
     def from_model(cls, instance: BaseModel, **given: Any) -> Self:
         """The GraphQL object for a model instance; `given` sets what the model lacks."""
-        shown = type(instance).model_fields
         values = {
-            field.name: _graphql_value(getattr(instance, field.name))
-            for field in dataclasses.fields(cls)  # type: ignore[arg-type]
-            if field.init and field.name in shown and field.name not in given
+            name: _graphql_value(getattr(instance, name))
+            for name in _fields_shared(cls, type(instance))
+            if name not in given
         }
         return cls(**values, **given)
 

@@ -4,7 +4,8 @@ import strawberry
 
 from service.api.graphql.arguments import Dates, Paging, grouped
 from service.api.graphql.context import Info
-from service.api.graphql.types import Connection, IntegrationEvent, page_connection
+from service.api.graphql.selection import along
+from service.api.graphql.types import Connection, IntegrationEvent, page_connection, wants_total
 from service.model.enums import IntegrationStep, IntegrationTier
 from service.services import integration
 
@@ -53,13 +54,19 @@ class IntegrationQuery:
             until=dates.until,
         )
 
-        async def count() -> int:
-            return await integration.count_integration_events(info.context.store, filters=filters)
-
         page = await integration.list_integration_events(
-            info.context.store, filters=filters, page=paging.keyset(info)
+            info.context.store,
+            filters=filters,
+            page=paging.keyset(info),
+            counted=wants_total(info),
+            along=along(
+                info,
+                units=("sponsors", "beneficiaries", "coordinator", "unit"),
+                knowledge=("knowledge",),
+            ),
         )
-        return page_connection(page, IntegrationEvent.from_view, count)
+        info.context.remember(page.related)
+        return page_connection(page, IntegrationEvent.from_view)
 
     @strawberry.field(
         description="A firm's integration events counted by tier and step; "

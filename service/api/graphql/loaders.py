@@ -6,6 +6,7 @@ and answered by one statement for all of them; parents asking with different arg
 """
 
 from collections.abc import Awaitable, Callable, Hashable
+from functools import cached_property
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel
@@ -19,7 +20,7 @@ from service.model.views import (
     UnitView,
 )
 from service.services import navigation
-from service.services.navigation import EventFilter, FlowFilter, Page, UnitFilter
+from service.services.navigation import EventFilter, FlowFilter, Page, Related, UnitFilter
 from service.services.paging import KeysetRequest
 from service.store.port import GraphStore
 
@@ -35,8 +36,9 @@ def _request_of(args: Hashable) -> KeysetRequest:
 class PageLoader(Generic[A, V]):
     """Pages of one relationship field, batched across the parents of a level."""
 
-    def __init__(self, fetch: Fetch[A, V]) -> None:
+    def __init__(self, fetch: Fetch[A, V], remember: Callable[[Related], None]) -> None:
         self._fetch = fetch
+        self._remember = remember
         self._loader = DataLoader[tuple[str, A], Page[V]](self._batch)
 
     async def _batch(self, keys: list[tuple[str, A]]) -> list[Page[V]]:
@@ -46,6 +48,8 @@ class PageLoader(Generic[A, V]):
         found: dict[tuple[str, A], Page[V]] = {}
         for args, parents in groups.items():
             pages = await self._fetch(sorted(set(parents)), args)
+            for page in pages.values():
+                self._remember(page.related)
             empty: Page[V] = Page.empty(_request_of(args))
             found |= {(parent, args): pages.get(parent, empty) for parent in parents}
         return [found[key] for key in keys]
@@ -56,47 +60,82 @@ class PageLoader(Generic[A, V]):
 
 
 class NavigationLoaders:
-    """The navigation fields' loaders of one request."""
+    """The navigation fields' loaders of one request, each made when a field first asks (most
+    requests use none or one of them, and every request makes this object)."""
 
-    def __init__(self, store: GraphStore) -> None:
-        self.firm_units = PageLoader[UnitFilter, UnitView](
-            lambda firms, filters: navigation.list_firm_units(store, firms=firms, filters=filters)
-        )
-        self.firm_knowledge = PageLoader[KeysetRequest, KnowledgeView](
-            lambda firms, page: navigation.list_firm_knowledge(
-                store, firms=list[str | None](firms), page=page
-            )
-        )
-        self.subordinates = PageLoader[KeysetRequest, UnitView](
-            lambda units, page: navigation.list_unit_subordinates(store, units=units, page=page)
-        )
-        self.flows_out = PageLoader[FlowFilter, FlowView](
-            lambda units, filters: navigation.list_unit_flows(
-                store, units=units, outgoing=True, filters=filters
-            )
-        )
-        self.flows_in = PageLoader[FlowFilter, FlowView](
-            lambda units, filters: navigation.list_unit_flows(
-                store, units=units, outgoing=False, filters=filters
-            )
-        )
-        self.knowledge_flows = PageLoader[FlowFilter, FlowView](
-            lambda items, filters: navigation.list_knowledge_flows(
-                store, items=items, filters=filters
-            )
-        )
-        self.unit_learning = PageLoader[EventFilter, LearningView](
-            lambda units, filters: navigation.list_unit_learning_events(
-                store, units=units, filters=filters
-            )
-        )
-        self.unit_integrations = PageLoader[EventFilter, IntegrationEventView](
-            lambda units, filters: navigation.list_unit_integration_events(
-                store, units=units, filters=filters
-            )
-        )
-        self.learning_knowledge = DataLoader[str, list[str]](self._load_learning_knowledge)
+    def __init__(self, store: GraphStore, *, remember: Callable[[Related], None]) -> None:
         self._store = store
+        self._remember = remember
+
+    def _pages(self, fetch: Fetch[A, V]) -> PageLoader[A, V]:
+        return PageLoader(fetch, self._remember)
+
+    @cached_property
+    def firm_units(self) -> PageLoader[UnitFilter, UnitView]:
+        return self._pages(
+            lambda firms, filters: navigation.list_firm_units(
+                self._store, firms=firms, filters=filters
+            )
+        )
+
+    @cached_property
+    def firm_knowledge(self) -> PageLoader[KeysetRequest, KnowledgeView]:
+        return self._pages(
+            lambda firms, page: navigation.list_firm_knowledge(
+                self._store, firms=list[str | None](firms), page=page
+            )
+        )
+
+    @cached_property
+    def subordinates(self) -> PageLoader[KeysetRequest, UnitView]:
+        return self._pages(
+            lambda units, page: navigation.list_unit_subordinates(
+                self._store, units=units, page=page
+            )
+        )
+
+    @cached_property
+    def flows_out(self) -> PageLoader[FlowFilter, FlowView]:
+        return self._unit_flows(outgoing=True)
+
+    @cached_property
+    def flows_in(self) -> PageLoader[FlowFilter, FlowView]:
+        return self._unit_flows(outgoing=False)
+
+    def _unit_flows(self, *, outgoing: bool) -> PageLoader[FlowFilter, FlowView]:
+        return self._pages(
+            lambda units, filters: navigation.list_unit_flows(
+                self._store, units=units, outgoing=outgoing, filters=filters
+            )
+        )
+
+    @cached_property
+    def knowledge_flows(self) -> PageLoader[FlowFilter, FlowView]:
+        return self._pages(
+            lambda items, filters: navigation.list_knowledge_flows(
+                self._store, items=items, filters=filters
+            )
+        )
+
+    @cached_property
+    def unit_learning(self) -> PageLoader[EventFilter, LearningView]:
+        return self._pages(
+            lambda units, filters: navigation.list_unit_learning_events(
+                self._store, units=units, filters=filters
+            )
+        )
+
+    @cached_property
+    def unit_integrations(self) -> PageLoader[EventFilter, IntegrationEventView]:
+        return self._pages(
+            lambda units, filters: navigation.list_unit_integration_events(
+                self._store, units=units, filters=filters
+            )
+        )
+
+    @cached_property
+    def learning_knowledge(self) -> DataLoader[str, list[str]]:
+        return DataLoader(self._load_learning_knowledge)
 
     async def _load_learning_knowledge(self, events: list[str]) -> list[list[str]]:
         found = await navigation.get_learning_knowledge(self._store, events=events)

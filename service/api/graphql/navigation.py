@@ -11,6 +11,7 @@ from service.api.graphql.types import (
     Knowledge,
     LearningEvent,
     flow_filter,
+    learning_along,
     page_connection,
 )
 from service.model.enums import FlowOrder
@@ -47,6 +48,7 @@ class NavigationQuery:
         page = await navigation.list_flows(
             info.context.store, unit=str(unit) if unit is not None else None, filters=filters
         )
+        info.context.remember(page.related)
         return page_connection(page, Flow.from_view)
 
     @strawberry.field(description="Knowledge items, of one firm or of all, by name.")
@@ -74,7 +76,7 @@ class NavigationQuery:
         dates: Dates = Dates(),
         paging: Paging = Paging(),
     ) -> Connection[LearningEvent]:
-        filters = EventFilter(dates.period, paging.keyset(info))
+        filters = EventFilter(dates.period, paging.keyset(info), learning_along(info))
         store = info.context.store
         firm_id = str(firm) if firm is not None else None
         if unit is not None:
@@ -87,4 +89,6 @@ class NavigationQuery:
             pages = await navigation.list_firm_learning_events(
                 store, firms=[firm_id], filters=filters
             )
-        return page_connection(pages.get(key) or Page.empty(filters.page), LearningEvent.from_view)
+        page = pages.get(key) or Page.empty(filters.page)
+        info.context.remember(page.related)
+        return page_connection(page, LearningEvent.from_view)

@@ -21,6 +21,7 @@ from service.api.graphql.types import (
 from service.model import enums
 from service.services import paths
 from service.services.dating import parse_as_of
+from service.services.navigation import Related
 
 strawberry.enum(enums.PathRole, description="What a unit does on one path.")
 strawberry.enum(enums.Stage, description="A step in the life of a knowledge item.")
@@ -165,6 +166,7 @@ class PathsQuery:
             info.context.store, question=question, page=page
         )
 
+        info.context.remember(Related(units=result.units))
         units = await units_of(info, (h.unit.id for p in result.paths for h in p.hops))
         connection = make_connection([path_of(p, units) for p in result.paths], page, count)
         return KnowledgePathConnection(

@@ -14,6 +14,7 @@ from service.api.graphql.context import Info
 from service.api.graphql.derive import Derived, fields_of
 from service.api.graphql.loaders import NavigationLoaders, PageLoader
 from service.api.graphql.scalars import PartialDate
+from service.api.graphql.selection import along
 from service.model import enums
 from service.model.enums import FlowOrder, UnitOrder, UnitRole
 from service.model.views import (
@@ -29,6 +30,7 @@ from service.model.views import (
     UnitView,
 )
 from service.services.navigation import (
+    Along,
     EventFilter,
     FlowFilter,
     Page,
@@ -168,7 +170,7 @@ class Unit(Node, Derived):
     async def learning_events(
         self, info: Info, dates: Dates = Dates(), paging: Paging = Paging()
     ) -> "Connection[LearningEvent]":
-        filters = EventFilter(dates.period, paging.keyset(info))
+        filters = EventFilter(dates.period, paging.keyset(info), learning_along(info))
         page = await info.context.navigation.unit_learning.load(self.id, filters)
         return page_connection(page, LearningEvent.from_view)
 
@@ -478,6 +480,11 @@ def _asks_total(selections: Sequence[Selection]) -> bool:
     )
 
 
+def learning_along(info: Info) -> Along:
+    """What a list of learning events reads beside its events: their knowledge, if shown."""
+    return along(info, units=(), knowledge=("knowledge",))
+
+
 def flow_filter(
     info: Info,
     firm: strawberry.ID | None,
@@ -494,4 +501,5 @@ def flow_filter(
         order=order_by,
         page=paging.keyset(info),
         counted=wants_total(info),
+        along=along(info, units=("from", "to"), knowledge=("knowledge",)),
     )
