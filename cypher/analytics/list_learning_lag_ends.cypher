@@ -15,17 +15,20 @@ MATCH (learner)-[:LEARNED]->(e:LearningEvent)-[:YIELDED]->(k:Knowledge)
 WITH learner, e.date AS start, k
 LIMIT $limit
 WITH learner, start, k, CASE WHEN start IS NULL THEN 0 ELSE size(start) END AS precision
+// The least date on or after the learning ('~' sorts after every date: none).
 WITH learner, start, k,
-     [d IN k.hq_arrival_dates WHERE left(start, size(d)) <= left(d, precision)] AS arrived,
-     [d IN k.integration_dates WHERE left(start, size(d)) <= left(d, precision)] AS used
+     reduce(first = '~', d IN k.hq_arrival_dates |
+       CASE WHEN d < first AND left(start, size(d)) <= left(d, precision) THEN d ELSE first END)
+       AS arrived,
+     reduce(first = '~', d IN k.integration_dates |
+       CASE WHEN d < first AND left(start, size(d)) <= left(d, precision) THEN d ELSE first END)
+       AS used
 RETURN learner.id AS unit, start AS date,
-       CASE WHEN size(arrived) > 0
-              THEN reduce(first = arrived[0], d IN arrived | CASE WHEN d < first THEN d ELSE first END)
+       CASE WHEN arrived <> '~' THEN arrived
             WHEN size(k.hq_arrival_dates) + k.hq_arrivals_undated = 0 THEN 'never'
             WHEN start IS NULL OR k.hq_arrivals_undated > 0 THEN 'undated'
             ELSE 'never' END AS to_hq,
-       CASE WHEN size(used) > 0
-              THEN reduce(first = used[0], d IN used | CASE WHEN d < first THEN d ELSE first END)
+       CASE WHEN used <> '~' THEN used
             WHEN size(k.integration_dates) + k.integrations_undated = 0 THEN 'never'
             WHEN start IS NULL OR k.integrations_undated > 0 THEN 'undated'
             ELSE 'never' END AS to_integration
