@@ -31,9 +31,8 @@ from tests.helpers import (
     kflow,
     load_test_statement,
     serve,
-    tiny_firm,
 )
-from tests.test_analytics import flow, knowledge, learning
+from tests.test_analytics import flow, learning, learning_firm
 
 pytestmark = pytest.mark.e2e
 
@@ -48,31 +47,6 @@ KEEPERS = {
     "bulk/create_flows": "rows",
     "bulk/link_integration_knowledge": "rows",
 }
-LAG_FIRM = tiny_firm(
-    actors=[{"id": "acme-customers", "name": "Customers", "kind": "customer", "cite": cite()}],
-    knowledge=[knowledge("acme-k1"), knowledge("acme-k2")],
-    learning=[
-        learning("acme-l1", "uk", "acme-k1", "2010-01"),
-        learning("acme-l2", "de", "acme-k2", "2012-03-15"),
-    ],
-    flows=[
-        flow("acme-f1", "uk", "europe", "acme-k1", "2010-02"),
-        flow("acme-f2", "europe", "ccd", "acme-k1", "2010-06"),
-        flow("acme-f3", "de", "europe", "acme-k2", "2012-04-01"),
-    ],
-    integrations=[
-        {
-            "id": "acme-i1",
-            "step": "leverage",
-            "tier": "high",
-            "coordinator": "acme-ccd",
-            "description": "used k1",
-            "knowledge": ["acme-k1"],
-            "date": "2012",
-            "cite": cite(),
-        }
-    ],
-)
 
 
 def integration(event_id: str, item: str, date: str | None) -> dict[str, Any]:
@@ -85,6 +59,21 @@ def integration(event_id: str, item: str, date: str | None) -> dict[str, Any]:
         "knowledge": [item],
         "cite": cite(),
     } | ({"date": date} if date else {})
+
+
+LAG_FIRM = learning_firm(
+    ["acme-k1", "acme-k2"],
+    learning=[
+        learning("acme-l1", "uk", "acme-k1", "2010-01"),
+        learning("acme-l2", "de", "acme-k2", "2012-03-15"),
+    ],
+    flows=[
+        flow("acme-f1", "uk", "europe", "acme-k1", "2010-02"),
+        flow("acme-f2", "europe", "ccd", "acme-k1", "2010-06"),
+        flow("acme-f3", "de", "europe", "acme-k2", "2012-04-01"),
+    ],
+    integrations=[integration("acme-i1", "acme-k1", "2012")],
+)
 
 
 async def kept_dates(store: GraphStore, firm_id: str) -> Dates:
