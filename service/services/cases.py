@@ -246,18 +246,16 @@ def transfer_dates(case: CaseFile) -> dict[str, dict[str, Any]]:
     def kept(steps: list[str | None]) -> tuple[list[str], int]:
         return sorted({d for d in steps if d is not None}), steps.count(None)
 
-    dates = {}
-    for item in case.knowledge:
-        hq_arrival_dates, hq_arrivals_undated = kept(arrivals.get(item.id, []))
-        integration_dates, integrations_undated = kept(uses.get(item.id, []))
-        dates[item.id] = dict(
+    return {
+        item.id: dict(
             zip(
                 KNOWLEDGE_TRANSFER_DATES,
-                (hq_arrival_dates, hq_arrivals_undated, integration_dates, integrations_undated),
+                (*kept(arrivals[item.id]), *kept(uses[item.id])),
                 strict=True,
             )
         )
-    return dates
+        for item in case.knowledge
+    }
 
 
 def unit_rows(case: CaseFile) -> list[dict[str, Any]]:
