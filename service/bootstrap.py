@@ -13,6 +13,7 @@ from service.services.migration import (
     migrate_flow_data,
     migrate_integration_counts,
     migrate_integration_roles,
+    migrate_transfer_dates,
 )
 from service.settings import Settings
 from service.store import connect_store
@@ -45,6 +46,7 @@ async def open_store(settings: Settings, *, report: Callable[[str], None] = log.
         await migrate_flow_data(store, report=report)
         await migrate_integration_roles(store, report=report)
         await migrate_integration_counts(store, report=report)
+        await migrate_transfer_dates(store, report=report)
     except BaseException:
         await store.close()
         raise

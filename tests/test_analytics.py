@@ -277,6 +277,12 @@ def flow(
     )
 
 
+def learning_firm(items: list[str], **sections: Any) -> dict[str, Any]:
+    """tiny_firm's acme with customers to learn from and these knowledge items."""
+    customers = {"id": "acme-customers", "name": "Customers", "kind": "customer", "cite": cite()}
+    return tiny_firm(actors=[customers], knowledge=[knowledge(i) for i in items], **sections)
+
+
 def knowledge(item_id: str) -> dict[str, Any]:
     return {
         "id": item_id,
@@ -290,9 +296,8 @@ def knowledge(item_id: str) -> dict[str, Any]:
 async def test_transfer_lag_measures_only_dated_steps_and_counts_the_rest(
     store: GraphStore,
 ) -> None:
-    document = tiny_firm(
-        actors=[{"id": "acme-customers", "name": "Customers", "kind": "customer", "cite": cite()}],
-        knowledge=[knowledge("acme-k1"), knowledge("acme-k2"), knowledge("acme-k3")],
+    document = learning_firm(
+        ["acme-k1", "acme-k2", "acme-k3"],
         learning=[
             learning("acme-l1", "uk", "acme-k1", "2010-01"),  # up 2010-04, integrated 2011
             learning("acme-l2", "de", "acme-k2", "2012-03-15"),  # up 2012-05-14 (60 days)
@@ -355,9 +360,8 @@ async def test_transfer_lag_keeps_alike_learning_events_apart(store: GraphStore)
         "date": "2015",
         "cite": cite(),
     }
-    document = tiny_firm(
-        actors=[{"id": "acme-customers", "name": "Customers", "kind": "customer", "cite": cite()}],
-        knowledge=[knowledge("acme-k4"), knowledge("acme-k5")],
+    document = learning_firm(
+        ["acme-k4", "acme-k5"],
         learning=[
             learning("acme-l4", "uk", "acme-k4", "2014"),
             learning("acme-l5", "uk", "acme-k5", "2014"),

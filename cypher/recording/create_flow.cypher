@@ -2,7 +2,7 @@
 // params: from: STRING, to: STRING, props: MAP
 // returns: flow: FlowView
 // (:Unit)-[:FLOWS]->(:Unit), (:Unit)-[:SENDS_UP|SENDS_DOWN|SENDS_ACROSS]->(:Unit)
-// (:Unit {outflow_hq, ..., brokerage}), (:Knowledge {flowed})
+// (:Unit {outflow_hq, ..., brokerage}), (:Knowledge {flowed, hq_arrival_dates, hq_arrivals_undated})
 MATCH (a:Unit {id: $from})
 MATCH (b:Unit {id: $to})
 CREATE (a)-[r:FLOWS]->(b)
@@ -53,6 +53,15 @@ OPTIONAL MATCH (item:Knowledge {id: coalesce($props.knowledge, '')})
 FOREACH (_ IN CASE WHEN item IS NOT NULL AND NOT ((a.id + '>' + b.id) IN coalesce(item.flowed, []))
                THEN [1] ELSE [] END |
   SET item.flowed = coalesce(item.flowed, []) + [a.id + '>' + b.id])
+// A flow into the HQ level from below is an arrival of its item at HQ: keep its date among
+// the item's arrival dates, or count it undated (transferLag reads them).
+FOREACH (_ IN CASE WHEN item IS NOT NULL AND b.role IN ['hq', 'capability_centre']
+                    AND NOT a.role IN ['hq', 'capability_centre'] THEN [1] ELSE [] END |
+  SET item.hq_arrival_dates = coalesce(item.hq_arrival_dates, []) +
+        CASE WHEN $props.date IS NULL OR $props.date IN coalesce(item.hq_arrival_dates, [])
+             THEN [] ELSE [$props.date] END,
+      item.hq_arrivals_undated = coalesce(item.hq_arrivals_undated, 0) +
+        CASE WHEN $props.date IS NULL THEN 1 ELSE 0 END)
 WITH a, b, r
 // Keep the derived pair summary counting this flow, and showing it when it is the earliest
 // (by date, undated last, then id).

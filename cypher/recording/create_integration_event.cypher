@@ -3,7 +3,8 @@
 // params: sponsors: LIST<STRING>, beneficiaries: LIST<STRING>, coordinator: STRING, knowledge: LIST<STRING>, resources: LIST<STRING>, props: MAP
 // returns: event: IntegrationEventView
 // (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit), -[:USED]->(:Knowledge),
-// -[:INVOLVED]->(:Resource); (:IntegrationCell {of_firm, tier, step, total})
+// -[:INVOLVED]->(:Resource); (:IntegrationCell {of_firm, tier, step, total}),
+// (:Knowledge {integration_dates, integrations_undated})
 CREATE (i:IntegrationEvent)
 SET i = $props
 FOREACH (unitId IN $sponsors |
@@ -15,9 +16,16 @@ FOREACH (unitId IN $beneficiaries |
 FOREACH (unitId IN CASE WHEN $coordinator IS NULL THEN [] ELSE [$coordinator] END |
   MERGE (u:Unit {id: unitId})
   CREATE (i)-[:COORDINATED_BY]->(u))
+// Each item used keeps the event's date among its integration dates, or counts it undated
+// (transferLag reads them).
 FOREACH (knowledgeId IN $knowledge |
   MERGE (k:Knowledge {id: knowledgeId})
-  CREATE (i)-[:USED]->(k))
+  CREATE (i)-[:USED]->(k)
+  SET k.integration_dates = coalesce(k.integration_dates, []) +
+        CASE WHEN $props.date IS NULL OR $props.date IN coalesce(k.integration_dates, [])
+             THEN [] ELSE [$props.date] END,
+      k.integrations_undated = coalesce(k.integrations_undated, 0) +
+        CASE WHEN $props.date IS NULL THEN 1 ELSE 0 END)
 FOREACH (resourceId IN $resources |
   MERGE (r:Resource {id: resourceId})
   CREATE (i)-[:INVOLVED]->(r))

@@ -100,8 +100,18 @@ UNIT_METRICS = (
     "inflow_peer",
     "brokerage",
 )
-# What exports leave out unless asked: properties computed from FLOWS.
-DERIVED_NODE_PROPERTIES = frozenset({*UNIT_METRICS, "flowed"})
+# Derived from FLOWS and integration events, kept on each knowledge item by every write that
+# adds either (transferLag reads them): the distinct dates of the flows that carried it into
+# the HQ level from a unit below, and of the integration events that used it (in no set
+# order), and how many of each are undated.
+KNOWLEDGE_TRANSFER_DATES = (
+    "hq_arrival_dates",
+    "hq_arrivals_undated",
+    "integration_dates",
+    "integrations_undated",
+)
+# What exports leave out unless asked: properties computed from FLOWS (and integrations).
+DERIVED_NODE_PROPERTIES = frozenset({*UNIT_METRICS, "flowed", *KNOWLEDGE_TRANSFER_DATES})
 UNIT_ROLE_LABELS = ("HQ", "CapabilityCentre", "RegionalHQ", "CoreSubsidiary", "Subsidiary")
 
 
@@ -119,7 +129,7 @@ def node_properties() -> dict[str, set[str]]:
     shapes = {label: _stored(section) for label, section in _NODES.items()}
     shapes["Firm"] |= {"case", "title"}
     shapes["Unit"] |= set(UNIT_METRICS)
-    shapes["Knowledge"] |= {"flowed"}
+    shapes["Knowledge"] |= {"flowed", *KNOWLEDGE_TRANSFER_DATES}
     return shapes
 
 

@@ -10,15 +10,13 @@ dominates v in the reversed upward-flow graph rooted at the centre. One dominato
 (Cooper, Harvey & Kennedy's iterative algorithm) answers that for every unit at once.
 """
 
-import bisect
 import datetime
 import functools
-import itertools
 import math
 import statistics
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -388,37 +386,14 @@ class TransferLag(BaseModel):
     units: list[UnitLag]  # the learners, by id
 
 
-@dataclass(frozen=True)
-class _LaterSteps:
-    """One knowledge item's later steps (arrivals at HQ, or integrations): dated, in order."""
-
-    dates: list[str]  # sorted; partial dates sort in time order as strings
-    undated: int
-
-    def measure_lag(self, *, start: str | None) -> float | Literal["undated", "never"]:
-        """Months from `start` to the first step on or after it, or why there is none."""
-        if not self.dates and not self.undated:
-            return "never"
-        if start is None:
-            return "undated"
-        # Steps of an earlier year cannot count; from there the first that does is the least.
-        at = bisect.bisect_left(self.dates, start[:4])
-        for end in itertools.islice(self.dates, at, None):
-            if is_on_or_before(date=start, as_of=end):
-                return max(count_months_between(start=start, end=end), 0.0)
-        return "undated" if self.undated else "never"
-
-
-_NO_STEPS = _LaterSteps(dates=[], undated=0)
-
-
-def _later_steps(rows: list[dict[str, Any]], *, total: str) -> dict[str, _LaterSteps]:
-    return {
-        row["knowledge"]: _LaterSteps(
-            dates=sorted(row["dates"]), undated=int(row[total]) - len(row["dates"])
-        )
-        for row in rows
-    }
+def measure_lag(*, start: str | None, end: str) -> float | Literal["undated", "never"]:
+    """Months from `start` to a later step's date, or why there is none (as the statement
+    `list_learning_lag_ends` says: 'undated' or 'never' in place of the date)."""
+    if end == "never":
+        return "never"
+    if end == "undated" or start is None:
+        return "undated"
+    return max(count_months_between(start=start, end=end), 0.0)
 
 
 @dataclass
@@ -448,9 +423,9 @@ class _LagTally:
         )
 
 
-# Transfer lag reads every learning event, HQ arrival and integration of a firm (seconds at
-# 100,000 events), so the last answer per firm is kept while its units' summary and its event
-# counts stay the same, as the release analysis keeps its trees.
+# Transfer lag reads a row per learning event and item of a firm (a second or two at 100,000
+# events, from the dates kept on the items), so the last answer per firm is kept while its
+# units' summary and its event counts stay the same, as the release analysis keeps its trees.
 _kept_lags: OrderedDict[tuple[str, str], tuple[tuple[object, ...], "TransferLag"]] = OrderedDict()
 
 
@@ -474,33 +449,26 @@ async def measure_transfer_lag(store: GraphStore, *, firm_id: str) -> TransferLa
 
 
 async def _measure_transfer_lag(store: GraphStore, *, firm_id: str) -> "TransferLag":
-    outcomes = await store.read(
-        ANALYTICS.list_learning_outcomes, {"firm": firm_id, "limit": MAX_LEARNING_EVENTS}
+    ends = await store.read(
+        ANALYTICS.list_learning_lag_ends, {"firm": firm_id, "limit": MAX_LEARNING_EVENTS}
     )
-    if len(outcomes) >= MAX_LEARNING_EVENTS:
+    if len(ends) >= MAX_LEARNING_EVENTS:
         raise InvalidArgument(
             "firm", f"'{firm_id}' has more than {MAX_LEARNING_EVENTS:,} learning events"
         )
-    arrivals = _later_steps(
-        await store.read(ANALYTICS.list_hq_arrivals, {"firm": firm_id}), total="flows"
-    )
-    integrations = _later_steps(
-        await store.read(ANALYTICS.list_knowledge_integrations, {"firm": firm_id}), total="events"
-    )
     firm_hq, firm_integration = _LagTally(), _LagTally()
     per_unit: dict[str, tuple[_LagTally, _LagTally]] = {}
-    for outcome in outcomes:
-        unit_hq, unit_integration = per_unit.setdefault(outcome["unit"], (_LagTally(), _LagTally()))
-        to_hq = arrivals.get(outcome["knowledge"], _NO_STEPS).measure_lag(start=outcome["date"])
+    for end in ends:
+        unit_hq, unit_integration = per_unit.setdefault(end["unit"], (_LagTally(), _LagTally()))
+        to_hq = measure_lag(start=end["date"], end=end["to_hq"])
         firm_hq.add(to_hq)
         unit_hq.add(to_hq)
-        used = integrations.get(outcome["knowledge"], _NO_STEPS)
-        to_integration = used.measure_lag(start=outcome["date"])
+        to_integration = measure_lag(start=end["date"], end=end["to_integration"])
         firm_integration.add(to_integration)
         unit_integration.add(to_integration)
     return TransferLag(
         firm=firm_id,
-        learning_events=len(outcomes),
+        learning_events=len(ends),
         to_hq=firm_hq.summarise(),
         to_integration=firm_integration.summarise(),
         units=[

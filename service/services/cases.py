@@ -10,7 +10,12 @@ from pydantic import BaseModel, TypeAdapter
 from service import cypher
 from service.model.case import CaseFile, Citation, Fact, Flow, canonical_json, count_records
 from service.model.enums import FlowDirection, UnitRole
-from service.model.graph import PROVENANCE, REFERENCE_FIELDS, UNIT_METRICS
+from service.model.graph import (
+    KNOWLEDGE_TRANSFER_DATES,
+    PROVENANCE,
+    REFERENCE_FIELDS,
+    UNIT_METRICS,
+)
 from service.store.port import GraphReader, GraphStore
 
 CASES = cypher.Folder("cases")
@@ -204,11 +209,13 @@ def knowledge_rows(case: CaseFile) -> list[dict[str, Any]]:
     as relationship indexes cannot be used on the embedded engine.
     """
     pairs = flowed_pairs(case)
+    dates = transfer_dates(case)
     rows = []
     every_props = section_properties(case.knowledge, section="knowledge", firm_id=case.firm.id)
     for item, props in zip(case.knowledge, every_props, strict=True):
         if item.id in pairs:
             props["flowed"] = pairs[item.id]
+        props |= dates[item.id]
         rows.append({"id": item.id, "props": props, "builds": list(item.builds)})
     return rows
 
@@ -220,6 +227,35 @@ def flowed_pairs(case: CaseFile) -> dict[str, list[str]]:
         if flow.knowledge is not None:
             pairs[flow.knowledge].add(f"{flow.source}>{flow.target}")
     return {item: sorted(found) for item, found in sorted(pairs.items())}
+
+
+def transfer_dates(case: CaseFile) -> dict[str, dict[str, Any]]:
+    """Each knowledge item's KNOWLEDGE_TRANSFER_DATES: the distinct dates (sorted) of the
+    flows that carried it into the HQ level from a unit below and of the integration events
+    that used it, and how many of each are undated."""
+    hq_level = {u.id for u in case.units if _TIER[u.role] == "hq"}
+    arrivals: dict[str, list[str | None]] = defaultdict(list)
+    for flow in case.flows:
+        if flow.knowledge and flow.target in hq_level and flow.source not in hq_level:
+            arrivals[flow.knowledge].append(flow.date)
+    uses: dict[str, list[str | None]] = defaultdict(list)
+    for event in case.integrations:
+        for used in event.knowledge:
+            uses[used].append(event.date)
+
+    def kept(steps: list[str | None]) -> tuple[list[str], int]:
+        return sorted({d for d in steps if d is not None}), steps.count(None)
+
+    return {
+        item.id: dict(
+            zip(
+                KNOWLEDGE_TRANSFER_DATES,
+                (*kept(arrivals[item.id]), *kept(uses[item.id])),
+                strict=True,
+            )
+        )
+        for item in case.knowledge
+    }
 
 
 def unit_rows(case: CaseFile) -> list[dict[str, Any]]:
@@ -446,7 +482,8 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         ],
         "capabilities": [record_fields(c) for c in by_label["Capability"]],
         "knowledge": [
-            record_fields(k, drop=("flowed",)) | {"builds": targets("BUILDS", k["id"])}
+            record_fields(k, drop=("flowed", *KNOWLEDGE_TRANSFER_DATES))
+            | {"builds": targets("BUILDS", k["id"])}
             for k in by_label["Knowledge"]
         ],
         "learning": [

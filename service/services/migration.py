@@ -173,3 +173,14 @@ async def migrate_integration_counts(store: GraphStore, *, report: Callable[[str
         await count_integration_cells(store, firm_id=firm_id)
         report(f"counted the integration events of firm {firm_id} into its matrix")
     return len(firms)
+
+
+async def migrate_transfer_dates(store: GraphStore, *, report: Callable[[str], None]) -> int:
+    """Keep on the knowledge items of the firms an older kflow wrote the dates transfer lag
+    reads (every write keeps them from then on); the number of firms brought up to date."""
+    firms = [row["firm"] for row in await store.read(MIGRATION.list_firms_without_transfer_dates)]
+    for firm_id in firms:
+        await store.write(MIGRATION.set_knowledge_arrival_dates, {"firm": firm_id})
+        await store.write(MIGRATION.set_knowledge_integration_dates, {"firm": firm_id})
+        report(f"kept the HQ arrival and integration dates of firm {firm_id}'s knowledge")
+    return len(firms)

@@ -1,6 +1,7 @@
 // List, per knowledge item of a firm, the dates of the integration events that used it (the
-// dated ones) and how many such events there are in all, dated or not. One pass over the
-// firm's integration events; the service matches them to learning events.
+// dated ones) and how many such events there are in all, dated or not, from the events
+// themselves: what the dates every write keeps on the items (integration_dates,
+// integrations_undated) must equal.
 // params: firm: STRING
 // returns: knowledge, dates, events
 // (:IntegrationEvent {firm: $firm})-[:USED]->(:Knowledge)
