@@ -39,7 +39,7 @@ FIRST_FLOW_FIELDS = (
 )
 
 # The case section each node label and fact relationship type is stored from.
-_NODES = {
+NODE_SECTIONS = {
     "Firm": "firm",
     "Unit": "units",
     "Actor": "actors",
@@ -52,7 +52,7 @@ _NODES = {
     "Tension": "tensions",
     "CaseAnalysis": "case_analyses",
 }
-_FACT_RELATIONSHIPS = {
+FACT_RELATIONSHIP_SECTIONS = {
     "FLOWS": "flows",
     "ACQUIRED": "actor_links",
     "SUBCONTRACTS_TO": "actor_links",
@@ -126,7 +126,7 @@ def _stored(section: str) -> set[str]:
 
 def node_properties() -> dict[str, set[str]]:
     """The properties each node label can hold."""
-    shapes = {label: _stored(section) for label, section in _NODES.items()}
+    shapes = {label: _stored(section) for label, section in NODE_SECTIONS.items()}
     shapes["Firm"] |= {"case", "title"}
     shapes["Unit"] |= set(UNIT_METRICS)
     shapes["Knowledge"] |= {"flowed", *KNOWLEDGE_TRANSFER_DATES}
@@ -135,6 +135,6 @@ def node_properties() -> dict[str, set[str]]:
 
 def relationship_properties() -> dict[str, set[str]]:
     """The properties each relationship type can hold."""
-    shapes = {kind: _stored(section) for kind, section in _FACT_RELATIONSHIPS.items()}
+    shapes = {kind: _stored(section) for kind, section in FACT_RELATIONSHIP_SECTIONS.items()}
     shapes.update(_STRUCTURAL_RELATIONSHIPS)
     return shapes

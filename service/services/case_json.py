@@ -23,7 +23,7 @@ from pydantic import TypeAdapter
 
 from service import cypher
 from service.model.case import CaseFile, Firm
-from service.model.graph import UNIT_METRICS
+from service.model.graph import FACT_RELATIONSHIP_SECTIONS, NODE_SECTIONS, UNIT_METRICS
 from service.services.cases import RELATIONSHIP_PAGE_NODES, record_fields
 from service.store.port import GraphReader
 
@@ -32,28 +32,6 @@ CASES = cypher.Folder("cases")
 SPOOL_RUN_RECORDS = 50_000
 INDENT = 2
 
-# The section a node of each label is a record of, and a relationship of each type.
-NODE_SECTIONS = {
-    "Unit": "units",
-    "Actor": "actors",
-    "Capability": "capabilities",
-    "Knowledge": "knowledge",
-    "LearningEvent": "learning",
-    "Resource": "resources",
-    "IntegrationEvent": "integrations",
-    "Project": "projects",
-    "Tension": "tensions",
-    "CaseAnalysis": "case_analyses",
-}
-RELATIONSHIP_SECTIONS = {
-    "ACQUIRED": "actor_links",
-    "SUBCONTRACTS_TO": "actor_links",
-    "SUBUNIT_OF": "actor_links",
-    "JOINT_VENTURE_WITH": "actor_links",
-    "FLOWS": "flows",
-    "SUPPORTED": "support",
-    "MANAGES": "customer_management",
-}
 # A node's references read from the relationships that start at it: (field, type, first
 # target only); the targets come sorted.
 OUTGOING: dict[str, tuple[tuple[str, str, bool], ...]] = {
@@ -189,8 +167,8 @@ async def _spool_case(
             if rel_type in INCOMING:
                 first_source.setdefault((rel_type, target), source)
             props = {"from": source, "to": target, **rel["properties"]}
-            if rel_type in RELATIONSHIP_SECTIONS:
-                spools.add_unsorted(RELATIONSHIP_SECTIONS[rel_type], props)
+            if rel_type in FACT_RELATIONSHIP_SECTIONS:
+                spools.add_unsorted(FACT_RELATIONSHIP_SECTIONS[rel_type], props)
             elif rel_type == "WORKS_ON":
                 works_on[target].append({"unit": source, "part": props.get("part")})
             elif rel_type == "DEPENDS_ON":
@@ -199,10 +177,11 @@ async def _spool_case(
                 )
         for node in nodes:
             props = node["properties"]
-            if "Firm" in node["labels"]:
-                firm = props
             for label in node["labels"]:
-                if section := NODE_SECTIONS.get(label):
+                section = NODE_SECTIONS.get(label)
+                if section == "firm":
+                    firm = props
+                elif section:
                     refs = {
                         field: (found[0] if found else None) if only_first else found
                         for field, rel_type, only_first in OUTGOING.get(section, ())
@@ -223,7 +202,7 @@ async def _spool_case(
 def _records(section: str, spools: _Spools, found: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """A section's records as `read_case` makes them (before validation)."""
     for item in spools.read(section):
-        if section in RELATIONSHIP_SECTIONS.values():
+        if section in FACT_RELATIONSHIP_SECTIONS.values():
             record = record_fields(item)
             if section == "customer_management":
                 record["unit"], record["customer"] = record.pop("from"), record.pop("to")

@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from service import cypher
+from service.cypher import Query
 from service.model.enums import FlowOrder, UnitOrder, UnitRole
 from service.model.views import (
     FirmView,
@@ -180,6 +181,33 @@ def _pages(
     return pages
 
 
+async def _read_pages(
+    store: GraphStore,
+    query: Query,
+    params: dict[str, Any],
+    model: type[V],
+    request: KeysetRequest,
+) -> dict[str | None, Page[V]]:
+    return _pages(await store.read(query, params), model, request)
+
+
+async def _rows_per_firm_or_all(
+    store: GraphStore,
+    *,
+    firms: list[str | None],
+    per_firm: Query,
+    everywhere: Query,
+    params: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """The per-firm statement's rows for the named firms, and the all-firm statement's for
+    None (the root list's parent)."""
+    named = [firm for firm in firms if firm is not None]
+    rows = await store.read(per_firm, {"firms": named, **params}) if named else []
+    if None in firms:
+        rows += await store.read(everywhere, params)
+    return rows
+
+
 def root_page(rows: list[dict[str, Any]], model: type[V], request: KeysetRequest) -> Page[V]:
     """The page a root list's statement read (its parent is null)."""
     return _pages(rows, model, request).get(None) or Page.empty(request)
@@ -201,7 +229,8 @@ async def list_firm_units(
     store: GraphStore, *, firms: list[str], filters: UnitFilter
 ) -> dict[str | None, Page[UnitView]]:
     """A page of units for each firm, by name or by flow volume (most first)."""
-    rows = await store.read(
+    return await _read_pages(
+        store,
         NAVIGATION.list_firm_units,
         {
             "firms": firms,
@@ -211,16 +240,18 @@ async def list_firm_units(
             "descending": filters.order is UnitOrder.FLOW_VOLUME,
             **filters.page.params(),
         },
+        UnitView,
+        filters.page,
     )
-    return _pages(rows, UnitView, filters.page)
 
 
 async def list_unit_subordinates(
     store: GraphStore, *, units: list[str], page: KeysetRequest
 ) -> dict[str | None, Page[UnitView]]:
     """A page of the units reporting directly to each unit, by name."""
-    rows = await store.read(NAVIGATION.list_unit_subordinates, {"units": units, **page.params()})
-    return _pages(rows, UnitView, page)
+    return await _read_pages(
+        store, NAVIGATION.list_unit_subordinates, {"units": units, **page.params()}, UnitView, page
+    )
 
 
 async def list_unit_flows(
@@ -228,19 +259,16 @@ async def list_unit_flows(
 ) -> dict[str | None, Page[FlowView]]:
     """A page of the flows out of (or into) each unit, in date order."""
     query = NAVIGATION.list_unit_flows_out if outgoing else NAVIGATION.list_unit_flows_in
-    rows = await store.read(query, {"units": units, **filters.params(), **filters.along.params()})
-    return _pages(rows, FlowView, filters.page)
+    params = {"units": units, **filters.params(), **filters.along.params()}
+    return await _read_pages(store, query, params, FlowView, filters.page)
 
 
 async def list_knowledge_flows(
     store: GraphStore, *, items: list[str], filters: FlowFilter
 ) -> dict[str | None, Page[FlowView]]:
     """A page of the flows that carried each knowledge item, in date order."""
-    rows = await store.read(
-        NAVIGATION.list_knowledge_flows,
-        {"items": items, **filters.params(), **filters.along.params()},
-    )
-    return _pages(rows, FlowView, filters.page)
+    params = {"items": items, **filters.params(), **filters.along.params()}
+    return await _read_pages(store, NAVIGATION.list_knowledge_flows, params, FlowView, filters.page)
 
 
 async def list_firm_flows(
@@ -318,14 +346,13 @@ async def list_firm_knowledge(
     store: GraphStore, *, firms: list[str | None], page: KeysetRequest
 ) -> dict[str | None, Page[KnowledgeView]]:
     """A page of each firm's knowledge items (all items for None), by name."""
-    named = [firm for firm in firms if firm is not None]
-    rows = (
-        await store.read(NAVIGATION.list_firm_knowledge, {"firms": named, **page.params()})
-        if named
-        else []
+    rows = await _rows_per_firm_or_all(
+        store,
+        firms=firms,
+        per_firm=NAVIGATION.list_firm_knowledge,
+        everywhere=NAVIGATION.list_knowledge,
+        params=page.params(),
     )
-    if None in firms:
-        rows += await store.read(NAVIGATION.list_knowledge, page.params())
     return _pages(rows, KnowledgeView, page)
 
 
@@ -333,7 +360,8 @@ async def list_unit_learning_events(
     store: GraphStore, *, units: list[str], firm: str | None = None, filters: EventFilter
 ) -> dict[str | None, Page[LearningView]]:
     """A page of what each unit learned from outside sources, in date order."""
-    rows = await store.read(
+    return await _read_pages(
+        store,
         NAVIGATION.list_unit_learning_events,
         {
             "units": units,
@@ -342,23 +370,22 @@ async def list_unit_learning_events(
             **filters.period.params(),
             **filters.page.params(),
         },
+        LearningView,
+        filters.page,
     )
-    return _pages(rows, LearningView, filters.page)
 
 
 async def list_firm_learning_events(
     store: GraphStore, *, firms: list[str | None], filters: EventFilter
 ) -> dict[str | None, Page[LearningView]]:
     """A page of what each firm's units (all firms' for None) learned, in date order."""
-    params = {**filters.period.params(), **filters.page.params()}
-    named = [firm for firm in firms if firm is not None]
-    rows = (
-        await store.read(NAVIGATION.list_firm_learning_events, {"firms": named, **params})
-        if named
-        else []
+    rows = await _rows_per_firm_or_all(
+        store,
+        firms=firms,
+        per_firm=NAVIGATION.list_firm_learning_events,
+        everywhere=NAVIGATION.list_learning_events,
+        params={**filters.period.params(), **filters.page.params()},
     )
-    if None in firms:
-        rows += await store.read(NAVIGATION.list_learning_events, params)
     return _pages(rows, LearningView, filters.page)
 
 
@@ -366,11 +393,10 @@ async def list_unit_integration_events(
     store: GraphStore, *, units: list[str], filters: EventFilter
 ) -> dict[str | None, Page[IntegrationEventView]]:
     """A page of the integration events at each unit, in time order."""
-    rows = await store.read(
-        NAVIGATION.list_unit_integration_events,
-        {"units": units, **filters.period.params(), **filters.page.params()},
+    params = {"units": units, **filters.period.params(), **filters.page.params()}
+    return await _read_pages(
+        store, NAVIGATION.list_unit_integration_events, params, IntegrationEventView, filters.page
     )
-    return _pages(rows, IntegrationEventView, filters.page)
 
 
 async def get_learning_knowledge(

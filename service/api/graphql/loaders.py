@@ -6,7 +6,7 @@ and answered by one statement for all of them; parents asking with different arg
 """
 
 from collections.abc import Awaitable, Callable, Hashable
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel
@@ -67,71 +67,51 @@ class NavigationLoaders:
         self._store = store
         self._remember = remember
 
-    def _pages(self, fetch: Fetch[A, V]) -> PageLoader[A, V]:
-        return PageLoader(fetch, self._remember)
+    def _pages(
+        self,
+        list_pages: Callable[..., Awaitable[dict[str | None, Page[V]]]],
+        *,
+        parents: str,
+        arguments: str = "filters",
+    ) -> PageLoader[A, V]:
+        """A loader over a navigation service function: the level's parent ids go in under
+        the keyword `parents`, the field's arguments under `arguments`."""
+        return PageLoader(
+            lambda ids, args: list_pages(self._store, **{parents: ids, arguments: args}),
+            self._remember,
+        )
 
     @cached_property
     def firm_units(self) -> PageLoader[UnitFilter, UnitView]:
-        return self._pages(
-            lambda firms, filters: navigation.list_firm_units(
-                self._store, firms=firms, filters=filters
-            )
-        )
+        return self._pages(navigation.list_firm_units, parents="firms")
 
     @cached_property
     def firm_knowledge(self) -> PageLoader[KeysetRequest, KnowledgeView]:
-        return self._pages(
-            lambda firms, page: navigation.list_firm_knowledge(
-                self._store, firms=list[str | None](firms), page=page
-            )
-        )
+        return self._pages(navigation.list_firm_knowledge, parents="firms", arguments="page")
 
     @cached_property
     def subordinates(self) -> PageLoader[KeysetRequest, UnitView]:
-        return self._pages(
-            lambda units, page: navigation.list_unit_subordinates(
-                self._store, units=units, page=page
-            )
-        )
+        return self._pages(navigation.list_unit_subordinates, parents="units", arguments="page")
 
     @cached_property
     def flows_out(self) -> PageLoader[FlowFilter, FlowView]:
-        return self._unit_flows(outgoing=True)
+        return self._pages(partial(navigation.list_unit_flows, outgoing=True), parents="units")
 
     @cached_property
     def flows_in(self) -> PageLoader[FlowFilter, FlowView]:
-        return self._unit_flows(outgoing=False)
-
-    def _unit_flows(self, *, outgoing: bool) -> PageLoader[FlowFilter, FlowView]:
-        return self._pages(
-            lambda units, filters: navigation.list_unit_flows(
-                self._store, units=units, outgoing=outgoing, filters=filters
-            )
-        )
+        return self._pages(partial(navigation.list_unit_flows, outgoing=False), parents="units")
 
     @cached_property
     def knowledge_flows(self) -> PageLoader[FlowFilter, FlowView]:
-        return self._pages(
-            lambda items, filters: navigation.list_knowledge_flows(
-                self._store, items=items, filters=filters
-            )
-        )
+        return self._pages(navigation.list_knowledge_flows, parents="items")
 
     @cached_property
     def unit_learning(self) -> PageLoader[EventFilter, LearningView]:
-        return self._pages(
-            lambda units, filters: navigation.list_unit_learning_events(
-                self._store, units=units, filters=filters
-            )
-        )
+        return self._pages(navigation.list_unit_learning_events, parents="units")
 
     @cached_property
     def unit_integrations(self) -> PageLoader[EventFilter, IntegrationEventView]:
-        return self._pages(
-            lambda units, filters: navigation.list_unit_integration_events(
-                self._store, units=units, filters=filters
-            )
-        )
+        return self._pages(navigation.list_unit_integration_events, parents="units")
 
     @cached_property
     def learning_knowledge(self) -> DataLoader[str, list[str]]:
