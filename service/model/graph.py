@@ -110,8 +110,13 @@ KNOWLEDGE_TRANSFER_DATES = (
     "integration_dates",
     "integrations_undated",
 )
-# What exports leave out unless asked: properties computed from FLOWS (and integrations).
-DERIVED_NODE_PROPERTIES = frozenset({*UNIT_METRICS, "flowed", *KNOWLEDGE_TRANSFER_DATES})
+# The properties a section's nodes keep besides their record, computed from FLOWS (and
+# integrations): a case read back leaves them out, and so do exports unless asked.
+DERIVED_SECTION_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "units": UNIT_METRICS,
+    "knowledge": ("flowed", *KNOWLEDGE_TRANSFER_DATES),
+}
+DERIVED_NODE_PROPERTIES = frozenset(p for kept in DERIVED_SECTION_PROPERTIES.values() for p in kept)
 UNIT_ROLE_LABELS = ("HQ", "CapabilityCentre", "RegionalHQ", "CoreSubsidiary", "Subsidiary")
 
 
@@ -128,8 +133,8 @@ def node_properties() -> dict[str, set[str]]:
     """The properties each node label can hold."""
     shapes = {label: _stored(section) for label, section in NODE_SECTIONS.items()}
     shapes["Firm"] |= {"case", "title"}
-    shapes["Unit"] |= set(UNIT_METRICS)
-    shapes["Knowledge"] |= {"flowed", *KNOWLEDGE_TRANSFER_DATES}
+    for label, section in NODE_SECTIONS.items():
+        shapes[label] |= set(DERIVED_SECTION_PROPERTIES.get(section, ()))
     return shapes
 
 

@@ -23,7 +23,11 @@ from pydantic import TypeAdapter
 
 from service import cypher
 from service.model.case import CaseFile, Firm
-from service.model.graph import FACT_RELATIONSHIP_SECTIONS, NODE_SECTIONS, UNIT_METRICS
+from service.model.graph import (
+    DERIVED_SECTION_PROPERTIES,
+    FACT_RELATIONSHIP_SECTIONS,
+    NODE_SECTIONS,
+)
 from service.services.cases import RELATIONSHIP_PAGE_NODES, record_fields
 from service.store.port import GraphReader
 
@@ -55,7 +59,6 @@ OUTGOING: dict[str, tuple[tuple[str, str, bool], ...]] = {
 # A node's references read from the first relationship of a type that ends at it.
 INCOMING = {"LEARNED", "HOLDS"}
 # Node properties that are not a record's fields.
-DROPPED = {"units": tuple(UNIT_METRICS), "knowledge": ("flowed",)}
 
 
 @functools.cache
@@ -209,7 +212,7 @@ def _records(section: str, spools: _Spools, found: dict[str, Any]) -> Iterator[d
             yield record
             continue
         props, refs = item
-        record = record_fields(props, drop=DROPPED.get(section, ())) | refs
+        record = record_fields(props, drop=DERIVED_SECTION_PROPERTIES.get(section, ())) | refs
         if section == "learning":
             record["unit"] = found["learned"].get(props["id"])
         elif section == "resources":

@@ -11,6 +11,7 @@ from service import cypher
 from service.model.case import CaseFile, Citation, Fact, Flow, canonical_json, count_records
 from service.model.enums import FlowDirection, UnitRole
 from service.model.graph import (
+    DERIVED_SECTION_PROPERTIES,
     KNOWLEDGE_TRANSFER_DATES,
     PROVENANCE,
     REFERENCE_FIELDS,
@@ -471,7 +472,8 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         "title": firm_props["title"],
         "firm": record_fields(firm_props, drop=("case", "title")),
         "units": [
-            record_fields(u, drop=UNIT_METRICS) | {"reports_to": first("REPORTS_TO", u["id"])}
+            record_fields(u, drop=DERIVED_SECTION_PROPERTIES["units"])
+            | {"reports_to": first("REPORTS_TO", u["id"])}
             for u in by_label["Unit"]
         ],
         "actors": [record_fields(a) for a in by_label["Actor"]],
@@ -482,7 +484,7 @@ async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
         ],
         "capabilities": [record_fields(c) for c in by_label["Capability"]],
         "knowledge": [
-            record_fields(k, drop=("flowed", *KNOWLEDGE_TRANSFER_DATES))
+            record_fields(k, drop=DERIVED_SECTION_PROPERTIES["knowledge"])
             | {"builds": targets("BUILDS", k["id"])}
             for k in by_label["Knowledge"]
         ],
