@@ -57,6 +57,9 @@ from service.store.port import (
 )
 from service.store.reply_stream import ReplyStream, ReplyTooLarge
 
+# A graph copy refused because the engine could not fork is tried again after its log
+# rewrite: a few times, as another rewrite may start in between.
+COPY_ATTEMPTS = 5
 log = logging.getLogger("kflow.store")
 
 _NODE_INDEX = re.compile(r"^CREATE INDEX FOR \((\w+):(\w+)\) ON \(\1\.(\w+)\)$")
@@ -534,9 +537,7 @@ class EmbeddedStore:
         copy = self._sibling(f"{self.graph_name}.snapshot-{secrets.token_hex(4)}")
         try:
             try:
-                await self._db.connection.execute_command(
-                    "GRAPH.COPY", self.graph_name, copy.graph_name
-                )
+                await self._copy_graph(copy.graph_name)
             except redis.ResponseError as err:
                 if "empty key" not in str(err) and "not exist" not in str(err).lower():
                     raise StoreError(f"could not snapshot graph {self.graph_name}: {err}") from None
@@ -699,6 +700,27 @@ class EmbeddedStore:
             if "empty key" not in str(err):
                 raise StoreError(f"could not drop graph {self.graph_name}: {err}") from None
 
+    async def _copy_graph(self, target: str) -> None:
+        """GRAPH.COPY of this graph to `target`. The copy forks the engine, which cannot fork
+        while its log rewrite (started after the last load) still runs in a child: then wait
+        for the rewrite to end and copy again."""
+        for attempt in range(COPY_ATTEMPTS):
+            try:
+                await self._db.connection.execute_command("GRAPH.COPY", self.graph_name, target)
+                return
+            except redis.ResponseError as err:
+                if "fork" not in str(err) or attempt == COPY_ATTEMPTS - 1:
+                    raise
+            await self._log_rewrite_ended()
+
+    async def _log_rewrite_ended(self) -> None:
+        """Return once the engine's log rewrite is over (polled: the engine signals nothing)."""
+        while True:
+            persistence = await self._db.connection.info("persistence")
+            if not persistence["aof_rewrite_in_progress"]:
+                return
+            await asyncio.sleep(0.1)
+
     async def open_staging(self) -> "EmbeddedStore":
         """A copy of this graph under `<name>.staging`; a stale copy from a crash is replaced."""
         self._refuse_if_lost()
@@ -706,9 +728,7 @@ class EmbeddedStore:
         await self.engine.loads.begin_load(wait_s=self.query_timeout_ms / 1000)
         try:
             await staging.drop_graph()
-            await self._db.connection.execute_command(
-                "GRAPH.COPY", self.graph_name, staging.graph_name
-            )
+            await self._copy_graph(staging.graph_name)
         except BaseException as err:
             self.engine.loads.end_load()
             await staging.close()
