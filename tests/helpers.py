@@ -89,13 +89,10 @@ def tiny_firm(firm_id: str = "acme", **sections: Any) -> dict[str, Any]:
 
 # Every link of tiny_firm's hub and spoke one way or the other: up to the centre, down again,
 # and sideways between the two subsidiaries, as (source, target, direction).
+_TINY_FIRM_REPORTS_TO = (("uk", "europe"), ("de", "europe"), ("europe", "ccd"))
 TINY_FIRM_EDGES = (
-    ("uk", "europe", "upward"),
-    ("de", "europe", "upward"),
-    ("europe", "ccd", "upward"),
-    ("ccd", "europe", "downward"),
-    ("europe", "uk", "downward"),
-    ("europe", "de", "downward"),
+    *((unit, boss, "upward") for unit, boss in _TINY_FIRM_REPORTS_TO),
+    *((boss, unit, "downward") for unit, boss in _TINY_FIRM_REPORTS_TO),
     ("uk", "de", "horizontal"),
     ("de", "uk", "horizontal"),
 )

@@ -201,11 +201,10 @@ class FirmNetworkQuery:
                 for s in network.sources
             ],
             total_units=network.total_units,
-            page_info=PageInfo(
-                has_next_page=network.has_next,
-                has_previous_page=network.has_previous,
-                start_cursor=network.start_cursor,
-                end_cursor=network.end_cursor,
+            page_info=PageInfo.of(
+                [network.start_cursor, network.end_cursor] if network.units else [],
+                has_next=network.has_next,
+                has_previous=network.has_previous,
             ),
             undated_excluded=network.undated_excluded,
         )

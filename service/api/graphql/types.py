@@ -382,6 +382,16 @@ class PageInfo:
     start_cursor: str | None
     end_cursor: str | None
 
+    @classmethod
+    def of(cls, cursors: Sequence[str | None], *, has_next: bool, has_previous: bool) -> "PageInfo":
+        """The page info of a page whose items have these cursors, in the list's order."""
+        return cls(
+            has_next_page=has_next,
+            has_previous_page=has_previous,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
+
 
 @strawberry.type
 class Edge(Generic[T]):
@@ -408,11 +418,10 @@ def make_connection(
     edges = [Edge(cursor=encode_cursor(page.skip + i), node=item) for i, item in enumerate(shown)]
     return Connection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=not page.at_end if page.backward else len(items) > len(shown),
-            has_previous_page=page.skip > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+        page_info=PageInfo.of(
+            [edge.cursor for edge in edges],
+            has_next=not page.at_end if page.backward else len(items) > len(shown),
+            has_previous=page.skip > 0,
         ),
         count=count,
     )
@@ -434,12 +443,7 @@ def page_connection(
 
     return Connection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=PageInfo.of(page.cursors, has_next=page.has_next, has_previous=page.has_previous),
         count=total,
     )
 
