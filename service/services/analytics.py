@@ -16,7 +16,6 @@ import math
 import statistics
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -386,30 +385,29 @@ class TransferLag(BaseModel):
     units: list[UnitLag]  # the learners, by id
 
 
-def measure_lag(*, start: str | None, end: str) -> float | Literal["undated", "never"]:
-    """Months from `start` to a later step's date, or why there is none (as the statement
-    `list_learning_lag_ends` says: 'undated' or 'never' in place of the date)."""
-    if end == "never":
-        return "never"
-    if end == "undated" or start is None:
-        return "undated"
-    return max(count_months_between(start=start, end=end), 0.0)
-
-
 @dataclass
 class _LagTally:
     months: list[float] = field(default_factory=list)
     undated: int = 0
     never: int = 0
 
-    def add(self, lag: float | Literal["undated", "never"]) -> None:
-        """Count one learning event's lag, or why it has none."""
-        if lag == "undated":
-            self.undated += 1
-        elif lag == "never":
-            self.never += 1
-        else:
-            self.months.append(float(lag))
+    def add_all(self, *, starts: list[str], ends: list[str]) -> None:
+        """Count learning events' lags: months from each start ('' if undated) to its later
+        step's date, or why there is none ('undated' or 'never', as the statement
+        `list_learning_lag_ends` says in place of the date)."""
+        for start, end in zip(starts, ends, strict=True):
+            if end == "never":
+                self.never += 1
+            elif end == "undated" or not start:
+                self.undated += 1
+            else:
+                self.months.append(max(count_months_between(start=start, end=end), 0.0))
+
+    def add_tally(self, other: "_LagTally") -> None:
+        """Count another tally's learning events too."""
+        self.months.extend(other.months)
+        self.undated += other.undated
+        self.never += other.never
 
     def summarise(self) -> LagDistribution:
         """Count, median and 90th percentile (nearest rank) of the lags in months."""
@@ -449,32 +447,35 @@ async def measure_transfer_lag(store: GraphStore, *, firm_id: str) -> TransferLa
 
 
 async def _measure_transfer_lag(store: GraphStore, *, firm_id: str) -> "TransferLag":
-    ends = await store.read(
+    learners = await store.read(
         ANALYTICS.list_learning_lag_ends, {"firm": firm_id, "limit": MAX_LEARNING_EVENTS}
     )
-    if len(ends) >= MAX_LEARNING_EVENTS:
+    learning_events = sum(len(learner["dates"]) for learner in learners)
+    if learning_events >= MAX_LEARNING_EVENTS:
         raise InvalidArgument(
             "firm", f"'{firm_id}' has more than {MAX_LEARNING_EVENTS:,} learning events"
         )
     firm_hq, firm_integration = _LagTally(), _LagTally()
-    per_unit: dict[str, tuple[_LagTally, _LagTally]] = {}
-    for end in ends:
-        unit_hq, unit_integration = per_unit.setdefault(end["unit"], (_LagTally(), _LagTally()))
-        to_hq = measure_lag(start=end["date"], end=end["to_hq"])
-        firm_hq.add(to_hq)
-        unit_hq.add(to_hq)
-        to_integration = measure_lag(start=end["date"], end=end["to_integration"])
-        firm_integration.add(to_integration)
-        unit_integration.add(to_integration)
+    units = []
+    for learner in sorted(learners, key=lambda row: str(row["unit"])):
+        unit_hq, unit_integration = _LagTally(), _LagTally()
+        unit_hq.add_all(starts=learner["dates"], ends=learner["to_hq"])
+        unit_integration.add_all(starts=learner["dates"], ends=learner["to_integration"])
+        firm_hq.add_tally(unit_hq)
+        firm_integration.add_tally(unit_integration)
+        units.append(
+            UnitLag(
+                unit=learner["unit"],
+                to_hq=unit_hq.summarise(),
+                to_integration=unit_integration.summarise(),
+            )
+        )
     return TransferLag(
         firm=firm_id,
-        learning_events=len(ends),
+        learning_events=learning_events,
         to_hq=firm_hq.summarise(),
         to_integration=firm_integration.summarise(),
-        units=[
-            UnitLag(unit=unit, to_hq=hq.summarise(), to_integration=integration.summarise())
-            for unit, (hq, integration) in sorted(per_unit.items())
-        ],
+        units=units,
     )
 
 
