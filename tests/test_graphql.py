@@ -83,6 +83,21 @@ def test_reverse_paths_come_shortest_first_page_by_page_without_revisiting_a_uni
     ] == all_paths[:2]
 
 
+def test_the_page_before_huawei_uks_first_path_is_empty_not_an_error(server: Served) -> None:
+    first = data(server.graphql(PATHS, **{"from": "huawei-uk", "first": 1}))
+    cursor = first["reverseTransferPaths"]["edges"][0]["cursor"]
+    before = server.graphql(
+        """query Before($from: ID!, $before: String) {
+          reverseTransferPaths(from: $from, last: 2, before: $before) {
+            pageInfo { hasPreviousPage } edges { cursor } } }""",
+        **{"from": "huawei-uk", "before": cursor},
+    )
+    assert data(before)["reverseTransferPaths"] == {
+        "pageInfo": {"hasPreviousPage": False},
+        "edges": [],
+    }
+
+
 def test_zte_us_reports_us_market_needs_back_to_hq(server: Served) -> None:
     paths = data(server.graphql(PATHS, **{"from": "zte-us", "knowledge": "zte-us-market-needs"}))
     [edge] = paths["reverseTransferPaths"]["edges"]

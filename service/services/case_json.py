@@ -58,7 +58,6 @@ OUTGOING: dict[str, tuple[tuple[str, str, bool], ...]] = {
 }
 # A node's references read from the first relationship of a type that ends at it.
 INCOMING = {"LEARNED", "HOLDS"}
-# Node properties that are not a record's fields.
 
 
 @functools.cache

@@ -346,7 +346,7 @@ async def _walk_to_target(
 ) -> tuple[str, Walked]:
     """The target, and one page of paths to it."""
     _check_hops(question.max_hops)
-    if question.knowledge_id is None and not question.same_knowledge:
+    if question.knowledge_id is None and not question.same_knowledge and page.limit > 0:
         # Routes find their own ends: one round trip for a page of short routes.
         routes = await _list_routes(store, question, wanted=page.skip + page.limit)
         routes.paths = routes.paths[page.skip : page.skip + page.limit]

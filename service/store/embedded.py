@@ -60,6 +60,11 @@ from service.store.reply_stream import ReplyStream, ReplyTooLarge
 # A graph copy refused because the engine could not fork is tried again after its log
 # rewrite: a few times, as another rewrite may start in between.
 COPY_ATTEMPTS = 5
+# How long a copy waits for the engine's child: this many query limits (a large graph's log
+# rewrite takes a minute or more), polled every CHILD_POLL_S.
+CHILD_WAIT_QUERY_LIMITS = 30
+CHILD_POLL_S = 0.1
+ENGINE_CHILDREN = ("aof_rewrite_in_progress", "rdb_bgsave_in_progress")
 log = logging.getLogger("kflow.store")
 
 _NODE_INDEX = re.compile(r"^CREATE INDEX FOR \((\w+):(\w+)\) ON \(\1\.(\w+)\)$")
@@ -714,12 +719,20 @@ class EmbeddedStore:
             await self._log_rewrite_ended()
 
     async def _log_rewrite_ended(self) -> None:
-        """Return once the engine's log rewrite is over (polled: the engine signals nothing)."""
+        """Return once the engine's child (a log rewrite or a save) is gone, polled as the
+        engine signals nothing; raise StoreError if it outlasts a load's wait."""
+        waited_s = 0.0
         while True:
             persistence = await self._db.connection.info("persistence")
-            if not persistence["aof_rewrite_in_progress"]:
+            if not any(persistence[child] for child in ENGINE_CHILDREN):
                 return
-            await asyncio.sleep(0.1)
+            if waited_s > self.query_timeout_ms / 1000 * CHILD_WAIT_QUERY_LIMITS:
+                raise StoreError(
+                    f"the engine's log rewrite still runs after {waited_s:.0f} s, so the graph "
+                    "cannot be copied for a load or snapshot; try again when it ends"
+                )
+            await asyncio.sleep(CHILD_POLL_S)
+            waited_s += CHILD_POLL_S
 
     async def open_staging(self) -> "EmbeddedStore":
         """A copy of this graph under `<name>.staging`; a stale copy from a crash is replaced."""
