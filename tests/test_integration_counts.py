@@ -8,9 +8,13 @@ import pytest
 import yaml
 
 from service.model.case import CaseFile, IntegrationEvent
-from service.services.bulk import delete_firm, load_case_in_batches
+from service.services.bulk import delete_firm, load_case_in_batches, write_case
 from service.services.cases import load_case
-from service.services.integration import get_integration_matrix, list_matrix_cell_events
+from service.services.integration import (
+    INTEGRATION,
+    get_integration_matrix,
+    list_matrix_cell_events,
+)
 from service.services.migration import migrate_integration_counts
 from service.services.recording import record_integration_event
 from service.store.port import GraphStore
@@ -85,3 +89,19 @@ async def test_a_graph_written_before_the_counts_is_counted_at_open(store: Graph
     assert await matrix(store, "huawei") == counted(case)
     assert heard == ["counted the integration events of firm huawei into its matrix"]
     assert await migrate_integration_counts(store, report=heard.append) == 0
+
+
+class LoadCutShort(Exception):
+    """The load's failure after everything was written (a publish that fails)."""
+
+
+async def test_a_load_that_fails_after_counting_leaves_no_integration_cells(
+    store: GraphStore,
+) -> None:
+    case = huawei()
+    with pytest.raises(LoadCutShort):
+        async with store.bulk_load() as load:
+            await write_case(load.graph, case=case, tag=load.tag)
+            assert await load.graph.read(INTEGRATION.list_integration_cells, {"firm": "huawei"})
+            raise LoadCutShort
+    assert await store.read(INTEGRATION.list_integration_cells, {"firm": "huawei"}) == []

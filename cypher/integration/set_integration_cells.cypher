@@ -1,7 +1,8 @@
 // Count the integration events of a firm per tier and step again into its IntegrationCell
 // nodes: after a bulk load, a clean-up, or for a graph an older kflow wrote. (Recording one
-// event adds one to its cell, and a case merge recounts, in their own statements.)
-// params: firm: STRING
+// event adds one to its cell, and a case merge recounts, in their own statements.) A cell
+// made by a load carries the load's tag, so a load that fails is cleaned up with its cells.
+// params: firm: STRING, tag: MAP
 // returns: cells
 // (:IntegrationCell {of_firm, tier, step, total})
 OPTIONAL MATCH (old:IntegrationCell {of_firm: $firm})
@@ -12,5 +13,6 @@ OPTIONAL MATCH (i:IntegrationEvent {firm: $firm})
 WITH i.tier AS tier, i.step AS step, count(i) AS total
 FOREACH (_ IN CASE WHEN tier IS NULL THEN [] ELSE [1] END |
   MERGE (cell:IntegrationCell {of_firm: $firm, tier: tier, step: step})
+  ON CREATE SET cell += $tag
   SET cell.total = total)
 RETURN count(*) AS cells

@@ -352,13 +352,16 @@ async def write_case(
         progress=progress,
         tag=tag,
     )
-    await count_integration_cells(target, firm_id=case.firm.id)
+    await count_integration_cells(target, firm_id=case.firm.id, tag=tag)
     return 2 + statements
 
 
-async def count_integration_cells(target: GraphWriter, *, firm_id: str) -> None:
-    """Count the firm's integration events again into its integration matrix's cells."""
-    await target.write(INTEGRATION.set_integration_cells, {"firm": firm_id})
+async def count_integration_cells(
+    target: GraphWriter, *, firm_id: str, tag: Mapping[str, str] | None = None
+) -> None:
+    """Count the firm's integration events again into its integration matrix's cells (a cell
+    made by a load carries its `tag`)."""
+    await target.write(INTEGRATION.set_integration_cells, {"firm": firm_id, "tag": tag or {}})
 
 
 async def find_taken_ids(store: GraphStore, *, ids: list[str], name: str) -> list[FileProblem]:
