@@ -168,7 +168,7 @@ async def load_raw(case: Any, engines: Engines) -> dict[str, Any]:
     try:
         await store.ensure_schema()  # the same indexes and uniqueness constraints
         graph = engines.direct("raw")
-        from service.services.cases import firm_properties
+        from service.store.cases import firm_properties
 
         seconds, rows, statements = 0.0, 0, 0
         plan: list[tuple[Query, dict[str, Any]]] = [

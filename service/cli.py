@@ -25,8 +25,8 @@ from service.failures import exit_code_of
 from service.model.enums import GraphFormat
 from service.model.files import CaseFileInvalid
 from service.remote import RemoteError, RemoteServer
-from service.services.cases import LoadSummary
 from service.services.errors import ExpectedFailure
+from service.services.seeding import LoadSummary
 from service.settings import Settings, get_settings
 from service.store.engine_module import EngineModuleError, install_engine_module
 from service.store.port import GraphStore, StoreError

@@ -18,6 +18,7 @@ from service.store.engine import EngineConfig, EngineProcess
 from service.store.neo4j import Neo4jStore
 from service.store.port import GraphStore
 from tests.backends import BACKENDS, backend_named, stop_own_servers
+from tests.fakes import MemoryStore
 from tests.helpers import (
     NEO4J_TEST_TIMEOUT_MS,
     SEED_DIR,
@@ -129,6 +130,29 @@ async def neo4j_graph() -> AsyncIterator[Neo4jStore]:
 async def store(request: pytest.FixtureRequest, engine: EngineProcess) -> AsyncIterator[GraphStore]:
     """A store on a fresh graph, once on each backend."""
     if request.param == "embedded":
+        async with fresh_graph(engine) as graph:
+            yield graph
+        return
+    async with neo4j_graph() as neo4j:
+        yield neo4j
+
+
+@pytest_asyncio.fixture(
+    params=[
+        pytest.param("memory", marks=pytest.mark.unit),
+        *(pytest.param(name, marks=pytest.mark.integration) for name in BACKENDS),
+    ]
+)
+async def any_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[GraphStore]:
+    """An empty store of each kind a capability's contract holds alike: the in-memory one
+    (a unit test) and each backend (an integration test)."""
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    if request.param == "embedded":
+        engine: EngineProcess = request.getfixturevalue("engine")
         async with fresh_graph(engine) as graph:
             yield graph
         return

@@ -13,7 +13,6 @@ import pytest
 
 from service.model.case import Flow
 from service.services import analytics
-from service.services.cases import load_case
 from service.services.metrics import (
     HubMetricOrder,
     count_hub_metrics_as_of,
@@ -24,6 +23,7 @@ from service.services.metrics import (
 from service.services.paging import PageRequest
 from service.services.paths import PathQuestion, list_reverse_transfer_paths
 from service.services.recording import record_flow
+from service.services.seeding import load_case
 from service.services.synthetic import FirmSize, generate_case_document, generate_firm
 from service.store.port import GraphStore
 from tests.helpers import Backend, Served, as_case, cite, kflow, kflow_rows, tiny_firm

@@ -7,12 +7,11 @@ import json
 
 import pytest
 
-from service.services import case_json
 from service.services.backup import BACKUP_FORMAT, write_backup
-from service.services.cases import list_firm_ids, read_case
 from service.services.exchange import export_cases, render_cases_json
 from service.services.seeding import list_case_files, seed_cases
 from service.services.synthetic import SIZES, generate_firm
+from service.store import case_json
 from service.store.port import GraphStore
 from tests.helpers import SEED_DIR
 
@@ -53,10 +52,10 @@ async def test_the_streamed_backup_is_the_whole_rendering(
     # Small pages and short spool runs: records of a section from many pages and runs
     # (flows sorted across runs) come out in the same order.
     monkeypatch.setattr(case_json, "SPOOL_RUN_RECORDS", 50)
-    firms = await list_firm_ids(seeded)
+    firms = await seeded.cases.list_firm_ids()
     assert "streamed" in firms and "huawei" in firms
     for firm in firms:
-        case = await read_case(seeded, firm_id=firm)
+        case = await seeded.cases.read_case(firm)
         assert case is not None
         whole = json.dumps(
             case.model_dump(mode="json", by_alias=True, exclude_none=True),

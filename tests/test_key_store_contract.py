@@ -1,21 +1,9 @@
 """The key capability of the store port, the same on every store that offers it: the two
 adapters and the in-memory store the unit tests use."""
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 
-from service.store.engine import EngineProcess
 from service.store.port import GraphStore
-from tests.backends import BACKENDS
-from tests.conftest import fresh_graph, neo4j_graph
-from tests.fakes import MemoryStore
-
-STORES = [
-    pytest.param("memory", marks=pytest.mark.unit),
-    *(pytest.param(name, marks=pytest.mark.integration) for name in BACKENDS),
-]
 
 
 def record(key_id: str, *, created_at: int, role: str = "reader") -> dict[str, object]:
@@ -26,23 +14,6 @@ def record(key_id: str, *, created_at: int, role: str = "reader") -> dict[str, o
         "hash": f"hash-{key_id}",
         "created_at": created_at,
     }
-
-
-@pytest_asyncio.fixture(params=STORES)
-async def any_store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[GraphStore]:
-    """Each store that offers keys, empty."""
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    if request.param == "embedded":
-        engine: EngineProcess = request.getfixturevalue("engine")
-        async with fresh_graph(engine) as graph:
-            yield graph
-        return
-    async with neo4j_graph() as neo4j:
-        yield neo4j
 
 
 async def test_a_key_is_kept_and_read_back_with_its_hash_only_where_asked(

@@ -16,10 +16,10 @@ from service.model.case import CaseFile, Flow, IntegrationEvent
 from service.services import analytics
 from service.services.backup import BACKUP_FORMAT, restore_backup
 from service.services.bulk import BULK, delete_firm
-from service.services.cases import load_case
 from service.services.exchange import render_cases_json
 from service.services.migration import migrate_transfer_dates
 from service.services.recording import record_flow, record_integration_event
+from service.services.seeding import load_case
 from service.services.synthetic import FirmSize, generate_firm
 from service.settings import Settings
 from service.store.port import GraphStore

@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from service.model.case import CaseFile, count_records
 from service.model.files import CaseFileInvalid, FileProblem
 from service.services.bulk import write_case
-from service.services.case_json import write_case_json, write_items
-from service.services.cases import list_firm_ids, node_ids
 from service.services.errors import ExpectedFailure
 from service.services.exchange import parse_case_documents, read_json_document
 from service.services.health import count_graph, get_readiness
+from service.store.case_json import write_items
+from service.store.cases import node_ids
 from service.store.port import GraphStore, LoadTargetNotEmpty
 
 BACKUP_FORMAT = "kflow-backup/1"
@@ -45,9 +45,11 @@ async def write_backup(store: GraphStore, out: TextIO) -> None:
     out.write("{\n" + f'  "format": {json.dumps(BACKUP_FORMAT)},\n  "cases": ')
     written = 0
     async with store.snapshot() as frozen:
-        for firm_id in await list_firm_ids(frozen):
+        for firm_id in await frozen.cases.list_firm_ids():
             prefix = ("[" if not written else ",") + "\n    "
-            written += await write_case_json(frozen, out, firm_id=firm_id, depth=2, prefix=prefix)
+            written += await frozen.cases.write_case_json(
+                out, firm_id=firm_id, depth=2, prefix=prefix
+            )
     out.write("\n  ]" if written else "[]")
     created_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     out.write(f',\n  "created_at": {json.dumps(created_at)},\n  "api_keys": ')

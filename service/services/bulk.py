@@ -29,7 +29,8 @@ from service import cypher
 from service.cypher import Query
 from service.model.case import CaseFile, Fact, count_records
 from service.model.files import CaseFileInvalid, FileProblem, paused_gc
-from service.services.cases import (
+from service.services.network import find_nodes, get_firms_by_id
+from service.store.cases import (
     count_sends,
     firm_properties,
     knowledge_rows,
@@ -40,7 +41,6 @@ from service.services.cases import (
     sends_rows,
     unit_rows,
 )
-from service.services.network import find_nodes, get_firms_by_id
 from service.store.port import GraphStore, GraphWriter, count_values
 
 BULK = cypher.Folder("bulk")

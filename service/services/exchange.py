@@ -12,17 +12,11 @@ from service import cypher
 from service.model.case import CaseFile
 from service.model.files import CaseFileInvalid, FileProblem, validate_case_document
 from service.model.graph import DERIVED_NODE_PROPERTIES, DERIVED_RELATIONSHIPS
-from service.services.cases import (
-    LoadSummary,
-    list_case_relationships,
-    list_firm_ids,
-    load_case,
-    read_case,
-)
 from service.services.errors import InvalidArgument
 from service.services.lookup import check_known_ids
-from service.services.seeding import check_against_graph
-from service.store.port import GraphReader, GraphStore
+from service.services.seeding import LoadSummary, check_against_graph, load_case
+from service.store.cases import list_case_relationships
+from service.store.port import GraphStore
 
 EXPORT_FORMAT = "kflow-cases/1"
 CASES = cypher.Folder("cases")
@@ -49,9 +43,9 @@ class GraphExport(BaseModel):
     relationships: list[GraphRelationship]
 
 
-async def _firm_ids(store: GraphReader, firm_id: str | None) -> list[str]:
+async def _firm_ids(store: GraphStore, firm_id: str | None) -> list[str]:
     if firm_id is None:
-        return await list_firm_ids(store)
+        return await store.cases.list_firm_ids()
     await check_known_ids(store, kind="firm", ids=[firm_id])
     return [firm_id]
 
@@ -73,11 +67,11 @@ def _relationships(rels: list[dict[str, Any]], *, derived: bool) -> list[GraphRe
     ]
 
 
-async def export_cases(store: GraphReader, *, firm_id: str | None = None) -> list[CaseFile]:
+async def export_cases(store: GraphStore, *, firm_id: str | None = None) -> list[CaseFile]:
     """Every firm's case (or one firm's), rebuilt from the graph."""
     cases = []
     for fid in await _firm_ids(store, firm_id):
-        case = await read_case(store, firm_id=fid)
+        case = await store.cases.read_case(fid)
         if case is not None:
             cases.append(case)
     return cases

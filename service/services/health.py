@@ -30,13 +30,8 @@ async def get_readiness(store: GraphStore) -> Readiness:
 
 
 async def count_graph(store: GraphStore) -> tuple[int, int]:
-    """How many nodes and relationships the graph holds (two statements, each O(1))."""
-    nodes = await store.read(STORE.count_graph_nodes)
-    relationships = await store.read(STORE.count_graph_relationships)
-    return (
-        int(nodes[0]["nodes"]) if nodes else 0,
-        int(relationships[0]["relationships"]) if relationships else 0,
-    )
+    """How many nodes and relationships the graph holds."""
+    return await store.cases.count_graph()
 
 
 async def clear_graph(store: GraphStore) -> int:

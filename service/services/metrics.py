@@ -16,10 +16,10 @@ from service.model.views import (
     UnitRef,
     UnitView,
 )
-from service.services.cases import count_unit_metrics
 from service.services.errors import InvalidArgument, NotFound
 from service.services.network import get_firms_by_id, get_projects_by_id, list_units_paged
 from service.services.paging import KeysetRequest, PageRequest
+from service.store.cases import count_unit_metrics
 from service.store.port import GraphStore, Row
 
 METRICS = cypher.Folder("metrics")

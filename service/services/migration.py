@@ -22,7 +22,7 @@ from service import cypher
 from service.model.case import CaseFile, Fact, Firm, Flow, Unit
 from service.model.graph import UNIT_METRICS
 from service.services.bulk import count_integration_cells
-from service.services.cases import flowed_pairs, record_fields, sends_rows, unit_metrics
+from service.store.cases import flowed_pairs, record_fields, sends_rows, unit_metrics
 from service.store.port import MAX_PARAM_ITEMS, GraphReader, GraphStore, StoreError, count_values
 
 MIGRATION = cypher.Folder("migration")

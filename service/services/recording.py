@@ -15,9 +15,9 @@ from service.cypher import Query
 from service.model import case
 from service.model.enums import CHANNEL_OF_SOURCE, ActorKind, UnitRole
 from service.model.views import FlowView, IntegrationEventView, LearningView, SupportView, UnitView
-from service.services.cases import recorded_params
 from service.services.errors import FieldProblem, RecordRejected
 from service.services.network import find_nodes
+from service.store.cases import recorded_params
 from service.store.port import GraphStore
 
 NETWORK = cypher.Folder("network")

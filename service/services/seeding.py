@@ -3,16 +3,27 @@
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from service import cypher
-from service.model.case import CaseFile
+from pydantic import BaseModel
+
+from service.model.case import CaseFile, canonical_json, count_records
 from service.model.files import CaseFileInvalid, FileProblem, parse_case_file
-from service.services.cases import LoadSummary, load_case
 from service.settings import PROJECT_ROOT
+from service.store.cases import node_ids
 from service.store.port import GraphStore
 
 SEED_DIR = PROJECT_ROOT / "seed"
-CASES = cypher.Folder("cases")
 SEED_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class LoadSummary(BaseModel):
+    case: str
+    firm: str
+    written: bool
+    records: dict[str, int]
+    nodes_before: int
+    nodes_after: int
+    relationships_before: int
+    relationships_after: int
 
 
 class UnknownCase(Exception):
@@ -78,27 +89,45 @@ def validate_case_files(paths: Sequence[Path]) -> list[CaseFile]:
 
 def case_ids(case: CaseFile) -> list[str]:
     """Every node id a case defines."""
-    from service.services.cases import case_params
-
-    return list(case_params(case)["ids"])
+    return list(node_ids(case))
 
 
 async def check_against_graph(store: GraphStore, *, case: CaseFile, name: str) -> None:
     """Refuse a case whose ids already belong to another firm in the graph."""
-    rows = await store.read(CASES.find_foreign_ids, {"firmId": case.firm.id, "ids": case_ids(case)})
-    if rows:
+    taken = await store.cases.find_foreign_ids(firm_id=case.firm.id, ids=case_ids(case))
+    if taken:
         raise CaseFileInvalid(
             [
                 FileProblem(
-                    name,
-                    "",
-                    None,
-                    f"id '{row['node']['id']}' already belongs to firm "
-                    f"'{row['node']['firm']}' in the graph",
+                    name, "", None, f"id '{node_id}' already belongs to firm '{firm}' in the graph"
                 )
-                for row in rows
+                for node_id, firm in sorted(taken.items())
             ]
         )
+
+
+async def load_case(store: GraphStore, *, case: CaseFile) -> LoadSummary:
+    """Write one validated case in one atomic write, replacing its previous version.
+
+    A case the graph already holds unchanged is not written again.
+    """
+    cases = store.cases
+    nodes_before, rels_before = await cases.count_graph()
+    current = await cases.read_case(case.firm.id)
+    written = current is None or canonical_json(current) != canonical_json(case)
+    if written:
+        await cases.put_case(case)
+    nodes_after, rels_after = await cases.count_graph()
+    return LoadSummary(
+        case=case.case,
+        firm=case.firm.id,
+        written=written,
+        records=dict(count_records(case)),
+        nodes_before=nodes_before,
+        nodes_after=nodes_after,
+        relationships_before=rels_before,
+        relationships_after=rels_after,
+    )
 
 
 async def seed_cases(

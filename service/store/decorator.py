@@ -1,15 +1,17 @@
 """One way to wrap the store port: each decorator (timing, counting) overrides `around`."""
 
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from service.cypher import Query
+from service.model.case import CaseFile
 from service.store.port import (
     AdhocLimits,
     AdhocResult,
     BulkLoad,
-    GraphReader,
+    CaseStore,
+    GraphSnapshot,
     GraphStore,
     KeyStore,
     PlanCheck,
@@ -28,6 +30,7 @@ class StoreDecorator:
         self.inner = inner
         self.backend = inner.backend
         self._keys: DecoratedKeys | None = None
+        self._cases: DecoratedCases | None = None
 
     async def around(self, mode: str, call: Awaitable[T]) -> T:
         """Await the call; a decorator adds what it does before and after."""
@@ -53,7 +56,7 @@ class StoreDecorator:
             "adhoc", self.inner.run_readonly(text, params, limits=limits, check=check)
         )
 
-    def snapshot(self) -> AbstractAsyncContextManager[GraphReader]:
+    def snapshot(self) -> AbstractAsyncContextManager[GraphSnapshot]:
         """The wrapped store's snapshot."""
         return self.inner.snapshot()
 
@@ -63,6 +66,13 @@ class StoreDecorator:
         if self._keys is None:
             self._keys = DecoratedKeys(self.inner.keys, self)
         return self._keys
+
+    @property
+    def cases(self) -> CaseStore:
+        """The wrapped store's cases, each call through `around` too."""
+        if self._cases is None:
+            self._cases = DecoratedCases(self.inner.cases, self)
+        return self._cases
 
     def bulk_load(self, *, with_keys: bool = False) -> AbstractAsyncContextManager[BulkLoad]:
         """The wrapped store's bulk load (its writes are the load's own, not the app's)."""
@@ -111,3 +121,40 @@ class DecoratedKeys:
     async def revoke_key(self, key_id: str, *, at: int) -> Row | None:
         """Mark the key revoked."""
         return await self.decorator.around("auth", self.inner.revoke_key(key_id, at=at))
+
+
+class DecoratedCases:
+    """A store's CaseStore with each call through its decorator's `around`, by what it does."""
+
+    def __init__(self, inner: CaseStore, decorator: StoreDecorator) -> None:
+        self.inner = inner
+        self.decorator = decorator
+
+    async def list_firm_ids(self) -> list[str]:
+        """The ids of the firms in the graph."""
+        return await self.decorator.around("read", self.inner.list_firm_ids())
+
+    async def read_case(self, firm_id: str) -> CaseFile | None:
+        """A firm's case."""
+        return await self.decorator.around("read", self.inner.read_case(firm_id))
+
+    async def write_case_json(
+        self, out: TextIO, *, firm_id: str, depth: int, prefix: str = ""
+    ) -> bool:
+        """Write a firm's case as JSON."""
+        call = self.inner.write_case_json(out, firm_id=firm_id, depth=depth, prefix=prefix)
+        return await self.decorator.around("read", call)
+
+    async def put_case(self, case: CaseFile) -> None:
+        """Write a case whole."""
+        await self.decorator.around("write", self.inner.put_case(case))
+
+    async def find_foreign_ids(self, *, firm_id: str, ids: Sequence[str]) -> dict[str, str]:
+        """Which of the ids another firm holds."""
+        return await self.decorator.around(
+            "read", self.inner.find_foreign_ids(firm_id=firm_id, ids=ids)
+        )
+
+    async def count_graph(self) -> tuple[int, int]:
+        """How many nodes and relationships the graph holds."""
+        return await self.decorator.around("read", self.inner.count_graph())

@@ -24,6 +24,7 @@ from redis.backoff import NoBackoff
 
 from service import cypher
 from service.cypher import Query
+from service.store.case_graph import GraphCases
 from service.store.engine import EngineConfig, EngineProcess
 from service.store.engine_share import EngineLease
 from service.store.keys import GraphKeyStore
@@ -550,6 +551,11 @@ class EmbeddedStore:
         finally:
             await copy.drop_graph()
             await copy.close()
+
+    @property
+    def cases(self) -> GraphCases:
+        """Whole cases, read and written with `cypher/cases/`."""
+        return GraphCases(self)
 
     @property
     def keys(self) -> GraphKeyStore:

@@ -25,6 +25,7 @@ from neo4j.graph import Node, Path, Relationship
 
 from service import cypher
 from service.cypher import Query
+from service.store.case_graph import GraphCaseReader, GraphCases
 from service.store.keys import GraphKeyStore
 from service.store.port import (
     AdhocLimits,
@@ -538,6 +539,11 @@ class Neo4jStore:
         await self.write(LOAD.delete_load_markers, {"loadIds": load_ids})
 
     @property
+    def cases(self) -> GraphCases:
+        """Whole cases, read and written with `cypher/cases/`."""
+        return GraphCases(self)
+
+    @property
     def keys(self) -> GraphKeyStore:
         """The same database: Community Edition has one; analyst Cypher refuses :ApiKey."""
         return self._keys
@@ -606,6 +612,11 @@ class Neo4jSnapshot:
 
     def __init__(self, transaction: neo4j.AsyncTransaction) -> None:
         self._transaction = transaction
+
+    @property
+    def cases(self) -> GraphCaseReader:
+        """The cases as of the snapshot's transaction."""
+        return GraphCaseReader(self)
 
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a read statement inside the snapshot's transaction."""

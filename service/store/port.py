@@ -5,9 +5,10 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 from service.cypher import Query
+from service.model.case import CaseFile
 
 Row = dict[str, Any]
 # The name an analyst's own statement goes by in errors (kflow's statements have file names).
@@ -146,6 +147,55 @@ class GraphReader(Protocol):
         ...
 
 
+class CaseReader(Protocol):
+    """The whole cases a graph (or a snapshot of it) holds, one firm's case each."""
+
+    async def list_firm_ids(self) -> list[str]:
+        """The ids of the firms in the graph, in order."""
+        ...
+
+    async def read_case(self, firm_id: str) -> CaseFile | None:
+        """A firm's case as the graph holds it (None: no such firm)."""
+        ...
+
+    async def write_case_json(
+        self, out: TextIO, *, firm_id: str, depth: int, prefix: str = ""
+    ) -> bool:
+        """Write `prefix` and a firm's case as `read_case`'s case dumps to JSON (by alias,
+        without nulls) with `json.dumps(indent=2)`, rendered `depth` levels deep; False, with
+        nothing written, when the graph holds no such firm. A large firm is read a page at a
+        time, never whole."""
+        ...
+
+
+class CaseStore(CaseReader, Protocol):
+    """Whole cases written and checked: what seeding and import need of the graph."""
+
+    async def put_case(self, case: CaseFile) -> None:
+        """Write a validated case in one atomic write, replacing the firm's previous version
+        (its records no longer in the case go). Raises ParameterValueError, with nothing
+        written, for a value the engines cannot take. Ids another firm holds are the
+        caller's to refuse first (`find_foreign_ids`)."""
+        ...
+
+    async def find_foreign_ids(self, *, firm_id: str, ids: Sequence[str]) -> dict[str, str]:
+        """Which of `ids` the graph holds for a firm other than `firm_id`: id -> that firm."""
+        ...
+
+    async def count_graph(self) -> tuple[int, int]:
+        """How many nodes and relationships the graph holds."""
+        ...
+
+
+class GraphSnapshot(GraphReader, Protocol):
+    """A consistent read-only view of the graph, its cases included."""
+
+    @property
+    def cases(self) -> CaseReader:
+        """The cases as of the snapshot."""
+        ...
+
+
 class GraphWriter(Protocol):
     """Anything that runs write statements: a store, or a load that appears all at once."""
 
@@ -196,7 +246,7 @@ class GraphStore(Protocol):
         """
         ...
 
-    def snapshot(self) -> AbstractAsyncContextManager[GraphReader]:
+    def snapshot(self) -> AbstractAsyncContextManager[GraphSnapshot]:
         """A read-only view of the graph frozen at one instant, for consistent backups.
 
         The embedded engine copies the graph server-side (GRAPH.COPY) and reads the copy;
@@ -208,6 +258,11 @@ class GraphStore(Protocol):
     def keys(self) -> "KeyStore":
         """The API keys: a graph apart from the one analysts query (embedded); the same
         database on Neo4j, where analyst Cypher refuses to name :ApiKey."""
+        ...
+
+    @property
+    def cases(self) -> CaseStore:
+        """Whole cases: each firm's read back, written whole, its ids checked."""
         ...
 
     def bulk_load(self, *, with_keys: bool = False) -> AbstractAsyncContextManager["BulkLoad"]:

@@ -1,39 +1,28 @@
-"""Loading case files into the graph, and reading them back out."""
+"""A case as the rows of the statements that write it, and stored properties as a record's
+fields again: the map between the case model and the graph."""
 
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 
 from service import cypher
-from service.model.case import CaseFile, Citation, Fact, Flow, canonical_json, count_records
+from service.model.case import CaseFile, Citation, Fact, Flow
 from service.model.enums import FlowDirection, UnitRole
 from service.model.graph import (
-    DERIVED_SECTION_PROPERTIES,
     KNOWLEDGE_TRANSFER_DATES,
     PROVENANCE,
     REFERENCE_FIELDS,
     UNIT_METRICS,
 )
-from service.store.port import GraphReader, GraphStore
+from service.store.port import GraphReader
 
 CASES = cypher.Folder("cases")
 # Start nodes per page of a case's relationships: a unit of the large firm starts ~190 flows,
 # so a page stays well inside the engines' per-statement memory and time limits.
 RELATIONSHIP_PAGE_NODES = 1000
-
-
-class LoadSummary(BaseModel):
-    case: str
-    firm: str
-    written: bool
-    records: dict[str, int]
-    nodes_before: int
-    nodes_after: int
-    relationships_before: int
-    relationships_after: int
 
 
 def stored_properties(record: Fact, *, section: str, firm_id: str) -> dict[str, Any]:
@@ -376,40 +365,6 @@ def node_ids(case: CaseFile) -> Iterator[str]:
             yield record.id
 
 
-async def _graph_size(store: GraphStore) -> tuple[int, int]:
-    from service.services.health import count_graph
-
-    return await count_graph(store)
-
-
-async def load_case(store: GraphStore, *, case: CaseFile) -> LoadSummary:
-    """Write one validated case in one atomic statement, replacing its previous version.
-
-    A case the graph already holds unchanged is not written again.
-    """
-    nodes_before, rels_before = await _graph_size(store)
-    current = await read_case(store, firm_id=case.firm.id)
-    written = current is None or canonical_json(current) != canonical_json(case)
-    if written:
-        await store.write(CASES.merge_case, case_params(case))
-    nodes_after, rels_after = await _graph_size(store)
-    return LoadSummary(
-        case=case.case,
-        firm=case.firm.id,
-        written=written,
-        records=dict(count_records(case)),
-        nodes_before=nodes_before,
-        nodes_after=nodes_after,
-        relationships_before=rels_before,
-        relationships_after=rels_after,
-    )
-
-
-async def list_firm_ids(store: GraphReader) -> list[str]:
-    """The ids of the firms in the graph."""
-    return [str(row["firm"]["id"]) for row in await store.read(CASES.list_firms)]
-
-
 def record_fields(props: dict[str, Any], *, drop: Iterable[str] = ()) -> dict[str, Any]:
     """A stored node's or relationship's properties as a record's fields, provenance as `cite`."""
     fields = {k: v for k, v in props.items() if k not in {*PROVENANCE, *drop}}
@@ -435,124 +390,3 @@ async def list_case_relationships(
         )
         relationships += [row["relationship"] for row in rows]
     return relationships
-
-
-async def read_case(store: GraphReader, *, firm_id: str) -> CaseFile | None:
-    """Rebuild a firm's case from the graph (the inverse of `load_case`)."""
-    nodes = [row["node"] for row in await store.read(CASES.list_case_nodes, {"firmId": firm_id})]
-    if not nodes:
-        return None
-    rels = await list_case_relationships(
-        store, firm_id=firm_id, node_ids=[node["properties"]["id"] for node in nodes]
-    )
-    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for node in nodes:
-        for label in node["labels"]:
-            by_label[label].append(node["properties"])
-    out: dict[tuple[str, str], list[str]] = defaultdict(list)
-    rel_props: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    # The first source of each (type, target), looked up per record: a scan of the
-    # relationships per record would be quadratic (100,000 learning events in a large firm).
-    first_source: dict[tuple[str, str], str] = {}
-    for rel in rels:
-        out[(rel["type"], rel["from"])].append(rel["to"])
-        rel_props[rel["type"]].append({"from": rel["from"], "to": rel["to"], **rel["properties"]})
-        first_source.setdefault((rel["type"], rel["to"]), rel["from"])
-
-    def targets(rel_type: str, source: str) -> list[str]:
-        return sorted(out.get((rel_type, source), []))
-
-    def first(rel_type: str, source: str) -> str | None:
-        found = targets(rel_type, source)
-        return found[0] if found else None
-
-    firm_props = by_label["Firm"][0]
-    document: dict[str, Any] = {
-        "case": firm_props["case"],
-        "title": firm_props["title"],
-        "firm": record_fields(firm_props, drop=("case", "title")),
-        "units": [
-            record_fields(u, drop=DERIVED_SECTION_PROPERTIES["units"])
-            | {"reports_to": first("REPORTS_TO", u["id"])}
-            for u in by_label["Unit"]
-        ],
-        "actors": [record_fields(a) for a in by_label["Actor"]],
-        "actor_links": [
-            record_fields(link, drop=())
-            for t in ("ACQUIRED", "SUBCONTRACTS_TO", "SUBUNIT_OF", "JOINT_VENTURE_WITH")
-            for link in rel_props[t]
-        ],
-        "capabilities": [record_fields(c) for c in by_label["Capability"]],
-        "knowledge": [
-            record_fields(k, drop=DERIVED_SECTION_PROPERTIES["knowledge"])
-            | {"builds": targets("BUILDS", k["id"])}
-            for k in by_label["Knowledge"]
-        ],
-        "learning": [
-            record_fields(e)
-            | {
-                "unit": first_source.get(("LEARNED", e["id"])),
-                "source": first("FROM", e["id"]),
-                "knowledge": targets("YIELDED", e["id"]),
-            }
-            for e in by_label["LearningEvent"]
-        ],
-        "flows": [record_fields(flow) for flow in rel_props["FLOWS"]],
-        "resources": [
-            record_fields(r) | {"held_by": first_source.get(("HOLDS", r["id"]))}
-            for r in by_label["Resource"]
-        ],
-        "integrations": [
-            record_fields(i)
-            | {
-                "sponsors": targets("SPONSORED_BY", i["id"]),
-                "beneficiaries": targets("BENEFITS", i["id"]),
-                "coordinator": first("COORDINATED_BY", i["id"]),
-                "knowledge": targets("USED", i["id"]),
-                "resources": targets("INVOLVED", i["id"]),
-            }
-            for i in by_label["IntegrationEvent"]
-        ],
-        "projects": [_project(p, rel_props, first, targets) for p in by_label["Project"]],
-        "support": [record_fields(s) for s in rel_props["SUPPORTED"]],
-        "tensions": [
-            record_fields(t) | {"units": targets("BETWEEN", t["id"])} for t in by_label["Tension"]
-        ],
-        "customer_management": [
-            record_fields(m) | {"unit": m["from"], "customer": m["to"]}
-            for m in rel_props["MANAGES"]
-        ],
-        "case_analyses": [record_fields(c) for c in by_label["CaseAnalysis"]],
-    }
-    for section in ("actor_links", "flows", "support", "customer_management"):
-        document[section] = sorted(document[section], key=lambda r: r["id"])
-    for record in document["customer_management"]:
-        del record["from"], record["to"]
-    return CaseFile.model_validate(document)
-
-
-def _project(
-    props: dict[str, Any], rel_props: dict[str, list[dict[str, Any]]], first: Any, targets: Any
-) -> dict[str, Any]:
-    project_id = props["id"]
-    return record_fields(props) | {
-        "customer": first("FOR", project_id),
-        "third_actors": targets("INVOLVES", project_id),
-        "coordinator": first("COORDINATED_BY", project_id),
-        "units": sorted(
-            (
-                {"unit": w["from"], "part": w.get("part")}
-                for w in rel_props["WORKS_ON"]
-                if w["to"] == project_id
-            ),
-            key=lambda m: m["unit"],
-        ),
-        "dependencies": sorted(
-            (
-                {"from": d["from"], "to": d["to"], "kind": d["kind"]}
-                for d in rel_props["DEPENDS_ON"]
-                if d["project"] == project_id
-            ),
-            key=lambda d: (d["from"], d["to"]),
-        ),
-    }

@@ -1,12 +1,13 @@
-"""A firm's case read out of the graph and written as JSON a page at a time.
+"""A firm's case read out of the graph a page at a time, as a case or written as JSON.
 
-`read_case` builds a whole case in memory; a backup of the large firm (1.3M records) held it,
-and its JSON twice, at a peak of 7.2 GB. Here the firm's nodes are read a page at a time with
-the relationships that start at them, each record is spooled to a file of its section as
-soon as its page is read, and the case is then written section by section from the spools.
-What stays in memory is a page, plus the ids that a record takes from relationships ending
-at it (a learning event's unit, a resource's holder, a project's units and dependencies).
-The text is exactly what rendering `read_case`'s case with `json.dumps(indent=2)` gives.
+A backup of the large firm (1.3M records) that held its case whole, and its JSON twice,
+peaked at 7.2 GB. So the firm's nodes are read a page at a time with the relationships that
+start at them, each record is spooled to a file of its section as soon as its page is read,
+and the case is then built (`read_case`) or written (`write_case_json`) section by section
+from the spools. What stays in memory is a page, plus the ids that a record takes from
+relationships ending at it (a learning event's unit, a resource's holder, a project's units
+and dependencies). The text is exactly what rendering `read_case`'s case with
+`json.dumps(indent=2)` gives.
 """
 
 import functools
@@ -15,7 +16,8 @@ import json
 import tempfile
 import typing
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,10 +30,12 @@ from service.model.graph import (
     FACT_RELATIONSHIP_SECTIONS,
     NODE_SECTIONS,
 )
-from service.services.cases import RELATIONSHIP_PAGE_NODES, record_fields
+from service.store.cases import RELATIONSHIP_PAGE_NODES, record_fields
 from service.store.port import GraphReader
 
 CASES = cypher.Folder("cases")
+# The sections of a case after its head (case, title, firm), in the order a case lists them.
+SECTIONS = list(CaseFile.model_fields)[3:]
 # Relationship records (flows) sorted in memory at once before they go to a spool as a run.
 SPOOL_RUN_RECORDS = 50_000
 INDENT = 2
@@ -202,7 +206,7 @@ async def _spool_case(
 
 
 def _records(section: str, spools: _Spools, found: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """A section's records as `read_case` makes them (before validation)."""
+    """A section's records as the case holds them (before validation)."""
     for item in spools.read(section):
         if section in FACT_RELATIONSHIP_SECTIONS.values():
             record = record_fields(item)
@@ -237,6 +241,43 @@ def _rendered(
         yield from (render_json(record, depth=depth) for record in dumped)
 
 
+@asynccontextmanager
+async def _spooled_case(
+    store: GraphReader, *, firm_id: str, page_nodes: int
+) -> AsyncIterator[tuple[dict[str, Any], dict[str, Iterator[dict[str, Any]]]] | None]:
+    """A firm's head (case, title, firm's fields) and each section's records, read from the
+    spools while the block runs; None when the graph holds no node of it."""
+    with tempfile.TemporaryDirectory(prefix="kflow-case-") as directory:
+        spools = _Spools(Path(directory))
+        try:
+            found = await _spool_case(store, firm_id=firm_id, spools=spools, page_nodes=page_nodes)
+        finally:
+            spools.close()
+        if found is None:
+            yield None
+            return
+        firm_props = found["firm"]
+        head = {
+            "case": firm_props["case"],
+            "title": firm_props["title"],
+            "firm": record_fields(firm_props, drop=("case", "title")),
+        }
+        yield head, {section: _records(section, spools, found) for section in SECTIONS}
+
+
+async def read_case(
+    store: GraphReader, *, firm_id: str, page_nodes: int = RELATIONSHIP_PAGE_NODES
+) -> CaseFile | None:
+    """A firm's case rebuilt from the graph (None: no node of it): what `case_params` wrote."""
+    async with _spooled_case(store, firm_id=firm_id, page_nodes=page_nodes) as spooled:
+        if spooled is None:
+            return None
+        head, sections = spooled
+        return CaseFile.model_validate(
+            head | {section: list(records) for section, records in sections.items()}
+        )
+
+
 async def write_case_json(
     store: GraphReader,
     out: TextIO,
@@ -248,26 +289,19 @@ async def write_case_json(
 ) -> bool:
     """Write `prefix` and a firm's case as the JSON object `read_case` gives, rendered
     `depth` levels deep; False, with nothing written, when the graph holds no node of it."""
-    with tempfile.TemporaryDirectory(prefix="kflow-case-") as directory:
-        spools = _Spools(Path(directory))
-        try:
-            found = await _spool_case(store, firm_id=firm_id, spools=spools, page_nodes=page_nodes)
-        finally:
-            spools.close()
-        if found is None:
+    async with _spooled_case(store, firm_id=firm_id, page_nodes=page_nodes) as spooled:
+        if spooled is None:
             return False
-        firm_props = found["firm"]
-        firm = Firm.model_validate(record_fields(firm_props, drop=("case", "title")))
-        head = {"case": firm_props["case"], "title": firm_props["title"]}
+        head, sections = spooled
+        firm = Firm.model_validate(head.pop("firm"))
         pad = "\n" + " " * (INDENT * (depth + 1))
         out.write(prefix + "{")
         for key, value in head.items():
             out.write(f"{pad}{json.dumps(key)}: {render_json(value, depth=depth + 1)},")
         firm_json = firm.model_dump(mode="json", by_alias=True, exclude_none=True)
         out.write(f'{pad}"firm": {render_json(firm_json, depth=depth + 1)}')
-        for section in list(CaseFile.model_fields)[3:]:
+        for section, records in sections.items():
             out.write(f",{pad}{json.dumps(section)}: ")
-            records = _records(section, spools, found)
             write_json_list(out, _rendered(section, records, depth=depth + 2), depth=depth + 1)
         out.write("\n" + " " * (INDENT * depth) + "}")
     return True
