@@ -21,7 +21,8 @@ import yaml
 
 from service.cypher import Query, read_catalogue
 from service.model.case import CaseFile
-from service.model.files import parse_case_text
+from service.model.files import parse_case_text, validate_case_document
+from service.services.exchange import render_cases_json
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_DIR = REPO / "seed"
@@ -327,3 +328,24 @@ def engine_pid(data: Path) -> int:
     pids = [int(p) for p in found.stdout.split()]
     assert len(pids) == 1, f"expected one engine on {data}, found {pids}"
     return pids[0]
+
+
+# An API key record as a backup holds it.
+BACKUP_KEY = {
+    "id": "a1b2c3d4e5f6",
+    "name": "analyst",
+    "role": "analyst",
+    "hash": "0" * 64,
+    "created_at": 1_700_000_000_000,
+}
+
+
+def backup_of(*cases: dict[str, Any], keys: Any = None) -> dict[str, Any]:
+    """A backup document holding these case documents and keys."""
+    parsed = [validate_case_document(case, name="test") for case in cases]
+    return {
+        "format": "kflow-backup/1",
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "cases": json.loads(render_cases_json(parsed))["cases"],
+        "api_keys": [BACKUP_KEY] if keys is None else keys,
+    }
