@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import networkx as nx
 import pytest
 import yaml
 
@@ -349,3 +350,17 @@ def backup_of(*cases: dict[str, Any], keys: Any = None) -> dict[str, Any]:
         "cases": json.loads(render_cases_json(parsed))["cases"],
         "api_keys": [BACKUP_KEY] if keys is None else keys,
     }
+
+
+def cut_off_by_brute_force(graph: nx.DiGraph, target: str) -> dict[str, set[str]]:
+    """For each unit: the units that reach the target now but not once the unit is gone."""
+    reaching = nx.ancestors(graph, target)
+    lost = {}
+    for unit in graph.nodes:
+        if unit == target:
+            continue
+        without = graph.copy()
+        without.remove_node(unit)
+        still = nx.ancestors(without, target) if target in without else set()
+        lost[unit] = reaching - still - {unit}
+    return lost

@@ -3,7 +3,6 @@ answers on the seeded demos over real HTTP, and on synthetic graphs checked agai
 brute-force networkx reading (remove the unit, search again)."""
 
 import json
-import random
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,16 @@ from service.services.recording import record_flow
 from service.services.seeding import load_case
 from service.services.synthetic import FirmSize, generate_case_document, generate_firm
 from service.store.port import GraphStore
-from tests.helpers import Backend, Served, as_case, cite, kflow, kflow_rows, tiny_firm
+from tests.helpers import (
+    Backend,
+    Served,
+    as_case,
+    cite,
+    cut_off_by_brute_force,
+    kflow,
+    kflow_rows,
+    tiny_firm,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -145,47 +153,6 @@ def test_failed_cases_score_below_every_successful_one_on_the_measures_the_paper
     assert exceptions == EXCEPTIONS
     assert len(shown) == len(named) * (len(outcome) - 2) - len(EXCEPTIONS)
     assert all(m["source"] for c in cards for m in c["measures"])
-
-
-def cut_off_by_brute_force(graph: nx.DiGraph, target: str) -> dict[str, set[str]]:
-    """For each unit: the units that reach the target now but not once the unit is gone."""
-    reaching = nx.ancestors(graph, target)
-    lost = {}
-    for unit in graph.nodes:
-        if unit == target:
-            continue
-        without = graph.copy()
-        without.remove_node(unit)
-        still = nx.ancestors(without, target) if target in without else set()
-        lost[unit] = reaching - still - {unit}
-    return lost
-
-
-def upward_graph(edges: list[tuple[str, str]], units: list[str], target: str) -> Any:
-    graph = analytics.UpwardGraph(firm="t", target=target, roles={})
-    for source, receiver in edges:
-        graph.receivers.setdefault(source, []).append(receiver)
-        graph.senders.setdefault(receiver, []).append(source)
-    return graph
-
-
-def test_dominator_cut_off_sets_agree_with_removing_each_unit_on_random_graphs() -> None:
-    rng = random.Random(7)
-    for trial in range(200):
-        size = rng.randint(2, 30)
-        units = [f"u{i}" for i in range(size)]
-        edges = list(
-            {(a, b) for _ in range(rng.randint(0, 3 * size)) for a, b in [rng.sample(units, 2)]}
-        )
-        tree = analytics.build_dominator_tree(graph=upward_graph(edges, units, "u0"))
-        assert tree is not None
-        reference = nx.DiGraph(edges)
-        reference.add_nodes_from(units)
-        expected = cut_off_by_brute_force(reference, "u0")
-        counts = tree.count_cut_off()
-        for unit in units[1:]:
-            assert set(tree.list_cut_off(unit=unit)) == expected[unit], (trial, unit)
-            assert counts.get(unit, 0) == len(expected[unit]), (trial, unit)
 
 
 async def test_critical_units_of_a_synthetic_firm_agree_with_networkx(store: GraphStore) -> None:
