@@ -422,6 +422,7 @@ async def load_case_in_batches(
 
         phases = list_phases(case)
         async with store.bulk_load() as load:
+            in_slot = time.perf_counter()
             if firm_id in await get_firms_by_id(load.graph, ids=[firm_id]):
                 raise FirmExists(
                     f"the graph holds firm '{firm_id}' already; a large load only brings in "
@@ -452,6 +453,7 @@ async def load_case_in_batches(
         rows=written_rows[0],
         statements=statements,
         staged=load.staged,
-        check_seconds=checked - started,
-        write_seconds=written - checked,
+        check_seconds=checked - in_slot,
+        # Taking the slot (and, on the embedded engine, copying the graph) is part of writing.
+        write_seconds=(in_slot - started) + (written - checked),
     )
