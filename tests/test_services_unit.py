@@ -7,14 +7,20 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import strawberry.schema.schema as strawberry_schema
 
+from service.api import limits
+from service.api.deps import Credential
 from service.api.graphql.arguments import Dates, Paging, grouped
+from service.api.graphql.context import Context
+from service.api.graphql.schema import schema
 from service.failures import graphql_status_of
 from service.model.enums import UnitRole
 from service.services import analytics
+from service.services.access import Role
 from service.services.errors import InvalidArgument, NotFound
 from service.services.metrics import FlowCounts
-from service.services.navigation import Period
+from service.services.navigation import Period, Related
 from service.services.paging import encode_cursor
 from service.store.port import QueryFailed, StoreFilesLost, StoreUnavailable
 
@@ -134,3 +140,45 @@ def test_months_between_two_dates_are_counted_at_the_coarser_precision(
 
 def test_flow_counts_total_every_counterpart() -> None:
     assert FlowCounts(hq=1, hub=2, peer=3).total == 6
+
+
+async def test_a_request_document_is_parsed_once_and_a_repeated_one_not_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed: list[str] = []
+
+    def counting(module: Any) -> None:
+        original = module.parse
+
+        def parse(text: Any, **options: Any) -> Any:
+            parsed.append(str(getattr(text, "body", text)))
+            return original(text, **options)
+
+        monkeypatch.setattr(module, "parse", parse)
+
+    counting(limits)
+    counting(strawberry_schema)
+
+    class EmptyStore:
+        backend = "memory"
+
+        async def read(self, *_: object) -> list[dict[str, object]]:
+            return []
+
+    reader = Credential(token=None, keys=None, anonymous=Role.READER)
+    document = "{ firms { id name } }  # parsed once"
+    for _ in range(2):
+        context = Context(EmptyStore(), credential=reader)  # type: ignore[arg-type]
+        answer = await schema.execute(document, context_value=context)
+        assert answer.errors is None and answer.data == {"firms": []}
+    assert parsed == [document]
+
+
+def test_only_a_page_of_learning_events_says_what_knowledge_its_items_yielded() -> None:
+    knowledge = {"id": "acme-k1", "name": "k1", "kind": "declarative", "domain": "market"}
+    item = {"id": "acme-x1", "relatedKnowledge": [{**knowledge, "firm": "acme"}]}
+    flows = Related.read_from([item])
+    learning = Related.read_from([item], learning=True)
+    assert set(flows.knowledge) == set(learning.knowledge) == {"acme-k1"}
+    assert flows.learning_knowledge == {}
+    assert learning.learning_knowledge == {"acme-x1": ["acme-k1"]}

@@ -4,7 +4,11 @@ query answers on it, the same as a brute-force reading of the generated case."""
 
 import copy
 import itertools
+import os
+import re
+import subprocess
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,7 +40,7 @@ from service.services.synthetic import (
 )
 from service.store.embedded import EmbeddedStore
 from service.store.port import GraphStore
-from tests.helpers import kflow, load_test_statement
+from tests.helpers import KFLOW, REPO, Backend, kflow, load_test_statement
 
 pytestmark = pytest.mark.e2e
 COUNT_LEFTOVERS = load_test_statement("load/count_load_leftovers")
@@ -87,6 +91,33 @@ async def test_a_small_firm_loads_whole_and_only_once(store: GraphStore) -> None
     with pytest.raises(FirmExists):
         await generate_firm(store, size=SMALL)
     assert await get_readiness(store) == after
+
+
+def test_of_two_generates_of_one_firm_at_once_one_loads_it_and_the_other_is_refused(
+    backend: Backend, tmp_path: Path
+) -> None:
+    sizes = ["--hubs", "2", "--subsidiaries", "10", "--flows", "300", "--learning", "20"]
+    command = [*KFLOW, "generate", "--size", "small", "--firm", "twice", *sizes]
+    environment = {**os.environ, **backend.env(tmp_path)}
+    runs = [
+        subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    answers = [(run.communicate(timeout=600)[1], run.returncode) for run in runs]
+    assert sorted(code == 0 for _, code in answers) == [False, True], answers
+    # Refused as a firm the graph holds or a load in progress, whichever it met first; never
+    # a write that clashes with the other's nodes.
+    [refusal] = [err for err, code in answers if code != 0]
+    assert re.search(r"holds firm 'twice' already|in progress|not whole yet", refusal), refusal
+    again = kflow("generate", "--size", "small", "--firm", "twice", data=tmp_path, backend=backend)
+    assert again.returncode != 0 and "holds firm 'twice' already" in again.stderr
 
 
 async def test_a_load_that_fails_half_way_leaves_the_graph_as_it_was(

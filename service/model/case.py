@@ -227,13 +227,16 @@ class LearningEvent(Fact):
     date: PartialDate | None = None
 
 
-class Flow(Link):
-    """Knowledge passed from one unit to another (Figure 1's solid and dotted lines)."""
-
+class FlowFields(BaseModel):
+    id: Id
     direction: FlowDirection
     mode: FlowMode
     knowledge: Id | None = None
     date: PartialDate | None = None
+
+
+class Flow(FlowFields, Link):
+    """Knowledge passed from one unit to another (Figure 1's solid and dotted lines)."""
 
 
 class ResourceFields(BaseModel):
@@ -246,14 +249,7 @@ class Resource(ResourceFields, Fact):
     held_by: Id
 
 
-class IntegrationEvent(Fact):
-    """The firm leveraged, renewed or released resources (Table 3).
-
-    Fu et al.'s Table 5 gives integration its roles: subsidiaries sponsor it and benefit
-    from it, the (regional) headquarters coordinates it. Each role is left empty where the
-    source names no unit for it, rather than defaulting to the HQ.
-    """
-
+class IntegrationEventFields(BaseModel):
     id: Id
     step: IntegrationStep
     tier: IntegrationTier
@@ -274,6 +270,15 @@ class IntegrationEvent(Fact):
     mechanisms: tuple[SupportingMechanism, ...] = ()
     date: PartialDate | None = None
     until: PartialDate | None = None
+
+
+class IntegrationEvent(IntegrationEventFields, Fact):
+    """The firm leveraged, renewed or released resources (Table 3).
+
+    Fu et al.'s Table 5 gives integration its roles: subsidiaries sponsor it and benefit
+    from it, the (regional) headquarters coordinates it. Each role is left empty where the
+    source names no unit for it, rather than defaulting to the HQ.
+    """
 
     def roles(self) -> list[tuple[str, str]]:
         """The event's (role, unit) pairs: each sponsor, each beneficiary, the coordinator."""
@@ -325,12 +330,15 @@ class Dependency(Strict):
     model_config = ConfigDict(populate_by_name=True, extra="forbid", frozen=True)
 
 
-class Project(Fact):
-    """A cross-border customer project of the dual network (Sartorius-Khalapsina)."""
-
+class ProjectFields(BaseModel):
     id: Id
     name: Name
     country: Name | None = None
+
+
+class Project(ProjectFields, Fact):
+    """A cross-border customer project of the dual network (Sartorius-Khalapsina)."""
+
     customer: Id | None = None
     third_actors: tuple[Id, ...] = ()
     interdependence: Interdependence
@@ -339,12 +347,15 @@ class Project(Fact):
     dependencies: tuple[Dependency, ...] = ()
 
 
-class Support(Link):
-    """One subsidiary helped another sell or deliver (given, not necessarily returned)."""
-
+class SupportFields(BaseModel):
+    id: Id
     project: Id | None = None
     description: Text | None = None
     date: PartialDate | None = None
+
+
+class Support(SupportFields, Link):
+    """One subsidiary helped another sell or deliver (given, not necessarily returned)."""
 
 
 class Tension(Fact):

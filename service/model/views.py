@@ -10,21 +10,18 @@ from service.model.case import (
     CapabilityFields,
     CustomerManagementFields,
     FirmFields,
+    FlowFields,
+    IntegrationEventFields,
     KnowledgeFields,
+    ProjectFields,
     ResourceFields,
+    SupportFields,
     UnitFields,
 )
 from service.model.enums import (
     Channel,
-    FlowDirection,
-    FlowMode,
-    IntegrationStep,
-    IntegrationTier,
     Interdependence,
-    RenewMode,
-    SupportingMechanism,
     UnitRole,
-    ValueChainActivity,
 )
 
 
@@ -41,6 +38,13 @@ RecordedAt = Annotated[datetime.datetime, BeforeValidator(_instant)]
 
 class View(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+
+class Cited(BaseModel):
+    """A fact's citation as the graph keeps it (one line), and what it assumes beyond it."""
+
+    citation: str | None = None
+    assumption: str | None = None
 
 
 class FirmView(FirmFields, View):
@@ -92,10 +96,7 @@ class ProjectDependencyView(View):
     kind: Interdependence
 
 
-class ProjectView(View):
-    id: str
-    name: str
-    country: str | None
+class ProjectView(ProjectFields, View):
     interdependence: Interdependence
     firm: str
     citation: str | None
@@ -112,16 +113,9 @@ class ProjectView(View):
         return None if self.coordinator is None else self.coordinator.role is UnitRole.HQ
 
 
-class FlowView(View):
+class FlowView(Cited, FlowFields, View):
     """A flow as every statement returns it: its own fields and its two units' ids."""
 
-    id: str
-    direction: FlowDirection
-    mode: FlowMode
-    knowledge: str | None = None
-    date: str | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD.")
-    citation: str | None = None
-    assumption: str | None = None
     recorded_at: RecordedAt | None = None
     source: str
     target: str
@@ -131,25 +125,11 @@ class ResourceView(ResourceFields, View):
     pass
 
 
-class IntegrationEventView(View):
-    id: str
-    step: IntegrationStep
-    tier: IntegrationTier
-    activity: ValueChainActivity | None = None
-    renew_mode: RenewMode | None = None
-    description: str
-    mechanisms: tuple[SupportingMechanism, ...] = ()
-    date: str | None = None
-    until: str | None = None
+class IntegrationEventView(Cited, IntegrationEventFields, View):
     firm: str
-    citation: str | None = None
-    assumption: str | None = None
     recorded_at: RecordedAt | None = None
-    sponsors: tuple[str, ...] = ()
-    beneficiaries: tuple[str, ...] = ()
-    coordinator: str | None = None
-    knowledge: tuple[str, ...] = ()
-    resources: tuple[ResourceView, ...] = ()
+    # The record names its resources by id; the view reads each one whole.
+    resources: tuple[ResourceView, ...] = ()  # type: ignore[assignment]
 
     @field_validator("sponsors", "beneficiaries", mode="after")
     @classmethod
@@ -167,13 +147,8 @@ class LearningView(View):
     source: ActorView
 
 
-class SupportView(View):
-    id: str
-    project: str | None = None
-    description: str | None = None
-    date: str | None = None
-    citation: str | None = None
-    assumption: str | None = None
+class SupportView(Cited, SupportFields, View):
+    pass
 
 
 class CustomerManagementView(CustomerManagementFields, View):

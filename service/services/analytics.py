@@ -392,13 +392,13 @@ class _LagTally:
     never: int = 0
 
     def add_all(self, *, starts: list[str], ends: list[str]) -> None:
-        """Count learning events' lags: months from each start ('' if undated) to its later
-        step's date, or why there is none ('undated' or 'never', as the statement
-        `list_learning_lag_ends` says in place of the date)."""
+        """Count learning events' lags: months from each start to its later step's date, or
+        why there is none ('undated' or 'never', as the statement `list_learning_lag_ends`
+        says in place of the date; it never gives a date for an undated start)."""
         for start, end in zip(starts, ends, strict=True):
             if end == "never":
                 self.never += 1
-            elif end == "undated" or not start:
+            elif end == "undated":
                 self.undated += 1
             else:
                 self.months.append(max(count_months_between(start=start, end=end), 0.0))

@@ -54,22 +54,27 @@ class Along:
 @dataclass(frozen=True)
 class Related:
     """The nodes a page's statement read beside its items (see `Along`), by id, and the
-    knowledge ids each item names, for items whose knowledge was read."""
+    knowledge ids each learning event yielded, for events whose knowledge was read.
+
+    Flows and integration events name their knowledge in their own views; a learning event's
+    view does not, so only a page of learning events says what its items' knowledge is."""
 
     units: dict[str, UnitView] = field(default_factory=dict)
     knowledge: dict[str, KnowledgeView] = field(default_factory=dict)
-    knowledge_of: dict[str, list[str]] = field(default_factory=dict)
+    learning_knowledge: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def read_from(cls, items: Iterable[dict[str, Any]]) -> "Related":
-        """What the items' `relatedUnits` and `relatedKnowledge` lists hold (null: not read)."""
+    def read_from(cls, items: Iterable[dict[str, Any]], *, learning: bool = False) -> "Related":
+        """What the items' `relatedUnits` and `relatedKnowledge` lists hold (null: not read);
+        `learning` when the items are learning events."""
         related = cls()
         for item in items:
             for unit in item.get("relatedUnits") or ():
                 related.units[unit["id"]] = UnitView.model_validate(unit)
             known = item.get("relatedKnowledge")
             if known is not None:
-                related.knowledge_of[item["id"]] = [k["id"] for k in known]
+                if learning:
+                    related.learning_knowledge[item["id"]] = [k["id"] for k in known]
                 for knowledge in known:
                     related.knowledge[knowledge["id"]] = KnowledgeView.model_validate(knowledge)
         return related
@@ -81,7 +86,7 @@ class Related:
         for part in parts:
             related.units.update(part.units)
             related.knowledge.update(part.knowledge)
-            related.knowledge_of.update(part.knowledge_of)
+            related.learning_knowledge.update(part.learning_knowledge)
         return related
 
 
@@ -176,7 +181,7 @@ def _pages(
             has_next=_beyond_cursor(request, forward=True, more=more),
             has_previous=_beyond_cursor(request, forward=False, more=more),
             total=int(page.get("total", 0)),  # a root list counts apart, when asked
-            related=Related.read_from(shown),
+            related=Related.read_from(shown, learning=model is LearningView),
         )
     return pages
 

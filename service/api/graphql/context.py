@@ -94,8 +94,8 @@ class Context(BaseContext):
         """Prime the loaders with the nodes a statement read beside its page."""
         self.units.prime_many(related.units)
         self.knowledge.prime_many(related.knowledge)
-        if related.knowledge_of:
-            self.navigation.learning_knowledge.prime_many(related.knowledge_of)
+        if related.learning_knowledge:
+            self.navigation.learning_knowledge.prime_many(related.learning_knowledge)
 
     async def _load_units(self, ids: list[str]) -> list[UnitView | None]:
         found = await get_units_by_id(self.store, ids=ids)

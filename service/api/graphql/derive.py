@@ -6,7 +6,8 @@ type every field of the model that the class does not say otherwise about: a fie
 resolves itself (a method), a field it annotates itself (another type or description), one
 it inherits (`Node.id`) or one it skips is left to the class. `Derived.from_model` then
 fills such a type from a model instance, nested models included, and `graphql_object`
-finds the type of any model instance.
+finds the type of any model instance. `input_of(Record)` does the same for a GraphQL input
+from a case record (`service.model.case`): its ids become ID, its dates PartialDate.
 
 Strawberry's own pydantic integration (`strawberry.experimental.pydantic.type`) puts
 resolver fields before the model's fields and types `id` as String, so it would reorder
@@ -19,25 +20,51 @@ import inspect
 import operator
 import types
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, Self, TypeVar, Union, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Self,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 import strawberry
 from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from service.api.graphql.scalars import PartialDate
+from service.model import case
 
 T = TypeVar("T")
 
 _TYPE_OF_MODEL: dict[type[BaseModel], type["Derived"]] = {}
+_INPUT_OF_MODEL: dict[type[BaseModel], type] = {}
 
 
-def _graphql_annotation(annotation: Any) -> Any:
-    """The GraphQL-side annotation of a model field: tuples become lists, models their types."""
-    origin = get_origin(annotation)
+def _graphql_annotation(
+    annotation: Any, types_of_models: Mapping[type[BaseModel], type] = _TYPE_OF_MODEL
+) -> Any:
+    """The GraphQL-side annotation of a model field: ids (`case.Id`) become ID, partial dates
+    PartialDate, tuples lists, and models the types `types_of_models` gives them."""
+    if annotation == case.Id:
+        return strawberry.ID
+    if annotation == case.PartialDate:
+        return PartialDate
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _graphql_annotation(args[0], types_of_models)
     if origin in (tuple, list):
-        return list[_graphql_annotation(get_args(annotation)[0])]  # type: ignore[misc]
+        return list[_graphql_annotation(args[0], types_of_models)]  # type: ignore[misc]
     if origin in (Union, types.UnionType):
-        return functools.reduce(operator.or_, map(_graphql_annotation, get_args(annotation)))
+        return functools.reduce(
+            operator.or_, (_graphql_annotation(arg, types_of_models) for arg in args)
+        )
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return _TYPE_OF_MODEL[annotation]
+        return types_of_models[annotation]
     return annotation
 
 
@@ -66,6 +93,38 @@ def fields_of(
             setattr(cls, "ids_from", dict(ids))  # noqa: B010
         if isinstance(cls, type) and issubclass(cls, Derived):
             _TYPE_OF_MODEL[model] = cls
+        return cls
+
+    return derive
+
+
+def input_of(
+    model: type[BaseModel], *, skip: Iterable[str] = (), last: Iterable[str] = ()
+) -> Callable[[type[T]], type[T]]:
+    """Give the decorated class (before `strawberry.input`) the fields of `model`, after the
+    class's own: each with the model's default, description and alias (its GraphQL name);
+    the fields named in `last` go at the end."""
+
+    def derive(cls: type[T]) -> type[T]:
+        annotations = get_type_hints(model, include_extras=True)
+        last_names = [name for name in last if name in model.model_fields]
+        names = [name for name in model.model_fields if name not in last_names] + last_names
+        fields = dict(inspect.get_annotations(cls))
+        for name in names:
+            if name in skip:
+                continue
+            field = model.model_fields[name]
+            fields[name] = _graphql_annotation(annotations[name], _INPUT_OF_MODEL)
+            # An id's description is its type's (what an id looks like), not what it refers to.
+            description = None if annotations[name] == case.Id else field.description
+            options: dict[str, Any] = {"description": description, "name": field.alias}
+            if field.default == ():
+                options["default_factory"] = list
+            elif field.default is not PydanticUndefined:
+                options["default"] = field.default
+            setattr(cls, name, strawberry.field(**options))
+        cls.__annotations__ = fields
+        _INPUT_OF_MODEL[model] = cls
         return cls
 
     return derive

@@ -7,110 +7,64 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 from pydantic import BaseModel, ValidationError
+from strawberry.utils.str_converters import to_camel_case
 
 from service.api.graphql.context import Info
-from service.api.graphql.scalars import PartialDate
+from service.api.graphql.derive import input_of
 from service.api.graphql.types import Flow, IntegrationEvent, Unit, from_epoch_ms
 from service.model import case, enums
-from service.model.enums import (
-    Channel,
-    FlowDirection,
-    FlowMode,
-    IntegrationStep,
-    IntegrationTier,
-    Market,
-    RenewMode,
-    SupportingMechanism,
-    UnitRole,
-    ValueChainActivity,
-)
+from service.model.enums import Channel
 from service.services import recording
 from service.services.errors import FieldProblem, RecordRejected
 from service.services.feed import watch_recorded
 
+T = TypeVar("T")
+
 strawberry.enum(enums.Paper, description="FU2018, SARTORIUS2024 or SENN2013.")
-_GRAPHQL_NAMES = {
-    "source": "from",
-    "target": "to",
-    "reports_to": "reportsTo",
-    "renew_mode": "renewMode",
-}
+# A record field's GraphQL name: its alias (a link's `from` and `to`), else its camel case.
+_ALIASES = {name: field.alias for name, field in case.Link.model_fields.items() if field.alias}
+
+
+# What kflow sets itself (recorded_at) is no input; the citation and assumption every fact
+# carries come after the record's own fields.
+def _record_input(model: type[case.Fact]) -> Callable[[type[T]], type[T]]:
+    return input_of(model, skip={"recorded_at"}, last=case.Fact.model_fields)
 
 
 @strawberry.input(description="Where in which paper the fact comes from.")
+@input_of(case.Citation)
 class CitationInput:
-    paper: enums.Paper
-    where: str = strawberry.field(description="Table, figure or section, e.g. 'Table 3'.")
+    pass
 
 
 @strawberry.input
+@_record_input(case.Unit)
 class UnitInput:
     firm: strawberry.ID
-    id: strawberry.ID
-    name: str
-    role: UnitRole
-    country: str | None = None
-    market: Market | None = None
-    reports_to: strawberry.ID | None = None
-    cite: CitationInput
-    assumption: str | None = None
 
 
 @strawberry.input
+@_record_input(case.Flow)
 class FlowInput:
-    id: strawberry.ID
-    source: strawberry.ID = strawberry.field(name="from")
-    target: strawberry.ID = strawberry.field(name="to")
-    direction: FlowDirection
-    mode: FlowMode
-    knowledge: strawberry.ID | None = None
-    date: PartialDate | None = None
-    cite: CitationInput
-    assumption: str | None = None
+    pass
 
 
 @strawberry.input
+@_record_input(case.LearningEvent)
 class LearningEventInput:
-    id: strawberry.ID
-    unit: strawberry.ID
-    source: strawberry.ID
-    channel: Channel
-    knowledge: list[strawberry.ID]
-    date: PartialDate | None = None
-    cite: CitationInput
-    assumption: str | None = None
+    pass
 
 
 @strawberry.input
+@_record_input(case.IntegrationEvent)
 class IntegrationEventInput:
-    id: strawberry.ID
-    step: IntegrationStep
-    tier: IntegrationTier
-    activity: ValueChainActivity | None = None
-    renew_mode: RenewMode | None = None
-    sponsors: list[strawberry.ID] = strawberry.field(default_factory=list)
-    beneficiaries: list[strawberry.ID] = strawberry.field(default_factory=list)
-    coordinator: strawberry.ID | None = None
-    description: str
-    knowledge: list[strawberry.ID] = strawberry.field(default_factory=list)
-    resources: list[strawberry.ID] = strawberry.field(default_factory=list)
-    mechanisms: list[SupportingMechanism] = strawberry.field(default_factory=list)
-    date: PartialDate | None = None
-    until: PartialDate | None = None
-    cite: CitationInput
-    assumption: str | None = None
+    pass
 
 
 @strawberry.input
+@_record_input(case.Support)
 class SupportInput:
-    id: strawberry.ID
-    source: strawberry.ID = strawberry.field(name="from")
-    target: strawberry.ID = strawberry.field(name="to")
-    project: strawberry.ID | None = None
-    description: str | None = None
-    date: PartialDate | None = None
-    cite: CitationInput
-    assumption: str | None = None
+    pass
 
 
 @strawberry.type(description="One thing wrong with the input.")
@@ -169,7 +123,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            name = _GRAPHQL_NAMES.get(str(part), str(part))
+            name = _ALIASES.get(str(part)) or to_camel_case(str(part))
             text += f".{name}" if text else name
     return text
 

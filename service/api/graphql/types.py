@@ -279,7 +279,7 @@ class Actor(Node, Derived):
     FlowView, ids={"knowledge_id": "knowledge", "source_id": "source", "target_id": "target"}
 )
 class Flow(Node, Derived):
-    date: PartialDate | None
+    date: PartialDate | None = strawberry.field(description="YYYY, YYYY-MM or YYYY-MM-DD.")
     recorded_at: datetime.datetime | None = strawberry.field(
         description="When it was recorded through the API (UTC); null for seeded facts."
     )
@@ -306,7 +306,7 @@ class Resource(Node, Derived):
 @strawberry.type(description="The firm leveraged, renewed or released resources (Table 3).")
 @fields_of(
     IntegrationEventView,
-    skip={"firm"},
+    skip={"firm", "resources"},
     ids={
         "sponsor_ids": "sponsors",
         "beneficiary_ids": "beneficiaries",
@@ -315,9 +315,9 @@ class Resource(Node, Derived):
     },
 )
 class IntegrationEvent(Node, Derived):
-    date: PartialDate | None
-    until: PartialDate | None
     recorded_at: datetime.datetime | None
+    # Declared here, not taken from the model, so that it follows the event's citation.
+    resources: list[Resource]
     sponsor_ids: strawberry.Private[Sequence[str]]
     beneficiary_ids: strawberry.Private[Sequence[str]]
     coordinator_id: strawberry.Private[str | None]
