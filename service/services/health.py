@@ -37,9 +37,3 @@ async def count_graph(store: GraphStore) -> tuple[int, int]:
         int(nodes[0]["nodes"]) if nodes else 0,
         int(relationships[0]["relationships"]) if relationships else 0,
     )
-
-
-async def clear_graph(store: GraphStore) -> int:
-    """Delete every node and relationship; return how many nodes went."""
-    rows = await store.write(STORE.delete_all)
-    return int(rows[0]["deleted"]) if rows else 0

@@ -23,12 +23,14 @@ from service.model.views import (
 )
 from service.services.dating import partial_date_problem
 from service.services.errors import InvalidArgument
-from service.services.paging import KeysetRequest, encode_keyset_cursor
+from service.services.paging import KeysetRequest, encode_keyset_cursor, keyset_request
 from service.store.port import GraphStore
 
 NAVIGATION = cypher.Folder("navigation")
 
 V = TypeVar("V", bound=BaseModel)
+# A whole list read page by page takes this many items a round trip: most lists in one.
+FLOWS_PER_READ = 1000
 
 
 def check_partial_date(name: str, value: str | None) -> None:
@@ -269,6 +271,26 @@ async def list_knowledge_flows(
     """A page of the flows that carried each knowledge item, in date order."""
     params = {"items": items, **filters.params(), **filters.along.params()}
     return await _read_pages(store, NAVIGATION.list_knowledge_flows, params, FlowView, filters.page)
+
+
+async def list_every_knowledge_flow(store: GraphStore, *, knowledge_id: str) -> list[FlowView]:
+    """Every flow that carried one knowledge item, in date order (undated last), read a
+    large page at a time after the last one's cursor."""
+    flows: list[FlowView] = []
+    request = KeysetRequest(size=FLOWS_PER_READ)
+    while True:
+        filters = FlowFilter(page=request, counted=False)
+        page = (await list_knowledge_flows(store, items=[knowledge_id], filters=filters)).get(
+            knowledge_id
+        )
+        if page is None:
+            return flows
+        flows += page.items
+        if not page.has_next:
+            return flows
+        request = keyset_request(
+            first=FLOWS_PER_READ, after=page.cursors[-1], max_size=FLOWS_PER_READ
+        )
 
 
 async def list_firm_flows(
