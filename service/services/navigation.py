@@ -193,21 +193,10 @@ async def _read_pages(
     return _pages(await store.read(query, params), model, request)
 
 
-async def _rows_per_firm_or_all(
-    store: GraphStore,
-    *,
-    firms: list[str | None],
-    per_firm: Query,
-    everywhere: Query,
-    params: dict[str, Any],
-) -> list[dict[str, Any]]:
-    """The per-firm statement's rows for the named firms, and the all-firm statement's for
-    None (the root list's parent)."""
-    named = [firm for firm in firms if firm is not None]
-    rows = await store.read(per_firm, {"firms": named, **params}) if named else []
-    if None in firms:
-        rows += await store.read(everywhere, params)
-    return rows
+def _firm_groups(firms: list[str | None]) -> dict[str, Any]:
+    """The parameters of a per-firm statement: the named firms, and whether None (every
+    firm's items as one page, the root list's) is asked for too."""
+    return {"firms": [firm for firm in firms if firm is not None], "everyFirm": None in firms}
 
 
 def root_page(rows: list[dict[str, Any]], model: type[V], request: KeysetRequest) -> Page[V]:
@@ -368,12 +357,8 @@ async def list_firm_knowledge(
     store: GraphStore, *, firms: list[str | None], page: KeysetRequest
 ) -> dict[str | None, Page[KnowledgeView]]:
     """A page of each firm's knowledge items (all items for None), by name."""
-    rows = await _rows_per_firm_or_all(
-        store,
-        firms=firms,
-        per_firm=NAVIGATION.list_firm_knowledge,
-        everywhere=NAVIGATION.list_knowledge,
-        params=page.params(),
+    rows = await store.read(
+        NAVIGATION.list_firm_knowledge, {**_firm_groups(firms), **page.params()}
     )
     return _pages(rows, KnowledgeView, page)
 
@@ -401,12 +386,9 @@ async def list_firm_learning_events(
     store: GraphStore, *, firms: list[str | None], filters: EventFilter
 ) -> dict[str | None, Page[LearningView]]:
     """A page of what each firm's units (all firms' for None) learned, in date order."""
-    rows = await _rows_per_firm_or_all(
-        store,
-        firms=firms,
-        per_firm=NAVIGATION.list_firm_learning_events,
-        everywhere=NAVIGATION.list_learning_events,
-        params={**filters.period.params(), **filters.page.params()},
+    rows = await store.read(
+        NAVIGATION.list_firm_learning_events,
+        {**_firm_groups(firms), **filters.period.params(), **filters.page.params()},
     )
     return _pages(rows, LearningView, filters.page)
 
