@@ -20,8 +20,7 @@ from typing import TypeVar
 import pytest
 from neo4j import GraphDatabase
 
-from service import cypher
-from tests.helpers import EMBEDDED, REPO, Backend
+from tests.helpers import EMBEDDED, REPO, Backend, load_test_statement
 
 T = TypeVar("T")
 
@@ -55,7 +54,7 @@ class Neo4jServers:
         url = self._free.pop()  # the last one given back: its query plans are cached
         backend = Backend("neo4j", url=url, password=self.password)
         with GraphDatabase.driver(url, auth=("neo4j", self.password)) as driver:
-            driver.execute_query(cypher.load("store/delete_all").text)
+            driver.execute_query(load_test_statement("store/delete_all").text)
         try:
             yield backend
         finally:

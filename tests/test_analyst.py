@@ -33,7 +33,6 @@ from service.services.analyst import (
 )
 from service.services.bulk import load_case_in_batches
 from service.services.health import get_readiness
-from service.services.paths import MAX_WALKED_PATHS
 from service.services.seeding import seed_cases
 from service.services.synthetic import SIZES, generate_case_document, generate_firm
 from service.store.embedded import EmbeddedStore
@@ -234,11 +233,6 @@ def test_every_named_query_answers_on_the_seeded_demos(server: Served, name: str
     assert any(all(row.get(k) == v for k, v in expected.items()) for row in rows), rows[:5]
 
 
-# The only LIMIT a named query may hold besides `LIMIT $rowLimit`: the cap on the paths a
-# walk enumerates, right after the walk.
-WALK_CAP = re.compile(rf"\bWITH\s+p\s+LIMIT\s+{MAX_WALKED_PATHS}\b", re.I)
-
-
 def test_every_named_query_stops_at_the_row_limit_in_the_engine() -> None:
     # The cap is applied by the statement (run_named_query binds $rowLimit to cap + 1), not
     # after every row came back; it is no parameter of the analyst's. Any other LIMIT before
@@ -253,11 +247,7 @@ def test_every_named_query_stops_at_the_row_limit_in_the_engine() -> None:
     other_limits = {
         name: limits
         for name, query in LIBRARY.items()
-        if (
-            limits := re.findall(
-                r"\bLIMIT\s+(?!\$rowLimit\b)\S+", WALK_CAP.sub("", code_only(query.text)), re.I
-            )
-        )
+        if (limits := re.findall(r"\bLIMIT\s+(?!\$rowLimit\b)\S+", code_only(query.text), re.I))
     }
     assert other_limits == {}
     assert all(ROW_LIMIT not in {p.name for p in q.params} for q in list_named_queries())

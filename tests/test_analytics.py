@@ -497,11 +497,14 @@ LAG_FIELDS = {
 def test_the_analytics_named_queries_are_listed_as_computed(server: Served) -> None:
     catalogue = {q["name"]: q for q in httpx.get(f"{server.base}/queries").json()}
     computed = {name for name, q in catalogue.items() if q["computed"]}
+    # The analytics four, and the two that ask a GraphQL field's own statement.
     assert computed == {
         "list_release_impact",
         "list_critical_units",
         "list_transfer_lag",
         "list_firm_scorecard",
+        "list_reverse_transfer_paths",
+        "list_integration_events",
     }
     assert not catalogue["list_unit_roles"]["computed"]
     assert {

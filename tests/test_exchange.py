@@ -22,7 +22,7 @@ from service.services.exchange import (
     render_csv,
     render_graphml,
 )
-from service.services.health import clear_graph, get_readiness
+from service.services.health import get_readiness
 from service.services.seeding import list_case_files, seed_cases
 from service.services.synthetic import SIZES, generate_firm
 from service.store.cases import list_case_relationships
@@ -31,6 +31,7 @@ from tests.helpers import SEED_DIR, load_test_statement
 
 CASE_NODES = cypher.Folder("cases").list_case_nodes
 WHOLE_CASE_RELATIONSHIPS = load_test_statement("exchange/list_case_relationships_whole")
+DELETE_ALL = load_test_statement("store/delete_all")
 
 pytestmark = pytest.mark.integration
 
@@ -56,7 +57,7 @@ async def test_export_then_import_into_an_empty_graph_gives_the_same_graph(
     before = await get_readiness(seeded)
     graph_before = await export_graph(seeded)
 
-    await clear_graph(seeded)
+    await seeded.write(DELETE_ALL)
     assert (await get_readiness(seeded)).nodes == 0
     await import_cases(seeded, text=exported, name="kflow.json")
 

@@ -1,13 +1,20 @@
 // List the knowledge items of each of the given firms, one page per firm (Firm.knowledge
-// batched, and knowledge(firm:)), by name then id, after the keyset cursor ($cursorKey,
-// $cursorId; with $backward the ones before it, nearest first); total counts every item,
-// whatever the cursor. A firm's items are found through the Knowledge.firm index; the page is
+// batched, and knowledge(firm:)), and with $everyFirm every firm's as one more page whose
+// parent is null (the root knowledge list without a firm), by name then id, after the keyset
+// cursor ($cursorKey, $cursorId; with $backward the ones before it, nearest first); total
+// counts every item, whatever the cursor. Items are found through the Knowledge.firm index
+// (each item belongs to one firm, so every firm's make the page of every firm); the page is
 // cut before an item's capabilities are read.
-// params: firms: LIST<STRING>, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
+// params: firms: LIST<STRING>, everyFirm: BOOLEAN, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: KnowledgeView
 // (:Knowledge {firm})-[:BUILDS]->(:Capability)
-UNWIND $firms AS parent
-MATCH (k:Knowledge {firm: parent})
+OPTIONAL MATCH (f:Firm)
+WHERE $everyFirm
+WITH [firm IN $firms | {parent: firm, firm: firm}] +
+     [firm IN collect(f.id) | {parent: null, firm: firm}] AS groups
+UNWIND groups AS grouped
+WITH grouped.parent AS parent, grouped.firm AS firm
+MATCH (k:Knowledge {firm: firm})
 WITH parent, k
 ORDER BY parent, CASE WHEN $backward THEN k.name END DESC,
          CASE WHEN $backward THEN k.id END DESC, k.name, k.id

@@ -1,15 +1,22 @@
 // List what the units of each of the given firms learned from outside sources, one page per
-// firm (learningEvents(firm:)), found through the LearningEvent.firm index, in date order
-// (undated last: the sort key is the date, or "~"), then by id, after the keyset cursor
-// ($cursorKey, $cursorId; with $backward the ones before it, nearest first); $since and $until
-// (partial dates, overlapping at their common precision) filter; total counts every event the
-// filters keep, whatever the cursor. The page is cut before an event's unit and source are
-// read.
-// params: firms: LIST<STRING>, since: STRING, until: STRING, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
+// firm (learningEvents(firm:)), and with $everyFirm every firm's as one more page whose
+// parent is null (learningEvents without a firm or unit), in date order (undated last: the
+// sort key is the date, or "~"), then by id, after the keyset cursor ($cursorKey, $cursorId;
+// with $backward the ones before it, nearest first); $since and $until (partial dates,
+// overlapping at their common precision) filter; total counts every event the filters keep,
+// whatever the cursor. Events are found through the LearningEvent.firm index (each event
+// belongs to one firm, so every firm's make the page of every firm). The page is cut before
+// an event's unit and source are read.
+// params: firms: LIST<STRING>, everyFirm: BOOLEAN, since: STRING, until: STRING, cursorKey: STRING, cursorId: STRING, backward: BOOLEAN, limit: INTEGER
 // returns: page: LearningView
 // (:LearningEvent {firm}), (:Unit)-[:LEARNED]->(:LearningEvent)-[:FROM]->(:Actor)
-UNWIND $firms AS parent
-MATCH (e:LearningEvent {firm: parent})
+OPTIONAL MATCH (f:Firm)
+WHERE $everyFirm
+WITH [firm IN $firms | {parent: firm, firm: firm}] +
+     [firm IN collect(f.id) | {parent: null, firm: firm}] AS groups
+UNWIND groups AS grouped
+WITH grouped.parent AS parent, grouped.firm AS firm
+MATCH (e:LearningEvent {firm: firm})
 WHERE (:Unit)-[:LEARNED]->(e) AND (e)-[:FROM]->(:Actor)
   AND ($since IS NULL OR (e.date IS NOT NULL AND left(e.date, size($since)) >= left($since, size(e.date))))
   AND ($until IS NULL OR (e.date IS NOT NULL AND left(e.date, size($until)) <= left($until, size(e.date))))

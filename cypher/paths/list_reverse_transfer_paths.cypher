@@ -17,8 +17,10 @@ MATCH p = (source)-[:FLOWS*1..6 {knowledge: $knowledge}]->(target)
 WITH p LIMIT $cap
 WITH collect(p) AS walked
 // Kept walks are sorted by unwinding them; an empty list unwinds as one null row, so the
-// answer still has its one row (no CALL { }: deprecated on Neo4j, absent on the embedded engine).
-WITH walked, [p IN walked WHERE length(p) <= $maxHops
+// answer still has its one row (no CALL { }: deprecated on Neo4j, absent on the embedded
+// engine). The rows carry whether the walk was cut, not the walk: a row that holds a large
+// list costs the engine the memory of that list.
+WITH size(walked) >= $cap AS capped, [p IN walked WHERE length(p) <= $maxHops
     AND all(r IN relationships(p) WHERE r.direction IN ['upward', 'horizontal'])
     AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
     AND all(i IN range(0, length(p) - 2) WHERE
@@ -35,13 +37,13 @@ WITH walked, [p IN walked WHERE length(p) <= $maxHops
        AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
        AND any(r IN relationships(p) WHERE r.date IS NULL)]) AS undated
 UNWIND CASE WHEN size(kept) = 0 THEN [null] ELSE kept END AS p
-WITH walked, undated, p,
+WITH capped, undated, p,
      CASE WHEN p IS NULL THEN 0 ELSE length(p) END AS hops,
      CASE WHEN p IS NULL THEN [] ELSE [n IN nodes(p) | n.id] END AS ids,
      CASE WHEN p IS NULL THEN [] ELSE [r IN relationships(p) | r.id] END AS flowIds
 ORDER BY hops, ids, flowIds
-WITH walked, undated, collect(p)[$skip..$skip + $limit] AS page
-RETURN {capped: size(walked) >= $cap,
+WITH capped, undated, collect(p)[$skip..$skip + $limit] AS page
+RETURN {capped: capped,
         paths: [p IN page | {units: [n IN nodes(p) | n {.id, .name, .role, .country, .firm}],
                              flows: [r IN relationships(p) | r {.id, .direction, .mode, .knowledge,
                                      .date, .citation, .assumption, .recorded_at,

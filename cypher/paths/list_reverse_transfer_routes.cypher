@@ -52,7 +52,7 @@ WITH ends, p LIMIT $cap
 WITH ends, collect(p) AS walked
 // Kept routes are sorted by unwinding them; an empty list unwinds as one null row, so the
 // answer still has its one row.
-WITH ends, walked,
+WITH ends, size(walked) >= $cap AS capped,
      [p IN walked WHERE length(p) >= $minHops
         AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
         AND ($asOf IS NULL OR all(r IN relationships(p) WHERE r.first_date IS NOT NULL AND
@@ -62,19 +62,21 @@ WITH ends, walked,
         AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
         AND any(r IN relationships(p) WHERE r.first_date IS NULL)]) AS undated
 UNWIND CASE WHEN size(kept) = 0 THEN [null] ELSE kept END AS p
-WITH ends, walked, undated, p,
+WITH ends, capped, undated, p,
      CASE WHEN p IS NULL THEN [] ELSE [n IN nodes(p) | n.id] END AS ids,
      CASE WHEN p IS NULL THEN [] ELSE [r IN relationships(p) | r.first_flow] END AS flowIds
 ORDER BY ids, flowIds
 // Many flows between two units are one hop: one route per sequence of units.
-WITH ends, walked, undated, ids, collect(p)[0] AS p
+WITH ends, capped, undated, ids, collect(p)[0] AS p
 ORDER BY size(ids), ids
-WITH ends, size(walked) >= $cap AS capped, undated, collect(p)[0..$limit] AS best
+LIMIT $limit
 // The distinct units of the kept routes are read whole (each with its boss), once each, so
-// the request needs no second round trip for them; a route names its units by id.
-UNWIND CASE WHEN size(best) = 0 THEN [null] ELSE best END AS p
+// the request needs no second round trip for them; a route names its units by id. The
+// routes are collected with their units, so no row carries the list of every route
+// (each row that held a large list would cost the engine the memory of that list).
 UNWIND CASE WHEN p IS NULL THEN [null] ELSE nodes(p) END AS n
-WITH DISTINCT ends, capped, undated, best, n
+WITH ends, capped, undated, collect(DISTINCT p) AS best, collect(DISTINCT n) AS routeUnits
+UNWIND CASE WHEN size(routeUnits) = 0 THEN [null] ELSE routeUnits END AS n
 OPTIONAL MATCH (n)-[:REPORTS_TO]->(boss:Unit)
 WITH ends, capped, undated, best,
      collect(CASE WHEN n IS NULL THEN null ELSE

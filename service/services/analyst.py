@@ -9,9 +9,10 @@ from pydantic import BaseModel
 
 from service import cypher
 from service.cypher import Param, Query
-from service.services.analytics_queries import COMPUTED_QUERIES, ComputedQuery
+from service.services.analytics_queries import COMPUTED_QUERIES, ROW_LIMIT, ComputedQuery
 from service.services.errors import InvalidArgument, NotFound
 from service.services.lookup import check_known_ids
+from service.services.shared_queries import SHARED_QUERIES
 from service.store.port import (
     AdhocLimits,
     AdhocResult,
@@ -22,11 +23,6 @@ from service.store.port import (
 )
 
 QUERY_AREA = "queries/"
-# Every named query ends with `LIMIT $rowLimit`: the row cap is applied by the engine, which
-# then never sorts, sends or decodes rows past it. run_named_query binds it to one more than
-# the cap (so `truncated` is exact); it is not the analyst's to set, so the catalogue and
-# bind_params leave it out.
-ROW_LIMIT = "rowLimit"
 # Parameters that name nodes: a misspelt id is refused with the nearest ids, not answered
 # with no rows.
 ID_PARAMS = {
@@ -445,7 +441,9 @@ LIBRARY: dict[str, Query] = {
     for name in sorted(cypher.CATALOGUE)
     if name.startswith(QUERY_AREA)
 }
-COMPUTED: dict[str, ComputedQuery] = {query.name: query for query in COMPUTED_QUERIES}
+COMPUTED: dict[str, ComputedQuery] = {
+    query.name: query for query in (*COMPUTED_QUERIES, *SHARED_QUERIES)
+}
 
 
 def list_named_queries() -> list[NamedQuery]:
@@ -548,11 +546,11 @@ async def run_named_query(
             await check_known_ids(
                 store, kind=kind, ids=value if isinstance(value, list) else [value]
             )
+    if ROW_LIMIT in query.param_names:
+        bound[ROW_LIMIT] = row_cap + 1
     if isinstance(query, ComputedQuery):
         rows = await query.compute(store, bound)
     else:
-        if ROW_LIMIT in query.param_names:
-            bound[ROW_LIMIT] = row_cap + 1
         rows = await store.read(query, bound)
     columns = list(query.returns)
     return QueryAnswer(

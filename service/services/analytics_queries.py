@@ -21,6 +21,11 @@ from service.store.port import GraphStore
 ANALYTICS = cypher.Folder("analytics")
 
 Rows = list[dict[str, Any]]
+# Every named query that can answer many rows takes `rowLimit`: the row cap is applied by the
+# engine (`LIMIT $rowLimit`) or the walk, which then never sorts, sends or decodes rows past
+# it. run_named_query binds it to one more than the cap (so `truncated` is exact); it is not
+# the analyst's to set, so the catalogue and bind_params leave it out.
+ROW_LIMIT = "rowLimit"
 Citations = tuple[list[str], list[str]]  # citations, assumptions: distinct, sorted
 
 

@@ -2,11 +2,7 @@
 
 from pydantic import BaseModel
 
-from service import cypher
 from service.store.port import GraphStore
-
-STORE = cypher.Folder("store")
-
 
 class PublicReadiness(BaseModel):
     """What /readyz shows anyone: no location (a path or a URL says too much)."""
@@ -32,9 +28,3 @@ async def get_readiness(store: GraphStore) -> Readiness:
 async def count_graph(store: GraphStore) -> tuple[int, int]:
     """How many nodes and relationships the graph holds."""
     return await store.cases.count_graph()
-
-
-async def clear_graph(store: GraphStore) -> int:
-    """Delete every node and relationship; return how many nodes went."""
-    rows = await store.write(STORE.delete_all)
-    return int(rows[0]["deleted"]) if rows else 0

@@ -23,12 +23,14 @@ from service.model.views import (
 )
 from service.services.dating import partial_date_problem
 from service.services.errors import InvalidArgument
-from service.services.paging import KeysetRequest, encode_keyset_cursor
+from service.services.paging import KeysetRequest, encode_keyset_cursor, keyset_request
 from service.store.port import GraphStore
 
 NAVIGATION = cypher.Folder("navigation")
 
 V = TypeVar("V", bound=BaseModel)
+# A whole list read page by page takes this many items a round trip: most lists in one.
+FLOWS_PER_READ = 1000
 
 
 def check_partial_date(name: str, value: str | None) -> None:
@@ -196,21 +198,10 @@ async def _read_pages(
     return _pages(await store.read(query, params), model, request)
 
 
-async def _rows_per_firm_or_all(
-    store: GraphStore,
-    *,
-    firms: list[str | None],
-    per_firm: Query,
-    everywhere: Query,
-    params: dict[str, Any],
-) -> list[dict[str, Any]]:
-    """The per-firm statement's rows for the named firms, and the all-firm statement's for
-    None (the root list's parent)."""
-    named = [firm for firm in firms if firm is not None]
-    rows = await store.read(per_firm, {"firms": named, **params}) if named else []
-    if None in firms:
-        rows += await store.read(everywhere, params)
-    return rows
+def _firm_groups(firms: list[str | None]) -> dict[str, Any]:
+    """The parameters of a per-firm statement: the named firms, and whether None (every
+    firm's items as one page, the root list's) is asked for too."""
+    return {"firms": [firm for firm in firms if firm is not None], "everyFirm": None in firms}
 
 
 def root_page(rows: list[dict[str, Any]], model: type[V], request: KeysetRequest) -> Page[V]:
@@ -274,6 +265,26 @@ async def list_knowledge_flows(
     """A page of the flows that carried each knowledge item, in date order."""
     params = {"items": items, **filters.params(), **filters.along.params()}
     return await _read_pages(store, NAVIGATION.list_knowledge_flows, params, FlowView, filters.page)
+
+
+async def list_every_knowledge_flow(store: GraphStore, *, knowledge_id: str) -> list[FlowView]:
+    """Every flow that carried one knowledge item, in date order (undated last), read a
+    large page at a time after the last one's cursor."""
+    flows: list[FlowView] = []
+    request = KeysetRequest(size=FLOWS_PER_READ)
+    while True:
+        filters = FlowFilter(page=request, counted=False)
+        page = (await list_knowledge_flows(store, items=[knowledge_id], filters=filters)).get(
+            knowledge_id
+        )
+        if page is None:
+            return flows
+        flows += page.items
+        if not page.has_next:
+            return flows
+        request = keyset_request(
+            first=FLOWS_PER_READ, after=page.cursors[-1], max_size=FLOWS_PER_READ
+        )
 
 
 async def list_firm_flows(
@@ -351,12 +362,8 @@ async def list_firm_knowledge(
     store: GraphStore, *, firms: list[str | None], page: KeysetRequest
 ) -> dict[str | None, Page[KnowledgeView]]:
     """A page of each firm's knowledge items (all items for None), by name."""
-    rows = await _rows_per_firm_or_all(
-        store,
-        firms=firms,
-        per_firm=NAVIGATION.list_firm_knowledge,
-        everywhere=NAVIGATION.list_knowledge,
-        params=page.params(),
+    rows = await store.read(
+        NAVIGATION.list_firm_knowledge, {**_firm_groups(firms), **page.params()}
     )
     return _pages(rows, KnowledgeView, page)
 
@@ -384,12 +391,9 @@ async def list_firm_learning_events(
     store: GraphStore, *, firms: list[str | None], filters: EventFilter
 ) -> dict[str | None, Page[LearningView]]:
     """A page of what each firm's units (all firms' for None) learned, in date order."""
-    rows = await _rows_per_firm_or_all(
-        store,
-        firms=firms,
-        per_firm=NAVIGATION.list_firm_learning_events,
-        everywhere=NAVIGATION.list_learning_events,
-        params={**filters.period.params(), **filters.page.params()},
+    rows = await store.read(
+        NAVIGATION.list_firm_learning_events,
+        {**_firm_groups(firms), **filters.period.params(), **filters.page.params()},
     )
     return _pages(rows, LearningView, filters.page)
 

@@ -18,6 +18,7 @@ from service.model.views import (
 )
 from service.services.errors import InvalidArgument, NotFound
 from service.services.integration import list_knowledge_integration_events
+from service.services.navigation import list_every_knowledge_flow
 from service.services.network import find_nodes, get_units_by_id
 from service.services.paging import PageRequest
 from service.store.port import GraphStore
@@ -503,16 +504,14 @@ def _hops_from_learners(learning: list[LearningView], flows: list[FlowView]) -> 
 
 
 async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulation:
-    """The whole life of one knowledge item, in time order (four store round trips)."""
+    """The whole life of one knowledge item, in time order (four store round trips, more
+    for an item of over a thousand flows)."""
     rows = await store.read(PATHS.get_knowledge_learning, {"knowledge": knowledge_id})
     if not rows:
         raise NotFound("knowledge", knowledge_id)
     knowledge = KnowledgeView.model_validate(rows[0]["knowledge"])
     learning = [LearningView.model_validate(e) for e in rows[0]["learning"]]
-    flows = [
-        FlowView.model_validate(row["flow"])
-        for row in await store.read(PATHS.list_knowledge_flows, {"knowledge": knowledge_id})
-    ]
+    flows = await list_every_knowledge_flow(store, knowledge_id=knowledge_id)
     rows = await store.read(
         PATHS.list_circulation_paths,
         {"knowledge": knowledge_id, "cap": MAX_WALKED_PATHS, "limit": MAX_CIRCULATION_PATHS},
