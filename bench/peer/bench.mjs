@@ -364,13 +364,39 @@ try {
   /* Linux's usual 100 */
 }
 
+function ownCpuMs(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // fields[0] is field 3 (state): utime is field 14, stime field 15.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+}
+
+function childrenOf(pid) {
+  const found = [];
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    const listed = fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim();
+    if (listed) found.push(...listed.split(" "));
+  }
+  return found;
+}
+
+// The CPU of a process and of its live descendants: `kflow serve --workers N` answers in
+// N child processes of one supervisor.
 function cpuMs(pid) {
   if (!pid) return null;
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // fields[0] is field 3 (state): utime is field 14, stime field 15.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+    let total = 0;
+    const pending = [pid];
+    while (pending.length) {
+      const next = pending.pop();
+      try {
+        total += ownCpuMs(next);
+        pending.push(...childrenOf(next));
+      } catch {
+        if (next === pid) throw new Error(`no process ${pid}`);
+      }
+    }
+    return total;
   } catch {
     return null;
   }

@@ -8,7 +8,7 @@ import math
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -68,6 +68,9 @@ class NotificationsToDebug(logging.Filter):
 
 logging.getLogger("neo4j.notifications").addFilter(NotificationsToDebug())
 FETCH_SIZE = 1000
+# A read that fails on something retryable (a dropped connection) is tried again this often.
+READ_ATTEMPTS = 3
+READ_RETRY_DELAY_S = 0.2
 WRITE_TIMEOUT_FACTOR = 10
 # The transaction that holds the load slot lives as long as the load (minutes for a large
 # firm); if the loading process dies, the server ends it when the connection drops.
@@ -110,17 +113,21 @@ def statement_plan(summary: neo4j.ResultSummary) -> StatementPlan:
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def plain(value: Any) -> Any:
-    """A Neo4j driver value as plain Python data."""
+def _walk(value: Any, other: Callable[[Any], Any]) -> Any:
+    """Scalars, lists and maps as plain Python data; `other` gives any other value's."""
     # Exact types first: a reply is nearly all scalars, lists and maps, and this runs on
     # every value of every row.
     kind = type(value)
     if kind in _SCALARS:
         return value
     if kind is list:
-        return [plain(item) for item in value]
+        return [_walk(item, other) for item in value]
     if kind is dict:
-        return {key: plain(item) for key, item in value.items()}
+        return {key: _walk(item, other) for key, item in value.items()}
+    return other(value)
+
+
+def _driver_value(value: Any) -> Any:
     if isinstance(value, Node | Relationship):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, Path):
@@ -135,6 +142,30 @@ def plain(value: Any) -> Any:
     if hasattr(value, "to_native"):
         return value.to_native()
     return value
+
+
+def plain(value: Any) -> Any:
+    """A Neo4j driver value as plain Python data."""
+    return _walk(value, _driver_value)
+
+
+class _NotPlain(Exception):
+    """A record holds a value that `Record.data` exports (a node, a path, a temporal value)."""
+
+
+def _not_plain(value: Any) -> Any:
+    raise _NotPlain
+
+
+def row_of(record: neo4j.Record) -> Row:
+    """A record as plain Python data, keyed by its columns: what `plain(record.data())`
+    gives, in one walk for the usual reply of scalars, lists and maps."""
+    try:
+        return {
+            key: _walk(value, _not_plain) for key, value in zip(record.keys(), record, strict=True)
+        }
+    except _NotPlain:
+        return plain(record.data())  # type: ignore[no-any-return]
 
 
 # EXPLAIN goes on a line of its own, so a position in the user's query is off by one line
@@ -237,12 +268,37 @@ class Neo4jStore:
         routing = RoutingControl.READ if mode == "read" else RoutingControl.WRITE
         log.debug("query %s (%s)", query.name, mode)
         try:
+            if mode == "read":
+                return await self._read_autocommit(statement, values)
             records, _, _ = await self._driver.execute_query(
                 statement, values, routing_=routing, database_=self.database
             )
         except (ServiceUnavailable, SessionExpired, AuthError, Neo4jError) as err:
             raise write_error(err, query=query.name, url=self.url, timeout_s=timeout) from None
-        return [plain(record.data()) for record in records]
+        return [row_of(record) for record in records]
+
+    async def _read_autocommit(self, statement: neo4j.Query, values: dict[str, Any]) -> list[Row]:
+        """A read as one auto-commit transaction: one network round trip, where a managed
+        transaction adds its commit's. It shares `execute_query`'s bookmarks (so it sees
+        this process's writes) and, like it, tries again what the driver calls retryable
+        (a connection the server dropped, a leader switch)."""
+        for attempt in range(1, READ_ATTEMPTS):
+            try:
+                return await self._read_once(statement, values)
+            except (DriverError, Neo4jError) as err:
+                if not err.is_retryable():
+                    raise
+                await asyncio.sleep(READ_RETRY_DELAY_S * attempt)
+        return await self._read_once(statement, values)
+
+    async def _read_once(self, statement: neo4j.Query, values: dict[str, Any]) -> list[Row]:
+        async with self._driver.session(
+            database=self.database,
+            default_access_mode=neo4j.READ_ACCESS,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+        ) as session:
+            result = await session.run(statement, values)
+            return [row_of(record) async for record in result]
 
     async def read(self, query: Query, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a read statement in a read transaction routed to a reader (refused while the
@@ -604,7 +660,7 @@ async def _run_in(
 ) -> list[Row]:
     """Run one of kflow's statements inside an explicit transaction."""
     result = await transaction.run(query.text, check_params(query, params, mode=query.mode))
-    return [plain(record.data()) async for record in result]
+    return [row_of(record) async for record in result]
 
 
 class Neo4jSnapshot:
@@ -623,6 +679,6 @@ class Neo4jSnapshot:
         values = check_params(query, params, mode="read")
         try:
             result = await self._transaction.run(query.text, values)
-            return [plain(record.data()) async for record in result]
+            return [row_of(record) async for record in result]
         except Neo4jError as err:
             raise QueryFailed(query.name, err.message or str(err)) from None
