@@ -4,6 +4,7 @@ from pydantic import BaseModel
 
 from service.store.port import GraphStore
 
+
 class PublicReadiness(BaseModel):
     """What /readyz shows anyone: no location (a path or a URL says too much)."""
 

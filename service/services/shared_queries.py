@@ -90,7 +90,7 @@ async def list_integration_event_rows(store: GraphStore, params: Mapping[str, An
                 "sponsors": list(event.sponsors),
                 "beneficiaries": list(event.beneficiaries),
                 "coordinator": event.coordinator,
-                "knowledge": [names[k] for k in page.related.knowledge_of.get(event.id, [])],
+                "knowledge": [names[k] for k in event.knowledge],
                 "resources": [resource.name for resource in event.resources],
                 "citation": event.citation,
                 "assumption": event.assumption,
