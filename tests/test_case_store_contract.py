@@ -12,7 +12,8 @@ from service.model.files import parse_case_file
 from service.store.port import GraphStore, ParameterValueError
 from tests.helpers import SEED_DIR, as_case, tiny_firm, tiny_flow
 
-# A firm with a record in nearly every section (integration events, projects, tensions...).
+# A firm with units, flows, learning, knowledge, resources and integration events; every
+# section of every demo is read back from both engines in tests/test_seeds.py.
 HUAWEI = parse_case_file(SEED_DIR / "huawei.yaml")
 
 
