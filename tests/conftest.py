@@ -12,6 +12,7 @@ import pytest
 import pytest_asyncio
 import yaml
 
+from service.services.synthetic import SIZES, generate_case_document
 from service.settings import Settings
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineConfig, EngineProcess
@@ -236,3 +237,9 @@ async def neo4j_store(neo4j_backend: Backend) -> AsyncIterator[Neo4jStore]:
         yield neo4j
     finally:
         await neo4j.close()
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, object]:
+    """The small synthetic firm's case document (1 centre, 3 hubs, 50 subsidiaries)."""
+    return generate_case_document(size=SIZES["small"])

@@ -16,11 +16,6 @@ SMALL = SIZES["small"]  # 1 centre, 3 hubs, 50 subsidiaries, 2,000 flows
 Document = dict[str, Any]
 
 
-@pytest.fixture(scope="module")
-def document() -> Document:
-    return generate_case_document(size=SMALL)
-
-
 def test_the_same_seed_makes_the_same_firm(document: Document) -> None:
     assert generate_case_document(size=SMALL) == document
     assert generate_case_document(size=SMALL, seed=7) != document
