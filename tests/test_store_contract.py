@@ -1,10 +1,13 @@
 """The store port behaves the same on every backend."""
 
+import asyncio
 import datetime
 import logging
+import os
 
 import pytest
 
+from service.services.bulk import write_case
 from service.store.embedded import EmbeddedStore
 from service.store.engine import EngineProcess
 from service.store.neo4j import Neo4jStore
@@ -12,6 +15,7 @@ from service.store.port import (
     AdhocLimits,
     ConstraintViolation,
     GraphStore,
+    LoadInProgress,
     QueryFailed,
     QueryParameterError,
     QueryTimedOut,
@@ -19,7 +23,7 @@ from service.store.port import (
     StoreUnavailable,
 )
 from tests.conftest import connect_neo4j
-from tests.helpers import Backend, load_test_statement
+from tests.helpers import Backend, as_case, load_test_statement, tiny_firm
 
 pytestmark = pytest.mark.integration
 
@@ -209,3 +213,18 @@ async def test_kflows_own_statement_past_the_time_limit_says_which_limit(
         if backend.name != "neo4j":
             await embedded.drop_graph()
         await store.close()
+
+
+async def test_a_second_load_in_the_same_process_is_refused_and_the_first_lands_whole(
+    store: GraphStore,
+) -> None:
+    async def second_load() -> None:
+        async with store.bulk_load() as second:
+            await write_case(second.graph, case=as_case(tiny_firm("second")), tag=second.tag)
+
+    async with store.bulk_load() as first:
+        await write_case(first.graph, case=as_case(tiny_firm("first")), tag=first.tag)
+        with pytest.raises(LoadInProgress, match=rf"this kflow process \(pid {os.getpid()}\)"):
+            await asyncio.create_task(second_load())
+    units = [row["unit"]["id"] for row in await store.read(LIST_UNITS)]
+    assert units == sorted(unit["id"] for unit in tiny_firm("first")["units"])

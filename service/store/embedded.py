@@ -583,28 +583,29 @@ class EmbeddedStore:
     async def bulk_load(self, *, with_keys: bool = False) -> AsyncIterator[BulkLoad]:
         """Staged copies of the graph (and of the keys graph), published together in one
         atomic step when the block ends, dropped when it raises."""
-        graph = await self.open_staging()
-        pairs: list[tuple[GraphStore, GraphStore]] = [(self, graph)]
-        keys: KeyStore = self.keys
-        try:
-            if with_keys:
-                await self.keys.ready()
-                keys_copy = await self._keys_graph().open_staging()
-                pairs.append((self._keys_graph(), keys_copy))
-                keys = GraphKeyStore(keys_copy)
-                # A whole store's load waits for any other load first: the copies show
-                # whether one finished meanwhile.
-                if (await graph.read(COUNT_NODES))[0]["nodes"] or await keys.list_key_records():
-                    raise LoadTargetNotEmpty(
-                        f"graph {self.graph_name} holds data: a restore goes into an empty "
-                        "store (did another restore finish first?)"
-                    )
-            yield BulkLoad(graph=graph, keys=keys, staged=True)
-        except BaseException:
-            for _, copy in pairs:
-                await self.discard_staging(copy)
-            raise
-        await self.publish_together(pairs)
+        with self.engine.loads.in_this_process.one_at_a_time():
+            graph = await self.open_staging()
+            pairs: list[tuple[GraphStore, GraphStore]] = [(self, graph)]
+            keys: KeyStore = self.keys
+            try:
+                if with_keys:
+                    await self.keys.ready()
+                    keys_copy = await self._keys_graph().open_staging()
+                    pairs.append((self._keys_graph(), keys_copy))
+                    keys = GraphKeyStore(keys_copy)
+                    # A whole store's load waits for any other load first: the copies show
+                    # whether one finished meanwhile.
+                    if (await graph.read(COUNT_NODES))[0]["nodes"] or await keys.list_key_records():
+                        raise LoadTargetNotEmpty(
+                            f"graph {self.graph_name} holds data: a restore goes into an empty "
+                            "store (did another restore finish first?)"
+                        )
+                yield BulkLoad(graph=graph, keys=keys, staged=True)
+            except BaseException:
+                for _, copy in pairs:
+                    await self.discard_staging(copy)
+                raise
+            await self.publish_together(pairs)
         await self.compact_log()
 
     async def ping(self) -> None:

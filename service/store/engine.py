@@ -31,7 +31,7 @@ from service.store.engine_module import (
     MINIMUM_MODULE_VERSION,
     installed_module_path,
 )
-from service.store.port import EngineStartError, StoreUnavailable
+from service.store.port import EngineStartError, LoadsInThisProcess, StoreUnavailable
 from service.store.private_dir import lock_holders, make_private
 
 log = logging.getLogger("kflow.engine")
@@ -99,6 +99,7 @@ class LoadGate:
         self.path = data_dir / "engine.loads"
         self._held: IO[str] | None = None
         self._loads = 0
+        self.in_this_process = LoadsInThisProcess(f"the embedded engine on {data_dir}")
 
     async def _take(self, file: IO[str], mode: int, wait_s: float, what: str) -> None:
         deadline = time.monotonic() + wait_s

@@ -33,6 +33,7 @@ from service.store.port import (
     BulkLoad,
     ConstraintViolation,
     LoadInProgress,
+    LoadsInThisProcess,
     LoadTargetNotEmpty,
     PlanCheck,
     QueryFailed,
@@ -242,6 +243,7 @@ class Neo4jStore:
         self._keys = GraphKeyStore(self)
         # Loads this process runs (its own reads see them), and the last look for others'.
         self._own_loads: set[str] = set()
+        self._loads_in_this_process = LoadsInThisProcess(f"Neo4j at {self.url}")
         self._foreign_loads: list[Row] = []
         self._loads_checked_at = -math.inf
         self._dead_loads_checked_at = -math.inf
@@ -609,9 +611,10 @@ class Neo4jStore:
         """A load holding the load slot, its nodes tagged with its id and published in one
         step, removed by that id if it fails or its process dies; a whole store's load
         (`with_keys`) goes into an empty store only."""
-        async with self._load_behind_marker(into_empty=with_keys) as load_id:
-            tag = {LOAD_TAG: load_id}
-            yield BulkLoad(graph=self, keys=GraphKeyStore(self, tag=tag), staged=True, tag=tag)
+        with self._loads_in_this_process.one_at_a_time():
+            async with self._load_behind_marker(into_empty=with_keys) as load_id:
+                tag = {LOAD_TAG: load_id}
+                yield BulkLoad(graph=self, keys=GraphKeyStore(self, tag=tag), staged=True, tag=tag)
 
     async def ping(self) -> None:
         """Raise StoreUnavailable unless Neo4j answers, accepts the credentials and has the

@@ -2,8 +2,9 @@
 
 import datetime
 import math
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 
@@ -47,7 +48,8 @@ class EngineStartError(StoreUnavailable):
 
 class LoadInProgress(StoreUnavailable):
     """The graph holds a load that is not published yet (Neo4j, where a load is written in
-    batches in place): reads are refused until it is whole, so none sees part of it."""
+    batches in place): reads are refused until it is whole, so none sees part of it. A
+    second load while one runs is refused with it too."""
 
 
 class LoadTargetNotEmpty(StoreError):
@@ -475,3 +477,27 @@ class BulkLoad:
     keys: KeyStore
     staged: bool
     tag: Mapping[str, str] = field(default_factory=dict)
+
+
+class LoadsInThisProcess:
+    """One load at a time into a store from this process. The lock that keeps other
+    processes' loads out is this process's own to take again, so a second load beside the
+    first would write into the first's staged copy (or wait out the load slot it holds)."""
+
+    def __init__(self, store: str) -> None:
+        self.store = store
+        self._running = False
+
+    @contextmanager
+    def one_at_a_time(self) -> Iterator[None]:
+        """Run the block as this process's one load; LoadInProgress while another runs."""
+        if self._running:
+            raise LoadInProgress(
+                f"another load into {self.store} by this kflow process (pid {os.getpid()}) "
+                "is in progress: run one load at a time"
+            )
+        self._running = True
+        try:
+            yield
+        finally:
+            self._running = False
