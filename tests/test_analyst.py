@@ -26,9 +26,6 @@ from service.model.files import validate_case_document
 from service.services.analyst import (
     COMPUTED,
     LIBRARY,
-    ROW_LIMIT,
-    code_only,
-    list_named_queries,
     run_named_query,
 )
 from service.services.bulk import load_case_in_batches
@@ -218,10 +215,6 @@ NAMED_ANSWERS: dict[str, tuple[dict[str, Any], Any]] = {
 }
 
 
-def test_the_library_ships_every_question_with_an_answer_checked_here() -> None:
-    assert {q.name for q in list_named_queries()} == set(NAMED_ANSWERS)
-
-
 @pytest.mark.parametrize("name", sorted(NAMED_ANSWERS))
 def test_every_named_query_answers_on_the_seeded_demos(server: Served, name: str) -> None:
     params, expected = NAMED_ANSWERS[name]
@@ -231,26 +224,6 @@ def test_every_named_query_answers_on_the_seeded_demos(server: Served, name: str
         return
     assert rows, f"{name} gave no rows"
     assert any(all(row.get(k) == v for k, v in expected.items()) for row in rows), rows[:5]
-
-
-def test_every_named_query_stops_at_the_row_limit_in_the_engine() -> None:
-    # The cap is applied by the statement (run_named_query binds $rowLimit to cap + 1), not
-    # after every row came back; it is no parameter of the analyst's. Any other LIMIT before
-    # it (say `LIMIT 200`) would cut the answer below the cap and `truncated` would be false.
-    problems = [
-        name
-        for name, query in LIBRARY.items()
-        if ROW_LIMIT not in query.param_names
-        or not re.search(r"\bLIMIT\b[^\n]*\$rowLimit\b[^\n]*$", query.text)
-    ]
-    assert problems == []
-    other_limits = {
-        name: limits
-        for name, query in LIBRARY.items()
-        if (limits := re.findall(r"\bLIMIT\s+(?!\$rowLimit\b)\S+", code_only(query.text), re.I))
-    }
-    assert other_limits == {}
-    assert all(ROW_LIMIT not in {p.name for p in q.params} for q in list_named_queries())
 
 
 async def test_routes_past_the_row_cap_are_cut_at_the_cap_and_say_so(store: GraphStore) -> None:

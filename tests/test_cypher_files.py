@@ -1,40 +1,22 @@
-"""Every statement in cypher/ is documented, used, runs on the embedded engine and passes
-Neo4j 5's own parser and semantic analysis. Each check collects all problems, then asserts."""
+"""Every statement in cypher/ runs on the embedded engine, passes Neo4j 5's own parser and
+semantic analysis, and is named by the service alone. Each check collects all problems, then
+asserts; the checks of the statements' text are test_cypher_catalogue's."""
 
-import ast
-import importlib
 import json
-import pkgutil
-import re
 import subprocess
 import sys
-import typing
-from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
-from service import services
-from service.cypher import CATALOGUE, Query, read_catalogue
-from service.model import views
+from service.cypher import CATALOGUE, Query
 from service.store.embedded import EmbeddedStore
 from service.store.port import QueryFailed
-from tests.helpers import REPO, TEST_CATALOGUE
+from tests.helpers import REPO
+from tests.test_cypher_catalogue import EVERY_STATEMENT, named_statements
 
 pytestmark = pytest.mark.integration
 
-# The production catalogue and the statements only tests or the benchmark run: all are
-# linted and run alike.
-BENCH_CATALOGUE = read_catalogue(REPO / "bench" / "cypher")
-EVERY_STATEMENT: dict[str, Query] = {
-    **CATALOGUE,
-    **{f"tests/{name}": query for name, query in TEST_CATALOGUE.items()},
-    **{f"bench/{name}": query for name, query in BENCH_CATALOGUE.items()},
-}
-
-WRITE_CLAUSE = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b", re.I)
-STRING_OR_COMMENT = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|//[^\n]*")
 SAMPLES: dict[str, Any] = {
     "STRING": "sample",
     "INTEGER": 1,
@@ -56,133 +38,6 @@ def runs_on_embedded(query: Query) -> bool:
     return not query.name.startswith("schema/neo4j/")
 
 
-def test_read_statements_never_write() -> None:
-    offenders = [
-        name
-        for name, q in EVERY_STATEMENT.items()
-        if q.mode == "read" and WRITE_CLAUSE.search(STRING_OR_COMMENT.sub("", q.text))
-    ]
-    assert offenders == []
-
-
-def test_every_statement_declares_the_columns_it_returns() -> None:
-    problems = []
-    for name, query in EVERY_STATEMENT.items():
-        if query.returns == ("(none)",):
-            continue
-        final = query.text[query.text.rfind("RETURN") :]
-        problems += [
-            f"{name}: returns '{column}' but its RETURN has no such column"
-            for column in query.returns
-            if not re.search(rf"(\bAS\s+{column}\b|RETURN\s+{column}\b|,\s*{column}\b)", final)
-        ]
-    assert problems == []
-
-
-# A property filter in a node pattern, `(u:Unit {id: $unit})`, is no map the statement returns.
-PATTERN_PROPERTIES = re.compile(r"\(\w*(?::\w+)+\s*\{[^}]*\}\)")
-RETURNED_KEY = re.compile(r"[{,]\s*(?:\.(\w+)|(\w+)\s*:)")
-
-
-def returned_keys(query: Query) -> set[str]:
-    """The keys of the maps a statement builds (projections `n {.id}` and literals `{id: x}`)."""
-    code = PATTERN_PROPERTIES.sub("", STRING_OR_COMMENT.sub("", query.text))
-    return {shorthand or key for shorthand, key in RETURNED_KEY.findall(code)}
-
-
-def readers() -> dict[str, type[BaseModel]]:
-    """The pydantic models that read rows, by class name: the views and services' results."""
-    modules = [
-        views,
-        *(
-            importlib.import_module(f"service.services.{m.name}")
-            for m in pkgutil.iter_modules(services.__path__)
-        ),
-    ]
-    found: dict[str, type[BaseModel]] = {}
-    for module in modules:
-        for name, value in vars(module).items():
-            if (
-                isinstance(value, type)
-                and issubclass(value, BaseModel)
-                and value.__module__ == module.__name__
-            ):
-                assert name not in found, f"two models named {name}"
-                found[name] = value
-    return found
-
-
-def needed_keys(model: type[BaseModel]) -> set[str]:
-    """Every key a model reads from a row, its nested models' included."""
-    keys = set()
-    for name, field in model.model_fields.items():
-        keys.add(field.alias or name)
-        nested = [field.annotation, *typing.get_args(field.annotation)]
-        for inner in nested + [a for n in nested for a in typing.get_args(n)]:
-            if isinstance(inner, type) and issubclass(inner, BaseModel):
-                keys |= needed_keys(inner)
-    return keys
-
-
-def test_every_statement_returns_what_its_reader_needs() -> None:
-    models = readers()
-    problems = []
-    for name, query in sorted(CATALOGUE.items()):
-        keys = returned_keys(query)
-        for column, reader in query.readers.items():
-            if reader not in models:
-                problems.append(f"{name}: column '{column}' names no model '{reader}'")
-                continue
-            problems += [
-                f"{name}: {reader} reads '{key}' but the statement never returns it"
-                for key in sorted(needed_keys(models[reader]) - keys)
-            ]
-    assert problems == []
-
-
-def folder_statements(path: Path) -> dict[str, int]:
-    """The statements a module names through `cypher.Folder`, with the line of each."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    folders = {
-        target.id: node.value.args[0].value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Assign)
-        and isinstance(node.value, ast.Call)
-        and isinstance(node.value.func, ast.Attribute)
-        and node.value.func.attr == "Folder"
-        and isinstance(node.value.args[0], ast.Constant)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
-    return {
-        f"{folders[node.value.id]}/{node.attr}": node.lineno
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id in folders
-        and node.attr != "name"
-    }
-
-
-def named_statements(*, tests: bool = True) -> dict[str, str]:
-    """Every statement named through a folder in service/ (and tests/), with where."""
-    named = {}
-    paths = [*(REPO / "service").rglob("*.py"), *((REPO / "tests").glob("*.py") if tests else [])]
-    for path in sorted(paths):
-        for name, line in folder_statements(path).items():
-            named.setdefault(name, f"{path.relative_to(REPO)}:{line}")
-    return named
-
-
-def test_every_statement_a_folder_names_exists() -> None:
-    misspelt = [
-        f"{where}: no statement cypher/{name}.cypher"
-        for name, where in named_statements().items()
-        if name not in CATALOGUE
-    ]
-    assert misspelt == []
-
-
 def test_every_statement_is_used_by_the_service() -> None:
     # In a process of its own that imports the service alone: a statement only tests name
     # belongs under tests/cypher/, not in the production catalogue.
@@ -198,18 +53,6 @@ def test_every_statement_is_used_by_the_service() -> None:
     )
     used = set(done.stdout.split()) | named_statements(tests=False).keys()
     assert sorted(set(CATALOGUE) - used) == [], "statements the service never names (orphans)"
-
-
-def test_every_test_statement_is_used_by_a_test() -> None:
-    sources = "".join(path.read_text() for path in (REPO / "tests").glob("*.py"))
-    unused = [name for name in TEST_CATALOGUE if f'"{name}"' not in sources]
-    assert unused == [], "statements under tests/cypher/ no test loads"
-
-
-def test_every_bench_statement_is_used_by_the_benchmark() -> None:
-    sources = "".join(path.read_text() for path in (REPO / "bench").glob("*.py"))
-    unused = [name for name in BENCH_CATALOGUE if f'"{name}"' not in sources]
-    assert unused == [], "statements under bench/cypher/ the benchmark never runs"
 
 
 async def test_every_statement_runs_on_the_embedded_engine(engine: Any) -> None:

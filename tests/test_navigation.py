@@ -23,7 +23,6 @@ from graphql.type import (
     get_named_type,
 )
 
-from service.settings import Settings
 from tests.helpers import EMBEDDED, REPO, Served, create_key, kflow, serve, tiny_firm
 
 pytestmark = pytest.mark.e2e
@@ -307,14 +306,6 @@ def test_the_cost_of_a_query_is_reported_and_within_budget_it_runs(server: Serve
     assert "errors" not in answer
     # 1 firm + 1 units + 20 flowsOut + 100 `to` + 100 flowsOut + 500 `from`
     assert answer["extensions"]["cost"] == 722
-
-
-def test_budgets_per_role_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KFLOW_GRAPHQL_MAX_COST", "900")
-    monkeypatch.setenv("KFLOW_GRAPHQL_MAX_COST_BY_ROLE", '{"admin": 50000}')
-    settings = Settings()
-    assert settings.graphql_cost_budget("admin") == 50_000
-    assert settings.graphql_cost_budget("reader") == settings.graphql_cost_budget(None) == 900
 
 
 def test_a_missing_firm_or_unit_nulls_only_its_own_field(server: Served) -> None:
