@@ -649,14 +649,31 @@ async def test_a_large_firm_opens_in_counted_groups_and_a_group_opens_on_click(
 
     # Click a hub where it is drawn: its busiest subsidiaries appear, the rest counted.
     hub = sorted(groups)[0]
-    box = await page.locator("#network").bounding_box()
-    assert box is not None
 
     async def click(node_id: str) -> None:
+        # The details beside the drawing change after each click, which can move and resize
+        # the drawing (and refit it) a frame later: click where the node is once it holds still.
         where = await page.evaluate(
-            "(id) => window.kflowExplorer.cy.getElementById(id).renderedPosition()", node_id
+            """async (id) => {
+                const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+                const at = () => {
+                    const box = document.getElementById("network").getBoundingClientRect();
+                    const p = window.kflowExplorer.cy.getElementById(id).renderedPosition();
+                    return { x: box.x + p.x, y: box.y + p.y };
+                };
+                let last = at();
+                for (let i = 0; i < 20; i += 1) {
+                    await frame();
+                    await frame();
+                    const now = at();
+                    if (now.x === last.x && now.y === last.y) return now;
+                    last = now;
+                }
+                return last;
+            }""",
+            node_id,
         )
-        await page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+        await page.mouse.click(where["x"], where["y"])
 
     await click(hub)
     await page.wait_for_selector(f"#network[data-expanded='{hub}']")
