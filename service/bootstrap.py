@@ -59,12 +59,20 @@ async def running(
     *,
     report: Callable[[str], None] = log.info,
     decorate: Callable[[GraphStore], GraphStore] = lambda store: store,
+    store: GraphStore | None = None,
 ) -> AsyncIterator[Root]:
     """kflow's parts for as long as the block runs: the store opened (and wrapped in
-    `decorate`, e.g. the API's timing), then closed."""
-    bare = await open_store(settings, report=report)
-    store = decorate(bare)
+    `decorate`, e.g. the API's timing), then closed.
+
+    A `store` given is used as it is and left open: its owner (a test's in-memory store)
+    made it and closes it.
+    """
+    bare = store if store is not None else await open_store(settings, report=report)
+    decorated = decorate(bare)
     try:
-        yield Root(settings=settings, store=store, keys=KeyChecker(store.keys), bare_store=bare)
+        yield Root(
+            settings=settings, store=decorated, keys=KeyChecker(decorated.keys), bare_store=bare
+        )
     finally:
-        await store.close()
+        if store is None:
+            await decorated.close()

@@ -41,64 +41,6 @@ def test_partial_dates_come_back_at_the_precision_they_were_given(server: Served
     assert {edge["node"]["id"]: edge["node"]["date"] for edge in edges} == given
 
 
-@pytest.mark.parametrize(
-    ("field", "argument", "problem"),
-    [
-        ('flows(firm: "huawei", since: "2024-13") { totalCount }', "since", "month 13"),
-        ('learningEvents(until: "2023-02-29") { totalCount }', "until", "day 29"),
-        ('hubMetrics(firm: "huawei", asOf: "24") { undatedExcluded }', "asOf", "'24'"),
-        ('integrationEvents(since: "1700") { totalCount }', "since", "1700"),
-    ],
-)
-def test_a_bad_partial_date_literal_is_refused_naming_the_argument(
-    server: Served, field: str, argument: str, problem: str
-) -> None:
-    answer = server.graphql("{ " + field + " }")
-    assert not any((answer.get("data") or {}).values()), answer  # nothing answered
-    [error] = answer["errors"]
-    assert error["message"].startswith(f"{argument}: "), error
-    assert problem in error["message"], error
-    assert error["extensions"] == {"code": "INVALID_ARGUMENT", "argument": argument}
-
-
-def test_a_bad_partial_date_variable_is_refused_naming_the_argument(server: Served) -> None:
-    answer = server.graphql(
-        'query($from: PartialDate) { flows(firm: "huawei", since: $from) { totalCount } }',
-        **{"from": "2024-1"},
-    )
-    [error] = answer["errors"]
-    assert error["message"] == "since: '2024-1' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
-    assert error["extensions"] == {"code": "INVALID_ARGUMENT", "argument": "since"}
-
-
-def test_a_partial_date_that_is_not_a_string_is_refused_as_such(server: Served) -> None:
-    answer = server.graphql('{ flows(firm: "huawei", since: 2024) { totalCount } }')
-    [error] = answer["errors"]
-    assert "a PartialDate is a string" in error["message"], error
-    assert "Unexpected" not in error["message"]
-
-
-DATE_INPUTS = "{ __schema { types { name inputFields { name type { name } } } } }"
-
-
-def test_every_date_a_mutation_takes_is_a_partial_date(server: Served) -> None:
-    types = server.graphql(DATE_INPUTS)["data"]["__schema"]["types"]
-    dates = {
-        f"{t['name']}.{f['name']}": f["type"]["name"]
-        for t in types
-        if t["name"].endswith("Input")
-        for f in t["inputFields"] or []
-        if f["name"] in ("date", "until")
-    }
-    assert dates == {
-        "FlowInput.date": "PartialDate",
-        "IntegrationEventInput.date": "PartialDate",
-        "IntegrationEventInput.until": "PartialDate",
-        "LearningEventInput.date": "PartialDate",
-        "SupportInput.date": "PartialDate",
-    }
-
-
 RECORD_FLOW = """mutation($input: FlowInput!) { recordFlow(input: $input) {
   __typename ... on Rejected { problems { field message } } } }"""
 BAD_FLOW = {
@@ -127,12 +69,3 @@ def test_a_bad_date_in_an_input_is_one_of_the_records_problems(server: Served) -
         assert "month 13" in fields["date"], fields
         assert "should match pattern" in fields["id"], fields  # reported with the date
     assert server.graphql('{ node(id: "Not An Id") { id } }')["data"]["node"] is None
-
-
-def test_a_date_in_an_input_that_is_not_a_string_is_refused_naming_the_field(
-    server: Served,
-) -> None:
-    answer = server.graphql(RECORD_FLOW, input=BAD_FLOW | {"date": 2024})
-    [error] = answer["errors"]
-    assert "'$input' has invalid value at .date" in error["message"], error
-    assert "a PartialDate is a string" in error["message"], error

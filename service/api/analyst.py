@@ -1,6 +1,7 @@
 """HTTP routes for analysts: read-only Cypher, the named query library, and exports."""
 
 import asyncio
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -147,20 +148,29 @@ async def post_query(
     return await _run_named_query(store, settings, name, parameters or {}, format)
 
 
-def _graph(export: exchange.GraphExport, fmt: GraphFormat, table: CsvTable | None) -> Response:
+def _renderer(
+    fmt: GraphFormat, table: CsvTable | None
+) -> Callable[[exchange.GraphExport], Response]:
+    """How an export is answered in `fmt`; chosen (and a CSV export without its table
+    refused) before the graph is read."""
     if fmt is GraphFormat.CSV:
         if table is None:
             raise InvalidArgument(
                 "table", "a CSV export is two tables: ask for table=nodes or table=relationships"
             )
-        return PlainTextResponse(
-            exchange.render_csv(export)[f"{table.value}.csv"], media_type="text/csv"
+        name = f"{table.value}.csv"
+        return lambda export: PlainTextResponse(
+            exchange.render_csv(export)[name], media_type="text/csv"
         )
     if fmt is GraphFormat.GRAPHML:
-        return Response(exchange.render_graphml(export), media_type="application/graphml+xml")
+        return lambda export: Response(
+            exchange.render_graphml(export), media_type="application/graphml+xml"
+        )
     if fmt is GraphFormat.CYTOSCAPE:
-        return Response(exchange.render_cytoscape(export), media_type="application/json")
-    return JSONResponse(export.model_dump(mode="json"))
+        return lambda export: Response(
+            exchange.render_cytoscape(export), media_type="application/json"
+        )
+    return lambda export: JSONResponse(export.model_dump(mode="json"))
 
 
 @router.get("/export/firms/{firm}", summary="A firm's subgraph")
@@ -172,8 +182,8 @@ async def get_firm_export(
     table: TableQuery = None,
 ) -> Response:
     """A firm's nodes and relationships as GraphML, Cytoscape JSON, plain JSON or CSV."""
-    export = await exchange.export_graph(store, firm_id=firm, derived=derived)
-    return _graph(export, format, table)
+    render = _renderer(format, table)
+    return render(await exchange.export_graph(store, firm_id=firm, derived=derived))
 
 
 @router.get("/export/units/{unit}", summary="A unit's neighbourhood")
@@ -187,5 +197,7 @@ async def get_unit_export(
 ) -> Response:
     """The units within `hops` of a unit along flows and reporting lines, and the
     relationships among them."""
-    export = await exchange.export_neighbourhood(store, unit_id=unit, hops=hops, derived=derived)
-    return _graph(export, format, table)
+    render = _renderer(format, table)
+    return render(
+        await exchange.export_neighbourhood(store, unit_id=unit, hops=hops, derived=derived)
+    )

@@ -30,20 +30,21 @@ from service.api.transport import GraphQLTransport
 from service.bootstrap import running
 from service.services.health import PublicReadiness, get_readiness
 from service.settings import Settings, get_settings
-from service.store.port import StoreUnavailable
+from service.store.port import GraphStore, StoreUnavailable
 
 CONNECTION_INIT_WAIT_S = 10
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the application; the store opens when it starts and closes when it stops."""
+def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
+    """Build the application; the store opens when it starts and closes when it stops (a
+    `store` given is used as it is, and its owner closes it)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         restore_logging = configure_logging(settings)
         try:
-            async with running(settings, decorate=observe_store(app)) as root:
+            async with running(settings, decorate=observe_store(app), store=store) as root:
                 await note_store_info(root.store, app)
                 app.state.store = root.store
                 app.state.bare_store = root.bare_store
