@@ -59,6 +59,35 @@ def acme_subsidiary(
     }
 
 
+RECORD_FLOW = """mutation($input: FlowInput!) { recordFlow(input: $input) {
+  __typename
+  ... on FlowRecorded { flow { id direction from { id } to { id } recordedAt } }
+  ... on Rejected { problems { field message } } } }"""
+
+
+def flow_input(
+    flow_id: str, source: str, target: str, direction: str, **extra: Any
+) -> dict[str, Any]:
+    """A planned flow as RECORD_FLOW's input, cited to Fu et al.'s Figure 1."""
+    return {
+        "id": flow_id,
+        "from": source,
+        "to": target,
+        "direction": direction,
+        "mode": "PLANNED",
+        "cite": {"paper": "FU2018", "where": "Figure 1"},
+        **extra,
+    }
+
+
+def record_dated_flow(server: "Served", flow_id: str, date: str) -> None:
+    """Record a flow from tiny_firm's HQ to its capability centre on `date`."""
+    answer = server.graphql(
+        RECORD_FLOW, input=flow_input(flow_id, "acme-hq", "acme-ccd", "DOWNWARD", date=date)
+    )
+    assert answer["data"]["recordFlow"]["__typename"] == "FlowRecorded", answer
+
+
 def tiny_firm(firm_id: str = "acme", **sections: Any) -> dict[str, Any]:
     """A small hub-and-spoke firm: HQ, capability centre, one region, two subsidiaries."""
 

@@ -19,6 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from service.api.app import create_app
 from service.settings import Settings
 from tests.fakes import MemoryStore
+from tests.helpers import RECORD_FLOW, flow_input
 
 pytestmark = pytest.mark.unit
 
@@ -319,20 +320,8 @@ async def test_every_date_a_mutation_takes_is_a_partial_date(client: httpx.Async
 async def test_a_date_in_an_input_that_is_not_a_string_is_refused_naming_the_field(
     client: httpx.AsyncClient,
 ) -> None:
-    flow = {
-        "id": "acme-flow-1",
-        "from": "acme-hq",
-        "to": "acme-ccd",
-        "direction": "DOWNWARD",
-        "mode": "PLANNED",
-        "date": 2024,
-        "cite": {"paper": "FU2018", "where": "Figure 1"},
-    }
-    answer = await ask(
-        client,
-        "mutation($input: FlowInput!) { recordFlow(input: $input) { __typename } }",
-        input=flow,
-    )
+    flow = flow_input("acme-flow-1", "acme-hq", "acme-ccd", "DOWNWARD", date=2024)
+    answer = await ask(client, RECORD_FLOW, input=flow)
     [error] = answer["errors"]
     assert "'$input' has invalid value at .date" in error["message"], error
     assert "a PartialDate is a string" in error["message"], error

@@ -13,7 +13,7 @@ from service.api.graphql.schema import schema
 from service.failures import ANSWERS, EXIT_ENGINE, answer_of, exit_code_of
 from service.services.access import Role
 from tests.fakes import MemoryStore
-from tests.test_recording import RECORD_FLOW, flow
+from tests.helpers import RECORD_FLOW, flow_input
 
 pytestmark = pytest.mark.unit
 
@@ -53,11 +53,11 @@ async def test_bad_arguments_are_refused_by_name_before_the_store_is_asked(
     ("record", "field", "reason"),
     [
         (
-            flow("acme-f-x5", "acme-uk", "acme-europe", "UPWARD", date="2024-13"),
+            flow_input("acme-f-x5", "acme-uk", "acme-europe", "UPWARD", date="2024-13"),
             "date",
             "month 13 does not exist",
         ),
-        (flow("Not An Id", "acme-uk", "acme-europe", "UPWARD"), "id", "should match pattern"),
+        (flow_input("Not An Id", "acme-uk", "acme-europe", "UPWARD"), "id", "should match pattern"),
     ],
 )
 async def test_a_record_with_a_malformed_field_is_rejected_before_the_graph_is_read(

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import RECORD_UNIT, Served, acme_subsidiary
+from tests.helpers import RECORD_UNIT, Served, acme_subsidiary, record_dated_flow
 
 pytestmark = pytest.mark.e2e
 
@@ -114,22 +114,6 @@ DATED_FLOWS = """query($before: String, $after: String, $first: Int, $last: Int)
         last: $last, before: $before) {
     edges { node { id date } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }
 }"""
-RECORD_FLOW = """mutation($input: FlowInput!) { recordFlow(input: $input) {
-  __typename ... on Rejected { problems { field message } } } }"""
-
-
-def record_dated_flow(server: Served, flow_id: str, date: str) -> None:
-    flow = {
-        "id": flow_id,
-        "from": "acme-hq",
-        "to": "acme-ccd",
-        "direction": "DOWNWARD",
-        "mode": "PLANNED",
-        "date": date,
-        "cite": {"paper": "FU2018", "where": "Figure 1"},
-    }
-    answer = server.graphql(RECORD_FLOW, input=flow)
-    assert answer["data"]["recordFlow"]["__typename"] == "FlowRecorded", answer
 
 
 def dated_pages(server: Served, **paging: Any) -> list[tuple[list[str], dict[str, Any]]]:

@@ -11,27 +11,17 @@ import httpx
 import pytest
 import websockets
 
-from tests.helpers import Backend, Served, acme_subsidiary, seed_tiny_firm, serve
+from tests.helpers import (
+    RECORD_FLOW,
+    Backend,
+    Served,
+    acme_subsidiary,
+    flow_input,
+    seed_tiny_firm,
+    serve,
+)
 
 pytestmark = pytest.mark.e2e
-
-RECORD_FLOW = """mutation($input: FlowInput!) { recordFlow(input: $input) {
-  __typename
-  ... on FlowRecorded { flow { id direction from { id } to { id } recordedAt } }
-  ... on Rejected { problems { field message } } } }"""
-CITE = {"paper": "FU2018", "where": "Figure 1"}
-
-
-def flow(flow_id: str, source: str, target: str, direction: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": flow_id,
-        "from": source,
-        "to": target,
-        "direction": direction,
-        "mode": "PLANNED",
-        "cite": CITE,
-        **extra,
-    }
 
 
 def size(server: Served) -> tuple[int, int]:
@@ -51,12 +41,15 @@ def rejected(server: Served, mutation: str, **variables: Any) -> list[tuple[str,
 
 def test_a_recorded_flow_becomes_part_of_a_reverse_transfer_path(server: Served) -> None:
     answer = server.graphql(
-        RECORD_FLOW, input=flow("acme-f-up-1", "acme-uk", "acme-europe", "UPWARD", date="2024-03")
+        RECORD_FLOW,
+        input=flow_input("acme-f-up-1", "acme-uk", "acme-europe", "UPWARD", date="2024-03"),
     )
     recorded = answer["data"]["recordFlow"]
     assert recorded["__typename"] == "FlowRecorded"
     assert recorded["flow"]["recordedAt"].startswith("20")
-    server.graphql(RECORD_FLOW, input=flow("acme-f-up-2", "acme-europe", "acme-ccd", "UPWARD"))
+    server.graphql(
+        RECORD_FLOW, input=flow_input("acme-f-up-2", "acme-europe", "acme-ccd", "UPWARD")
+    )
     paths = server.graphql(
         '{ reverseTransferPaths(from: "acme-uk") { edges { node { hops { unit { id } } } } } }'
     )
@@ -70,16 +63,24 @@ def test_a_recorded_flow_becomes_part_of_a_reverse_transfer_path(server: Served)
 @pytest.mark.parametrize(
     ("record", "field", "reason"),
     [
-        (flow("acme-f-x1", "acme-europe", "acme-uk", "UPWARD"), "direction", "is not upward"),
-        (flow("acme-f-x2", "acme-uk", "acme-mars", "UPWARD"), "to", "no unit with id 'acme-mars'"),
+        (flow_input("acme-f-x1", "acme-europe", "acme-uk", "UPWARD"), "direction", "is not upward"),
         (
-            flow("acme-f-x3", "acme-uk", "huawei-rhq", "UPWARD"),
+            flow_input("acme-f-x2", "acme-uk", "acme-mars", "UPWARD"),
+            "to",
+            "no unit with id 'acme-mars'",
+        ),
+        (
+            flow_input("acme-f-x3", "acme-uk", "huawei-rhq", "UPWARD"),
             "to",
             "belongs to firm 'huawei', not 'acme'",
         ),
-        (flow("acme-f-x4", "acme-uk", "acme-uk", "HORIZONTAL"), "to", "from a unit to itself"),
         (
-            flow("huawei-uk-feedback-to-rhq", "acme-uk", "acme-europe", "UPWARD"),
+            flow_input("acme-f-x4", "acme-uk", "acme-uk", "HORIZONTAL"),
+            "to",
+            "from a unit to itself",
+        ),
+        (
+            flow_input("huawei-uk-feedback-to-rhq", "acme-uk", "acme-europe", "UPWARD"),
             "id",
             "is already used",
         ),
@@ -290,7 +291,7 @@ async def assert_subscriber_sees_flow(
                 f"{writer.base}/graphql",
                 json={
                     "query": RECORD_FLOW,
-                    "variables": {"input": flow(flow_id, "acme-de", "acme-uk", "HORIZONTAL")},
+                    "variables": {"input": flow_input(flow_id, "acme-de", "acme-uk", "HORIZONTAL")},
                 },
             )
         assert written.status_code == 200 and "errors" not in written.json(), written.text

@@ -6,8 +6,7 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from tests.helpers import REPO, Served
-from tests.test_paging import record_dated_flow
+from tests.helpers import RECORD_FLOW, REPO, Served, flow_input, record_dated_flow
 
 pytestmark = pytest.mark.e2e
 
@@ -41,17 +40,7 @@ def test_partial_dates_come_back_at_the_precision_they_were_given(server: Served
     assert {edge["node"]["id"]: edge["node"]["date"] for edge in edges} == given
 
 
-RECORD_FLOW = """mutation($input: FlowInput!) { recordFlow(input: $input) {
-  __typename ... on Rejected { problems { field message } } } }"""
-BAD_FLOW = {
-    "id": "Not An Id",
-    "from": "acme-hq",
-    "to": "acme-ccd",
-    "direction": "DOWNWARD",
-    "mode": "PLANNED",
-    "date": "2024-13",
-    "cite": {"paper": "FU2018", "where": "Figure 1"},
-}
+BAD_FLOW = flow_input("Not An Id", "acme-hq", "acme-ccd", "DOWNWARD", date="2024-13")
 
 
 def test_a_bad_date_in_an_input_is_one_of_the_records_problems(server: Served) -> None:

@@ -22,6 +22,7 @@ from service.services.synthetic import FirmSize, generate_firm
 from service.settings import Settings
 from service.store.port import GraphStore
 from tests.helpers import (
+    RECORD_FLOW,
     SEED_DIR,
     Backend,
     as_case,
@@ -215,7 +216,6 @@ async def test_a_graph_without_the_dates_gets_them_at_open(store: GraphStore) ->
 
 LAG = """query($firm: ID!) { transferLag(firm: $firm) {
   toHq { count medianMonths undated } toIntegration { count medianMonths undated } } }"""
-RECORD_FLOW = """mutation($input: FlowInput!) { recordFlow(input: $input) { __typename } }"""
 RECORD_EVENT = """mutation($input: IntegrationEventInput!) {
   recordIntegrationEvent(input: $input) { __typename } }"""
 

@@ -267,13 +267,12 @@ class Neo4jStore:
         # statement (seconds, the first time on a busy server) against its timeout.
         timeout = self.timeout_s if mode == "read" else self.timeout_s * WRITE_TIMEOUT_FACTOR
         statement = neo4j.Query(query.text, metadata={"kflow_query": query.name}, timeout=timeout)
-        routing = RoutingControl.READ if mode == "read" else RoutingControl.WRITE
         log.debug("query %s (%s)", query.name, mode)
         try:
             if mode == "read":
                 return await self._read_autocommit(statement, values)
             records, _, _ = await self._driver.execute_query(
-                statement, values, routing_=routing, database_=self.database
+                statement, values, routing_=RoutingControl.WRITE, database_=self.database
             )
         except (ServiceUnavailable, SessionExpired, AuthError, Neo4jError) as err:
             raise write_error(err, query=query.name, url=self.url, timeout_s=timeout) from None
