@@ -47,19 +47,21 @@ SET b.brokerage = coalesce(b.brokerage, 0) + CASE WHEN newPair
     a.brokerage = coalesce(a.brokerage, 0) + CASE WHEN newPair
       THEN size(inA) - CASE WHEN b IN inA THEN 1 ELSE 0 END - commonIn ELSE 0 END
 FOREACH (m IN middles | SET m.brokerage = coalesce(m.brokerage, 0) - 1)
-WITH a, b, r
+WITH a, b, r, a.id + '>' + b.id AS pair
 // Note the pair on the knowledge item it carries (the item's flows are read from its pairs).
+// Both lists below are sets kept in order, as a whole case writes them, so a graph does not
+// depend on the order its flows were recorded in.
 OPTIONAL MATCH (item:Knowledge {id: coalesce($props.knowledge, '')})
-FOREACH (_ IN CASE WHEN item IS NOT NULL AND NOT ((a.id + '>' + b.id) IN coalesce(item.flowed, []))
-               THEN [1] ELSE [] END |
-  SET item.flowed = coalesce(item.flowed, []) + [a.id + '>' + b.id])
+FOREACH (_ IN CASE WHEN item IS NOT NULL THEN [1] ELSE [] END |
+  SET item.flowed = [p IN coalesce(item.flowed, []) WHERE p < pair] + [pair] +
+        [p IN coalesce(item.flowed, []) WHERE p > pair])
 // A flow into the HQ level from below is an arrival of its item at HQ: keep its date among
 // the item's arrival dates, or count it undated (transferLag reads them).
 FOREACH (_ IN CASE WHEN item IS NOT NULL AND b.role IN ['hq', 'capability_centre']
                     AND NOT a.role IN ['hq', 'capability_centre'] THEN [1] ELSE [] END |
-  SET item.hq_arrival_dates = coalesce(item.hq_arrival_dates, []) +
-        CASE WHEN $props.date IS NULL OR $props.date IN coalesce(item.hq_arrival_dates, [])
-             THEN [] ELSE [$props.date] END,
+  SET item.hq_arrival_dates = CASE WHEN $props.date IS NULL THEN coalesce(item.hq_arrival_dates, [])
+        ELSE [d IN coalesce(item.hq_arrival_dates, []) WHERE d < $props.date] + [$props.date] +
+             [d IN coalesce(item.hq_arrival_dates, []) WHERE d > $props.date] END,
       item.hq_arrivals_undated = coalesce(item.hq_arrivals_undated, 0) +
         CASE WHEN $props.date IS NULL THEN 1 ELSE 0 END)
 WITH a, b, r

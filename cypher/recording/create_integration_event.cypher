@@ -16,14 +16,14 @@ FOREACH (unitId IN $beneficiaries |
 FOREACH (unitId IN CASE WHEN $coordinator IS NULL THEN [] ELSE [$coordinator] END |
   MERGE (u:Unit {id: unitId})
   CREATE (i)-[:COORDINATED_BY]->(u))
-// Each item used keeps the event's date among its integration dates, or counts it undated
-// (transferLag reads them).
+// Each item used keeps the event's date among its integration dates (a set kept in order,
+// as a whole case writes it), or counts it undated (transferLag reads them).
 FOREACH (knowledgeId IN $knowledge |
   MERGE (k:Knowledge {id: knowledgeId})
   CREATE (i)-[:USED]->(k)
-  SET k.integration_dates = coalesce(k.integration_dates, []) +
-        CASE WHEN $props.date IS NULL OR $props.date IN coalesce(k.integration_dates, [])
-             THEN [] ELSE [$props.date] END,
+  SET k.integration_dates = CASE WHEN $props.date IS NULL THEN coalesce(k.integration_dates, [])
+        ELSE [d IN coalesce(k.integration_dates, []) WHERE d < $props.date] + [$props.date] +
+             [d IN coalesce(k.integration_dates, []) WHERE d > $props.date] END,
       k.integrations_undated = coalesce(k.integrations_undated, 0) +
         CASE WHEN $props.date IS NULL THEN 1 ELSE 0 END)
 FOREACH (resourceId IN $resources |
