@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import httpx
 import networkx as nx
 import pytest
 import yaml
+from fastapi import FastAPI
 
 from service.cypher import Query, read_catalogue
 from service.model.case import CaseFile
@@ -86,6 +87,15 @@ def record_dated_flow(server: "Served", flow_id: str, date: str) -> None:
         RECORD_FLOW, input=flow_input(flow_id, "acme-hq", "acme-ccd", "DOWNWARD", date=date)
     )
     assert answer["data"]["recordFlow"]["__typename"] == "FlowRecorded", answer
+
+
+@contextlib.asynccontextmanager
+async def in_process(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of the application, run in this process for as long as the block runs."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://kflow") as http:
+            yield http
 
 
 def tiny_firm(firm_id: str = "acme", **sections: Any) -> dict[str, Any]:

@@ -13,13 +13,12 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.api.app import create_app
 from service.settings import Settings
 from tests.fakes import MemoryStore
-from tests.helpers import RECORD_FLOW, flow_input
+from tests.helpers import RECORD_FLOW, flow_input, in_process
 
 pytestmark = pytest.mark.unit
 
@@ -27,10 +26,10 @@ GENERATED_ID = re.compile(r"[0-9a-f]{32}")
 
 
 @pytest_asyncio.fixture(scope="module")
-async def app(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FastAPI]:
+async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[httpx.AsyncClient]:
     """The application on an in-memory store, logging at debug level, anonymous requests
     allowed to edit (as the served tests run it), with a route that fails unexpectedly."""
-    application = create_app(
+    app = create_app(
         Settings(
             graph_url=f"embedded://{tmp_path_factory.mktemp('edge')}",
             log_level="debug",
@@ -39,18 +38,11 @@ async def app(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FastAPI
         store=MemoryStore(),
     )
 
-    @application.get("/boom")
+    @app.get("/boom")
     async def boom() -> None:
         raise RuntimeError("an unexpected failure")
 
-    async with application.router.lifespan_context(application):
-        yield application
-
-
-@pytest_asyncio.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://kflow") as http:
+    async with in_process(app) as http:
         yield http
 
 

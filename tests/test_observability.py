@@ -8,13 +8,12 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.api.app import create_app
 from service.settings import Settings
 from tests.backends import BACKENDS, NEO4J_VERSION, backend_named
-from tests.helpers import Served
+from tests.helpers import Served, in_process
 
 pytestmark = pytest.mark.e2e
 
@@ -103,24 +102,17 @@ def test_graphql_errors_are_counted_by_kind(server: Served) -> None:
 
 
 @pytest_asyncio.fixture(scope="module", params=BACKENDS)
-async def app(
+async def client(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[FastAPI]:
+) -> AsyncIterator[httpx.AsyncClient]:
     """The application on an empty store of its own, logging at debug level."""
     data = tmp_path_factory.mktemp("observed")
     with backend_named(request.param) as backend:
-        application = create_app(
+        app = create_app(
             Settings(**backend.settings(data), log_level="debug", engine_start_timeout_s=30)
         )
-        async with application.router.lifespan_context(application):
-            yield application
-
-
-@pytest_asyncio.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://kflow") as http:
-        yield http
+        async with in_process(app) as http:
+            yield http
 
 
 def json_lines(err: str) -> list[dict[str, Any]]:

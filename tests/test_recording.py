@@ -61,35 +61,19 @@ def test_a_recorded_flow_becomes_part_of_a_reverse_transfer_path(server: Served)
 
 
 @pytest.mark.parametrize(
-    ("record", "field", "reason"),
+    ("flow", "field", "reason"),
     [
-        (flow_input("acme-f-x1", "acme-europe", "acme-uk", "UPWARD"), "direction", "is not upward"),
-        (
-            flow_input("acme-f-x2", "acme-uk", "acme-mars", "UPWARD"),
-            "to",
-            "no unit with id 'acme-mars'",
-        ),
-        (
-            flow_input("acme-f-x3", "acme-uk", "huawei-rhq", "UPWARD"),
-            "to",
-            "belongs to firm 'huawei', not 'acme'",
-        ),
-        (
-            flow_input("acme-f-x4", "acme-uk", "acme-uk", "HORIZONTAL"),
-            "to",
-            "from a unit to itself",
-        ),
-        (
-            flow_input("huawei-uk-feedback-to-rhq", "acme-uk", "acme-europe", "UPWARD"),
-            "id",
-            "is already used",
-        ),
+        (("acme-f-x1", "acme-europe", "acme-uk", "UPWARD"), "direction", "is not upward"),
+        (("acme-f-x2", "acme-uk", "acme-mars", "UPWARD"), "to", "no unit with id 'acme-mars'"),
+        (("acme-f-x3", "acme-uk", "huawei-rhq", "UPWARD"), "to", "belongs to firm 'huawei'"),
+        (("acme-f-x4", "acme-uk", "acme-uk", "HORIZONTAL"), "to", "from a unit to itself"),
+        (("huawei-uk-feedback-to-rhq", "acme-uk", "acme-europe", "UPWARD"), "id", "already used"),
     ],
 )
 def test_a_flow_that_breaks_a_rule_is_rejected_by_field(
-    server: Served, record: dict[str, Any], field: str, reason: str
+    server: Served, flow: tuple[str, str, str, str], field: str, reason: str
 ) -> None:
-    problems = rejected(server, RECORD_FLOW, input=record)
+    problems = rejected(server, RECORD_FLOW, input=flow_input(*flow))
     assert any(f == field and reason in m for f, m in problems), problems
 
 
