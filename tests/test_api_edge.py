@@ -317,3 +317,22 @@ async def test_a_date_in_an_input_that_is_not_a_string_is_refused_naming_the_fie
     [error] = answer["errors"]
     assert "'$input' has invalid value at .date" in error["message"], error
     assert "a PartialDate is a string" in error["message"], error
+
+
+@pytest.mark.parametrize(
+    ("paging", "argument"),
+    [
+        ("first: 2, last: 2", "last"),
+        ('first: 2, before: "x"', "before"),
+        ("last: 0", "last"),
+        ('last: 2, before: "not-a-cursor"', "before"),
+    ],
+)
+@pytest.mark.parametrize("field", ["flows", "units"])
+async def test_paging_both_ways_at_once_or_a_bad_last_or_before_is_refused_by_name(
+    client: httpx.AsyncClient, field: str, paging: str, argument: str
+) -> None:
+    answer = await ask(client, f'{{ {field}(firm: "huawei", {paging}) {{ edges {{ cursor }} }} }}')
+    [error] = answer["errors"]
+    assert error["extensions"] == {"code": "INVALID_ARGUMENT", "argument": argument}, error
+    assert error["message"].startswith(f"{argument}: "), error

@@ -157,25 +157,6 @@ def test_flows_recorded_between_page_loads_shift_no_page_either_way(server: Serv
     )
 
 
-@pytest.mark.parametrize(
-    ("paging", "argument"),
-    [
-        ("first: 2, last: 2", "last"),
-        ('first: 2, before: "x"', "before"),
-        ("last: 0", "last"),
-        ('last: 2, before: "not-a-cursor"', "before"),
-    ],
-)
-def test_paging_both_ways_at_once_or_a_bad_last_or_before_is_refused_by_name(
-    server: Served, paging: str, argument: str
-) -> None:
-    for field in ('flows(firm: "huawei", PAGE)', 'units(firm: "huawei", PAGE)'):
-        answer = server.graphql(_document(field, paging, "{ edges { cursor } }"))
-        error = answer["errors"][0]
-        assert error["extensions"] == {"code": "INVALID_ARGUMENT", "argument": argument}, error
-        assert error["message"].startswith(f"{argument}: "), error
-
-
 def test_a_firm_network_pages_its_units_backward_too(server: Served) -> None:
     query = """query($first: Int, $last: Int, $before: String) {
       firmNetwork(firm: "huawei", first: $first, last: $last, before: $before) {
