@@ -29,13 +29,14 @@ GENERATED_ID = re.compile(r"[0-9a-f]{32}")
 async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[httpx.AsyncClient]:
     """The application on an in-memory store, logging at debug level, anonymous requests
     allowed to edit (as the served tests run it), with a route that fails unexpectedly."""
+    store = MemoryStore()
     app = create_app(
         Settings(
             graph_url=f"embedded://{tmp_path_factory.mktemp('edge')}",
             log_level="debug",
             anonymous_role="editor",
         ),
-        store=MemoryStore(),
+        store=store,
     )
 
     @app.get("/boom")
@@ -44,6 +45,8 @@ async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[http
 
     async with in_process(app) as http:
         yield http
+    assert not store.closed, "the application closed a store it was given"
+    await store.close()
 
 
 def metrics(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -137,8 +140,8 @@ async def test_every_response_carries_a_request_id_generated_or_echoed(
     second = (await client.get("/healthz")).headers["x-request-id"]
     assert GENERATED_ID.fullmatch(first) and GENERATED_ID.fullmatch(second)
     assert first != second
-    echoed = await client.get("/healthz", headers={"X-Request-ID": "trace-abc.123"})
-    assert echoed.headers["x-request-id"] == "trace-abc.123"
+    echoed = await client.get("/healthz", headers={"X-Request-ID": "trace-42.a_b"})
+    assert echoed.headers["x-request-id"] == "trace-42.a_b"
     missing = await client.get("/no-such-page", headers={"X-Request-ID": "trace-404"})
     assert (missing.status_code, missing.headers["x-request-id"]) == (404, "trace-404")
 

@@ -2,14 +2,15 @@
 routes walk, the units' flow counts and brokerage hub metrics read, the items' pairs and
 transfer dates, the integration matrix's cells) is kept by two kinds of write: a whole case
 derives it at once, a recorded flow or event updates it by one. Both must leave the same
-graph, whatever order the records come in.
+graph whatever order the records arrive in: here shuffled, with an item reaching HQ out of
+date order and undated, and an undated event.
 """
 
 import random
 
 import pytest
 
-from service.model.case import CaseFile
+from service.model.case import CaseFile, Flow
 from service.services.exchange import GraphRelationship, export_graph
 from service.services.integration import get_integration_matrix
 from service.services.recording import record_flow, record_integration_event
@@ -19,27 +20,53 @@ from service.store.port import GraphStore
 
 pytestmark = pytest.mark.integration
 
-# Few units and many flows: most pairs carry several flows, dated and undated, so which
-# flow a pair shows first and what each unit brokers change as flows arrive.
+# Few units and many flows: most pairs carry several flows, so which flow a pair shows
+# first and what each unit brokers change as flows arrive.
 MANY_FLOWS_FEW_UNITS = FirmSize(hubs=2, subsidiaries=8, flows=80, learning=5, integrations=15)
+ITEM = "drv-k000001"
 
 
-@pytest.mark.parametrize("order_seed", [1])
+def arrival(flow_id: str, date: str | None) -> Flow:
+    """A flow carrying ITEM from a regional hub up to the capability centre."""
+    return Flow.model_validate(
+        {
+            "id": flow_id,
+            "from": "drv-hub-01",
+            "to": "drv-ccd",
+            "direction": "upward",
+            "mode": "planned",
+            "knowledge": ITEM,
+            "date": date,
+            "cite": {"paper": "fu2018", "where": "Figure 1"},
+        }
+    )
+
+
 async def test_records_added_one_at_a_time_leave_the_derived_data_of_the_case_loaded_whole(
-    store: GraphStore, order_seed: int
+    store: GraphStore,
 ) -> None:
     case = CaseFile.model_validate(
-        generate_case_document(firm_id="drv", size=MANY_FLOWS_FEW_UNITS, seed=order_seed)
+        generate_case_document(firm_id="drv", size=MANY_FLOWS_FEW_UNITS, seed=1)
     )
-    flows, events = list(case.flows), list(case.integrations)
-    random.Random(order_seed).shuffle(flows)
-    random.Random(order_seed).shuffle(events)
+    flows = list(case.flows)
+    random.Random(1).shuffle(flows)
+    # Then ITEM reaches HQ later, undated, and earlier than both.
+    flows += [arrival("drv-late", "2031-05"), arrival("drv-undated", None)]
+    flows += [arrival("drv-early", "1999-01")]
+    undated_event = case.integrations[0].model_copy(
+        update={"id": "drv-ie-undated", "date": None, "knowledge": [ITEM]}
+    )
+    events = [*case.integrations, undated_event]
+    random.Random(1).shuffle(events)
     await load_case(store, case=case.model_copy(update={"flows": [], "integrations": []}))
     for flow in flows:
         await record_flow(store, flow=flow)
     for event in events:
         await record_integration_event(store, event=event)
     recorded = await export_graph(store, firm_id="drv", derived=True)
+    [item] = [node.properties for node in recorded.nodes if node.id == ITEM]
+    assert len(item["hq_arrival_dates"]) >= 3 and item["hq_arrivals_undated"] >= 1
+    assert item["integrations_undated"] >= 1
     recorded_matrix = await get_integration_matrix(store, firm_id="drv")
 
     # The same flows, as recording stamped them, written whole.

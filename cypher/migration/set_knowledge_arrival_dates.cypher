@@ -12,6 +12,8 @@ MATCH (h:Unit)
 WHERE h.firm = $firm AND h.role IN ['hq', 'capability_centre']
 MATCH (s:Unit)-[f:FLOWS]->(h)
 WHERE NOT s.role IN ['hq', 'capability_centre'] AND f.knowledge IS NOT NULL
+// In date order, as every other write keeps them.
+WITH f ORDER BY f.date
 WITH f.knowledge AS item, collect(DISTINCT f.date) AS dates, count(f) - count(f.date) AS undated
 MATCH (k:Knowledge {id: item})
 SET k.hq_arrival_dates = dates, k.hq_arrivals_undated = undated

@@ -11,6 +11,8 @@ WITH count(k) AS cleared
 MATCH (i:IntegrationEvent)
 WHERE i.firm = $firm
 MATCH (i)-[:USED]->(k:Knowledge)
+// In date order, as every other write keeps them.
+WITH k, i ORDER BY i.date
 WITH k, collect(DISTINCT i.date) AS dates, count(i) - count(i.date) AS undated
 SET k.integration_dates = dates, k.integrations_undated = undated
 RETURN count(k) AS items

@@ -102,8 +102,9 @@ UNIT_METRICS = (
 )
 # Derived from FLOWS and integration events, kept on each knowledge item by every write that
 # adds either (transferLag reads them): the distinct dates of the flows that carried it into
-# the HQ level from a unit below, and of the integration events that used it (in no set
-# order), and how many of each are undated.
+# the HQ level from a unit below, and of the integration events that used it (in date
+# order; lists an older kflow wrote may not be, and no reader depends on it), and how many
+# of each are undated.
 KNOWLEDGE_TRANSFER_DATES = (
     "hq_arrival_dates",
     "hq_arrivals_undated",
