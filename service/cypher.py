@@ -33,7 +33,9 @@ _PARAM_SPEC = re.compile(
 )
 _RETURN_SPEC = re.compile(r"^(?P<column>\(none\)|[A-Za-z_]\w*)(?:\s*:\s*(?P<model>[A-Z]\w*))?$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_STRING_LITERAL = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"")
+# What may hold a `$` that is not a parameter: string literals and comments, matched from
+# left to right, so a quote in a comment and a `//` in a string are each taken as text.
+_NOT_CODE = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|//[^\n]*|/\*.*?\*/", re.DOTALL)
 
 Mode = Literal["read", "write"]
 
@@ -98,8 +100,8 @@ def mode_of(name: str) -> Mode | None:
 
 
 def body_parameters(text: str) -> set[str]:
-    """The `$parameters` a statement body uses (outside string literals)."""
-    return set(_PARAM_USE.findall(_STRING_LITERAL.sub("''", text)))
+    """The `$parameters` a statement body uses (outside string literals and comments)."""
+    return set(_PARAM_USE.findall(_NOT_CODE.sub(" ", text)))
 
 
 def parse_query(name: str, source: str, path: Path) -> Query:

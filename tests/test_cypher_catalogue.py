@@ -14,7 +14,7 @@ import pytest
 from pydantic import BaseModel
 
 from service import services
-from service.cypher import CATALOGUE, Query, read_catalogue
+from service.cypher import CATALOGUE, Query, body_parameters, read_catalogue
 from service.model import views
 from tests.helpers import REPO, TEST_CATALOGUE
 
@@ -191,3 +191,17 @@ def test_every_statement_that_writes_flows_or_uses_keeps_the_dates() -> None:
         "a statement writing FLOWS or USED must keep the items' transfer dates "
         "(KNOWLEDGE_TRANSFER_DATES), in itself or through its rows; then list it in KEEPERS"
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "used"),
+    [
+        ("// the event's date\nMATCH (n {id: $a}) RETURN n // it's $b's", {"a"}),
+        ("RETURN '$quoted' + \"// no comment $c\" + $d", {"d"}),
+        ("MATCH (n) /* $e's\n block */ WHERE n.id = $f RETURN n", {"f"}),
+    ],
+)
+def test_a_parameter_is_found_outside_strings_and_comments_whatever_quotes_they_hold(
+    body: str, used: set[str]
+) -> None:
+    assert body_parameters(body) == used
