@@ -552,7 +552,7 @@ def _circulation_trails(
 
 
 async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulation:
-    """The whole life of one knowledge item, in time order (four store round trips, more
+    """The whole life of one knowledge item, in time order (three store round trips, more
     for an item of over a thousand flows). Every read starts from the item, so its cost
     follows the item's own learning, flows and events, not the size of the graph."""
     rows = await store.read(PATHS.get_knowledge_learning, {"knowledge": knowledge_id})
@@ -561,7 +561,7 @@ async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulatio
     knowledge = KnowledgeView.model_validate(rows[0]["knowledge"])
     learning = [LearningView.model_validate(e) for e in rows[0]["learning"]]
     targets = {row["firm"]: row["unit"] for row in rows[0]["targets"]}
-    flows = await list_every_knowledge_flow(store, knowledge_id=knowledge_id)
+    flows, units = await list_every_knowledge_flow(store, knowledge_id=knowledge_id)
     try:
         trails = _circulation_trails([e.unit for e in learning], targets, flows)
     except _Capped:
@@ -570,11 +570,6 @@ async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulatio
             f"the flows carrying '{knowledge_id}' make more than {MAX_WALKED_PATHS:,} trails "
             "to rank; ask reverseTransferPaths for one unit, with fewer hops",
         ) from None
-    page = trails[:MAX_CIRCULATION_PATHS]
-    on_page = sorted(
-        {unit for start, trail in page for unit in (start, *(f.target for f in trail))}
-    )
-    units = await get_units_by_id(store, ids=on_page) if on_page else {}
     paths = [
         _path(
             {
@@ -585,7 +580,7 @@ async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulatio
                 "flows": trail,
             }
         )
-        for start, trail in page
+        for start, trail in trails[:MAX_CIRCULATION_PATHS]
     ]
     integrations = await list_knowledge_integration_events(
         store, knowledge_id=knowledge_id, limit=MAX_REACH
