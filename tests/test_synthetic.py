@@ -226,9 +226,7 @@ async def test_every_query_answers_on_the_firm_as_the_case_says(
     matrix = await get_integration_matrix(store, firm_id="synth")
     assert len(matrix) == 6 and sum(cell.total for cell in matrix) == 200
     for cell in matrix:
-        events = await list_matrix_cell_events(
-            store, firm_id="synth", tier=cell.tier, step=cell.step
-        )
+        events = await list_matrix_cell_events(store, cell=cell)
         assert len(events) == min(cell.total, 50)
 
     reach = await list_dissemination(store, unit_id="synth-ccd", knowledge_id=None, max_hops=2)

@@ -2,7 +2,7 @@
 // Every node of a case carries `firm`; the firm's relationships are dropped and rebuilt and
 // nodes no longer in the case are deleted, so loading the same file twice changes nothing.
 // Rows are {id, props, ...references}; props hold only model fields, never free-form keys.
-// params: firmId: STRING, firm: MAP, ids: LIST<STRING>, units: LIST<MAP>, actors: LIST<MAP>, actorLinks: LIST<MAP>, capabilities: LIST<MAP>, knowledge: LIST<MAP>, learning: LIST<MAP>, flows: LIST<MAP>, sends: LIST<MAP>, resources: LIST<MAP>, integrations: LIST<MAP>, projects: LIST<MAP>, support: LIST<MAP>, tensions: LIST<MAP>, management: LIST<MAP>, caseAnalyses: LIST<MAP>
+// params: firmId: STRING, firm: MAP, ids: LIST<STRING>, units: LIST<MAP>, actors: LIST<MAP>, actorLinks: LIST<MAP>, capabilities: LIST<MAP>, knowledge: LIST<MAP>, learning: LIST<MAP>, flows: LIST<MAP>, sends: LIST<MAP>, resources: LIST<MAP>, integrations: LIST<MAP>, projects: LIST<MAP>, support: LIST<MAP>, tensions: LIST<MAP>, management: LIST<MAP>, caseAnalyses: LIST<MAP>, cellEvents: INTEGER
 // returns: firm
 MERGE (f:Firm {id: $firmId})
 SET f = $firm
@@ -97,8 +97,8 @@ FOREACH (row IN $resources |
   MERGE (u:Unit {id: row.heldBy})
   MERGE (u)-[:HOLDS]->(r)
 )
-// (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit) (Fu et al.'s Table 5
-// roles, each only where the source names the unit), -[:USED]->(:Knowledge),
+// (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit) (the Table 5
+// roles of Fu et al., each only where the source names the unit), -[:USED]->(:Knowledge),
 // -[:INVOLVED]->(:Resource)
 FOREACH (row IN $integrations |
   MERGE (i:IntegrationEvent {id: row.id})
@@ -177,16 +177,20 @@ WITH f
 OPTIONAL MATCH (stale {firm: $firmId})
 WHERE NOT stale.id IN $ids
 DETACH DELETE stale
-// The integration matrix of the firm counts its events again (IntegrationCell, see integration/).
+// The integration matrix of the firm counts its events again, with the first
+// $cellEvents events of each cell in time order (IntegrationCell, see integration/).
 WITH DISTINCT f
 OPTIONAL MATCH (old:IntegrationCell {of_firm: $firmId})
 WITH f, collect(old) AS cells
-FOREACH (cell IN cells | SET cell.total = 0)
+FOREACH (cell IN cells | SET cell.total = 0, cell.first_keys = [], cell.first_ids = [])
 WITH f
 OPTIONAL MATCH (i:IntegrationEvent {firm: $firmId})
-WITH f, i.tier AS tier, i.step AS step, count(i) AS total
+WITH f, i, coalesce(i.date, '~') AS key
+ORDER BY key, i.id
+WITH f, i.tier AS tier, i.step AS step, count(i) AS total,
+     collect(key)[..$cellEvents] AS keys, collect(i.id)[..$cellEvents] AS ids
 FOREACH (_ IN CASE WHEN tier IS NULL THEN [] ELSE [1] END |
   MERGE (cell:IntegrationCell {of_firm: $firmId, tier: tier, step: step})
-  SET cell.total = total)
+  SET cell.total = total, cell.first_keys = keys, cell.first_ids = ids)
 WITH DISTINCT f
 RETURN f {.id, .name} AS firm

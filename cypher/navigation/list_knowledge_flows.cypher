@@ -17,6 +17,9 @@ UNWIND coalesce(k.flowed, []) AS pair
 WITH parent, split(pair, '>') AS ends
 MATCH (a:Unit {id: ends[0]})
 MATCH (b:Unit {id: ends[1]})
+// Both ends are found first, so the engine reads only the flows between the two (the
+// embedded engine otherwise reads every flow the first sent: a hub sends tens of thousands).
+WITH parent, a, b
 MATCH (a)-[r:FLOWS]->(b)
 WHERE r.knowledge = parent AND ($firm IS NULL OR r.firm = $firm)
   AND ($knowledge IS NULL OR r.knowledge = $knowledge)

@@ -31,6 +31,7 @@ from service.model.case import CaseFile, Fact, count_records
 from service.model.files import CaseFileInvalid, FileProblem, paused_gc
 from service.services.network import find_nodes, get_firms_by_id
 from service.store.cases import (
+    CELL_EVENTS,
     count_sends,
     firm_properties,
     knowledge_rows,
@@ -359,9 +360,12 @@ async def write_case(
 async def count_integration_cells(
     target: GraphWriter, *, firm_id: str, tag: Mapping[str, str] | None = None
 ) -> None:
-    """Count the firm's integration events again into its integration matrix's cells (a cell
-    made by a load carries its `tag`)."""
-    await target.write(INTEGRATION.set_integration_cells, {"firm": firm_id, "tag": tag or {}})
+    """Count the firm's integration events again into its integration matrix's cells, with
+    each cell's first events (a cell made by a load carries its `tag`)."""
+    await target.write(
+        INTEGRATION.set_integration_cells,
+        {"firm": firm_id, "tag": tag or {}, "cellEvents": CELL_EVENTS},
+    )
 
 
 async def find_taken_ids(store: GraphStore, *, ids: list[str], name: str) -> list[FileProblem]:

@@ -9,18 +9,19 @@ from service.model.enums import IntegrationStep, IntegrationTier
 from service.model.views import IntegrationEventView
 from service.services.errors import NotFound
 from service.services.navigation import Along, Page, check_partial_date, root_page
-from service.services.network import get_firms_by_id
+from service.services.network import get_firms_by_id, get_integration_events_by_id
 from service.services.paging import KeysetRequest
 from service.store.port import GraphStore
 
 INTEGRATION = cypher.Folder("integration")
-EVENTS_PER_CELL = 50
 
 
 class MatrixCell(BaseModel):
     tier: IntegrationTier
     step: IntegrationStep
     total: int
+    # The ids of the cell's first events in time order, as every write keeps them.
+    first_events: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -83,21 +84,26 @@ async def get_integration_matrix(store: GraphStore, *, firm_id: str) -> list[Mat
     if firm_id not in await get_firms_by_id(store, ids=[firm_id]):
         raise NotFound("firm", firm_id)
     rows = await store.read(INTEGRATION.list_integration_cells, {"firm": firm_id})
-    counted = {(row["tier"], row["step"]): int(row["total"]) for row in rows}
-    return [
-        MatrixCell(tier=tier, step=step, total=counted.get((tier.value, step.value), 0))
-        for tier in IntegrationTier
-        for step in IntegrationStep
-    ]
+    counted = {(row["tier"], row["step"]): row for row in rows}
+    cells = []
+    for tier in IntegrationTier:
+        for step in IntegrationStep:
+            row = counted.get((tier.value, step.value), {})
+            cells.append(
+                MatrixCell(
+                    tier=tier,
+                    step=step,
+                    total=int(row.get("total", 0)),
+                    first_events=row.get("first") or [],
+                )
+            )
+    return cells
 
 
 async def list_matrix_cell_events(
-    store: GraphStore, *, firm_id: str, tier: IntegrationTier, step: IntegrationStep
+    store: GraphStore, *, cell: MatrixCell
 ) -> list[IntegrationEventView]:
-    """The first events of one cell of a firm's integration matrix, in time order."""
-    page = await list_integration_events(
-        store,
-        filters=EventFilter(firm=firm_id, tier=tier, step=step),
-        page=KeysetRequest(size=EVENTS_PER_CELL),
-    )
-    return page.items
+    """The first events of one cell of a firm's integration matrix, in time order (the ones
+    its cell keeps, read by id)."""
+    found = await get_integration_events_by_id(store, ids=cell.first_events)
+    return [found[event_id] for event_id in cell.first_events if event_id in found]

@@ -267,21 +267,25 @@ async def list_knowledge_flows(
     return await _read_pages(store, NAVIGATION.list_knowledge_flows, params, FlowView, filters.page)
 
 
-async def list_every_knowledge_flow(store: GraphStore, *, knowledge_id: str) -> list[FlowView]:
+async def list_every_knowledge_flow(
+    store: GraphStore, *, knowledge_id: str
+) -> tuple[list[FlowView], dict[str, UnitView]]:
     """Every flow that carried one knowledge item, in date order (undated last), read a
-    large page at a time after the last one's cursor."""
+    large page at a time after the last one's cursor, with the units at their ends."""
     flows: list[FlowView] = []
+    units: dict[str, UnitView] = {}
     request = KeysetRequest(size=FLOWS_PER_READ)
     while True:
-        filters = FlowFilter(page=request, counted=False)
+        filters = FlowFilter(page=request, counted=False, along=Along(units=True))
         page = (await list_knowledge_flows(store, items=[knowledge_id], filters=filters)).get(
             knowledge_id
         )
         if page is None:
-            return flows
+            return flows, units
         flows += page.items
+        units |= page.related.units
         if not page.has_next:
-            return flows
+            return flows, units
         request = keyset_request(
             first=FLOWS_PER_READ, after=page.cursors[-1], max_size=FLOWS_PER_READ
         )

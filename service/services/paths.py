@@ -503,27 +503,85 @@ def _hops_from_learners(learning: list[LearningView], flows: list[FlowView]) -> 
     return depth
 
 
+def _dates_in_order(before: str | None, after: str | None) -> bool:
+    """Whether a flow dated `after` may follow one dated `before`: undated either way, or not
+    earlier at the precision the two share."""
+    if before is None or after is None:
+        return True
+    shared = min(len(before), len(after))
+    return before[:shared] <= after[:shared]
+
+
+class _Capped(Exception):
+    """The walk found MAX_WALKED_PATHS trails and stopped."""
+
+
+def _circulation_trails(
+    learners: list[UnitRef], targets: dict[str, str], flows: list[FlowView]
+) -> list[tuple[str, list[FlowView]]]:
+    """The reverse transfer trails of one item, walked over its own flows: from each unit
+    that learned it to its firm's target, by upward or horizontal flows, no unit visited
+    twice, dates never going back, at most MAX_HOPS flows; shortest first, then by the ids
+    of their units and flows. Raises _Capped past MAX_WALKED_PATHS trails."""
+    onward: dict[str, list[FlowView]] = {}
+    for flow in flows:
+        if flow.direction.value in ("upward", "horizontal"):
+            onward.setdefault(flow.source, []).append(flow)
+    trails: list[tuple[str, list[FlowView]]] = []
+
+    def walk(start: str, target: str, seen: set[str], trail: list[FlowView]) -> None:
+        for flow in onward.get(trail[-1].target if trail else start, []):
+            if flow.target in seen or (trail and not _dates_in_order(trail[-1].date, flow.date)):
+                continue
+            if flow.target == target:
+                trails.append((start, [*trail, flow]))
+                if len(trails) >= MAX_WALKED_PATHS:
+                    raise _Capped
+            elif len(trail) + 1 < MAX_HOPS:
+                walk(start, target, seen | {flow.target}, [*trail, flow])
+
+    for learner in sorted({unit.id: unit for unit in learners}.values(), key=lambda u: u.id):
+        if learner.firm in targets:
+            walk(learner.id, targets[learner.firm], {learner.id}, [])
+
+    def order(found: tuple[str, list[FlowView]]) -> tuple[int, list[str], list[str]]:
+        start, trail = found
+        return len(trail), [start, *(f.target for f in trail)], [f.id for f in trail]
+
+    return sorted(trails, key=order)
+
+
 async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulation:
-    """The whole life of one knowledge item, in time order (four store round trips, more
-    for an item of over a thousand flows)."""
+    """The whole life of one knowledge item, in time order (three store round trips, more
+    for an item of over a thousand flows). Every read starts from the item, so its cost
+    follows the item's own learning, flows and events, not the size of the graph."""
     rows = await store.read(PATHS.get_knowledge_learning, {"knowledge": knowledge_id})
     if not rows:
         raise NotFound("knowledge", knowledge_id)
     knowledge = KnowledgeView.model_validate(rows[0]["knowledge"])
     learning = [LearningView.model_validate(e) for e in rows[0]["learning"]]
-    flows = await list_every_knowledge_flow(store, knowledge_id=knowledge_id)
-    rows = await store.read(
-        PATHS.list_circulation_paths,
-        {"knowledge": knowledge_id, "cap": MAX_WALKED_PATHS, "limit": MAX_CIRCULATION_PATHS},
-    )
-    capped, trails = _walked(rows)
-    if capped:
+    targets = {row["firm"]: row["unit"] for row in rows[0]["targets"]}
+    flows, units = await list_every_knowledge_flow(store, knowledge_id=knowledge_id)
+    try:
+        trails = _circulation_trails([e.unit for e in learning], targets, flows)
+    except _Capped:
         raise InvalidArgument(
             "knowledge",
             f"the flows carrying '{knowledge_id}' make more than {MAX_WALKED_PATHS:,} trails "
             "to rank; ask reverseTransferPaths for one unit, with fewer hops",
+        ) from None
+    paths = [
+        _path(
+            {
+                "units": [
+                    units[unit].model_dump(include=set(UnitRef.model_fields))
+                    for unit in (start, *(f.target for f in trail))
+                ],
+                "flows": trail,
+            }
         )
-    paths = [_path(trail) for trail in trails.paths]
+        for start, trail in trails[:MAX_CIRCULATION_PATHS]
+    ]
     integrations = await list_knowledge_integration_events(
         store, knowledge_id=knowledge_id, limit=MAX_REACH
     )

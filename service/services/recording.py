@@ -17,7 +17,7 @@ from service.model.enums import CHANNEL_OF_SOURCE, ActorKind, UnitRole
 from service.model.views import FlowView, IntegrationEventView, LearningView, SupportView, UnitView
 from service.services.errors import FieldProblem, RecordRejected
 from service.services.network import find_nodes
-from service.store.cases import recorded_params
+from service.store.cases import CELL_EVENTS, recorded_params
 from service.store.port import GraphStore
 
 NETWORK = cypher.Folder("network")
@@ -232,6 +232,7 @@ async def record_integration_event(
         event,
         section="integrations",
         firm_id=str(firm),
+        extra={"cellEvents": CELL_EVENTS},
     )
 
 

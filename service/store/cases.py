@@ -23,6 +23,9 @@ CASES = cypher.Folder("cases")
 # Start nodes per page of a case's relationships: a unit of the large firm starts ~190 flows,
 # so a page stays well inside the engines' per-statement memory and time limits.
 RELATIONSHIP_PAGE_NODES = 1000
+# The events each cell of an integration matrix keeps listed, first in time order (every
+# write of integration events keeps them, so a cell's events cost the same at any size).
+CELL_EVENTS = 50
 
 
 def stored_properties(record: Fact, *, section: str, firm_id: str) -> dict[str, Any]:
@@ -142,6 +145,7 @@ def case_params(case: CaseFile) -> dict[str, Any]:
         "tensions": record_rows(case, "tensions"),
         "management": record_rows(case, "customer_management"),
         "caseAnalyses": record_rows(case, "case_analyses"),
+        "cellEvents": CELL_EVENTS,
     }
 
 

@@ -15,13 +15,11 @@ class MatrixCell:
     tier: IntegrationTier
     step: IntegrationStep
     count: int
-    firm: strawberry.Private[str]
+    cell: strawberry.Private[integration.MatrixCell]
 
     @strawberry.field(description="The cell's events in time order (the first 50).")
     async def events(self, info: Info) -> list[IntegrationEvent]:
-        views = await integration.list_matrix_cell_events(
-            info.context.store, firm_id=self.firm, tier=self.tier, step=self.step
-        )
+        views = await integration.list_matrix_cell_events(info.context.store, cell=self.cell)
         return [IntegrationEvent.from_view(v) for v in views]
 
 
@@ -74,4 +72,4 @@ class IntegrationQuery:
     )
     async def integration_matrix(self, info: Info, firm: strawberry.ID) -> list[MatrixCell] | None:
         cells = await integration.get_integration_matrix(info.context.store, firm_id=str(firm))
-        return [MatrixCell(tier=c.tier, step=c.step, count=c.total, firm=str(firm)) for c in cells]
+        return [MatrixCell(tier=c.tier, step=c.step, count=c.total, cell=c) for c in cells]
