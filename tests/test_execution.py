@@ -22,9 +22,15 @@ class Colour(enum.Enum):
     BLUE = "blue"
 
 
-@strawberry.type
-class Item:
+@strawberry.interface
+class Named:
+    """An interface gives Item Strawberry's type check, which an Other fails."""
+
     id: strawberry.ID
+
+
+@strawberry.type
+class Item(Named):
     name: str
     colour: Colour
     size: int | None
@@ -51,6 +57,27 @@ BROKEN = [
 
 
 @strawberry.type
+class Other:
+    id: strawberry.ID
+
+
+@strawberry.type
+class Holder:
+    """Objects held as plain data, as a connection's edge holds its node."""
+
+    node: Item
+    maybe: Item | None
+
+
+HOLDERS = [
+    Holder(node=ITEMS[0], maybe=None),
+    Holder(node=BROKEN[1], maybe=ITEMS[1]),  # a null deep inside a non-null object
+    Holder(node=None, maybe=ITEMS[0]),  # type: ignore[arg-type]
+    Holder(node=Other(id=strawberry.ID("x")), maybe=ITEMS[0]),  # type: ignore[arg-type]
+]
+
+
+@strawberry.type
 class Query:
     @strawberry.field
     def items(self) -> list[Item]:
@@ -59,6 +86,10 @@ class Query:
     @strawberry.field
     def broken(self) -> list[Item | None]:
         return BROKEN
+
+    @strawberry.field
+    def holders(self) -> list[Holder | None]:
+        return HOLDERS
 
 
 def schema(executor: type[StrawberryGraphQLCoreExecutionContext]) -> strawberry.Schema:
@@ -71,6 +102,8 @@ DOCUMENTS = [
     "{ items { name @skip(if: true) size @include(if: true) __typename } }",
     "{ broken { id size } }",
     "{ broken { id required later } }",
+    "{ holders { node { id later } maybe { id name } } }",
+    "{ holders { node { required } maybe { id required } } }",
 ]
 
 
@@ -96,6 +129,10 @@ async def test_plain_fields_are_not_resolved_through_graphql_core() -> None:
     result = await schema(Counting).execute("{ items { id name colour size label } }")
     assert result.errors is None
     assert asked == ["items", "label", "label"]
+    asked.clear()
+    result = await schema(Counting).execute("{ holders { node { label } } }")
+    # The first two hold an Item; the others go through graphql-core (a null, an Other).
+    assert asked == ["holders", "label", "label", "node", "node"]
 
 
 async def test_held_gives_a_loaders_values_only_when_it_holds_them_all() -> None:

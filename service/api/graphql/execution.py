@@ -11,7 +11,7 @@ are the same.
 """
 
 from collections.abc import Awaitable, Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from graphql import (
     FieldNode,
@@ -20,10 +20,12 @@ from graphql import (
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
     GraphQLScalarType,
     Undefined,
 )
-from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -44,14 +46,24 @@ Plan = dict[str, PlainField]
 BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
 
 
-def plain_leaf(definition: GraphQLField, node: FieldNode) -> GraphQLLeafType | None:
-    """The scalar or enum type of a field answered by reading its attribute (Strawberry's
-    default resolver, no arguments), or None for any other field."""
-    field_type = definition.type
-    leaf = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
-    if not getattr(definition.resolve, "_is_default", False) or node.arguments:
+class PlainObject(NamedTuple):
+    """How to answer a field holding an object: read the attribute, then its fields."""
+
+    read: Callable[[Any, str], Any]
+    attribute: str
+    type: GraphQLObjectType
+    declared: GraphQLOutputType
+
+
+def _plain(definition: GraphQLField, node: FieldNode) -> tuple[Any, StrawberryField] | None:
+    """The type (non-null unwrapped) and Strawberry field of a field answered by reading its
+    attribute (Strawberry's default resolver, no arguments), or None for any other field."""
+    field = definition.extensions.get(BACKREF)
+    plain = getattr(definition.resolve, "_is_default", False) and not node.arguments
+    if not plain or not isinstance(field, StrawberryField):
         return None
-    return leaf if isinstance(leaf, (GraphQLScalarType, GraphQLEnumType)) else None
+    field_type = definition.type
+    return (field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type), field
 
 
 class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -63,6 +75,7 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         # A list's items share one grouped field set (graphql-core memoises it), so its plan
         # is made once per request; the set is kept beside it so its id stays its own.
         self._plans: dict[int, tuple[GroupedFieldSet, Plan]] = {}
+        self._objects: dict[int, tuple[FieldDetailsList, PlainObject | None]] = {}
 
     def _plan(self, parent_type: GraphQLObjectType, fields: GroupedFieldSet) -> Plan:
         known = self._plans.get(id(fields))
@@ -77,10 +90,10 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                 definition = self.schema.get_field(parent_type, node.name.value)
                 if definition is None:
                     continue
-                leaf = plain_leaf(definition, node)
-                field = definition.extensions.get(BACKREF)
-                if leaf is None or not isinstance(field, StrawberryField):
+                plain = _plain(definition, node)
+                if plain is None or not isinstance(plain[0], (GraphQLScalarType, GraphQLEnumType)):
                     continue
+                leaf, field = plain
                 nullable = not isinstance(definition.type, GraphQLNonNull)
                 plan[response_name] = PlainField(
                     field.default_resolver, field.python_name, leaf, nullable
@@ -130,6 +143,81 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         if isinstance(others, dict):
             return _merged(grouped_field_set, plain, others)
         return self._merged_later(grouped_field_set, plain, others)
+
+    def _plain_object(
+        self, parent_type: GraphQLObjectType, details: FieldDetailsList
+    ) -> PlainObject | None:
+        known = self._objects.get(id(details))
+        if known is not None:
+            return known[1]
+        found = None
+        middleware = self.middleware_manager
+        definition = self.schema.get_field(parent_type, details[0].node.name.value)
+        if (middleware is None or not middleware.middlewares) and definition is not None:
+            plain = _plain(definition, details[0].node)
+            if plain is not None and isinstance(plain[0], GraphQLObjectType):
+                found = PlainObject(
+                    plain[1].default_resolver, plain[1].python_name, plain[0], definition.type
+                )
+        self._objects[id(details)] = (details, found)
+        return found
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """A field holding an object (a connection's node, a hop's unit) goes straight to
+        its own fields, as graphql-core would after resolving and checking it; a null, or
+        any value not plainly of its type, goes through graphql-core."""
+        plain = self._plain_object(parent_type, field_details_list)
+        if plain is None:
+            return super().execute_field(
+                parent_type, source, field_details_list, path, position_context
+            )
+        info = cast("GraphQLResolveInfo[Any]", None)
+        try:
+            value = plain.read(source, plain.attribute)
+            is_type_of = plain.type.is_type_of
+            # Strawberry's own check reads the object alone, never the resolve info.
+            typed = (
+                value is not None
+                and not isinstance(value, Exception)
+                and (is_type_of is None or is_type_of(value, info) is True)
+            )
+        except Exception:  # graphql-core meets it again, and reports it where it happened
+            typed = False
+        if not typed:
+            return super().execute_field(
+                parent_type, source, field_details_list, path, position_context
+            )
+        return_type = plain.declared
+        try:
+            completed = self.collect_and_execute_subfields(
+                plain.type, field_details_list, path, value, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        if self.is_awaitable(completed):
+            return self._completed_later(completed, return_type, field_details_list, path)
+        return completed
+
+    async def _completed_later(
+        self,
+        completed: Awaitable[Any],
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+    ) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
 
     async def _merged_later(
         self,
