@@ -1,6 +1,6 @@
 """The typed context every resolver receives: the store, counted, and per-request loaders."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeAlias, TypeVar
@@ -22,6 +22,7 @@ from service.store.decorator import StoreDecorator
 from service.store.port import GraphStore, StoreInfo
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 @dataclass
@@ -111,6 +112,18 @@ class Context(BaseContext):
 
 
 Info: TypeAlias = strawberry.Info[Context, None]
+
+
+def held(loader: DataLoader[K, T], keys: Sequence[K]) -> list[T] | None:
+    """The loader's values for these keys if it holds every one already (primed with a page,
+    or loaded earlier in the request), so a resolver can answer without awaiting; else None."""
+    values = []
+    for key in keys:
+        future = loader.cache_map.get(key)
+        if future is None or not future.done() or future.cancelled() or future.exception():
+            return None
+        values.append(future.result())
+    return values
 
 
 async def get_context(

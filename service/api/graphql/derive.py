@@ -24,6 +24,7 @@ from typing import (
     Annotated,
     Any,
     ClassVar,
+    Literal,
     Self,
     TypeVar,
     Union,
@@ -148,18 +149,54 @@ def _id_of(value: Any) -> Any:
     return getattr(value, "id") if isinstance(value, BaseModel) else value  # noqa: B009
 
 
-_FIELDS_SHARED: dict[tuple[type, type[BaseModel]], tuple[str, ...]] = {}
+@dataclasses.dataclass(frozen=True)
+class _Reader:
+    """How a GraphQL type reads a model's instances: the fields it takes as they are, in one
+    call, and those whose values it converts (lists, and models nested in them)."""
+
+    plain: tuple[str, ...]
+    read_plain: Callable[[Any], tuple[Any, ...]]
+    converted: tuple[str, ...]
 
 
-def _fields_shared(cls: type, model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields a GraphQL type takes that the model has (found once per pair: every object
-    of every answer is built through here)."""
-    found = _FIELDS_SHARED.get((cls, model))
+_READERS: dict[tuple[type, type[BaseModel]], _Reader] = {}
+
+
+def _holds_plain_values(annotation: Any) -> bool:
+    """Whether a field so annotated never holds a list, a tuple or a model (which
+    `_graphql_value` converts); `Any`, `object` and containers are not known to."""
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return True
+    if origin in (Annotated, Union, types.UnionType):
+        arguments = get_args(annotation)[:1] if origin is Annotated else get_args(annotation)
+        return all(_holds_plain_values(argument) for argument in arguments)
+    return (
+        isinstance(annotation, type)
+        and origin is None
+        and annotation is not object
+        and not issubclass(annotation, (tuple, list, BaseModel))
+    )
+
+
+def _reader(cls: type, model: type[BaseModel]) -> _Reader:
+    """The fields a GraphQL type takes that the model has, split by whether their values are
+    converted (found once per pair: every object of every answer is built through here)."""
+    found = _READERS.get((cls, model))
     if found is None:
-        found = _FIELDS_SHARED[cls, model] = tuple(
+        shared = [
             field.name
             for field in dataclasses.fields(cls)
             if field.init and field.name in model.model_fields
+        ]
+        plain = tuple(
+            name for name in shared if _holds_plain_values(model.model_fields[name].annotation)
+        )
+        getter = operator.attrgetter(*plain) if plain else (lambda _instance: ())
+        found = _READERS[cls, model] = _Reader(
+            plain=plain,
+            read_plain=(lambda instance: (getter(instance),)) if len(plain) == 1 else getter,
+            converted=tuple(name for name in shared if name not in plain),
         )
     return found
 
@@ -176,12 +213,12 @@ class Derived:
     @classmethod
     def from_model(cls, instance: BaseModel, **given: Any) -> Self:
         """The GraphQL object for a model instance; `given` sets what the model lacks."""
-        values = {
-            name: _graphql_value(getattr(instance, name))
-            for name in _fields_shared(cls, type(instance))
-            if name not in given
-        }
-        return cls(**values, **given)
+        reader = _reader(cls, type(instance))
+        values = dict(zip(reader.plain, reader.read_plain(instance), strict=True))
+        for name in reader.converted:
+            values[name] = _graphql_value(getattr(instance, name))
+        values.update(given)
+        return cls(**values)
 
     @classmethod
     def from_view(cls, view: Any) -> Self:

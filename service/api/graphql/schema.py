@@ -21,6 +21,7 @@ from service.api.graphql.analytics import AnalyticsQuery
 from service.api.graphql.context import Context, OperationTally, current_tally
 from service.api.graphql.cost import CostLimiter
 from service.api.graphql.customers import CustomersQuery
+from service.api.graphql.execution import PlainFieldExecutor
 from service.api.graphql.integration import IntegrationQuery
 from service.api.graphql.metrics import MetricsQuery
 from service.api.graphql.navigation import NavigationQuery
@@ -113,6 +114,7 @@ def create_schema(
         mutation=Mutation,
         subscription=Subscription,
         max_document_bytes=max_document_bytes,
+        execution_context_class=PlainFieldExecutor,
         config=StrawberryConfig(
             scalar_map={
                 datetime.datetime: DateTime,

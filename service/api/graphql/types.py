@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 
 from service.api.graphql.arguments import Dates, Paging, grouped
-from service.api.graphql.context import Info
+from service.api.graphql.context import Info, held
 from service.api.graphql.derive import Derived, fields_of
 from service.api.graphql.loaders import NavigationLoaders, PageLoader
 from service.api.graphql.scalars import PartialDate
@@ -188,6 +188,12 @@ class Unit(Node, Derived):
         return page_connection(page, IntegrationEvent.from_view)
 
 
+# A page's objects show their units and knowledge from the request's loaders, which the
+# page's statement primed: answered at once when the loader holds them, a field costs a
+# fraction of an awaited resolver (graphql-core gathers every awaited field of every object
+# in tasks), and only what the loader lacks is awaited.
+
+
 async def load_unit(info: Info, ref: UnitRef | str) -> Unit:
     """A full Unit for a reference, through the request's batched unit loader."""
     view = await info.context.units.load(ref if isinstance(ref, str) else ref.id)
@@ -195,25 +201,49 @@ async def load_unit(info: Info, ref: UnitRef | str) -> Unit:
     return Unit.from_view(view)
 
 
+async def load_units(info: Info, ids: Sequence[str]) -> list[Unit]:
+    """Full Units for ids, in their order, through the request's batched unit loader."""
+    return [await load_unit(info, unit_id) for unit_id in ids]
+
+
+def units_now(info: Info, ids: Sequence[str]) -> list[Unit] | Awaitable[list[Unit]]:
+    """The Units of these ids: at once where the request's loader holds them all."""
+    views = held(info.context.units, ids)
+    if views is None or any(view is None for view in views):
+        return load_units(info, ids)
+    return [Unit.from_view(view) for view in views if view is not None]
+
+
+def unit_now(info: Info, unit_id: str) -> Unit | Awaitable[Unit]:
+    """The Unit of an id: at once where the request's loader holds it."""
+    views = held(info.context.units, (unit_id,))
+    if views is None or views[0] is None:
+        return load_unit(info, unit_id)
+    return Unit.from_view(views[0])
+
+
 def unit_field(attribute: str, **options: Any) -> Any:
     """A field resolving to the unit whose id the object keeps at `attribute` (dotted)."""
     unit_id = operator.attrgetter(attribute)
 
-    async def resolve(root: Any, info: Info) -> Unit:
-        return await load_unit(info, unit_id(root))
+    def resolve(root: Any, info: Info) -> Unit | Awaitable[Unit]:
+        found = unit_id(root)
+        return unit_now(info, found if isinstance(found, str) else found.id)
 
-    return strawberry.field(resolver=resolve, **options)
+    return strawberry.field(resolver=resolve, graphql_type=Unit, **options)
 
 
 def optional_unit_field(attribute: str, **options: Any) -> Any:
     """As `unit_field`, null where the object keeps no id."""
     unit_id = operator.attrgetter(attribute)
 
-    async def resolve(root: Any, info: Info) -> Unit | None:
+    def resolve(root: Any, info: Info) -> Unit | Awaitable[Unit] | None:
         found = unit_id(root)
-        return None if found is None else await load_unit(info, found)
+        if found is None:
+            return None
+        return unit_now(info, found if isinstance(found, str) else found.id)
 
-    return strawberry.field(resolver=resolve, **options)
+    return strawberry.field(resolver=resolve, graphql_type=Unit | None, **options)
 
 
 D = TypeVar("D", bound=Derived)
@@ -268,6 +298,20 @@ async def load_knowledge(info: Info, knowledge_id: str | None) -> Knowledge | No
     return Knowledge.from_view(view) if view else None
 
 
+async def load_knowledge_many(info: Info, ids: Sequence[str]) -> list[Knowledge]:
+    """The Knowledge of these ids that exist, in their order, through the batched loader."""
+    views = await info.context.knowledge.load_many(list(ids))
+    return [Knowledge.from_view(view) for view in views if view is not None]
+
+
+def knowledge_now(info: Info, ids: Sequence[str]) -> list[Knowledge] | Awaitable[list[Knowledge]]:
+    """As `load_knowledge_many`, at once where the request's loader holds them all."""
+    views = held(info.context.knowledge, ids)
+    if views is None:
+        return load_knowledge_many(info, ids)
+    return [Knowledge.from_view(view) for view in views if view is not None]
+
+
 @strawberry.type(description="Someone outside the firm: a learning source or a customer.")
 @fields_of(ActorView)
 class Actor(Node, Derived):
@@ -288,10 +332,16 @@ class Flow(Node, Derived):
     target_id: strawberry.Private[str]
 
     @strawberry.field(
-        description="The knowledge item carried; null only where the source names none."
+        description="The knowledge item carried; null only where the source names none.",
+        graphql_type=Knowledge | None,
     )
-    async def knowledge(self, info: Info) -> Knowledge | None:
-        return await load_knowledge(info, self.knowledge_id)
+    def knowledge(self, info: Info) -> Knowledge | Awaitable[Knowledge | None] | None:
+        if self.knowledge_id is None:
+            return None
+        views = held(info.context.knowledge, (self.knowledge_id,))
+        if views is None:
+            return load_knowledge(info, self.knowledge_id)
+        return Knowledge.from_view(views[0]) if views[0] else None
 
     source = unit_field("source_id", name="from", description="Where the knowledge came from.")
     target = unit_field("target_id", name="to", description="Where the knowledge went.")
@@ -325,17 +375,19 @@ class IntegrationEvent(Node, Derived):
 
     @strawberry.field(
         description="The units whose resources or knowledge it draws on (Fu et al., Table 5: "
-        "subsidiaries); empty where the source names none."
+        "subsidiaries); empty where the source names none.",
+        graphql_type=list[Unit],
     )
-    async def sponsors(self, info: Info) -> list[Unit]:
-        return [await load_unit(info, unit_id) for unit_id in self.sponsor_ids]
+    def sponsors(self, info: Info) -> list[Unit] | Awaitable[list[Unit]]:
+        return units_now(info, self.sponsor_ids)
 
     @strawberry.field(
         description="The units that gain from it (Table 5: subsidiaries); empty where the "
-        "source names none."
+        "source names none.",
+        graphql_type=list[Unit],
     )
-    async def beneficiaries(self, info: Info) -> list[Unit]:
-        return [await load_unit(info, unit_id) for unit_id in self.beneficiary_ids]
+    def beneficiaries(self, info: Info) -> list[Unit] | Awaitable[list[Unit]]:
+        return units_now(info, self.beneficiary_ids)
 
     coordinator = optional_unit_field(
         "coordinator_id",
@@ -351,10 +403,9 @@ class IntegrationEvent(Node, Derived):
     async def unit(self, info: Info) -> Unit | None:
         return await load_unit(info, self.sponsor_ids[0]) if self.sponsor_ids else None
 
-    @strawberry.field(description="The knowledge it used.")
-    async def knowledge(self, info: Info) -> list[Knowledge]:
-        views = await info.context.knowledge.load_many(list(self.knowledge_ids))
-        return [Knowledge.from_view(view) for view in views if view is not None]
+    @strawberry.field(description="The knowledge it used.", graphql_type=list[Knowledge])
+    def knowledge(self, info: Info) -> list[Knowledge] | Awaitable[list[Knowledge]]:
+        return knowledge_now(info, self.knowledge_ids)
 
 
 @strawberry.type(description="A unit learned knowledge from an outside source.")
