@@ -15,11 +15,14 @@
 // the IntegrationEvent.firm index, $firm's events alone or every firm's (each event belongs
 // to one firm) when it is null, and cut by the engine's top-k: the undated events (key "~",
 // last) when the dated ones leave the page short, else every event when going backward or
-// for every firm. A part that is not needed looks up a null firm, which names no event.
+// for every firm. A part that is not needed looks up a null firm, which names no event. The
+// cursor filters the index's events rather than bounding the lookup (a range bound makes the
+// embedded engine's lookup slower than the firm's alone), so a later page also passes over the
+// index entries before its cursor.
 MATCH (i:IntegrationEvent)
 WHERE i.firm = CASE WHEN $backward THEN null ELSE $firm END
-  AND i.date >= CASE WHEN $cursorId IS NULL THEN '' ELSE $cursorKey END
-  AND ($cursorId IS NULL OR i.date > $cursorKey OR i.id > $cursorId)
+  AND i.date IS NOT NULL
+  AND ($cursorId IS NULL OR i.date > $cursorKey OR (i.date = $cursorKey AND i.id > $cursorId))
   AND ($knowledge IS NULL OR (i)-[:USED]->(:Knowledge {id: $knowledge}))
   AND ($unit IS NULL OR (i)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit {id: $unit}))
   AND ($step IS NULL OR i.step = $step)

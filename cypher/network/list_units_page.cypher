@@ -10,10 +10,12 @@
 // Unit (firm, id) index, which Neo4j reads in id order, so the page reads about its own
 // length of units, not the whole firm. Otherwise (backward, or every firm's units) the units
 // are read by id and cut by the engine's top-k. The part that is not needed looks up a null
-// firm or a null id, which names no unit.
+// firm or a null id, which names no unit. The cursor filters the index's units rather than
+// bounding the lookup (a range bound makes the embedded engine's lookup slower than the
+// firm's alone), so a later page also passes over the index entries before its cursor.
 MATCH (u:Unit)
 WHERE u.firm = CASE WHEN $backward THEN null ELSE $firm END
-  AND u.id >= CASE WHEN $cursorId IS NULL THEN '' ELSE $cursorKey END
+  AND u.id IS NOT NULL
   AND ($cursorId IS NULL OR u.id > $cursorKey)
   AND ($role IS NULL OR u.role = $role)
   AND ($country IS NULL OR u.country = $country)
