@@ -8,15 +8,22 @@
 // returns: page: IntegrationEventView
 // (:IntegrationEvent)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit), -[:USED]->(:Knowledge),
 // -[:INVOLVED]->(:Resource). $unit keeps the events in which the unit plays any role.
-// The page is cut (the engine's top-k) before each event's roles, knowledge and resources are
-// read. Events are found through the IntegrationEvent.firm index: $firm's alone, or every
-// firm's (each event belongs to one firm) when it is null.
-OPTIONAL MATCH (f:Firm)
-WHERE $firm IS NULL
-WITH CASE WHEN $firm IS NULL THEN collect(f.id) ELSE [$firm] END AS firms
-UNWIND firms AS firm
-MATCH (i:IntegrationEvent {firm: firm})
-WHERE ($knowledge IS NULL OR (i)-[:USED]->(:Knowledge {id: $knowledge}))
+// The page is cut before each event's roles, knowledge and resources are read, and is read in
+// two parts. Going forward through one firm's events, its dated events come from the
+// IntegrationEvent (firm, date) index, which Neo4j reads in (date, id) order, so the page
+// reads about its own length of events, not the firm's thousands. The rest is read through
+// the IntegrationEvent.firm index, $firm's events alone or every firm's (each event belongs
+// to one firm) when it is null, and cut by the engine's top-k: the undated events (key "~",
+// last) when the dated ones leave the page short, else every event when going backward or
+// for every firm. A part that is not needed looks up a null firm, which names no event. The
+// cursor filters the index's events rather than bounding the lookup (a range bound makes the
+// embedded engine's lookup slower than the firm's alone), so a later page also passes over the
+// index entries before its cursor.
+MATCH (i:IntegrationEvent)
+WHERE i.firm = CASE WHEN $backward THEN null ELSE $firm END
+  AND i.date IS NOT NULL
+  AND ($cursorId IS NULL OR i.date > $cursorKey OR (i.date = $cursorKey AND i.id > $cursorId))
+  AND ($knowledge IS NULL OR (i)-[:USED]->(:Knowledge {id: $knowledge}))
   AND ($unit IS NULL OR (i)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit {id: $unit}))
   AND ($step IS NULL OR i.step = $step)
   AND ($tier IS NULL OR i.tier = $tier)
@@ -24,11 +31,36 @@ WHERE ($knowledge IS NULL OR (i)-[:USED]->(:Knowledge {id: $knowledge}))
        AND left(coalesce(i.until, i.date), size($since)) >= left($since, size(coalesce(i.until, i.date)))))
   AND ($until IS NULL OR (i.date IS NOT NULL
        AND left(i.date, size($until)) <= left($until, size(i.date))))
+WITH i
+ORDER BY i.firm, i.date, i.id
+LIMIT $limit
+WITH collect(i) AS dated
+OPTIONAL MATCH (f:Firm)
+WHERE $firm IS NULL
+WITH dated, CASE WHEN $firm IS NULL THEN collect(f.id) ELSE [$firm] END AS firms
+UNWIND firms AS firm
+OPTIONAL MATCH (i:IntegrationEvent)
+WHERE i.firm = CASE WHEN $backward OR $firm IS NULL OR size(dated) < $limit THEN firm END
+  AND ($backward OR $firm IS NULL OR i.date IS NULL)
+  AND ($cursorId IS NULL OR CASE WHEN $backward
+       THEN coalesce(i.date, '~') < $cursorKey OR (coalesce(i.date, '~') = $cursorKey AND i.id < $cursorId)
+       ELSE coalesce(i.date, '~') > $cursorKey OR (coalesce(i.date, '~') = $cursorKey AND i.id > $cursorId) END)
+  AND ($knowledge IS NULL OR (i)-[:USED]->(:Knowledge {id: $knowledge}))
+  AND ($unit IS NULL OR (i)-[:SPONSORED_BY|BENEFITS|COORDINATED_BY]->(:Unit {id: $unit}))
+  AND ($step IS NULL OR i.step = $step)
+  AND ($tier IS NULL OR i.tier = $tier)
+  AND ($since IS NULL OR (coalesce(i.until, i.date) IS NOT NULL
+       AND left(coalesce(i.until, i.date), size($since)) >= left($since, size(coalesce(i.until, i.date)))))
+  AND ($until IS NULL OR (i.date IS NOT NULL
+       AND left(i.date, size($until)) <= left($until, size(i.date))))
+WITH dated, i, coalesce(i.date, '~') AS key
+// A firm none of whose events is read gives one null row, which sorts last and is not kept.
+ORDER BY i IS NULL, CASE WHEN $backward THEN key END DESC, CASE WHEN $backward THEN i.id END DESC,
+         key, i.id
+LIMIT $limit
+WITH dated, collect(i) AS rest
+UNWIND dated + rest AS i
 WITH i, coalesce(i.date, '~') AS key
-WHERE $cursorId IS NULL OR CASE WHEN $backward
-      THEN key < $cursorKey OR (key = $cursorKey AND i.id < $cursorId)
-      ELSE key > $cursorKey OR (key = $cursorKey AND i.id > $cursorId) END
-WITH i, key
 ORDER BY CASE WHEN $backward THEN key END DESC, CASE WHEN $backward THEN i.id END DESC, key, i.id
 LIMIT $limit
 WITH collect({i: i, key: key}) AS page
