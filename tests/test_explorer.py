@@ -652,7 +652,8 @@ async def test_a_large_firm_opens_in_counted_groups_and_a_group_opens_on_click(
 
     async def click(node_id: str) -> None:
         # The details beside the drawing change after each click, which can move and resize
-        # the drawing (and refit it) a frame later: click where the node is once it holds still.
+        # the drawing (and refit it) some frames later, and a busy machine draws slowly: click
+        # where the node is once it has held still for eight frames with nothing animating.
         where = await page.evaluate(
             """async (id) => {
                 const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
@@ -661,12 +662,14 @@ async def test_a_large_firm_opens_in_counted_groups_and_a_group_opens_on_click(
                     const p = window.kflowExplorer.cy.getElementById(id).renderedPosition();
                     return { x: box.x + p.x, y: box.y + p.y };
                 };
+                const cy = window.kflowExplorer.cy;
                 let last = at();
-                for (let i = 0; i < 20; i += 1) {
-                    await frame();
+                let still = 0;
+                for (let i = 0; i < 120 && still < 8; i += 1) {
                     await frame();
                     const now = at();
-                    if (now.x === last.x && now.y === last.y) return now;
+                    const moving = cy.nodes().some((n) => n.animated());
+                    still = !moving && now.x === last.x && now.y === last.y ? still + 1 : 0;
                     last = now;
                 }
                 return last;
