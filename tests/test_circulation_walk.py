@@ -1,6 +1,7 @@
 """A circulation walks its reverse transfer trails over the item's own flows: upward or
 horizontal flows only, no unit twice, dates never going back (undated hops pass), shortest
-first and then by the ids on the way, and the walk stops at the path cap."""
+first and then by the ids on the way; it never steps where the target is out of reach, and
+stops at the path cap or its step budget."""
 
 import pytest
 
@@ -51,5 +52,35 @@ def test_trails_keep_the_walk_rules_and_their_order() -> None:
 
 def test_the_walk_stops_at_the_path_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(paths, "MAX_WALKED_PATHS", 2)
+    with pytest.raises(paths._Capped):
+        paths._circulation_trails([LEARNER], {"f": "c"}, FLOWS)
+
+
+def test_the_walk_never_steps_where_the_target_is_out_of_reach(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Three levels of four branches each that never lead to the centre: 84 flows a blind
+    # walk would step along, against a budget of 20 steps.
+    dead_ends = []
+    parents = ["l"]
+    for _ in range(3):
+        children = []
+        for parent in parents:
+            for n in range(4):
+                child = f"{parent}.{n}"
+                dead_ends.append(flow(parent, child, "upward", None))
+                children.append(child)
+        parents = children
+    monkeypatch.setattr(paths, "MAX_WALK_STEPS", 20)
+    trails = paths._circulation_trails([LEARNER], {"f": "c"}, [*dead_ends, *FLOWS])
+    assert [[start, *(f.target for f in trail)] for start, trail in trails] == [
+        ["l", "c"],
+        ["l", "h", "c"],
+        ["l", "q", "c"],
+    ]
+
+
+def test_the_walk_stops_at_its_step_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(paths, "MAX_WALK_STEPS", 3)
     with pytest.raises(paths._Capped):
         paths._circulation_trails([LEARNER], {"f": "c"}, FLOWS)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import strawberry
 from strawberry.dataloader import DataLoader
+from strawberry.permission import BasePermission
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from service.api.graphql.context import held
@@ -29,12 +30,21 @@ class Named:
     id: strawberry.ID
 
 
+class NeverAllowed(BasePermission):
+    message = "not for you"
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return False
+
+
 @strawberry.type
 class Item(Named):
     name: str
     colour: Colour
     size: int | None
     required: int
+    # A field without a resolver of its own but with a check, which must run.
+    secret: str | None = strawberry.field(default="hidden", permission_classes=[NeverAllowed])
 
     @strawberry.field
     def label(self) -> str:
@@ -104,6 +114,7 @@ DOCUMENTS = [
     "{ broken { id required later } }",
     "{ holders { node { id later } maybe { id name } } }",
     "{ holders { node { required } maybe { id required } } }",
+    "{ items { id secret } }",
 ]
 
 

@@ -10,8 +10,9 @@
 // -[:INVOLVED]->(:Resource). $unit keeps the events in which the unit plays any role.
 // The page is cut before each event's roles, knowledge and resources are read, and is read in
 // two parts. Going forward through one firm's events, its dated events come from the
-// IntegrationEvent (firm, date) index, which Neo4j reads in (date, id) order, so the page
-// reads about its own length of events, not the firm's thousands. The rest is read through
+// IntegrationEvent (firm, date) index, which Neo4j reads in date order (events of one date
+// are all read, then ordered by id), so the page reads about its own length of events, not
+// the firm's thousands. The rest is read through
 // the IntegrationEvent.firm index, $firm's events alone or every firm's (each event belongs
 // to one firm) when it is null, and cut by the engine's top-k: the undated events (key "~",
 // last) when the dated ones leave the page short, else every event when going backward or

@@ -33,7 +33,8 @@ MAX_COUNTED_PATHS = 1000
 # many items a unit sent.
 MAX_TRAIL_ITEMS = 50
 # No traversal enumerates more paths than this, whatever its arguments (with the literal
-# hop bounds in the statements and the engine's query timeout behind it).
+# hop bounds in the statements and the engine's query timeout behind it; the circulation
+# walk, in Python, also has MAX_WALK_STEPS).
 MAX_WALKED_PATHS = 20_000
 # Routes of up to this many hops are walked together: in a hub-and-spoke firm a page of
 # routes from a subsidiary reaches this length anyway (spoke, peer, hub, centre).
@@ -513,7 +514,32 @@ def _dates_in_order(before: str | None, after: str | None) -> bool:
 
 
 class _Capped(Exception):
-    """The walk found MAX_WALKED_PATHS trails and stopped."""
+    """The walk found MAX_WALKED_PATHS trails, or took MAX_WALK_STEPS steps, and stopped."""
+
+
+# The circulation walk runs in the API process, with no engine timeout behind it: it stops
+# after this many steps (flows looked at) however few trails it found.
+MAX_WALK_STEPS = 200_000
+
+
+def _hops_to(target: str, onward: dict[str, list[FlowView]]) -> dict[str, int]:
+    """The fewest flows from each unit to `target` along `onward` (dates aside): a walk
+    steps only to units from which the target is still within reach."""
+    backward: dict[str, set[str]] = {}
+    for source, flows in onward.items():
+        for flow in flows:
+            backward.setdefault(flow.target, set()).add(source)
+    hops = {target: 0}
+    frontier = [target]
+    while frontier:
+        reached = []
+        for unit in frontier:
+            for source in backward.get(unit, ()):
+                if source not in hops:
+                    hops[source] = hops[unit] + 1
+                    reached.append(source)
+        frontier = reached
+    return hops
 
 
 def _circulation_trails(
@@ -522,27 +548,37 @@ def _circulation_trails(
     """The reverse transfer trails of one item, walked over its own flows: from each unit
     that learned it to its firm's target, by upward or horizontal flows, no unit visited
     twice, dates never going back, at most MAX_HOPS flows; shortest first, then by the ids
-    of their units and flows. Raises _Capped past MAX_WALKED_PATHS trails."""
+    of their units and flows. Raises _Capped past MAX_WALKED_PATHS trails or MAX_WALK_STEPS
+    steps."""
     onward: dict[str, list[FlowView]] = {}
     for flow in flows:
         if flow.direction.value in ("upward", "horizontal"):
             onward.setdefault(flow.source, []).append(flow)
     trails: list[tuple[str, list[FlowView]]] = []
+    steps = 0
 
-    def walk(start: str, target: str, seen: set[str], trail: list[FlowView]) -> None:
+    def walk(
+        start: str, target: str, near: dict[str, int], seen: set[str], trail: list[FlowView]
+    ) -> None:
+        nonlocal steps
         for flow in onward.get(trail[-1].target if trail else start, []):
+            steps += 1
+            if steps > MAX_WALK_STEPS:
+                raise _Capped
             if flow.target in seen or (trail and not _dates_in_order(trail[-1].date, flow.date)):
                 continue
             if flow.target == target:
                 trails.append((start, [*trail, flow]))
                 if len(trails) >= MAX_WALKED_PATHS:
                     raise _Capped
-            elif len(trail) + 1 < MAX_HOPS:
-                walk(start, target, seen | {flow.target}, [*trail, flow])
+            elif len(trail) + 1 + near.get(flow.target, MAX_HOPS) <= MAX_HOPS:
+                walk(start, target, near, seen | {flow.target}, [*trail, flow])
 
+    reach = {target: _hops_to(target, onward) for target in set(targets.values())}
     for learner in sorted({unit.id: unit for unit in learners}.values(), key=lambda u: u.id):
         if learner.firm in targets:
-            walk(learner.id, targets[learner.firm], {learner.id}, [])
+            target = targets[learner.firm]
+            walk(learner.id, target, reach[target], {learner.id}, [])
 
     def order(found: tuple[str, list[FlowView]]) -> tuple[int, list[str], list[str]]:
         start, trail = found
@@ -568,7 +604,8 @@ async def get_circulation(store: GraphStore, *, knowledge_id: str) -> Circulatio
         raise InvalidArgument(
             "knowledge",
             f"the flows carrying '{knowledge_id}' make more than {MAX_WALKED_PATHS:,} trails "
-            "to rank; ask reverseTransferPaths for one unit, with fewer hops",
+            f"(or {MAX_WALK_STEPS:,} steps of walking) to rank; ask reverseTransferPaths for "
+            "one unit, with fewer hops",
         ) from None
     paths = [
         _path(

@@ -11,6 +11,7 @@ are the same.
 """
 
 from collections.abc import Awaitable, Callable
+from inspect import isawaitable
 from typing import Any, NamedTuple, cast
 
 from graphql import (
@@ -60,7 +61,8 @@ def _plain(definition: GraphQLField, node: FieldNode) -> tuple[Any, StrawberryFi
     attribute (Strawberry's default resolver, no arguments), or None for any other field."""
     field = definition.extensions.get(BACKREF)
     plain = getattr(definition.resolve, "_is_default", False) and not node.arguments
-    if not plain or not isinstance(field, StrawberryField):
+    # A field with extensions (a permission check) runs them: it is no plain read.
+    if not plain or not isinstance(field, StrawberryField) or not field.is_basic_field:
         return None
     field_type = definition.type
     return (field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type), field
@@ -107,6 +109,8 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         try:
             for response_name, (read, attribute, leaf, nullable) in plan.items():
                 value = read(source, attribute)
+                if isinstance(value, Exception) or isawaitable(value):
+                    return None  # graphql-core raises the one and awaits the other
                 if value is None:
                     if not nullable:
                         return None
@@ -186,6 +190,7 @@ class PlainFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             typed = (
                 value is not None
                 and not isinstance(value, Exception)
+                and not isawaitable(value)
                 and (is_type_of is None or is_type_of(value, info) is True)
             )
         except Exception:  # graphql-core meets it again, and reports it where it happened
